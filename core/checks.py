@@ -1,0 +1,98 @@
+"""System checks that refuse configuration known to lose data or leak letters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+
+
+@register(Tags.security, deploy=False)
+def check_debug_exposure(app_configs, **kwargs):
+    public = [h for h in settings.ALLOWED_HOSTS if h not in LOOPBACK]
+    if settings.DEBUG and public:
+        return [
+            Error(
+                "DEBUG is on while the site answers for non-local hosts "
+                f"({', '.join(public)}): error pages would show letters and settings.",
+                hint="Unset DEBUG in production.",
+                id="naskah.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.database)
+def check_task_queue(app_configs, **kwargs):
+    errors = []
+    q = settings.Q_CLUSTER
+    if "redis" in q or q.get("broker_class"):
+        errors.append(
+            Error(
+                "django-q2 must use the ORM broker: the Redis broker loses a task whose worker "
+                "dies (at-most-once delivery).",
+                hint="Remove 'redis'/'broker_class' from Q_CLUSTER; REDIS_URL is for the cache only.",
+                id="naskah.E002",
+            )
+        )
+    if q.get("retry", 0) <= q.get("timeout", 0):
+        errors.append(
+            Error(
+                "Q_CLUSTER retry must be larger than timeout, or long tasks run twice at once.",
+                id="naskah.E003",
+            )
+        )
+    if not q.get("max_attempts"):
+        errors.append(
+            Error(
+                "Q_CLUSTER max_attempts must be finite (0 retries a failing task forever).",
+                id="naskah.E004",
+            )
+        )
+    return errors
+
+
+@register(Tags.database)
+def check_sqlite_locking(app_configs, **kwargs):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        if db.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE":
+            return [
+                Error(
+                    "SQLite must run with transaction_mode IMMEDIATE: otherwise concurrent "
+                    "number allocations fail with 'database is locked'.",
+                    id="naskah.E005",
+                )
+            ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_production_database(app_configs, **kwargs):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and not settings.DEBUG:
+        if getattr(settings, "NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False):
+            return []
+        return [
+            Warning(
+                "Production runs on SQLite: fine for one small office, but PostgreSQL is needed "
+                "for several web hosts, row-locked numbering and Indonesian full-text search.",
+                hint="Set DATABASE_URL=postgres://... (or NASKAH_ALLOW_SQLITE_IN_PRODUCTION=1).",
+                id="naskah.W001",
+            )
+        ]
+    return []
+
+
+@register(Tags.compatibility)
+def check_time_zone(app_configs, **kwargs):
+    if settings.TIME_ZONE == "UTC":
+        return [
+            Warning(
+                "TIME_ZONE is UTC: letter dates and numbering years follow the office's zone.",
+                hint="Set TIME_ZONE=Asia/Jakarta (WIB), Asia/Makassar or Asia/Jayapura.",
+                id="naskah.W002",
+            )
+        ]
+    return []

@@ -1,0 +1,31 @@
+import os
+
+from django.core.management.base import BaseCommand
+
+from core.demo import demo_seed
+
+DEFAULT_DEMO_PASSWORD = "demo-lampung-2026"  # noqa: S105 - demo data only, printed to the operator
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or bring up to date) the demo organisation of the Provincial Government of "
+        "Lampung and print the demo logins. Safe to run again: nothing is duplicated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("NASKAH_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
+            help="password for newly created demo accounts (existing accounts keep theirs)",
+        )
+        parser.add_argument("--quiet", action="store_true", help="do not print the logins")
+
+    def handle(self, *args, password: str, quiet: bool, **options):
+        result = demo_seed(password=password)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({result.created} new records)."))
+        if quiet:
+            return
+        self.stdout.write(f"Demo logins (password for new accounts: {password}):")
+        for username, name, position in result.logins:
+            self.stdout.write(f"  {username:<15} {name:<40} {position}")

@@ -1,0 +1,33 @@
+"""Shared fixtures. Tests run on SQLite by default; those marked `postgres` need
+DATABASE_URL=postgres://... and skip with a reason otherwise."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.IS_POSTGRES:
+        return
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisation (seed_demo), returned as a dict of people by username."""
+    from core.demo import demo_seed
+    from core.models import Pegawai
+
+    demo_seed(password="demo-pass-123")
+    return {p.username: p for p in Pegawai.objects.all()}

@@ -1,0 +1,59 @@
+"""factory-boy factories for the organisation model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
+
+
+class PegawaiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pegawai
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"pegawai{n}")
+    nama = factory.Sequence(lambda n: f"Pegawai Nomor {n}")
+    nip = factory.Sequence(lambda n: f"19800101200501{1 if n % 2 else 2}{n % 1000:03d}")
+    pangkat = "Penata"
+    golongan = "III/c"
+    password = factory.django.Password("rahasia-123")
+
+
+class UnitKerjaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitKerja
+
+    nama = factory.Sequence(lambda n: f"Unit {n}")
+    kode = factory.Sequence(lambda n: f"UNIT{n}")
+    jenis = UnitKerja.Jenis.BIDANG
+
+
+class JabatanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jabatan
+
+    nama = factory.Sequence(lambda n: f"Jabatan {n}")
+    unit = factory.SubFactory(UnitKerjaFactory)
+    jenis = Jabatan.Jenis.STRUKTURAL
+
+
+class PenugasanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Penugasan
+
+    pegawai = factory.SubFactory(PegawaiFactory)
+    jabatan = factory.SubFactory(JabatanFactory)
+    jenis = Penugasan.Jenis.DEFINITIF
+    mulai = dt.date(2024, 1, 1)
+
+
+class TimKerjaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimKerja
+
+    nama = factory.Sequence(lambda n: f"Tim {n}")
+    unit = factory.SubFactory(UnitKerjaFactory)
+    ketua = factory.SubFactory(PegawaiFactory)
