@@ -50,7 +50,17 @@ class PegawaiAdmin(UserAdmin):
         (None, {"fields": ("username", "password")}),
         (
             _("Identity"),
-            {"fields": ("gelar_depan", "nama", "gelar_belakang", "nip", "nik", "pangkat", "golongan")},
+            {
+                "fields": (
+                    "gelar_depan",
+                    "nama",
+                    "gelar_belakang",
+                    "nip",
+                    "nik",
+                    "pangkat",
+                    "golongan",
+                )
+            },
         ),
         (_("Contact"), {"fields": ("email", "telepon")}),
         (
@@ -60,7 +70,10 @@ class PegawaiAdmin(UserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "nama", "nip", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "nama", "nip", "password1", "password2")},
+        ),
     )
 
 

@@ -32,7 +32,7 @@ def check_task_queue(app_configs, **kwargs):
             Error(
                 "django-q2 must use the ORM broker: the Redis broker loses a task whose worker "
                 "dies (at-most-once delivery).",
-                hint="Remove 'redis'/'broker_class' from Q_CLUSTER; REDIS_URL is for the cache only.",
+                hint="Remove 'redis'/'broker_class' from Q_CLUSTER; REDIS_URL is for the cache.",
                 id="naskah.E002",
             )
         )
@@ -56,15 +56,15 @@ def check_task_queue(app_configs, **kwargs):
 @register(Tags.database)
 def check_sqlite_locking(app_configs, **kwargs):
     db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        if db.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE":
-            return [
-                Error(
-                    "SQLite must run with transaction_mode IMMEDIATE: otherwise concurrent "
-                    "number allocations fail with 'database is locked'.",
-                    id="naskah.E005",
-                )
-            ]
+    is_sqlite = db["ENGINE"] == "django.db.backends.sqlite3"
+    if is_sqlite and db.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE":
+        return [
+            Error(
+                "SQLite must run with transaction_mode IMMEDIATE: otherwise concurrent "
+                "number allocations fail with 'database is locked'.",
+                id="naskah.E005",
+            )
+        ]
     return []
 
 

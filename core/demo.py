@@ -9,11 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import AnggotaTimKerja, Jabatan, KodeKlasifikasi, Pegawai, Penugasan, TimKerja, UnitKerja
+from core.models import (
+    AnggotaTimKerja,
+    Jabatan,
+    KodeKlasifikasi,
+    Pegawai,
+    Penugasan,
+    TimKerja,
+    UnitKerja,
+)
 from core.services.audit import audit_record
 from core.services.organisasi import add_months
 
@@ -22,7 +31,14 @@ KOTA = "Bandar Lampung"
 
 # (kode, nama, jenis, induk, jenis_kop, extra letterhead fields)
 UNITS = [
-    ("PEMPROV", "Pemerintah Provinsi Lampung", "pemda", None, "kepala_daerah", {"lambang": "garuda"}),
+    (
+        "PEMPROV",
+        "Pemerintah Provinsi Lampung",
+        "pemda",
+        None,
+        "kepala_daerah",
+        {"lambang": "garuda"},
+    ),
     (
         "SETDA",
         "Sekretariat Daerah Provinsi Lampung",
@@ -37,7 +53,14 @@ UNITS = [
     ("BIRO-PEMOTDA", "Biro Pemerintahan dan Otonomi Daerah", "biro", "ASISTEN-I", "induk", {}),
     ("BIRO-HUKUM", "Biro Hukum", "biro", "ASISTEN-I", "induk", {}),
     ("BIRO-UMUM", "Biro Umum", "biro", "ASISTEN-III", "induk", {}),
-    ("BIRO-UMUM-TU", "Bagian Tata Usaha Pimpinan dan Kepegawaian", "bagian", "BIRO-UMUM", "induk", {}),
+    (
+        "BIRO-UMUM-TU",
+        "Bagian Tata Usaha Pimpinan dan Kepegawaian",
+        "bagian",
+        "BIRO-UMUM",
+        "induk",
+        {},
+    ),
     (
         "DISKOMINFOTIK",
         "Dinas Komunikasi, Informatika dan Statistik",
@@ -53,9 +76,23 @@ UNITS = [
             "kode_pos": "35215",
         },
     ),
-    ("DISKOMINFOTIK-SEKRE", "Sekretariat Dinas Kominfotik", "sekretariat", "DISKOMINFOTIK", "induk", {}),
+    (
+        "DISKOMINFOTIK-SEKRE",
+        "Sekretariat Dinas Kominfotik",
+        "sekretariat",
+        "DISKOMINFOTIK",
+        "induk",
+        {},
+    ),
     ("DISKOMINFOTIK-APTIKA", "Bidang Aplikasi Informatika", "bidang", "DISKOMINFOTIK", "induk", {}),
-    ("DISKOMINFOTIK-SANDI", "Bidang Persandian dan Statistik", "bidang", "DISKOMINFOTIK", "induk", {}),
+    (
+        "DISKOMINFOTIK-SANDI",
+        "Bidang Persandian dan Statistik",
+        "bidang",
+        "DISKOMINFOTIK",
+        "induk",
+        {},
+    ),
     (
         "DISDIKBUD",
         "Dinas Pendidikan dan Kebudayaan",
@@ -71,67 +108,426 @@ UNITS = [
             "kode_pos": "35215",
         },
     ),
-    ("DISDIKBUD-SEKRE", "Sekretariat Dinas Pendidikan dan Kebudayaan", "sekretariat", "DISDIKBUD", "induk", {}),
+    (
+        "DISDIKBUD-SEKRE",
+        "Sekretariat Dinas Pendidikan dan Kebudayaan",
+        "sekretariat",
+        "DISDIKBUD",
+        "induk",
+        {},
+    ),
     ("DISDIKBUD-SMA", "Bidang Pembinaan SMA", "bidang", "DISDIKBUD", "induk", {}),
 ]
 
 # key: (nama, unit kode, jenis, eselon, kepala_unit, atasan key, nama_ttd)
 POSITIONS = {
     "gub": ("Gubernur Lampung", "PEMPROV", "kepala_daerah", "", True, None, "GUBERNUR LAMPUNG"),
-    "wagub": ("Wakil Gubernur Lampung", "PEMPROV", "wakil_kepala_daerah", "", False, "gub", "WAKIL GUBERNUR LAMPUNG"),
-    "sekda": ("Sekretaris Daerah Provinsi Lampung", "SETDA", "sekda", "I.b", True, "gub", "SEKRETARIS DAERAH"),
-    "as1": ("Asisten Pemerintahan dan Kesejahteraan Rakyat", "ASISTEN-I", "struktural", "II.a", True, "sekda", ""),
-    "as2": ("Asisten Perekonomian dan Pembangunan", "ASISTEN-II", "struktural", "II.a", True, "sekda", ""),
+    "wagub": (
+        "Wakil Gubernur Lampung",
+        "PEMPROV",
+        "wakil_kepala_daerah",
+        "",
+        False,
+        "gub",
+        "WAKIL GUBERNUR LAMPUNG",
+    ),
+    "sekda": (
+        "Sekretaris Daerah Provinsi Lampung",
+        "SETDA",
+        "sekda",
+        "I.b",
+        True,
+        "gub",
+        "SEKRETARIS DAERAH",
+    ),
+    "as1": (
+        "Asisten Pemerintahan dan Kesejahteraan Rakyat",
+        "ASISTEN-I",
+        "struktural",
+        "II.a",
+        True,
+        "sekda",
+        "",
+    ),
+    "as2": (
+        "Asisten Perekonomian dan Pembangunan",
+        "ASISTEN-II",
+        "struktural",
+        "II.a",
+        True,
+        "sekda",
+        "",
+    ),
     "as3": ("Asisten Administrasi Umum", "ASISTEN-III", "struktural", "II.a", True, "sekda", ""),
-    "karo_pemotda": ("Kepala Biro Pemerintahan dan Otonomi Daerah", "BIRO-PEMOTDA", "struktural", "II.b", True, "as1", ""),
+    "karo_pemotda": (
+        "Kepala Biro Pemerintahan dan Otonomi Daerah",
+        "BIRO-PEMOTDA",
+        "struktural",
+        "II.b",
+        True,
+        "as1",
+        "",
+    ),
     "karo_hukum": ("Kepala Biro Hukum", "BIRO-HUKUM", "struktural", "II.b", True, "as1", ""),
-    "analis_hukum": ("Analis Hukum Ahli Muda", "BIRO-HUKUM", "fungsional", "", False, "karo_hukum", ""),
+    "analis_hukum": (
+        "Analis Hukum Ahli Muda",
+        "BIRO-HUKUM",
+        "fungsional",
+        "",
+        False,
+        "karo_hukum",
+        "",
+    ),
     "karo_umum": ("Kepala Biro Umum", "BIRO-UMUM", "struktural", "II.b", True, "as3", ""),
-    "kabag_tu": ("Kepala Bagian Tata Usaha Pimpinan dan Kepegawaian", "BIRO-UMUM-TU", "struktural", "III.a", True, "karo_umum", ""),
+    "kabag_tu": (
+        "Kepala Bagian Tata Usaha Pimpinan dan Kepegawaian",
+        "BIRO-UMUM-TU",
+        "struktural",
+        "III.a",
+        True,
+        "karo_umum",
+        "",
+    ),
     "arsiparis": ("Arsiparis Ahli Muda", "BIRO-UMUM-TU", "fungsional", "", False, "kabag_tu", ""),
-    "agendaris_umum": ("Pengadministrasi Persuratan", "BIRO-UMUM-TU", "pelaksana", "", False, "kabag_tu", ""),
-    "pengelola_umum": ("Penelaah Teknis Kebijakan", "BIRO-UMUM-TU", "pelaksana", "", False, "kabag_tu", ""),
-    "kadis_kominfo": ("Kepala Dinas Komunikasi, Informatika dan Statistik", "DISKOMINFOTIK", "struktural", "II.b", True, "sekda", "KEPALA DINAS KOMUNIKASI, INFORMATIKA DAN STATISTIK PROVINSI LAMPUNG"),
-    "sekdis_kominfo": ("Sekretaris Dinas Komunikasi, Informatika dan Statistik", "DISKOMINFOTIK-SEKRE", "struktural", "III.a", True, "kadis_kominfo", ""),
-    "kabid_aptika": ("Kepala Bidang Aplikasi Informatika", "DISKOMINFOTIK-APTIKA", "struktural", "III.b", True, "kadis_kominfo", ""),
-    "kabid_sandi": ("Kepala Bidang Persandian dan Statistik", "DISKOMINFOTIK-SANDI", "struktural", "III.b", True, "kadis_kominfo", ""),
-    "prakom_muda": ("Pranata Komputer Ahli Muda", "DISKOMINFOTIK-APTIKA", "fungsional", "", False, "kabid_aptika", ""),
-    "prakom_pertama": ("Pranata Komputer Ahli Pertama", "DISKOMINFOTIK-APTIKA", "fungsional", "", False, "kabid_aptika", ""),
-    "staf_aptika": ("Pengelola Layanan Aplikasi", "DISKOMINFOTIK-APTIKA", "pelaksana", "", False, "kabid_aptika", ""),
-    "statistisi": ("Statistisi Ahli Pertama", "DISKOMINFOTIK-SANDI", "fungsional", "", False, "kabid_sandi", ""),
-    "agendaris_kominfo": ("Pengadministrasi Umum", "DISKOMINFOTIK-SEKRE", "pelaksana", "", False, "sekdis_kominfo", ""),
-    "kadis_dik": ("Kepala Dinas Pendidikan dan Kebudayaan", "DISDIKBUD", "struktural", "II.b", True, "sekda", "KEPALA DINAS PENDIDIKAN DAN KEBUDAYAAN PROVINSI LAMPUNG"),
-    "sekdis_dik": ("Sekretaris Dinas Pendidikan dan Kebudayaan", "DISDIKBUD-SEKRE", "struktural", "III.a", True, "kadis_dik", ""),
-    "kabid_sma": ("Kepala Bidang Pembinaan SMA", "DISDIKBUD-SMA", "struktural", "III.b", True, "kadis_dik", ""),
-    "staf_sma": ("Analis Kurikulum dan Pembelajaran", "DISDIKBUD-SMA", "pelaksana", "", False, "kabid_sma", ""),
+    "agendaris_umum": (
+        "Pengadministrasi Persuratan",
+        "BIRO-UMUM-TU",
+        "pelaksana",
+        "",
+        False,
+        "kabag_tu",
+        "",
+    ),
+    "pengelola_umum": (
+        "Penelaah Teknis Kebijakan",
+        "BIRO-UMUM-TU",
+        "pelaksana",
+        "",
+        False,
+        "kabag_tu",
+        "",
+    ),
+    "kadis_kominfo": (
+        "Kepala Dinas Komunikasi, Informatika dan Statistik",
+        "DISKOMINFOTIK",
+        "struktural",
+        "II.b",
+        True,
+        "sekda",
+        "KEPALA DINAS KOMUNIKASI, INFORMATIKA DAN STATISTIK PROVINSI LAMPUNG",
+    ),
+    "sekdis_kominfo": (
+        "Sekretaris Dinas Komunikasi, Informatika dan Statistik",
+        "DISKOMINFOTIK-SEKRE",
+        "struktural",
+        "III.a",
+        True,
+        "kadis_kominfo",
+        "",
+    ),
+    "kabid_aptika": (
+        "Kepala Bidang Aplikasi Informatika",
+        "DISKOMINFOTIK-APTIKA",
+        "struktural",
+        "III.b",
+        True,
+        "kadis_kominfo",
+        "",
+    ),
+    "kabid_sandi": (
+        "Kepala Bidang Persandian dan Statistik",
+        "DISKOMINFOTIK-SANDI",
+        "struktural",
+        "III.b",
+        True,
+        "kadis_kominfo",
+        "",
+    ),
+    "prakom_muda": (
+        "Pranata Komputer Ahli Muda",
+        "DISKOMINFOTIK-APTIKA",
+        "fungsional",
+        "",
+        False,
+        "kabid_aptika",
+        "",
+    ),
+    "prakom_pertama": (
+        "Pranata Komputer Ahli Pertama",
+        "DISKOMINFOTIK-APTIKA",
+        "fungsional",
+        "",
+        False,
+        "kabid_aptika",
+        "",
+    ),
+    "staf_aptika": (
+        "Pengelola Layanan Aplikasi",
+        "DISKOMINFOTIK-APTIKA",
+        "pelaksana",
+        "",
+        False,
+        "kabid_aptika",
+        "",
+    ),
+    "statistisi": (
+        "Statistisi Ahli Pertama",
+        "DISKOMINFOTIK-SANDI",
+        "fungsional",
+        "",
+        False,
+        "kabid_sandi",
+        "",
+    ),
+    "agendaris_kominfo": (
+        "Pengadministrasi Umum",
+        "DISKOMINFOTIK-SEKRE",
+        "pelaksana",
+        "",
+        False,
+        "sekdis_kominfo",
+        "",
+    ),
+    "kadis_dik": (
+        "Kepala Dinas Pendidikan dan Kebudayaan",
+        "DISDIKBUD",
+        "struktural",
+        "II.b",
+        True,
+        "sekda",
+        "KEPALA DINAS PENDIDIKAN DAN KEBUDAYAAN PROVINSI LAMPUNG",
+    ),
+    "sekdis_dik": (
+        "Sekretaris Dinas Pendidikan dan Kebudayaan",
+        "DISDIKBUD-SEKRE",
+        "struktural",
+        "III.a",
+        True,
+        "kadis_dik",
+        "",
+    ),
+    "kabid_sma": (
+        "Kepala Bidang Pembinaan SMA",
+        "DISDIKBUD-SMA",
+        "struktural",
+        "III.b",
+        True,
+        "kadis_dik",
+        "",
+    ),
+    "staf_sma": (
+        "Analis Kurikulum dan Pembelajaran",
+        "DISDIKBUD-SMA",
+        "pelaksana",
+        "",
+        False,
+        "kabid_sma",
+        "",
+    ),
 }
 
 # username: (gelar depan, nama, gelar belakang, NIP, pangkat, golongan, position key)
 PEOPLE = {
     "gubernur": ("", "Ahmad Rizal Mahendra", "S.E., M.M.", None, "", "", "gub"),
     "wagub": ("Dr. Hj.", "Siti Nurhaliza Putri", "M.Si.", None, "", "", "wagub"),
-    "sekda": ("Dr. Ir.", "Budi Hartono Wibisono", "M.Si.", "196805121993031005", "Pembina Utama Madya", "IV/d", "sekda"),
-    "asisten1": ("Drs.", "Yusuf Effendi", "M.M.", "196903151994031004", "Pembina Utama Muda", "IV/c", "as1"),
-    "asisten2": ("Ir.", "Mardiana Sari", "M.T.", "197004221995032002", "Pembina Utama Muda", "IV/c", "as2"),
-    "asisten3": ("", "Hendra Gunawan", "S.H., M.H.", "197108171996031003", "Pembina Utama Muda", "IV/c", "as3"),
-    "karohukum": ("", "Rina Kartikasari", "S.H., M.Kn.", "197512032000032001", "Pembina Tingkat I", "IV/b", "karo_hukum"),
-    "analishukum": ("", "Dimas Prasetyo", "S.H.", "198806142011011002", "Penata", "III/c", "analis_hukum"),
-    "karoumum": ("", "Zulkarnain", "S.Sos., M.M.", "197303091998031006", "Pembina Tingkat I", "IV/b", "karo_umum"),
-    "kabagtu": ("", "Ratna Dewi Lestari", "S.E.", "197809212003122002", "Pembina", "IV/a", "kabag_tu"),
-    "arsiparis": ("", "Nurul Hidayah", "S.I.P.", "198502172009022003", "Penata Tingkat I", "III/d", "arsiparis"),
-    "agendaris": ("", "Agus Salim", "", "198907052014021001", "Pengatur Tingkat I", "II/d", "agendaris_umum"),
-    "penelaah": ("", "Maya Anggraini", "S.AP.", "199203112019032004", "Penata Muda", "III/a", "pengelola_umum"),
-    "kadiskominfo": ("", "Ganjar Jationo", "S.Kom., M.T.", "197411112000121003", "Pembina Tingkat I", "IV/b", "kadis_kominfo"),
-    "sekdiskominfo": ("", "Fitriani Rahmawati", "S.T., M.Kom.", "197907072005012004", "Pembina", "IV/a", "sekdis_kominfo"),
-    "kabidaptika": ("", "Rudi Hermawan", "S.Kom., M.Cs.", "198001252006041007", "Penata Tingkat I", "III/d", "kabid_aptika"),
-    "prakommuda": ("", "Andika Saputra", "S.Kom.", "198705302010011004", "Penata", "III/c", "prakom_muda"),
-    "prakompertama": ("", "Dewi Permatasari", "S.Kom.", "199404182020122005", "Penata Muda Tingkat I", "III/b", "prakom_pertama"),
-    "stafaptika": ("", "Bayu Aji Nugroho", "A.Md.", "199608102022031003", "Pengatur", "II/c", "staf_aptika"),
-    "statistisi": ("", "Putri Ayu Wulandari", "S.Si.", "199511252020122006", "Penata Muda Tingkat I", "III/b", "statistisi"),
-    "agendakominfo": ("", "Slamet Riyadi", "", "198302142008011005", "Pengatur Tingkat I", "II/d", "agendaris_kominfo"),
-    "sekdisdik": ("Dr.", "Irwan Saputra", "M.Pd.", "197606082001121002", "Pembina", "IV/a", "sekdis_dik"),
-    "kabidsma": ("", "Lina Marlina", "S.Pd., M.Pd.", "197910132005022003", "Pembina", "IV/a", "kabid_sma"),
-    "stafsma": ("", "Eko Prasetyo", "S.Pd.", "199009092015031002", "Penata Muda Tingkat I", "III/b", "staf_sma"),
+    "sekda": (
+        "Dr. Ir.",
+        "Budi Hartono Wibisono",
+        "M.Si.",
+        "196805121993031005",
+        "Pembina Utama Madya",
+        "IV/d",
+        "sekda",
+    ),
+    "asisten1": (
+        "Drs.",
+        "Yusuf Effendi",
+        "M.M.",
+        "196903151994031004",
+        "Pembina Utama Muda",
+        "IV/c",
+        "as1",
+    ),
+    "asisten2": (
+        "Ir.",
+        "Mardiana Sari",
+        "M.T.",
+        "197004221995032002",
+        "Pembina Utama Muda",
+        "IV/c",
+        "as2",
+    ),
+    "asisten3": (
+        "",
+        "Hendra Gunawan",
+        "S.H., M.H.",
+        "197108171996031003",
+        "Pembina Utama Muda",
+        "IV/c",
+        "as3",
+    ),
+    "karohukum": (
+        "",
+        "Rina Kartikasari",
+        "S.H., M.Kn.",
+        "197512032000032001",
+        "Pembina Tingkat I",
+        "IV/b",
+        "karo_hukum",
+    ),
+    "analishukum": (
+        "",
+        "Dimas Prasetyo",
+        "S.H.",
+        "198806142011011002",
+        "Penata",
+        "III/c",
+        "analis_hukum",
+    ),
+    "karoumum": (
+        "",
+        "Zulkarnain",
+        "S.Sos., M.M.",
+        "197303091998031006",
+        "Pembina Tingkat I",
+        "IV/b",
+        "karo_umum",
+    ),
+    "kabagtu": (
+        "",
+        "Ratna Dewi Lestari",
+        "S.E.",
+        "197809212003122002",
+        "Pembina",
+        "IV/a",
+        "kabag_tu",
+    ),
+    "arsiparis": (
+        "",
+        "Nurul Hidayah",
+        "S.I.P.",
+        "198502172009022003",
+        "Penata Tingkat I",
+        "III/d",
+        "arsiparis",
+    ),
+    "agendaris": (
+        "",
+        "Agus Salim",
+        "",
+        "198907052014021001",
+        "Pengatur Tingkat I",
+        "II/d",
+        "agendaris_umum",
+    ),
+    "penelaah": (
+        "",
+        "Maya Anggraini",
+        "S.AP.",
+        "199203112019032004",
+        "Penata Muda",
+        "III/a",
+        "pengelola_umum",
+    ),
+    "kadiskominfo": (
+        "",
+        "Ganjar Jationo",
+        "S.Kom., M.T.",
+        "197411112000121003",
+        "Pembina Tingkat I",
+        "IV/b",
+        "kadis_kominfo",
+    ),
+    "sekdiskominfo": (
+        "",
+        "Fitriani Rahmawati",
+        "S.T., M.Kom.",
+        "197907072005012004",
+        "Pembina",
+        "IV/a",
+        "sekdis_kominfo",
+    ),
+    "kabidaptika": (
+        "",
+        "Rudi Hermawan",
+        "S.Kom., M.Cs.",
+        "198001252006041007",
+        "Penata Tingkat I",
+        "III/d",
+        "kabid_aptika",
+    ),
+    "prakommuda": (
+        "",
+        "Andika Saputra",
+        "S.Kom.",
+        "198705302010011004",
+        "Penata",
+        "III/c",
+        "prakom_muda",
+    ),
+    "prakompertama": (
+        "",
+        "Dewi Permatasari",
+        "S.Kom.",
+        "199404182020122005",
+        "Penata Muda Tingkat I",
+        "III/b",
+        "prakom_pertama",
+    ),
+    "stafaptika": (
+        "",
+        "Bayu Aji Nugroho",
+        "A.Md.",
+        "199608102022031003",
+        "Pengatur",
+        "II/c",
+        "staf_aptika",
+    ),
+    "statistisi": (
+        "",
+        "Putri Ayu Wulandari",
+        "S.Si.",
+        "199511252020122006",
+        "Penata Muda Tingkat I",
+        "III/b",
+        "statistisi",
+    ),
+    "agendakominfo": (
+        "",
+        "Slamet Riyadi",
+        "",
+        "198302142008011005",
+        "Pengatur Tingkat I",
+        "II/d",
+        "agendaris_kominfo",
+    ),
+    "sekdisdik": (
+        "Dr.",
+        "Irwan Saputra",
+        "M.Pd.",
+        "197606082001121002",
+        "Pembina",
+        "IV/a",
+        "sekdis_dik",
+    ),
+    "kabidsma": (
+        "",
+        "Lina Marlina",
+        "S.Pd., M.Pd.",
+        "197910132005022003",
+        "Pembina",
+        "IV/a",
+        "kabid_sma",
+    ),
+    "stafsma": (
+        "",
+        "Eko Prasetyo",
+        "S.Pd.",
+        "199009092015031002",
+        "Penata Muda Tingkat I",
+        "III/b",
+        "staf_sma",
+    ),
 }
 
 GROUPS = ["Agendaris", "Arsiparis", "Administrator Unit"]
@@ -174,6 +570,8 @@ def _upsert(model, lookup: dict, values: dict):
 @transaction.atomic
 def demo_seed(*, password: str) -> SeedResult:
     created = 0
+    # One hash for every new demo account: hashing 25 passwords separately takes seconds.
+    password_hash = make_password(password)
     units: dict[str, UnitKerja] = {}
     for order, (kode, nama, jenis, induk, kop, extra) in enumerate(UNITS):
         values = {
@@ -210,8 +608,7 @@ def demo_seed(*, password: str) -> SeedResult:
     for username, (depan, nama, belakang, nip, pangkat, gol, pos) in PEOPLE.items():
         person = Pegawai.objects.filter(username=username).first()
         if person is None:
-            person = Pegawai(username=username)
-            person.set_password(password)
+            person = Pegawai(username=username, password=password_hash)
             created += 1
         person.gelar_depan, person.nama, person.gelar_belakang = depan, nama, belakang
         person.nip, person.pangkat, person.golongan = nip, pangkat, gol
@@ -222,13 +619,20 @@ def demo_seed(*, password: str) -> SeedResult:
         _, new = _upsert(
             Penugasan,
             {"pegawai": person, "jabatan": positions[pos], "jenis": Penugasan.Jenis.DEFINITIF},
-            {"mulai": dt.date(2024, 1, 2), "selesai": None, "nomor_sk": f"821.2/{100 + len(people)}/BKD/2024"},
+            {
+                "mulai": dt.date(2024, 1, 2),
+                "selesai": None,
+                "nomor_sk": f"821.2/{100 + len(people)}/BKD/2024",
+            },
         )
         created += new
 
     admin = Pegawai.objects.filter(username="admin").first()
     if admin is None:
-        admin = Pegawai.objects.create_superuser("admin", password=password, nama="Administrator Sistem")
+        admin = Pegawai.objects.create_superuser(
+            "admin", password=None, nama="Administrator Sistem"
+        )
+        Pegawai.objects.filter(pk=admin.pk).update(password=password_hash)
         created += 1
 
     # Kepala Dinas Pendidikan: vacant, a Plt (the Sekretaris) since the start of last month.
@@ -236,7 +640,11 @@ def demo_seed(*, password: str) -> SeedResult:
     plt_end = add_months(plt_start, 3) - dt.timedelta(days=1)
     _, new = _upsert(
         Penugasan,
-        {"pegawai": people["sekdisdik"], "jabatan": positions["kadis_dik"], "jenis": Penugasan.Jenis.PLT},
+        {
+            "pegawai": people["sekdisdik"],
+            "jabatan": positions["kadis_dik"],
+            "jenis": Penugasan.Jenis.PLT,
+        },
         {"mulai": plt_start, "selesai": plt_end, "nomor_sk": "800.1.3.3/PLT/01/BKD/2026"},
     )
     created += new
@@ -244,13 +652,18 @@ def demo_seed(*, password: str) -> SeedResult:
     _, new = _upsert(
         Pegawai,
         {"username": "kabidsandi"},
-        {"nama": "Teguh Santoso", "gelar_belakang": "S.T., M.M.", "nip": "197712202003121004",
-         "pangkat": "Penata Tingkat I", "golongan": "III/d", "email": "kabidsandi@demo.lampungprov.go.id"},
+        {
+            "nama": "Teguh Santoso",
+            "gelar_belakang": "S.T., M.M.",
+            "nip": "197712202003121004",
+            "pangkat": "Penata Tingkat I",
+            "golongan": "III/d",
+            "email": "kabidsandi@demo.lampungprov.go.id",
+        },
     )
     sandi = Pegawai.objects.get(username="kabidsandi")
     if new:
-        sandi.set_password(password)
-        sandi.save()
+        Pegawai.objects.filter(pk=sandi.pk).update(password=password_hash)
         created += 1
     people["kabidsandi"] = sandi
     _, new = _upsert(
@@ -261,23 +674,43 @@ def demo_seed(*, password: str) -> SeedResult:
     created += new
     _, new = _upsert(
         Penugasan,
-        {"pegawai": people["kabidaptika"], "jabatan": positions["kabid_sandi"], "jenis": Penugasan.Jenis.PLH},
-        {"mulai": today - dt.timedelta(days=2), "selesai": today + dt.timedelta(days=12),
-         "nomor_sk": "800.1.11.6/PLH/07/DISKOMINFOTIK/2026",
-         "keterangan": "Pejabat definitif sedang cuti tahunan."},
+        {
+            "pegawai": people["kabidaptika"],
+            "jabatan": positions["kabid_sandi"],
+            "jenis": Penugasan.Jenis.PLH,
+        },
+        {
+            "mulai": today - dt.timedelta(days=2),
+            "selesai": today + dt.timedelta(days=12),
+            "nomor_sk": "800.1.11.6/PLH/07/DISKOMINFOTIK/2026",
+            "keterangan": "Pejabat definitif sedang cuti tahunan.",
+        },
     )
     created += new
 
     team, new = _upsert(
         TimKerja,
-        {"nama": "Tim Kerja Transformasi Digital Pemerintahan", "unit": units["DISKOMINFOTIK-APTIKA"]},
-        {"ketua": people["prakommuda"], "jabatan_pembina": positions["kabid_aptika"],
-         "nomor_sk": "800.1.2.2/12/DISKOMINFOTIK/2026", "mulai": dt.date(2026, 1, 2)},
+        {
+            "nama": "Tim Kerja Transformasi Digital Pemerintahan",
+            "unit": units["DISKOMINFOTIK-APTIKA"],
+        },
+        {
+            "ketua": people["prakommuda"],
+            "jabatan_pembina": positions["kabid_aptika"],
+            "nomor_sk": "800.1.2.2/12/DISKOMINFOTIK/2026",
+            "mulai": dt.date(2026, 1, 2),
+        },
     )
     created += new
-    for username, role in (("prakommuda", "ketua"), ("prakompertama", "anggota"),
-                           ("stafaptika", "anggota"), ("penelaah", "anggota")):
-        _, new = _upsert(AnggotaTimKerja, {"tim": team, "pegawai": people[username]}, {"peran": role})
+    for username, role in (
+        ("prakommuda", "ketua"),
+        ("prakompertama", "anggota"),
+        ("stafaptika", "anggota"),
+        ("penelaah", "anggota"),
+    ):
+        _, new = _upsert(
+            AnggotaTimKerja, {"tim": team, "pegawai": people[username]}, {"peran": role}
+        )
         created += new
 
     for name in GROUPS:
@@ -287,7 +720,10 @@ def demo_seed(*, password: str) -> SeedResult:
 
     for kode, (aktif, inaktif, nasib) in DEMO_JRA.items():
         KodeKlasifikasi.objects.filter(kode=kode, skema__aktif=True).update(
-            retensi_aktif=aktif, retensi_inaktif=inaktif, nasib_akhir=nasib, keterangan=DEMO_JRA_NOTE
+            retensi_aktif=aktif,
+            retensi_inaktif=inaktif,
+            nasib_akhir=nasib,
+            keterangan=DEMO_JRA_NOTE,
         )
 
     if created:

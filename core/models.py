@@ -211,15 +211,6 @@ class UnitKerja(TimeStampedModel):
     def __str__(self) -> str:
         return self.nama
 
-    def clean(self):
-        super().clean()
-        if self.induk_id and self.pk:
-            node = self.induk
-            while node is not None:
-                if node.pk == self.pk:
-                    raise ValidationError({"induk": _("A unit cannot be placed under itself.")})
-                node = node.induk
-
     def save(self, *args, **kwargs):
         from core.services.organisasi import unitkerja_refresh_paths
 
@@ -228,6 +219,15 @@ class UnitKerja(TimeStampedModel):
             old_path = UnitKerja.objects.filter(pk=self.pk).values_list("path", flat=True).first()
         super().save(*args, **kwargs)
         unitkerja_refresh_paths(unit=self, old_path=old_path)
+
+    def clean(self):
+        super().clean()
+        if self.induk_id and self.pk:
+            node = self.induk
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"induk": _("A unit cannot be placed under itself.")})
+                node = node.induk
 
     @property
     def nama_kop_tampil(self) -> str:
@@ -449,7 +449,10 @@ class KodeKlasifikasi(models.Model):
         DINILAI_KEMBALI = "dinilai_kembali", _("Re-assess (dinilai kembali)")
 
     skema = models.ForeignKey(
-        SkemaKlasifikasi, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="kode_set"
+        SkemaKlasifikasi,
+        verbose_name=_("scheme"),
+        on_delete=models.PROTECT,
+        related_name="kode_set",
     )
     kode = models.CharField(_("code"), max_length=30)
     nama = models.CharField(_("name"), max_length=500)
@@ -557,3 +560,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.last_hash[:12]}"

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -7,8 +8,12 @@ from django.views.decorators.http import require_GET
 from core.selectors.organisasi import organisasi_tree, pegawai_assignments_on
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        # The landing page answers 200 with the sign-in form (and no redirect dance).
+        return render(
+            request, "registration/login.html", {"form": AuthenticationForm(request), "next": "/"}
+        )
     assignments = pegawai_assignments_on(request.user)
     return render(request, "core/home.html", {"assignments": assignments})
 

@@ -15,6 +15,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when this supervisor dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
@@ -23,8 +34,16 @@ def main() -> int:
         env["DEBUG"] = "1"  # the embedded demo serves static files itself
     manage = [sys.executable, str(ROOT / "manage.py")]
     procs = [
-        subprocess.Popen([*manage, "runserver", "--noreload", f"{host}:{port}"], env=env),
-        subprocess.Popen([*manage, "qcluster"], env=env),
+        subprocess.Popen(
+            [*manage, "runserver", "--noreload", f"{host}:{port}"],
+            env=env,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        ),
+        subprocess.Popen(
+            [*manage, "qcluster"],
+            env=env,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        ),
     ]
     print(f"Naskah is running on http://{host}:{port}/ (Ctrl-C stops the server and the worker)")
 
@@ -40,8 +59,11 @@ def main() -> int:
                 proc.kill()
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    signal.signal(signal.SIGHUP, lambda *a: (stop(), sys.exit(0)))
+    parent = os.getppid()
     try:
-        while all(proc.poll() is None for proc in procs):
+        # Stop when either child exits, or when whoever started us (make) is gone.
+        while all(proc.poll() is None for proc in procs) and os.getppid() == parent:
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

@@ -31,3 +31,18 @@ def demo(db):
 
     demo_seed(password="demo-pass-123")
     return {p.username: p for p in Pegawai.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service and model messages are asserted in English (the msgids); pages requested
+    through the test client still get the default Indonesian from LocaleMiddleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -36,7 +36,7 @@ class Pemangku:
 
     @property
     def prefix(self) -> str:
-        """"Plt. ", "Plh. ", "Pj. " or "" for the signature block."""
+        """ "Plt. ", "Plh. ", "Pj. " or "" for the signature block."""
         return {"plt": "Plt. ", "plh": "Plh. ", "pj": "Pj. "}.get(self.jenis, "")
 
 
@@ -52,7 +52,9 @@ def penugasan_active_on(tanggal: dt.date | None = None) -> Q:
 def jabatan_assignments_on(jabatan: Jabatan, tanggal: dt.date | None = None) -> list[Penugasan]:
     """All assignments to a position active on the date, the one who acts first."""
     rows = list(
-        Penugasan.objects.filter(penugasan_active_on(tanggal), jabatan=jabatan, pegawai__is_active=True)
+        Penugasan.objects.filter(
+            penugasan_active_on(tanggal), jabatan=jabatan, pegawai__is_active=True
+        )
         .select_related("pegawai", "jabatan")
         .order_by("mulai")
     )
@@ -68,7 +70,9 @@ def jabatan_holder_on(jabatan: Jabatan, tanggal: dt.date | None = None) -> Peman
     return Pemangku(pegawai=first.pegawai, jabatan=jabatan, jenis=first.jenis, penugasan=first)
 
 
-def jabatan_definitive_holder_on(jabatan: Jabatan, tanggal: dt.date | None = None) -> Pegawai | None:
+def jabatan_definitive_holder_on(
+    jabatan: Jabatan, tanggal: dt.date | None = None
+) -> Pegawai | None:
     row = (
         Penugasan.objects.filter(
             penugasan_active_on(tanggal), jabatan=jabatan, jenis=Penugasan.Jenis.DEFINITIF
@@ -147,7 +151,8 @@ def pegawai_primary_unit(pegawai: Pegawai, tanggal: dt.date | None = None) -> Un
 
 def unit_members_on(unit: UnitKerja, tanggal: dt.date | None = None) -> QuerySet[Pegawai]:
     return Pegawai.objects.filter(
-        Q(penugasan__jabatan__unit=unit) & Q(penugasan__in=Penugasan.objects.filter(penugasan_active_on(tanggal))),
+        Q(penugasan__jabatan__unit=unit)
+        & Q(penugasan__in=Penugasan.objects.filter(penugasan_active_on(tanggal))),
         is_active=True,
     ).distinct()
 
@@ -178,6 +183,8 @@ def organisasi_tree(tanggal: dt.date | None = None) -> list[UnitNode]:
         holder = None
         if head is not None and by_position.get(head.pk):
             first = sorted(by_position[head.pk], key=lambda p: _PRECEDENCE[p.jenis])[0]
-            holder = Pemangku(pegawai=first.pegawai, jabatan=head, jenis=first.jenis, penugasan=first)
+            holder = Pemangku(
+                pegawai=first.pegawai, jabatan=head, jenis=first.jenis, penugasan=first
+            )
         nodes.append(UnitNode(unit=unit, kepala=head, pemangku=holder))
     return nodes

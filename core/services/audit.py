@@ -134,6 +134,9 @@ def audit_verify_chain() -> AuditVerification:
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != checked or head.last_hash != expected_prev):
         return AuditVerification(
-            False, checked, head.seq, "the chain head does not match the last event (events removed?)"
+            False,
+            checked,
+            head.seq,
+            "the chain head does not match the last event (events removed?)",
         )
     return AuditVerification(True, checked)

@@ -36,7 +36,9 @@ KNOWN_COLUMNS = (
 NASIB_VALUES = {"musnah", "permanen", "dinilai_kembali", "dinilai kembali", ""}
 YES_NO = {"ya": True, "y": True, "true": True, "1": True, "tidak": False, "": False, "0": False}
 MAX_RETENTION_YEARS = 100
-DEFAULT_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "klasifikasi_permendagri_83_2022.csv"
+DEFAULT_DATA_FILE = (
+    Path(__file__).resolve().parent.parent / "data" / "klasifikasi_permendagri_83_2022.csv"
+)
 
 
 class KlasifikasiImportError(ApplicationError):
@@ -90,7 +92,9 @@ def _years(value: str, column: str, line: int, errors: list[str]) -> int | None:
     return int(value)
 
 
-def klasifikasi_parse_csv(text: str, *, existing_codes: set[str] | frozenset = frozenset()) -> list[KodeRow]:
+def klasifikasi_parse_csv(
+    text: str, *, existing_codes: set[str] | frozenset = frozenset()
+) -> list[KodeRow]:
     """Parse and validate the whole file. Raises KlasifikasiImportError listing every error."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -143,7 +147,9 @@ def klasifikasi_parse_csv(text: str, *, existing_codes: set[str] | frozenset = f
                     line=line,
                     kode=kode,
                     nama=nama,
-                    retensi_aktif=_years(values.get("retensi_aktif", ""), "retensi_aktif", line, errors),
+                    retensi_aktif=_years(
+                        values.get("retensi_aktif", ""), "retensi_aktif", line, errors
+                    ),
                     retensi_inaktif=_years(
                         values.get("retensi_inaktif", ""), "retensi_inaktif", line, errors
                     ),
@@ -170,7 +176,14 @@ def klasifikasi_load_rows(*, rows: list[KodeRow], skema, kode_model) -> ImportRe
     models too (data migrations pass `apps.get_model(...)`)."""
     result = ImportResult()
     existing = {k.kode: k for k in kode_model.objects.filter(skema=skema)}
-    fields = ("nama", "retensi_aktif", "retensi_inaktif", "nasib_akhir", "keterangan", "perlu_diperiksa")
+    fields = (
+        "nama",
+        "retensi_aktif",
+        "retensi_inaktif",
+        "nasib_akhir",
+        "keterangan",
+        "perlu_diperiksa",
+    )
     for row in sorted(rows, key=lambda r: (r.level, r.kode)):
         parent = existing.get(row.induk) if row.induk else None
         current = existing.get(row.kode)

@@ -84,7 +84,11 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
             extensions += 1
             if previous.jenis != Penugasan.Jenis.PLT or previous.jabatan_id != penugasan.jabatan_id:
                 raise ValidationError(
-                    {"perpanjangan_dari": _("Only a Plt term for the same position can be extended.")}
+                    {
+                        "perpanjangan_dari": _(
+                            "Only a Plt term for the same position can be extended."
+                        )
+                    }
                 )
             previous = previous.perpanjangan_dari
         if extensions > rules["PLT_MAX_EXTENSIONS"]:

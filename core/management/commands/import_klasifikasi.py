@@ -9,7 +9,8 @@ from core.services.klasifikasi import klasifikasi_import
 class Command(BaseCommand):
     help = (
         "Import archive classification codes (with JRA retention) from a CSV file. "
-        "Columns: kode,nama[,retensi_aktif,retensi_inaktif,nasib_akhir,keterangan,perlu_diperiksa]. "
+        "Columns: kode,nama[,retensi_aktif,retensi_inaktif,nasib_akhir,keterangan,"
+        "perlu_diperiksa]. "
         "A file with any error is rejected whole and nothing is written."
     )
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end assets from the npm registry (see static/vendor/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BOOTSTRAP=5.3.9
+HTMX=2.0.11
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" >/dev/null)
+mkdir -p "$tmp/b" "$tmp/h"
+tar xzf "$tmp/bootstrap-$BOOTSTRAP.tgz" -C "$tmp/b"
+tar xzf "$tmp/htmx.org-$HTMX.tgz" -C "$tmp/h"
+dest_b="static/vendor/bootstrap-$BOOTSTRAP" dest_h="static/vendor/htmx-$HTMX"
+mkdir -p "$dest_b" "$dest_h"
+cp "$tmp/b/package/dist/css/bootstrap.min.css" "$tmp/b/package/dist/js/bootstrap.bundle.min.js" "$tmp/b/package/LICENSE" "$dest_b/"
+cp "$tmp/h/package/dist/htmx.min.js" "$tmp/h/package/LICENSE" "$dest_h/"
+echo "vendored bootstrap $BOOTSTRAP and htmx $HTMX"
