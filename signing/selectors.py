@@ -29,9 +29,7 @@ def certificate_list_for_admin(
 ) -> QuerySet[SignerCertificate]:
     if not can_manage_certificates(user):
         raise PermissionDenied
-    rows = SignerCertificate.objects.select_related("pegawai", "revoked_by").order_by(
-        "-created_at"
-    )
+    rows = SignerCertificate.objects.select_related("pegawai", "revoked_by").order_by("-created_at")
     if status in SignerCertificate.Status.values:
         rows = rows.filter(status=status)
     if query:

@@ -86,9 +86,7 @@ def signer_enroll(*, signer: Pegawai, passphrase: str) -> SignerCertificate:
     new = certificate_issue_for(signer, passphrase=passphrase)
     try:
         with transaction.atomic():
-            stale = list(
-                SignerCertificate.objects.select_for_update().for_signer(signer).active()
-            )
+            stale = list(SignerCertificate.objects.select_for_update().for_signer(signer).active())
             for row in stale:
                 if not row.is_expired:
                     raise ConflictError(

@@ -136,7 +136,9 @@ def _signature_report(embedded, context: ValidationContext, local_issuer: str) -
     if status.signing_cert is not None:
         cert_info = CertificateInfo.from_der(status.signing_cert.dump())
         signer_name = cert_info.common_name
-    revoked, revoked_at = _revocation(cert_info, bool(cert_info and cert_info.issuer == local_issuer))
+    revoked, revoked_at = _revocation(
+        cert_info, bool(cert_info and cert_info.issuer == local_issuer)
+    )
     ts = status.timestamp_validity
     timestamp_time = ts.timestamp if ts is not None else None
     timestamp_valid = (ts.intact and ts.valid and ts.trusted) if ts is not None else None
@@ -188,9 +190,7 @@ def pdf_validate(pdf: bytes) -> ValidationReport:
     except PadesError as exc:
         raise ApplicationError(exc.message, code=exc.code) from exc
     if info.signature_count == 0:
-        raise ApplicationError(
-            _("The PDF has no electronic signature."), code="unsigned"
-        )
+        raise ApplicationError(_("The PDF has no electronic signature."), code="unsigned")
     roots = trust_roots()
     ca = CertificateAuthority.objects.filter(pk=1).first()
     local_issuer = ""
@@ -198,7 +198,9 @@ def pdf_validate(pdf: bytes) -> ValidationReport:
         from signing.crypto import certificate_load
 
         local_issuer = certificate_load(ca.certificate_pem).subject.rfc4514_string()
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    context = ValidationContext(
+        trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
+    )
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     reports = []
     for embedded in reader.embedded_signatures:

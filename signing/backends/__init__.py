@@ -20,6 +20,4 @@ def get_backend(name: str | None = None) -> SigningBackend:
         from signing.backends.bsre import BsreBackend
 
         return BsreBackend.from_settings()
-    raise ImproperlyConfigured(
-        f"NASKAH_SIGNING_BACKEND must be 'local' or 'bsre', not {name!r}."
-    )
+    raise ImproperlyConfigured(f"NASKAH_SIGNING_BACKEND must be 'local' or 'bsre', not {name!r}.")

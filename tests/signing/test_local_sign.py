@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import pytest
-
-from signing.services import pdf_sign, signer_unlock
+from signing.services import pdf_sign
 from signing.validation import pdf_validate
-from tests.signing.conftest import PASSPHRASE, make_pdf
+from tests.signing.conftest import PASSPHRASE
 
 
 def test_signed_pdf_validates(enrolled, pdf):
