@@ -128,9 +128,11 @@ def test_signer_without_certificate_is_told_to_enrol(signer, pdf):
 
 def test_expired_certificate_is_refused_before_signing(enrolled, pdf, settings):
     row = SignerCertificate.objects.get(pegawai=enrolled)
-    with time_machine.travel(row.not_after + dt.timedelta(days=1), tick=False):
-        with pytest.raises(ApplicationError) as info:
-            pdf_sign(pdf=pdf, signer=enrolled, credential=PASSPHRASE)
+    with (
+        time_machine.travel(row.not_after + dt.timedelta(days=1), tick=False),
+        pytest.raises(ApplicationError) as info,
+    ):
+        pdf_sign(pdf=pdf, signer=enrolled, credential=PASSPHRASE)
     assert info.value.code == "certificate_expired"
     assert "expired on" in info.value.message
     assert not AuditEvent.objects.filter(action="signing.pdf_sign").exists()
@@ -185,9 +187,11 @@ def test_batch_unlock_signs_many_and_locks_on_exit(enrolled):
 def test_an_unlocked_key_cannot_sign_for_someone_else(enrolled, db):
     other = PegawaiFactory()
     signer_enroll(signer=other, passphrase=PASSPHRASE)
-    with signer_unlock(signer=enrolled, passphrase=PASSPHRASE) as key:
-        with pytest.raises(ApplicationError) as info:
-            pdf_sign(pdf=make_pdf(), signer=other, credential=key)
+    with (
+        signer_unlock(signer=enrolled, passphrase=PASSPHRASE) as key,
+        pytest.raises(ApplicationError) as info,
+    ):
+        pdf_sign(pdf=make_pdf(), signer=other, credential=key)
     assert info.value.code == "key_mismatch"
 
 
