@@ -115,10 +115,11 @@ def rsa_generate(bits: int) -> rsa.RSAPrivateKey:
 
 
 def _name(common_name: str, organisation: str = "") -> x509.Name:
-    attrs = [x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])]
+    # Most significant first (C, O, CN), so RFC 4514 strings read "CN=...,O=...,C=ID".
+    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]
     if organisation:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
-    attrs.append(x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
     return x509.Name(attrs)
 
 
