@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.services.audit import audit_record
@@ -44,6 +45,7 @@ def _local_backend_required() -> None:
         )
 
 
+@sensitive_variables()
 def _passphrase_check(signer: Pegawai, passphrase: str) -> None:
     minimum = int(getattr(settings, "NASKAH_SIGNING_PASSPHRASE_MIN_LENGTH", 8))
     if len(passphrase) < minimum:
@@ -68,6 +70,7 @@ def _passphrase_check(signer: Pegawai, passphrase: str) -> None:
         )
 
 
+@sensitive_variables()
 def signer_enroll(*, signer: Pegawai, passphrase: str) -> SignerCertificate:
     """Set the signer's signing passphrase for the first time (or after their certificate
     expired or was revoked): a new key and certificate are issued, the key sealed with the
@@ -113,6 +116,7 @@ def signer_enroll(*, signer: Pegawai, passphrase: str) -> SignerCertificate:
     return new
 
 
+@sensitive_variables()
 def signer_passphrase_change(
     *, signer: Pegawai, old_passphrase: str, new_passphrase: str
 ) -> SignerCertificate:
@@ -184,6 +188,7 @@ def certificate_revoke(
     return row
 
 
+@sensitive_variables()
 def signer_unlock(
     *,
     signer: Pegawai,
@@ -203,6 +208,7 @@ def signer_unlock(
     return (backend or get_backend()).unlock(signer, passphrase, credential_kind=credential_kind)
 
 
+@sensitive_variables()
 def pdf_sign(
     *,
     pdf: bytes,

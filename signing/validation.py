@@ -24,6 +24,7 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
@@ -37,11 +38,11 @@ from signing.pades import PadesError, pdf_inspect
 logger = logging.getLogger(__name__)
 
 MODIFICATION_TEXT = {
-    "NONE": "no changes after signing",
-    "LTA_UPDATES": "only validation data or document metadata added after signing",
-    "FORM_FILLING": "form fields filled or signatures added after signing",
-    "ANNOTATIONS": "annotations added after signing",
-    "OTHER": "the document content was changed after signing",
+    "NONE": _lazy("no changes after signing"),
+    "LTA_UPDATES": _lazy("only validation data or document metadata added after signing"),
+    "FORM_FILLING": _lazy("form fields filled or signatures added after signing"),
+    "ANNOTATIONS": _lazy("annotations added after signing"),
+    "OTHER": _lazy("the document content was changed after signing"),
 }
 
 
@@ -70,7 +71,7 @@ class SignatureReport:
 
     @property
     def modification_text(self) -> str:
-        return MODIFICATION_TEXT.get(self.modification_level, self.modification_level)
+        return str(MODIFICATION_TEXT.get(self.modification_level, self.modification_level))
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from core.errors import ApplicationError
@@ -109,6 +110,7 @@ class BsreAppearance:
 
 
 class BsreClient:
+    @sensitive_variables()
     def __init__(
         self,
         base_url: str,
@@ -158,6 +160,7 @@ class BsreClient:
             )
         return http.client.HTTPConnection(self.host, self.port, timeout=self.connect_timeout)
 
+    @sensitive_variables()
     def _request(
         self,
         method: str,
@@ -243,6 +246,7 @@ class BsreClient:
             )
             return response
 
+    @sensitive_variables()
     def _json_request(
         self, method: str, path: str, payload: dict | None, *, idempotent: bool, **kw
     ) -> BsreResponse:
@@ -256,6 +260,7 @@ class BsreClient:
             **kw,
         )
 
+    @sensitive_variables()
     def _multipart_request(
         self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes, str]], **kw
     ) -> BsreResponse:
@@ -384,6 +389,7 @@ class BsreClient:
             message=str(data.get("message") or data.get("error") or ""),
         )
 
+    @sensitive_variables()
     def sign_pdf(
         self,
         pdf: bytes,
@@ -408,6 +414,7 @@ class BsreClient:
             )
         return self._sign_v1(pdf, credential, nik, reason, location, appearance)
 
+    @sensitive_variables()
     def _sign_v2(self, pdf, credential, nik, email, kind, reason, location, appearance) -> bytes:
         props: dict[str, Any] = {"tampilan": "VISIBLE" if appearance else "INVISIBLE"}
         if reason:
@@ -443,6 +450,7 @@ class BsreClient:
                 http_status=response.status,
             ) from exc
 
+    @sensitive_variables()
     def _sign_v1(self, pdf, passphrase, nik, reason, location, appearance) -> bytes:
         fields = {
             "nik": nik,
@@ -642,6 +650,7 @@ class BsreBackend(SigningBackend):
         }
         return SignerStatus(code == "ready", code, message)
 
+    @sensitive_variables()
     def unlock(
         self, signer: Pegawai, credential: str, *, credential_kind: CredentialKind = "passphrase"
     ) -> BsreUnlockedKey:
@@ -652,6 +661,7 @@ class BsreBackend(SigningBackend):
             raise ApplicationError(status.message, code=status.code)
         return BsreUnlockedKey(signer, credential, credential_kind)
 
+    @sensitive_variables()
     def sign(
         self,
         pdf: bytes,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from core.errors import ApplicationError
 from core.services.audit import audit_record
@@ -39,6 +40,7 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
+@sensitive_variables()
 def ca_secret() -> bytes:
     """The secret that opens the CA key: NASKAH_SIGNING_CA_SECRET if set, else derived
     from SECRET_KEY (HKDF with a purpose label, so the raw SECRET_KEY is never the key)."""
@@ -109,6 +111,7 @@ def ca_certificate_if_exists() -> x509.Certificate | None:
     return crypto.certificate_load(ca.certificate_pem) if ca else None
 
 
+@sensitive_variables()
 def _ca_private_key(ca: CertificateAuthority) -> rsa.RSAPrivateKey:
     try:
         return crypto.private_key_open(
@@ -124,6 +127,7 @@ def _ca_private_key(ca: CertificateAuthority) -> rsa.RSAPrivateKey:
         ) from exc
 
 
+@sensitive_variables()
 def certificate_issue_for(signer: Pegawai, *, passphrase: str) -> SignerCertificate:
     """Generate a key pair, have the CA certify it and return an unsaved row holding the
     key sealed with `passphrase`. The caller saves it inside its transaction."""
@@ -204,6 +208,7 @@ def current_certificate(signer: Pegawai) -> SignerCertificate | None:
     return rows.active().first() or rows.order_by("-created_at").first()
 
 
+@sensitive_variables()
 def key_open(row: SignerCertificate, passphrase: str) -> rsa.RSAPrivateKey:
     try:
         return crypto.private_key_open(
@@ -268,6 +273,7 @@ class LocalBackend(SigningBackend):
             info,
         )
 
+    @sensitive_variables()
     def unlock(
         self, signer: Pegawai, credential: str, *, credential_kind: CredentialKind = "passphrase"
     ) -> LocalUnlockedKey:
@@ -289,6 +295,7 @@ class LocalBackend(SigningBackend):
             raise ApplicationError(_("Enter your signing passphrase."), code="wrong_passphrase")
         return LocalUnlockedKey(signer, row, key_open(row, credential))
 
+    @sensitive_variables()
     def sign(
         self,
         pdf: bytes,
