@@ -15,6 +15,7 @@ read from the page, never from metadata.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import logging
 from dataclasses import dataclass, field
@@ -23,15 +24,16 @@ from pathlib import Path
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from core.errors import ApplicationError
-from signing.crypto import CertificateInfo
+from signing.crypto import CertificateInfo, certificate_load
 from signing.models import CertificateAuthority, SignerCertificate
 from signing.pades import PadesError, pdf_inspect
 
@@ -64,6 +66,7 @@ class SignatureReport:
     covers_whole_file: bool
     ok: bool
     problems: tuple[str, ...] = ()
+    kind: str = "signature"  # or "document_timestamp" (PAdES B-LTA archive timestamps)
 
     @property
     def timestamped(self) -> bool:
@@ -129,7 +132,40 @@ def _revocation(cert: CertificateInfo | None, issuer_is_local: bool):
     return False, None
 
 
+def _document_timestamp_report(embedded, context: ValidationContext) -> SignatureReport:
+    status = validate_pdf_timestamp(embedded, context)
+    cert_info = CertificateInfo.from_der(status.signing_cert.dump())
+    valid = bool(status.intact and status.valid and status.trusted)
+    level = status.modification_level.name if status.modification_level is not None else "OTHER"
+    problems = []
+    if not status.intact:
+        problems.append(_("The signed bytes were changed after signing."))
+    elif not status.trusted:
+        problems.append(_("The timestamp is not valid or not from a trusted authority."))
+    return SignatureReport(
+        field_name=embedded.field_name,
+        signer_name=cert_info.common_name,
+        certificate=cert_info,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        revoked=False,
+        revoked_at=None,
+        signing_time=None,
+        timestamp_time=status.timestamp,
+        timestamp_valid=valid,
+        coverage=status.coverage.name if status.coverage is not None else "UNKNOWN",
+        modification_level=level,
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        ok=valid and level in {"NONE", "LTA_UPDATES"},
+        problems=tuple(problems),
+        kind="document_timestamp",
+    )
+
+
 def _signature_report(embedded, context: ValidationContext, local_issuer: str) -> SignatureReport:
+    if embedded.sig_object_type == "/DocTimeStamp":
+        return _document_timestamp_report(embedded, context)
     problems: list[str] = []
     status: PdfSignatureStatus = validate_pdf_signature(embedded, context)
     cert_info = None
@@ -182,10 +218,6 @@ def _signature_report(embedded, context: ValidationContext, local_issuer: str) -
 def pdf_validate(pdf: bytes) -> ValidationReport:
     """List and check every signature in `pdf`. Raises ApplicationError (code not_pdf,
     pdf_damaged, pdf_encrypted or unsigned) with a clear message."""
-    import hashlib
-
-    from django.utils import timezone
-
     try:
         info = pdf_inspect(pdf)
     except PadesError as exc:
@@ -196,8 +228,6 @@ def pdf_validate(pdf: bytes) -> ValidationReport:
     ca = CertificateAuthority.objects.filter(pk=1).first()
     local_issuer = ""
     if ca is not None:
-        from signing.crypto import certificate_load
-
         local_issuer = certificate_load(ca.certificate_pem).subject.rfc4514_string()
     context = ValidationContext(
         trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"

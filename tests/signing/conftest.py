@@ -103,6 +103,7 @@ class _TsaServer:
             ),
             certs_to_embed=[asn1_certificate(root)],
         )
+        self.stamper = stamper
         self.requests = 0
         outer = self
 

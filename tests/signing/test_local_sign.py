@@ -279,3 +279,20 @@ def test_certificate_from_an_untrusted_root_is_not_trusted(enrolled, pdf, settin
     report = pdf_validate(signed)
     [sig] = report.signatures
     assert sig.intact and not sig.trusted and not report.ok
+
+
+def test_document_timestamp_is_listed_and_keeps_the_signature_valid(enrolled, pdf, tsa):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfTimeStamper
+
+    signed = pdf_sign(pdf=pdf, signer=enrolled, credential=PASSPHRASE).pdf
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    stamped = PdfTimeStamper(tsa.stamper).timestamp_pdf(writer, md_algorithm="sha256").getvalue()
+    report = pdf_validate(stamped)
+    first, archive = report.signatures
+    assert first.kind == "signature" and first.ok
+    assert first.modification_level == "LTA_UPDATES"
+    assert archive.kind == "document_timestamp"
+    assert archive.signer_name == "Test TSA"
+    assert archive.timestamp_time is not None and archive.ok
+    assert report.ok and archive.covers_whole_file
