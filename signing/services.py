@@ -21,6 +21,7 @@ from signing.backends import get_backend
 from signing.backends.base import CredentialKind, SignedResult, SigningBackend, UnlockedKey
 from signing.models import SignerCertificate
 from signing.permissions import can_revoke_certificate
+from signing.throttle import passphrase_guard
 
 if TYPE_CHECKING:
     from core.models import Pegawai
@@ -136,7 +137,8 @@ def signer_passphrase_change(
             code="passphrase_unchanged",
         )
     _passphrase_check(signer, new_passphrase)
-    key = key_open(row, old_passphrase)
+    with passphrase_guard(signer):
+        key = key_open(row, old_passphrase)
     sealed = crypto.private_key_seal(
         key, secret=new_passphrase.encode(), aad=signer_aad(row.serial_hex)
     )
@@ -205,7 +207,10 @@ def signer_unlock(
     The key lives in this process's memory only and is dropped on exit; it cannot be
     pickled into a task queue.
     """
-    return (backend or get_backend()).unlock(signer, passphrase, credential_kind=credential_kind)
+    with passphrase_guard(signer):
+        return (backend or get_backend()).unlock(
+            signer, passphrase, credential_kind=credential_kind
+        )
 
 
 @sensitive_variables()
@@ -228,15 +233,19 @@ def pdf_sign(
             code="bad_field_name",
         )
     backend = backend or get_backend()
-    result = backend.sign(
-        pdf,
-        signer=signer,
-        credential=credential,
-        field_name=field_name,
-        reason=reason,
-        location=location,
-        credential_kind=credential_kind,
-    )
+    sign_kwargs = {
+        "signer": signer,
+        "credential": credential,
+        "field_name": field_name,
+        "reason": reason,
+        "location": location,
+        "credential_kind": credential_kind,
+    }
+    if isinstance(credential, UnlockedKey):
+        result = backend.sign(pdf, **sign_kwargs)
+    else:
+        with passphrase_guard(signer):
+            result = backend.sign(pdf, **sign_kwargs)
     with transaction.atomic():
         audit_record(
             actor=signer,

@@ -29,6 +29,15 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()  # the passphrase throttle counts in the cache
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def pdf() -> bytes:
     return make_pdf()

@@ -238,3 +238,34 @@ def test_enrolment_is_refused_when_bsre_manages_certificates(signer, settings):
     with pytest.raises(ApplicationError) as info:
         signer_enroll(signer=signer, passphrase=PASSPHRASE)
     assert info.value.code == "backend_manages_certificates"
+
+
+def test_repeated_wrong_passphrases_lock_signing_for_a_while(enrolled, settings):
+    import datetime as dt
+
+    import time_machine
+
+    settings.NASKAH_SIGNING_MAX_FAILED_ATTEMPTS = 3
+    settings.NASKAH_SIGNING_LOCKOUT_SECONDS = 600
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False):
+        for _attempt in range(3):
+            with pytest.raises(ApplicationError) as info:
+                pdf_sign(pdf=make_pdf(), signer=enrolled, credential="tebakan-salah-1")
+            assert info.value.code == "wrong_passphrase"
+        with pytest.raises(ApplicationError) as info:
+            pdf_sign(pdf=make_pdf(), signer=enrolled, credential=PASSPHRASE)
+        assert info.value.code == "passphrase_locked"
+        assert "Wait 10 minutes" in info.value.message
+    with time_machine.travel(start + dt.timedelta(seconds=601), tick=False):
+        assert pdf_sign(pdf=make_pdf(), signer=enrolled, credential=PASSPHRASE).sha256
+
+
+def test_a_right_passphrase_resets_the_count(enrolled, settings):
+    settings.NASKAH_SIGNING_MAX_FAILED_ATTEMPTS = 2
+    with pytest.raises(ApplicationError):
+        pdf_sign(pdf=make_pdf(), signer=enrolled, credential="tebakan-salah-1")
+    pdf_sign(pdf=make_pdf(), signer=enrolled, credential=PASSPHRASE)
+    with pytest.raises(ApplicationError) as info:
+        pdf_sign(pdf=make_pdf(), signer=enrolled, credential="tebakan-salah-2")
+    assert info.value.code == "wrong_passphrase"  # not locked: the count restarted
