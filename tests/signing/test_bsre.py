@@ -215,3 +215,24 @@ def test_client_errors_never_echo_the_credential():
     assert BSRE_PASS not in repr(err)
     client = BsreClient("http://127.0.0.1:1", username="u", password=PASSWORD)
     assert PASSWORD not in repr(client)
+
+
+def test_bsre_signature_is_trusted_only_with_the_configured_root(
+    fake, bsre_signer, settings, tmp_path
+):
+    from signing import crypto
+    from signing.validation import pdf_validate
+
+    signed = (
+        _backend(fake)
+        .sign(make_pdf(), signer=bsre_signer, credential=BSRE_PASS, field_name="TTE")
+        .pdf
+    )
+    settings.NASKAH_TRUST_ROOTS = []
+    [sig] = pdf_validate(signed).signatures
+    assert sig.intact and not sig.trusted
+    root = tmp_path / "bsre-root.pem"
+    root.write_text(crypto.certificate_pem(fake.ca.cert))
+    settings.NASKAH_TRUST_ROOTS = [str(root), str(tmp_path / "missing.pem")]
+    report = pdf_validate(signed)
+    assert report.ok and report.signatures[0].signer_name == "Siti Aminah"
