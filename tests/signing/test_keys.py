@@ -269,3 +269,21 @@ def test_a_right_passphrase_resets_the_count(enrolled, settings):
     with pytest.raises(ApplicationError) as info:
         pdf_sign(pdf=make_pdf(), signer=enrolled, credential="tebakan-salah-2")
     assert info.value.code == "wrong_passphrase"  # not locked: the count restarted
+
+
+def test_concurrent_enrolment_keeps_one_active_certificate(signer, monkeypatch):
+    """Another request issues a certificate while this one is generating its key."""
+    from core.errors import ConflictError
+    from signing.backends import local
+
+    real_issue = local.certificate_issue_for
+
+    def racing_issue(person, *, passphrase):
+        real_issue(person, passphrase=NEW_PASSPHRASE).save()  # the other request wins
+        return real_issue(person, passphrase=passphrase)
+
+    monkeypatch.setattr(local, "certificate_issue_for", racing_issue)
+    with pytest.raises(ConflictError):
+        signer_enroll(signer=signer, passphrase=PASSPHRASE)
+    assert SignerCertificate.objects.filter(pegawai=signer).count() == 1
+    assert not AuditEvent.objects.filter(action="signing.certificate_issue").exists()
