@@ -40,7 +40,6 @@ class FakeBsreState:
     drop_after_sign: bool = False
     v1_returns_id: bool = True
     stored: dict[str, bytes] = field(default_factory=dict)
-    received_bodies: list[bytes] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -88,9 +87,7 @@ def make_handler(state: FakeBsreState):
 
         def _body(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)
-            data = self.rfile.read(length) if length else b""
-            state.received_bodies.append(data)
-            return data
+            return self.rfile.read(length) if length else b""
 
         def _authorised(self) -> bool:
             if self.headers.get("Authorization") != expected_auth:
