@@ -241,3 +241,15 @@ LOGGING = {
 }
 
 NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False)
+
+# --- Signing (signing/; docs/signing.md) --------------------------------------------------------
+NASKAH_SIGNING_BACKEND = os.environ.get("NASKAH_SIGNING_BACKEND", "local")
+NASKAH_SIGNING_CA_SECRET = os.environ.get("NASKAH_SIGNING_CA_SECRET", "")
+NASKAH_SIGNING_CERT_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730)
+NASKAH_TSA_URL = os.environ.get("NASKAH_TSA_URL", "")
+NASKAH_TRUST_ROOTS = env_list("NASKAH_TRUST_ROOTS")
+NASKAH_BSRE_URL = os.environ.get("NASKAH_BSRE_URL", "")
+NASKAH_BSRE_USERNAME = os.environ.get("NASKAH_BSRE_USERNAME", "")
+NASKAH_BSRE_PASSWORD = os.environ.get("NASKAH_BSRE_PASSWORD", "")
+NASKAH_BSRE_API_VERSION = os.environ.get("NASKAH_BSRE_API_VERSION", "v2")
+NASKAH_BSRE_IDENTITY = os.environ.get("NASKAH_BSRE_IDENTITY", "nik")
