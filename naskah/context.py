@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from core.models import Jabatan, Pegawai, UnitKerja
-from core.selectors.organisasi import jabatan_holder_on
+from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from naskah.formatting import diktum_label, hari_tanggal, jumlah_berkas, tanggal_panjang
 from naskah.markup import paragraph
 from naskah.models import JenisNaskah, Lampiran, NaskahRevisi, TataNaskahDefault
@@ -177,23 +177,25 @@ def _date_text(spec: dict, value: str) -> str:
     return hari_tanggal(day) if spec.get("format") == "hari" else tanggal_panjang(day)
 
 
-def _people_rows(ids: list[int], on: dt.date) -> list[list[str]]:
+def _people_groups(ids: list[int], on: dt.date) -> list[list[list[str]]]:
+    """One [label, value] table per person: Nama, Pangkat/Gol., NIP, Jabatan."""
     people = {p.pk: p for p in Pegawai.objects.filter(pk__in=ids)}
-    rows: list[list[str]] = []
-    numbered = len(ids) > 1
-    for index, pk in enumerate(ids, start=1):
+    groups: list[list[list[str]]] = []
+    for pk in ids:
         person = people.get(pk)
         if person is None:
             continue
-        from core.selectors.organisasi import pegawai_assignments_on
-
         assignments = pegawai_assignments_on(person, on)
         jabatan = assignments[0].jabatan.nama if assignments else ""
-        rows.append([f"{index}. Nama" if numbered else "Nama", person.nama_lengkap])
-        rows.append(["Pangkat/Gol.", person.pangkat_golongan or "-"])
-        rows.append(["NIP", person.nip or "-"])
-        rows.append(["Jabatan", jabatan or "-"])
-    return rows
+        groups.append(
+            [
+                ["Nama", person.nama_lengkap],
+                ["Pangkat/Gol.", person.pangkat_golongan or "-"],
+                ["NIP", person.nip or "-"],
+                ["Jabatan", jabatan or "-"],
+            ]
+        )
+    return groups
 
 
 def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict, list, list]:
@@ -225,13 +227,16 @@ def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict,
             if placement == "section":
                 sections += [{"type": "heading", "text": spec["label"]}, *value]
         elif kind == "people":
-            person_rows = _people_rows(value, on)
-            out[name] = person_rows
+            groups = _people_groups(value, on)
+            out[name] = groups[0] if len(groups) == 1 else groups
             if placement == "rows":
-                row_blocks += [
-                    paragraph(spec["label"] + ":"),
-                    {"type": "fields", "rows": person_rows},
+                numbered = len(groups) > 1
+                flat = [
+                    [f"{i}. {label}" if numbered and k == 0 else label, text]
+                    for i, group in enumerate(groups, start=1)
+                    for k, (label, text) in enumerate(group)
                 ]
+                row_blocks += [paragraph(spec["label"] + ":"), {"type": "fields", "rows": flat}]
         elif kind == "diktum":
             out[name] = [
                 {"label": diktum_label(i), "body": part} for i, part in enumerate(value, start=1)
@@ -291,16 +296,15 @@ def naskah_render_context(revisi: NaskahRevisi, *, preview: bool = True) -> tupl
             jabatan = others.get(row["jabatan_id"])
             if jabatan is None:
                 continue
-            block = dict(
+            blocks.append(
                 signature_block(
                     group=jenis.kelompok,
                     subgroup=jenis.subkelompok,
                     signer=signer_dict(jabatan, on),
                     mandate=mandate_dict(jabatan, ""),
+                    role_label=row.get("peran", ""),
                 )
             )
-            block["role_label"] = row.get("peran", "")
-            blocks.append(block)
         penandatangan = blocks
 
     tujuan = [r for r in revisi.penerima if r["jenis"] == "tujuan"]

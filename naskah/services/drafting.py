@@ -206,11 +206,11 @@ def draft_check(
         raise ApplicationError(_("This letter type has a single signer."))
     if any(row["jabatan_id"] == penandatangan.pk for row in signers):
         raise ApplicationError(_("The main signer is listed again among the other signers."))
-    if (
-        not body
-        and not any(s.get("placement") == "section" for s in jenis.fields_schema)
-        and (jenis.layout_kind not in {"keputusan", "disposisi"})
-    ):
+    content_fields = any(
+        spec.get("required") and spec["type"] in {"blocks", "diktum", "lines"}
+        for spec in jenis.fields_schema
+    )
+    if not body and not content_fields:
         raise ApplicationError(_("The letter body is empty."), code="invalid")
     snapshot = penerima_resolve(penerima or [])
     header = {

@@ -32,7 +32,10 @@ def make_draft(demo):
             ),
             "penerima": [
                 {"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"},
-                {"jenis": "tembusan", "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk},
+                {
+                    "jenis": "tembusan",
+                    "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk,
+                },
             ],
         }
         values.update(overrides)

@@ -98,9 +98,7 @@ def test_penerima_set_replaces_recipients_in_new_revision(make_draft, demo):
         penerima=[{"jenis": "tujuan", "pegawai_id": demo["kabidsma"].pk}],
     )
     assert rev.nomor == 2
-    assert list(naskah.penerima.values_list("label", flat=True)) == [
-        demo["kabidsma"].nama_lengkap
-    ]
+    assert list(naskah.penerima.values_list("label", flat=True)) == [demo["kabidsma"].nama_lengkap]
     assert AuditEvent.objects.filter(action="naskah.penerima_set").exists()
 
 
