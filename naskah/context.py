@@ -236,7 +236,7 @@ def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict,
                     for i, group in enumerate(groups, start=1)
                     for k, (label, text) in enumerate(group)
                 ]
-                row_blocks += [paragraph(spec["label"] + ":"), {"type": "fields", "rows": flat}]
+                row_blocks.append({"type": "fields", "rows": flat})
         elif kind == "diktum":
             out[name] = [
                 {"label": diktum_label(i), "body": part} for i, part in enumerate(value, start=1)
@@ -264,12 +264,28 @@ def naskah_render_context(revisi: NaskahRevisi, *, preview: bool = True) -> tupl
     )
     on = naskah.tanggal or timezone.localdate()
     layout = naskah_layout(jenis, signer=signer)
+    for spec in jenis.fields_schema:
+        value = revisi.fields.get(spec["name"])
+        if spec["type"] == "text":
+            layout["title"] = layout["title"].replace(
+                "{" + spec["name"] + "}", str(value or "").upper()
+            )
+    layout["title"] = " ".join(layout["title"].split())
     kop = kop_context(signer.unit, kepala_daerah=jenis.kop_kepala_daerah, signer=signer)
     fields, row_blocks, sections = fields_context(jenis, revisi.fields, on)
 
     body = list(revisi.body)
     if row_blocks:
-        cut = 1 if body else 0
+        # After the first paragraph that ends with a colon ("... pada:"), else at the top.
+        cut = next(
+            (
+                i + 1
+                for i, block in enumerate(body)
+                if block.get("type") == "paragraph"
+                and "".join(r.get("text", "") for r in block.get("runs", [])).rstrip().endswith(":")
+            ),
+            0,
+        )
         body = body[:cut] + row_blocks + body[cut:]
     body += sections
 

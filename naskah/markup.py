@@ -87,7 +87,9 @@ def blocks_from_markup(text: str) -> list[dict]:
     for raw in lines:
         line = raw.rstrip()
         if not line.strip():
-            flush_all()
+            # A blank line ends a paragraph or table; a list may continue after it.
+            flush_para()
+            table = None
             continue
         stripped = line.strip()
         if stripped.startswith("|"):

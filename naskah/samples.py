@@ -265,6 +265,8 @@ def samples() -> dict[str, Sample]:
             signer=KOMINFO,
             hal="Kuasa Pengambilan Sertifikat Elektronik",
             body=(
+                "Yang bertanda tangan di bawah ini, Kepala Dinas Komunikasi, Informatika dan "
+                "Statistik Provinsi Lampung, memberi kuasa kepada:\n\n"
                 "Untuk mengambil sertifikat elektronik atas nama pejabat Dinas Komunikasi, "
                 "Informatika dan Statistik pada Balai Sertifikasi Elektronik.\n\n"
                 "Demikian surat kuasa ini dibuat untuk dipergunakan sebagaimana mestinya."
@@ -340,6 +342,7 @@ def samples() -> dict[str, Sample]:
             signer=KABID_SANDI,
             hal="Notula Rapat Persandian",
             body=(
+                "Rapat dibuka oleh pimpinan rapat dengan agenda sebagai berikut:\n\n"
                 "## Hasil Rapat\n\n"
                 "1. Seluruh bidang menggunakan surel dinas;\n"
                 "2. Kata sandi aplikasi diganti setiap 90 hari."
