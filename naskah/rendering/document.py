@@ -58,7 +58,10 @@ def first_word(flowable: Flowable) -> str:
         words = flowable.getPlainText().split()
         return words[0] if words else ""
     if isinstance(flowable, Table):
-        for row in flowable._cellvalues:
+        # Skip a repeated header: the continuation word should be real content.
+        rows = flowable._cellvalues
+        skip = flowable.repeatRows if isinstance(flowable.repeatRows, int) else 0
+        for row in rows[skip:] or rows:
             for cell in row:
                 word = _cell_first_word(cell)
                 if word:
@@ -94,6 +97,10 @@ class NaskahDoc(BaseDocTemplate):
             author="",
             creator="Naskah",
             invariant=1,
+            # otherwise reportlab names Helvetica (never embedded) in every page's resources
+            initialFontName=decor.styles.font,
+            initialFontSize=decor.styles.size,
+            initialLeading=decor.styles.leading,
         )
         self._doSave = 0
         self.decor = decor

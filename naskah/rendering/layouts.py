@@ -18,7 +18,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from .blocks import colon_table, label_width, para_style, render_blocks
+from .blocks import colon_table, label_width, para_style, render_blocks, table_style
 from .document import PartStart
 from .errors import RenderError
 from .flowables import Kop, SignatureGrid
@@ -190,12 +190,12 @@ class Builder:
             cell = self.addressee_cell(tujuan)
             data = [[Paragraph("Yth.", self.s.left), cell]]
             if ctx.get("tujuan_tempat"):
-                data.append(["", Paragraph(esc(ctx["tujuan_tempat"]), self.s.left)])
+                data.append([Spacer(0, 0), Paragraph(esc(ctx["tujuan_tempat"]), self.s.left)])
             story += [
                 Table(
                     data,
                     colWidths=[yth_w, self.w - yth_w],
-                    style=_plain(),
+                    style=table_style(self.s),
                     hAlign="LEFT",
                 ),
                 self.gap(),
@@ -253,7 +253,7 @@ class Builder:
                 Table(
                     [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]],
                     colWidths=[yth_w, self.w - yth_w],
-                    style=_plain(),
+                    style=table_style(self.s),
                     hAlign="LEFT",
                 ),
                 self.gap(),
@@ -367,7 +367,7 @@ class Builder:
             ],
             [kv("Nomor surat", f.get("nomor_surat")), kv("Nomor agenda", f.get("nomor_agenda"))],
             [kv("Tanggal surat", f.get("tanggal_surat")), kv("Sifat", f.get("sifat"))],
-            [kv("Hal", f.get("hal")), ""],
+            [kv("Hal", f.get("hal")), Spacer(0, 0)],
             [
                 listing("Diteruskan kepada:", f.get("diteruskan_kepada") or []),
                 listing("Dengan hormat harap:", f.get("instruksi") or []),
@@ -378,10 +378,12 @@ class Builder:
                     Paragraph(esc(_display(f.get("catatan"))), cell),
                     Spacer(0, self.s.leading * 2),
                 ],
-                "",
+                Spacer(0, 0),
             ],
         ]
-        style = TableStyle([("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 5), (1, 5))], parent=BOX)
+        style = TableStyle(
+            [("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 5), (1, 5))], parent=table_style(self.s, BOX)
+        )
         story += [Table(data, colWidths=[half, half], style=style, hAlign="LEFT"), self.gap()]
         story += self.signatures(lines_before=self.place_date_lines())
         return story
@@ -403,13 +405,9 @@ def _numbered_tables(groups, styles: Styles, width: float) -> Table:
     for n, rows in enumerate(groups, start=1):
         inner = colon_table([[str(a), str(b)] for a, b in rows], styles, width - hang)
         data.append([Paragraph(f"{n}.", styles.left), inner])
-    return Table(data, colWidths=[hang, width - hang], style=_plain(), hAlign="LEFT", splitInRow=1)
-
-
-def _plain() -> TableStyle:
-    from .blocks import PLAIN
-
-    return PLAIN
+    return Table(
+        data, colWidths=[hang, width - hang], style=table_style(styles), hAlign="LEFT", splitInRow=1
+    )
 
 
 def _fields(ctx: dict) -> dict:

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import io
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus.doctemplate import LayoutError
@@ -17,6 +18,10 @@ from .layouts import Parts, build_story
 from .merge import merge, open_lampiran
 from .signature import validate_block
 from .text import NBSP, esc, format_tanggal, styles_for
+
+# Binary (Flate-only) streams instead of ASCII85+Flate: about 20% smaller and 2-3 ms faster
+# per page. Both are valid PDF; this is reportlab's own process-wide switch.
+rl_config.useA85 = 0
 
 LAYOUT_KINDS = ("surat", "nota_dinas", "judul", "keputusan", "disposisi")
 PAPER_SIZES = {"A4": A4, "F4": (215 * mm, 330 * mm)}
