@@ -55,8 +55,7 @@ def first_word(flowable: Flowable) -> str:
     if getter is not None:
         return getter()
     if isinstance(flowable, Paragraph):
-        words = flowable.getPlainText().split()
-        return words[0] if words else ""
+        return _paragraph_first_word(flowable)
     if isinstance(flowable, Table):
         # Skip a repeated header: the continuation word should be real content.
         rows = flowable._cellvalues
@@ -67,6 +66,22 @@ def first_word(flowable: Flowable) -> str:
                 if word:
                     return word
     return ""
+
+
+def _paragraph_first_word(para: Paragraph) -> str:
+    # The tail of a split paragraph keeps its text only in the laid-out lines (blPara),
+    # so read those first; getPlainText() is the fallback for unwrapped paragraphs.
+    lines = getattr(getattr(para, "blPara", None), "lines", None) or []
+    for line in lines:
+        if isinstance(line, tuple):
+            text = " ".join(str(word) for word in line[1])
+        else:
+            text = "".join(getattr(frag, "text", "") for frag in getattr(line, "words", []))
+        words = text.split()
+        if words:
+            return words[0]
+    words = para.getPlainText().split()
+    return words[0] if words else ""
 
 
 def _cell_first_word(cell) -> str:

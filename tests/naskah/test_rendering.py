@@ -19,6 +19,7 @@ from naskah.rendering.samples import (
     disposisi,
     keputusan,
     nota_dinas,
+    para,
     surat,
     surat_tugas,
 )
@@ -506,3 +507,22 @@ def test_judul_without_title_is_refused():
     layout, context = surat_tugas()
     with pytest.raises(RenderError, match="title"):
         render_naskah({**layout, "title": ""}, context)
+
+
+def test_continuation_word_follows_a_paragraph_split_inside_a_labelled_section():
+    layout, context = keputusan()
+    long_items = [
+        [para(f"bahwa pertimbangan nomor {i} " + "sangat panjang dan rinci " * 12 + ";")]
+        for i in range(20)
+    ]
+    fields = {
+        **context["fields"],
+        "menimbang": [{"type": "list", "style": "lettered", "items": long_items}],
+    }
+    texts = page_texts(render_naskah(layout, {**context, "fields": fields, "lampiran": []}))
+    assert len(texts) >= 3
+    for index, text in enumerate(texts[:-1]):
+        word = re.search(r"(\S+)\.\.\.$", text).group(1)
+        following = texts[index + 1].removeprefix(f"- {index + 2} -").split()
+        # the first word of the next page, ignoring a list label such as "n."
+        assert word in following[:2], (word, following[:4])
