@@ -183,23 +183,40 @@ class Builder:
             ["Lampiran", ctx.get("lampiran_label") or "-"],
             ["Hal", ctx.get("hal") or ""],
         ]
-        story += [colon_table(rows, self.s, self.w), self.gap()]
         tujuan = _str_list(ctx.get("tujuan"), "tujuan")
-        if tujuan:
-            yth_w = label_width(self.s, ["Yth."], self.w)
-            cell = self.addressee_cell(tujuan)
-            data = [[Paragraph("Yth.", self.s.left), cell]]
-            if ctx.get("tujuan_tempat"):
-                data.append([Spacer(0, 0), Paragraph(esc(ctx["tujuan_tempat"]), self.s.left)])
+        tempat = ctx.get("tujuan_tempat") or ""
+        if self.layout["addressee_position"] == "right":
+            # Older (Permendagri 54/2009) form: the addressee block beside the number block.
+            left_w = self.w * self.layout["signature_x"] - self.s.size
+            right = [Paragraph("Kepada", self.s.left)]
+            right += self.addressee_cell([f"Yth. {t}" for t in tujuan]) if tujuan else []
+            if tempat:
+                right.append(Paragraph(esc(tempat), self.s.left))
             story += [
                 Table(
-                    data,
-                    colWidths=[yth_w, self.w - yth_w],
+                    [[colon_table(rows, self.s, left_w), right]],
+                    colWidths=[left_w + self.s.size, self.w - left_w - self.s.size],
                     style=table_style(self.s),
                     hAlign="LEFT",
                 ),
                 self.gap(),
             ]
+        else:
+            story += [colon_table(rows, self.s, self.w), self.gap()]
+            if tujuan:
+                yth_w = label_width(self.s, ["Yth."], self.w)
+                data = [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]]
+                if tempat:
+                    data.append([Spacer(0, 0), Paragraph(esc(tempat), self.s.left)])
+                story += [
+                    Table(
+                        data,
+                        colWidths=[yth_w, self.w - yth_w],
+                        style=table_style(self.s),
+                        hAlign="LEFT",
+                    ),
+                    self.gap(),
+                ]
         story += self.body() + [self.gap(0.5)]
         story += self.signatures()
         story += self.tembusan()
@@ -243,8 +260,8 @@ class Builder:
             self.centered(self.nomor_line()),
         ]
         if fields.get("tentang"):
-            story += [self.gap(0.5), self.centered("TENTANG")]
-            story += [self.centered(str(fields["tentang"]).upper())]
+            story += [self.gap(0.5), self.centered("TENTANG", bold=True)]
+            story += [self.centered(str(fields["tentang"]).upper(), bold=True)]
         story += [self.gap()]
         tujuan = _str_list(ctx.get("tujuan"), "tujuan")
         if tujuan:
@@ -278,6 +295,9 @@ class Builder:
         inner_w = self.w - label_w - self.s.size * 0.8
         if not isinstance(value, list) or not value:
             raise RenderError("fields['kepada'] must be a list of [label, value] rows or groups.")
+        if all(isinstance(v, str) for v in value):  # Instruksi: a list of addressees
+            cell = self.addressee_cell(value)
+            return [colon_table([["Kepada", cell]], self.s, self.w, label_w), self.gap(0.3)]
         grouped = isinstance(value[0], list) and value[0] and isinstance(value[0][0], list)
         groups = value if grouped else [value]
         for rows in groups:

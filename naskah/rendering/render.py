@@ -52,6 +52,7 @@ LAYOUT_DEFAULTS: dict = {
     "signature_name_bold": True,
     "signature_name_underline": False,
     "tembusan_label": "Tembusan:",
+    "addressee_position": "below",
     "lampiran_of": None,
     "continuation_suffix": "...",
     "page_number_format": "- {} -",
@@ -98,6 +99,8 @@ def resolve_layout(layout: dict) -> dict:
             raise RenderError(f"Margin {key!r} must be between 5 and 80 mm.")
     if not 0.2 <= float(resolved["signature_x"]) <= 0.7:
         raise RenderError("signature_x must be a fraction between 0.2 and 0.7.")
+    if resolved["addressee_position"] not in ("below", "right"):
+        raise RenderError("addressee_position must be 'below' or 'right'.")
     if resolved["signature_align"] not in ("center", "left"):
         raise RenderError("signature_align must be 'center' or 'left'.")
     return resolved

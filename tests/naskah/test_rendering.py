@@ -526,3 +526,49 @@ def test_continuation_word_follows_a_paragraph_split_inside_a_labelled_section()
         following = texts[index + 1].removeprefix(f"- {index + 2} -").split()
         # the first word of the next page, ignoring a list label such as "n."
         assert word in following[:2], (word, following[:4])
+
+
+def test_addressee_beside_the_number_block_when_configured():
+    layout, context = surat()
+    context = {**context, "tujuan": ["Kepala Dinas A", "Kepala Dinas B"]}
+    text = full_text(render_naskah({**layout, "addressee_position": "right"}, context))
+    assert_in_order(
+        text,
+        [
+            "Nomor :",
+            "Hal :",
+            "Kepada",
+            "1. Yth. Kepala Dinas A",
+            "2. Yth. Kepala Dinas B",
+            "di Bandar Lampung",
+            "Dalam rangka",
+        ],
+    )
+    with pytest.raises(RenderError, match="addressee_position"):
+        render_naskah({**layout, "addressee_position": "top"}, context)
+
+
+def test_instruksi_with_tentang_and_a_list_of_addressees():
+    layout, context = surat_tugas()
+    layout = {**layout, "title": "INSTRUKSI GUBERNUR LAMPUNG", "place_date_label": "Dikeluarkan di"}
+    fields = {
+        "tentang": "Percepatan Penerapan TNDE",
+        "kepada": ["Para Kepala Perangkat Daerah", "Para Kepala Biro"],
+        "perintah_label": "MENGINSTRUKSIKAN:",
+        "untuk": [para("menerapkan TNDE paling lambat 31 Desember 2026.")],
+    }
+    text = full_text(render_naskah(layout, {**context, "fields": fields}))
+    assert_in_order(
+        text,
+        [
+            "INSTRUKSI GUBERNUR LAMPUNG",
+            "TENTANG",
+            "PERCEPATAN PENERAPAN TNDE",
+            "MENGINSTRUKSIKAN:",
+            "Kepada : 1. Para Kepala Perangkat Daerah",
+            "2. Para Kepala Biro",
+            "Untuk : menerapkan TNDE",
+            "Dikeluarkan di Bandar Lampung",
+            "pada tanggal 22 November 2026",
+        ],
+    )
