@@ -30,7 +30,7 @@ _GRID_HEADER = TableStyle(
     [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)],
     parent=_GRID,
 )
-PLAIN = TableStyle(
+_PLAIN = TableStyle(
     [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -39,6 +39,14 @@ PLAIN = TableStyle(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]
 )
+
+
+@lru_cache(maxsize=32)
+def table_style(styles: Styles, parent: TableStyle | None = None) -> TableStyle:
+    """``parent`` (borderless by default) with the family's font as the cell font, so
+    reportlab never falls back to its (unembedded) Helvetica default."""
+    font = [("FONT", (0, 0), (-1, -1), styles.font, styles.size, styles.leading)]
+    return TableStyle(font, parent=parent or _PLAIN)
 
 
 @lru_cache(maxsize=256)
@@ -85,7 +93,7 @@ def colon_table(
     return Table(
         data,
         colWidths=[label_w, colon_w, width - label_w - colon_w],
-        style=PLAIN,
+        style=table_style(styles),
         hAlign="LEFT",
         splitInRow=1,
     )
@@ -188,6 +196,28 @@ def _render_list(block, styles: Styles, width: float, *, indent: float, level: i
     return out
 
 
+@lru_cache(maxsize=32)
+def _grid_style(styles: Styles, header: bool) -> TableStyle:
+    cell = styles.cell
+    commands = [
+        ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        commands += [
+            ("FONT", (0, 0), (-1, 0), styles.bold_font, cell.fontSize, cell.leading),
+            ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ]
+    return TableStyle(commands, parent=_GRID_HEADER if header else _GRID)
+
+
+def _cell(text: str, style: ParagraphStyle, width: float):
+    """A plain string when it fits on one line (much faster to lay out), else a Paragraph."""
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
+        return text
+    return Paragraph(esc(text), style)
+
+
 def _render_table(block, styles: Styles, width: float) -> Table:
     header = block.get("header") or []
     rows = block.get("rows") or []
@@ -196,15 +226,6 @@ def _render_table(block, styles: Styles, width: float) -> Table:
     columns = len(header) or max((len(r) for r in rows), default=0)
     if not columns:
         raise RenderError("A table block needs at least one column.")
-    data = []
-    if header:
-        data.append([Paragraph(esc(h), styles.cell_header) for h in header])
-    for row in rows:
-        if not isinstance(row, (list, tuple)) or len(row) > columns:
-            raise RenderError("Each table row must be a list no longer than the header.")
-        cells = [Paragraph(esc(c), styles.cell) for c in row]
-        cells += [""] * (columns - len(cells))
-        data.append(cells)
     widths = block.get("widths")
     if widths:
         if len(widths) != columns or any(not isinstance(w, (int, float)) or w <= 0 for w in widths):
@@ -213,10 +234,22 @@ def _render_table(block, styles: Styles, width: float) -> Table:
         col_widths = [width * w / total for w in widths]
     else:
         col_widths = [width / columns] * columns
+    inner = [w - 6 for w in col_widths]  # minus the cell paddings of _GRID
+    data = []
+    if header:
+        data.append(
+            [_cell(str(h), styles.cell_header, w) for h, w in zip(header, inner, strict=True)]
+        )
+    for row in rows:
+        if not isinstance(row, (list, tuple)) or len(row) > columns:
+            raise RenderError("Each table row must be a list no longer than the header.")
+        cells = [_cell(str(c), styles.cell, w) for c, w in zip(row, inner, strict=False)]
+        cells += [""] * (columns - len(cells))
+        data.append(cells)
     return Table(
         data,
         colWidths=col_widths,
         repeatRows=1 if header else 0,
-        style=_GRID_HEADER if header else _GRID,
+        style=_grid_style(styles, bool(header)),
         hAlign="LEFT",
     )

@@ -55,15 +55,33 @@ def first_word(flowable: Flowable) -> str:
     if getter is not None:
         return getter()
     if isinstance(flowable, Paragraph):
-        words = flowable.getPlainText().split()
-        return words[0] if words else ""
+        return _paragraph_first_word(flowable)
     if isinstance(flowable, Table):
-        for row in flowable._cellvalues:
+        # Skip a repeated header: the continuation word should be real content.
+        rows = flowable._cellvalues
+        skip = flowable.repeatRows if isinstance(flowable.repeatRows, int) else 0
+        for row in rows[skip:] or rows:
             for cell in row:
                 word = _cell_first_word(cell)
                 if word:
                     return word
     return ""
+
+
+def _paragraph_first_word(para: Paragraph) -> str:
+    # The tail of a split paragraph keeps its text only in the laid-out lines (blPara),
+    # so read those first; getPlainText() is the fallback for unwrapped paragraphs.
+    lines = getattr(getattr(para, "blPara", None), "lines", None) or []
+    for line in lines:
+        if isinstance(line, tuple):
+            text = " ".join(str(word) for word in line[1])
+        else:
+            text = "".join(getattr(frag, "text", "") for frag in getattr(line, "words", []))
+        words = text.split()
+        if words:
+            return words[0]
+    words = para.getPlainText().split()
+    return words[0] if words else ""
 
 
 def _cell_first_word(cell) -> str:
@@ -94,6 +112,10 @@ class NaskahDoc(BaseDocTemplate):
             author="",
             creator="Naskah",
             invariant=1,
+            # otherwise reportlab names Helvetica (never embedded) in every page's resources
+            initialFontName=decor.styles.font,
+            initialFontSize=decor.styles.size,
+            initialLeading=decor.styles.leading,
         )
         self._doSave = 0
         self.decor = decor

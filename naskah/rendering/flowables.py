@@ -84,7 +84,7 @@ class Kop(Flowable):
             heights = [p.wrap(avail_width, avail_height)[1] for p in self.paragraphs]
             self.height = e * 1.1 + 2 * mm + sum(heights)
         else:
-            text_width = avail_width - 2 * (e + 2 * mm)
+            text_width = avail_width - e - 2 * mm
             heights = [p.wrap(text_width, avail_height)[1] for p in self.paragraphs]
             self.height = max(e, sum(heights)) + 2.5 * mm + 4
         self._heights = heights

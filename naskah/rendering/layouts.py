@@ -18,7 +18,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from .blocks import colon_table, label_width, para_style, render_blocks
+from .blocks import colon_table, label_width, para_style, render_blocks, table_style
 from .document import PartStart
 from .errors import RenderError
 from .flowables import Kop, SignatureGrid
@@ -183,23 +183,40 @@ class Builder:
             ["Lampiran", ctx.get("lampiran_label") or "-"],
             ["Hal", ctx.get("hal") or ""],
         ]
-        story += [colon_table(rows, self.s, self.w), self.gap()]
         tujuan = _str_list(ctx.get("tujuan"), "tujuan")
-        if tujuan:
-            yth_w = label_width(self.s, ["Yth."], self.w)
-            cell = self.addressee_cell(tujuan)
-            data = [[Paragraph("Yth.", self.s.left), cell]]
-            if ctx.get("tujuan_tempat"):
-                data.append(["", Paragraph(esc(ctx["tujuan_tempat"]), self.s.left)])
+        tempat = ctx.get("tujuan_tempat") or ""
+        if self.layout["addressee_position"] == "right":
+            # Older (Permendagri 54/2009) form: the addressee block beside the number block.
+            left_w = self.w * self.layout["signature_x"] - self.s.size
+            right = [Paragraph("Kepada", self.s.left)]
+            right += self.addressee_cell([f"Yth. {t}" for t in tujuan]) if tujuan else []
+            if tempat:
+                right.append(Paragraph(esc(tempat), self.s.left))
             story += [
                 Table(
-                    data,
-                    colWidths=[yth_w, self.w - yth_w],
-                    style=_plain(),
+                    [[colon_table(rows, self.s, left_w), right]],
+                    colWidths=[left_w + self.s.size, self.w - left_w - self.s.size],
+                    style=table_style(self.s),
                     hAlign="LEFT",
                 ),
                 self.gap(),
             ]
+        else:
+            story += [colon_table(rows, self.s, self.w), self.gap()]
+            if tujuan:
+                yth_w = label_width(self.s, ["Yth."], self.w)
+                data = [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]]
+                if tempat:
+                    data.append([Spacer(0, 0), Paragraph(esc(tempat), self.s.left)])
+                story += [
+                    Table(
+                        data,
+                        colWidths=[yth_w, self.w - yth_w],
+                        style=table_style(self.s),
+                        hAlign="LEFT",
+                    ),
+                    self.gap(),
+                ]
         story += self.body() + [self.gap(0.5)]
         story += self.signatures()
         story += self.tembusan()
@@ -243,8 +260,8 @@ class Builder:
             self.centered(self.nomor_line()),
         ]
         if fields.get("tentang"):
-            story += [self.gap(0.5), self.centered("TENTANG")]
-            story += [self.centered(str(fields["tentang"]).upper())]
+            story += [self.gap(0.5), self.centered("TENTANG", bold=True)]
+            story += [self.centered(str(fields["tentang"]).upper(), bold=True)]
         story += [self.gap()]
         tujuan = _str_list(ctx.get("tujuan"), "tujuan")
         if tujuan:
@@ -253,7 +270,7 @@ class Builder:
                 Table(
                     [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]],
                     colWidths=[yth_w, self.w - yth_w],
-                    style=_plain(),
+                    style=table_style(self.s),
                     hAlign="LEFT",
                 ),
                 self.gap(),
@@ -278,6 +295,9 @@ class Builder:
         inner_w = self.w - label_w - self.s.size * 0.8
         if not isinstance(value, list) or not value:
             raise RenderError("fields['kepada'] must be a list of [label, value] rows or groups.")
+        if all(isinstance(v, str) for v in value):  # Instruksi: a list of addressees
+            cell = self.addressee_cell(value)
+            return [colon_table([["Kepada", cell]], self.s, self.w, label_w), self.gap(0.3)]
         grouped = isinstance(value[0], list) and value[0] and isinstance(value[0][0], list)
         groups = value if grouped else [value]
         for rows in groups:
@@ -367,7 +387,7 @@ class Builder:
             ],
             [kv("Nomor surat", f.get("nomor_surat")), kv("Nomor agenda", f.get("nomor_agenda"))],
             [kv("Tanggal surat", f.get("tanggal_surat")), kv("Sifat", f.get("sifat"))],
-            [kv("Hal", f.get("hal")), ""],
+            [kv("Hal", f.get("hal")), Spacer(0, 0)],
             [
                 listing("Diteruskan kepada:", f.get("diteruskan_kepada") or []),
                 listing("Dengan hormat harap:", f.get("instruksi") or []),
@@ -378,10 +398,12 @@ class Builder:
                     Paragraph(esc(_display(f.get("catatan"))), cell),
                     Spacer(0, self.s.leading * 2),
                 ],
-                "",
+                Spacer(0, 0),
             ],
         ]
-        style = TableStyle([("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 5), (1, 5))], parent=BOX)
+        style = TableStyle(
+            [("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 5), (1, 5))], parent=table_style(self.s, BOX)
+        )
         story += [Table(data, colWidths=[half, half], style=style, hAlign="LEFT"), self.gap()]
         story += self.signatures(lines_before=self.place_date_lines())
         return story
@@ -403,13 +425,9 @@ def _numbered_tables(groups, styles: Styles, width: float) -> Table:
     for n, rows in enumerate(groups, start=1):
         inner = colon_table([[str(a), str(b)] for a, b in rows], styles, width - hang)
         data.append([Paragraph(f"{n}.", styles.left), inner])
-    return Table(data, colWidths=[hang, width - hang], style=_plain(), hAlign="LEFT", splitInRow=1)
-
-
-def _plain() -> TableStyle:
-    from .blocks import PLAIN
-
-    return PLAIN
+    return Table(
+        data, colWidths=[hang, width - hang], style=table_style(styles), hAlign="LEFT", splitInRow=1
+    )
 
 
 def _fields(ctx: dict) -> dict:

@@ -37,7 +37,7 @@ def open_lampiran(data: object, index: int) -> PdfReader:
 def _watermark_page_pdf(text: str, width: float, height: float, font_key: str) -> bytes:
     family = font_family(font_key)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=family.bold)
     canvas.setFillColor(HexColor("#9E9E9E"))
     canvas.setFillAlpha(0.28)
     canvas.translate(width / 2, height / 2)

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import io
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus.doctemplate import LayoutError
@@ -17,6 +18,10 @@ from .layouts import Parts, build_story
 from .merge import merge, open_lampiran
 from .signature import validate_block
 from .text import NBSP, esc, format_tanggal, styles_for
+
+# Binary (Flate-only) streams instead of ASCII85+Flate: about 20% smaller and 2-3 ms faster
+# per page. Both are valid PDF; this is reportlab's own process-wide switch.
+rl_config.useA85 = 0
 
 LAYOUT_KINDS = ("surat", "nota_dinas", "judul", "keputusan", "disposisi")
 PAPER_SIZES = {"A4": A4, "F4": (215 * mm, 330 * mm)}
@@ -47,6 +52,7 @@ LAYOUT_DEFAULTS: dict = {
     "signature_name_bold": True,
     "signature_name_underline": False,
     "tembusan_label": "Tembusan:",
+    "addressee_position": "below",
     "lampiran_of": None,
     "continuation_suffix": "...",
     "page_number_format": "- {} -",
@@ -93,6 +99,8 @@ def resolve_layout(layout: dict) -> dict:
             raise RenderError(f"Margin {key!r} must be between 5 and 80 mm.")
     if not 0.2 <= float(resolved["signature_x"]) <= 0.7:
         raise RenderError("signature_x must be a fraction between 0.2 and 0.7.")
+    if resolved["addressee_position"] not in ("below", "right"):
+        raise RenderError("addressee_position must be 'below' or 'right'.")
     if resolved["signature_align"] not in ("center", "left"):
         raise RenderError("signature_align must be 'center' or 'left'.")
     return resolved

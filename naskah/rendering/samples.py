@@ -72,8 +72,11 @@ def para(text: str, **style) -> dict:
     return {"type": "paragraph", "runs": [{"text": text, **style}], "align": "justify"}
 
 
-def surat(*, long: bool = False, lampiran_pdfs: list[bytes] | None = None) -> tuple[dict, dict]:
-    """A Surat Dinas (undangan) from a Kepala Dinas; ``long`` makes it about ten pages."""
+def surat(
+    *, long: bool = False, rows: int = 330, lampiran_pdfs: list[bytes] | None = None
+) -> tuple[dict, dict]:
+    """A Surat Dinas (undangan) from a Kepala Dinas; ``long`` adds a table of ``rows`` rows
+    (330 rows make ten A4 pages)."""
     body = [
         para(
             "Dalam rangka percepatan penerapan Sistem Pemerintahan Berbasis Elektronik di "
@@ -103,9 +106,9 @@ def surat(*, long: bool = False, lampiran_pdfs: list[bytes] | None = None) -> tu
         para("Demikian disampaikan, atas perhatian dan kehadirannya diucapkan terima kasih."),
     ]
     if long:
-        rows = [
+        table_rows = [
             [str(i), f"Aplikasi layanan nomor {i}", "Dinas Kominfotik", "Aktif", "2026"]
-            for i in range(1, 181)
+            for i in range(1, rows + 1)
         ]
         body[2:2] = [
             para(
@@ -130,7 +133,7 @@ def surat(*, long: bool = False, lampiran_pdfs: list[bytes] | None = None) -> tu
             {
                 "type": "table",
                 "header": ["No.", "Nama Aplikasi", "Pengelola", "Status", "Tahun"],
-                "rows": rows,
+                "rows": table_rows,
                 "widths": [0.08, 0.42, 0.25, 0.12, 0.13],
             },
         ]
