@@ -8,7 +8,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import ApplicationError
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from naskah.formatting import diktum_label, hari_tanggal, jumlah_berkas, tanggal_panjang
@@ -138,8 +140,17 @@ def kop_context(unit: UnitKerja, *, kepala_daerah: bool, signer: Jabatan | None)
 # --- Signers ------------------------------------------------------------------------------------
 
 
-def signer_dict(jabatan: Jabatan, on: dt.date) -> dict:
+def signer_dict(jabatan: Jabatan, on: dt.date, *, preview: bool = True) -> dict:
+    """The signer as the renderer wants it: whoever acts for the position on the date
+    (Plh/Plt/Pj recorded in Penugasan). A vacant position is a placeholder in previews
+    and an error otherwise."""
     holder = jabatan_holder_on(jabatan, on)
+    if holder is None and not preview:
+        raise ApplicationError(
+            _("Nobody holds the position %(jabatan)s on %(date)s.")
+            % {"jabatan": jabatan.nama, "date": on.isoformat()},
+            code="signer_vacant",
+        )
     person: Pegawai | None = holder.pegawai if holder else None
     return {
         "nama": person.nama if person else VACANT_NAME,
@@ -293,7 +304,7 @@ def naskah_render_context(revisi: NaskahRevisi, *, preview: bool = True) -> tupl
         signature_block(
             group=jenis.kelompok,
             subgroup=jenis.subkelompok,
-            signer=signer_dict(signer, on),
+            signer=signer_dict(signer, on, preview=preview),
             mandate=mandate_dict(signer, header.get("mandat", "")),
         )
     )
@@ -316,7 +327,7 @@ def naskah_render_context(revisi: NaskahRevisi, *, preview: bool = True) -> tupl
                 signature_block(
                     group=jenis.kelompok,
                     subgroup=jenis.subkelompok,
-                    signer=signer_dict(jabatan, on),
+                    signer=signer_dict(jabatan, on, preview=preview),
                     mandate=mandate_dict(jabatan, ""),
                     role_label=row.get("peran", ""),
                 )

@@ -12,7 +12,7 @@ from core.models import Jabatan, KodeKlasifikasi, Pegawai
 from naskah.fields import from_form_text, to_form_text
 from naskah.markup import blocks_from_markup, markup_from_blocks
 from naskah.models import JenisNaskah, KlasifikasiKeamanan, Mandat, NaskahRevisi, Urgensi
-from naskah.selectors import signer_choices
+from naskah.selectors import signer_choices, signer_default
 
 SIGNER_ROWS = 3
 TEXTAREA = {"class": "form-control font-monospace", "rows": 4}
@@ -52,6 +52,9 @@ class NaskahForm(forms.Form):
         self.fields["penandatangan"].choices = [
             (j.pk, f"{j.nama} — {j.unit.nama}") for j in self.signers
         ]
+        default_signer = signer_default(jenis, user, self.signers)
+        if default_signer is not None and not self.is_bound:
+            self.initial.setdefault("penandatangan", default_signer.pk)
         if jenis.kode_klasifikasi_default and not self.is_bound:
             self.initial.setdefault("kode_klasifikasi", jenis.kode_klasifikasi_default.kode)
         people = [

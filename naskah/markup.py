@@ -127,7 +127,26 @@ def blocks_from_markup(text: str) -> list[dict]:
         current_list = None
         para.append(stripped)
     flush_all()
+    for block in blocks:
+        if block["type"] == "table":
+            block["widths"] = table_widths(block)
     return blocks
+
+
+def table_widths(block: dict) -> list[float] | None:
+    """Column widths as fractions, by the longest text in each column (a "No." column
+    stays narrow); None when the table has a single column."""
+    rows = [block.get("header", [])] + block.get("rows", [])
+    columns = max((len(r) for r in rows), default=0)
+    if columns < 2:
+        return None
+    longest = [
+        min(40, max(4, *(len(r[i]) if i < len(r) else 0 for r in rows))) for i in range(columns)
+    ]
+    total = sum(longest)
+    widths = [round(n / total, 3) for n in longest]
+    widths[-1] = round(1 - sum(widths[:-1]), 3)
+    return widths
 
 
 def _text_from_runs(runs: list[dict]) -> str:

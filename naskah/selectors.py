@@ -56,6 +56,21 @@ def signer_choices(jenis: JenisNaskah, user: Pegawai) -> list[Jabatan]:
     return sorted(candidates, key=lambda j: (rank.get(j.pk, len(rank)), j.unit.path))
 
 
+def signer_default(jenis: JenisNaskah, user: Pegawai, choices: list[Jabatan]) -> Jabatan | None:
+    """The usual signer: the nearest unit head above (or at) the user that may sign the
+    type; failing that, the first permitted position."""
+    allowed = {j.pk: j for j in choices}
+    for row in pegawai_assignments_on(user):
+        for jabatan in [row.jabatan, *jabatan_superior_chain(row.jabatan)]:
+            if jabatan.pk in allowed and jabatan.kepala_unit and jabatan.jenis == "struktural":
+                return allowed[jabatan.pk]
+    for row in pegawai_assignments_on(user):
+        for jabatan in [row.jabatan, *jabatan_superior_chain(row.jabatan)]:
+            if jabatan.pk in allowed:
+                return allowed[jabatan.pk]
+    return choices[0] if choices else None
+
+
 def naskah_revisions(naskah: Naskah) -> QuerySet[NaskahRevisi]:
     return naskah.revisi.select_related("dibuat_oleh").order_by("-nomor")
 
