@@ -84,11 +84,23 @@ def test_typing_updates_the_live_preview(live_server, demo, browser_page, tmp_pa
     assert "Acara Diubah Saat Mengetik" in _preview_text(page, live_server.url)
     page.screenshot(path=str(tmp_path / "drafting-2.png"), full_page=True)
 
-    shots = os.environ.get("NASKAH_SCREENSHOT_DIR")
-    if shots:
-        for name in ("drafting-1.png", "drafting-2.png"):
-            Path(shots, name).write_bytes((tmp_path / name).read_bytes())
-
     page.click("button[type=submit].btn-primary")
     page.wait_for_url("**/naskah/*/")
-    assert "revisi 1" in page.content().lower() or "revision 1" in page.content().lower()
+    assert "revision 1" in page.content().lower() or "revisi 1" in page.content().lower()
+
+    # A second revision, then the side-by-side comparison.
+    page.fill("#id_hal", "Undangan Rapat Uji Peramban (perbaikan)")
+    page.fill("#id_body", "Dengan hormat, kami mengundang Saudara pada:\n\nMohon hadir lebih awal.")
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_load_state()
+    page.click("text=Revision history")
+    page.wait_for_selector("table.naskah-diff")
+    diff = page.locator("table.naskah-diff").first.inner_text()
+    assert "(perbaikan)" in diff
+    assert "Mohon hadir lebih awal." in page.locator("table.naskah-diff").nth(1).inner_text()
+    page.screenshot(path=str(tmp_path / "drafting-3.png"), full_page=True)
+
+    shots = os.environ.get("NASKAH_SCREENSHOT_DIR")
+    if shots:
+        for name in ("drafting-1.png", "drafting-2.png", "drafting-3.png"):
+            Path(shots, name).write_bytes((tmp_path / name).read_bytes())
