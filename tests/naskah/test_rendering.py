@@ -572,3 +572,20 @@ def test_instruksi_with_tentang_and_a_list_of_addressees():
             "pada tanggal 22 November 2026",
         ],
     )
+
+
+def test_a_table_cell_taller_than_a_page_continues_on_the_next_page():
+    layout, context = surat()
+    body = [{"type": "table", "header": ["Uraian", "Ket."], "rows": [["rinci " * 3000, "ada"]]}]
+    texts = page_texts(render_naskah(layout, {**context, "body": body}))
+    assert len(texts) >= 3
+    assert "rinci" in texts[0] and "rinci" in texts[1]
+    assert texts[1].startswith("- 2 - Uraian Ket. rinci")
+    assert "Tembusan:" in texts[-1]
+
+
+def test_a_signature_block_taller_than_a_page_is_refused():
+    layout, context = surat()
+    block = {"lines_above": ["JABATAN"] * 80, "name": "Nama", "lines_below": []}
+    with pytest.raises(RenderError, match="laid out"):
+        render_naskah(layout, {**context, "penandatangan": block})
