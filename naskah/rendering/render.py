@@ -165,7 +165,15 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         page_number_format=layout["page_number_format"],
     )
     buffer = io.BytesIO()
-    doc = NaskahDoc(buffer, pagesize=pagesize, margins=margins, first_top=first_top, decor=decor)
+    title = context.get("hal") or layout["title"] or ""
+    doc = NaskahDoc(
+        buffer,
+        pagesize=pagesize,
+        margins=margins,
+        first_top=first_top,
+        decor=decor,
+        title=title if isinstance(title, str) else "",
+    )
     parts = Parts(
         layout=layout,
         context=context,
