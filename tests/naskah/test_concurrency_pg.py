@@ -12,7 +12,10 @@ from core.errors import ConflictError
 from naskah.models import Naskah
 from naskah.services import naskah_update
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_concurrent_saves_of_one_revision(make_draft, demo):
