@@ -91,8 +91,11 @@ class Builder:
             return [f"{label} {tempat}".rstrip(), f"pada tanggal {self.p.tanggal}"]
         return [f"{tempat}, {self.p.tanggal}" if tempat else self.p.tanggal]
 
-    def nomor_line(self) -> str:
-        return self.layout["nomor_format"].format(nomor=self.p.nomor)
+    def nomor_lines(self) -> list:
+        """The centred number line under a title; none when nomor_format is "" (Laporan)."""
+        if not self.layout["nomor_format"]:
+            return []
+        return [self.centered(self.layout["nomor_format"].format(nomor=self.p.nomor))]
 
     def signatures(self, signers=None, lines_before=None) -> list:
         signers = self.p.signers if signers is None else signers
@@ -255,10 +258,8 @@ class Builder:
         title = self.layout["title"]
         if not title:
             raise RenderError("A 'judul' layout needs a title, e.g. 'SURAT TUGAS'.")
-        story += [
-            self.centered(title, bold=True, underline=self.layout["title_underline"]),
-            self.centered(self.nomor_line()),
-        ]
+        story += [self.centered(title, bold=True, underline=self.layout["title_underline"])]
+        story += self.nomor_lines()
         if fields.get("tentang"):
             story += [self.gap(0.5), self.centered("TENTANG", bold=True)]
             story += [self.centered(str(fields["tentang"]).upper(), bold=True)]
@@ -318,7 +319,7 @@ class Builder:
             raise RenderError(
                 "A 'keputusan' layout needs a title, e.g. 'KEPUTUSAN GUBERNUR LAMPUNG'."
             )
-        story += [self.centered(title, bold=True), self.centered(self.nomor_line())]
+        story += [self.centered(title, bold=True), *self.nomor_lines()]
         tentang = fields.get("tentang") or ctx.get("hal") or ""
         if tentang:
             story += [self.gap(0.5), self.centered("TENTANG", bold=True)]

@@ -104,6 +104,8 @@ def resolve_layout(layout: dict) -> dict:
         ("number_placeholder", {"year": 2026}),
         ("date_placeholder", {"year": 2026}),
     ):
+        if key == "nomor_format" and resolved[key] == "":
+            continue  # no number line (Laporan, Notula)
         try:
             resolved[key].format(**sample)
         except (AttributeError, IndexError, KeyError, ValueError) as exc:

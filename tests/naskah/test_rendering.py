@@ -599,3 +599,22 @@ def test_text_is_escaped_not_interpreted_as_markup():
     text = full_text(render_naskah(layout, {**context, "body": body, "hal": "A & B <i>"}))
     assert "Anggaran <b>Rp 5.000</b> & biaya <font size=40>lain</font>" in text
     assert "Hal : A & B <i>" in text
+
+
+def test_laporan_without_a_number_line():
+    layout = {
+        "kind": "judul",
+        "title": "LAPORAN HASIL PENDAMPINGAN",
+        "group": "lainnya",
+        "nomor_format": "",
+    }
+    _, context = surat_tugas()
+    context = {
+        **context,
+        "fields": {},
+        "nomor": None,
+        "body": [{"type": "heading", "text": "A. Pendahuluan"}, para("Isi laporan.")],
+    }
+    text = full_text(render_naskah(layout, context))
+    assert_in_order(text, ["LAPORAN HASIL PENDAMPINGAN", "A. Pendahuluan", "Isi laporan."])
+    assert "NOMOR" not in text
