@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    Indenter,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -146,27 +145,53 @@ class Builder:
     def body(self) -> list:
         return render_blocks(self.ctx.get("body") or [], self.s, self.w)
 
+    def lampiran_header(self, number: str, of: str) -> Table:
+        """ "LAMPIRAN I <TYPE> / NOMOR : ... / TANGGAL : ..." in the right-hand column."""
+        width = self.w * (1 - self.layout["signature_x"])
+        label_w = label_width(self.s, ["TANGGAL"], width)
+        colon_w = self.s.size * 0.8
+        data = [
+            [Paragraph(esc(f"LAMPIRAN{number} {of}".strip()), self.s.left), "", ""],
+            [
+                Paragraph("NOMOR", self.s.left),
+                Paragraph(":", self.s.left),
+                Paragraph(esc(self.p.nomor), self.s.left),
+            ],
+            [
+                Paragraph("TANGGAL", self.s.left),
+                Paragraph(":", self.s.left),
+                Paragraph(esc(self.p.tanggal), self.s.left),
+            ],
+        ]
+        style = TableStyle([("SPAN", (0, 0), (2, 0))], parent=table_style(self.s))
+        return Table(
+            data,
+            colWidths=[label_w, colon_w, width - label_w - colon_w],
+            style=style,
+            hAlign="RIGHT",
+        )
+
     def lampiran(self) -> list:
         items = self.ctx.get("lampiran") or []
         if not isinstance(items, list):
             raise RenderError("context['lampiran'] must be a list.")
         story: list = []
         of = self.layout.get("lampiran_of") or _default_lampiran_of(self.layout)
-        indent = self.w * self.layout["signature_x"]
+        every_page = bool(self.layout["lampiran_header_every_page"])
+        self.lampiran_headers: list[Table] = []
         for i, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise RenderError("Each typed lampiran must be a dict with 'judul' and 'body'.")
-            number = f" {roman(i)}" if len(items) > 1 else ""
-            header = [
-                Paragraph(esc(f"LAMPIRAN{number} {of}".strip()), self.s.left),
-                colon_table(
-                    [["NOMOR", self.p.nomor], ["TANGGAL", self.p.tanggal]],
-                    self.s,
-                    self.w - indent,
-                ),
+            header = self.lampiran_header(f" {roman(i)}" if len(items) > 1 else "", of)
+            self.lampiran_headers.append(header)
+            story += [
+                NextPageTemplate("later"),
+                PageBreak(),
+                PartStart(header if every_page else None),
+                NextPageTemplate("lampiran" if every_page else "later"),
+                header,
+                self.gap(2),
             ]
-            story += [PageBreak(), PartStart(), Indenter(left=indent), *header]
-            story += [Indenter(left=-indent), self.gap(2)]
             judul = item.get("judul") or ""
             if judul:
                 story += [self.centered(judul, bold=True), self.gap()]
@@ -455,9 +480,10 @@ def _default_lampiran_of(layout: dict) -> str:
     return (layout.get("title") or "").upper()
 
 
-def build_story(kind: str, parts: Parts) -> list:
+def build_story(kind: str, parts: Parts) -> tuple[list, list[Table]]:
+    """The story, and the typed lampiran headers (to size the repeated-header template)."""
     builder = Builder(parts)
     story = [NextPageTemplate("later")]
     story += getattr(builder, kind)()
     story += builder.lampiran()
-    return story
+    return story, builder.lampiran_headers

@@ -53,6 +53,7 @@ LAYOUT_DEFAULTS: dict = {
     "signature_name_underline": False,
     "tembusan_label": "Tembusan:",
     "addressee_position": "below",
+    "lampiran_header_every_page": False,
     "lampiran_of": None,
     "continuation_suffix": "...",
     "page_number_format": "- {} -",
@@ -200,7 +201,10 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         else layout["date_placeholder"].format(year=year),
         signers=_signers(context.get("penandatangan")),
     )
-    story = build_story(kind, parts)
+    story, lampiran_headers = build_story(kind, parts)
+    if layout["lampiran_header_every_page"] and lampiran_headers:
+        tallest = max(h.wrap(doc.content_width, 1e6)[1] for h in lampiran_headers)
+        doc.add_lampiran_template(tallest + styles.leading)
     try:
         doc.build(story)
     except LayoutError as exc:

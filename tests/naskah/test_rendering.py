@@ -618,3 +618,25 @@ def test_laporan_without_a_number_line():
     text = full_text(render_naskah(layout, context))
     assert_in_order(text, ["LAPORAN HASIL PENDAMPINGAN", "A. Pendahuluan", "Isi laporan."])
     assert "NOMOR" not in text
+
+
+def test_lampiran_header_repeated_on_every_page_when_configured():
+    layout, context = keputusan()
+    rows = [[f"{i}.", "Anggota", f"Pejabat nomor {i}"] for i in range(1, 90)]
+    table = {"type": "table", "header": ["No.", "Jabatan dalam Tim", "Jabatan"], "rows": rows}
+    context = {
+        **context,
+        "lampiran": [{"judul": "SUSUNAN TIM", "body": [table]}, {"judul": "JADWAL", "body": []}],
+    }
+    for every_page in (False, True):
+        texts = page_texts(
+            render_naskah({**layout, "lampiran_header_every_page": every_page}, context)
+        )
+        lampiran_pages = texts[1:]
+        assert len(lampiran_pages) >= 3
+        headed = [t.count("LAMPIRAN I KEPUTUSAN") for t in lampiran_pages[:-1]]
+        if every_page:
+            assert headed == [1] * len(headed)
+        else:
+            assert headed[0] == 1 and set(headed[1:]) == {0}
+        assert lampiran_pages[-1].count("LAMPIRAN II KEPUTUSAN") == 1
