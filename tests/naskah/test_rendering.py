@@ -640,3 +640,15 @@ def test_lampiran_header_repeated_on_every_page_when_configured():
         else:
             assert headed[0] == 1 and set(headed[1:]) == {0}
         assert lampiran_pages[-1].count("LAMPIRAN II KEPUTUSAN") == 1
+
+
+def test_tte_qr_code_encodes_the_verification_url():
+    from naskah.rendering.flowables import qr_drawing
+
+    drawing = qr_drawing(TTE["qr_url"], 60.0)
+    assert drawing.contents[0].value == TTE["qr_url"]
+    layout, context = surat()
+    first = render_naskah(layout, {**context, "tte": TTE})
+    other = render_naskah(layout, {**context, "tte": {"qr_url": TTE["qr_url"] + "x"}})
+    assert first != other
+    assert first == render_naskah(layout, {**context, "tte": TTE})
