@@ -136,6 +136,19 @@ class Builder:
         style = para_style(self.s.left, "left", 0.0, self.s.size * 1.8, 0.0)
         return [Paragraph(esc(item), style, bulletText=f"{i}.") for i, item in enumerate(items, 1)]
 
+    def yth_block(self, tujuan: list[str], tempat: str) -> list:
+        """ "Yth. <addressee>" (numbered when several), then "di <place>" beneath."""
+        if not tujuan:
+            return []
+        yth_w = label_width(self.s, ["Yth."], self.w)
+        data = [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]]
+        if tempat:
+            data.append([Spacer(0, 0), Paragraph(esc(tempat), self.s.left)])
+        table = Table(
+            data, colWidths=[yth_w, self.w - yth_w], style=table_style(self.s), hAlign="LEFT"
+        )
+        return [table, self.gap()]
+
     def labeled(self, label: str, blocks, label_w: float) -> list:
         flow = render_blocks(blocks, self.s, self.w - label_w - self.s.size * 0.8)
         if not flow:
@@ -231,20 +244,7 @@ class Builder:
             ]
         else:
             story += [colon_table(rows, self.s, self.w), self.gap()]
-            if tujuan:
-                yth_w = label_width(self.s, ["Yth."], self.w)
-                data = [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]]
-                if tempat:
-                    data.append([Spacer(0, 0), Paragraph(esc(tempat), self.s.left)])
-                story += [
-                    Table(
-                        data,
-                        colWidths=[yth_w, self.w - yth_w],
-                        style=table_style(self.s),
-                        hAlign="LEFT",
-                    ),
-                    self.gap(),
-                ]
+            story += self.yth_block(tujuan, tempat)
         story += self.body() + [self.gap(0.5)]
         story += self.signatures()
         story += self.tembusan()
@@ -290,17 +290,7 @@ class Builder:
             story += [self.centered(str(fields["tentang"]).upper(), bold=True)]
         story += [self.gap()]
         tujuan = _str_list(ctx.get("tujuan"), "tujuan")
-        if tujuan:
-            yth_w = label_width(self.s, ["Yth."], self.w)
-            story += [
-                Table(
-                    [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]],
-                    colWidths=[yth_w, self.w - yth_w],
-                    style=table_style(self.s),
-                    hAlign="LEFT",
-                ),
-                self.gap(),
-            ]
+        story += self.yth_block(tujuan, ctx.get("tujuan_tempat") or "")
         label_w = label_width(self.s, ["Menimbang", "Kepada"], self.w)
         if fields.get("dasar"):
             story += self.labeled("Dasar", fields["dasar"], label_w)

@@ -652,3 +652,36 @@ def test_tte_qr_code_encodes_the_verification_url():
     other = render_naskah(layout, {**context, "tte": {"qr_url": TTE["qr_url"] + "x"}})
     assert first != other
     assert first == render_naskah(layout, {**context, "tte": TTE})
+
+
+def test_surat_edaran_addressees_with_place():
+    layout = {
+        "kind": "judul",
+        "title": "SURAT EDARAN",
+        "group": "arahan",
+        "place_date_label": "Dikeluarkan di",
+    }
+    _, context = surat()
+    context = {
+        **context,
+        "tujuan": ["Bupati/Wali Kota se-Provinsi Lampung", "Kepala Perangkat Daerah"],
+        "tujuan_tempat": "di Tempat",
+        "fields": {"tentang": "Penggunaan TNDE"},
+    }
+    text = full_text(render_naskah(layout, context))
+    assert_in_order(
+        text,
+        [
+            "SURAT EDARAN",
+            "NOMOR: 000.1.2.3/15/V.05/2026",
+            "TENTANG",
+            "PENGGUNAAN TNDE",
+            "Yth. 1. Bupati/Wali Kota se-Provinsi Lampung",
+            "2. Kepala Perangkat Daerah",
+            "di Tempat",
+            "Dalam rangka",
+            "Dikeluarkan di Bandar Lampung",
+            "pada tanggal 22 November 2026",
+            "Dr. Ir. Rahmat Hidayat, M.Si.",
+        ],
+    )
