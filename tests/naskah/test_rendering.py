@@ -685,3 +685,12 @@ def test_surat_edaran_addressees_with_place():
             "Dr. Ir. Rahmat Hidayat, M.Si.",
         ],
     )
+
+
+def test_fields_values_format_dates_in_indonesian():
+    layout, context = surat()
+    body = [
+        {"type": "fields", "rows": [["Hari/tanggal", dt.date(2026, 11, 30)], ["Catatan", None]]}
+    ]
+    text = full_text(render_naskah(layout, {**context, "body": body}))
+    assert "Hari/tanggal : 30 November 2026 Catatan : -" in text
