@@ -44,6 +44,8 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    # The live preview shows PDFs in an <iframe> of our own page; everything else is DENY.
+    response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -66,7 +66,11 @@ def test_htmx_preview_returns_iframe_with_short_lived_link_for_the_user_only(cli
     html = response.content.decode()
     assert "<iframe" in html
     src = html.split('src="')[1].split("#")[0]
-    assert client.get(src)["Content-Type"] == "application/pdf"
+    pdf = client.get(src)
+    assert pdf["Content-Type"] == "application/pdf"
+    # framed by our own page only; every other page refuses framing
+    assert pdf["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Frame-Options"] == "DENY"
     client.force_login(demo["stafaptika"])
     assert client.get(src).status_code == 404
 
