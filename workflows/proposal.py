@@ -307,7 +307,10 @@ def route_proposal_errors(
                 proposal.signer_jabatan_id,
             ):
                 errors.append(_("The signer does not initial their own letter."))
-            if step.key == ("jabatan", proposal.drafter_jabatan_id):
+            if step.kind != StepKind.TANDATANGAN and step.key == (
+                "jabatan",
+                proposal.drafter_jabatan_id,
+            ):
                 errors.append(_("The drafter's own position cannot be a step."))
     present = {(s.kind, s.key) for stage in stages for s in stage.steps}
     jabatan = Jabatan.objects.in_bulk(
