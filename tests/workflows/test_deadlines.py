@@ -135,7 +135,9 @@ def test_acted_steps_are_not_reminded(demo, segera_route):
     with time_machine.travel(at(2026, 11, 23, 11, 0), tick=False):
         step_approve(step_state=active(segera_route)[0], actor=demo["kabagtu"], revision="r1")
     deadlines_process(now=at(2026, 11, 25, 11, 0))
-    assert not Notifikasi.objects.filter(recipient=demo["kabagtu"], kind__in=["reminder", "overdue"]).exists()
+    assert not Notifikasi.objects.filter(
+        recipient=demo["kabagtu"], kind__in=["reminder", "overdue"]
+    ).exists()
 
 
 def test_email_is_sent_once(demo, segera_route):
@@ -147,11 +149,15 @@ def test_email_is_sent_once(demo, segera_route):
     assert f"/alur/{segera_route.pk}/" in mail.outbox[0].body
 
 
-def test_notification_email_is_enqueued_on_commit(demo, django_capture_on_commit_callbacks, monkeypatch):
+def test_notification_email_is_enqueued_on_commit(
+    demo, django_capture_on_commit_callbacks, monkeypatch
+):
     import django_q.tasks
 
     calls = []
-    monkeypatch.setattr(django_q.tasks, "async_task", lambda func, *args: calls.append((func, args)))
+    monkeypatch.setattr(
+        django_q.tasks, "async_task", lambda func, *args: calls.append((func, args))
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         start(demo["penelaah"], "penelaah", "sekda")
     assert calls == []  # nothing is enqueued before the commit
