@@ -173,7 +173,7 @@ def test_timeline_shows_who_acted_for_whom_and_notes(demo):
     assert approved.note == "Oke." and approved.revision == "r1"
 
 
-# --- visibility ------------------------------------------------------------------------------------
+# --- visibility ---------------------------------------------------------------------------
 
 
 def test_participants_and_objects_visible_through_routes(demo):
@@ -208,7 +208,7 @@ def test_guardian_grants_are_explicit_only(demo):
     assert list(routes_shared_with(demo["arsiparis"])) == [route]
 
 
-# --- pages ---------------------------------------------------------------------------------------
+# --- pages -------------------------------------------------------------------------------
 
 
 def test_route_page_is_404_for_outsiders_and_shows_actions_to_the_actor(demo, client):
