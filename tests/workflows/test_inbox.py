@@ -114,7 +114,7 @@ def test_inbox_selectors_run_a_constant_number_of_queries(demo, selector, userna
         rows = list(selector(user))
         for row in rows:  # touch everything the page shows
             route = getattr(row, "route", row)
-            str(route.title), str(route.unit), str(route.content_type), route.get_urgency_display()
+            str(route.title), str(route.unit), route.object_label, route.get_urgency_display()
             for waiting in getattr(row, "waiting", []):
                 str(waiting.assignee), str(waiting.step.label)
         return rows
