@@ -146,7 +146,7 @@ class Nomor(models.Model):
     class Meta:
         verbose_name = _("issued number")
         verbose_name_plural = _("issued numbers")
-        ordering = ["buku", "tahun", "urut"]
+        ordering = ["buku_id", "tahun", "urut"]
         permissions = [
             ("reserve_nomor", _("Can reserve a number for a back-dated or emergency letter")),
             ("cancel_nomor", _("Can cancel an issued number")),

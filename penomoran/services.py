@@ -226,9 +226,10 @@ def _check_object(object_type: str, object_id: str) -> tuple[str, str]:
         Nomor.objects.filter(
             object_type=object_type, object_id=object_id, status=Nomor.Status.DIGUNAKAN
         )
-        .values_list("teks", flat=True)
-        .first()
+        .order_by()
+        .values_list("teks", flat=True)[:1]
     )
+    taken = taken[0] if taken else None
     if taken is not None:
         raise ConflictError(
             _("%(object)s already has the number %(teks)s.")
@@ -292,8 +293,10 @@ def nomor_allocate(
     kode, sifat = _check_parts(book, kode_klasifikasi=kode_klasifikasi, sifat=sifat)
     object_type, object_id = _check_object(object_type, str(object_id))
 
-    # The locked section: from the counter UPDATE to the caller's commit.
-    with transaction.atomic():
+    # The locked section: from the counter UPDATE to the caller's commit. No savepoint of
+    # our own (fewer round trips under the lock): if anything below fails, the caller's
+    # whole transaction must roll back, so an increment can never outlive its row.
+    with transaction.atomic(savepoint=False):
         urut = _counter_take(book.pk, tanggal.year)
         nomor = Nomor.objects.create(
             buku=book,
