@@ -138,19 +138,17 @@ def register_pdf(*, buku: BukuNomor, rows: Iterable[Nomor], judul_filter: str) -
     data = [[Paragraph(escape(h), head) for h in HEADERS]]
     for row in register_rows(rows):
         data.append([Paragraph(escape(value), cell) for value in row])
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
     if len(data) == 1:
         data.append([Paragraph("Tidak ada nomor.", cell)] + [""] * (len(HEADERS) - 1))
-    widths = [12, 14, 58, 28, 20, 34, 34, 34, 39]
+        style.append(("SPAN", (0, 1), (-1, 1)))
+    widths = [14, 14, 56, 27, 21, 33, 33, 34, 41]  # mm; 273 = landscape A4 less margins
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(style))
     story.append(table)
     doc.build(story)
     return buffer.getvalue()

@@ -81,6 +81,7 @@ def bukunomor_create(
     format: str = DEFAULT_FORMAT,  # noqa: A002 - the field's name
     lebar_nomor: int = 0,
     kode_unit: str = "",
+    aktif: bool = True,
 ) -> BukuNomor:
     """Open a numbering book for a unit and letter family."""
     buku = BukuNomor(
@@ -90,6 +91,7 @@ def bukunomor_create(
         format=format,
         lebar_nomor=lebar_nomor,
         kode_unit=kode_unit,
+        aktif=aktif,
     )
     _clean_book(buku)
     with transaction.atomic():
