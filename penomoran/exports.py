@@ -146,9 +146,18 @@ def register_pdf(*, buku: BukuNomor, rows: Iterable[Nomor], judul_filter: str) -
     if len(data) == 1:
         data.append([Paragraph("Tidak ada nomor.", cell)] + [""] * (len(HEADERS) - 1))
         style.append(("SPAN", (0, 1), (-1, 1)))
-    widths = [14, 14, 56, 27, 21, 33, 33, 34, 41]  # mm; 273 = landscape A4 less margins
+    widths = [13, 13, 52, 26, 21, 33, 33, 40, 42]  # mm; 273 = landscape A4 less margins
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)
-    doc.build(story)
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(
+            document.pagesize[0] - 12 * mm, 7 * mm, f"{buku.nama} · Halaman {document.page}"
+        )
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
