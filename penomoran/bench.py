@@ -107,6 +107,7 @@ class BenchResult:
     p50_ms: float = 0.0
     p95_ms: float = 0.0
     counter: int = 0
+    commit_ms: float = 0.0
     first_error: str = ""
     ok: bool = False
     notes: list[str] = field(default_factory=list)
@@ -153,6 +154,23 @@ def _cleanup(buku) -> None:
         BukuNomor.objects.filter(pk=buku.pk).delete()
 
 
+def _commit_probe(buku, rounds: int = 20) -> float:
+    """Median wall time of a one-row UPDATE transaction on this database: the floor under
+    the time every allocation holds the counter (its commit waits for the WAL flush)."""
+    from django.db import transaction
+
+    from penomoran.models import BukuNomor
+
+    times = []
+    for i in range(rounds):
+        started = time.perf_counter()
+        with transaction.atomic():
+            BukuNomor.objects.filter(pk=buku.pk).update(lebar_nomor=i % 2)
+        times.append(time.perf_counter() - started)
+    BukuNomor.objects.filter(pk=buku.pk).update(lebar_nomor=0)
+    return round(statistics.median(times) * 1000, 2)
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -173,6 +191,7 @@ def bench_run(
         raise RuntimeError("bench_numbering needs a database file or server, not in-memory SQLite")
     result = BenchResult(database=connection.vendor, processes=processes, count=count)
     buku, actor = _setup_book()
+    result.commit_ms = _commit_probe(buku)
     db_name = str(connection.settings_dict["NAME"])
     # Close before spawning so no child ever shares this process's connection.
     connection.close()
