@@ -513,9 +513,13 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One action, append-only; `hash` covers the event and the previous event's hash."""
+    """One action, append-only; `hash` covers the event and the previous event's hash.
 
-    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    An event is written inside the transaction of the action it records, without `seq` and
+    `hash`; right after that transaction commits it is sealed into the chain (see
+    core.services.audit). So no transaction holds the chain lock while it does its work."""
+
+    seq = models.PositiveBigIntegerField(unique=True, null=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         Pegawai, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -528,16 +532,21 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_pending_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"

@@ -58,3 +58,28 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+# Rows that data migrations seed. A `transaction=True` test flushes every table when it
+# ends; the next test that uses the database finds them restored here.
+_SEEDED = [
+    ("core.KodeKlasifikasi", "core.migrations.0002_klasifikasi_permendagri_83_2022", "load"),
+    ("naskah.JenisNaskah", "naskah.migrations.0002_jenis_naskah_seed", "seed"),
+    ("workflows.HariLibur", "workflows.migrations.0002_hari_libur_2026", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_reference_data(request):
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        yield
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("_django_db_helper")
+    for label, module, function in _SEEDED:
+        if not apps.get_model(label).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)
+    yield

@@ -1,7 +1,13 @@
 """The audit trail: append-only events, each carrying the hash of the previous one.
 
-`audit_record` is called by every service inside its own transaction, as its last write,
-so the lock on the chain head is held only from the event to the commit.
+`audit_record` inserts the event inside the caller's transaction, so it commits or rolls
+back with the change it describes, but takes no lock. When that transaction commits, the
+event is *sealed*: under a short lock on the chain head it gets the next sequence number,
+the previous event's hash and its own hash. A sealing that did not happen (the process
+died right after the commit) is done by the next one, or by `verify_audit`.
+
+This keeps the global chain lock out of long transactions such as signing, where holding
+it would serialise every audited action in the system behind one signature.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from core.middleware import current_request_info
 from core.models import AuditEvent, AuditHead, Pegawai
 
 GENESIS_HASH = "0" * 64
+SEAL_BATCH = 500
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -63,8 +70,8 @@ def audit_record(
     object_id: str | None = None,
     object_repr: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the hash chain. Must run inside the caller's transaction so the
-    event commits or rolls back with the change it describes."""
+    """Record one event. Call it inside the service's transaction; it is sealed into the
+    hash chain when that transaction commits."""
     info = current_request_info()
     if ip_address is None and info is not None:
         ip_address = info.ip_address
@@ -74,26 +81,47 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr if object_repr is not None else str(obj)[:255]
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=(str(actor) if actor is not None else "sistem")[:200],
-            action=action,
-            object_type=object_type or "",
-            object_id=object_id or "",
-            object_repr=(object_repr or "")[:255],
-            ip_address=ip_address,
-            user_agent=(user_agent or "")[:255],
-            details=_normalise(details),
-            prev_hash=head.last_hash,
-        )
-        event.hash = audit_compute_hash(event)
-        event.save()
-        AuditHead.objects.filter(pk=1).update(seq=event.seq, last_hash=event.hash)
+    event = AuditEvent.objects.create(
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(str(actor) if actor is not None else "sistem")[:200],
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=(object_repr or "")[:255],
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:255],
+        details=_normalise(details),
+    )
+    transaction.on_commit(audit_seal_pending)
     return event
+
+
+def audit_seal_pending() -> int:
+    """Seal every committed, unsealed event into the chain, oldest first. Idempotent and
+    safe to run concurrently: the chain head row is the lock."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH])
+            if not pending:
+                return sealed
+            seq, prev = head.seq, head.last_hash
+            for event in pending:
+                seq += 1
+                event.seq, event.prev_hash = seq, prev
+                event.hash = audit_compute_hash(event)
+                # The one sanctioned write to an existing event: filling in its seal.
+                models.QuerySet.update(
+                    AuditEvent.objects.filter(pk=event.pk, seq__isnull=True),
+                    seq=event.seq,
+                    prev_hash=event.prev_hash,
+                    hash=event.hash,
+                )
+                prev = event.hash
+            AuditHead.objects.filter(pk=1).update(seq=seq, last_hash=prev)
+            sealed += len(pending)
 
 
 @dataclass(frozen=True)
@@ -114,8 +142,11 @@ def _events(batch_size: int = 2000) -> Iterator[AuditEvent]:
         last = batch[-1].seq
 
 
-def audit_verify_chain() -> AuditVerification:
-    """Walk the chain in order (streaming, bounded memory); report the first broken link."""
+def audit_verify_chain(*, seal_first: bool = True) -> AuditVerification:
+    """Seal what is pending, then walk the chain in order (streaming, bounded memory) and
+    report the first broken link."""
+    if seal_first:
+        audit_seal_pending()
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     for event in _events():
         if event.seq != expected_seq:

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from core.models import AuditEvent, AuditHead
-from core.services.audit import audit_record, audit_verify_chain
+from core.services.audit import audit_record, audit_seal_pending, audit_verify_chain
 from tests.factories import PegawaiFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,12 +11,16 @@ pytestmark = pytest.mark.django_db
 
 def _events(n=5):
     actor = PegawaiFactory()
-    return [
+    events = [
         audit_record(
             actor=actor, action="test.action", obj=actor, details={"i": i, "teks": "Surat"}
         )
         for i in range(n)
     ]
+    audit_seal_pending()
+    for event in events:
+        event.refresh_from_db()
+    return events
 
 
 def test_chain_links_each_event_to_the_previous():
@@ -72,8 +76,30 @@ def test_event_rolls_back_with_the_action():
         audit_record(actor=None, action="test.rollback")
         raise RuntimeError("service failed after writing its event")
     assert not AuditEvent.objects.filter(action="test.rollback").exists()
+    assert audit_seal_pending() == 0
     assert AuditHead.objects.get().seq == 1
     assert audit_verify_chain().ok
+
+
+def test_events_are_sealed_when_their_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event = audit_record(actor=None, action="test.commit")
+        event.refresh_from_db()
+        assert event.seq is None and event.hash is None  # no chain lock while working
+    event.refresh_from_db()
+    assert event.seq == 1 and len(event.hash) == 64
+    assert audit_verify_chain(seal_first=False).ok
+
+
+def test_unsealed_events_are_sealed_by_the_next_seal_or_verify():
+    audit_record(actor=None, action="test.a")
+    audit_record(actor=None, action="test.b")  # e.g. the process died before sealing
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 2
+    call_command("verify_audit")
+    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
+        "test.a",
+        "test.b",
+    ]
 
 
 def test_request_ip_is_recorded(client):
