@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -537,6 +537,17 @@ GROUP_MEMBERS = {
     "Administrator Unit": ["kabagtu", "sekdiskominfo"],
 }
 
+# Role → permissions (app_label.codename); permissions of apps not installed are skipped.
+GROUP_PERMISSIONS = {
+    "Agendaris": ["penomoran.view_bukunomor"],
+    "Arsiparis": ["penomoran.view_bukunomor"],
+    "Administrator Unit": [
+        "penomoran.view_bukunomor",
+        "penomoran.reserve_nomor",
+        "penomoran.cancel_nomor",
+    ],
+}
+
 # Example retention values for the demo ONLY: Lampung's JRA is set by Pergub after ANRI
 # approval and must be imported by an archivist (docs/klasifikasi.md).
 DEMO_JRA = {
@@ -717,6 +728,13 @@ def demo_seed(*, password: str) -> SeedResult:
         group, new = Group.objects.get_or_create(name=name)
         created += new
         group.user_set.add(*[people[u] for u in GROUP_MEMBERS[name]])
+        for perm in GROUP_PERMISSIONS.get(name, []):
+            app_label, codename = perm.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                group.permissions.add(permission)
 
     for kode, (aktif, inaktif, nasib) in DEMO_JRA.items():
         KodeKlasifikasi.objects.filter(kode=kode, skema__aktif=True).update(
