@@ -252,4 +252,5 @@ def _render_table(block, styles: Styles, width: float) -> Table:
         repeatRows=1 if header else 0,
         style=_grid_style(styles, bool(header)),
         hAlign="LEFT",
+        splitInRow=1,  # a cell taller than a page continues on the next one
     )

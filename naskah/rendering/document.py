@@ -99,7 +99,9 @@ def _cell_first_word(cell) -> str:
 
 
 class NaskahDoc(BaseDocTemplate):
-    def __init__(self, buffer, *, pagesize, margins: dict, first_top: float, decor: Decor):
+    def __init__(
+        self, buffer, *, pagesize, margins: dict, first_top: float, decor: Decor, title: str = ""
+    ):
         width, height = pagesize
         super().__init__(
             buffer,
@@ -108,7 +110,7 @@ class NaskahDoc(BaseDocTemplate):
             rightMargin=margins["right"],
             topMargin=margins["top"],
             bottomMargin=margins["bottom"],
-            title="",
+            title=title,
             author="",
             creator="Naskah",
             invariant=1,
@@ -117,6 +119,7 @@ class NaskahDoc(BaseDocTemplate):
             initialFontSize=decor.styles.size,
             initialLeading=decor.styles.leading,
         )
+        # build() must not save yet: finish() still defines the pending forms.
         self._doSave = 0
         self.decor = decor
         self.margins = margins

@@ -23,7 +23,7 @@ from .document import PartStart
 from .errors import RenderError
 from .flowables import Kop, SignatureGrid
 from .signature import SignatureBlock
-from .text import NBSP, Styles, esc, roman
+from .text import Styles, esc, format_tanggal, roman
 
 BOX = TableStyle(
     [
@@ -413,8 +413,6 @@ def _display(value) -> str:
     if value is None:
         return "-"
     if hasattr(value, "strftime"):
-        from .text import format_tanggal
-
         return format_tanggal(value)
     return str(value)
 
@@ -462,6 +460,3 @@ def build_story(kind: str, parts: Parts) -> list:
     story += getattr(builder, kind)()
     story += builder.lampiran()
     return story
-
-
-__all__ = ["NBSP", "Parts", "build_story"]

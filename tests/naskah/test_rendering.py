@@ -479,6 +479,8 @@ def test_render_error_is_a_value_error():
         ({"paper": "Letter"}, {}, "Unknown paper"),
         ({"font": "comic"}, {}, "Unknown font"),
         ({"margins_mm": {"left": 1}}, {}, "Margin"),
+        ({"nomor_format": "NOMOR {nomer}"}, {}, "nomor_format"),
+        ({"page_number_format": "- {page} -"}, {}, "page_number_format"),
         ({}, {"tanggal": "2026-11-22"}, "tanggal"),
         ({}, {"body": [{"type": "video"}]}, "Unknown body block type"),
         ({}, {"body": [{"type": "list", "style": "roman", "items": []}]}, "Unknown list style"),
@@ -572,3 +574,28 @@ def test_instruksi_with_tentang_and_a_list_of_addressees():
             "pada tanggal 22 November 2026",
         ],
     )
+
+
+def test_a_table_cell_taller_than_a_page_continues_on_the_next_page():
+    layout, context = surat()
+    body = [{"type": "table", "header": ["Uraian", "Ket."], "rows": [["rinci " * 3000, "ada"]]}]
+    texts = page_texts(render_naskah(layout, {**context, "body": body}))
+    assert len(texts) >= 3
+    assert "rinci" in texts[0] and "rinci" in texts[1]
+    assert texts[1].startswith("- 2 - Uraian Ket. rinci")
+    assert "Tembusan:" in texts[-1]
+
+
+def test_a_signature_block_taller_than_a_page_is_refused():
+    layout, context = surat()
+    block = {"lines_above": ["JABATAN"] * 80, "name": "Nama", "lines_below": []}
+    with pytest.raises(RenderError, match="laid out"):
+        render_naskah(layout, {**context, "penandatangan": block})
+
+
+def test_text_is_escaped_not_interpreted_as_markup():
+    layout, context = surat()
+    body = [para("Anggaran <b>Rp 5.000</b> & biaya <font size=40>lain</font>")]
+    text = full_text(render_naskah(layout, {**context, "body": body, "hal": "A & B <i>"}))
+    assert "Anggaran <b>Rp 5.000</b> & biaya <font size=40>lain</font>" in text
+    assert "Hal : A & B <i>" in text
