@@ -16,7 +16,10 @@ from naskah.services.pengajuan import naskah_correct, naskah_paraf, naskah_retur
 from tests.naskah.alur_helpers import letter, submit, waiting
 from workflows.models import RouteEvent, StepState
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -104,7 +104,7 @@ def test_route_members_and_acting_officials_see_the_letter(client, demo):
     client.force_login(demo["kadiskominfo"])
     assert client.get(reverse("naskah:alur_detail", args=[naskah.pk])).status_code == 200
     page = client.get(reverse("naskah:alur_detail", args=[naskah.pk])).content.decode()
-    assert "PLH" in page  # the timeline says the paraf was given by the Plh
+    assert 'data-capacity="plh"' in page  # the timeline says the paraf was given by the Plh
 
 
 def test_unit_administrators_see_their_units_letters_but_not_confidential_ones(client, demo):
