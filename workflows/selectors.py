@@ -59,35 +59,34 @@ def _filter_routes(qs: QuerySet, filters: InboxFilters | None, *, prefix: str, d
 
 def inbox_action_q(user: Pegawai, day: dt.date | None = None) -> Q:
     """Active steps that are the user's today: reassigned to them, addressed to a position
-    they hold or act for (Plt/Plh/Pj) today, or to a team they lead."""
+    they hold or act for (Plt/Plh/Pj) today, or to a team they lead.
+
+    The positions and teams are read first (two small queries) so that each arm of the OR
+    is a plain IN over a partial index and PostgreSQL can combine them (BitmapOr)."""
     day = day or timezone.localdate()
+    q = Q(reassigned=True, assignee=user)
     acting = user_acting_jabatan_ids(user, day)
-    return (
-        Q(reassigned=True, assignee=user)
-        | Q(reassigned=False, jabatan_id__in=acting)
-        | Q(reassigned=False, tim_kerja__in=_teams_led(user, day).values("pk"))
-    )
+    if acting:
+        q |= Q(reassigned=False, jabatan_id__in=acting)
+    teams = list(_teams_led(user, day).values_list("pk", flat=True))
+    if teams:
+        q |= Q(reassigned=False, tim_kerja_id__in=teams)
+    return q
 
 
 def inbox_action(
     user: Pegawai, *, filters: InboxFilters | None = None, day: dt.date | None = None
 ) -> QuerySet[StepState]:
     """ "Perlu tindakan": the user's waiting steps, earliest deadline first (the deadline
-    already combines urgency and age), then the oldest."""
-    qs = StepState.objects.filter(
-        inbox_action_q(user, day), status=ACTIVE, route__status="in_progress"
-    )
+    already combines urgency and age), then the oldest.
+
+    Only in-progress routes have active steps (every service that ends or returns a route
+    cancels them), so no join to the route is needed to filter."""
+    qs = StepState.objects.filter(inbox_action_q(user, day), status=ACTIVE)
     qs = _filter_routes(qs, filters, prefix="route__", date_field="activated_at")
-    return qs.select_related(
-        "route",
-        "route__unit",
-        "route__content_type",
-        "route__drafter",
-        "step",
-        "jabatan",
-        "tim_kerja",
-        "assignee",
-    ).order_by(F("due_at").asc(nulls_last=True), "activated_at", "pk")
+    return qs.select_related("route", "route__unit", "step").order_by(
+        F("due_at").asc(nulls_last=True), "activated_at", "pk"
+    )
 
 
 def routes_in_progress(user: Pegawai, *, filters: InboxFilters | None = None) -> QuerySet[Route]:

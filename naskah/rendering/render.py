@@ -53,6 +53,7 @@ LAYOUT_DEFAULTS: dict = {
     "signature_name_underline": False,
     "tembusan_label": "Tembusan:",
     "addressee_position": "below",
+    "lampiran_header_every_page": False,
     "lampiran_of": None,
     "continuation_suffix": "...",
     "page_number_format": "- {} -",
@@ -104,6 +105,8 @@ def resolve_layout(layout: dict) -> dict:
         ("number_placeholder", {"year": 2026}),
         ("date_placeholder", {"year": 2026}),
     ):
+        if key == "nomor_format" and resolved[key] == "":
+            continue  # no number line (Laporan, Notula)
         try:
             resolved[key].format(**sample)
         except (AttributeError, IndexError, KeyError, ValueError) as exc:
@@ -198,7 +201,10 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         else layout["date_placeholder"].format(year=year),
         signers=_signers(context.get("penandatangan")),
     )
-    story = build_story(kind, parts)
+    story, lampiran_headers = build_story(kind, parts)
+    if layout["lampiran_header_every_page"] and lampiran_headers:
+        tallest = max(h.wrap(doc.content_width, 1e6)[1] for h in lampiran_headers)
+        doc.add_lampiran_template(tallest + styles.leading)
     try:
         doc.build(story)
     except LayoutError as exc:

@@ -114,7 +114,7 @@ def test_inbox_selectors_run_a_constant_number_of_queries(demo, selector, userna
         rows = list(selector(user))
         for row in rows:  # touch everything the page shows
             route = getattr(row, "route", row)
-            str(route.title), str(route.unit), str(route.content_type), route.get_urgency_display()
+            str(route.title), str(route.unit), route.object_label, route.get_urgency_display()
             for waiting in getattr(row, "waiting", []):
                 str(waiting.assignee), str(waiting.step.label)
         return rows
@@ -275,3 +275,23 @@ def test_nav_context_processor(demo, rf):
     request = rf.get("/")
     request.user = demo["kabagtu"]
     assert workflows_nav(request)["workflows_nav"]["perlu_tindakan"] == 1
+
+
+def test_admin_reassigns_through_the_page(demo, client):
+    route = make_routes(demo, 1)[0]
+    state = active(route)[0]
+    url = reverse("workflows:step_reassign", args=[route.pk])
+    form = {
+        "step_state": state.pk,
+        "version": route.version,
+        "to": demo["arsiparis"].pk,
+        "note": "Cuti.",
+    }
+    client.force_login(demo["kabagtu"])
+    client.post(url, form, follow=True)
+    assert active(route)[0].assignee == demo["kabagtu"]  # not an administrator: refused
+    client.force_login(demo["admin"])
+    page = client.get(reverse("workflows:route_detail", args=[route.pk])).content.decode()
+    assert "Reassign to" in page
+    assert client.post(url, form).status_code == 302
+    assert active(route)[0].assignee == demo["arsiparis"]
