@@ -14,7 +14,6 @@ from workflows.models import Route, Stage, Step, StepState
 from workflows.permissions import can_reassign, step_capacity
 from workflows.selectors import route_active_states, route_stages, route_timeline
 
-
 CAPACITY_LABELS = dict(StepState.Capacity.choices)
 
 

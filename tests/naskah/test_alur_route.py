@@ -215,14 +215,17 @@ def test_required_coordination_is_data_on_the_letter_type(demo):
     assert "TIDAK-ADA" in exc.value.message
 
 
-def test_unknown_unit_codes_are_refused_by_the_type_form(demo):
+def test_required_coordination_must_be_a_list_of_codes(demo):
     from django.core.exceptions import ValidationError
 
     jenis = JenisNaskah.objects.get(kode="surat_dinas")
-    jenis.koordinasi_wajib = ["TIDAK-ADA"]
-    with pytest.raises(ValidationError) as exc:
-        jenis.full_clean()
-    assert "koordinasi_wajib" in exc.value.message_dict
+    for bad in ("BIRO-HUKUM", [""], [3]):
+        jenis.koordinasi_wajib = bad
+        with pytest.raises(ValidationError) as exc:
+            jenis.full_clean()
+        assert "koordinasi_wajib" in exc.value.message_dict
+    jenis.koordinasi_wajib = ["BIRO-HUKUM"]
+    jenis.full_clean()
 
 
 def test_only_the_drafter_submits_once_on_the_revision_they_saw(demo):
