@@ -319,7 +319,7 @@ def _lock_for_change(*, actor: Pegawai, naskah: Naskah, expected_revisi: int) ->
     locked = Naskah.objects.select_for_update().select_related("jenis").get(pk=naskah.pk)
     if locked.konseptor_id != actor.pk:
         raise PermissionDeniedError(_("Only the drafter may change this letter."))
-    if locked.status != Naskah.Status.KONSEP:
+    if locked.status not in Naskah.EDITABLE_STATUSES:
         raise ApplicationError(_("Only a draft can be changed."), code="not_draft")
     if locked.revisi_terakhir != expected_revisi:
         raise ConflictError(
