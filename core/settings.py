@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.naskah_site",
-                "workflows.context_processors.workflows_nav",
+                "naskah.context_processors.naskah_nav",
             ],
         },
     },

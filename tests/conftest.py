@@ -25,9 +25,10 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test gets an empty in-memory cache (rate limits, previews, throttles)."""
-    if "redis" not in settings.CACHES["default"]["BACKEND"]:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    """Each test gets an empty in-memory cache (rate limits, previews, throttles): a shared
+    Redis would leak state between parallel workers and ignores time-machine. The Redis
+    cache itself is tested in tests/core/test_cache.py."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
     cache.clear()
@@ -63,9 +64,15 @@ def _english_messages():
 # Rows that data migrations seed. A `transaction=True` test flushes every table when it
 # ends; the next test that uses the database finds them restored here.
 _SEEDED = [
-    ("core.KodeKlasifikasi", "core.migrations.0002_klasifikasi_permendagri_83_2022", "load"),
-    ("naskah.JenisNaskah", "naskah.migrations.0002_jenis_naskah_seed", "seed"),
-    ("workflows.HariLibur", "workflows.migrations.0002_hari_libur_2026", "seed"),
+    ("core.KodeKlasifikasi", [("core.migrations.0002_klasifikasi_permendagri_83_2022", "load")]),
+    (
+        "naskah.JenisNaskah",
+        [
+            ("naskah.migrations.0002_jenis_naskah_seed", "seed"),
+            ("naskah.migrations.0003_alur_status_koordinasi_izin", "seed_koordinasi"),
+        ],
+    ),
+    ("workflows.HariLibur", [("workflows.migrations.0002_hari_libur_2026", "seed")]),
 ]
 
 
@@ -79,7 +86,8 @@ def _seeded_reference_data(request):
     from django.apps import apps
 
     request.getfixturevalue("_django_db_helper")
-    for label, module, function in _SEEDED:
+    for label, steps in _SEEDED:
         if not apps.get_model(label).objects.exists():
-            getattr(importlib.import_module(module), function)(apps, None)
+            for module, function in steps:
+                getattr(importlib.import_module(module), function)(apps, None)
     yield

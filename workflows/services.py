@@ -164,7 +164,11 @@ def _save_route(route: Route, now: dt.datetime, *, status_changed: bool = False)
 
 
 def _lock_route(route_id: int) -> Route:
-    return Route.objects.select_for_update().select_related("content_type").get(pk=route_id)
+    return (
+        Route.objects.select_for_update(of=("self",))
+        .select_related("content_type")
+        .get(pk=route_id)
+    )
 
 
 def _check_version(route: Route, expected_version: int | None) -> None:

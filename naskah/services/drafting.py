@@ -316,7 +316,9 @@ def naskah_create(
 
 
 def _lock_for_change(*, actor: Pegawai, naskah: Naskah, expected_revisi: int) -> Naskah:
-    locked = Naskah.objects.select_for_update().select_related("jenis").get(pk=naskah.pk)
+    locked = (
+        Naskah.objects.select_for_update(of=("self",)).select_related("jenis").get(pk=naskah.pk)
+    )
     if locked.konseptor_id != actor.pk:
         raise PermissionDeniedError(_("Only the drafter may change this letter."))
     if locked.status not in Naskah.EDITABLE_STATUSES:
