@@ -63,3 +63,20 @@ def dispatch(outcome: RouteOutcome) -> RouteOutcome:
         for handler in list(_registry.get(f"{ct.app_label}.{ct.model}", [])):
             handler(outcome)
     return outcome
+
+
+# Apps whose objects are acted on through their own pages and services (which lock the
+# object, check its revision and write their own audit events) register an owner page;
+# the engine's route page then hands over to it instead of offering actions of its own.
+OwnerUrl = Callable[["Route"], str]
+_owners: dict[str, OwnerUrl] = {}
+
+
+def register_owner(model_label: str, url_for: OwnerUrl) -> None:
+    _owners[model_label.lower()] = url_for
+
+
+def owner_url(route: Route) -> str | None:
+    ct = route.content_type
+    url_for = _owners.get(f"{ct.app_label}.{ct.model}")
+    return url_for(route) if url_for else None

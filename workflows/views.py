@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from workflows import selectors, services
+from workflows import hooks, selectors, services
 from workflows.forms import (
     CommentForm,
     InboxFilterForm,
@@ -24,6 +24,12 @@ from workflows.permissions import can_reassign, can_view_route, can_withdraw, st
 
 PAGE_SIZE = 50
 TABS = ("tindakan", "proses", "selesai")
+
+
+def _owned_elsewhere(route: Route):
+    """A redirect to the owning app's page when the routed object has one."""
+    url = hooks.owner_url(route)
+    return redirect(url) if url else None
 
 
 def _route_for_user(user, pk: int) -> Route:
@@ -60,6 +66,8 @@ def inbox(request):
 @login_required
 def route_detail(request, pk: int):
     route = _route_for_user(request.user, pk)
+    if (handover := _owned_elsewhere(route)) is not None:
+        return handover
     mine = []
     waiting = selectors.route_active_states(route)
     reassign = []
@@ -103,6 +111,8 @@ def route_detail(request, pk: int):
 @require_POST
 def route_act(request, pk: int):
     route = _route_for_user(request.user, pk)
+    if (handover := _owned_elsewhere(route)) is not None:
+        return handover
     form = StepActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
@@ -135,6 +145,8 @@ def route_act(request, pk: int):
 @require_POST
 def route_comment(request, pk: int):
     route = _route_for_user(request.user, pk)
+    if (handover := _owned_elsewhere(route)) is not None:
+        return handover
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -150,6 +162,8 @@ def route_comment(request, pk: int):
 @require_POST
 def route_withdraw(request, pk: int):
     route = _route_for_user(request.user, pk)
+    if (handover := _owned_elsewhere(route)) is not None:
+        return handover
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:

@@ -380,3 +380,28 @@ def test_reject_withdraw_comment_share_and_reassign_through_the_pages(client, de
     other.refresh_from_db()
     assert other.status == Naskah.Status.KONSEP
     assert client.get(detail).status_code == 200
+
+
+def test_the_engine_route_page_hands_letters_over_to_the_letter_page(client, demo, submitted):
+    """Letters are acted on through naskah's services (revision check, lock order, audit);
+    the generic route page redirects and its action endpoints act on nothing."""
+    state = waiting(submitted)[0]
+    route = state.route
+    client_for(client, state.assignee)
+    letter_page = reverse("naskah:alur_detail", args=[submitted.pk])
+    response = client.get(reverse("workflows:route_detail", args=[route.pk]))
+    assert response.status_code == 302 and response.url == letter_page
+    version = route.version
+    response = client.post(
+        reverse("workflows:route_act", args=[route.pk]),
+        {
+            "step_state": state.pk,
+            "action": "approve",
+            "revision": route.revision,
+            "version": version,
+        },
+    )
+    assert response.status_code == 302 and response.url == letter_page
+    route.refresh_from_db()
+    state.refresh_from_db()
+    assert route.version == version and state.acted_at is None
