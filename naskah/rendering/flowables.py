@@ -1,0 +1,267 @@
+"""Custom flowables: the kop (letterhead) and the signature block grid."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
+from reportlab.platypus.flowables import Flowable
+
+from .emblems import draw_emblem
+from .errors import RenderError
+from .signature import SignatureBlock
+from .text import Styles, esc
+
+KOP_VARIANTS = ("kepala_daerah", "pemda", "perangkat_daerah", "uptd")
+
+
+@lru_cache(maxsize=64)
+def _kop_style(font: str, size: float, align: int = TA_CENTER) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"kop-{font}-{size}-{align}",
+        fontName=font,
+        fontSize=size,
+        leading=size * 1.15,
+        alignment=align,
+    )
+
+
+class Kop(Flowable):
+    """The letterhead, drawn on the first page only (it is the first flowable)."""
+
+    def __init__(self, kop: dict, styles: Styles, sizes: dict, emblem_mm: float):
+        super().__init__()
+        variant = kop.get("variant") or "perangkat_daerah"
+        if variant not in KOP_VARIANTS:
+            raise RenderError(
+                f"Unknown kop variant {variant!r}; expected one of {', '.join(KOP_VARIANTS)}."
+            )
+        lines = kop.get("lines") or []
+        if not isinstance(lines, list) or not lines or not all(isinstance(x, str) for x in lines):
+            raise RenderError("kop['lines'] must be a non-empty list of strings.")
+        address = kop.get("address_lines") or []
+        if not isinstance(address, list) or not all(isinstance(x, str) for x in address):
+            raise RenderError("kop['address_lines'] must be a list of strings.")
+        self.variant = variant
+        self.emblem = kop.get("emblem") or ("garuda" if variant == "kepala_daerah" else "daerah")
+        self.image = kop.get("emblem_image")
+        self.emblem_size = emblem_mm * mm
+        bold = styles.bold_font
+        regular = styles.font
+        paragraphs = []
+        if variant == "kepala_daerah":
+            for line in lines:
+                paragraphs.append(Paragraph(esc(line), _kop_style(bold, sizes["unit"])))
+        else:
+            last = len(lines) - 1
+            for i, line in enumerate(lines):
+                if i == last:
+                    size, font = sizes["unit"], bold
+                elif i == 0:
+                    size, font = sizes["pemda"], regular if last > 0 else bold
+                else:
+                    size, font = (sizes["pemda"] + sizes["unit"]) / 2, bold
+                paragraphs.append(Paragraph(esc(line), _kop_style(font, size)))
+            for line in address:
+                paragraphs.append(Paragraph(esc(line), _kop_style(regular, sizes["address"])))
+        self.paragraphs = paragraphs
+        self.rule = variant != "kepala_daerah"
+
+    def naskah_first_word(self) -> str:
+        words = self.paragraphs[0].getPlainText().split()
+        return words[0] if words else ""
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        e = self.emblem_size
+        if self.variant == "kepala_daerah":
+            heights = [p.wrap(avail_width, avail_height)[1] for p in self.paragraphs]
+            self.height = e * 1.1 + 2 * mm + sum(heights)
+        else:
+            text_width = avail_width - e - 2 * mm
+            heights = [p.wrap(text_width, avail_height)[1] for p in self.paragraphs]
+            self.height = max(e, sum(heights)) + 2.5 * mm + 4
+        self._heights = heights
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        e = self.emblem_size
+        if self.variant == "kepala_daerah":
+            top = self.height
+            draw_emblem(
+                canvas, self.emblem, self.image, (self.width - e) / 2, top - e * 1.1, e, e * 1.1
+            )
+            y = top - e * 1.1 - 2 * mm
+            for para, h in zip(self.paragraphs, self._heights, strict=True):
+                y -= h
+                para.drawOn(canvas, 0, y)
+            return
+        rule_space = 2.5 * mm + 4
+        body_h = self.height - rule_space
+        draw_emblem(canvas, self.emblem, self.image, 0, rule_space + (body_h - e), e, e)
+        text_h = sum(self._heights)
+        y = rule_space + body_h - (body_h - text_h) / 2
+        x = e + 2 * mm
+        for para, h in zip(self.paragraphs, self._heights, strict=True):
+            y -= h
+            para.drawOn(canvas, x, y)
+        canvas.setLineWidth(2.2)
+        canvas.line(0, 4, self.width, 4)
+        canvas.setLineWidth(0.7)
+        canvas.line(0, 1, self.width, 1)
+
+
+@lru_cache(maxsize=64)
+def qr_drawing(url: str, size: float) -> Drawing:
+    """A vector QR code drawing (cached per URL and size)."""
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+class SignatureGrid(Flowable):
+    """One or more signature blocks, kept together on one page.
+
+    A single block sits on the right, starting at ``x_frac`` of the text width. Several
+    blocks (Berita Acara parties) sit two per row; an odd last block is centred.
+    ``lines_before`` (place and date, or "Ditetapkan di ...") go above the first row in
+    the right-hand column. With ``qr_url`` a vector QR code is drawn beside the empty
+    handwritten-signature space and the page is marked as signed (TTE footer).
+    """
+
+    def __init__(
+        self,
+        blocks: list[SignatureBlock],
+        styles: Styles,
+        *,
+        x_frac: float,
+        space: float,
+        align: str,
+        name_bold: bool,
+        name_underline: bool,
+        lines_before: list[str] | None = None,
+        qr_url: str = "",
+        qr_size: float = 22 * mm,
+    ):
+        super().__init__()
+        self.blocks = blocks
+        self.styles = styles
+        self.x_frac = x_frac
+        self.space = space
+        self.line_style = styles.center if align == "center" else styles.left
+        self.name_bold = name_bold
+        self.name_underline = name_underline
+        self.lines_before = lines_before or []
+        self.qr_url = qr_url
+        self.qr_size = qr_size
+
+    def naskah_first_word(self) -> str:
+        for text in self.lines_before + [self._lines(self.blocks[0])[0][0]]:
+            words = text.split()
+            if words:
+                return words[0]
+        return ""
+
+    def _lines(self, block: SignatureBlock):
+        above = []
+        if block.get("role_label"):
+            above.append(block["role_label"])
+        above.extend(block["lines_above"])
+        name = esc(block["name"])
+        if self.name_underline:
+            name = f"<u>{name}</u>"
+        if self.name_bold:
+            name = f"<b>{name}</b>"
+        return above, name, block["lines_below"]
+
+    def _column(self, block, width):
+        above, name, below = self._lines(block)
+        top = [Paragraph(esc(t), self.line_style) for t in above]
+        bottom = [Paragraph(name, self.line_style)]
+        bottom += [Paragraph(esc(t), self.line_style) for t in below]
+        top_h = sum(p.wrap(width, 1e6)[1] for p in top)
+        bottom_h = sum(p.wrap(width, 1e6)[1] for p in bottom)
+        return top, bottom, top_h, bottom_h
+
+    def _layout(self, avail_width):
+        n = len(self.blocks)
+        cells = []  # (x, width, block)
+        if n == 1:
+            x = avail_width * self.x_frac
+            cells.append([(x, avail_width - x, self.blocks[0])])
+        else:
+            col = avail_width / 2
+            for i in range(0, n, 2):
+                pair = self.blocks[i : i + 2]
+                if len(pair) == 2:
+                    cells.append(
+                        [(0, col - 3 * mm, pair[0]), (col + 3 * mm, col - 3 * mm, pair[1])]
+                    )
+                else:
+                    cells.append([((avail_width - col) / 2, col, pair[0])])
+        return cells
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        before_x = avail_width * self.x_frac
+        self._before = [Paragraph(esc(t), self.styles.left) for t in self.lines_before]
+        before_h = sum(p.wrap(avail_width - before_x, 1e6)[1] for p in self._before)
+        rows = []
+        total = before_h + (self.styles.leading * 0.5 if self._before else 0)
+        for row in self._layout(avail_width):
+            laid = [(x, w, *self._column(block, w)) for x, w, block in row]
+            top_h = max(item[4] for item in laid)
+            bottom_h = max(item[5] for item in laid)
+            rows.append((laid, top_h, bottom_h))
+            total += top_h + self.space + bottom_h + self.styles.leading
+        self._rows = rows
+        self._before_x = before_x
+        self.height = total - self.styles.leading
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        return []
+
+    def draw(self):
+        canvas = self.canv
+        y = self.height
+        for para in self._before:
+            y -= para.height
+            para.drawOn(canvas, self._before_x, y)
+        if self._before:
+            y -= self.styles.leading * 0.5
+        qr_drawn = False
+        for laid, top_h, bottom_h in self._rows:
+            for x, _w, top, bottom, _th, _bh in laid:
+                yy = y
+                for para in top:
+                    yy -= para.height
+                    para.drawOn(canvas, x, yy)
+                yy = y - top_h - self.space
+                for para in bottom:
+                    yy -= para.height
+                    para.drawOn(canvas, x, yy)
+            if self.qr_url and not qr_drawn:
+                self._draw_qr(laid[-1], y - top_h)
+                qr_drawn = True
+            y -= top_h + self.space + bottom_h + self.styles.leading
+        doc = getattr(canvas, "_doctemplate", None)
+        if self.qr_url and doc is not None:
+            doc.mark_signed(canvas.getPageNumber())
+
+    def _draw_qr(self, cell, space_top):
+        x = cell[0]
+        size = min(self.qr_size, self.space + self.styles.leading * 2)
+        gap = 3 * mm
+        qx = x - size - gap if x >= size + gap else x
+        qy = space_top - self.space + (self.space - size) / 2
+        renderPDF.draw(qr_drawing(self.qr_url, size), self.canv, qx, qy)

@@ -1,0 +1,447 @@
+"""Story builders, one per layout kind (surat, nota_dinas, judul, keputusan, disposisi)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import black
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Indenter,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from .blocks import colon_table, label_width, para_style, render_blocks, table_style
+from .document import PartStart
+from .errors import RenderError
+from .flowables import Kop, SignatureGrid
+from .signature import SignatureBlock
+from .text import NBSP, Styles, esc, roman
+
+BOX = TableStyle(
+    [
+        ("BOX", (0, 0), (-1, -1), 0.8, black),
+        ("INNERGRID", (0, 0), (-1, -1), 0.5, black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]
+)
+
+
+@dataclass
+class Parts:
+    """Resolved values every builder needs (see render.py for how they are derived)."""
+
+    layout: dict
+    context: dict
+    styles: Styles
+    width: float
+    nomor: str
+    tanggal: str
+    signers: list[SignatureBlock]
+
+
+class Builder:
+    def __init__(self, parts: Parts):
+        self.p = parts
+        self.layout = parts.layout
+        self.ctx = parts.context
+        self.s = parts.styles
+        self.w = parts.width
+
+    # small pieces --------------------------------------------------------------------
+    def gap(self, lines: float = 1.0) -> Spacer:
+        return Spacer(0, self.s.leading * lines)
+
+    def centered(self, text: str, *, bold: bool = False, underline: bool = False) -> Paragraph:
+        markup = esc(text)
+        if underline:
+            markup = f"<u>{markup}</u>"
+        return Paragraph(markup, self.s.title if bold else self.s.center)
+
+    def kop(self) -> list:
+        kop = self.ctx.get("kop")
+        if not kop:
+            return []
+        if not isinstance(kop, dict):
+            raise RenderError("context['kop'] must be a dict.")
+        return [
+            Kop(kop, self.s, self.layout["kop_sizes"], self.layout["emblem_mm"]),
+            self.gap(2),
+        ]
+
+    def right_lines(self, lines: list[str]) -> list:
+        style = para_style(self.s.left, "left", self.w * self.layout["signature_x"], 0.0, 0.0)
+        return [Paragraph(esc(line), style) for line in lines]
+
+    def place_date_lines(self) -> list[str]:
+        tempat = self.ctx.get("tempat") or ""
+        label = self.layout.get("place_date_label")
+        if label:
+            return [f"{label} {tempat}".rstrip(), f"pada tanggal {self.p.tanggal}"]
+        return [f"{tempat}, {self.p.tanggal}" if tempat else self.p.tanggal]
+
+    def nomor_line(self) -> str:
+        return self.layout["nomor_format"].format(nomor=self.p.nomor)
+
+    def signatures(self, signers=None, lines_before=None) -> list:
+        signers = self.p.signers if signers is None else signers
+        if not signers:
+            return []
+        tte = self.ctx.get("tte") or {}
+        return [
+            SignatureGrid(
+                signers,
+                self.s,
+                x_frac=self.layout["signature_x"],
+                space=self.layout["signature_space_mm"] * mm,
+                align=self.layout["signature_align"],
+                name_bold=self.layout["signature_name_bold"],
+                name_underline=self.layout["signature_name_underline"],
+                lines_before=lines_before,
+                qr_url=tte.get("qr_url") or "",
+            )
+        ]
+
+    def tembusan(self) -> list:
+        items = _str_list(self.ctx.get("tembusan"), "tembusan")
+        if not items:
+            return []
+        flow = [self.gap(), Paragraph(esc(self.layout["tembusan_label"]), self.s.left)]
+        if len(items) == 1:
+            flow.append(Paragraph(esc(items[0]), self.s.left))
+        else:
+            style = para_style(self.s.left, "left", 0.0, self.s.size * 1.8, 0.0)
+            flow += [
+                Paragraph(esc(item), style, bulletText=f"{i}.")
+                for i, item in enumerate(items, start=1)
+            ]
+        return [KeepTogether(flow)]
+
+    def addressee_cell(self, items: list[str]) -> list:
+        if len(items) == 1:
+            return [Paragraph(esc(items[0]), self.s.left)]
+        style = para_style(self.s.left, "left", 0.0, self.s.size * 1.8, 0.0)
+        return [Paragraph(esc(item), style, bulletText=f"{i}.") for i, item in enumerate(items, 1)]
+
+    def labeled(self, label: str, blocks, label_w: float) -> list:
+        flow = render_blocks(blocks, self.s, self.w - label_w - self.s.size * 0.8)
+        if not flow:
+            return []
+        return [colon_table([[label, flow]], self.s, self.w, label_w), self.gap(0.3)]
+
+    def body(self) -> list:
+        return render_blocks(self.ctx.get("body") or [], self.s, self.w)
+
+    def lampiran(self) -> list:
+        items = self.ctx.get("lampiran") or []
+        if not isinstance(items, list):
+            raise RenderError("context['lampiran'] must be a list.")
+        story: list = []
+        of = self.layout.get("lampiran_of") or _default_lampiran_of(self.layout)
+        indent = self.w * self.layout["signature_x"]
+        for i, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                raise RenderError("Each typed lampiran must be a dict with 'judul' and 'body'.")
+            number = f" {roman(i)}" if len(items) > 1 else ""
+            header = [
+                Paragraph(esc(f"LAMPIRAN{number} {of}".strip()), self.s.left),
+                colon_table(
+                    [["NOMOR", self.p.nomor], ["TANGGAL", self.p.tanggal]],
+                    self.s,
+                    self.w - indent,
+                ),
+            ]
+            story += [PageBreak(), PartStart(), Indenter(left=indent), *header]
+            story += [Indenter(left=-indent), self.gap(2)]
+            judul = item.get("judul") or ""
+            if judul:
+                story += [self.centered(judul, bold=True), self.gap()]
+            story += render_blocks(item.get("body") or [], self.s, self.w)
+            story += [self.gap()]
+            story += self.signatures(self.p.signers[:1])
+        return story
+
+    # kinds ---------------------------------------------------------------------------
+    def surat(self) -> list:
+        ctx = self.ctx
+        story = self.kop()
+        story += self.right_lines(self.place_date_lines()) + [self.gap()]
+        rows = [
+            ["Nomor", self.p.nomor],
+            ["Sifat", ctx.get("sifat") or "Biasa"],
+            ["Lampiran", ctx.get("lampiran_label") or "-"],
+            ["Hal", ctx.get("hal") or ""],
+        ]
+        story += [colon_table(rows, self.s, self.w), self.gap()]
+        tujuan = _str_list(ctx.get("tujuan"), "tujuan")
+        if tujuan:
+            yth_w = label_width(self.s, ["Yth."], self.w)
+            cell = self.addressee_cell(tujuan)
+            data = [[Paragraph("Yth.", self.s.left), cell]]
+            if ctx.get("tujuan_tempat"):
+                data.append([Spacer(0, 0), Paragraph(esc(ctx["tujuan_tempat"]), self.s.left)])
+            story += [
+                Table(
+                    data,
+                    colWidths=[yth_w, self.w - yth_w],
+                    style=table_style(self.s),
+                    hAlign="LEFT",
+                ),
+                self.gap(),
+            ]
+        story += self.body() + [self.gap(0.5)]
+        story += self.signatures()
+        story += self.tembusan()
+        return story
+
+    def nota_dinas(self) -> list:
+        ctx = self.ctx
+        story = self.kop()
+        story += [self.centered(self.layout["title"] or "NOTA DINAS", bold=True), self.gap()]
+        tujuan = _str_list(ctx.get("tujuan"), "tujuan")
+        tembusan = _str_list(ctx.get("tembusan"), "tembusan")
+        rows = [["Kepada", self.addressee_cell([f"Yth. {t}" for t in tujuan] or ["-"])]]
+        rows.append(["Dari", ctx.get("dari") or "-"])
+        if tembusan:
+            rows.append(["Tembusan", self.addressee_cell(tembusan)])
+        rows += [
+            ["Tanggal", self.p.tanggal],
+            ["Nomor", self.p.nomor],
+            ["Sifat", ctx.get("sifat") or "Biasa"],
+            ["Lampiran", ctx.get("lampiran_label") or "-"],
+            ["Hal", ctx.get("hal") or ""],
+        ]
+        story += [
+            colon_table(rows, self.s, self.w),
+            Spacer(0, 3),
+            HRFlowable(width="100%", thickness=0.8, color=black, spaceAfter=self.s.leading),
+        ]
+        story += self.body() + [self.gap(0.5)]
+        story += self.signatures()
+        return story
+
+    def judul(self) -> list:
+        ctx = self.ctx
+        fields = _fields(ctx)
+        story = self.kop()
+        title = self.layout["title"]
+        if not title:
+            raise RenderError("A 'judul' layout needs a title, e.g. 'SURAT TUGAS'.")
+        story += [
+            self.centered(title, bold=True, underline=self.layout["title_underline"]),
+            self.centered(self.nomor_line()),
+        ]
+        if fields.get("tentang"):
+            story += [self.gap(0.5), self.centered("TENTANG")]
+            story += [self.centered(str(fields["tentang"]).upper())]
+        story += [self.gap()]
+        tujuan = _str_list(ctx.get("tujuan"), "tujuan")
+        if tujuan:
+            yth_w = label_width(self.s, ["Yth."], self.w)
+            story += [
+                Table(
+                    [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]],
+                    colWidths=[yth_w, self.w - yth_w],
+                    style=table_style(self.s),
+                    hAlign="LEFT",
+                ),
+                self.gap(),
+            ]
+        label_w = label_width(self.s, ["Menimbang", "Kepada"], self.w)
+        if fields.get("dasar"):
+            story += self.labeled("Dasar", fields["dasar"], label_w)
+        if fields.get("kepada") or fields.get("untuk"):
+            perintah = fields.get("perintah_label") or "MEMERINTAHKAN:"
+            story += [self.gap(0.5), self.centered(perintah, bold=True), self.gap(0.5)]
+        if fields.get("kepada"):
+            story += self.kepada(fields["kepada"], label_w)
+        if fields.get("untuk"):
+            story += self.labeled("Untuk", fields["untuk"], label_w)
+        story += self.body() + [self.gap(0.5)]
+        story += self.signatures(lines_before=self.place_date_lines())
+        story += self.tembusan()
+        return story
+
+    def kepada(self, value, label_w: float) -> list:
+        """ "Kepada" of a Surat Perintah/Tugas: one [label, value] table, or numbered groups."""
+        inner_w = self.w - label_w - self.s.size * 0.8
+        if not isinstance(value, list) or not value:
+            raise RenderError("fields['kepada'] must be a list of [label, value] rows or groups.")
+        grouped = isinstance(value[0], list) and value[0] and isinstance(value[0][0], list)
+        groups = value if grouped else [value]
+        for rows in groups:
+            if not all(isinstance(r, (list, tuple)) and len(r) == 2 for r in rows):
+                raise RenderError("fields['kepada'] rows must be [label, value] pairs.")
+        if len(groups) == 1:
+            flow = [colon_table([[str(a), str(b)] for a, b in groups[0]], self.s, inner_w)]
+        else:
+            flow = [_numbered_tables(groups, self.s, inner_w)]
+        return [colon_table([["Kepada", flow]], self.s, self.w, label_w), self.gap(0.3)]
+
+    def keputusan(self) -> list:
+        ctx = self.ctx
+        fields = _fields(ctx)
+        story = self.kop()
+        title = self.layout["title"]
+        if not title:
+            raise RenderError(
+                "A 'keputusan' layout needs a title, e.g. 'KEPUTUSAN GUBERNUR LAMPUNG'."
+            )
+        story += [self.centered(title, bold=True), self.centered(self.nomor_line())]
+        tentang = fields.get("tentang") or ctx.get("hal") or ""
+        if tentang:
+            story += [self.gap(0.5), self.centered("TENTANG", bold=True)]
+            story += [self.centered(str(tentang).upper(), bold=True)]
+        pembukaan = fields.get("pembukaan")
+        if pembukaan is None:
+            pembukaan = ["DENGAN RAHMAT TUHAN YANG MAHA ESA"]
+            if self.p.signers and self.p.signers[0]["lines_above"]:
+                pembukaan.append(self.p.signers[0]["lines_above"][-1])
+        story += [self.gap()]
+        story += [self.centered(line, bold=True) for line in _str_list(pembukaan, "pembukaan")]
+        story += [self.gap()]
+        diktum = fields.get("diktum") or []
+        if not isinstance(diktum, list):
+            raise RenderError("fields['diktum'] must be a list of {'label', 'body'}.")
+        labels = ["Memperhatikan", "Menetapkan"] + [str(d.get("label", "")) for d in diktum]
+        label_w = label_width(self.s, labels, self.w)
+        for label, key in (
+            ("Menimbang", "menimbang"),
+            ("Mengingat", "mengingat"),
+            ("Memperhatikan", "memperhatikan"),
+        ):
+            if fields.get(key):
+                story += self.labeled(label, fields[key], label_w)
+        story += [self.gap(0.5), self.centered("MEMUTUSKAN:", bold=True), self.gap(0.5)]
+        menetapkan = fields.get("menetapkan") or (
+            f"{title} TENTANG {str(tentang).upper()}." if tentang else title
+        )
+        story += [
+            colon_table([["Menetapkan", menetapkan]], self.s, self.w, label_w),
+            self.gap(0.5),
+        ]
+        for item in diktum:
+            if not isinstance(item, dict) or not item.get("label"):
+                raise RenderError("Each diktum needs a 'label' (KESATU, KEDUA, ...) and a 'body'.")
+            story += self.labeled(str(item["label"]), item.get("body") or [], label_w)
+        story += self.body() + [self.gap(0.5)]
+        story += self.signatures(lines_before=self.place_date_lines())
+        story += self.tembusan()
+        return story
+
+    def disposisi(self) -> list:
+        ctx = self.ctx
+        f = _fields(ctx)
+        story = self.kop()
+        story += [self.centered(self.layout["title"] or "LEMBAR DISPOSISI", bold=True), self.gap()]
+        cell = self.s.cell
+
+        def kv(label, value):
+            return Paragraph(f"{esc(label)}: {esc(_display(value))}", cell)
+
+        def listing(label, items):
+            flow = [Paragraph(f"<b>{esc(label)}</b>", cell)]
+            style = para_style(cell, "left", 0.0, self.s.size * 1.5, 0.0)
+            flow += [
+                Paragraph(esc(item), style, bulletText=f"{i}.")
+                for i, item in enumerate(_str_list(items, label), 1)
+            ]
+            return flow
+
+        half = self.w / 2
+        data = [
+            [
+                kv("Surat dari", f.get("surat_dari")),
+                kv("Diterima tanggal", f.get("diterima_tanggal")),
+            ],
+            [kv("Nomor surat", f.get("nomor_surat")), kv("Nomor agenda", f.get("nomor_agenda"))],
+            [kv("Tanggal surat", f.get("tanggal_surat")), kv("Sifat", f.get("sifat"))],
+            [kv("Hal", f.get("hal")), Spacer(0, 0)],
+            [
+                listing("Diteruskan kepada:", f.get("diteruskan_kepada") or []),
+                listing("Dengan hormat harap:", f.get("instruksi") or []),
+            ],
+            [
+                [
+                    Paragraph("<b>Catatan:</b>", cell),
+                    Paragraph(esc(_display(f.get("catatan"))), cell),
+                    Spacer(0, self.s.leading * 2),
+                ],
+                Spacer(0, 0),
+            ],
+        ]
+        style = TableStyle(
+            [("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 5), (1, 5))], parent=table_style(self.s, BOX)
+        )
+        story += [Table(data, colWidths=[half, half], style=style, hAlign="LEFT"), self.gap()]
+        story += self.signatures(lines_before=self.place_date_lines())
+        return story
+
+
+def _display(value) -> str:
+    if value is None:
+        return "-"
+    if hasattr(value, "strftime"):
+        from .text import format_tanggal
+
+        return format_tanggal(value)
+    return str(value)
+
+
+def _numbered_tables(groups, styles: Styles, width: float) -> Table:
+    hang = styles.size * 1.8
+    data = []
+    for n, rows in enumerate(groups, start=1):
+        inner = colon_table([[str(a), str(b)] for a, b in rows], styles, width - hang)
+        data.append([Paragraph(f"{n}.", styles.left), inner])
+    return Table(
+        data, colWidths=[hang, width - hang], style=table_style(styles), hAlign="LEFT", splitInRow=1
+    )
+
+
+def _fields(ctx: dict) -> dict:
+    fields = ctx.get("fields") or {}
+    if not isinstance(fields, dict):
+        raise RenderError("context['fields'] must be a dict.")
+    return fields
+
+
+def _str_list(value, what: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise RenderError(f"{what} must be a list of strings.")
+    return [v for v in value if v.strip()]
+
+
+def _default_lampiran_of(layout: dict) -> str:
+    kind = layout["kind"]
+    if kind == "surat":
+        return "SURAT"
+    if kind == "nota_dinas":
+        return "NOTA DINAS"
+    return (layout.get("title") or "").upper()
+
+
+def build_story(kind: str, parts: Parts) -> list:
+    builder = Builder(parts)
+    story = [NextPageTemplate("later")]
+    story += getattr(builder, kind)()
+    story += builder.lampiran()
+    return story
+
+
+__all__ = ["NBSP", "Parts", "build_story"]

@@ -1,0 +1,68 @@
+"""Merging uploaded lampiran PDFs after the rendered letter (pypdf)."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from .errors import RenderError
+from .fonts import font_family
+
+
+def open_lampiran(data: object, index: int) -> PdfReader:
+    """Parse one uploaded lampiran; refuse anything that is not a readable, open PDF."""
+    label = f"Lampiran PDF #{index + 1}"
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise RenderError(f"{label} must be bytes.")
+    try:
+        reader = PdfReader(io.BytesIO(bytes(data)), strict=False)
+        if reader.is_encrypted:
+            raise RenderError(f"{label} is encrypted; upload an unprotected PDF.")
+        pages = len(reader.pages)
+    except RenderError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise RenderError(f"{label} is not a readable PDF: {exc}") from exc
+    if pages == 0:
+        raise RenderError(f"{label} has no pages.")
+    return reader
+
+
+@lru_cache(maxsize=16)
+def _watermark_page_pdf(text: str, width: float, height: float, font_key: str) -> bytes:
+    family = font_family(font_key)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=family.bold)
+    canvas.setFillColor(HexColor("#9E9E9E"))
+    canvas.setFillAlpha(0.28)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(45)
+    size = min(width, height) / max(len(text), 4) * 1.35
+    canvas.setFont(family.bold, size)
+    canvas.drawCentredString(0, -size / 3, text)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def merge(main: bytes, readers: list[PdfReader], *, watermark: str, font_key: str) -> bytes:
+    """Append every page of ``readers`` after ``main``; stamp the watermark on them too."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(main)))
+    for reader in readers:
+        for page in reader.pages:
+            added = writer.add_page(page)
+            if watermark:
+                width = float(added.mediabox.width)
+                height = float(added.mediabox.height)
+                stamp = PdfReader(
+                    io.BytesIO(_watermark_page_pdf(watermark, width, height, font_key))
+                ).pages[0]
+                added.merge_page(stamp, over=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
