@@ -122,7 +122,7 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
     rows = []
     numbers: dict[int, str] = {}
     counters: dict[str, int] = {}
-    for depth, act, node in flatten_tree(roots):
+    for _depth, act, node in flatten_tree(roots):
         parent = numbers.get(act.induk_id, "") if act.induk_id else ""
         counters[parent] = counters.get(parent, 0) + 1
         number = f"{parent}.{counters[parent]}" if parent else str(counters[parent])
