@@ -133,6 +133,7 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
             }
         )
     roots = selectors.disposisi_tree(surat)
+    files = list(surat.berkas.all())
     closable = set()
     if open_letter:
         for _depth, _act, node in selectors.flatten_tree(roots):
@@ -140,7 +141,8 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
                 closable.add(node.cabang.pk)
     return {
         "surat": surat,
-        "berkas": list(surat.berkas.all()),
+        "berkas": files,
+        "has_pdf": any(f.jenis == "application/pdf" for f in files),
         "tree": roots,
         "closable": closable,
         "actions": actions,
