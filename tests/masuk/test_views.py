@@ -18,7 +18,7 @@ from .conftest import make_pdf, make_scan
 
 def media_files():
     found = []
-    for dirpath, _dirs, names in os.walk(settings.MEDIA_ROOT):
+    for _dirpath, _dirs, names in os.walk(settings.MEDIA_ROOT):
         found += names
     return found
 
