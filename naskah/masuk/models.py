@@ -70,7 +70,6 @@ class SuratMasuk(models.Model):
         SELESAI = "selesai", _("Done")
         GAGAL = "gagal", _("Failed")
         TIDAK_TERSEDIA = "tidak_tersedia", _("OCR unavailable")
-        TIDAK_PERLU = "tidak_perlu", _("Not needed")
 
     kunci = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.models import Pegawai, Penugasan, UnitKerja
-from core.selectors.organisasi import penugasan_active_on
+from core.selectors.organisasi import pegawai_jabatan_acting_on, penugasan_active_on
 from naskah.masuk import permissions as perms
 from naskah.masuk.models import (
     Disposisi,
@@ -58,7 +58,7 @@ def suratmasuk_register_list(
 
 def suratmasuk_to_dispose(pegawai: Pegawai) -> QuerySet[SuratMasuk]:
     """Letters addressed to a position this person acts for today, not yet disposed."""
-    jabatan_ids = perms.held_jabatan_ids(pegawai)
+    jabatan_ids = _acting_ids(pegawai)
     return (
         SuratMasuk.objects.filter(
             jabatan_tujuan_id__in=jabatan_ids, status=SuratMasuk.Status.TERDAFTAR
@@ -68,11 +68,14 @@ def suratmasuk_to_dispose(pegawai: Pegawai) -> QuerySet[SuratMasuk]:
     )
 
 
+def _acting_ids(pegawai: Pegawai) -> list[int]:
+    """Positions the person acts for today (a holder on leave covered by a Plh does not)."""
+    return [p.jabatan.pk for p in pegawai_jabatan_acting_on(pegawai, timezone.localdate())]
+
+
 def _my_branch_q(pegawai: Pegawai) -> Q:
     return (
-        Q(ke_jabatan_id__in=perms.held_jabatan_ids(pegawai))
-        | Q(ke_pegawai=pegawai)
-        | Q(ke_tim__ketua=pegawai)
+        Q(ke_jabatan_id__in=_acting_ids(pegawai)) | Q(ke_pegawai=pegawai) | Q(ke_tim__ketua=pegawai)
     )
 
 
