@@ -9,10 +9,12 @@ on a 100 x 110 grid and scaled at draw time.
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
 from .errors import RenderError
 
@@ -102,9 +104,22 @@ _SIGER = [
 ]
 
 
-def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    import math
+def _arc_points(start: float, end: float, count: int, radius: float):
+    step = (end - start) / (count - 1)
+    return [
+        (
+            50 + radius * math.cos(math.radians(start + i * step)),
+            50 + radius * math.sin(math.radians(start + i * step)),
+        )
+        for i in range(count)
+    ]
 
+
+_RICE = _arc_points(195, 250, 8, 31)
+_COTTON = _arc_points(290, 345, 6, 31)
+
+
+def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
     points = []
     for i in range(10):
         radius = r if i % 2 == 0 else r * 0.4
@@ -183,30 +198,58 @@ def draw_daerah(canvas, x: float, y: float, width: float, height: float) -> None
     canvas.setFillColor(white)
     canvas.setLineWidth(0.8)
     canvas.circle(50, 50, 38, stroke=0, fill=1)
-    # rice (left) and cotton (right) stalks around the crown
+    # rice (left) and cotton (right) stalks along the lower rim
     canvas.setFillColor(GOLD)
     canvas.setStrokeColor(GOLD_DARK)
-    for i in range(7):
-        gx = 22 + i * 1.2
-        gy = 30 + i * 5.5
-        canvas.ellipse(gx - 2, gy - 3.2, gx + 2, gy + 3.2, stroke=1, fill=1)
+    canvas.setLineWidth(0.6)
+    for gx, gy in _RICE:
+        canvas.ellipse(gx - 2.2, gy - 2.2, gx + 2.2, gy + 2.2, stroke=1, fill=1)
     canvas.setFillColor(white)
     canvas.setStrokeColor(GREEN)
-    for i in range(7):
-        cx = 78 - i * 1.2
-        cy = 30 + i * 5.5
+    for cx, cy in _COTTON:
         canvas.circle(cx, cy, 2.4, stroke=1, fill=1)
+    canvas.translate(0, 6)
+    canvas.setLineWidth(1.0)
     _poly(canvas, _SIGER, fill=GOLD, stroke=GOLD_DARK)
     canvas.setStrokeColor(GOLD_DARK)
-    canvas.setLineWidth(1.0)
     canvas.line(26, 44, 74, 44)
+    canvas.translate(0, -6)
     canvas.setFillColor(RED)
-    canvas.rect(36, 22, 28, 8, stroke=0, fill=1)
+    canvas.rect(40, 31, 20, 5, stroke=0, fill=1)
     canvas.setFillColor(white)
-    canvas.rect(36, 18, 28, 4, stroke=0, fill=1)
+    canvas.rect(40, 26, 20, 5, stroke=0, fill=1)
     canvas.setStrokeColor(INK)
-    canvas.setLineWidth(0.6)
-    canvas.rect(36, 18, 28, 12, stroke=1, fill=0)
+    canvas.setLineWidth(0.5)
+    canvas.rect(40, 26, 20, 10, stroke=1, fill=0)
+    canvas.restoreState()
+
+
+@lru_cache(maxsize=4)
+def _emblem_operators(kind: str) -> str:
+    """The PDF drawing operators of a vector emblem on the 100 x 110 grid, computed once.
+
+    The emblems use no fonts, images or graphics-state resources, so the operator text
+    can be replayed verbatim into any page (Canvas.addLiteral) after a translate/scale.
+    """
+    canvas = Canvas(io.BytesIO(), pagesize=(GRID_W, GRID_H))
+    start = len(canvas._code)
+    if kind == "garuda":
+        draw_garuda(canvas, 0, 0, GRID_W, GRID_H)
+    else:
+        draw_daerah(canvas, 0, 0, GRID_W, GRID_W)
+    return "\n".join(canvas._code[start:])
+
+
+def _draw_vector(canvas, kind: str, x: float, y: float, width: float, height: float) -> None:
+    canvas.saveState()
+    if kind == "garuda":
+        canvas.translate(x, y)
+        canvas.scale(width / GRID_W, height / GRID_H)
+    else:  # the roundel keeps its aspect ratio, centred in the box
+        size = min(width, height)
+        canvas.translate(x + (width - size) / 2, y + (height - size) / 2)
+        canvas.scale(size / GRID_W, size / GRID_W)
+    canvas.addLiteral(_emblem_operators(kind))
     canvas.restoreState()
 
 
@@ -229,9 +272,7 @@ def draw_emblem(canvas, kind: str, image, x: float, y: float, width: float, heig
         canvas.drawImage(
             reader, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto"
         )
-    elif kind == "garuda":
-        draw_garuda(canvas, x, y, width, height)
-    elif kind == "daerah":
-        draw_daerah(canvas, x, y, width, height)
+    elif kind in ("garuda", "daerah"):
+        _draw_vector(canvas, kind, x, y, width, height)
     else:
         raise RenderError(f"Unknown kop emblem {kind!r}; expected 'garuda' or 'daerah'.")

@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.db.models import Q
+
+from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi, Penerima, TataNaskahDefault
+
+
+@admin.register(TataNaskahDefault)
+class TataNaskahDefaultAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not TataNaskahDefault.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JenisNaskah)
+class JenisNaskahAdmin(admin.ModelAdmin):
+    list_display = ["nama", "kode", "kelompok", "subkelompok", "lingkup", "layout_kind", "aktif"]
+    list_filter = ["kelompok", "layout_kind", "aktif"]
+    search_fields = ["nama", "kode"]
+    filter_horizontal = ["penandatangan_jabatan"]
+    autocomplete_fields = ["kode_klasifikasi_default"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PenerimaInline(ReadOnlyInline):
+    model = Penerima
+    fields = ["jenis", "urutan", "label", "keterangan"]
+
+
+class RevisiInline(ReadOnlyInline):
+    model = NaskahRevisi
+    fields = ["nomor", "dibuat_oleh", "dibuat_pada", "catatan"]
+
+
+@admin.register(Naskah)
+class NaskahAdmin(admin.ModelAdmin):
+    """Read-only: letters change only through the drafting services."""
+
+    list_display = ["hal", "jenis", "unit", "konseptor", "status", "revisi_terakhir", "updated_at"]
+    list_filter = ["status", "jenis"]
+    search_fields = ["hal", "nomor"]
+    inlines = [PenerimaInline, RevisiInline]
+
+    def get_queryset(self, request):
+        # Drafts stay private to their konseptor, administrators included.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(~Q(status=Naskah.Status.KONSEP) | Q(konseptor=request.user))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lampiran)
+class LampiranAdmin(admin.ModelAdmin):
+    list_display = ["judul", "naskah", "jenis", "jumlah_halaman", "ukuran", "dihapus"]
+    exclude = ["body"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(~Q(naskah__status=Naskah.Status.KONSEP) | Q(naskah__konseptor=request.user))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

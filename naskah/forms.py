@@ -1,0 +1,212 @@
+"""The drafting form: header, structured body (editor markup) and the type's typed fields,
+built from the JenisNaskah registry."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Jabatan, KodeKlasifikasi, Pegawai
+from naskah.fields import from_form_text, to_form_text
+from naskah.markup import blocks_from_markup, markup_from_blocks
+from naskah.models import JenisNaskah, KlasifikasiKeamanan, Mandat, NaskahRevisi, Urgensi
+from naskah.selectors import signer_choices, signer_default
+
+SIGNER_ROWS = 3
+TEXTAREA = {"class": "form-control font-monospace", "rows": 4}
+
+
+class NaskahForm(forms.Form):
+    revisi = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    penandatangan = forms.TypedChoiceField(label=_("Signer"), coerce=int)
+    mandat = forms.ChoiceField(label=_("Mandate"), choices=Mandat.choices, required=False)
+    hal = forms.CharField(label=_("Subject (hal)"), max_length=500)
+    urgensi = forms.ChoiceField(label=_("Urgency"), choices=Urgensi.choices)
+    klasifikasi_keamanan = forms.ChoiceField(
+        label=_("Security classification"), choices=KlasifikasiKeamanan.choices
+    )
+    kode_klasifikasi = forms.CharField(
+        label=_("Classification code"),
+        max_length=30,
+        required=False,
+        help_text=_("Archive classification code, e.g. 000.1.5"),
+    )
+    tempat = forms.CharField(label=_("Place"), max_length=100, required=False)
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12, "data-editor": "body"}),
+        help_text=_(
+            "Blank line: new paragraph. 1. numbered, a. lettered, - bullet list; "
+            "| cell | cell | table row; **bold**, _italic_; ## heading."
+        ),
+    )
+
+    def __init__(self, *args, jenis: JenisNaskah, user: Pegawai, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jenis = jenis
+        self.user = user
+        self.signers = signer_choices(jenis, user)
+        self.fields["penandatangan"].choices = [
+            (j.pk, f"{j.nama} — {j.unit.nama}") for j in self.signers
+        ]
+        default_signer = signer_default(jenis, user, self.signers)
+        if default_signer is not None and not self.is_bound:
+            self.initial.setdefault("penandatangan", default_signer.pk)
+        if jenis.kode_klasifikasi_default and not self.is_bound:
+            self.initial.setdefault("kode_klasifikasi", jenis.kode_klasifikasi_default.kode)
+        people = [
+            (p.pk, f"{p.nama_lengkap} ({p.nip or '-'})")
+            for p in Pegawai.objects.filter(is_active=True, penugasan__isnull=False)
+            .distinct()
+            .order_by("nama")
+        ]
+        positions = [("", "---------")] + [
+            (j.pk, f"{j.nama} — {j.unit.nama}")
+            for j in Jabatan.objects.filter(aktif=True).select_related("unit")
+        ]
+        self.typed_names: list[str] = []
+        for spec in jenis.fields_schema:
+            name, kind = spec["name"], spec["type"]
+            label = spec["label"]
+            help_text = spec.get("help", "")
+            key = f"f_{name}"
+            if kind == "text":
+                field = forms.CharField(max_length=spec.get("max_length", 500))
+            elif kind == "date":
+                field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+            elif kind == "people":
+                field = forms.TypedMultipleChoiceField(
+                    choices=people, coerce=int, widget=forms.SelectMultiple(attrs={"size": 5})
+                )
+            elif kind == "signers":
+                for i in range(SIGNER_ROWS):
+                    self.fields[f"{key}_jabatan_{i}"] = forms.ChoiceField(
+                        label=f"{label} {i + 1}", choices=positions, required=False
+                    )
+                    self.fields[f"{key}_peran_{i}"] = forms.CharField(
+                        label=_("Role"), max_length=120, required=False
+                    )
+                self.typed_names.append(name)
+                continue
+            else:
+                if kind == "diktum" and not help_text:
+                    help_text = _("Separate the parts with a line holding only ---")
+                field = forms.CharField(widget=forms.Textarea(attrs=dict(TEXTAREA)))
+            field.label = label
+            field.required = False  # the service reports missing required fields by name
+            field.help_text = help_text
+            self.fields[key] = field
+            self.typed_names.append(name)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    @classmethod
+    def initial_from_revision(cls, revisi: NaskahRevisi) -> tuple[dict, list[dict]]:
+        header = revisi.header
+        initial = {
+            "revisi": revisi.nomor,
+            "penandatangan": header["penandatangan_id"],
+            "mandat": header.get("mandat", ""),
+            "hal": header.get("hal", ""),
+            "urgensi": header.get("urgensi"),
+            "klasifikasi_keamanan": header.get("klasifikasi_keamanan"),
+            "kode_klasifikasi": header.get("kode_klasifikasi", ""),
+            "tempat": header.get("tempat", ""),
+            "body": markup_from_blocks(revisi.body),
+        }
+        for spec in revisi.naskah.jenis.fields_schema:
+            name, kind = spec["name"], spec["type"]
+            value = revisi.fields.get(name)
+            if kind == "signers":
+                for i, row in enumerate((value or [])[:SIGNER_ROWS]):
+                    initial[f"f_{name}_jabatan_{i}"] = row["jabatan_id"]
+                    initial[f"f_{name}_peran_{i}"] = row.get("peran", "")
+            elif kind == "people":
+                initial[f"f_{name}"] = value or []
+            else:
+                initial[f"f_{name}"] = to_form_text(kind, value)
+        return initial, list(revisi.penerima)
+
+    def penerima_specs(self) -> list[dict]:
+        """Recipients posted by the picker as JSON strings (one hidden input each)."""
+        rows = []
+        for raw in self.data.getlist("penerima") if hasattr(self.data, "getlist") else []:
+            try:
+                row = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(row, dict):
+                rows.append(row)
+        return rows
+
+    def service_values(self) -> dict:
+        """Keyword arguments for naskah_create / naskah_update / draft_check."""
+        data = self.cleaned_data
+        kode = (data.get("kode_klasifikasi") or "").strip()
+        kka = None
+        if kode:
+            kka = KodeKlasifikasi.objects.filter(kode=kode, skema__aktif=True).first()
+            if kka is None:
+                from core.errors import ApplicationError
+
+                raise ApplicationError(
+                    _("Unknown classification code %(kode)s.") % {"kode": kode}, code="invalid"
+                )
+        fields: dict = {}
+        for spec in self.jenis.fields_schema:
+            name, kind = spec["name"], spec["type"]
+            key = f"f_{name}"
+            if kind == "signers":
+                rows = []
+                for i in range(SIGNER_ROWS):
+                    jabatan = data.get(f"{key}_jabatan_{i}")
+                    if jabatan:
+                        rows.append(
+                            {"jabatan_id": int(jabatan), "peran": data.get(f"{key}_peran_{i}", "")}
+                        )
+                fields[name] = rows
+            elif kind == "people":
+                fields[name] = list(data.get(key) or [])
+            elif kind == "date":
+                value = data.get(key)
+                fields[name] = value.isoformat() if value else ""
+            else:
+                fields[name] = from_form_text(kind, data.get(key) or "")
+        return {
+            "penandatangan": Jabatan.objects.get(pk=data["penandatangan"]),
+            "mandat": data.get("mandat") or "",
+            "hal": data["hal"],
+            "urgensi": data["urgensi"],
+            "klasifikasi_keamanan": data["klasifikasi_keamanan"],
+            "kode_klasifikasi": kka,
+            "tempat": data.get("tempat") or "",
+            "fields": {k: v for k, v in fields.items() if v not in ("", [], None)},
+            "body": blocks_from_markup(data.get("body") or ""),
+            "penerima": self.penerima_specs(),
+        }
+
+
+class LampiranForm(forms.Form):
+    revisi = forms.IntegerField(widget=forms.HiddenInput)
+    judul = forms.CharField(
+        label=_("Title"), max_length=255, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    berkas = forms.FileField(
+        label=_("PDF file"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": "application/pdf"}
+        ),
+    )
+    isi = forms.CharField(
+        label=_("Or typed pages"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 4}),
+    )

@@ -1,0 +1,416 @@
+"""Letters: the JenisNaskah registry (data, editable in the admin), drafts with immutable
+revisions, recipients and lampiran."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimeStampedModel, UnitKerja
+
+PAPER_CHOICES = [("A4", "A4"), ("F4", "F4 (215 × 330 mm)")]
+FONT_CHOICES = [("arial", "Arial"), ("bookman", "Bookman Old Style")]
+LAYOUT_KINDS = ["surat", "nota_dinas", "judul", "keputusan", "disposisi"]
+# Keys a letter type may override in its `layout` JSON (the renderer contract's layout dict).
+LAYOUT_OVERRIDE_KEYS = {
+    "paper",
+    "font",
+    "font_size",
+    "margins_mm",
+    "page_numbers",
+    "continuation_words",
+    "place_date_label",
+}
+
+
+class TataNaskahDefault(models.Model):
+    """Layout defaults for every letter type (one row, edited in the admin). Regional rules
+    differ on paper, fonts and margins (domain.md section 2), so they are data."""
+
+    paper = models.CharField(_("paper"), max_length=4, choices=PAPER_CHOICES, default="A4")
+    font = models.CharField(_("font"), max_length=10, choices=FONT_CHOICES, default="arial")
+    font_size = models.PositiveSmallIntegerField(_("font size (pt)"), default=12)
+    margin_top_mm = models.PositiveSmallIntegerField(_("top margin (mm)"), default=20)
+    margin_bottom_mm = models.PositiveSmallIntegerField(_("bottom margin (mm)"), default=25)
+    margin_left_mm = models.PositiveSmallIntegerField(_("left margin (mm)"), default=30)
+    margin_right_mm = models.PositiveSmallIntegerField(_("right margin (mm)"), default=20)
+    page_numbers = models.BooleanField(_("page numbers from page 2"), default=True)
+    continuation_words = models.BooleanField(_("continuation word at page foot"), default=True)
+
+    class Meta:
+        verbose_name = _("letter layout defaults")
+        verbose_name_plural = _("letter layout defaults")
+
+    def __str__(self) -> str:
+        return str(_("Letter layout defaults"))
+
+    def as_layout(self) -> dict:
+        return {
+            "paper": self.paper,
+            "font": self.font,
+            "font_size": self.font_size,
+            "margins_mm": {
+                "top": self.margin_top_mm,
+                "bottom": self.margin_bottom_mm,
+                "left": self.margin_left_mm,
+                "right": self.margin_right_mm,
+            },
+            "page_numbers": self.page_numbers,
+            "continuation_words": self.continuation_words,
+        }
+
+
+class JenisNaskah(models.Model):
+    """A letter type: its group, typed fields, layout and who may sign it."""
+
+    class Kelompok(models.TextChoices):
+        ARAHAN = "arahan", _("Directive (arahan)")
+        KORESPONDENSI = "korespondensi", _("Correspondence (korespondensi)")
+        KHUSUS = "khusus", _("Special (khusus)")
+        LAINNYA = "lainnya", _("Other (lainnya)")
+
+    class Subkelompok(models.TextChoices):
+        NONE = "", _("(none)")
+        PENGATURAN = "pengaturan", _("Regulating (pengaturan)")
+        PENETAPAN = "penetapan", _("Determining (penetapan)")
+        PENUGASAN = "penugasan", _("Assigning (penugasan)")
+
+    class Lingkup(models.TextChoices):
+        INTERNAL = "internal", _("Internal")
+        EKSTERNAL = "eksternal", _("External")
+        KEDUANYA = "keduanya", _("Internal or external")
+
+    class LayoutKind(models.TextChoices):
+        SURAT = "surat", _("Letter (surat)")
+        NOTA_DINAS = "nota_dinas", _("Memorandum (nota dinas)")
+        JUDUL = "judul", _("Titled document")
+        KEPUTUSAN = "keputusan", _("Decree (keputusan)")
+        DISPOSISI = "disposisi", _("Disposition sheet")
+
+    kode = models.SlugField(_("code"), max_length=40, unique=True)
+    nama = models.CharField(_("name"), max_length=120)
+    kelompok = models.CharField(_("group"), max_length=15, choices=Kelompok.choices)
+    subkelompok = models.CharField(
+        _("subgroup"), max_length=12, choices=Subkelompok.choices, blank=True, default=""
+    )
+    lingkup = models.CharField(
+        _("internal/external"), max_length=10, choices=Lingkup.choices, default="keduanya"
+    )
+    fields_schema = models.JSONField(
+        _("typed fields"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'List of fields: {"name", "label", "type" (text, textarea, date, time, blocks, '
+            'people, diktum, signers, lines), "required", "max_length", "help"}.'
+        ),
+    )
+    layout_kind = models.CharField(_("layout"), max_length=12, choices=LayoutKind.choices)
+    layout_title = models.CharField(_("layout title"), max_length=200, blank=True)
+    layout = models.JSONField(
+        _("layout overrides"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Overrides of the defaults: paper, font, font_size, margins_mm, page_numbers, "
+            "continuation_words, place_date_label."
+        ),
+    )
+    kop_kepala_daerah = models.BooleanField(
+        _("always the head-of-region letterhead"),
+        default=False,
+        help_text=_("For types only the head of region signs (Garuda letterhead)."),
+    )
+    penandatangan_jenis = models.JSONField(
+        _("position kinds that may sign"),
+        default=list,
+        blank=True,
+        help_text=_('Jabatan kinds, e.g. ["kepala_daerah", "sekda", "struktural"]. Empty: any.'),
+    )
+    penandatangan_kepala_unit = models.BooleanField(
+        _("only unit heads may sign"),
+        default=False,
+        help_text=_("Besides the kinds above, the position must head its unit."),
+    )
+    penandatangan_jabatan = models.ManyToManyField(
+        Jabatan,
+        verbose_name=_("specific positions that may sign"),
+        blank=True,
+        related_name="+",
+    )
+    kode_klasifikasi_default = models.ForeignKey(
+        KodeKlasifikasi,
+        verbose_name=_("default classification code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    format_nomor = models.CharField(
+        _("number format key"),
+        max_length=60,
+        default="default",
+        help_text=_("Key of the numbering format used for this type."),
+    )
+    multi_penandatangan = models.BooleanField(_("several signers allowed"), default=False)
+    aktif = models.BooleanField(_("active"), default=True)
+    urutan = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("letter type")
+        verbose_name_plural = _("letter types")
+        ordering = ["urutan", "nama"]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def clean(self):
+        from naskah.fields import validate_schema
+
+        super().clean()
+        errors = {}
+        try:
+            validate_schema(self.fields_schema)
+        except ValidationError as exc:
+            errors["fields_schema"] = exc.messages
+        unknown = set(self.layout or {}) - LAYOUT_OVERRIDE_KEYS
+        if not isinstance(self.layout, dict) or unknown:
+            errors["layout"] = _("Unknown layout keys: %(keys)s") % {
+                "keys": ", ".join(sorted(unknown)) if isinstance(self.layout, dict) else "?"
+            }
+        valid_kinds = {c for c, _label in Jabatan.Jenis.choices}
+        if (
+            not isinstance(self.penandatangan_jenis, list)
+            or not set(self.penandatangan_jenis) <= valid_kinds
+        ):
+            errors["penandatangan_jenis"] = _("Use a list of: %(kinds)s") % {
+                "kinds": ", ".join(sorted(valid_kinds))
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Urgensi(models.TextChoices):
+    AMAT_SEGERA = "amat_segera", _("Very urgent (amat segera)")
+    SEGERA = "segera", _("Urgent (segera)")
+    BIASA = "biasa", _("Normal (biasa)")
+
+
+class KlasifikasiKeamanan(models.TextChoices):
+    BIASA = "biasa", _("Ordinary (biasa)")
+    TERBATAS = "terbatas", _("Limited (terbatas)")
+    RAHASIA = "rahasia", _("Secret (rahasia)")
+    SANGAT_RAHASIA = "sangat_rahasia", _("Top secret (sangat rahasia)")
+
+
+class Mandat(models.TextChoices):
+    NONE = "", _("In own right")
+    AN = "an", _("a.n. (on behalf of the superior)")
+    UB = "ub", _("u.b. (two levels down)")
+
+
+class Naskah(TimeStampedModel):
+    """An official letter. Content lives in immutable revisions; the columns here mirror the
+    latest revision for lists and filters."""
+
+    class Status(models.TextChoices):
+        KONSEP = "konsep", _("Draft")
+
+    jenis = models.ForeignKey(
+        JenisNaskah, verbose_name=_("letter type"), on_delete=models.PROTECT, related_name="naskah"
+    )
+    unit = models.ForeignKey(
+        UnitKerja, verbose_name=_("drafting unit"), on_delete=models.PROTECT, related_name="naskah"
+    )
+    konseptor = models.ForeignKey(
+        Pegawai, verbose_name=_("drafter"), on_delete=models.PROTECT, related_name="naskah_konsep"
+    )
+    penandatangan = models.ForeignKey(
+        Jabatan, verbose_name=_("signer"), on_delete=models.PROTECT, related_name="naskah_ttd"
+    )
+    mandat = models.CharField(
+        _("mandate"), max_length=2, choices=Mandat.choices, blank=True, default=""
+    )
+    hal = models.CharField(_("subject (hal)"), max_length=500)
+    urgensi = models.CharField(
+        _("urgency"), max_length=12, choices=Urgensi.choices, default=Urgensi.BIASA
+    )
+    klasifikasi_keamanan = models.CharField(
+        _("security classification"),
+        max_length=15,
+        choices=KlasifikasiKeamanan.choices,
+        default=KlasifikasiKeamanan.BIASA,
+    )
+    kode_klasifikasi = models.ForeignKey(
+        KodeKlasifikasi,
+        verbose_name=_("classification code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="naskah",
+    )
+    tempat = models.CharField(_("place"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.KONSEP
+    )
+    revisi_terakhir = models.PositiveIntegerField(_("latest revision"), default=0)
+    # Set by the numbering and signing steps (later issues).
+    nomor = models.CharField(_("number"), max_length=120, null=True, blank=True)
+    tanggal = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("official letter")
+        verbose_name_plural = _("official letters")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["konseptor", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.jenis.nama}: {self.hal}"[:255]
+
+
+class NaskahRevisiQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Revisions are immutable.")
+
+    def delete(self):
+        raise PermissionError("Revisions are immutable.")
+
+
+class NaskahRevisi(models.Model):
+    """One immutable version of a letter: header, typed fields, structured body (Block JSON,
+    never HTML), recipients and lampiran references as they were at that moment."""
+
+    naskah = models.ForeignKey(
+        Naskah, verbose_name=_("letter"), on_delete=models.PROTECT, related_name="revisi"
+    )
+    nomor = models.PositiveIntegerField(_("revision"))
+    dibuat_oleh = models.ForeignKey(
+        Pegawai, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    dibuat_pada = models.DateTimeField(_("made at"), auto_now_add=True)
+    catatan = models.CharField(_("note"), max_length=255, blank=True)
+    header = models.JSONField(_("header"), default=dict)
+    fields = models.JSONField(_("typed fields"), default=dict)
+    body = models.JSONField(_("body"), default=list)
+    penerima = models.JSONField(_("recipients"), default=list)
+    lampiran = models.JSONField(_("attachments"), default=list)
+
+    objects = NaskahRevisiQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter revision")
+        verbose_name_plural = _("letter revisions")
+        ordering = ["naskah", "nomor"]
+        constraints = [
+            models.UniqueConstraint(fields=["naskah", "nomor"], name="unique_revision_per_letter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.naskah_id} r{self.nomor}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Revisions are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Revisions are immutable.")
+
+
+class Penerima(models.Model):
+    """A current recipient (tujuan) or carbon copy (tembusan) of a letter: an internal unit,
+    position or person, or an external name/address/e-mail."""
+
+    class Jenis(models.TextChoices):
+        TUJUAN = "tujuan", _("Addressee")
+        TEMBUSAN = "tembusan", _("Copy (tembusan)")
+
+    naskah = models.ForeignKey(Naskah, on_delete=models.CASCADE, related_name="penerima")
+    jenis = models.CharField(_("kind"), max_length=10, choices=Jenis.choices)
+    urutan = models.PositiveSmallIntegerField(_("order"), default=0)
+    unit = models.ForeignKey(
+        UnitKerja, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    jabatan = models.ForeignKey(
+        Jabatan, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pegawai = models.ForeignKey(
+        Pegawai, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    nama = models.CharField(_("external name"), max_length=255, blank=True)
+    alamat = models.CharField(_("external address"), max_length=255, blank=True)
+    email = models.EmailField(_("external e-mail"), blank=True)
+    keterangan = models.CharField(_("note"), max_length=120, blank=True)
+    label = models.CharField(_("label"), max_length=400)
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["naskah", "jenis", "urutan"]
+        constraints = [
+            models.CheckConstraint(
+                name="penerima_exactly_one_target",
+                condition=(
+                    models.Q(
+                        unit__isnull=False, jabatan__isnull=True, pegawai__isnull=True, nama=""
+                    )
+                    | models.Q(
+                        unit__isnull=True, jabatan__isnull=False, pegawai__isnull=True, nama=""
+                    )
+                    | models.Q(
+                        unit__isnull=True, jabatan__isnull=True, pegawai__isnull=False, nama=""
+                    )
+                    | (
+                        models.Q(unit__isnull=True, jabatan__isnull=True, pegawai__isnull=True)
+                        & ~models.Q(nama="")
+                    )
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def lampiran_upload_to(instance: Lampiran, filename: str) -> str:
+    return f"naskah/lampiran/{instance.naskah_id}/{instance.sha256[:16]}.pdf"
+
+
+class Lampiran(models.Model):
+    """An attachment: typed pages (Block JSON) or an uploaded, checked PDF. Removing one only
+    hides it from later revisions; earlier revisions still reference it."""
+
+    class Jenis(models.TextChoices):
+        HALAMAN = "halaman", _("Typed pages")
+        BERKAS = "berkas", _("Uploaded PDF")
+
+    naskah = models.ForeignKey(Naskah, on_delete=models.PROTECT, related_name="lampiran")
+    jenis = models.CharField(_("kind"), max_length=10, choices=Jenis.choices)
+    judul = models.CharField(_("title"), max_length=255)
+    body = models.JSONField(_("body"), default=list, blank=True)
+    berkas = models.FileField(_("file"), upload_to=lampiran_upload_to, blank=True)
+    nama_berkas = models.CharField(_("file name"), max_length=255, blank=True)
+    ukuran = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    jumlah_halaman = models.PositiveIntegerField(_("pages"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    ditambahkan_oleh = models.ForeignKey(Pegawai, on_delete=models.PROTECT, related_name="+")
+    ditambahkan_pada = models.DateTimeField(auto_now_add=True)
+    dihapus = models.BooleanField(_("removed"), default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["naskah", "pk"]
+
+    def __str__(self) -> str:
+        return self.judul
+
+
+def lampiran_max_bytes() -> int:
+    return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def lampiran_max_pages() -> int:
+    return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))

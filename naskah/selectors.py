@@ -1,0 +1,103 @@
+"""Reads for the drafting screens."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.models import Jabatan, Pegawai, UnitKerja
+from core.selectors.organisasi import jabatan_superior_chain, pegawai_assignments_on
+from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
+from naskah.permissions import naskah_visible_to
+
+
+def naskah_drafts_for_user(user: Pegawai) -> QuerySet[Naskah]:
+    return (
+        naskah_visible_to(user)
+        .filter(status=Naskah.Status.KONSEP)
+        .select_related("jenis", "penandatangan")
+        .order_by("-updated_at")
+    )
+
+
+def jenis_naskah_active() -> QuerySet[JenisNaskah]:
+    return JenisNaskah.objects.filter(aktif=True).order_by("urutan", "nama")
+
+
+def jenis_allows_signer(jenis: JenisNaskah, jabatan: Jabatan) -> bool:
+    """Whether the position may sign letters of this type (kinds, head-of-unit rule, or a
+    position listed by name)."""
+    if not jabatan.aktif:
+        return False
+    if jenis.penandatangan_jabatan.filter(pk=jabatan.pk).exists():
+        return True
+    kinds = jenis.penandatangan_jenis or []
+    if not kinds and not jenis.penandatangan_jabatan.exists():
+        return not jenis.penandatangan_kepala_unit or jabatan.kepala_unit
+    if kinds and jabatan.jenis in kinds:
+        # The head of region, deputy and sekda sign in their own right.
+        if jabatan.jenis in {"kepala_daerah", "wakil_kepala_daerah", "sekda"}:
+            return True
+        return not jenis.penandatangan_kepala_unit or jabatan.kepala_unit
+    return False
+
+
+def signer_choices(jenis: JenisNaskah, user: Pegawai) -> list[Jabatan]:
+    """Positions that may sign this type; the user's own line of superiors first."""
+    candidates = [
+        j
+        for j in Jabatan.objects.filter(aktif=True).select_related("unit").order_by("unit__path")
+        if jenis_allows_signer(jenis, j)
+    ]
+    near: list[int] = []
+    for row in pegawai_assignments_on(user):
+        near.append(row.jabatan_id)
+        near.extend(j.pk for j in jabatan_superior_chain(row.jabatan))
+    rank = {pk: i for i, pk in enumerate(dict.fromkeys(near))}
+    return sorted(candidates, key=lambda j: (rank.get(j.pk, len(rank)), j.unit.path))
+
+
+def signer_default(jenis: JenisNaskah, user: Pegawai, choices: list[Jabatan]) -> Jabatan | None:
+    """The usual signer: the nearest unit head above (or at) the user that may sign the
+    type; failing that, the first permitted position."""
+    allowed = {j.pk: j for j in choices}
+    for row in pegawai_assignments_on(user):
+        for jabatan in [row.jabatan, *jabatan_superior_chain(row.jabatan)]:
+            if jabatan.pk in allowed and jabatan.kepala_unit and jabatan.jenis == "struktural":
+                return allowed[jabatan.pk]
+    for row in pegawai_assignments_on(user):
+        for jabatan in [row.jabatan, *jabatan_superior_chain(row.jabatan)]:
+            if jabatan.pk in allowed:
+                return allowed[jabatan.pk]
+    return choices[0] if choices else None
+
+
+def naskah_revisions(naskah: Naskah) -> QuerySet[NaskahRevisi]:
+    return naskah.revisi.select_related("dibuat_oleh").order_by("-nomor")
+
+
+def naskah_latest_revision(naskah: Naskah) -> NaskahRevisi:
+    return naskah.revisi.get(nomor=naskah.revisi_terakhir)
+
+
+def naskah_active_lampiran(naskah: Naskah) -> QuerySet[Lampiran]:
+    return naskah.lampiran.filter(dihapus=False).order_by("pk")
+
+
+def penerima_search(query: str, *, limit: int = 8) -> dict[str, list]:
+    """Units, positions and people matching the query, for the recipient picker."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return {"unit": [], "jabatan": [], "pegawai": []}
+    units = UnitKerja.objects.filter(
+        Q(nama__icontains=query) | Q(singkatan__icontains=query) | Q(kode__icontains=query),
+        aktif=True,
+    ).order_by("path")[:limit]
+    positions = (
+        Jabatan.objects.filter(nama__icontains=query, aktif=True)
+        .select_related("unit")
+        .order_by("unit__path")[:limit]
+    )
+    people = Pegawai.objects.filter(
+        Q(nama__icontains=query) | Q(nip__startswith=query), is_active=True
+    ).order_by("nama")[:limit]
+    return {"unit": list(units), "jabatan": list(positions), "pegawai": list(people)}

@@ -1,0 +1,23 @@
+"""Public services of the naskah app."""
+
+from naskah.services.drafting import (
+    draft_check,
+    lampiran_add,
+    lampiran_pdf_check,
+    lampiran_remove,
+    naskah_create,
+    naskah_update,
+    penerima_resolve,
+    penerima_set,
+)
+
+__all__ = [
+    "draft_check",
+    "lampiran_add",
+    "lampiran_pdf_check",
+    "lampiran_remove",
+    "naskah_create",
+    "naskah_update",
+    "penerima_resolve",
+    "penerima_set",
+]

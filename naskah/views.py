@@ -1,0 +1,290 @@
+"""Drafting screens. Thin: parse a form, call one selector or service, render. Letters are
+always fetched through naskah.permissions, so someone else's draft is a 404."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import ApplicationError, ConflictError
+from naskah.context import naskah_render_pdf
+from naskah.diff import revision_diff
+from naskah.forms import LampiranForm, NaskahForm
+from naskah.markup import blocks_from_markup
+from naskah.models import JenisNaskah
+from naskah.permissions import naskah_get_editable, naskah_get_visible
+from naskah.preview import preview_fetch, preview_render, preview_store, unsaved_revision
+from naskah.selectors import (
+    jenis_naskah_active,
+    naskah_active_lampiran,
+    naskah_drafts_for_user,
+    naskah_latest_revision,
+    naskah_revisions,
+    penerima_search,
+)
+from naskah.services import (
+    draft_check,
+    lampiran_add,
+    lampiran_remove,
+    naskah_create,
+    naskah_update,
+    penerima_resolve,
+)
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def naskah_list(request):
+    return render(request, "naskah/list.html", {"drafts": naskah_drafts_for_user(request.user)})
+
+
+@login_required
+@require_GET
+def naskah_choose(request):
+    groups: dict[str, list] = {}
+    for jenis in jenis_naskah_active():
+        groups.setdefault(jenis.get_kelompok_display(), []).append(jenis)
+    return render(request, "naskah/choose.html", {"groups": groups})
+
+
+def _chips(rows: list[dict]) -> list[dict]:
+    """Recipients for the picker, each with the JSON its hidden input posts back."""
+    try:
+        rows = penerima_resolve(rows)
+    except ApplicationError:
+        rows = [dict(r, label=r.get("label") or r.get("nama") or "?") for r in rows]
+    keys = ("jenis", "unit_id", "jabatan_id", "pegawai_id", "nama", "alamat", "email", "keterangan")
+    return [{**row, "json": json.dumps({k: row[k] for k in keys if row.get(k)})} for row in rows]
+
+
+def _form_page(request, *, form, jenis, naskah=None, penerima=None, status=200):
+    penerima = _chips(penerima if penerima is not None else form.penerima_specs())
+    context = {
+        "form": form,
+        "jenis": jenis,
+        "naskah": naskah,
+        "penerima": penerima,
+        "preview_url": (
+            reverse("naskah:preview_edit", args=[naskah.pk])
+            if naskah
+            else reverse("naskah:preview_new", args=[jenis.kode])
+        ),
+        "lampiran": naskah_active_lampiran(naskah) if naskah else [],
+        "lampiran_form": (
+            LampiranForm(initial={"revisi": naskah.revisi_terakhir}) if naskah else None
+        ),
+    }
+    return render(request, "naskah/form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def naskah_new(request, kode: str):
+    jenis = get_object_or_404(JenisNaskah, kode=kode, aktif=True)
+    if request.method == "GET":
+        form = NaskahForm(jenis=jenis, user=request.user)
+        return _form_page(request, form=form, jenis=jenis, penerima=[])
+    form = NaskahForm(request.POST, jenis=jenis, user=request.user)
+    if form.is_valid():
+        try:
+            naskah = naskah_create(actor=request.user, jenis=jenis, **form.service_values())
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("naskah:edit", pk=naskah.pk)
+    return _form_page(request, form=form, jenis=jenis, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def naskah_edit(request, pk: int):
+    naskah = naskah_get_editable(request.user, pk)
+    if request.method == "GET":
+        revisi = naskah_latest_revision(naskah)
+        initial, penerima = NaskahForm.initial_from_revision(revisi)
+        form = NaskahForm(initial=initial, jenis=naskah.jenis, user=request.user)
+        return _form_page(request, form=form, jenis=naskah.jenis, naskah=naskah, penerima=penerima)
+    form = NaskahForm(request.POST, jenis=naskah.jenis, user=request.user)
+    status = 400
+    if form.is_valid():
+        try:
+            revisi = naskah_update(
+                actor=request.user,
+                naskah=naskah,
+                expected_revisi=form.cleaned_data.get("revisi") or 0,
+                **form.service_values(),
+            )
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved as revision %(n)d.") % {"n": revisi.nomor})
+            return redirect("naskah:edit", pk=naskah.pk)
+    return _form_page(request, form=form, jenis=naskah.jenis, naskah=naskah, status=status)
+
+
+def _preview(request, *, jenis, naskah=None):
+    form = NaskahForm(request.POST, jenis=jenis, user=request.user)
+    htmx = request.headers.get("HX-Request") == "true"
+    error = None
+    if not form.is_valid():
+        error = "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
+            for k, v in form.errors.items()
+        )
+    else:
+        try:
+            values = form.service_values()
+            lampiran = list(naskah_latest_revision(naskah).lampiran) if naskah is not None else []
+            draft = draft_check(jenis=jenis, lampiran=lampiran, **values)
+            revisi = unsaved_revision(actor=request.user, jenis=jenis, draft=draft, naskah=naskah)
+            pdf = preview_render(revisi)
+        except ApplicationError as exc:
+            error = exc.message
+    if error is not None:
+        if htmx:
+            return render(request, "naskah/_preview.html", {"error": error})
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    if not htmx:
+        return _pdf_response(pdf, "pratinjau.pdf")
+    token = preview_store(user=request.user, pdf=pdf)
+    return render(
+        request,
+        "naskah/_preview.html",
+        {"src": reverse("naskah:preview_file", args=[token]), "size": len(pdf)},
+    )
+
+
+@login_required
+@require_POST
+def naskah_preview_new(request, kode: str):
+    jenis = get_object_or_404(JenisNaskah, kode=kode, aktif=True)
+    return _preview(request, jenis=jenis)
+
+
+@login_required
+@require_POST
+def naskah_preview_edit(request, pk: int):
+    naskah = naskah_get_editable(request.user, pk)
+    return _preview(request, jenis=naskah.jenis, naskah=naskah)
+
+
+@login_required
+@require_GET
+def naskah_preview_file(request, token: str):
+    pdf = preview_fetch(user=request.user, token=token)
+    if pdf is None:
+        raise Http404(_("This preview has expired."))
+    return _pdf_response(pdf, "pratinjau.pdf")
+
+
+@login_required
+@require_GET
+def naskah_pdf(request, pk: int, nomor: int | None = None):
+    naskah = naskah_get_visible(request.user, pk)
+    revisi = get_object_or_404(naskah.revisi, nomor=nomor or naskah.revisi_terakhir)
+    return _pdf_response(
+        naskah_render_pdf(revisi, preview=True), f"naskah-{naskah.pk}-r{revisi.nomor}.pdf"
+    )
+
+
+@login_required
+@require_GET
+def naskah_revision_history(request, pk: int):
+    naskah = naskah_get_visible(request.user, pk)
+    revisions = list(naskah_revisions(naskah))
+    diff = None
+    a, b = request.GET.get("a"), request.GET.get("b")
+    if a and b:
+        try:
+            old = naskah.revisi.get(nomor=int(a))
+            new = naskah.revisi.get(nomor=int(b))
+        except (ValueError, naskah.revisi.model.DoesNotExist):
+            raise Http404 from None
+        diff = revision_diff(old, new)
+    elif len(revisions) >= 2:
+        diff = revision_diff(revisions[1], revisions[0])
+    return render(
+        request,
+        "naskah/revisions.html",
+        {"naskah": naskah, "revisions": revisions, "diff": diff},
+    )
+
+
+@login_required
+@require_POST
+def naskah_lampiran_add(request, pk: int):
+    naskah = naskah_get_editable(request.user, pk)
+    form = LampiranForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("The attachment needs a title and a file or text."))
+        return redirect("naskah:edit", pk=naskah.pk)
+    berkas = form.cleaned_data.get("berkas")
+    isi = form.cleaned_data.get("isi") or ""
+    try:
+        lampiran_add(
+            actor=request.user,
+            naskah=naskah,
+            expected_revisi=form.cleaned_data["revisi"],
+            judul=form.cleaned_data["judul"],
+            berkas=berkas,
+            body=None if berkas is not None else blocks_from_markup(isi),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Attachment added."))
+    return redirect("naskah:edit", pk=naskah.pk)
+
+
+@login_required
+@require_POST
+def naskah_lampiran_remove(request, pk: int, lampiran_pk: int):
+    naskah = naskah_get_editable(request.user, pk)
+    lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, dihapus=False)
+    try:
+        lampiran_remove(
+            actor=request.user,
+            naskah=naskah,
+            expected_revisi=int(request.POST.get("revisi", 0)),
+            lampiran=lampiran,
+        )
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        messages.success(request, _("Attachment removed."))
+    return redirect("naskah:edit", pk=naskah.pk)
+
+
+@login_required
+@require_GET
+def naskah_lampiran_file(request, pk: int, lampiran_pk: int):
+    naskah = naskah_get_visible(request.user, pk)
+    lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, jenis="berkas")
+    with lampiran.berkas.open("rb") as handle:
+        return _pdf_response(handle.read(), f"lampiran-{lampiran.pk}.pdf")
+
+
+@login_required
+@require_GET
+def naskah_penerima_search(request):
+    results = penerima_search(request.GET.get("q", ""))
+    return render(request, "naskah/_penerima_results.html", {"results": results})

@@ -1,0 +1,63 @@
+"""Fixtures for the drafting tests: the demo organisation and helpers to make letters."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from core.models import Jabatan
+from naskah.markup import blocks_from_markup
+from naskah.models import JenisNaskah
+
+
+def jabatan(nama: str) -> Jabatan:
+    return Jabatan.objects.get(nama=nama)
+
+
+@pytest.fixture
+def make_draft(demo):
+    """Create a Surat Dinas draft by `user` (default prakommuda) signed by the Kepala Dinas."""
+    from naskah.services import naskah_create
+
+    def _make(user="prakommuda", **overrides):
+        values = {
+            "actor": demo[user],
+            "jenis": JenisNaskah.objects.get(kode="surat_dinas"),
+            "penandatangan": jabatan("Kepala Dinas Komunikasi, Informatika dan Statistik"),
+            "hal": "Permohonan Data Layanan Aplikasi",
+            "body": blocks_from_markup(
+                "Dengan hormat, bersama ini kami sampaikan permohonan data.\n\n"
+                "Demikian atas perhatiannya kami ucapkan terima kasih."
+            ),
+            "penerima": [
+                {"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"},
+                {
+                    "jenis": "tembusan",
+                    "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk,
+                },
+            ],
+        }
+        values.update(overrides)
+        return naskah_create(**values)
+
+    return _make
+
+
+def pdf_bytes(pages: int = 1, *, text: str = "Lampiran uji") -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for i in range(pages):
+        c.drawString(72, 720, f"{text} halaman {i + 1}")
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # The demo seed hashes ~25 passwords; PBKDF2 makes that seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
