@@ -198,12 +198,22 @@ class DisposisiForm(forms.Form):
 
 class LaporanForm(forms.Form):
     teks = forms.CharField(label=_("What was done"), widget=forms.Textarea({"rows": 3}))
+    balasan = forms.ModelChoiceField(
+        label=_("Reply letter"),
+        queryset=None,
+        required=False,
+        empty_label=_("— none —"),
+        help_text=_("One of your letters that answers this one."),
+    )
     selesai = forms.BooleanField(
         label=_("Completed: close my disposition"), required=False, initial=True
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        from naskah.permissions import naskah_visible_to
+
         super().__init__(*args, **kwargs)
+        self.fields["balasan"].queryset = naskah_visible_to(user).select_related("jenis")
         _control(self)
 
 

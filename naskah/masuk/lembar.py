@@ -134,6 +134,10 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
         if c.selesai_pada:
             how = "laporan" if c.cara_selesai == "laporan" else "ditutup"
             state += f"; selesai {_waktu(c.selesai_pada)} ({how})"
+        for laporan in node.laporan:
+            if laporan.balasan_id:
+                reply = laporan.balasan
+                state += f"; balasan: {reply.nomor or 'konsep'} ({reply.hal})"
         if node.terlambat:
             state += "; TERLAMBAT"
         kapasitas = "" if act.dari_jenis == "definitif" else f"{act.dari_jenis.capitalize()}. "

@@ -323,6 +323,15 @@ class TindakLanjut(models.Model):
     cabang = models.ForeignKey(DisposisiPenerima, on_delete=models.PROTECT, related_name="laporan")
     pelapor = models.ForeignKey(Pegawai, on_delete=models.PROTECT, related_name="+")
     teks = models.TextField(_("report"))
+    balasan = models.ForeignKey(
+        "naskah.Naskah",
+        verbose_name=_("reply letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tindak_lanjut_masuk",
+        help_text=_("The outgoing letter that answers the incoming one."),
+    )
     final = models.BooleanField(_("closes the branch"), default=True)
     dibuat_pada = models.DateTimeField(default=timezone.now)
 

@@ -137,7 +137,9 @@ def disposisi_tree(surat: SuratMasuk) -> list[tuple[Disposisi, list[Node]]]:
         .prefetch_related(
             Prefetch(
                 "laporan",
-                queryset=TindakLanjut.objects.select_related("pelapor").prefetch_related("berkas"),
+                queryset=TindakLanjut.objects.select_related(
+                    "pelapor", "balasan__jenis"
+                ).prefetch_related("berkas"),
             )
         )
         .order_by("-utama", "pk")

@@ -805,14 +805,22 @@ def disposisi_report(
     teks: str,
     files: list[tuple[str, bytes]] | None = None,
     selesai: bool = True,
+    balasan=None,
 ) -> TindakLanjut:
     """A follow-up report (tindak lanjut) on a branch: text, optional files (checked by
-    content). A final report closes the branch, which
-    needs every re-disposed sub-branch closed first; the letter completes when its last
-    branch closes."""
+    content), optionally a reply letter (a Naskah the reporter can see). A final report
+    closes the branch, which needs every re-disposed sub-branch closed first; the letter
+    completes when its last branch closes."""
     if not (teks or "").strip():
         raise ApplicationError(_("Write what was done."), code="no_text")
     checked = check_uploads(files or [], required=False)
+    if balasan is not None:
+        from naskah.permissions import naskah_visible_to
+
+        if not naskah_visible_to(actor).filter(pk=balasan.pk).exists():
+            raise PermissionDeniedError(
+                _("You can link only a letter you can see as the reply."), code="bad_reply"
+            )
     saved: list[str] = []
     try:
         with transaction.atomic():
@@ -838,7 +846,12 @@ def disposisi_report(
                 )
             now = timezone.now()
             report = TindakLanjut.objects.create(
-                cabang=fresh, pelapor=actor, teks=teks.strip(), final=selesai, dibuat_pada=now
+                cabang=fresh,
+                pelapor=actor,
+                teks=teks.strip(),
+                balasan=balasan,
+                final=selesai,
+                dibuat_pada=now,
             )
             for item in checked:
                 row = BerkasTindakLanjut(
@@ -878,6 +891,7 @@ def disposisi_report(
                     "surat": surat.pk,
                     "laporan": report.pk,
                     "selesai": selesai,
+                    "balasan": balasan.pk if balasan is not None else None,
                     "files": [{"name": f.name, "sha256": f.sha256} for f in checked],
                     "surat_selesai": completed,
                 },

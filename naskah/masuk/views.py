@@ -129,7 +129,7 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
             {
                 "cabang": cabang,
                 "forward": DisposisiForm(dari=capacity.jabatan, prefix=f"c{cabang.pk}"),
-                "laporan": LaporanForm(prefix=f"l{cabang.pk}"),
+                "laporan": LaporanForm(prefix=f"l{cabang.pk}", user=user),
             }
         )
     roots = selectors.disposisi_tree(surat)
@@ -309,7 +309,7 @@ def teruskan(request, cabang_id: int):
 @require_POST
 def lapor(request, cabang_id: int):
     cabang = _branch(request, cabang_id)
-    form = LaporanForm(request.POST, prefix=f"l{cabang.pk}")
+    form = LaporanForm(request.POST, prefix=f"l{cabang.pk}", user=request.user)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
     try:
@@ -319,6 +319,7 @@ def lapor(request, cabang_id: int):
             teks=form.cleaned_data["teks"],
             files=_uploads(request, f"l{cabang.pk}-berkas"),
             selesai=form.cleaned_data["selesai"],
+            balasan=form.cleaned_data["balasan"],
         )
     except ApplicationError as error:
         return _fail(request, error, cabang.surat_id)

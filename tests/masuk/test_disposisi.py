@@ -385,3 +385,36 @@ def test_overdue_schedule_is_created_idempotently(db):
     assert schedules_ensure(minutes=15) is False
     schedule = Schedule.objects.get(func="naskah.masuk.tasks.disposisi_overdue_task")
     assert schedule.minutes == 15
+
+
+def _reply_draft(actor, hal="Jawaban undangan sosialisasi"):
+    from naskah.markup import blocks_from_markup
+    from naskah.models import JenisNaskah
+    from naskah.services import naskah_create
+
+    return naskah_create(
+        actor=actor,
+        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
+        penandatangan=J("Kepala Biro Umum"),
+        hal=hal,
+        body=blocks_from_markup("Dengan hormat, kami akan hadir."),
+        penerima=[{"jenis": "tujuan", "nama": "Kepala Badan Siber dan Sandi Negara"}],
+    )
+
+
+def test_report_links_a_reply_letter(disposed, org):
+    from naskah.masuk.lembar import lembar_context
+
+    surat, act, lead, other = disposed
+    reply = _reply_draft(org["kabagtu"])
+    someone_elses = _reply_draft(org["arsiparis"], hal="Draf orang lain")
+    with pytest.raises(PermissionDeniedError, match="reply"):
+        disposisi_report(cabang=lead, actor=org["kabagtu"], teks="x", balasan=someone_elses)
+    report = disposisi_report(
+        cabang=lead, actor=org["kabagtu"], teks="Jawaban disiapkan.", balasan=reply
+    )
+    assert report.balasan == reply
+    assert list(reply.tindak_lanjut_masuk.all()) == [report]
+    _layout, context = lembar_context(surat)
+    rows = context["lampiran"][0]["body"][0]["rows"]
+    assert any("balasan: konsep (Jawaban undangan sosialisasi)" in row[-1] for row in rows)

@@ -119,7 +119,8 @@ def test_dispose_forward_report_close_through_the_pages(client, register, org):
     assert lead.ke_jabatan == kabag
     # upward is refused with a message and changes nothing
     client.force_login(org["kabagtu"])
-    client.get(f"/masuk/surat/{surat.pk}/")  # first open: read receipt
+    page = client.get(f"/masuk/surat/{surat.pk}/").content.decode()  # first open: receipt
+    assert f'name="l{lead.pk}-balasan"' in page
     lead.refresh_from_db()
     assert lead.status == "dibaca" and lead.dibaca_oleh == org["kabagtu"]
     response = client.post(
