@@ -992,7 +992,7 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
     for pk in list(todo):
         with transaction.atomic():
             row = (
-                DisposisiPenerima.objects.select_for_update()
+                DisposisiPenerima.objects.select_for_update(of=("self",))
                 .select_related("surat", "disposisi__dari_jabatan", "ke_jabatan", "ke_tim")
                 .get(pk=pk)
             )

@@ -27,6 +27,8 @@ ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
+    # the live server needs committed data; restore the migration-loaded codes afterwards
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not Path(CHROMIUM).exists() and shutil.which("chromium") is None,
         reason="chromium is not installed at /usr/bin/chromium",
@@ -35,13 +37,19 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # the test's own ORM calls run while Playwright's event loop is running
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+        # While Playwright's event loop runs, Django keys its connections by that loop's
+        # context: close the one the test's ORM calls opened, or it outlives the test DB.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
