@@ -191,8 +191,8 @@ def terapkan_saran(request, pk: int):
 
 
 def _serve(field_file, *, name: str, content_type: str) -> FileResponse:
-    response = FileResponse(field_file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    # FileResponse encodes the (user-supplied) name safely in Content-Disposition.
+    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=name)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -233,6 +233,7 @@ def lembar(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     response = HttpResponse(lembar_disposisi_pdf(surat), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="lembar-disposisi-{surat.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

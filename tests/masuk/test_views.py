@@ -157,3 +157,21 @@ def test_dispose_forward_report_close_through_the_pages(client, register, org):
     assert surat.status == "selesai"
     board = client.get("/masuk/dasbor/").content.decode()
     assert "Bagian Tata Usaha Pimpinan dan Kepegawaian" in board
+
+
+def test_scan_and_searchable_pdf_are_served_inline_to_the_entitled_only(client, register, org):
+    from naskah.masuk.services import suratmasuk_ocr_run
+
+    surat = register(files=[('ba"d\u00e9 name.pdf', make_pdf("Teks surat yang bisa dicari"))])
+    suratmasuk_ocr_run(surat_id=surat.pk)
+    item = surat.berkas.get()
+    client.force_login(org["karoumum"])
+    response = client.get(f"/masuk/surat/{surat.pk}/berkas/{item.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(f"/masuk/surat/{surat.pk}/pdf/").status_code == 200
+    client.force_login(org["agendakominfo"])
+    assert client.get(f"/masuk/surat/{surat.pk}/berkas/{item.pk}/").status_code == 404
+    assert client.get(f"/masuk/surat/{surat.pk}/pdf/").status_code == 404
