@@ -159,6 +159,11 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     page.click("#form-tutup button[type=submit]")
     page.wait_for_load_state()
     page.screenshot(path=str(shots / "6-closed.png"), full_page=True)
+    page.goto(f"{base}/masuk/surat/?tab=outbox")
+    page.screenshot(path=str(shots / "7-given-list.png"), full_page=True)
+    page.goto(f"{base}/masuk/dasbor/")
+    assert "Bagian Tata Usaha Pimpinan dan Kepegawaian" in page.content()
+    page.screenshot(path=str(shots / "8-dashboard.png"), full_page=True)
     ctx.close()
 
     surat.refresh_from_db()
