@@ -574,10 +574,12 @@ def _notice_text(surat: SuratMasuk, what: str) -> str:
 
 
 def _notify(recipients: list[Pegawai], *, surat: SuratMasuk, kind: str, text: str, key: str):
+    from django.urls import reverse
+
     from workflows.models import Notifikasi
     from workflows.services import notifikasi_create
 
-    link = f"/masuk/surat/{surat.pk}/"
+    link = reverse("masuk:detail", kwargs={"pk": surat.pk})
     for person in {p.pk: p for p in recipients}.values():
         notice = notifikasi_create(
             recipient=person, kind=kind, text=text, key=f"{key}:{person.pk}"[:120]
