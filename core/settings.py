@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "naskah",
     "arsip",
     "penomoran",
+    "naskah.masuk",
 ]
 
 MIDDLEWARE = [

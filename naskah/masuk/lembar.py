@@ -1,0 +1,179 @@
+"""The Lembar Disposisi: the official form (render_naskah, layout kind "disposisi") filled
+from the head's disposition, followed by the whole tree as a typed attachment page: who
+disposed to whom, instructions, notes, deadlines and the state of every branch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from core.models import UnitKerja
+from naskah.masuk.models import KlasifikasiKeamanan, SuratMasuk, Urgensi
+from naskah.masuk.selectors import disposisi_tree, flatten_tree
+from naskah.rendering import format_tanggal, render_naskah, signature_block
+
+URGENSI_LABEL = {
+    Urgensi.AMAT_SEGERA: "Amat Segera",
+    Urgensi.SEGERA: "Segera",
+    Urgensi.BIASA: "Biasa",
+}
+KEAMANAN_LABEL = {
+    KlasifikasiKeamanan.BIASA: "Biasa",
+    KlasifikasiKeamanan.TERBATAS: "Terbatas",
+    KlasifikasiKeamanan.RAHASIA: "Rahasia",
+    KlasifikasiKeamanan.SANGAT_RAHASIA: "Sangat Rahasia",
+}
+STATUS_LABEL = {
+    "belum_dibaca": "Belum dibaca",
+    "dibaca": "Dibaca",
+    "diproses": "Diproses",
+    "selesai": "Selesai",
+}
+
+
+def _waktu(value) -> str:
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else "-"
+
+
+def kop_for(unit: UnitKerja) -> dict:
+    """Letterhead of the unit: its own, or the nearest ancestor's when it uses its parent's."""
+    node = unit
+    while node.jenis_kop == UnitKerja.JenisKop.INDUK and node.induk_id:
+        node = node.induk
+    variant = node.jenis_kop if node.jenis_kop != UnitKerja.JenisKop.INDUK else "pemda"
+    naskah_conf = getattr(settings, "NASKAH", {})
+    if variant == "kepala_daerah":
+        lines = [naskah_conf.get("JABATAN_KEPALA_DAERAH", node.nama_kop_tampil)]
+    else:
+        lines = [naskah_conf.get("NAMA_PEMERINTAH", ""), node.nama_kop_tampil]
+    first = ", ".join(p for p in (node.alamat, node.kota) if p)
+    if node.telepon:
+        first += f", Telepon {node.telepon}"
+    second = ", ".join(
+        p
+        for p in (
+            f"Laman {node.website}" if node.website else "",
+            f"Pos-el {node.email}" if node.email else "",
+            f"Kode Pos {node.kode_pos}" if node.kode_pos else "",
+        )
+        if p
+    )
+    return {
+        "variant": variant,
+        "emblem": node.lambang,
+        "lines": [line for line in lines if line],
+        "address_lines": [line for line in (first, second) if line],
+    }
+
+
+def _label(node) -> str:
+    c = node.cabang
+    text = c.penerima_label
+    if c.ke_tim_id:
+        text = f"{text} (tim kerja)"
+    return f"{text} [utama]" if c.utama else text
+
+
+def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
+    roots = disposisi_tree(surat)
+    acts = [act for act, _nodes in roots]
+    first = acts[0] if acts else None
+    recipients = [_label(node) for _act, nodes in roots for node in nodes]
+    instruksi = list(dict.fromkeys(i.nama for act in acts for i in act.instruksi.all()))
+    catatan = " ".join(
+        f"{act.catatan} (batas waktu {_waktu(act.batas_waktu)})".strip() for act in acts
+    )
+    context = {
+        "kop": kop_for(surat.unit),
+        "nomor": surat.nomor_agenda,
+        "tanggal": timezone.localtime(first.dibuat_pada).date() if first else None,
+        "tempat": surat.unit.kota or getattr(settings, "NASKAH", {}).get("KOTA", ""),
+        "klasifikasi_keamanan": KEAMANAN_LABEL[surat.klasifikasi_keamanan],
+        "hal": surat.hal,
+        "fields": {
+            "surat_dari": surat.pengirim,
+            "nomor_surat": surat.nomor_surat or "-",
+            "tanggal_surat": surat.tanggal_surat,
+            "diterima_tanggal": surat.tanggal_diterima,
+            "nomor_agenda": surat.nomor_agenda,
+            "sifat": URGENSI_LABEL[surat.urgensi],
+            "hal": surat.hal,
+            "diteruskan_kepada": recipients,
+            "instruksi": instruksi,
+            "catatan": catatan or "-",
+        },
+        "penandatangan": [],
+    }
+    if first is not None:
+        p, j = first.dari_pegawai, first.dari_jabatan
+        context["penandatangan"] = signature_block(
+            group="lainnya",
+            signer={
+                "nama": p.nama,
+                "gelar_depan": p.gelar_depan,
+                "gelar_belakang": p.gelar_belakang,
+                "nip": p.nip,
+                "pangkat_golongan": p.pangkat_golongan,
+                "jabatan_ttd": j.nama_ttd_tampil,
+                "jabatan_jenis": j.jenis,
+                "acting": "" if first.dari_jenis == "definitif" else first.dari_jenis,
+            },
+        )
+    rows = []
+    numbers: dict[int, str] = {}
+    counters: dict[str, int] = {}
+    for _depth, act, node in flatten_tree(roots):
+        parent = numbers.get(act.induk_id, "") if act.induk_id else ""
+        counters[parent] = counters.get(parent, 0) + 1
+        number = f"{parent}.{counters[parent]}" if parent else str(counters[parent])
+        numbers[node.cabang.pk] = number
+        c = node.cabang
+        state = STATUS_LABEL[c.status]
+        if c.dibaca_pada:
+            state += f"; dibaca {_waktu(c.dibaca_pada)}"
+        if c.selesai_pada:
+            how = "laporan" if c.cara_selesai == "laporan" else "ditutup"
+            state += f"; selesai {_waktu(c.selesai_pada)} ({how})"
+        for laporan in node.laporan:
+            if laporan.balasan_id:
+                reply = laporan.balasan
+                state += f"; balasan: {reply.nomor or 'konsep'} ({reply.hal})"
+        if node.terlambat:
+            state += "; TERLAMBAT"
+        kapasitas = "" if act.dari_jenis == "definitif" else f"{act.dari_jenis.capitalize()}. "
+        instr = ", ".join(i.nama for i in act.instruksi.all())
+        rows.append(
+            [
+                number,
+                f"{kapasitas}{act.dari_jabatan.nama} ({act.dari_pegawai.nama_lengkap}), "
+                f"{_waktu(act.dibuat_pada)}",
+                _label(node),
+                f"{instr}. {act.catatan}".strip(),
+                _waktu(c.batas_waktu),
+                state,
+            ]
+        )
+    if rows:
+        context["lampiran"] = [
+            {
+                "judul": "RIWAYAT DISPOSISI",
+                "body": [
+                    {
+                        "type": "table",
+                        "header": ["No.", "Dari", "Kepada", "Instruksi/catatan", "Batas", "Status"],
+                        "rows": rows,
+                        "widths": [0.06, 0.22, 0.17, 0.22, 0.15, 0.18],
+                    }
+                ],
+            }
+        ]
+    layout = {"kind": "disposisi", "title": "LEMBAR DISPOSISI", "group": "lainnya"}
+    return layout, context
+
+
+def lembar_disposisi_pdf(surat: SuratMasuk) -> bytes:
+    layout, context = lembar_context(surat)
+    return render_naskah(layout, context)
+
+
+__all__ = ["format_tanggal", "kop_for", "lembar_context", "lembar_disposisi_pdf"]

@@ -1,0 +1,214 @@
+"""OCR of incoming scans and metadata suggestions from the text. Plain bytes in and out;
+the background task (tasks.py → services.suratmasuk_ocr_run) stores the results.
+
+Pipeline: every file becomes PDF pages (images through Pillow), the pages are joined into
+one PDF; pages without a text layer get one from OCRmyPDF (tesseract, language `ind`);
+the text is extracted with pypdf. When OCRmyPDF, tesseract or ghostscript is missing the
+caller shows "OCR unavailable" instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from naskah.masuk.berkas import PDF
+from naskah.masuk.conf import conf
+
+logger = logging.getLogger(__name__)
+
+# A page with fewer characters than this is treated as having no text layer.
+MIN_TEXT_CHARS = 20
+
+
+class OcrUnavailable(Exception):
+    """OCRmyPDF, tesseract, ghostscript or the language data is not installed."""
+
+
+def image_to_pdf(data: bytes) -> bytes:
+    """One PDF page per image frame, at the image's own resolution (default from settings)."""
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(data)) as image:
+        dpi = image.info.get("dpi", (0, 0))[0] or int(conf("NASKAH_MASUK_IMAGE_DPI"))
+        frames = []
+        for index in range(getattr(image, "n_frames", 1)):
+            image.seek(index)
+            frame = image.convert("L" if image.mode in ("1", "L", "LA", "I;16") else "RGB")
+            frames.append(frame)
+        frames[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=frames[1:])
+    return out.getvalue()
+
+
+def combine(files: list[tuple[str, bytes]]) -> bytes:
+    """Join the files (content type, bytes) into one PDF, in order."""
+    writer = PdfWriter()
+    for jenis, data in files:
+        pdf = data if jenis == PDF else image_to_pdf(data)
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def extract_text(pdf: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = []
+    for page in reader.pages:
+        try:
+            pages.append(page.extract_text() or "")
+        except Exception:  # a damaged content stream must not stop the other pages
+            logger.warning("text extraction failed on one page", exc_info=True)
+            pages.append("")
+    return pages
+
+
+def needs_ocr(pages: list[str]) -> bool:
+    return any(len(text.strip()) < MIN_TEXT_CHARS for text in pages)
+
+
+@functools.lru_cache(maxsize=4)
+def _tesseract_languages(binary: str) -> frozenset[str]:
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed argument list
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    lines = (result.stdout + result.stderr).splitlines()
+    return frozenset(line.strip() for line in lines[1:] if line.strip())
+
+
+def ocr_availability() -> str | None:
+    """None when OCR can run; otherwise the reason it cannot (shown to the registrar)."""
+    if not conf("NASKAH_MASUK_OCR_ENABLED"):
+        return "OCR is switched off (NASKAH_MASUK_OCR_ENABLED)."
+    try:
+        import ocrmypdf  # noqa: F401
+    except ImportError:
+        return "OCRmyPDF is not installed."
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        return "tesseract is not installed."
+    if shutil.which("gs") is None:
+        return "ghostscript (gs) is not installed."
+    languages = _tesseract_languages(tesseract)
+    for lang in str(conf("NASKAH_MASUK_OCR_LANGUAGE")).split("+"):
+        if lang not in languages:
+            return f"tesseract language data '{lang}' is not installed."
+    return None
+
+
+def run_ocrmypdf(pdf: bytes) -> bytes:
+    """Add a text layer to the pages that have none. Raises OcrUnavailable or the
+    OCRmyPDF error."""
+    reason = ocr_availability()
+    if reason:
+        raise OcrUnavailable(reason)
+    import ocrmypdf
+
+    with tempfile.TemporaryDirectory(prefix="naskah-ocr-") as tmp:
+        src, dst = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        src.write_bytes(pdf)
+        ocrmypdf.ocr(
+            src,
+            dst,
+            language=str(conf("NASKAH_MASUK_OCR_LANGUAGE")),
+            skip_text=True,
+            output_type="pdf",
+            optimize=0,
+            progress_bar=False,
+        )
+        return dst.read_bytes()
+
+
+@dataclass
+class OcrResult:
+    pdf: bytes
+    text: str
+    ocr_applied: bool
+
+
+def ocr_files(files: list[tuple[str, bytes]]) -> OcrResult:
+    """Combined searchable PDF and its text. OcrUnavailable when OCR is needed but cannot
+    run (the combined PDF and whatever text it already has are on the exception)."""
+    pdf = combine(files)
+    pages = extract_text(pdf)
+    if not needs_ocr(pages):
+        return OcrResult(pdf=pdf, text="\n\f".join(pages), ocr_applied=False)
+    searchable = run_ocrmypdf(pdf)
+    return OcrResult(pdf=searchable, text="\n\f".join(extract_text(searchable)), ocr_applied=True)
+
+
+# --- Suggestions -----------------------------------------------------------------------------
+
+BULAN = {
+    "januari": 1,
+    "februari": 2,
+    "pebruari": 2,
+    "maret": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "agustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "nopember": 11,
+    "november": 11,
+    "desember": 12,
+}
+_DATE_WORDS = re.compile(r"\b(\d{1,2})\s+(" + "|".join(BULAN) + r")\s+(\d{4})\b", re.IGNORECASE)
+_DATE_NUMERIC = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
+_NOMOR = re.compile(r"^\s*No(?:mor|\.)?\s*[:;]\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
+_HAL = re.compile(r"^\s*(?:Perihal|Hal)\s*[:;]\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
+_FIELD_START = re.compile(
+    r"^\s*(Nomor|Sifat|Lampiran|Hal|Perihal|Kepada|Yth|Tanggal)\b", re.IGNORECASE
+)
+
+
+def _dates(text: str) -> list[dt.date]:
+    found: list[tuple[int, dt.date]] = []
+    for match in _DATE_WORDS.finditer(text):
+        day, month, year = int(match[1]), BULAN[match[2].lower()], int(match[3])
+        try:
+            found.append((match.start(), dt.date(year, month, day)))
+        except ValueError:
+            continue
+    for match in _DATE_NUMERIC.finditer(text):
+        try:
+            found.append((match.start(), dt.date(int(match[3]), int(match[2]), int(match[1]))))
+        except ValueError:
+            continue
+    return [d for _, d in sorted(found, key=lambda item: item[0])]
+
+
+def suggest_metadata(text: str) -> dict[str, str]:
+    """Suggested values (as strings for the form) for the sender's letter number, letter
+    date and subject. Only suggestions: the registrar confirms each before it is saved."""
+    suggestions: dict[str, str] = {}
+    if match := _NOMOR.search(text):
+        suggestions["nomor_surat"] = match[1][:200]
+    if match := _HAL.search(text):
+        subject = [match[1].strip()]
+        # A subject often continues on the next line(s), until the next field or a blank.
+        rest = text[match.end() :].lstrip("\n").splitlines()
+        for line in rest[:2]:
+            if not line.strip() or _FIELD_START.match(line) or ":" in line:
+                break
+            subject.append(line.strip())
+        suggestions["hal"] = " ".join(subject)[:500]
+    dates = _dates(text)
+    if dates:
+        suggestions["tanggal_surat"] = dates[0].isoformat()
+    return suggestions

@@ -1,0 +1,15 @@
+"""Background tasks (django-q2): thin, idempotent, enqueued on commit."""
+
+from __future__ import annotations
+
+
+def suratmasuk_ocr_task(surat_id: int) -> str:
+    from naskah.masuk.services import suratmasuk_ocr_run
+
+    return suratmasuk_ocr_run(surat_id=surat_id)
+
+
+def disposisi_overdue_task() -> dict[str, int]:
+    from naskah.masuk.services import disposisi_remind_overdue
+
+    return disposisi_remind_overdue()

@@ -1,0 +1,364 @@
+"""Pages of the incoming register. Thin: parse a form, call one selector or service,
+render. Every letter is fetched through the permission-filtered selector (404 for
+outsiders)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import ApplicationError, ConflictError
+from naskah.masuk import permissions as perms
+from naskah.masuk import selectors
+from naskah.masuk.conf import conf
+from naskah.masuk.forms import AlasanForm, DisposisiForm, LaporanForm, RegisterForm
+from naskah.masuk.lembar import lembar_disposisi_pdf
+from naskah.masuk.models import BerkasTindakLanjut, DisposisiPenerima, SuratMasuk
+from naskah.masuk.services import (
+    SUGGESTABLE,
+    DataSurat,
+    disposisi_close,
+    disposisi_create,
+    disposisi_forward,
+    disposisi_mark_read,
+    disposisi_report,
+    suratmasuk_apply_saran,
+    suratmasuk_close,
+    suratmasuk_register,
+)
+
+
+def _uploads(request, field: str) -> list[tuple[str, bytes]]:
+    """Uploaded files as (name, bytes); reads at most one byte past the size limit so an
+    oversized file is refused without being read whole."""
+    limit = int(conf("NASKAH_MASUK_MAX_FILE_MB")) * 1024 * 1024
+    return [(f.name, f.read(limit + 1)) for f in request.FILES.getlist(field)]
+
+
+@login_required
+@require_GET
+def daftar(request):
+    user = request.user
+    tab = request.GET.get("tab", "")
+    q = request.GET.get("q", "").strip()
+    register_units = perms.register_units(user)
+    context = {
+        "register_units": register_units,
+        "register": selectors.suratmasuk_register_list(user, q=q)[:200] if register_units else [],
+        "to_dispose": selectors.suratmasuk_to_dispose(user),
+        "inbox": selectors.disposisi_inbox(user),
+        "outbox": selectors.disposisi_outbox(user),
+        "q": q,
+    }
+    if not tab:
+        tab = "register" if register_units else "inbox"
+    context["tab"] = tab
+    return render(request, "masuk/daftar.html", context)
+
+
+@login_required
+def daftar_baru(request):
+    units = perms.register_units(request.user)
+    if not units:
+        raise Http404("not an agendaris")
+    duplicate = None
+    if request.method == "POST":
+        form = RegisterForm(request.POST, request.FILES, units=units)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                surat = suratmasuk_register(
+                    actor=request.user,
+                    unit=d["unit"],
+                    data=DataSurat(
+                        pengirim=d["pengirim"],
+                        hal=d["hal"],
+                        tanggal_diterima=d["tanggal_diterima"],
+                        urgensi=d["urgensi"],
+                        klasifikasi_keamanan=d["klasifikasi_keamanan"],
+                        kode_klasifikasi=d["kode_klasifikasi"],
+                        jabatan_tujuan=d["jabatan_tujuan"],
+                        nomor_surat=d["nomor_surat"],
+                        tanggal_surat=d["tanggal_surat"],
+                        jumlah_lampiran=d["jumlah_lampiran"],
+                    ),
+                    files=_uploads(request, "berkas"),
+                    konfirmasi_duplikat=d["konfirmasi_duplikat"],
+                )
+            except ConflictError as error:
+                if error.code != "duplicate":
+                    raise
+                duplicate = SuratMasuk.objects.filter(pk__in=error.extra["duplikat"])
+                form.add_error(None, error.message)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Registered with agenda number %(agenda)s.") % {"agenda": surat.nomor_agenda},
+                )
+                return redirect("masuk:detail", pk=surat.pk)
+    else:
+        form = RegisterForm(units=units)
+    return render(
+        request,
+        "masuk/daftar_baru.html",
+        {"form": form, "duplicate": duplicate, "accept": "application/pdf,image/jpeg,image/png"},
+    )
+
+
+def _detail_context(request, surat: SuratMasuk) -> dict:
+    user = request.user
+    mine = selectors.my_open_branch(user, surat)
+    for cabang in mine:
+        if cabang.status == DisposisiPenerima.Status.BELUM_DIBACA:
+            disposisi_mark_read(cabang=cabang, actor=user)
+    open_letter = surat.status != SuratMasuk.Status.SELESAI
+    root = perms.root_capacity(user, surat) if open_letter else None
+    actions = []
+    for cabang in mine:
+        capacity = perms.branch_capacity(user, cabang) if cabang.terbuka and open_letter else None
+        if capacity is None:
+            continue
+        actions.append(
+            {
+                "cabang": cabang,
+                "forward": DisposisiForm(dari=capacity.jabatan, prefix=f"c{cabang.pk}"),
+                "laporan": LaporanForm(prefix=f"l{cabang.pk}", user=user),
+            }
+        )
+    roots = selectors.disposisi_tree(surat)
+    files = list(surat.berkas.all())
+    closable = set()
+    if open_letter:
+        for _depth, _act, node in selectors.flatten_tree(roots):
+            if node.cabang.terbuka and perms.can_close_branch(user, node.cabang):
+                closable.add(node.cabang.pk)
+    return {
+        "surat": surat,
+        "berkas": files,
+        "has_pdf": any(f.jenis == "application/pdf" for f in files),
+        "tree": roots,
+        "closable": closable,
+        "actions": actions,
+        "dispose_form": DisposisiForm(dari=root.jabatan, prefix="root") if root else None,
+        "can_close_letter": root is not None,
+        "can_manage": perms.can_manage_register(user, surat),
+        "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
+        "alasan_form": AlasanForm(),
+    }
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    return render(request, "masuk/detail.html", _detail_context(request, surat))
+
+
+@login_required
+@require_GET
+def ocr_status(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    context = {
+        "surat": surat,
+        "can_manage": perms.can_manage_register(request.user, surat),
+        "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
+    }
+    return render(request, "masuk/_ocr.html", context)
+
+
+@login_required
+@require_POST
+def terapkan_saran(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    try:
+        suratmasuk_apply_saran(
+            surat=surat,
+            actor=request.user,
+            fields=request.POST.getlist("fields"),
+            konfirmasi_duplikat=request.POST.get("konfirmasi_duplikat") == "on",
+        )
+        messages.success(request, _("The confirmed suggestions were saved."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("masuk:detail", pk=surat.pk)
+
+
+def _serve(field_file, *, name: str, content_type: str) -> FileResponse:
+    # FileResponse encodes the (user-supplied) name safely in Content-Disposition.
+    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def berkas(request, pk: int, berkas_id: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    item = get_object_or_404(surat.berkas, pk=berkas_id)
+    return _serve(item.berkas, name=item.nama_asli, content_type=item.jenis)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def berkas_pdf(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    if not surat.berkas_pdf:
+        raise Http404("no searchable PDF yet")
+    return _serve(
+        surat.berkas_pdf, name=f"surat-masuk-{surat.pk}.pdf", content_type="application/pdf"
+    )
+
+
+@login_required
+@require_GET
+def berkas_laporan(request, pk: int, berkas_id: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    item = get_object_or_404(BerkasTindakLanjut, pk=berkas_id, laporan__cabang__surat=surat)
+    return _serve(item.berkas, name=item.nama_asli, content_type=item.jenis)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def lembar(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    response = HttpResponse(lembar_disposisi_pdf(surat), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="lembar-disposisi-{surat.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _fail(request, error: ApplicationError, surat_pk: int):
+    messages.error(request, error.message)
+    return redirect("masuk:detail", pk=surat_pk)
+
+
+@login_required
+@require_POST
+def disposisi(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    root = perms.root_capacity(request.user, surat)
+    if root is None:
+        return _fail(request, ApplicationError(_("You may not dispose this letter.")), surat.pk)
+    form = DisposisiForm(request.POST, dari=root.jabatan, prefix="root")
+    if not form.is_valid():
+        return _fail(request, ApplicationError(_form_errors(form)), surat.pk)
+    d = form.cleaned_data
+    try:
+        disposisi_create(
+            surat=surat,
+            actor=request.user,
+            targets=d["targets"],
+            utama=d["utama_index"],
+            instruksi=list(d["instruksi"]),
+            catatan=d["catatan"],
+            batas_waktu=d["batas_waktu"],
+        )
+    except ApplicationError as error:
+        return _fail(request, error, surat.pk)
+    messages.success(request, _("Disposed."))
+    return redirect("masuk:detail", pk=surat.pk)
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _branch(request, cabang_id: int) -> DisposisiPenerima:
+    cabang = get_object_or_404(DisposisiPenerima.objects.select_related("surat"), pk=cabang_id)
+    selectors.suratmasuk_get_for_user(request.user, cabang.surat_id)  # 404 for outsiders
+    return cabang
+
+
+@login_required
+@require_POST
+def teruskan(request, cabang_id: int):
+    cabang = _branch(request, cabang_id)
+    capacity = perms.branch_capacity(request.user, cabang)
+    if capacity is None:
+        return _fail(request, ApplicationError(_("This is not your disposition.")), cabang.surat_id)
+    form = DisposisiForm(request.POST, dari=capacity.jabatan, prefix=f"c{cabang.pk}")
+    if not form.is_valid():
+        return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
+    d = form.cleaned_data
+    try:
+        disposisi_forward(
+            cabang=cabang,
+            actor=request.user,
+            targets=d["targets"],
+            utama=d["utama_index"],
+            instruksi=list(d["instruksi"]),
+            catatan=d["catatan"],
+            batas_waktu=d["batas_waktu"],
+        )
+    except ApplicationError as error:
+        return _fail(request, error, cabang.surat_id)
+    messages.success(request, _("Disposed further."))
+    return redirect("masuk:detail", pk=cabang.surat_id)
+
+
+@login_required
+@require_POST
+def lapor(request, cabang_id: int):
+    cabang = _branch(request, cabang_id)
+    form = LaporanForm(request.POST, prefix=f"l{cabang.pk}", user=request.user)
+    if not form.is_valid():
+        return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
+    try:
+        disposisi_report(
+            cabang=cabang,
+            actor=request.user,
+            teks=form.cleaned_data["teks"],
+            files=_uploads(request, f"l{cabang.pk}-berkas"),
+            selesai=form.cleaned_data["selesai"],
+            balasan=form.cleaned_data["balasan"],
+        )
+    except ApplicationError as error:
+        return _fail(request, error, cabang.surat_id)
+    messages.success(request, _("Follow-up report saved."))
+    return redirect("masuk:detail", pk=cabang.surat_id)
+
+
+@login_required
+@require_POST
+def tutup_cabang(request, cabang_id: int):
+    cabang = _branch(request, cabang_id)
+    form = AlasanForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
+    try:
+        disposisi_close(cabang=cabang, actor=request.user, alasan=form.cleaned_data["alasan"])
+    except ApplicationError as error:
+        return _fail(request, error, cabang.surat_id)
+    messages.success(request, _("Disposition closed."))
+    return redirect("masuk:detail", pk=cabang.surat_id)
+
+
+@login_required
+@require_POST
+def tutup(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    form = AlasanForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, ApplicationError(_form_errors(form)), surat.pk)
+    try:
+        suratmasuk_close(surat=surat, actor=request.user, catatan=form.cleaned_data["alasan"])
+    except ApplicationError as error:
+        return _fail(request, error, surat.pk)
+    messages.success(request, _("The letter is completed."))
+    return redirect("masuk:detail", pk=surat.pk)
+
+
+@login_required
+@require_GET
+def dasbor(request):
+    return render(request, "masuk/dasbor.html", selectors.disposisi_dashboard(request.user))

@@ -1,0 +1,173 @@
+"""Browser walk (headless Chromium through Playwright): the agendaris registers a scanned
+letter, the Kepala Biro disposes it, the Kabag TU disposes it further down, the staff
+member and the Kabag report, the Kepala Biro closes the letter. Screenshots are written
+to $MASUK_SCREENSHOTS (default: the test's tmp dir)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_scan
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    # the live server needs committed data; restore the migration-loaded codes afterwards
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and shutil.which("chromium") is None,
+        reason="chromium is not installed at /usr/bin/chromium",
+    ),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    # the test's own ORM calls run while Playwright's event loop is running
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+        # While Playwright's event loop runs, Django keys its connections by that loop's
+        # context: close the one the test's ORM calls opened, or it outlives the test DB.
+        from django.db import connections
+
+        connections.close_all()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    from core.demo import demo_seed
+    from naskah.masuk.demo import grant_register_permission
+
+    demo_seed(password="demo-pass-123")
+    grant_register_permission()
+
+
+def test_register_dispose_twice_report_and_close(live_server, browser, seeded, tmp_path):
+    from naskah.masuk.models import DisposisiPenerima, SuratMasuk
+    from naskah.masuk.services import suratmasuk_ocr_run
+
+    shots = Path(os.environ.get("MASUK_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    scan = tmp_path / "scan-undangan.png"
+    scan.write_bytes(make_scan("PNG"))
+    base = live_server.url
+
+    def session(username):
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{base}/masuk/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "demo-pass-123")
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        return context, page
+
+    # 1. the agendaris registers the scan
+    ctx, page = session("agendaris")
+    page.goto(f"{base}/masuk/surat/baru/")
+    page.set_input_files("#berkas", str(scan))
+    page.fill("#id_pengirim", "Badan Siber dan Sandi Negara")
+    page.fill("#id_hal", "Undangan sosialisasi")
+    page.select_option("#id_urgensi", "segera")
+    page.fill("#id_kode_klasifikasi", "000.1.2.3")
+    page.screenshot(path=str(shots / "1-register-form.png"), full_page=True)
+    page.click("#form-register button[type=submit]")
+    page.wait_for_url(re.compile(r"/masuk/surat/\d+/$"))
+    surat = SuratMasuk.objects.get()
+    assert surat.nomor_agenda in page.content()
+    # the OCR task (run here instead of a worker) offers suggestions; nothing is applied
+    suratmasuk_ocr_run(surat_id=surat.pk)
+    page.reload()
+    page.screenshot(path=str(shots / "2-registered-ocr.png"), full_page=True)
+    surat.refresh_from_db()
+    if surat.ocr_status == "selesai":
+        assert page.locator("#form-saran").is_visible()
+        page.check("#saran-nomor_surat")
+        page.click("#form-saran button[type=submit]")
+        page.wait_for_load_state()
+        assert "B-1234/BSSN/D3/PP.01.01/11/2026" in page.locator("#nomor-surat").inner_text()
+    ctx.close()
+
+    # 2. the Kepala Biro Umum disposes to the Kabag TU (lead) and the archivist
+    ctx, page = session("karoumum")
+    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    form = page.locator("#kartu-disposisi form")
+    form.get_by_label("Kepala Bagian Tata Usaha Pimpinan dan Kepegawaian", exact=True).check()
+    form.get_by_label(re.compile(r"^Nurul Hidayah")).check()
+    form.get_by_label("Untuk ditindaklanjuti").check()
+    form.locator("textarea").fill("Hadiri dan laporkan hasilnya.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(shots / "3-disposed.png"), full_page=True)
+    assert page.locator("#pohon .cabang").count() == 2
+    ctx.close()
+
+    # 3. the Kabag TU opens it (read receipt) and disposes further down
+    lead = DisposisiPenerima.objects.get(utama=True)
+    ctx, page = session("kabagtu")
+    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    action = page.locator(f".aksi-cabang[data-cabang='{lead.pk}']")
+    forward = action.locator("form.disposisi-form")
+    forward.get_by_label(re.compile(r"^Maya Anggraini")).check()
+    forward.get_by_label("Siapkan jawaban").check()
+    forward.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(shots / "4-redisposed.png"), full_page=True)
+    ctx.close()
+
+    # 4. the staff member reports and closes her branch
+    child = DisposisiPenerima.objects.get(disposisi__induk=lead)
+    ctx, page = session("penelaah")
+    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    report = page.locator(f".aksi-cabang[data-cabang='{child.pk}'] form.form-laporan")
+    report.locator("textarea").fill("Konfirmasi kehadiran sudah dikirim.")
+    report.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    ctx.close()
+
+    # 5. the Kabag TU reports; 6. the Kepala Biro closes the letter
+    ctx, page = session("kabagtu")
+    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    report = page.locator(f".aksi-cabang[data-cabang='{lead.pk}'] form.form-laporan")
+    report.locator("textarea").fill("Sudah dihadiri, laporan terlampir.")
+    report.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    ctx.close()
+    ctx, page = session("karoumum")
+    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    page.screenshot(path=str(shots / "5-before-close.png"), full_page=True)
+    page.fill("#tutup-alasan", "Tindak lanjut cukup.")
+    page.click("#form-tutup button[type=submit]")
+    page.wait_for_load_state()
+    page.screenshot(path=str(shots / "6-closed.png"), full_page=True)
+    page.goto(f"{base}/masuk/surat/?tab=outbox")
+    page.screenshot(path=str(shots / "7-given-list.png"), full_page=True)
+    page.goto(f"{base}/masuk/dasbor/")
+    assert "Bagian Tata Usaha Pimpinan dan Kepegawaian" in page.content()
+    page.screenshot(path=str(shots / "8-dashboard.png"), full_page=True)
+    ctx.close()
+
+    surat.refresh_from_db()
+    assert surat.status == "selesai"
+    states = dict(DisposisiPenerima.objects.values_list("pk", "cara_selesai"))
+    assert states[lead.pk] == "laporan" and states[child.pk] == "laporan"
+    assert sorted(states.values()) == ["ditutup", "laporan", "laporan"]

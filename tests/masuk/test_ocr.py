@@ -1,0 +1,149 @@
+"""OCR in the background: a generated scan is read back, suggestions are offered but never
+saved without the registrar's confirmation, missing OCR shows a visible state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core.errors import ApplicationError, ConflictError
+from naskah.masuk import ocr
+from naskah.masuk.models import SuratMasuk
+from naskah.masuk.services import suratmasuk_apply_saran, suratmasuk_ocr_run
+
+from .conftest import make_pdf, make_scan
+
+OCR_MISSING = ocr.ocr_availability()
+needs_ocr = pytest.mark.skipif(
+    OCR_MISSING is not None, reason=f"OCR cannot run on this machine: {OCR_MISSING}"
+)
+
+
+def test_suggestions_from_indonesian_letter_text():
+    text = (
+        "PEMERINTAH KABUPATEN PESAWARAN\n"
+        "Gedong Tataan, 3 Nopember 2026\n"
+        "Nomor   : 005/412/IV.02/2026\n"
+        "Lampiran: -\n"
+        "Perihal : Permohonan Narasumber\n"
+        "          Rapat Evaluasi SPBE\n"
+        "Yth. Kepala Dinas\n"
+    )
+    assert ocr.suggest_metadata(text) == {
+        "nomor_surat": "005/412/IV.02/2026",
+        "hal": "Permohonan Narasumber Rapat Evaluasi SPBE",
+        "tanggal_surat": "2026-11-03",
+    }
+    assert ocr.suggest_metadata("Bandar Lampung, 31-12-2025\nHal: Undangan") == {
+        "hal": "Undangan",
+        "tanggal_surat": "2025-12-31",
+    }
+    # impossible dates are ignored, nothing invented
+    assert ocr.suggest_metadata("tanggal 31 Februari 2026 tanpa nomor") == {}
+
+
+@needs_ocr
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["PNG", "PDF"])
+def test_scanned_letter_is_ocred_and_suggestions_wait_for_confirmation(register, org, fmt):
+    name = "scan.png" if fmt == "PNG" else "scan.pdf"
+    surat = register(
+        files=[(name, make_scan(fmt))],
+        nomor_surat="",
+        tanggal_surat=None,
+        hal="Undangan sosialisasi",
+    )
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.SELESAI
+    surat.refresh_from_db()
+    for word in ("SANDI", "Sosialisasi", "Sertifikat", "B-1234/BSSN/D3/PP.01.01/11/2026"):
+        assert word in surat.ocr_teks
+    assert surat.berkas_pdf  # the searchable PDF
+    assert surat.ocr_saran == {
+        "nomor_surat": "B-1234/BSSN/D3/PP.01.01/11/2026",
+        "tanggal_surat": "2026-11-18",
+        "hal": "Sosialisasi Sertifikat Elektronik",
+    }
+    # nothing was filled in: the metadata is what the registrar typed
+    assert (surat.nomor_surat, surat.tanggal_surat, surat.hal) == ("", None, "Undangan sosialisasi")
+    # running the task again changes nothing (idempotent)
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.SELESAI
+    # the registrar confirms two of the three suggestions
+    suratmasuk_apply_saran(surat=surat, actor=org["agendaris"], fields=["nomor_surat", "hal"])
+    surat.refresh_from_db()
+    assert surat.nomor_surat == "B-1234/BSSN/D3/PP.01.01/11/2026"
+    assert surat.hal == "Sosialisasi Sertifikat Elektronik"
+    assert surat.tanggal_surat is None
+    assert surat.ocr_saran == {"tanggal_surat": "2026-11-18"}
+
+
+def test_text_pdf_needs_no_ocr_and_text_is_stored(register):
+    surat = register(files=[("digital.pdf", make_pdf("Surat elektronik Dinas Kominfotik"))])
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.SELESAI
+    surat.refresh_from_db()
+    assert "Surat elektronik Dinas Kominfotik" in surat.ocr_teks
+    assert surat.ocr_pesan == "text layer present"
+
+
+def test_missing_ocr_tools_show_unavailable_not_a_crash(register, monkeypatch):
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    surat = register(files=[("scan.png", make_scan("PNG"))])
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.TIDAK_TERSEDIA
+    surat.refresh_from_db()
+    assert "tesseract is not installed" in surat.ocr_pesan
+    assert surat.berkas_pdf  # the images were still joined into a PDF for preview
+    assert surat.ocr_saran == {}
+
+
+def test_ocr_failure_is_a_visible_state_and_can_be_retried(register, monkeypatch):
+    surat = register(files=[("scan.png", make_scan("PNG"))])
+
+    def broken(pdf):
+        raise RuntimeError("tesseract crashed")
+
+    monkeypatch.setattr(ocr, "run_ocrmypdf", broken)
+    monkeypatch.setattr(ocr, "needs_ocr", lambda pages: True)
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.GAGAL
+    surat.refresh_from_db()
+    assert "tesseract crashed" in surat.ocr_pesan
+    monkeypatch.setattr(ocr, "run_ocrmypdf", lambda pdf: make_pdf("Nomor : 12/AB/2026"))
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.SELESAI
+
+
+def test_running_ocr_is_not_claimed_twice_until_stale(register, settings):
+    from django.utils import timezone
+
+    surat = register()
+    SuratMasuk.objects.filter(pk=surat.pk).update(
+        ocr_status="diproses", ocr_mulai_pada=timezone.now()
+    )
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == "diproses"
+    SuratMasuk.objects.filter(pk=surat.pk).update(
+        ocr_mulai_pada=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == "selesai"
+
+
+def test_apply_suggestions_rules(register, org, monkeypatch):
+    surat = register(nomor_surat="", files=[("s.pdf", make_pdf())])
+    SuratMasuk.objects.filter(pk=surat.pk).update(
+        ocr_saran={"nomor_surat": "B-1234/BSSN/D3/PP.01.01/11/2026", "tanggal_surat": "2099-01-01"}
+    )
+    surat.refresh_from_db()
+    with pytest.raises(ApplicationError):
+        suratmasuk_apply_saran(surat=surat, actor=org["karoumum"], fields=["nomor_surat"])
+    with pytest.raises(ApplicationError, match="Choose"):
+        suratmasuk_apply_saran(surat=surat, actor=org["agendaris"], fields=["pengirim"])
+    with pytest.raises(ApplicationError, match="after the date received"):
+        suratmasuk_apply_saran(surat=surat, actor=org["agendaris"], fields=["tanggal_surat"])
+    # a suggested number that duplicates an earlier letter needs confirmation too
+    register(confirm=True)
+    with pytest.raises(ConflictError):
+        suratmasuk_apply_saran(surat=surat, actor=org["agendaris"], fields=["nomor_surat"])
+    surat.refresh_from_db()
+    assert surat.nomor_surat == ""
+    suratmasuk_apply_saran(
+        surat=surat, actor=org["agendaris"], fields=["nomor_surat"], konfirmasi_duplikat=True
+    )
+    surat.refresh_from_db()
+    assert surat.nomor_surat == "B-1234/BSSN/D3/PP.01.01/11/2026"
