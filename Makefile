@@ -21,6 +21,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py workflows_setup_schedules
+	$(PY) manage.py masuk_setup_schedules
 	PORT=$(PORT) $(PY) scripts/run_dev.py
 
 test: install

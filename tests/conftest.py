@@ -73,6 +73,7 @@ _SEEDED = [
         ],
     ),
     ("workflows.HariLibur", [("workflows.migrations.0002_hari_libur_2026", "seed")]),
+    ("masuk.InstruksiDisposisi", [("naskah.masuk.migrations.0002_instruksi_standar", "seed")]),
 ]
 
 

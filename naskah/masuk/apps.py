@@ -7,3 +7,10 @@ class MasukConfig(AppConfig):
     label = "masuk"
     verbose_name = _("Incoming letters")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def demo_seed(self) -> str:
+        """Called by `manage.py seed_demo` after the organisation exists."""
+        from naskah.masuk.demo import demo_seed_masuk
+
+        result = demo_seed_masuk(run_ocr=True)
+        return f"incoming letters: {result}"

@@ -28,7 +28,7 @@ ARGS = [
 pytestmark = [
     pytest.mark.browser,
     # the live server needs committed data; restore the migration-loaded codes afterwards
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not Path(CHROMIUM).exists() and shutil.which("chromium") is None,
         reason="chromium is not installed at /usr/bin/chromium",
@@ -83,7 +83,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
 
     # 1. the agendaris registers the scan
     ctx, page = session("agendaris")
-    page.goto(f"{base}/masuk/surat/baru/")
+    page.goto(f"{base}/surat-masuk/surat/baru/")
     page.set_input_files("#berkas", str(scan))
     page.fill("#id_pengirim", "Badan Siber dan Sandi Negara")
     page.fill("#id_hal", "Undangan sosialisasi")
@@ -91,7 +91,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     page.fill("#id_kode_klasifikasi", "000.1.2.3")
     page.screenshot(path=str(shots / "1-register-form.png"), full_page=True)
     page.click("#form-register button[type=submit]")
-    page.wait_for_url(re.compile(r"/masuk/surat/\d+/$"))
+    page.wait_for_url(re.compile(r"/surat-masuk/surat/\d+/$"))
     surat = SuratMasuk.objects.get()
     assert surat.nomor_agenda in page.content()
     # the OCR task (run here instead of a worker) offers suggestions; nothing is applied
@@ -109,7 +109,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
 
     # 2. the Kepala Biro Umum disposes to the Kabag TU (lead) and the archivist
     ctx, page = session("karoumum")
-    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    page.goto(f"{base}/surat-masuk/surat/{surat.pk}/")
     form = page.locator("#kartu-disposisi form")
     form.get_by_label("Kepala Bagian Tata Usaha Pimpinan dan Kepegawaian", exact=True).check()
     form.get_by_label(re.compile(r"^Nurul Hidayah")).check()
@@ -124,7 +124,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     # 3. the Kabag TU opens it (read receipt) and disposes further down
     lead = DisposisiPenerima.objects.get(utama=True)
     ctx, page = session("kabagtu")
-    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    page.goto(f"{base}/surat-masuk/surat/{surat.pk}/")
     action = page.locator(f".aksi-cabang[data-cabang='{lead.pk}']")
     forward = action.locator("form.disposisi-form")
     forward.get_by_label(re.compile(r"^Maya Anggraini")).check()
@@ -137,7 +137,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     # 4. the staff member reports and closes her branch
     child = DisposisiPenerima.objects.get(disposisi__induk=lead)
     ctx, page = session("penelaah")
-    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    page.goto(f"{base}/surat-masuk/surat/{surat.pk}/")
     report = page.locator(f".aksi-cabang[data-cabang='{child.pk}'] form.form-laporan")
     report.locator("textarea").fill("Konfirmasi kehadiran sudah dikirim.")
     report.locator("button[type=submit]").click()
@@ -146,22 +146,22 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
 
     # 5. the Kabag TU reports; 6. the Kepala Biro closes the letter
     ctx, page = session("kabagtu")
-    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    page.goto(f"{base}/surat-masuk/surat/{surat.pk}/")
     report = page.locator(f".aksi-cabang[data-cabang='{lead.pk}'] form.form-laporan")
     report.locator("textarea").fill("Sudah dihadiri, laporan terlampir.")
     report.locator("button[type=submit]").click()
     page.wait_for_load_state()
     ctx.close()
     ctx, page = session("karoumum")
-    page.goto(f"{base}/masuk/surat/{surat.pk}/")
+    page.goto(f"{base}/surat-masuk/surat/{surat.pk}/")
     page.screenshot(path=str(shots / "5-before-close.png"), full_page=True)
     page.fill("#tutup-alasan", "Tindak lanjut cukup.")
     page.click("#form-tutup button[type=submit]")
     page.wait_for_load_state()
     page.screenshot(path=str(shots / "6-closed.png"), full_page=True)
-    page.goto(f"{base}/masuk/surat/?tab=outbox")
+    page.goto(f"{base}/surat-masuk/surat/?tab=outbox")
     page.screenshot(path=str(shots / "7-given-list.png"), full_page=True)
-    page.goto(f"{base}/masuk/dasbor/")
+    page.goto(f"{base}/surat-masuk/dasbor/")
     assert "Bagian Tata Usaha Pimpinan dan Kepegawaian" in page.content()
     page.screenshot(path=str(shots / "8-dashboard.png"), full_page=True)
     ctx.close()

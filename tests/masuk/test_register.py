@@ -220,7 +220,7 @@ def test_register_internal_is_idempotent_per_source(org, biro_umum, kka, karo_um
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_agenda_numbers_are_unique_and_gap_free_under_concurrency(biro_umum_tx):
     import threading
 

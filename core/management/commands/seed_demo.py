@@ -1,5 +1,6 @@
 import os
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from core.demo import demo_seed
@@ -24,6 +25,15 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, quiet: bool, **options):
         result = demo_seed(password=password)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({result.created} new records)."))
+        # Apps that build on the organisation add their own demo data (letters, incoming
+        # mail, archive) through an AppConfig.demo_seed() hook, in INSTALLED_APPS order;
+        # core never imports them.
+        for config in apps.get_app_configs():
+            hook = getattr(config, "demo_seed", None)
+            if callable(hook):
+                summary = hook()
+                if summary and not quiet:
+                    self.stdout.write(f"  {config.label}: {summary}")
         if quiet:
             return
         self.stdout.write(f"Demo logins (password for new accounts: {password}):")
