@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "signing",
     "naskah",
     "arsip",
+    "penomoran",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("alur/", include("workflows.urls")),
     path("tte/", include("signing.urls")),
     path("arsip/", include("arsip.urls")),
+    path("penomoran/", include("penomoran.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from signing import views
 
 app_name = "signing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tte_settings, name="settings"),
+    path("passphrase/atur/", views.enrol, name="enrol"),
+    path("passphrase/ganti/", views.passphrase_change, name="passphrase_change"),
+    path("sertifikat/", views.certificate_list, name="certificate_list"),
+    path(
+        "sertifikat/<int:pk>/cabut/",
+        views.certificate_revoke_view,
+        name="certificate_revoke",
+    ),
+]

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from workflows import views
 
 app_name = "workflows"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.route_detail, name="route_detail"),
+    path("<int:pk>/aksi/", views.route_act, name="route_act"),
+    path("<int:pk>/komentar/", views.route_comment, name="route_comment"),
+    path("<int:pk>/tarik/", views.route_withdraw, name="route_withdraw"),
+    path("notifikasi/", views.notifikasi_list, name="notifikasi"),
+    path("notifikasi/dibaca/", views.notifikasi_read, name="notifikasi_read"),
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 from reportlab.lib.colors import HexColor, black
@@ -10,7 +11,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Indenter, Paragraph, Spacer, Table, TableStyle
 
 from .errors import RenderError
-from .text import Styles, alignment, esc, letter_label, runs_markup
+from .text import Styles, alignment, esc, format_tanggal, letter_label, runs_markup
 
 LIST_STYLES = ("numbered", "lettered", "bullet")
 BLOCK_TYPES = ("paragraph", "list", "table", "fields", "heading")
@@ -147,11 +148,20 @@ def _render_block(block, styles: Styles, width: float, *, indent: float, level: 
             isinstance(r, (list, tuple)) and len(r) == 2 for r in rows
         ):
             raise RenderError("A fields block needs 'rows' of [label, value] pairs.")
-        rows = [[str(label), str(value)] for label, value in rows]
+        rows = [[str(label), _value_text(value)] for label, value in rows]
         return _wrap_indent(colon_table(rows, styles, width - indent), indent, space)
     raise RenderError(
         f"Unknown body block type {kind!r}; expected one of {', '.join(BLOCK_TYPES)}."
     )
+
+
+def _value_text(value) -> str:
+    """Dates as "22 November 2026"; None as "-"; anything else as str()."""
+    if value is None:
+        return "-"
+    if isinstance(value, dt.date):
+        return format_tanggal(value)
+    return str(value)
 
 
 def _wrap_indent(flowable, indent: float, space: float) -> list:
@@ -252,4 +262,5 @@ def _render_table(block, styles: Styles, width: float) -> Table:
         repeatRows=1 if header else 0,
         style=_grid_style(styles, bool(header)),
         hAlign="LEFT",
+        splitInRow=1,  # a cell taller than a page continues on the next one
     )

@@ -40,7 +40,12 @@ class Decor:
 
 class PartStart(Flowable):
     """Zero-size marker: a new part (a lampiran) starts on this page; no continuation word
-    links the previous page to it."""
+    links the previous page to it. ``header`` is repeated at the top of the part's later
+    pages (the "lampiran" page template)."""
+
+    def __init__(self, header: Flowable | None = None):
+        super().__init__()
+        self.header = header
 
     def wrap(self, avail_width, avail_height):
         return 0, 0
@@ -99,7 +104,9 @@ def _cell_first_word(cell) -> str:
 
 
 class NaskahDoc(BaseDocTemplate):
-    def __init__(self, buffer, *, pagesize, margins: dict, first_top: float, decor: Decor):
+    def __init__(
+        self, buffer, *, pagesize, margins: dict, first_top: float, decor: Decor, title: str = ""
+    ):
         width, height = pagesize
         super().__init__(
             buffer,
@@ -108,7 +115,7 @@ class NaskahDoc(BaseDocTemplate):
             rightMargin=margins["right"],
             topMargin=margins["top"],
             bottomMargin=margins["bottom"],
-            title="",
+            title=title,
             author="",
             creator="Naskah",
             invariant=1,
@@ -117,6 +124,7 @@ class NaskahDoc(BaseDocTemplate):
             initialFontSize=decor.styles.size,
             initialLeading=decor.styles.leading,
         )
+        # build() must not save yet: finish() still defines the pending forms.
         self._doSave = 0
         self.decor = decor
         self.margins = margins
@@ -154,7 +162,44 @@ class NaskahDoc(BaseDocTemplate):
         self._need_word = False
         self._defined: set[str] = set()
         self.signed_pages: list[int] = []
+        self._part_header: Flowable | None = None
         self.page_count = 0
+
+    def add_lampiran_template(self, reserve: float) -> None:
+        """Pages after the first of a typed lampiran: the lampiran header repeated at the
+        top right, the frame lowered by ``reserve`` points to make room for it."""
+        width, height = self.pagesize
+        margins = self.margins
+        frame = Frame(
+            margins["left"],
+            margins["bottom"],
+            self.content_width,
+            height - margins["top"] - reserve - margins["bottom"],
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="lampiran",
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    "lampiran",
+                    [frame],
+                    onPage=self._on_lampiran_page,
+                    onPageEnd=self._on_page_end,
+                )
+            ]
+        )
+
+    def _on_lampiran_page(self, canvas, doc):
+        self._on_page(canvas, doc)
+        header = self._part_header
+        if header is None:
+            return
+        width, height = self.pagesize
+        w, h = header.wrap(self.content_width, height)
+        header.drawOn(canvas, width - self.margins["right"] - w, height - self.margins["top"] - h)
 
     # page decorations -------------------------------------------------------------
     def _on_page(self, canvas, doc):
@@ -242,6 +287,7 @@ class NaskahDoc(BaseDocTemplate):
         page = self.canv.getPageNumber()
         if isinstance(flowable, PartStart):
             self._part_starts.add(page)
+            self._part_header = flowable.header
             return
         if not self._need_word or not self.decor.continuation_words:
             return

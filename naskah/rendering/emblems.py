@@ -9,6 +9,7 @@ on a 100 x 110 grid and scaled at draw time.
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, HexColor, white
@@ -104,8 +105,6 @@ _SIGER = [
 
 
 def _arc_points(start: float, end: float, count: int, radius: float):
-    import math
-
     step = (end - start) / (count - 1)
     return [
         (
@@ -121,8 +120,6 @@ _COTTON = _arc_points(290, 345, 6, 31)
 
 
 def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    import math
-
     points = []
     for i in range(10):
         radius = r if i % 2 == 0 else r * 0.4

@@ -165,7 +165,8 @@ class SignatureGrid(Flowable):
         self.qr_size = qr_size
 
     def naskah_first_word(self) -> str:
-        for text in self.lines_before + [self._lines(self.blocks[0])[0][0]]:
+        above, _name, _below = self._lines(self.blocks[0])
+        for text in [*self.lines_before, *above, self.blocks[0]["name"]]:
             words = text.split()
             if words:
                 return words[0]

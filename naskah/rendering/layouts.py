@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from reportlab.lib.colors import black
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    Indenter,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -23,7 +22,7 @@ from .document import PartStart
 from .errors import RenderError
 from .flowables import Kop, SignatureGrid
 from .signature import SignatureBlock
-from .text import NBSP, Styles, esc, roman
+from .text import Styles, esc, format_tanggal, roman
 
 BOX = TableStyle(
     [
@@ -91,8 +90,11 @@ class Builder:
             return [f"{label} {tempat}".rstrip(), f"pada tanggal {self.p.tanggal}"]
         return [f"{tempat}, {self.p.tanggal}" if tempat else self.p.tanggal]
 
-    def nomor_line(self) -> str:
-        return self.layout["nomor_format"].format(nomor=self.p.nomor)
+    def nomor_lines(self) -> list:
+        """The centred number line under a title; none when nomor_format is "" (Laporan)."""
+        if not self.layout["nomor_format"]:
+            return []
+        return [self.centered(self.layout["nomor_format"].format(nomor=self.p.nomor))]
 
     def signatures(self, signers=None, lines_before=None) -> list:
         signers = self.p.signers if signers is None else signers
@@ -134,6 +136,19 @@ class Builder:
         style = para_style(self.s.left, "left", 0.0, self.s.size * 1.8, 0.0)
         return [Paragraph(esc(item), style, bulletText=f"{i}.") for i, item in enumerate(items, 1)]
 
+    def yth_block(self, tujuan: list[str], tempat: str) -> list:
+        """ "Yth. <addressee>" (numbered when several), then "di <place>" beneath."""
+        if not tujuan:
+            return []
+        yth_w = label_width(self.s, ["Yth."], self.w)
+        data = [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]]
+        if tempat:
+            data.append([Spacer(0, 0), Paragraph(esc(tempat), self.s.left)])
+        table = Table(
+            data, colWidths=[yth_w, self.w - yth_w], style=table_style(self.s), hAlign="LEFT"
+        )
+        return [table, self.gap()]
+
     def labeled(self, label: str, blocks, label_w: float) -> list:
         flow = render_blocks(blocks, self.s, self.w - label_w - self.s.size * 0.8)
         if not flow:
@@ -143,27 +158,53 @@ class Builder:
     def body(self) -> list:
         return render_blocks(self.ctx.get("body") or [], self.s, self.w)
 
+    def lampiran_header(self, number: str, of: str) -> Table:
+        """ "LAMPIRAN I <TYPE> / NOMOR : ... / TANGGAL : ..." in the right-hand column."""
+        width = self.w * (1 - self.layout["signature_x"])
+        label_w = label_width(self.s, ["TANGGAL"], width)
+        colon_w = self.s.size * 0.8
+        data = [
+            [Paragraph(esc(f"LAMPIRAN{number} {of}".strip()), self.s.left), "", ""],
+            [
+                Paragraph("NOMOR", self.s.left),
+                Paragraph(":", self.s.left),
+                Paragraph(esc(self.p.nomor), self.s.left),
+            ],
+            [
+                Paragraph("TANGGAL", self.s.left),
+                Paragraph(":", self.s.left),
+                Paragraph(esc(self.p.tanggal), self.s.left),
+            ],
+        ]
+        style = TableStyle([("SPAN", (0, 0), (2, 0))], parent=table_style(self.s))
+        return Table(
+            data,
+            colWidths=[label_w, colon_w, width - label_w - colon_w],
+            style=style,
+            hAlign="RIGHT",
+        )
+
     def lampiran(self) -> list:
         items = self.ctx.get("lampiran") or []
         if not isinstance(items, list):
             raise RenderError("context['lampiran'] must be a list.")
         story: list = []
         of = self.layout.get("lampiran_of") or _default_lampiran_of(self.layout)
-        indent = self.w * self.layout["signature_x"]
+        every_page = bool(self.layout["lampiran_header_every_page"])
+        self.lampiran_headers: list[Table] = []
         for i, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise RenderError("Each typed lampiran must be a dict with 'judul' and 'body'.")
-            number = f" {roman(i)}" if len(items) > 1 else ""
-            header = [
-                Paragraph(esc(f"LAMPIRAN{number} {of}".strip()), self.s.left),
-                colon_table(
-                    [["NOMOR", self.p.nomor], ["TANGGAL", self.p.tanggal]],
-                    self.s,
-                    self.w - indent,
-                ),
+            header = self.lampiran_header(f" {roman(i)}" if len(items) > 1 else "", of)
+            self.lampiran_headers.append(header)
+            story += [
+                NextPageTemplate("later"),
+                PageBreak(),
+                PartStart(header if every_page else None),
+                NextPageTemplate("lampiran" if every_page else "later"),
+                header,
+                self.gap(2),
             ]
-            story += [PageBreak(), PartStart(), Indenter(left=indent), *header]
-            story += [Indenter(left=-indent), self.gap(2)]
             judul = item.get("judul") or ""
             if judul:
                 story += [self.centered(judul, bold=True), self.gap()]
@@ -203,20 +244,7 @@ class Builder:
             ]
         else:
             story += [colon_table(rows, self.s, self.w), self.gap()]
-            if tujuan:
-                yth_w = label_width(self.s, ["Yth."], self.w)
-                data = [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]]
-                if tempat:
-                    data.append([Spacer(0, 0), Paragraph(esc(tempat), self.s.left)])
-                story += [
-                    Table(
-                        data,
-                        colWidths=[yth_w, self.w - yth_w],
-                        style=table_style(self.s),
-                        hAlign="LEFT",
-                    ),
-                    self.gap(),
-                ]
+            story += self.yth_block(tujuan, tempat)
         story += self.body() + [self.gap(0.5)]
         story += self.signatures()
         story += self.tembusan()
@@ -255,26 +283,14 @@ class Builder:
         title = self.layout["title"]
         if not title:
             raise RenderError("A 'judul' layout needs a title, e.g. 'SURAT TUGAS'.")
-        story += [
-            self.centered(title, bold=True, underline=self.layout["title_underline"]),
-            self.centered(self.nomor_line()),
-        ]
+        story += [self.centered(title, bold=True, underline=self.layout["title_underline"])]
+        story += self.nomor_lines()
         if fields.get("tentang"):
             story += [self.gap(0.5), self.centered("TENTANG", bold=True)]
             story += [self.centered(str(fields["tentang"]).upper(), bold=True)]
         story += [self.gap()]
         tujuan = _str_list(ctx.get("tujuan"), "tujuan")
-        if tujuan:
-            yth_w = label_width(self.s, ["Yth."], self.w)
-            story += [
-                Table(
-                    [[Paragraph("Yth.", self.s.left), self.addressee_cell(tujuan)]],
-                    colWidths=[yth_w, self.w - yth_w],
-                    style=table_style(self.s),
-                    hAlign="LEFT",
-                ),
-                self.gap(),
-            ]
+        story += self.yth_block(tujuan, ctx.get("tujuan_tempat") or "")
         label_w = label_width(self.s, ["Menimbang", "Kepada"], self.w)
         if fields.get("dasar"):
             story += self.labeled("Dasar", fields["dasar"], label_w)
@@ -318,7 +334,7 @@ class Builder:
             raise RenderError(
                 "A 'keputusan' layout needs a title, e.g. 'KEPUTUSAN GUBERNUR LAMPUNG'."
             )
-        story += [self.centered(title, bold=True), self.centered(self.nomor_line())]
+        story += [self.centered(title, bold=True), *self.nomor_lines()]
         tentang = fields.get("tentang") or ctx.get("hal") or ""
         if tentang:
             story += [self.gap(0.5), self.centered("TENTANG", bold=True)]
@@ -413,8 +429,6 @@ def _display(value) -> str:
     if value is None:
         return "-"
     if hasattr(value, "strftime"):
-        from .text import format_tanggal
-
         return format_tanggal(value)
     return str(value)
 
@@ -456,12 +470,10 @@ def _default_lampiran_of(layout: dict) -> str:
     return (layout.get("title") or "").upper()
 
 
-def build_story(kind: str, parts: Parts) -> list:
+def build_story(kind: str, parts: Parts) -> tuple[list, list[Table]]:
+    """The story, and the typed lampiran headers (to size the repeated-header template)."""
     builder = Builder(parts)
     story = [NextPageTemplate("later")]
     story += getattr(builder, kind)()
     story += builder.lampiran()
-    return story
-
-
-__all__ = ["NBSP", "Parts", "build_story"]
+    return story, builder.lampiran_headers

@@ -53,16 +53,16 @@ def _watermark_page_pdf(text: str, width: float, height: float, font_key: str) -
 def merge(main: bytes, readers: list[PdfReader], *, watermark: str, font_key: str) -> bytes:
     """Append every page of ``readers`` after ``main``; stamp the watermark on them too."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(main)))
+    stamps: dict[tuple[float, float], object] = {}  # one parsed stamp per page size
     for reader in readers:
         for page in reader.pages:
             added = writer.add_page(page)
             if watermark:
-                width = float(added.mediabox.width)
-                height = float(added.mediabox.height)
-                stamp = PdfReader(
-                    io.BytesIO(_watermark_page_pdf(watermark, width, height, font_key))
-                ).pages[0]
-                added.merge_page(stamp, over=True)
+                size = (float(added.mediabox.width), float(added.mediabox.height))
+                if size not in stamps:
+                    pdf = _watermark_page_pdf(watermark, *size, font_key)
+                    stamps[size] = PdfReader(io.BytesIO(pdf)).pages[0]
+                added.merge_page(stamps[size], over=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -53,6 +53,7 @@ LAYOUT_DEFAULTS: dict = {
     "signature_name_underline": False,
     "tembusan_label": "Tembusan:",
     "addressee_position": "below",
+    "lampiran_header_every_page": False,
     "lampiran_of": None,
     "continuation_suffix": "...",
     "page_number_format": "- {} -",
@@ -99,6 +100,21 @@ def resolve_layout(layout: dict) -> dict:
             raise RenderError(f"Margin {key!r} must be between 5 and 80 mm.")
     if not 0.2 <= float(resolved["signature_x"]) <= 0.7:
         raise RenderError("signature_x must be a fraction between 0.2 and 0.7.")
+    for key, sample in (
+        ("nomor_format", {"nomor": "1"}),
+        ("number_placeholder", {"year": 2026}),
+        ("date_placeholder", {"year": 2026}),
+    ):
+        if key == "nomor_format" and resolved[key] == "":
+            continue  # no number line (Laporan, Notula)
+        try:
+            resolved[key].format(**sample)
+        except (AttributeError, IndexError, KeyError, ValueError) as exc:
+            raise RenderError(f"Layout {key!r} is not a valid format string: {exc}") from exc
+    try:
+        resolved["page_number_format"].format(2)
+    except (AttributeError, IndexError, KeyError, ValueError) as exc:
+        raise RenderError(f"Layout 'page_number_format' is not a valid format: {exc}") from exc
     if resolved["addressee_position"] not in ("below", "right"):
         raise RenderError("addressee_position must be 'below' or 'right'.")
     if resolved["signature_align"] not in ("center", "left"):
@@ -165,7 +181,15 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         page_number_format=layout["page_number_format"],
     )
     buffer = io.BytesIO()
-    doc = NaskahDoc(buffer, pagesize=pagesize, margins=margins, first_top=first_top, decor=decor)
+    title = context.get("hal") or layout["title"] or ""
+    doc = NaskahDoc(
+        buffer,
+        pagesize=pagesize,
+        margins=margins,
+        first_top=first_top,
+        decor=decor,
+        title=title if isinstance(title, str) else "",
+    )
     parts = Parts(
         layout=layout,
         context=context,
@@ -177,7 +201,10 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         else layout["date_placeholder"].format(year=year),
         signers=_signers(context.get("penandatangan")),
     )
-    story = build_story(kind, parts)
+    story, lampiran_headers = build_story(kind, parts)
+    if layout["lampiran_header_every_page"] and lampiran_headers:
+        tallest = max(h.wrap(doc.content_width, 1e6)[1] for h in lampiran_headers)
+        doc.add_lampiran_template(tallest + styles.leading)
     try:
         doc.build(story)
     except LayoutError as exc:

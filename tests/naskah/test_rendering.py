@@ -479,6 +479,8 @@ def test_render_error_is_a_value_error():
         ({"paper": "Letter"}, {}, "Unknown paper"),
         ({"font": "comic"}, {}, "Unknown font"),
         ({"margins_mm": {"left": 1}}, {}, "Margin"),
+        ({"nomor_format": "NOMOR {nomer}"}, {}, "nomor_format"),
+        ({"page_number_format": "- {page} -"}, {}, "page_number_format"),
         ({}, {"tanggal": "2026-11-22"}, "tanggal"),
         ({}, {"body": [{"type": "video"}]}, "Unknown body block type"),
         ({}, {"body": [{"type": "list", "style": "roman", "items": []}]}, "Unknown list style"),
@@ -572,3 +574,123 @@ def test_instruksi_with_tentang_and_a_list_of_addressees():
             "pada tanggal 22 November 2026",
         ],
     )
+
+
+def test_a_table_cell_taller_than_a_page_continues_on_the_next_page():
+    layout, context = surat()
+    body = [{"type": "table", "header": ["Uraian", "Ket."], "rows": [["rinci " * 3000, "ada"]]}]
+    texts = page_texts(render_naskah(layout, {**context, "body": body}))
+    assert len(texts) >= 3
+    assert "rinci" in texts[0] and "rinci" in texts[1]
+    assert texts[1].startswith("- 2 - Uraian Ket. rinci")
+    assert "Tembusan:" in texts[-1]
+
+
+def test_a_signature_block_taller_than_a_page_is_refused():
+    layout, context = surat()
+    block = {"lines_above": ["JABATAN"] * 80, "name": "Nama", "lines_below": []}
+    with pytest.raises(RenderError, match="laid out"):
+        render_naskah(layout, {**context, "penandatangan": block})
+
+
+def test_text_is_escaped_not_interpreted_as_markup():
+    layout, context = surat()
+    body = [para("Anggaran <b>Rp 5.000</b> & biaya <font size=40>lain</font>")]
+    text = full_text(render_naskah(layout, {**context, "body": body, "hal": "A & B <i>"}))
+    assert "Anggaran <b>Rp 5.000</b> & biaya <font size=40>lain</font>" in text
+    assert "Hal : A & B <i>" in text
+
+
+def test_laporan_without_a_number_line():
+    layout = {
+        "kind": "judul",
+        "title": "LAPORAN HASIL PENDAMPINGAN",
+        "group": "lainnya",
+        "nomor_format": "",
+    }
+    _, context = surat_tugas()
+    context = {
+        **context,
+        "fields": {},
+        "nomor": None,
+        "body": [{"type": "heading", "text": "A. Pendahuluan"}, para("Isi laporan.")],
+    }
+    text = full_text(render_naskah(layout, context))
+    assert_in_order(text, ["LAPORAN HASIL PENDAMPINGAN", "A. Pendahuluan", "Isi laporan."])
+    assert "NOMOR" not in text
+
+
+def test_lampiran_header_repeated_on_every_page_when_configured():
+    layout, context = keputusan()
+    rows = [[f"{i}.", "Anggota", f"Pejabat nomor {i}"] for i in range(1, 90)]
+    table = {"type": "table", "header": ["No.", "Jabatan dalam Tim", "Jabatan"], "rows": rows}
+    context = {
+        **context,
+        "lampiran": [{"judul": "SUSUNAN TIM", "body": [table]}, {"judul": "JADWAL", "body": []}],
+    }
+    for every_page in (False, True):
+        texts = page_texts(
+            render_naskah({**layout, "lampiran_header_every_page": every_page}, context)
+        )
+        lampiran_pages = texts[1:]
+        assert len(lampiran_pages) >= 3
+        headed = [t.count("LAMPIRAN I KEPUTUSAN") for t in lampiran_pages[:-1]]
+        if every_page:
+            assert headed == [1] * len(headed)
+        else:
+            assert headed[0] == 1 and set(headed[1:]) == {0}
+        assert lampiran_pages[-1].count("LAMPIRAN II KEPUTUSAN") == 1
+
+
+def test_tte_qr_code_encodes_the_verification_url():
+    from naskah.rendering.flowables import qr_drawing
+
+    drawing = qr_drawing(TTE["qr_url"], 60.0)
+    assert drawing.contents[0].value == TTE["qr_url"]
+    layout, context = surat()
+    first = render_naskah(layout, {**context, "tte": TTE})
+    other = render_naskah(layout, {**context, "tte": {"qr_url": TTE["qr_url"] + "x"}})
+    assert first != other
+    assert first == render_naskah(layout, {**context, "tte": TTE})
+
+
+def test_surat_edaran_addressees_with_place():
+    layout = {
+        "kind": "judul",
+        "title": "SURAT EDARAN",
+        "group": "arahan",
+        "place_date_label": "Dikeluarkan di",
+    }
+    _, context = surat()
+    context = {
+        **context,
+        "tujuan": ["Bupati/Wali Kota se-Provinsi Lampung", "Kepala Perangkat Daerah"],
+        "tujuan_tempat": "di Tempat",
+        "fields": {"tentang": "Penggunaan TNDE"},
+    }
+    text = full_text(render_naskah(layout, context))
+    assert_in_order(
+        text,
+        [
+            "SURAT EDARAN",
+            "NOMOR: 000.1.2.3/15/V.05/2026",
+            "TENTANG",
+            "PENGGUNAAN TNDE",
+            "Yth. 1. Bupati/Wali Kota se-Provinsi Lampung",
+            "2. Kepala Perangkat Daerah",
+            "di Tempat",
+            "Dalam rangka",
+            "Dikeluarkan di Bandar Lampung",
+            "pada tanggal 22 November 2026",
+            "Dr. Ir. Rahmat Hidayat, M.Si.",
+        ],
+    )
+
+
+def test_fields_values_format_dates_in_indonesian():
+    layout, context = surat()
+    body = [
+        {"type": "fields", "rows": [["Hari/tanggal", dt.date(2026, 11, 30)], ["Catatan", None]]}
+    ]
+    text = full_text(render_naskah(layout, {**context, "body": body}))
+    assert "Hari/tanggal : 30 November 2026 Catatan : -" in text

@@ -1,0 +1,163 @@
+"""Register exports: CSV for spreadsheets, PDF (reportlab table) for printing and filing.
+Dates are written the Indonesian way ("23 November 2026"), times in the office zone."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from penomoran.models import BukuNomor, Nomor
+
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+STATUS_ID = {
+    Nomor.Status.DIGUNAKAN: "Digunakan",
+    Nomor.Status.DICADANGKAN: "Dicadangkan",
+    Nomor.Status.BATAL: "Batal",
+}
+
+HEADERS = (
+    "Tahun",
+    "No. Urut",
+    "Nomor",
+    "Tanggal",
+    "Status",
+    "Objek",
+    "Dibuat oleh",
+    "Dibuat pada",
+    "Keterangan",
+)
+
+
+def tanggal_indonesia(day: dt.date | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
+def waktu_indonesia(moment: dt.datetime | None) -> str:
+    """ "23 November 2026 14.05 WIB"-style, in the office time zone."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment, timezone.get_default_timezone())
+    zone = local.tzname() or ""
+    return f"{tanggal_indonesia(local.date())} {local:%H.%M} {zone}".strip()
+
+
+def _keterangan(nomor: Nomor) -> str:
+    parts = []
+    if nomor.cadangan:
+        parts.append(f"Dicadangkan: {nomor.alasan}")
+    if nomor.status == Nomor.Status.BATAL:
+        by = str(nomor.dibatalkan_oleh) if nomor.dibatalkan_oleh else "sistem"
+        parts.append(
+            f"Dibatalkan {waktu_indonesia(nomor.dibatalkan_pada)} oleh {by}: {nomor.alasan_batal}"
+        )
+    return "; ".join(parts)
+
+
+def register_rows(rows: Iterable[Nomor]) -> Iterable[list[str]]:
+    for nomor in rows:
+        yield [
+            str(nomor.tahun),
+            str(nomor.urut),
+            nomor.teks,
+            tanggal_indonesia(nomor.tanggal),
+            STATUS_ID.get(nomor.status, nomor.status),
+            f"{nomor.object_type} #{nomor.object_id}" if nomor.object_type else "",
+            str(nomor.dibuat_oleh) if nomor.dibuat_oleh else "sistem",
+            waktu_indonesia(nomor.dibuat_pada),
+            _keterangan(nomor),
+        ]
+
+
+def _safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas in user-typed text (CSV injection)."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def register_csv(rows: Iterable[Nomor]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # lets Excel open UTF-8 correctly
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    for row in register_rows(rows):
+        writer.writerow([_safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def register_pdf(*, buku: BukuNomor, rows: Iterable[Nomor], judul_filter: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"Register {buku.nama}",
+    )
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)
+    head = cell.clone("head", fontName="Helvetica-Bold")
+    story = [
+        Paragraph(escape(f"REGISTER NOMOR — {buku.nama.upper()}"), styles["Title"]),
+        Paragraph(
+            escape(
+                f"{buku.unit.nama} · {judul_filter} · dicetak {waktu_indonesia(timezone.now())}"
+            ),
+            styles["Normal"],
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    data = [[Paragraph(escape(h), head) for h in HEADERS]]
+    for row in register_rows(rows):
+        data.append([Paragraph(escape(value), cell) for value in row])
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if len(data) == 1:
+        data.append([Paragraph("Tidak ada nomor.", cell)] + [""] * (len(HEADERS) - 1))
+        style.append(("SPAN", (0, 1), (-1, 1)))
+    widths = [13, 13, 52, 26, 21, 33, 33, 40, 42]  # mm; 273 = landscape A4 less margins
+    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(TableStyle(style))
+    story.append(table)
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(
+            document.pagesize[0] - 12 * mm, 7 * mm, f"{buku.nama} · Halaman {document.page}"
+        )
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

@@ -1,0 +1,80 @@
+"""Who may do what with numbering books. The one place these rules live.
+
+- Reserving a number (back-dated or emergency letter): Django permission
+  ``penomoran.reserve_nomor`` (the lead maps it to roles, e.g. the TU/agenda officer).
+- Cancelling a number from the register: ``penomoran.cancel_nomor``.
+- Seeing a book's register: ``penomoran.view_bukunomor`` AND being staff of the book's
+  unit (holding a position today in the unit or one of its sub-units, where the unit's
+  secretariat/TU usually sits) or of one of its ancestors (e.g. the Setda above a Biro).
+  Superusers see every book. Others get 404 for a book outside their units (its existence
+  is not revealed) and 403 when they lack the permission altogether.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Penugasan
+
+REGISTER_PERMISSION = "penomoran.view_bukunomor"
+RESERVE_PERMISSION = "penomoran.reserve_nomor"
+CANCEL_PERMISSION = "penomoran.cancel_nomor"
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_reserve(user) -> bool:
+    return _active(user) and user.has_perm(RESERVE_PERMISSION)
+
+
+def can_cancel(user) -> bool:
+    return _active(user) and user.has_perm(CANCEL_PERMISSION)
+
+
+def can_use_registers(user) -> bool:
+    """Has the register permission at all (whatever the unit)."""
+    return _active(user) and (user.is_superuser or user.has_perm(REGISTER_PERMISSION))
+
+
+def _unit_paths(user) -> list[str]:
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    return list(
+        Penugasan.objects.filter(
+            Q(selesai__isnull=True) | Q(selesai__gte=today),
+            pegawai=user,
+            mulai__lte=today,
+            jabatan__unit__aktif=True,
+        )
+        .values_list("jabatan__unit__path", flat=True)
+        .distinct()
+    )
+
+
+def _prefixes(path: str) -> list[str]:
+    """ "000001.000004.000009." -> ["000001.", "000001.000004.", "000001.000004.000009."]"""
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+def register_scope(user) -> Q:
+    """Filter on BukuNomor for the books whose register `user` may see."""
+    if not can_use_registers(user):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    scope = Q(pk__in=[])
+    for path in _unit_paths(user):
+        # The book's unit is the user's unit or an ancestor of it (user is its staff) ...
+        scope |= Q(unit__path__in=_prefixes(path))
+        # ... or a descendant of it (user is staff of an ancestor).
+        scope |= Q(unit__path__startswith=path)
+    return scope
+
+
+def can_view_register(user, buku) -> bool:
+    from penomoran.models import BukuNomor
+
+    return BukuNomor.objects.filter(register_scope(user), pk=buku.pk).exists()

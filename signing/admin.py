@@ -1,0 +1,31 @@
+"""Read-only admin listings. Certificates are issued and revoked through the services
+(TTE pages), never edited here; the sealed keys are not shown at all."""
+
+from django.contrib import admin
+
+from signing.models import CertificateAuthority, SignerCertificate
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignerCertificate)
+class SignerCertificateAdmin(ReadOnlyAdmin):
+    list_display = ("pegawai", "serial_hex", "status", "not_after", "created_at")
+    list_filter = ("status",)
+    search_fields = ("pegawai__nama", "serial_hex")
+    exclude = ("sealed_key",)
+
+
+@admin.register(CertificateAuthority)
+class CertificateAuthorityAdmin(ReadOnlyAdmin):
+    list_display = ("subject", "serial_hex", "not_after", "created_at")
+    exclude = ("sealed_key",)

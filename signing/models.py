@@ -1,0 +1,108 @@
+"""Keys and certificates of the local signing backend.
+
+Private keys are stored only as sealed envelopes (signing/crypto.py): a signer's key is
+opened by their signing passphrase, the CA's by a key derived from the instance secret.
+Neither the passphrase nor a clear key is ever written to a row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificateAuthority(models.Model):
+    """The instance's own root CA (one row, pk=1), created on first use."""
+
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    sealed_key = models.BinaryField(_("sealed private key"))
+    subject = models.CharField(_("subject"), max_length=255)
+    serial_hex = models.CharField(_("serial number"), max_length=64)
+    not_after = models.DateTimeField(_("valid until"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signing certificate authority")
+        verbose_name_plural = _("signing certificate authorities")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="signing_ca_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class SignerCertificateQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=SignerCertificate.Status.ACTIVE)
+
+    def for_signer(self, signer):
+        return self.filter(pegawai=signer)
+
+
+class SignerCertificate(models.Model):
+    """A signer's certificate from the local CA with their sealed RSA key."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        REVOKED = "revoked", _("revoked")
+        SUPERSEDED = "superseded", _("superseded")
+
+    pegawai = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sertifikat_tte",
+        verbose_name=_("signer"),
+    )
+    serial_hex = models.CharField(_("serial number"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    sealed_key = models.BinaryField(_("sealed private key"))
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    passphrase_changed_at = models.DateTimeField(
+        _("passphrase last changed"), null=True, blank=True
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.TextField(_("revocation reason"), blank=True)
+
+    objects = SignerCertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signer certificate")
+        verbose_name_plural = _("signer certificates")
+        ordering = ["-created_at"]
+        permissions = [("revoke_signercertificate", _("Can revoke signer certificates"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pegawai"],
+                condition=Q(status="active"),
+                name="signing_one_active_certificate_per_signer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.serial_hex})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.not_after <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == self.Status.ACTIVE and not self.is_expired

@@ -1,0 +1,26 @@
+"""Who may do what with signing certificates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.models import Pegawai
+    from signing.models import SignerCertificate
+
+
+def can_manage_certificates(user: Pegawai) -> bool:
+    """See the list of all signers' certificates (administrators only)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("signing.revoke_signercertificate"))
+    )
+
+
+def can_revoke_certificate(user: Pegawai) -> bool:
+    return can_manage_certificates(user)
+
+
+def can_view_certificate(user: Pegawai, certificate: SignerCertificate) -> bool:
+    return certificate.pegawai_id == user.pk or can_manage_certificates(user)

@@ -1,0 +1,143 @@
+"""TTE pages: the signer's own passphrase and certificate, and the administrators' list
+of certificates with the revoke action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import ApplicationError
+from signing.forms import EnrolForm, PassphraseChangeForm, RevokeForm
+from signing.models import SignerCertificate
+from signing.permissions import can_manage_certificates
+from signing.selectors import (
+    certificate_get_for_admin,
+    certificate_list_for_admin,
+    certificate_list_for_signer,
+    signer_status,
+)
+from signing.services import certificate_revoke, signer_enroll, signer_passphrase_change
+
+PASSPHRASE_FIELDS = (
+    "passphrase",
+    "passphrase2",
+    "old_passphrase",
+    "new_passphrase",
+    "new_passphrase2",
+)
+
+
+def _settings_page(request, *, enrol_form=None, change_form=None, status_code=200):
+    from django.conf import settings
+
+    status = signer_status(signer=request.user)
+    local = getattr(settings, "NASKAH_SIGNING_BACKEND", "local") == "local"
+    has_active = local and SignerCertificate.objects.for_signer(request.user).active().exists()
+    context = {
+        "status": status,
+        "local_backend": local,
+        "certificates": certificate_list_for_signer(signer=request.user) if local else [],
+        "show_enrol": local and not status.ready,
+        "show_change": local and has_active and status.ready,
+        "enrol_form": enrol_form or EnrolForm(),
+        "change_form": change_form or PassphraseChangeForm(),
+        "can_manage": can_manage_certificates(request.user),
+    }
+    return render(request, "signing/settings.html", context, status=status_code)
+
+
+@login_required
+@require_http_methods(["GET"])
+def tte_settings(request):
+    return _settings_page(request)
+
+
+@sensitive_post_parameters(*PASSPHRASE_FIELDS)
+@login_required
+@require_POST
+def enrol(request):
+    form = EnrolForm(request.POST)
+    if form.is_valid():
+        try:
+            row = signer_enroll(signer=request.user, passphrase=form.cleaned_data["passphrase"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your signing certificate was issued (serial %(serial)s).")
+                % {"serial": row.serial_hex},
+            )
+            return redirect("signing:settings")
+    return _settings_page(request, enrol_form=form, status_code=400)
+
+
+@sensitive_post_parameters(*PASSPHRASE_FIELDS)
+@login_required
+@require_POST
+def passphrase_change(request):
+    form = PassphraseChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            signer_passphrase_change(
+                signer=request.user,
+                old_passphrase=form.cleaned_data["old_passphrase"],
+                new_passphrase=form.cleaned_data["new_passphrase"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your signing passphrase was changed."))
+            return redirect("signing:settings")
+    return _settings_page(request, change_form=form, status_code=400)
+
+
+@login_required
+@require_http_methods(["GET"])
+def certificate_list(request):
+    if not can_manage_certificates(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()
+    rows = certificate_list_for_admin(user=request.user, status=status, query=query)
+    return render(
+        request,
+        "signing/certificate_list.html",
+        {
+            "certificates": rows[:500],
+            "status": status,
+            "q": query,
+            "statuses": SignerCertificate.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_revoke_view(request, pk: int):
+    row = certificate_get_for_admin(user=request.user, pk=pk)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate_revoke(
+                certificate=row, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The certificate of %(name)s was revoked.") % {"name": row.pegawai},
+            )
+            return redirect("signing:certificate_list")
+    return render(
+        request,
+        "signing/certificate_revoke.html",
+        {"certificate": row, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,265 @@
+"""Reads: the three inbox lists, navigation counters, the timeline, visibility filters.
+
+Every list runs a fixed number of queries whatever the number of routes (tests assert it):
+the user's acting positions are read once, everything else is joined or prefetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from core.models import Pegawai, TimKerja
+from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepState
+from workflows.permissions import user_acting_jabatan_ids
+
+ACTIVE = StepState.Status.ACTIVE
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    urgency: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    unit_id: int | None = None
+    content_type_id: int | None = None
+
+
+def _teams_led(user: Pegawai, day: dt.date) -> QuerySet[TimKerja]:
+    return TimKerja.objects.filter(ketua=user, aktif=True, mulai__lte=day).filter(
+        Q(selesai__isnull=True) | Q(selesai__gte=day)
+    )
+
+
+def _bounds(day: dt.date, *, end: bool) -> dt.datetime:
+    moment = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time.min)
+    return timezone.make_aware(moment)
+
+
+def _filter_routes(qs: QuerySet, filters: InboxFilters | None, *, prefix: str, date_field: str):
+    if filters is None:
+        return qs
+    if filters.urgency:
+        qs = qs.filter(**{f"{prefix}urgency": filters.urgency})
+    if filters.unit_id:
+        qs = qs.filter(**{f"{prefix}unit_id": filters.unit_id})
+    if filters.content_type_id:
+        qs = qs.filter(**{f"{prefix}content_type_id": filters.content_type_id})
+    if filters.date_from:
+        qs = qs.filter(**{f"{date_field}__gte": _bounds(filters.date_from, end=False)})
+    if filters.date_to:
+        qs = qs.filter(**{f"{date_field}__lt": _bounds(filters.date_to, end=True)})
+    return qs
+
+
+def inbox_action_q(user: Pegawai, day: dt.date | None = None) -> Q:
+    """Active steps that are the user's today: reassigned to them, addressed to a position
+    they hold or act for (Plt/Plh/Pj) today, or to a team they lead.
+
+    The positions and teams are read first (two small queries) so that each arm of the OR
+    is a plain IN over a partial index and PostgreSQL can combine them (BitmapOr)."""
+    day = day or timezone.localdate()
+    q = Q(reassigned=True, assignee=user)
+    acting = user_acting_jabatan_ids(user, day)
+    if acting:
+        q |= Q(reassigned=False, jabatan_id__in=acting)
+    teams = list(_teams_led(user, day).values_list("pk", flat=True))
+    if teams:
+        q |= Q(reassigned=False, tim_kerja_id__in=teams)
+    return q
+
+
+def inbox_action(
+    user: Pegawai, *, filters: InboxFilters | None = None, day: dt.date | None = None
+) -> QuerySet[StepState]:
+    """ "Perlu tindakan": the user's waiting steps, earliest deadline first (the deadline
+    already combines urgency and age), then the oldest.
+
+    Only in-progress routes have active steps (every service that ends or returns a route
+    cancels them), so no join to the route is needed to filter."""
+    qs = StepState.objects.filter(inbox_action_q(user, day), status=ACTIVE)
+    qs = _filter_routes(qs, filters, prefix="route__", date_field="activated_at")
+    return qs.select_related("route", "route__unit", "step").order_by(
+        F("due_at").asc(nulls_last=True), "activated_at", "pk"
+    )
+
+
+def routes_in_progress(user: Pegawai, *, filters: InboxFilters | None = None) -> QuerySet[Route]:
+    """ "Dalam proses": open routes the user started, with the steps now waiting (who has
+    each and since when) prefetched as `waiting`."""
+    qs = Route.objects.filter(drafter=user, status__in=Route.OPEN_STATUSES)
+    qs = _filter_routes(qs, filters, prefix="", date_field="started_at")
+    waiting = StepState.objects.filter(status=ACTIVE).select_related(
+        "assignee", "jabatan", "tim_kerja", "step"
+    )
+    return (
+        qs.select_related("unit", "content_type")
+        .prefetch_related(Prefetch("step_states", queryset=waiting, to_attr="waiting"))
+        .order_by("-status_since", "-pk")
+    )
+
+
+def routes_finished(user: Pegawai, *, filters: InboxFilters | None = None) -> QuerySet[Route]:
+    """ "Selesai": finished routes the user started or acted on."""
+    acted = StepState.objects.filter(route=OuterRef("pk"), acted_by=user)
+    qs = Route.objects.filter(status__in=Route.FINAL_STATUSES).filter(
+        Q(drafter=user) | Exists(acted)
+    )
+    qs = _filter_routes(qs, filters, prefix="", date_field="started_at")
+    return qs.select_related("unit", "content_type", "drafter").order_by("-finished_at", "-pk")
+
+
+def inbox_counts(user: Pegawai) -> dict[str, int]:
+    """Counters for the navigation (three queries plus the acting positions)."""
+    return {
+        "perlu_tindakan": inbox_action(user).count(),
+        "dalam_proses": Route.objects.filter(drafter=user, status__in=Route.OPEN_STATUSES).count(),
+        "notifikasi": Notifikasi.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }
+
+
+def notifikasi_for(user: Pegawai) -> QuerySet[Notifikasi]:
+    return Notifikasi.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+# --- one route ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    label: str
+    at: dt.datetime
+    actor: Pegawai | None
+    capacity: str
+    acting_for: str
+    step: str
+    note: str
+    revision: str
+    from_revision: str
+    data: dict
+
+
+def route_timeline(route: Route) -> list[TimelineEntry]:
+    """Every event of the route in order: who acted (and for which position, in which
+    capacity when acting), when, on which revision, with the notes."""
+    events = (
+        RouteEvent.objects.filter(route=route)
+        .select_related("actor", "acting_for", "step_state__step")
+        .order_by("created_at", "pk")
+    )
+    return [
+        TimelineEntry(
+            kind=e.kind,
+            label=e.get_kind_display(),
+            at=e.created_at,
+            actor=e.actor,
+            capacity=e.actor_capacity,
+            acting_for=e.acting_for.nama if e.acting_for else "",
+            step=e.step_state.step.label if e.step_state else "",
+            note=e.note,
+            revision=e.revision,
+            from_revision=e.from_revision,
+            data=e.data,
+        )
+        for e in events
+    ]
+
+
+def route_stages(route: Route) -> list[Stage]:
+    """Stages with their steps, each step with its activations (`history`, oldest first)."""
+    states = StepState.objects.select_related("assignee", "acted_by").order_by("activated_at", "pk")
+    return list(
+        Stage.objects.filter(route=route)
+        .order_by("index")
+        .prefetch_related(
+            "steps__jabatan",
+            "steps__tim_kerja",
+            Prefetch("steps__states", queryset=states, to_attr="history"),
+        )
+    )
+
+
+def route_active_states(route: Route) -> list[StepState]:
+    return list(
+        StepState.objects.filter(route=route, status=ACTIVE).select_related(
+            "step", "jabatan", "tim_kerja", "assignee"
+        )
+    )
+
+
+def route_for_object(obj) -> Route | None:
+    """The object's open route, else its latest one."""
+    routes = Route.objects.for_object(obj)
+    return routes.open().first() or routes.order_by("-started_at", "-pk").first()
+
+
+def route_paraf_complete(route: Route, revision: str) -> bool:
+    """Every stage before the signature has its quorum of approvals valid on `revision`
+    (DESIGN invariant 4): what the caller checks before signing."""
+    if route.revision != str(revision):
+        return False
+    stages = Stage.objects.filter(route=route).exclude(kind="tandatangan").prefetch_related("steps")
+    valid = set(
+        StepState.objects.filter(
+            route=route, status=StepState.Status.APPROVED, covers_revision=str(revision)
+        ).values_list("step_id", flat=True)
+    )
+    for stage in stages:
+        steps = list(stage.steps.all())
+        if sum(1 for s in steps if s.pk in valid) < (stage.quorum or len(steps)):
+            return False
+    return True
+
+
+# --- visibility -----------------------------------------------------------------------------
+
+
+def route_participants(route: Route) -> QuerySet[Pegawai]:
+    """The drafter and everyone a step was sent to or who acted on one."""
+    states = StepState.objects.filter(route=route)
+    return Pegawai.objects.filter(
+        Q(pk=route.drafter_id)
+        | Q(pk__in=states.values("assignee_id"))
+        | Q(pk__in=states.values("acted_by_id"))
+    ).distinct()
+
+
+def route_visibility_q(model, user: Pegawai, day: dt.date | None = None) -> Q:
+    """A filter for `model` querysets: objects whose route the user drafted, was sent,
+    acted on, or whose steps address a position the user holds or acts for today, or a team
+    they lead. The owning app ORs it into its own visibility rules."""
+    day = day or timezone.localdate()
+    ct = ContentType.objects.get_for_model(model)
+    object_id = Cast(OuterRef("pk"), CharField())
+    states = StepState.objects.filter(route__content_type=ct, route__object_id=object_id).filter(
+        Q(assignee=user)
+        | Q(acted_by=user)
+        | Q(jabatan_id__in=user_acting_jabatan_ids(user, day))
+        | Q(tim_kerja__in=_teams_led(user, day).values("pk"))
+    )
+    drafted = Route.objects.filter(content_type=ct, object_id=object_id, drafter=user)
+    return Q(Exists(states)) | Q(Exists(drafted))
+
+
+def objects_visible_through_routes(queryset: QuerySet, user: Pegawai, day: dt.date | None = None):
+    return queryset.filter(route_visibility_q(queryset.model, user, day))
+
+
+def routes_shared_with(user: Pegawai) -> QuerySet[Route]:
+    """Routes explicitly shared with the user through django-guardian (object grants only:
+    model-wide permissions and superuser status are ignored)."""
+    from guardian.shortcuts import get_objects_for_user
+
+    return get_objects_for_user(
+        user,
+        "workflows.view_route",
+        klass=Route,
+        accept_global_perms=False,
+        with_superuser=False,
+    )

@@ -1,0 +1,931 @@
+"""Every state change of the approval engine, top to bottom in one module.
+
+Each public service is keyword-only, atomic, locks the route row (``select_for_update``)
+before reading its state, checks the revision and step status the caller saw, writes its
+`RouteEvent`, its audit event (``core.services.audit.audit_record``) and then dispatches the
+outcome to the handlers registered in ``workflows.hooks``. Whoever loses a race gets a
+``ConflictError`` and nothing changes.
+
+Re-approval rule (docs/workflows.md): an approval stays valid while its ``covers_revision``
+equals the route's current revision. A correction made by a reviewer (step_approve_with_
+correction, or route_revision_changed by the person acting on the current step) carries the
+approvals of EARLIER stages to the new revision: the reviewer above took responsibility for
+the change. Any other edit (by the drafter, or anyone not acting on the current step) voids
+every approval. After a change the route resumes at the first stage whose approvals no
+longer reach its quorum on the current revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
+from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
+from core.services.audit import audit_record
+from workflows import hooks
+from workflows.hooks import RouteOutcome
+from workflows.models import (
+    Notifikasi,
+    Route,
+    RouteEvent,
+    Stage,
+    Step,
+    StepKind,
+    StepState,
+    Urgency,
+)
+from workflows.office_calendar import step_deadline
+from workflows.permissions import can_reassign, can_view_route, step_capacity
+from workflows.proposal import ProposedStage, route_proposal_check, route_propose
+
+ACTIVE = StepState.Status.ACTIVE
+APPROVED = StepState.Status.APPROVED
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _reminder_share() -> float:
+    """Share of a step's time left when the reminder goes out (default: the last quarter)."""
+    return float(getattr(settings, "NASKAH", {}).get("PENGINGAT_SISA", 0.25))
+
+
+def _subject(route: Route) -> str:
+    """What a notification may say about the object: never a confidential title."""
+    if route.confidential:
+        kind = route.object_label or _("A document")
+        if route.security_class:
+            return _("%(kind)s classified %(class)s") % {
+                "kind": kind,
+                "class": route.security_class,
+            }
+        return _("%(kind)s (confidential)") % {"kind": kind}
+    if route.object_label:
+        return f"{route.object_label}: {route.title}"
+    return route.title
+
+
+def _audit(actor: Pegawai | None, action: str, route: Route, **details) -> None:
+    audit_record(
+        actor=actor,
+        action=f"workflows.{action}",
+        obj=route,
+        object_repr=_subject(route)[:255],
+        details={
+            "object_type": f"{route.content_type.app_label}.{route.content_type.model}",
+            "object_id": route.object_id,
+            "revision": route.revision,
+            "route_version": route.version,
+            **details,
+        },
+    )
+
+
+def notifikasi_create(
+    *, recipient: Pegawai, kind: str, text: str, route: Route | None = None, key: str | None = None
+) -> Notifikasi | None:
+    """Create an in-app notice (once per key) and send its e-mail after commit."""
+    if key and Notifikasi.objects.filter(key=key).exists():
+        return None
+    link = route.link if route is not None and route.link else ""
+    if not link and route is not None:
+        link = f"/alur/{route.pk}/"
+    notice = Notifikasi.objects.create(
+        recipient=recipient, kind=kind, text=text[:500], link=link[:500], route=route, key=key
+    )
+    if recipient.email:
+        transaction.on_commit(lambda: _enqueue_email(notice.pk))
+    return notice
+
+
+def _enqueue_email(notifikasi_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("workflows.tasks.notifikasi_email_task", notifikasi_id)
+
+
+def notifikasi_send_email(*, notifikasi_id: int) -> bool:
+    """Send the e-mail of one notice unless already sent. Returns True when sent."""
+    notice = Notifikasi.objects.select_related("recipient").filter(pk=notifikasi_id).first()
+    if notice is None or notice.emailed_at is not None or not notice.recipient.email:
+        return False
+    base = getattr(settings, "NASKAH", {}).get("PUBLIC_BASE_URL", "")
+    body = notice.text
+    if notice.link:
+        body += "\n\n" + base.rstrip("/") + notice.link
+    send_mail(
+        subject=f"[Naskah] {notice.text}"[:150],
+        message=body,
+        from_email=None,
+        recipient_list=[notice.recipient.email],
+    )
+    Notifikasi.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    return True
+
+
+def notifikasi_mark_read(*, user: Pegawai, notifikasi_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notices read (all unread when no ids are given)."""
+    qs = Notifikasi.objects.filter(recipient=user, read_at__isnull=True)
+    if notifikasi_ids is not None:
+        qs = qs.filter(pk__in=list(notifikasi_ids))
+    return qs.update(read_at=timezone.now())
+
+
+def _event(route: Route, kind: str, **fields) -> RouteEvent:
+    return RouteEvent.objects.create(route=route, kind=kind, revision=route.revision, **fields)
+
+
+def _save_route(route: Route, now: dt.datetime, *, status_changed: bool = False) -> None:
+    route.version += 1
+    if status_changed:
+        route.status_since = now
+    route.save(
+        update_fields=[
+            "revision",
+            "status",
+            "current_stage",
+            "version",
+            "status_since",
+            "finished_at",
+        ]
+    )
+
+
+def _lock_route(route_id: int) -> Route:
+    return Route.objects.select_for_update().select_related("content_type").get(pk=route_id)
+
+
+def _check_version(route: Route, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != route.version:
+        raise ConflictError(
+            _("This route changed since you opened it. Reload the page and try again."),
+            extra={"version": route.version},
+        )
+
+
+def _require_note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(_("Please write a note explaining why."), code="note_required")
+    return note
+
+
+def _activate_step(route: Route, step: Step, now: dt.datetime) -> StepState:
+    """Put a step in front of the person acting for its position (or team) today."""
+    day = timezone.localdate(now)
+    assignee, capacity = None, StepState.Capacity.VACANT
+    if step.tim_kerja_id:
+        team = step.tim_kerja
+        if team.aktif and team.mulai <= day and (team.selesai is None or team.selesai >= day):
+            assignee, capacity = team.ketua, StepState.Capacity.KETUA_TIM
+    else:
+        holder = jabatan_holder_on(step.jabatan, day)
+        if holder is not None:
+            assignee, capacity = holder.pegawai, holder.jenis
+    due = step_deadline(now, route.urgency)
+    state = StepState.objects.create(
+        step=step,
+        route=route,
+        stage_index=step.stage.index,
+        kind=step.kind,
+        jabatan_id=step.jabatan_id,
+        tim_kerja_id=step.tim_kerja_id,
+        status=ACTIVE,
+        assignee=assignee,
+        assignee_capacity=capacity,
+        revision=route.revision,
+        activated_at=now,
+        due_at=due,
+        remind_at=due - (due - now) * _reminder_share(),
+    )
+    _event(
+        route,
+        RouteEvent.Kind.ACTIVATED,
+        step_state=state,
+        acting_for_id=step.jabatan_id,
+        data={"assignee": assignee.pk if assignee else None, "capacity": capacity},
+    )
+    subject = _subject(route)
+    if assignee is not None:
+        text = (
+            _("Ready for your signature: %(subject)s")
+            if step.kind == StepKind.TANDATANGAN
+            else _("Needs your initial: %(subject)s")
+        ) % {"subject": subject}
+        notifikasi_create(
+            recipient=assignee, kind="step", text=text, route=route, key=f"step:{state.pk}"
+        )
+    else:
+        _event(route, RouteEvent.Kind.VACANT, step_state=state, acting_for_id=step.jabatan_id)
+        notifikasi_create(
+            recipient=route.drafter,
+            kind="vacant",
+            text=_("Nobody holds “%(step)s”; an administrator must reassign: %(subject)s")
+            % {"step": step.label, "subject": subject},
+            route=route,
+            key=f"vacant:{state.pk}",
+        )
+    return state
+
+
+def _activate_from(route: Route, start: int, now: dt.datetime) -> str:
+    """Resume the route at the first stage from `start` whose quorum is not met on the
+    current revision; activate its missing steps. Returns a hooks event name."""
+    previous = route.current_stage
+    stages = list(
+        Stage.objects.filter(route=route, index__gte=start)
+        .order_by("index")
+        .prefetch_related("steps__jabatan", "steps__tim_kerja__ketua")
+    )
+    states = list(StepState.objects.filter(route=route, stage_index__gte=start))
+    valid = {
+        s.step_id for s in states if s.status == APPROVED and s.covers_revision == route.revision
+    }
+    active = {s.step_id: s for s in states if s.status == ACTIVE}
+    for stage in stages:
+        steps = list(stage.steps.all())
+        needed = stage.quorum or len(steps)
+        if sum(1 for step in steps if step.pk in valid) >= needed:
+            for step in steps:
+                if step.pk in active:
+                    state = active[step.pk]
+                    state.status = StepState.Status.SKIPPED
+                    state.acted_at = now
+                    state.save(update_fields=["status", "acted_at"])
+            continue
+        route.current_stage = stage.index
+        for step in steps:
+            if step.pk not in valid and step.pk not in active:
+                _activate_step(route, step, now)
+        if stage.kind == StepKind.TANDATANGAN:
+            _event(route, RouteEvent.Kind.SIGNATURE_REACHED)
+            return hooks.SIGNATURE_REACHED
+        return hooks.ADVANCED if previous != stage.index else hooks.UNCHANGED
+    route.status = Route.Status.COMPLETED
+    route.current_stage = None
+    route.finished_at = now
+    route.status_since = now
+    _event(route, RouteEvent.Kind.COMPLETED)
+    notifikasi_create(
+        recipient=route.drafter,
+        kind="completed",
+        text=_("Approved and signed: %(subject)s") % {"subject": _subject(route)},
+        route=route,
+        key=f"completed:{route.pk}",
+    )
+    return hooks.COMPLETED
+
+
+def _cancel_active(route: Route, now: dt.datetime, *, keep: Iterable[int] = ()) -> None:
+    StepState.objects.filter(route=route, status=ACTIVE).exclude(pk__in=list(keep)).update(
+        status=StepState.Status.CANCELLED, acted_at=now
+    )
+
+
+def _set_coverage(route: Route, new_revision: str, *, carry_below_stage: int | None) -> None:
+    """Move still-valid approvals of stages before `carry_below_stage` to the new revision;
+    void every other approval (so an old revision id can never revive them)."""
+    approved = StepState.objects.filter(route=route, status=APPROVED).exclude(covers_revision="")
+    if carry_below_stage is not None:
+        approved.filter(stage_index__lt=carry_below_stage, covers_revision=route.revision).update(
+            covers_revision=new_revision
+        )
+        approved.exclude(stage_index__lt=carry_below_stage, covers_revision=new_revision).update(
+            covers_revision=""
+        )
+    else:
+        approved.update(covers_revision="")
+
+
+def _load_active_state(route: Route, step_state: StepState, revision: str) -> StepState:
+    state = (
+        StepState.objects.select_related("step", "jabatan", "tim_kerja", "acted_by")
+        .filter(pk=step_state.pk, route=route)
+        .first()
+    )
+    if state is None:
+        raise ApplicationError(_("This step does not belong to the route."), code="not_found")
+    if route.status != Route.Status.IN_PROGRESS:
+        raise ConflictError(
+            _("The route is no longer in progress (it is now “%(status)s”).")
+            % {"status": route.get_status_display()}
+        )
+    if state.status != ACTIVE:
+        who = state.acted_by.nama_lengkap if state.acted_by else _("the system")
+        raise ConflictError(
+            _("This step was already handled (%(status)s) by %(who)s. Reload the page.")
+            % {"status": state.get_status_display(), "who": who}
+        )
+    if revision != route.revision:
+        raise ConflictError(
+            _(
+                "The document changed since you opened it (you saw revision %(seen)s, the "
+                "current one is %(current)s). Review the current revision and try again."
+            )
+            % {"seen": revision, "current": route.revision},
+            code="stale_revision",
+        )
+    return state
+
+
+def _capacity_or_deny(actor: Pegawai, state: StepState) -> str:
+    capacity = step_capacity(actor, state)
+    if capacity is None:
+        raise PermissionDeniedError(_("This step is not yours to act on."))
+    return capacity
+
+
+def _record_action(
+    state: StepState, *, actor: Pegawai, capacity: str, status: str, note: str, now
+) -> None:
+    state.status = status
+    state.acted_by = actor
+    state.acted_capacity = capacity
+    state.acted_at = now
+    state.note = note
+    state.save(
+        update_fields=[
+            "status",
+            "acted_by",
+            "acted_capacity",
+            "acted_at",
+            "note",
+            "approved_revision",
+            "covers_revision",
+        ]
+    )
+
+
+def _finish(route: Route, actor: Pegawai | None, action: str, event: str, state=None, **details):
+    _audit(actor, action, route, outcome=event, **details)
+    return hooks.dispatch(RouteOutcome(route=route, event=event, step_state=state))
+
+
+# --- starting a route ------------------------------------------------------------------------
+
+
+def route_start(
+    *,
+    drafter: Pegawai,
+    drafter_jabatan: Jabatan,
+    signer_jabatan: Jabatan,
+    obj: models.Model,
+    revision: str,
+    title: str,
+    stages: list[ProposedStage] | None = None,
+    koordinasi_units: list[UnitKerja] | tuple = (),
+    required_koordinasi_units: list[UnitKerja] | tuple = (),
+    tim_kerja: TimKerja | None = None,
+    max_paraf: int | None = None,
+    urgency: str = Urgency.BIASA,
+    security_class: str = "",
+    confidential: bool = False,
+    unit: UnitKerja | None = None,
+    link: str = "",
+    object_label: str = "",
+) -> RouteOutcome:
+    """Start the approval route of `obj` at `revision`. `stages` is the drafter's edited
+    proposal (None accepts the proposal as derived); it is checked against the rules."""
+    revision = str(revision or "").strip()
+    title = (title or "").strip()
+    if not revision:
+        raise ApplicationError(_("A revision is required."), code="invalid")
+    if not title:
+        raise ApplicationError(_("A title is required."), code="invalid")
+    if urgency not in Urgency.values:
+        raise ApplicationError(_("Unknown urgency “%(u)s”.") % {"u": urgency}, code="invalid")
+    if obj.pk is None:
+        raise ApplicationError(_("Save the object before routing it."), code="invalid")
+    if drafter_jabatan.pk not in {p.jabatan_id for p in pegawai_assignments_on(drafter)}:
+        raise PermissionDeniedError(
+            _("You do not hold the position “%(j)s” today.") % {"j": drafter_jabatan.nama}
+        )
+    proposal = route_propose(
+        drafter=drafter,
+        drafter_jabatan=drafter_jabatan,
+        signer_jabatan=signer_jabatan,
+        koordinasi_units=koordinasi_units,
+        required_koordinasi_units=required_koordinasi_units,
+        max_paraf=max_paraf,
+        tim_kerja=tim_kerja,
+    )
+    chosen = route_proposal_check(proposal=proposal, stages=stages)
+    now = timezone.now()
+    ct = ContentType.objects.get_for_model(obj)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                route = Route.objects.create(
+                    content_type=ct,
+                    object_id=str(obj.pk),
+                    revision=revision,
+                    title=title[:255],
+                    object_label=object_label[:100],
+                    urgency=urgency,
+                    security_class=security_class,
+                    confidential=confidential,
+                    unit=unit,
+                    link=link,
+                    drafter=drafter,
+                    drafter_jabatan=drafter_jabatan,
+                    started_at=now,
+                    status_since=now,
+                )
+        except IntegrityError as exc:
+            raise ConflictError(
+                _("This object already has an approval route in progress.")
+            ) from exc
+        required = {key for _kind, key in proposal.required_keys}
+        for index, proposed in enumerate(chosen):
+            stage = Stage.objects.create(
+                route=route, index=index, kind=proposed.kind, quorum=proposed.quorum
+            )
+            for order, item in enumerate(proposed.steps):
+                Step.objects.create(
+                    route=route,
+                    stage=stage,
+                    order=order,
+                    kind=item.kind,
+                    jabatan_id=item.jabatan_id,
+                    tim_kerja_id=item.tim_kerja_id,
+                    label=item.label or "-",
+                    required=item.key in required,
+                )
+        _event(route, RouteEvent.Kind.STARTED, actor=drafter, acting_for=drafter_jabatan)
+        event = _activate_from(route, 0, now)
+        _save_route(route, now)
+        return _finish(
+            route, drafter, "route.start", event, stages=len(chosen), signer=signer_jabatan.pk
+        )
+
+
+# --- acting on a step ------------------------------------------------------------------------
+
+
+def step_approve(
+    *,
+    step_state: StepState,
+    actor: Pegawai,
+    revision: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """Approve (paraf, or the signer's approval after signing) the revision `revision`."""
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(step_state.route_id)
+        _check_version(route, expected_version)
+        state = _load_active_state(route, step_state, str(revision))
+        capacity = _capacity_or_deny(actor, state)
+        state.approved_revision = state.covers_revision = route.revision
+        _record_action(state, actor=actor, capacity=capacity, status=APPROVED, note=note, now=now)
+        _event(
+            route,
+            RouteEvent.Kind.APPROVED,
+            actor=actor,
+            actor_capacity=capacity,
+            acting_for_id=state.jabatan_id,
+            step_state=state,
+            note=note,
+        )
+        event = _activate_from(route, state.stage_index, now)
+        _save_route(route, now, status_changed=event == hooks.COMPLETED)
+        return _finish(route, actor, "step.approve", event, state, step_state=state.pk)
+
+
+def step_approve_with_correction(
+    *,
+    step_state: StepState,
+    actor: Pegawai,
+    revision: str,
+    new_revision: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """The reviewer corrected the draft (the caller saved `new_revision`) and approves it.
+    Earlier approvals carry over to the new revision; later steps see only the new one."""
+    new_revision = str(new_revision or "").strip()
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(step_state.route_id)
+        _check_version(route, expected_version)
+        state = _load_active_state(route, step_state, str(revision))
+        capacity = _capacity_or_deny(actor, state)
+        if not new_revision or new_revision == route.revision:
+            raise ApplicationError(_("A correction needs a new revision."), code="invalid")
+        old = route.revision
+        _set_coverage(route, new_revision, carry_below_stage=state.stage_index)
+        route.revision = new_revision
+        StepState.objects.filter(route=route, status=ACTIVE).update(revision=new_revision)
+        state.approved_revision = state.covers_revision = new_revision
+        _record_action(state, actor=actor, capacity=capacity, status=APPROVED, note=note, now=now)
+        _event(
+            route,
+            RouteEvent.Kind.CORRECTED,
+            actor=actor,
+            actor_capacity=capacity,
+            acting_for_id=state.jabatan_id,
+            step_state=state,
+            from_revision=old,
+            note=note,
+        )
+        event = _activate_from(route, 0, now)
+        _save_route(route, now, status_changed=event == hooks.COMPLETED)
+        return _finish(
+            route, actor, "step.correct", event, state, step_state=state.pk, from_revision=old
+        )
+
+
+def step_return(
+    *,
+    step_state: StepState,
+    actor: Pegawai,
+    revision: str,
+    note: str,
+    to_step: Step | None = None,
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """Send the draft back: to the drafter (default) or to an earlier step, with a note."""
+    note = _require_note(note)
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(step_state.route_id)
+        _check_version(route, expected_version)
+        state = _load_active_state(route, step_state, str(revision))
+        capacity = _capacity_or_deny(actor, state)
+        if to_step is not None:
+            target = Step.objects.select_related("stage").filter(pk=to_step.pk, route=route).first()
+            if target is None or target.stage.index >= state.stage_index:
+                raise ApplicationError(
+                    _("A draft can only be returned to an earlier step of this route."),
+                    code="invalid_target",
+                )
+        _record_action(
+            state,
+            actor=actor,
+            capacity=capacity,
+            status=StepState.Status.RETURNED,
+            note=note,
+            now=now,
+        )
+        _cancel_active(route, now)
+        _event(
+            route,
+            RouteEvent.Kind.RETURNED,
+            actor=actor,
+            actor_capacity=capacity,
+            acting_for_id=state.jabatan_id,
+            step_state=state,
+            note=note,
+            data={"to_step": to_step.pk if to_step else None},
+        )
+        if to_step is None:
+            route.status = Route.Status.RETURNED
+            route.current_stage = None
+            notifikasi_create(
+                recipient=route.drafter,
+                kind="returned",
+                text=_("Returned to you for changes: %(subject)s") % {"subject": _subject(route)},
+                route=route,
+                key=f"returned:{state.pk}",
+            )
+            _save_route(route, now, status_changed=True)
+            return _finish(route, actor, "step.return", hooks.RETURNED, state, to="drafter")
+        # Void the target's approval and every approval after its stage.
+        StepState.objects.filter(route=route, status=APPROVED).filter(
+            models.Q(step=target) | models.Q(stage_index__gt=target.stage.index)
+        ).update(covers_revision="")
+        event = _activate_from(route, target.stage.index, now)
+        _save_route(route, now)
+        return _finish(route, actor, "step.return", event, state, to_step=target.pk)
+
+
+def route_reject(
+    *,
+    step_state: StepState,
+    actor: Pegawai,
+    revision: str,
+    note: str,
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """Refuse the draft: the route ends."""
+    note = _require_note(note)
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(step_state.route_id)
+        _check_version(route, expected_version)
+        state = _load_active_state(route, step_state, str(revision))
+        capacity = _capacity_or_deny(actor, state)
+        _record_action(
+            state,
+            actor=actor,
+            capacity=capacity,
+            status=StepState.Status.REJECTED,
+            note=note,
+            now=now,
+        )
+        _cancel_active(route, now)
+        route.status = Route.Status.REJECTED
+        route.current_stage = None
+        route.finished_at = now
+        _event(
+            route,
+            RouteEvent.Kind.REJECTED,
+            actor=actor,
+            actor_capacity=capacity,
+            acting_for_id=state.jabatan_id,
+            step_state=state,
+            note=note,
+        )
+        notifikasi_create(
+            recipient=route.drafter,
+            kind="rejected",
+            text=_("Rejected: %(subject)s") % {"subject": _subject(route)},
+            route=route,
+            key=f"rejected:{route.pk}",
+        )
+        _save_route(route, now, status_changed=True)
+        return _finish(route, actor, "route.reject", hooks.REJECTED, state)
+
+
+def route_withdraw(
+    *, route: Route, actor: Pegawai, note: str = "", expected_version: int | None = None
+) -> RouteOutcome:
+    """The drafter takes the draft back out of approval: the route ends."""
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(route.pk)
+        _check_version(route, expected_version)
+        if route.drafter_id != actor.pk:
+            raise PermissionDeniedError(_("Only the drafter may withdraw the route."))
+        if not route.is_open:
+            raise ConflictError(
+                _("The route is already finished (“%(status)s”).")
+                % {"status": route.get_status_display()}
+            )
+        _cancel_active(route, now)
+        route.status = Route.Status.WITHDRAWN
+        route.current_stage = None
+        route.finished_at = now
+        _event(route, RouteEvent.Kind.WITHDRAWN, actor=actor, note=note)
+        _save_route(route, now, status_changed=True)
+        return _finish(route, actor, "route.withdraw", hooks.WITHDRAWN)
+
+
+def route_resubmit(
+    *,
+    route: Route,
+    actor: Pegawai,
+    revision: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """The drafter sends a returned draft back into approval (usually at a new revision).
+    A new revision voids every approval; an unchanged one resumes at the step that returned."""
+    revision = str(revision or "").strip()
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(route.pk)
+        _check_version(route, expected_version)
+        if route.drafter_id != actor.pk:
+            raise PermissionDeniedError(_("Only the drafter may resubmit the route."))
+        if route.status != Route.Status.RETURNED:
+            raise ConflictError(_("Only a returned route can be resubmitted."))
+        if not revision:
+            raise ApplicationError(_("A revision is required."), code="invalid")
+        old = route.revision
+        if revision != old:
+            _set_coverage(route, revision, carry_below_stage=None)
+            route.revision = revision
+        route.status = Route.Status.IN_PROGRESS
+        _event(route, RouteEvent.Kind.RESUBMITTED, actor=actor, from_revision=old, note=note)
+        event = _activate_from(route, 0, now)
+        _save_route(route, now, status_changed=True)
+        return _finish(route, actor, "route.resubmit", event, from_revision=old)
+
+
+def route_revision_changed(
+    *,
+    route: Route,
+    actor: Pegawai,
+    revision: str,
+    previous_revision: str,
+    note: str = "",
+) -> RouteOutcome:
+    """The caller saved a new revision of the routed object.
+
+    Made by the person acting on the current step, it is a correction: earlier approvals
+    carry over and the same step stays with them. Made by anyone else (the drafter), it
+    voids every approval and the route starts again at the first stage. On a returned
+    route it only records the new revision (route_resubmit restarts it)."""
+    revision = str(revision or "").strip()
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(route.pk)
+        if not route.is_open:
+            raise ConflictError(_("The route is finished; its object can no longer change."))
+        if str(previous_revision) != route.revision:
+            raise ConflictError(
+                _("The route is at revision %(current)s, not %(seen)s. Reload and try again.")
+                % {"current": route.revision, "seen": previous_revision},
+                code="stale_revision",
+            )
+        if not revision or revision == route.revision:
+            raise ApplicationError(_("The new revision must differ from the current one."))
+        old = route.revision
+        corrector_stage = None
+        if route.status == Route.Status.IN_PROGRESS:
+            for state in StepState.objects.filter(route=route, status=ACTIVE).select_related(
+                "tim_kerja", "jabatan"
+            ):
+                if step_capacity(actor, state) is not None:
+                    corrector_stage = state.stage_index
+                    break
+        _set_coverage(route, revision, carry_below_stage=corrector_stage)
+        route.revision = revision
+        event = hooks.UNCHANGED
+        if route.status == Route.Status.IN_PROGRESS:
+            if corrector_stage is None:
+                _cancel_active(route, now)
+            else:
+                StepState.objects.filter(route=route, status=ACTIVE).update(revision=revision)
+            event = _activate_from(route, 0, now)
+        _event(
+            route,
+            RouteEvent.Kind.REVISION_CHANGED,
+            actor=actor,
+            from_revision=old,
+            note=note,
+            data={"by_reviewer": corrector_stage is not None, "resume_stage": route.current_stage},
+        )
+        _save_route(route, now)
+        return _finish(route, actor, "route.revision_changed", event, from_revision=old)
+
+
+# --- administration and comments --------------------------------------------------------------
+
+
+def step_reassign(
+    *,
+    step_state: StepState,
+    actor: Pegawai,
+    to: Pegawai,
+    note: str,
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """An administrator hands a waiting step to another person (recorded, never silent)."""
+    note = _require_note(note)
+    if not can_reassign(actor):
+        raise PermissionDeniedError(_("Only an administrator may reassign a step."))
+    if not to.is_active:
+        raise ApplicationError(_("%(name)s cannot receive work.") % {"name": to}, code="invalid")
+    now = timezone.now()
+    with transaction.atomic():
+        route = _lock_route(step_state.route_id)
+        _check_version(route, expected_version)
+        state = _load_active_state(route, step_state, route.revision)
+        previous = state.assignee_id
+        state.assignee = to
+        state.assignee_capacity = StepState.Capacity.REASSIGNED
+        state.reassigned = True
+        state.save(update_fields=["assignee", "assignee_capacity", "reassigned"])
+        _event(
+            route,
+            RouteEvent.Kind.REASSIGNED,
+            actor=actor,
+            step_state=state,
+            acting_for_id=state.jabatan_id,
+            note=note,
+            data={"from": previous, "to": to.pk},
+        )
+        notifikasi_create(
+            recipient=to,
+            kind="step",
+            text=_("Assigned to you: %(subject)s") % {"subject": _subject(route)},
+            route=route,
+            key=f"reassign:{state.pk}:{to.pk}:{route.version}",
+        )
+        _save_route(route, now)
+        return _finish(
+            route, actor, "step.reassign", hooks.UNCHANGED, state, previous=previous, to=to.pk
+        )
+
+
+def route_comment(*, route: Route, actor: Pegawai, note: str) -> RouteEvent:
+    """A comment on the route's timeline by someone who may see it."""
+    note = _require_note(note)
+    if not can_view_route(actor, route):
+        raise PermissionDeniedError(_("You are not part of this route."))
+    with transaction.atomic():
+        event = _event(route, RouteEvent.Kind.COMMENT, actor=actor, note=note)
+        _audit(actor, "route.comment", route, event=event.pk)
+    return event
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+def _superior_of(state: StepState) -> Jabatan | None:
+    if state.tim_kerja_id:
+        return state.tim_kerja.jabatan_pembina
+    return state.jabatan.atasan if state.jabatan_id else None
+
+
+def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Send due reminders and escalate overdue steps. Each row is claimed by a conditional
+    update, so running twice (or on two workers) sends each notice once."""
+    now = now or timezone.now()
+    counts = {"reminded": 0, "escalated": 0}
+    due_soon = StepState.objects.filter(
+        status=ACTIVE, remind_at__lte=now, due_at__gt=now, reminded_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(due_soon[:1000]):
+        with transaction.atomic():
+            if not StepState.objects.filter(pk=pk, status=ACTIVE, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue
+            state = StepState.objects.select_related("route__content_type").get(pk=pk)
+            route = state.route
+            _event(
+                route,
+                RouteEvent.Kind.REMINDER,
+                step_state=state,
+                data={"due_at": str(state.due_at)},
+            )
+            if state.assignee_id:
+                notifikasi_create(
+                    recipient=state.assignee,
+                    kind="reminder",
+                    text=_("Due %(due)s: %(subject)s")
+                    % {
+                        "due": timezone.localtime(state.due_at).strftime("%d-%m-%Y %H:%M"),
+                        "subject": _subject(route),
+                    },
+                    route=route,
+                    key=f"reminder:{state.pk}",
+                )
+            _audit(None, "step.remind", route, step_state=state.pk)
+            counts["reminded"] += 1
+    overdue = StepState.objects.filter(
+        status=ACTIVE, due_at__lte=now, escalated_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(overdue[:1000]):
+        with transaction.atomic():
+            if not StepState.objects.filter(pk=pk, status=ACTIVE, escalated_at__isnull=True).update(
+                escalated_at=now
+            ):
+                continue
+            state = StepState.objects.select_related(
+                "route__content_type",
+                "step",
+                "jabatan__atasan",
+                "tim_kerja__jabatan_pembina",
+                "assignee",
+            ).get(pk=pk)
+            route = state.route
+            superior = _superior_of(state)
+            holder = jabatan_holder_on(superior, timezone.localdate(now)) if superior else None
+            _event(
+                route,
+                RouteEvent.Kind.ESCALATED,
+                step_state=state,
+                acting_for=superior,
+                data={
+                    "superior_jabatan": superior.pk if superior else None,
+                    "notified": holder.pegawai.pk if holder else None,
+                    "due_at": str(state.due_at),
+                },
+            )
+            who = state.assignee.nama_lengkap if state.assignee else _("(vacant)")
+            if holder is not None:
+                notifikasi_create(
+                    recipient=holder.pegawai,
+                    kind="escalation",
+                    text=_("Overdue with %(who)s (%(step)s): %(subject)s")
+                    % {"who": who, "step": state.step.label, "subject": _subject(route)},
+                    route=route,
+                    key=f"escalation:{state.pk}",
+                )
+            if state.assignee_id:
+                notifikasi_create(
+                    recipient=state.assignee,
+                    kind="overdue",
+                    text=_("Overdue: %(subject)s") % {"subject": _subject(route)},
+                    route=route,
+                    key=f"overdue:{state.pk}",
+                )
+            _audit(None, "step.escalate", route, step_state=state.pk)
+            counts["escalated"] += 1
+    return counts
