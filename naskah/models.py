@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimeStampedModel, UnitKerja
 
@@ -155,6 +156,15 @@ class JenisNaskah(models.Model):
         help_text=_("Key of the numbering format used for this type."),
     )
     multi_penandatangan = models.BooleanField(_("several signers allowed"), default=False)
+    koordinasi_wajib = models.JSONField(
+        _("required coordination units"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Codes of the units whose head must initial every letter of this type (paraf "
+            'koordinasi), e.g. ["BIRO-HUKUM"] for decrees.'
+        ),
+    )
     aktif = models.BooleanField(_("active"), default=True)
     urutan = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -188,6 +198,20 @@ class JenisNaskah(models.Model):
             errors["penandatangan_jenis"] = _("Use a list of: %(kinds)s") % {
                 "kinds": ", ".join(sorted(valid_kinds))
             }
+        if not isinstance(self.koordinasi_wajib, list) or not all(
+            isinstance(code, str) and code for code in self.koordinasi_wajib
+        ):
+            errors["koordinasi_wajib"] = _('Use a list of unit codes, e.g. ["BIRO-HUKUM"].')
+        else:
+            missing = set(self.koordinasi_wajib) - set(
+                UnitKerja.objects.filter(kode__in=self.koordinasi_wajib).values_list(
+                    "kode", flat=True
+                )
+            )
+            if missing:
+                errors["koordinasi_wajib"] = _("Unknown unit codes: %(codes)s") % {
+                    "codes": ", ".join(sorted(missing))
+                }
         if errors:
             raise ValidationError(errors)
 
@@ -217,6 +241,16 @@ class Naskah(TimeStampedModel):
 
     class Status(models.TextChoices):
         KONSEP = "konsep", _("Draft")
+        DIAJUKAN = "diajukan", _("In approval")
+        DIKEMBALIKAN = "dikembalikan", _("Returned to the drafter")
+        DITOLAK = "ditolak", _("Rejected")
+        SIAP_TANDATANGAN = "siap_tandatangan", _("Ready for signature")
+        DITANDATANGANI = "ditandatangani", _("Signed")
+        DIBATALKAN = "dibatalkan", _("Cancelled")
+
+    # Statuses in which the drafter may change the letter (a returned letter is edited,
+    # then resubmitted).
+    EDITABLE_STATUSES = (Status.KONSEP, Status.DIKEMBALIKAN)
 
     jenis = models.ForeignKey(
         JenisNaskah, verbose_name=_("letter type"), on_delete=models.PROTECT, related_name="naskah"
@@ -406,6 +440,17 @@ class Lampiran(models.Model):
 
     def __str__(self) -> str:
         return self.judul
+
+
+class NaskahUserObjectPermission(UserObjectPermissionBase):
+    """An explicit django-guardian grant on one letter (sharing with a named person).
+    Direct foreign key, so visibility checks join by id (tech-notes section 3)."""
+
+    content_object = models.ForeignKey(Naskah, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("letter permission (person)")
+        verbose_name_plural = _("letter permissions (people)")
 
 
 def lampiran_max_bytes() -> int:

@@ -1,28 +1,81 @@
 """Who may see and change letters. Every view fetches letters through these querysets, so
-a letter the user may not see is a 404, never a 403 that confirms it exists."""
+a letter the user may not see is a 404, never a 403 that confirms it exists.
+
+Visibility of a letter (DESIGN invariant 5), one filter used by every list and detail:
+
+- a draft (``konsep``) is visible to its konseptor only, administrators included;
+- once submitted: the konseptor; everyone on its approval route and whoever acts today
+  (Plt/Plh) for a position on it (``workflows.selectors.route_visibility_q``); members of
+  the group "Administrator Unit" (setting ``NASKAH_ADMIN_UNIT_GROUP``) whose unit is the
+  letter's unit or one of its ancestors; people the letter was explicitly shared with
+  (django-guardian object grants of ``naskah.view_naskah``, never model-wide rights);
+- Rahasia and Sangat Rahasia letters only to named parties: konseptor, route, grants;
+  never to unit administrators.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.models import Pegawai
-from naskah.models import Naskah
+from core.selectors.organisasi import pegawai_assignments_on
+from naskah.models import KlasifikasiKeamanan, Naskah
+
+CONFIDENTIAL = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
+
+
+def admin_unit_group() -> str:
+    return getattr(settings, "NASKAH_ADMIN_UNIT_GROUP", "Administrator Unit")
+
+
+def _admin_unit_paths(user: Pegawai, day: dt.date) -> list[str]:
+    """Paths of the units the user administers (their own units, if in the admin group)."""
+    if not user.groups.filter(name=admin_unit_group()).exists():
+        return []
+    return sorted({row.jabatan.unit.path for row in pegawai_assignments_on(user, day)})
+
+
+def naskah_visible_q(user: Pegawai, day: dt.date | None = None) -> Q:
+    """The visibility rule as a filter on Naskah (module docstring)."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from workflows.selectors import route_visibility_q
+
+    day = day or timezone.localdate()
+    granted = get_objects_for_user(
+        user,
+        "naskah.view_naskah",
+        klass=Naskah,
+        use_groups=False,
+        accept_global_perms=False,
+        with_superuser=False,
+    )
+    named = route_visibility_q(Naskah, user, day) | Q(pk__in=granted.values("pk"))
+    by_unit = Q()
+    for path in _admin_unit_paths(user, day):
+        by_unit |= Q(unit__path__startswith=path)
+    if by_unit:
+        named |= by_unit & ~Q(klasifikasi_keamanan__in=CONFIDENTIAL)
+    return Q(konseptor=user) | (~Q(status=Naskah.Status.KONSEP) & named)
 
 
 def naskah_visible_to(user: Pegawai) -> QuerySet[Naskah]:
-    """Letters the user may read. A draft (konsep) is visible only to its konseptor until
-    it is submitted; nobody else, administrators included, sees it."""
-    if not user.is_authenticated:
+    """Letters the user may read (module docstring)."""
+    if not user.is_authenticated or not user.is_active:
         return Naskah.objects.none()
-    return Naskah.objects.filter(konseptor=user, status=Naskah.Status.KONSEP)
+    return Naskah.objects.filter(naskah_visible_q(user))
 
 
 def naskah_editable_by(user: Pegawai) -> QuerySet[Naskah]:
-    """Letters the user may change: their own drafts."""
+    """Letters the user may change: their own drafts, and their letters returned to them."""
     if not user.is_authenticated:
         return Naskah.objects.none()
-    return Naskah.objects.filter(konseptor=user, status=Naskah.Status.KONSEP)
+    return Naskah.objects.filter(konseptor=user, status__in=Naskah.EDITABLE_STATUSES)
 
 
 def naskah_get_visible(user: Pegawai, pk: int) -> Naskah:
@@ -41,5 +94,14 @@ def can_edit_naskah(user: Pegawai, naskah: Naskah) -> bool:
     return (
         user.is_authenticated
         and naskah.konseptor_id == user.pk
-        and naskah.status == Naskah.Status.KONSEP
+        and naskah.status in Naskah.EDITABLE_STATUSES
+    )
+
+
+def can_share_naskah(user: Pegawai, naskah: Naskah) -> bool:
+    """The konseptor shares a submitted letter with a named person."""
+    return (
+        user.is_authenticated
+        and naskah.konseptor_id == user.pk
+        and naskah.status != Naskah.Status.KONSEP
     )

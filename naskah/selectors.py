@@ -13,7 +13,7 @@ from naskah.permissions import naskah_visible_to
 def naskah_drafts_for_user(user: Pegawai) -> QuerySet[Naskah]:
     return (
         naskah_visible_to(user)
-        .filter(status=Naskah.Status.KONSEP)
+        .filter(konseptor=user, status__in=Naskah.EDITABLE_STATUSES)
         .select_related("jenis", "penandatangan")
         .order_by("-updated_at")
     )

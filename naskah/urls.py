@@ -24,3 +24,22 @@ urlpatterns = [
         name="lampiran_remove",
     ),
 ]
+
+# Approval (issue 4): the letter page, submission, actions, corrections, the letter list.
+from naskah import views_alur  # noqa: E402
+
+urlpatterns += [
+    path("semua/", views_alur.naskah_alur_list, name="alur_list"),
+    path("<int:pk>/alur/", views_alur.naskah_alur_detail, name="alur_detail"),
+    path("<int:pk>/ajukan/", views_alur.naskah_alur_submit, name="alur_submit"),
+    path("<int:pk>/alur/aksi/", views_alur.naskah_alur_act, name="alur_act"),
+    path(
+        "<int:pk>/alur/koreksi/<int:state_pk>/",
+        views_alur.naskah_alur_correct,
+        name="alur_correct",
+    ),
+    path("<int:pk>/alur/tarik/", views_alur.naskah_alur_withdraw, name="alur_withdraw"),
+    path("<int:pk>/alur/komentar/", views_alur.naskah_alur_comment, name="alur_comment"),
+    path("<int:pk>/alur/alihkan/", views_alur.naskah_alur_reassign, name="alur_reassign"),
+    path("<int:pk>/alur/bagikan/", views_alur.naskah_alur_share, name="alur_share"),
+]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, UnitKerja
-from core.selectors.organisasi import pegawai_primary_unit
+from core.selectors.organisasi import pegawai_primary_unit, unit_head
 from core.services.audit import audit_record
 from naskah.fields import body_max_chars, clean_values
 from naskah.markup import validate_blocks
@@ -85,7 +85,14 @@ def penerima_resolve(rows: list[dict]) -> list[dict]:
             if obj is None:
                 raise ApplicationError(_("Unknown recipient."))
             snap[key] = pk
-            label = obj.nama_lengkap if isinstance(obj, Pegawai) else obj.nama
+            if isinstance(obj, Pegawai):
+                label = obj.nama_lengkap
+            elif isinstance(obj, UnitKerja):
+                # A letter to a unit is addressed to its head ("Yth. Kepala Dinas ...").
+                head = unit_head(obj)
+                label = head.nama if head is not None else obj.nama
+            else:
+                label = obj.nama
         else:
             if len(nama) > 255:
                 raise ApplicationError(_("The external recipient's name is too long."))
@@ -312,7 +319,7 @@ def _lock_for_change(*, actor: Pegawai, naskah: Naskah, expected_revisi: int) ->
     locked = Naskah.objects.select_for_update().select_related("jenis").get(pk=naskah.pk)
     if locked.konseptor_id != actor.pk:
         raise PermissionDeniedError(_("Only the drafter may change this letter."))
-    if locked.status != Naskah.Status.KONSEP:
+    if locked.status not in Naskah.EDITABLE_STATUSES:
         raise ApplicationError(_("Only a draft can be changed."), code="not_draft")
     if locked.revisi_terakhir != expected_revisi:
         raise ConflictError(

@@ -159,3 +159,12 @@ def test_body_never_holds_html_structure(make_draft):
         make_draft(body=[{"type": "html", "html": "<b>x</b>"}])
     with pytest.raises(ApplicationError):
         make_draft(body="<p>teks</p>")
+
+
+def test_a_unit_recipient_is_addressed_to_its_head(make_draft, demo):
+    from core.models import UnitKerja
+
+    naskah = make_draft(
+        penerima=[{"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk}]
+    )
+    assert naskah.revisi.get().penerima[0]["label"] == "Kepala Dinas Pendidikan dan Kebudayaan"

@@ -1,0 +1,71 @@
+"""Reads for the approval screens: the letter list, the letter page's route and timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from core.models import Pegawai
+from naskah.models import Naskah
+from naskah.permissions import naskah_visible_to
+from naskah.services.pengajuan import naskah_route_latest
+from workflows.models import Route, Stage, Step, StepState
+from workflows.permissions import can_reassign, step_capacity
+from workflows.selectors import route_active_states, route_stages, route_timeline
+
+
+def naskah_list_for_user(user: Pegawai, *, status: str | None = None) -> QuerySet[Naskah]:
+    """Every letter the user may see, newest change first (a fixed number of queries)."""
+    qs = naskah_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("jenis", "unit", "konseptor", "penandatangan").order_by(
+        "-updated_at", "-pk"
+    )
+
+
+@dataclass
+class MyStep:
+    state: StepState
+    capacity: str
+    earlier_steps: list[Step]
+
+
+@dataclass
+class RoutePage:
+    route: Route | None
+    stages: list[Stage]
+    timeline: list
+    mine: list[MyStep]
+    waiting: list[StepState]
+    can_reassign: bool
+
+
+def naskah_route_page(naskah: Naskah, user: Pegawai) -> RoutePage:
+    """The route, timeline and the steps the user may act on now."""
+    route = naskah_route_latest(naskah)
+    if route is None:
+        return RoutePage(None, [], [], [], [], False)
+    stages = route_stages(route)
+    waiting = route_active_states(route) if route.status == Route.Status.IN_PROGRESS else []
+    mine = []
+    for state in waiting:
+        capacity = step_capacity(user, state)
+        if capacity is None:
+            continue
+        earlier = [
+            step
+            for stage in stages
+            if stage.index < state.stage_index
+            for step in stage.steps.all()
+        ]
+        mine.append(MyStep(state=state, capacity=capacity, earlier_steps=earlier))
+    return RoutePage(
+        route=route,
+        stages=stages,
+        timeline=route_timeline(route),
+        mine=mine,
+        waiting=waiting,
+        can_reassign=bool(waiting) and can_reassign(user),
+    )

@@ -1,0 +1,660 @@
+"""Approval of a letter (pengajuan): submission along a route proposed from the
+organisation, paraf, corrections, returns, rejection, withdrawal, reassignment, comments
+and sharing. Every service here composes one `workflows` service.
+
+Transactions and locks: every service runs in ONE transaction that first locks the
+letter's open route row, then the letter row (the same order the engine's own pages use:
+route, then the status hook updates the letter), checks the revision number the form was
+loaded with, calls the engine (which locks the route again and checks the step is still
+waiting), brings the letter's status in line with the route and writes its audit event
+last. Whoever loses a race gets a ConflictError and nothing changes.
+
+The letter's status follows its route (`naskah_status_sync`, also registered as the
+engine's hook for naskah.Naskah so the engine's own pages keep it in line):
+in progress → ``diajukan`` (``siap_tandatangan`` once the signature step waits), returned
+→ ``dikembalikan``, rejected → ``ditolak``, withdrawn → ``konsep``. A completed route
+(signed) is the signing flow's business: it sets ``ditandatangani`` itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
+from core.selectors.organisasi import pegawai_assignments_on
+from core.services.audit import audit_record
+from naskah.models import JenisNaskah, KlasifikasiKeamanan, Naskah, NaskahRevisi
+from naskah.permissions import CONFIDENTIAL
+from naskah.services.drafting import _save_revision, draft_check
+from workflows import services as alur
+from workflows.hooks import RouteOutcome
+from workflows.models import Route, Stage, Step, StepKind, StepState
+from workflows.proposal import ProposedStage, RouteProposal, route_propose
+from workflows.selectors import route_paraf_complete
+
+# What the engine's inbox, notifications and e-mails show instead of a confidential subject.
+JUDUL_RAHASIA = "Naskah Rahasia"
+
+_SYNCED_FROM = (
+    Naskah.Status.KONSEP,
+    Naskah.Status.DIAJUKAN,
+    Naskah.Status.DIKEMBALIKAN,
+    Naskah.Status.SIAP_TANDATANGAN,
+)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _naskah_ct() -> ContentType:
+    return ContentType.objects.get_for_model(Naskah)
+
+
+def naskah_route_open(naskah: Naskah, *, lock: bool = False) -> Route | None:
+    """The letter's open route (in progress or returned), locked when asked."""
+    qs = Route.objects.filter(
+        content_type=_naskah_ct(), object_id=str(naskah.pk), status__in=Route.OPEN_STATUSES
+    )
+    if lock:
+        qs = qs.select_for_update()
+    return qs.select_related("content_type").first()
+
+
+def naskah_route_latest(naskah: Naskah) -> Route | None:
+    """The open route, else the most recent one."""
+    qs = Route.objects.filter(content_type=_naskah_ct(), object_id=str(naskah.pk))
+    return (
+        qs.filter(status__in=Route.OPEN_STATUSES).first()
+        or qs.order_by("-started_at", "-pk").first()
+    )
+
+
+def _route_display(naskah: Naskah) -> dict:
+    """What the engine stores for its inbox and notices. A Rahasia / Sangat Rahasia
+    subject never leaves the letter (DESIGN invariant 5)."""
+    confidential = naskah.klasifikasi_keamanan in CONFIDENTIAL
+    return {
+        "title": JUDUL_RAHASIA if confidential else naskah.hal,
+        "urgency": naskah.urgensi,
+        "security_class": (
+            str(KlasifikasiKeamanan(naskah.klasifikasi_keamanan).label)
+            if naskah.klasifikasi_keamanan != KlasifikasiKeamanan.BIASA
+            else ""
+        ),
+        "confidential": confidential,
+    }
+
+
+def _status_for(route: Route) -> str | None:
+    if route.status == Route.Status.IN_PROGRESS:
+        kind = (
+            Stage.objects.filter(route=route, index=route.current_stage)
+            .values_list("kind", flat=True)
+            .first()
+        )
+        return (
+            Naskah.Status.SIAP_TANDATANGAN
+            if kind == StepKind.TANDATANGAN
+            else Naskah.Status.DIAJUKAN
+        )
+    return {
+        Route.Status.RETURNED: Naskah.Status.DIKEMBALIKAN,
+        Route.Status.REJECTED: Naskah.Status.DITOLAK,
+        Route.Status.WITHDRAWN: Naskah.Status.KONSEP,
+    }.get(route.status)
+
+
+def naskah_status_sync(route: Route) -> str | None:
+    """Bring the routed letter's status in line with its route (module docstring).
+    Returns the status set, or None when the route's state is not the letter's to mirror."""
+    if route.content_type_id != _naskah_ct().pk:
+        return None
+    status = _status_for(route)
+    if status is None:
+        return None
+    Naskah.objects.filter(pk=int(route.object_id), status__in=_SYNCED_FROM).exclude(
+        status=status
+    ).update(status=status, updated_at=timezone.now())
+    return status
+
+
+def naskah_route_outcome(outcome: RouteOutcome) -> None:
+    """The engine's hook for naskah.Naskah (registered in NaskahConfig.ready)."""
+    naskah_status_sync(outcome.route)
+
+
+def _lock_naskah(naskah: Naskah) -> Naskah:
+    return (
+        Naskah.objects.select_for_update()
+        .select_related("jenis", "unit", "penandatangan")
+        .get(pk=naskah.pk)
+    )
+
+
+def _check_revisi(locked: Naskah, expected_revisi: int) -> None:
+    if locked.revisi_terakhir != expected_revisi:
+        raise ConflictError(
+            _(
+                "The letter changed since you opened it (you saw revision %(yours)d, the "
+                "current one is %(current)d). Nothing was done; review the current revision."
+            )
+            % {"yours": expected_revisi, "current": locked.revisi_terakhir},
+            code="stale_revision",
+            extra={"current": locked.revisi_terakhir, "expected": expected_revisi},
+        )
+
+
+def _lock_for_action(naskah: Naskah, expected_revisi: int) -> tuple[Route, Naskah]:
+    """Lock the open route, then the letter; check the revision the form was loaded with."""
+    route = naskah_route_open(naskah, lock=True)
+    locked = _lock_naskah(naskah)
+    if route is None:
+        raise ConflictError(
+            _("This letter is not in approval (it is now “%(status)s”). Reload the page.")
+            % {"status": locked.get_status_display()},
+            code="not_in_approval",
+        )
+    _check_revisi(locked, expected_revisi)
+    return route, locked
+
+
+def _step_state(route: Route, step_state: StepState | int) -> StepState:
+    pk = step_state.pk if isinstance(step_state, StepState) else int(step_state)
+    state = StepState.objects.filter(pk=pk, route=route).first()
+    if state is None:
+        raise ApplicationError(_("This step does not belong to the letter's route."))
+    return state
+
+
+def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details) -> None:
+    audit_record(
+        actor=actor,
+        action=f"naskah.{action}",
+        obj=naskah,
+        object_repr=(JUDUL_RAHASIA if naskah.klasifikasi_keamanan in CONFIDENTIAL else naskah.hal)[
+            :255
+        ],
+        details={"revisi": naskah.revisi_terakhir, **details},
+    )
+
+
+def _finish(outcome: RouteOutcome, locked: Naskah, actor: Pegawai, action: str, **details):
+    status = naskah_status_sync(outcome.route)
+    if status:
+        locked.status = status
+    _audit(
+        actor,
+        action,
+        locked,
+        route=outcome.route.pk,
+        outcome=outcome.event,
+        status=locked.status,
+        **details,
+    )
+    return outcome
+
+
+# --- proposal --------------------------------------------------------------------------------
+
+
+def naskah_drafter_jabatan(naskah: Naskah, tanggal: dt.date | None = None) -> Jabatan:
+    """The position the konseptor drafts from today: one in the letter's unit, else their
+    first position."""
+    rows = pegawai_assignments_on(naskah.konseptor, tanggal)
+    if not rows:
+        raise PermissionDeniedError(
+            _("The drafter holds no position today, so the letter cannot be submitted.")
+        )
+    for row in rows:
+        if row.jabatan.unit_id == naskah.unit_id:
+            return row.jabatan
+    return rows[0].jabatan
+
+
+def jenis_koordinasi_wajib(jenis: JenisNaskah) -> list[UnitKerja]:
+    """The units that must initial every letter of the type (JenisNaskah.koordinasi_wajib)."""
+    codes = list(jenis.koordinasi_wajib or [])
+    if not codes:
+        return []
+    units = {u.kode: u for u in UnitKerja.objects.filter(kode__in=codes, aktif=True)}
+    missing = [code for code in codes if code not in units]
+    if missing:
+        raise ApplicationError(
+            _(
+                "The letter type “%(jenis)s” requires coordination with unit(s) %(codes)s, "
+                "which do not exist or are inactive. Ask an administrator to fix the type."
+            )
+            % {"jenis": jenis.nama, "codes": ", ".join(missing)},
+            code="koordinasi_unknown",
+        )
+    return [units[code] for code in codes]
+
+
+def naskah_route_propose(
+    *,
+    naskah: Naskah,
+    koordinasi_units: list[UnitKerja] | tuple = (),
+    tim_kerja: TimKerja | None = None,
+) -> RouteProposal:
+    """The route the letter would take: paraf hierarki from the drafter's superior up to
+    the signer (at most NASKAH["MAX_PARAF"]), paraf koordinasi with the chosen units and the
+    type's required ones, then the signature. Problems are listed on the proposal."""
+    return route_propose(
+        drafter=naskah.konseptor,
+        drafter_jabatan=naskah_drafter_jabatan(naskah),
+        signer_jabatan=naskah.penandatangan,
+        koordinasi_units=list(koordinasi_units),
+        required_koordinasi_units=jenis_koordinasi_wajib(naskah.jenis),
+        tim_kerja=tim_kerja,
+    )
+
+
+# --- submission ------------------------------------------------------------------------------
+
+
+def naskah_submit(
+    *,
+    actor: Pegawai,
+    naskah: Naskah,
+    expected_revisi: int,
+    koordinasi_units: list[UnitKerja] | tuple = (),
+    tim_kerja: TimKerja | None = None,
+    stages: list[ProposedStage] | None = None,
+    note: str = "",
+) -> RouteOutcome:
+    """Send the draft into approval. A returned letter goes back into its route (the
+    engine's rule: a new revision voids every approval and the route starts again; an
+    unchanged one resumes at the step that returned it) unless its signer changed, which
+    needs a new route. `stages` is the drafter's edited proposal, checked by the engine."""
+    with transaction.atomic():
+        route = naskah_route_open(naskah, lock=True)
+        locked = _lock_naskah(naskah)
+        if locked.konseptor_id != actor.pk:
+            raise PermissionDeniedError(_("Only the drafter may submit this letter."))
+        if locked.status not in Naskah.EDITABLE_STATUSES:
+            raise ConflictError(
+                _("This letter is already “%(status)s”; it cannot be submitted again.")
+                % {"status": locked.get_status_display()},
+                code="not_draft",
+            )
+        _check_revisi(locked, expected_revisi)
+        revision = str(locked.revisi_terakhir)
+        if route is not None and route.status == Route.Status.RETURNED:
+            signer = Step.objects.filter(route=route, kind=StepKind.TANDATANGAN).first()
+            if signer is not None and signer.jabatan_id == locked.penandatangan_id:
+                Route.objects.filter(pk=route.pk).update(**_route_display(locked))
+                outcome = alur.route_resubmit(
+                    route=route, actor=actor, revision=revision, note=note
+                )
+                return _finish(outcome, locked, actor, "resubmit", from_revision=route.revision)
+            alur.route_withdraw(
+                route=route, actor=actor, note=_("The signer changed: a new route was started.")
+            )
+        elif route is not None:
+            raise ConflictError(_("This letter already has a route in progress."))
+        outcome = alur.route_start(
+            drafter=actor,
+            drafter_jabatan=naskah_drafter_jabatan(locked),
+            signer_jabatan=locked.penandatangan,
+            obj=locked,
+            revision=revision,
+            stages=stages,
+            koordinasi_units=list(koordinasi_units),
+            required_koordinasi_units=jenis_koordinasi_wajib(locked.jenis),
+            tim_kerja=tim_kerja,
+            unit=locked.unit,
+            link=reverse("naskah:alur_detail", args=[locked.pk]),
+            object_label=locked.jenis.nama,
+            **_route_display(locked),
+        )
+        return _finish(
+            outcome,
+            locked,
+            actor,
+            "submit",
+            koordinasi=[u.pk for u in koordinasi_units],
+            note=note,
+        )
+
+
+def naskah_withdraw(
+    *, actor: Pegawai, naskah: Naskah, note: str = "", expected_version: int | None = None
+) -> RouteOutcome:
+    """The drafter takes the letter back out of approval: it is a draft again."""
+    with transaction.atomic():
+        route = naskah_route_open(naskah, lock=True)
+        locked = _lock_naskah(naskah)
+        if locked.konseptor_id != actor.pk:
+            raise PermissionDeniedError(_("Only the drafter may withdraw this letter."))
+        if route is None:
+            raise ConflictError(
+                _("This letter is not in approval (it is now “%(status)s”).")
+                % {"status": locked.get_status_display()},
+                code="not_in_approval",
+            )
+        outcome = alur.route_withdraw(
+            route=route, actor=actor, note=note, expected_version=expected_version
+        )
+        return _finish(outcome, locked, actor, "withdraw", note=note)
+
+
+# --- acting on a step ------------------------------------------------------------------------
+
+
+def naskah_paraf(
+    *,
+    actor: Pegawai,
+    naskah: Naskah,
+    step_state: StepState | int,
+    expected_revisi: int,
+    note: str = "",
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """Initial (approve) the revision the reviewer saw."""
+    with transaction.atomic():
+        route, locked = _lock_for_action(naskah, expected_revisi)
+        state = _step_state(route, step_state)
+        outcome = alur.step_approve(
+            step_state=state,
+            actor=actor,
+            revision=str(expected_revisi),
+            note=note,
+            expected_version=expected_version,
+        )
+        return _finish(outcome, locked, actor, "paraf", step_state=state.pk)
+
+
+def naskah_return(
+    *,
+    actor: Pegawai,
+    naskah: Naskah,
+    step_state: StepState | int,
+    expected_revisi: int,
+    note: str,
+    to_step: Step | int | None = None,
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """Send the letter back with a required note: to the drafter (status dikembalikan) or
+    to an earlier step of the route."""
+    with transaction.atomic():
+        route, locked = _lock_for_action(naskah, expected_revisi)
+        state = _step_state(route, step_state)
+        target = None
+        if to_step is not None:
+            pk = to_step.pk if isinstance(to_step, Step) else int(to_step)
+            target = Step.objects.filter(pk=pk, route=route).first()
+            if target is None:
+                raise ApplicationError(_("That step is not part of the letter's route."))
+        outcome = alur.step_return(
+            step_state=state,
+            actor=actor,
+            revision=str(expected_revisi),
+            note=note,
+            to_step=target,
+            expected_version=expected_version,
+        )
+        return _finish(
+            outcome,
+            locked,
+            actor,
+            "return",
+            step_state=state.pk,
+            to_step=target.pk if target else None,
+            note=note,
+        )
+
+
+def naskah_reject(
+    *,
+    actor: Pegawai,
+    naskah: Naskah,
+    step_state: StepState | int,
+    expected_revisi: int,
+    note: str,
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """Refuse the letter with a required note: the route ends (status ditolak)."""
+    with transaction.atomic():
+        route, locked = _lock_for_action(naskah, expected_revisi)
+        state = _step_state(route, step_state)
+        outcome = alur.route_reject(
+            step_state=state,
+            actor=actor,
+            revision=str(expected_revisi),
+            note=note,
+            expected_version=expected_version,
+        )
+        return _finish(outcome, locked, actor, "reject", step_state=state.pk, note=note)
+
+
+def naskah_correct(
+    *,
+    actor: Pegawai,
+    naskah: Naskah,
+    step_state: StepState | int,
+    expected_revisi: int,
+    values: dict,
+    note: str = "",
+    approve: bool = True,
+    expected_version: int | None = None,
+) -> tuple[NaskahRevisi, RouteOutcome]:
+    """The reviewer acting on the current step edits the letter: a new revision with the
+    same checks as the drafter's edits (recipients and lampiran are kept). With `approve`
+    the reviewer initials the corrected revision (step_approve_with_correction); without,
+    the correction is only saved and the step stays with them (route_revision_changed).
+    Earlier paraf carry over (the reviewer answers for the change); later steps see only
+    the new revision and its diff. The signer cannot be changed by a correction."""
+    with transaction.atomic():
+        route, locked = _lock_for_action(naskah, expected_revisi)
+        state = _step_state(route, step_state)
+        if state.status != StepState.Status.ACTIVE:
+            raise ConflictError(
+                _("This step was already handled. Reload the page."), code="step_handled"
+            )
+        from workflows.permissions import step_capacity
+
+        if step_capacity(actor, state) is None:
+            raise PermissionDeniedError(_("This step is not yours to act on."))
+        signer = values.get("penandatangan")
+        if signer is not None and getattr(signer, "pk", signer) != locked.penandatangan_id:
+            raise ApplicationError(
+                _(
+                    "A correction cannot change the signer. Return the letter to the drafter "
+                    "to choose another signer."
+                ),
+                code="signer_changed",
+            )
+        latest = locked.revisi.get(nomor=expected_revisi)
+        checked = dict(values)
+        checked["penandatangan"] = locked.penandatangan
+        if checked.get("penerima") in (None, []) and latest.penerima:
+            checked["penerima"] = latest.penerima
+        draft = draft_check(jenis=locked.jenis, lampiran=list(latest.lampiran), **checked)
+        revisi = _save_revision(
+            actor=actor,
+            locked=locked,
+            draft=draft,
+            expected_revisi=expected_revisi,
+            catatan=note or _("Correction by a reviewer"),
+        )
+        if revisi is None:
+            raise ApplicationError(
+                _("Nothing was changed. Use “Approve” to initial the letter as it is."),
+                code="unchanged",
+            )
+        locked.refresh_from_db()
+        Route.objects.filter(pk=route.pk).update(**_route_display(locked))
+        if approve:
+            outcome = alur.step_approve_with_correction(
+                step_state=state,
+                actor=actor,
+                revision=str(expected_revisi),
+                new_revision=str(revisi.nomor),
+                note=note,
+                expected_version=expected_version,
+            )
+        else:
+            outcome = alur.route_revision_changed(
+                route=route,
+                actor=actor,
+                revision=str(revisi.nomor),
+                previous_revision=str(expected_revisi),
+                note=note,
+            )
+        _finish(
+            outcome,
+            locked,
+            actor,
+            "correct",
+            step_state=state.pk,
+            from_revisi=expected_revisi,
+            approved=approve,
+        )
+        return revisi, outcome
+
+
+# --- administration, comments, sharing -------------------------------------------------------
+
+
+def naskah_reassign(
+    *,
+    actor: Pegawai,
+    naskah: Naskah,
+    step_state: StepState | int,
+    to: Pegawai,
+    note: str,
+    expected_version: int | None = None,
+) -> RouteOutcome:
+    """An administrator hands a waiting step to another person (recorded with a note)."""
+    with transaction.atomic():
+        route = naskah_route_open(naskah, lock=True)
+        locked = _lock_naskah(naskah)
+        if route is None:
+            raise ConflictError(_("This letter is not in approval."), code="not_in_approval")
+        state = _step_state(route, step_state)
+        outcome = alur.step_reassign(
+            step_state=state, actor=actor, to=to, note=note, expected_version=expected_version
+        )
+        return _finish(outcome, locked, actor, "reassign", step_state=state.pk, to=to.pk)
+
+
+def naskah_comment(*, actor: Pegawai, naskah: Naskah, note: str):
+    """A comment on the letter's route timeline by someone on the route."""
+    route = naskah_route_latest(naskah)
+    if route is None:
+        raise ApplicationError(_("This letter has no approval route yet."), code="no_route")
+    with transaction.atomic():
+        event = alur.route_comment(route=route, actor=actor, note=note)
+        _audit(actor, "comment", naskah, route=route.pk, event=event.pk)
+    return event
+
+
+def naskah_share(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
+    """The drafter shares a submitted letter with a named person (a django-guardian object
+    grant of naskah.view_naskah). Not for drafts: they stay private."""
+    from guardian.shortcuts import assign_perm
+
+    from naskah.permissions import can_share_naskah
+
+    with transaction.atomic():
+        locked = _lock_naskah(naskah)
+        if not can_share_naskah(actor, locked):
+            raise PermissionDeniedError(
+                _("Only the drafter may share this letter, and only once it is submitted.")
+            )
+        if not to.is_active:
+            raise ApplicationError(_("%(name)s cannot receive letters.") % {"name": to})
+        if to.pk == actor.pk:
+            raise ApplicationError(_("You already see your own letter."))
+        assign_perm("naskah.view_naskah", to, locked)
+        _audit(actor, "share", locked, to=to.pk)
+
+
+def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
+    from guardian.shortcuts import remove_perm
+
+    from naskah.permissions import can_share_naskah
+
+    with transaction.atomic():
+        locked = _lock_naskah(naskah)
+        if not can_share_naskah(actor, locked):
+            raise PermissionDeniedError(_("Only the drafter may change who sees this letter."))
+        remove_perm("naskah.view_naskah", to, locked)
+        _audit(actor, "unshare", locked, to=to.pk)
+
+
+# --- for the signing flow --------------------------------------------------------------------
+
+
+def naskah_paraf_complete(naskah: Naskah) -> bool:
+    """DESIGN invariant 4: the letter's route waits for the signature of the letter's
+    signer, and every required paraf is recorded, stage after stage in route order, on the
+    CURRENT revision. A letter drafted by its signer has no paraf hierarki: True once the
+    required coordination is done."""
+    naskah = Naskah.objects.get(pk=naskah.pk)
+    route = naskah_route_open(naskah)
+    if route is None or route.status != Route.Status.IN_PROGRESS:
+        return False
+    revision = str(naskah.revisi_terakhir)
+    if not route_paraf_complete(route, revision):
+        return False
+    stages = {s.index: s for s in Stage.objects.filter(route=route)}
+    current = stages.get(route.current_stage)
+    if current is None or current.kind != StepKind.TANDATANGAN:
+        return False
+    if not Step.objects.filter(
+        stage=current, kind=StepKind.TANDATANGAN, jabatan_id=naskah.penandatangan_id
+    ).exists():
+        return False
+    approvals = StepState.objects.filter(
+        route=route, status=StepState.Status.APPROVED, covers_revision=revision
+    ).values_list("stage_index", "acted_at", "step__required")
+    by_stage: dict[int, list[dt.datetime]] = {}
+    for index, acted_at, _required in approvals:
+        by_stage.setdefault(index, []).append(acted_at)
+    required_steps = Step.objects.filter(route=route, required=True).exclude(
+        kind=StepKind.TANDATANGAN
+    )
+    valid_steps = set(
+        StepState.objects.filter(
+            route=route, status=StepState.Status.APPROVED, covers_revision=revision
+        ).values_list("step_id", flat=True)
+    )
+    if any(step.pk not in valid_steps for step in required_steps):
+        return False
+    previous_latest = None
+    for index in sorted(by_stage):
+        if previous_latest is not None and min(by_stage[index]) < previous_latest:
+            return False
+        previous_latest = max(by_stage[index])
+    return True
+
+
+__all__ = [
+    "JUDUL_RAHASIA",
+    "jenis_koordinasi_wajib",
+    "naskah_comment",
+    "naskah_correct",
+    "naskah_drafter_jabatan",
+    "naskah_paraf",
+    "naskah_paraf_complete",
+    "naskah_reassign",
+    "naskah_reject",
+    "naskah_return",
+    "naskah_route_latest",
+    "naskah_route_open",
+    "naskah_route_outcome",
+    "naskah_route_propose",
+    "naskah_share",
+    "naskah_status_sync",
+    "naskah_submit",
+    "naskah_unshare",
+    "naskah_withdraw",
+]

@@ -1,0 +1,80 @@
+"""Helpers for the approval tests: letters from the demo organisation, routes through the
+naskah services."""
+
+from __future__ import annotations
+
+from core.models import Jabatan
+from naskah.markup import blocks_from_markup
+from naskah.models import JenisNaskah, Naskah
+from workflows.models import StepState
+
+KADIS_KOMINFO = "Kepala Dinas Komunikasi, Informatika dan Statistik"
+KABID_APTIKA = "Kepala Bidang Aplikasi Informatika"
+
+
+def jabatan(nama: str) -> Jabatan:
+    return Jabatan.objects.select_related("unit").get(nama=nama)
+
+
+def letter(demo, user: str, signer: str = KADIS_KOMINFO, *, jenis="surat_dinas", **overrides):
+    from naskah.services import naskah_create
+
+    values = {
+        "actor": demo[user],
+        "jenis": JenisNaskah.objects.get(kode=jenis),
+        "penandatangan": jabatan(signer),
+        "hal": "Permohonan Data Layanan Aplikasi",
+        "body": blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data."),
+        "penerima": [{"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"}],
+    }
+    values.update(overrides)
+    return naskah_create(**values)
+
+
+def submit(demo, naskah: Naskah, **kwargs):
+    from naskah.services.pengajuan import naskah_submit
+
+    naskah.refresh_from_db()
+    return naskah_submit(
+        actor=naskah.konseptor, naskah=naskah, expected_revisi=naskah.revisi_terakhir, **kwargs
+    )
+
+
+def waiting(naskah: Naskah) -> list[StepState]:
+    from naskah.services.pengajuan import naskah_route_open
+
+    route = naskah_route_open(naskah)
+    if route is None:
+        return []
+    return list(
+        StepState.objects.filter(route=route, status="active")
+        .select_related("assignee", "step")
+        .order_by("pk")
+    )
+
+
+def paraf(naskah: Naskah, actor=None, note: str = ""):
+    """The person a waiting step was sent to initials the current revision."""
+    from naskah.services.pengajuan import naskah_paraf
+
+    naskah.refresh_from_db()
+    state = waiting(naskah)[0]
+    return naskah_paraf(
+        actor=actor or state.assignee,
+        naskah=naskah,
+        step_state=state,
+        expected_revisi=naskah.revisi_terakhir,
+        note=note,
+    )
+
+
+def chain(naskah: Naskah) -> list[list[str]]:
+    """The route's stages as lists of step labels."""
+    from naskah.services.pengajuan import naskah_route_latest
+    from workflows.models import Stage
+
+    route = naskah_route_latest(naskah)
+    return [
+        [s.label for s in stage.steps.order_by("order")]
+        for stage in Stage.objects.filter(route=route).order_by("index")
+    ]
