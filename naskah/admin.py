@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi, Penerima, TataNaskahDefault
 
@@ -51,6 +52,14 @@ class NaskahAdmin(admin.ModelAdmin):
     search_fields = ["hal", "nomor"]
     inlines = [PenerimaInline, RevisiInline]
 
+    def get_queryset(self, request):
+        # Drafts stay private to their konseptor, administrators included.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(~Q(status=Naskah.Status.KONSEP) | Q(konseptor=request.user))
+        )
+
     def has_add_permission(self, request):
         return False
 
@@ -64,6 +73,14 @@ class NaskahAdmin(admin.ModelAdmin):
 @admin.register(Lampiran)
 class LampiranAdmin(admin.ModelAdmin):
     list_display = ["judul", "naskah", "jenis", "jumlah_halaman", "ukuran", "dihapus"]
+    exclude = ["body"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(~Q(naskah__status=Naskah.Status.KONSEP) | Q(naskah__konseptor=request.user))
+        )
 
     def has_add_permission(self, request):
         return False

@@ -47,7 +47,7 @@ def _preview_text(page, base: str) -> str:
     return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_typing_updates_the_live_preview(live_server, demo, browser_page, tmp_path):
     page = browser_page
     page.goto(f"{live_server.url}/masuk/")

@@ -164,3 +164,18 @@ def test_type_list_and_form_render_for_every_type(client, demo):
     assert client.get(reverse("naskah:choose")).status_code == 200
     for jenis in JenisNaskah.objects.all():
         assert client.get(reverse("naskah:new", args=[jenis.kode])).status_code == 200, jenis.kode
+
+
+def test_admin_does_not_list_other_peoples_drafts(client, demo, foreign_draft):
+    naskah, lamp = foreign_draft
+    client.force_login(demo["admin"])
+    listing = client.get(reverse("admin:naskah_naskah_changelist")).content.decode()
+    assert naskah.hal not in listing
+    assert client.get(reverse("admin:naskah_naskah_change", args=[naskah.pk])).status_code in (
+        302,
+        404,
+    )
+    assert (
+        "Daftar hadir"
+        not in client.get(reverse("admin:naskah_lampiran_changelist")).content.decode()
+    )

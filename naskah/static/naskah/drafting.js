@@ -12,7 +12,8 @@
     var list = document.getElementById("penerima-list");
     var chip = document.createElement("span");
     chip.className = "badge rounded-pill penerima-chip text-bg-" + (spec.jenis === "tembusan" ? "secondary" : "primary");
-    chip.textContent = (spec.jenis === "tembusan" ? "Tembusan" : "Yth.") + ": " + label + (spec.keterangan ? " (" + spec.keterangan + ")" : "");
+    var kind = spec.jenis === "tembusan" ? list.dataset.labelTembusan : list.dataset.labelTujuan;
+    chip.textContent = kind + ": " + label + (spec.keterangan ? " (" + spec.keterangan + ")" : "");
     var input = document.createElement("input");
     input.type = "hidden";
     input.name = "penerima";
@@ -20,7 +21,7 @@
     var close = document.createElement("button");
     close.type = "button";
     close.className = "btn-close btn-close-white ms-1 penerima-remove";
-    close.setAttribute("aria-label", "Hapus");
+    close.setAttribute("aria-label", list.dataset.labelRemove);
     chip.appendChild(input);
     chip.appendChild(close);
     list.appendChild(chip);
