@@ -26,6 +26,7 @@ urlpatterns = [
     path("tte/", include("signing.urls")),
     path("arsip/", include("arsip.urls")),
     path("penomoran/", include("penomoran.urls")),
+    path("verifikasi/", include("naskah.urls_verifikasi")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
