@@ -113,8 +113,12 @@ def buku_for(*, naskah: Naskah, actor: Pegawai | None):
             actor=actor,
             format=nomor_format_for(naskah.jenis),
         )
-    except IntegrityError:  # created by a concurrent first signature
-        return BukuNomor.objects.get(unit=unit, jenis=family)
+    except (IntegrityError, ApplicationError):
+        # Created by a concurrent first signature (its unique check or constraint fired).
+        existing = BukuNomor.objects.filter(unit=unit, jenis=family).first()
+        if existing is None:
+            raise
+        return existing
 
 
 # --- Authority -----------------------------------------------------------------------------
@@ -320,7 +324,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
     with transaction.atomic():
         naskah_route_open(Naskah(pk=naskah_pk), lock=True)  # lock order: route, then letter
         locked = (
-            Naskah.objects.select_for_update()
+            Naskah.objects.select_for_update(of=("self",))
             .select_related("jenis", "penandatangan__unit", "unit", "kode_klasifikasi")
             .get(pk=naskah_pk)
         )
