@@ -201,17 +201,9 @@ class JenisNaskah(models.Model):
         if not isinstance(self.koordinasi_wajib, list) or not all(
             isinstance(code, str) and code for code in self.koordinasi_wajib
         ):
+            # Codes are checked against the organisation at submission (a fresh install
+            # seeds the types before its units exist), with a clear error naming them.
             errors["koordinasi_wajib"] = _('Use a list of unit codes, e.g. ["BIRO-HUKUM"].')
-        else:
-            missing = set(self.koordinasi_wajib) - set(
-                UnitKerja.objects.filter(kode__in=self.koordinasi_wajib).values_list(
-                    "kode", flat=True
-                )
-            )
-            if missing:
-                errors["koordinasi_wajib"] = _("Unknown unit codes: %(codes)s") % {
-                    "codes": ", ".join(sorted(missing))
-                }
         if errors:
             raise ValidationError(errors)
 

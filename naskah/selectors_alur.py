@@ -14,6 +14,8 @@ from workflows.models import Route, Stage, Step, StepState
 from workflows.permissions import can_reassign, step_capacity
 from workflows.selectors import route_active_states, route_stages, route_timeline
 
+CAPACITY_LABELS = dict(StepState.Capacity.choices)
+
 
 def naskah_list_for_user(user: Pegawai, *, status: str | None = None) -> QuerySet[Naskah]:
     """Every letter the user may see, newest change first (a fixed number of queries)."""
@@ -64,7 +66,10 @@ def naskah_route_page(naskah: Naskah, user: Pegawai) -> RoutePage:
     return RoutePage(
         route=route,
         stages=stages,
-        timeline=route_timeline(route),
+        timeline=[
+            (entry, CAPACITY_LABELS.get(entry.capacity, entry.capacity))
+            for entry in route_timeline(route)
+        ],
         mine=mine,
         waiting=waiting,
         can_reassign=bool(waiting) and can_reassign(user),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -46,6 +46,20 @@ from workflows.models import Route, StepState
 from workflows.permissions import step_capacity
 
 PAGE_SIZE = 50
+
+
+def render(request, template: str, context: dict, status: int = 200):
+    """Render with the navigation counters, also before the lead wires the context
+    processor into TEMPLATES."""
+    from django.conf import settings
+    from django.shortcuts import render as django_render
+
+    from naskah.context_processors import naskah_nav
+
+    processors = settings.TEMPLATES[0].get("OPTIONS", {}).get("context_processors", [])
+    if "naskah.context_processors.naskah_nav" not in processors:
+        context = {**naskah_nav(request), **context}
+    return django_render(request, template, context, status=status)
 
 
 def _back(naskah: Naskah):
@@ -181,6 +195,9 @@ def naskah_alur_submit(request, pk: int):
             "required_units": required,
             "errors": errors,
             "resubmit": returned is not None and returned.status == Route.Status.RETURNED,
+            "koordinasi": koordinasi,
+            "no_hierarki": proposal is not None
+            and all(stage.kind != "paraf_hierarki" for stage in proposal.stages),
         },
         status=status,
     )

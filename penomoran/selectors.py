@@ -36,6 +36,21 @@ def bukunomor_get_for_user(user, pk: int) -> BukuNomor:
     return buku
 
 
+def nomor_get_for_user(user, pk: int) -> Nomor:
+    """A number whose book's register the user may see: 403 without the register
+    permission, 404 otherwise."""
+    if not permissions.can_use_registers(user):
+        raise PermissionDenied
+    nomor = (
+        Nomor.objects.select_related("buku", "buku__unit")
+        .filter(pk=pk, buku__in=bukunomor_list_for_user(user))
+        .first()
+    )
+    if nomor is None:
+        raise Http404
+    return nomor
+
+
 def bukunomor_years(buku: BukuNomor) -> list[int]:
     return list(
         BukuNomorTahun.objects.filter(buku=buku).order_by("-tahun").values_list("tahun", flat=True)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.register, name="register"),
     path("<int:pk>/register.csv", views.register_csv, name="register_csv"),
     path("<int:pk>/register.pdf", views.register_pdf, name="register_pdf"),
+    path("<int:pk>/cadangkan/", views.nomor_reserve_view, name="reserve"),
+    path("nomor/<int:pk>/batal/", views.nomor_cancel_view, name="cancel"),
 ]

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from penomoran import exports
+from core.errors import ApplicationError
+from penomoran import exports, permissions
+from penomoran.formats import sifat_prefixes
 from penomoran.models import Nomor
 from penomoran.selectors import (
     bukunomor_get_for_user,
     bukunomor_list_for_user,
     bukunomor_years,
+    nomor_get_for_user,
     nomor_register,
 )
+from penomoran.services import nomor_cancel, nomor_reserve, office_today
 
 PAGE_SIZE = 100
 
@@ -33,6 +40,29 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tahun"].choices = [("", _("All"))] + [(y, str(y)) for y in years]
+
+
+class ReserveForm(forms.Form):
+    tanggal = forms.DateField(
+        label=_("Letter date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kode_klasifikasi = forms.CharField(
+        label=_("Classification code"), max_length=30, required=False
+    )
+    sifat = forms.ChoiceField(label=_("Security prefix"), required=False)
+    alasan = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefixes = sorted(set(sifat_prefixes().values()))
+        self.fields["sifat"].choices = [("", "—")] + [(p, p) for p in prefixes]
+        for name, field in self.fields.items():
+            css = "form-select" if name == "sifat" else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+
+class CancelForm(forms.Form):
+    alasan = forms.CharField(label=_("Reason"), max_length=1000)
 
 
 def _filtered(request, pk: int):
@@ -72,7 +102,15 @@ def register(request, pk: int):
     return render(
         request,
         "penomoran/register.html",
-        {"buku": buku, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "buku": buku,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_reserve": permissions.can_reserve(request.user),
+            "can_cancel": permissions.can_cancel(request.user),
+            "reserve_form": ReserveForm(initial={"tanggal": office_today()}),
+        },
     )
 
 
@@ -95,3 +133,47 @@ def register_pdf(request, pk: int):
     name = f"register-{buku.unit.kode}-{buku.jenis}-{tahun or 'semua'}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _form_errors(form: forms.Form) -> str:
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errs)}" for name, errs in form.errors.items()
+    )
+
+
+@login_required
+@require_POST
+def nomor_reserve_view(request, pk: int):
+    buku = bukunomor_get_for_user(request.user, pk)
+    if not permissions.can_reserve(request.user):
+        raise PermissionDenied
+    form = ReserveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("penomoran:register", pk=buku.pk)
+    try:
+        nomor = nomor_reserve(buku=buku, actor=request.user, **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _t("Reserved number %(teks)s.") % {"teks": nomor.teks})
+    return redirect("penomoran:register", pk=buku.pk)
+
+
+@login_required
+@require_POST
+def nomor_cancel_view(request, pk: int):
+    nomor = nomor_get_for_user(request.user, pk)
+    if not permissions.can_cancel(request.user):
+        raise PermissionDenied
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            nomor_cancel(nomor=nomor, alasan=form.cleaned_data["alasan"], actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _t("Cancelled number %(teks)s.") % {"teks": nomor.teks})
+    return redirect("penomoran:register", pk=nomor.buku_id)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from core.models import UnitKerja
+from core.models import Pegawai, UnitKerja
 from workflows.models import Route, Urgency
 from workflows.selectors import InboxFilters
 
@@ -65,3 +65,12 @@ class CommentForm(forms.Form):
 class WithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Reason"), required=False)
+
+
+class ReassignForm(forms.Form):
+    step_state = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    to = forms.ModelChoiceField(
+        label=_("Reassign to"), queryset=Pegawai.objects.filter(is_active=True)
+    )
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,7 +99,7 @@ def notifikasi_create(
         return None
     link = route.link if route is not None and route.link else ""
     if not link and route is not None:
-        link = f"/alur/{route.pk}/"
+        link = reverse("workflows:route_detail", args=[route.pk])
     notice = Notifikasi.objects.create(
         recipient=recipient, kind=kind, text=text[:500], link=link[:500], route=route, key=key
     )

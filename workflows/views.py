@@ -12,9 +12,15 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from workflows import selectors, services
-from workflows.forms import CommentForm, InboxFilterForm, StepActionForm, WithdrawForm
+from workflows.forms import (
+    CommentForm,
+    InboxFilterForm,
+    ReassignForm,
+    StepActionForm,
+    WithdrawForm,
+)
 from workflows.models import Route, StepState
-from workflows.permissions import can_view_route, can_withdraw, step_capacity
+from workflows.permissions import can_reassign, can_view_route, can_withdraw, step_capacity
 
 PAGE_SIZE = 50
 TABS = ("tindakan", "proses", "selesai")
@@ -55,7 +61,14 @@ def inbox(request):
 def route_detail(request, pk: int):
     route = _route_for_user(request.user, pk)
     mine = []
-    for state in selectors.route_active_states(route):
+    waiting = selectors.route_active_states(route)
+    reassign = []
+    if can_reassign(request.user):
+        reassign = [
+            (state, ReassignForm(initial={"step_state": state.pk, "version": route.version}))
+            for state in waiting
+        ]
+    for state in waiting:
         if step_capacity(request.user, state) is not None:
             mine.append(
                 (
@@ -77,6 +90,7 @@ def route_detail(request, pk: int):
             "stages": selectors.route_stages(route),
             "timeline": selectors.route_timeline(route),
             "mine": mine,
+            "reassign": reassign,
             "comment_form": CommentForm(),
             "withdraw_form": WithdrawForm(initial={"version": route.version})
             if can_withdraw(request.user, route)
@@ -147,6 +161,31 @@ def route_withdraw(request, pk: int):
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
+    return redirect("workflows:route_detail", pk=route.pk)
+
+
+@login_required
+@require_POST
+def step_reassign(request, pk: int):
+    route = _route_for_user(request.user, pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("workflows:route_detail", pk=route.pk)
+    data = form.cleaned_data
+    state = StepState.objects.filter(pk=data["step_state"], route=route).first()
+    if state is None:
+        raise Http404
+    try:
+        services.step_reassign(
+            step_state=state,
+            actor=request.user,
+            to=data["to"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     return redirect("workflows:route_detail", pk=route.pk)
 
 

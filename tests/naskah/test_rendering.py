@@ -486,6 +486,8 @@ def test_render_error_is_a_value_error():
         ({}, {"body": [{"type": "list", "style": "roman", "items": []}]}, "Unknown list style"),
         ({}, {"body": [{"type": "table", "header": ["A"], "rows": [["1", "2"]]}]}, "table row"),
         ({}, {"kop": {"variant": "kecamatan", "lines": ["X"]}}, "Unknown kop variant"),
+        ({}, {"kop": {"lines": ["X"], "emblem_image": b"not an image"}}, "emblem image"),
+        ({}, {"kop": {"lines": ["X"], "emblem": "bintang"}}, "Unknown kop emblem"),
         ({}, {"penandatangan": [{"lines_above": []}]}, "name"),
         ({}, {"klasifikasi_keamanan": "Top Secret"}, "klasifikasi_keamanan"),
         ({}, {"tte": {"qr_url": ""}}, "qr_url"),

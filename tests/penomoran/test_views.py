@@ -237,3 +237,112 @@ def test_indonesian_dates():
     assert waktu_indonesia(dt.datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == (
         "1 Januari 2027 00.30 WIB"
     )
+
+
+# --- reserve and cancel from the register ------------------------------------------------------
+
+
+def grant(user, codename):
+    user.user_permissions.add(Permission.objects.get(codename=codename))
+    return Pegawai.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def _may_4():
+    with time_machine.travel(dt.datetime(2026, 5, 4, 3, tzinfo=UTC), tick=False):
+        yield
+
+
+RESERVE = {"tanggal": "2026-05-01", "kode_klasifikasi": "000.1.2.3", "alasan": "Surat darurat"}
+
+
+def test_register_shows_reserve_and_cancel_only_with_the_permissions(client, org, numbers):
+    user = staff(org["sekre"], "agendaris")
+    client.force_login(user)
+    page = client.get(url("register", org["buku"])).content.decode()
+    assert reverse("penomoran:reserve", args=[org["buku"].pk]) not in page
+    assert "/batal/" not in page
+    user = grant(grant(user, "reserve_nomor"), "cancel_nomor")
+    client.force_login(user)
+    page = client.get(url("register", org["buku"])).content.decode()
+    assert reverse("penomoran:reserve", args=[org["buku"].pk]) in page
+    assert "/batal/" in page
+
+
+@pytest.mark.usefixtures("_may_4")
+def test_reserve_from_the_register(client, org):
+    client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
+    response = client.post(url("reserve", org["buku"]), RESERVE, follow=True)
+    assert response.status_code == 200
+    nomor = org["buku"].nomor_set.get()
+    assert (nomor.status, nomor.tanggal, nomor.alasan) == (
+        "dicadangkan",
+        dt.date(2026, 5, 1),
+        "Surat darurat",
+    )
+    assert "Reserved number 000.1.2.3/1/DISKOMINFOTIK/2026" in response.content.decode()
+
+
+@pytest.mark.usefixtures("_may_4")
+def test_reserve_without_a_reason_changes_nothing(client, org):
+    client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
+    response = client.post(url("reserve", org["buku"]), {**RESERVE, "alasan": ""}, follow=True)
+    assert response.status_code == 200
+    assert not org["buku"].nomor_set.exists()
+    assert "Reason" in response.content.decode()
+
+
+@pytest.mark.usefixtures("_may_4")
+def test_reserve_rule_errors_are_shown(client, org):
+    client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
+    response = client.post(
+        url("reserve", org["buku"]), {**RESERVE, "tanggal": "2026-06-01"}, follow=True
+    )
+    assert "today or an earlier date" in response.content.decode()
+    assert not org["buku"].nomor_set.exists()
+
+
+def test_reserve_needs_the_permission_and_the_unit(client, org):
+    client.force_login(staff(org["sekre"], "agendaris"))
+    assert client.post(url("reserve", org["buku"]), RESERVE).status_code == 403
+    client.force_login(grant(staff(org["other"], "guru"), "reserve_nomor"))
+    assert client.post(url("reserve", org["buku"]), RESERVE).status_code == 404
+    assert not org["buku"].nomor_set.exists()
+
+
+def test_reserve_refuses_get(client, org):
+    client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
+    assert client.get(url("reserve", org["buku"])).status_code == 405
+
+
+def test_cancel_from_the_register(client, org, numbers):
+    client.force_login(grant(staff(org["sekre"], "agendaris"), "cancel_nomor"))
+    nomor = numbers.nomor_set.get(teks="800.1/2/DISKOMINFOTIK/2026")
+    response = client.post(
+        reverse("penomoran:cancel", args=[nomor.pk]), {"alasan": "Salah alamat"}, follow=True
+    )
+    assert response.status_code == 200
+    nomor.refresh_from_db()
+    assert (nomor.status, nomor.alasan_batal) == ("batal", "Salah alamat")
+
+
+def test_cancel_needs_a_reason_permission_and_unit(client, org, numbers):
+    nomor = numbers.nomor_set.get(teks="800.1/2/DISKOMINFOTIK/2026")
+    cancel_url = reverse("penomoran:cancel", args=[nomor.pk])
+    client.force_login(staff(org["sekre"], "agendaris"))
+    assert client.post(cancel_url, {"alasan": "x"}).status_code == 403
+    client.force_login(grant(staff(org["other"], "guru"), "cancel_nomor"))
+    assert client.post(cancel_url, {"alasan": "x"}).status_code == 404
+    client.force_login(grant(staff(org["dinas"], "kadis"), "cancel_nomor"))
+    client.post(cancel_url, {"alasan": ""})
+    nomor.refresh_from_db()
+    assert nomor.status == "digunakan"
+
+
+def test_cancel_twice_shows_the_conflict(client, org, numbers):
+    client.force_login(grant(staff(org["sekre"], "agendaris"), "cancel_nomor"))
+    nomor = numbers.nomor_set.get(urut=1, tahun=2026)
+    response = client.post(
+        reverse("penomoran:cancel", args=[nomor.pk]), {"alasan": "lagi"}, follow=True
+    )
+    assert "already cancelled" in response.content.decode()

@@ -275,3 +275,23 @@ def test_nav_context_processor(demo, rf):
     request = rf.get("/")
     request.user = demo["kabagtu"]
     assert workflows_nav(request)["workflows_nav"]["perlu_tindakan"] == 1
+
+
+def test_admin_reassigns_through_the_page(demo, client):
+    route = make_routes(demo, 1)[0]
+    state = active(route)[0]
+    url = reverse("workflows:step_reassign", args=[route.pk])
+    form = {
+        "step_state": state.pk,
+        "version": route.version,
+        "to": demo["arsiparis"].pk,
+        "note": "Cuti.",
+    }
+    client.force_login(demo["kabagtu"])
+    client.post(url, form, follow=True)
+    assert active(route)[0].assignee == demo["kabagtu"]  # not an administrator: refused
+    client.force_login(demo["admin"])
+    page = client.get(reverse("workflows:route_detail", args=[route.pk])).content.decode()
+    assert "Reassign to" in page
+    assert client.post(url, form).status_code == 302
+    assert active(route)[0].assignee == demo["arsiparis"]

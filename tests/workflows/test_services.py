@@ -523,3 +523,32 @@ def test_notification_for_an_open_title(demo, biro_route):
     notice = Notifikasi.objects.get(route=biro_route, recipient=demo["kabagtu"])
     assert notice.text == "Needs your initial: Undangan rapat koordinasi"
     assert notice.link == f"/alur/{biro_route.pk}/"
+
+
+def test_drafter_edit_while_returned_then_resubmit_restarts(demo, biro_route):
+    route = biro_route
+    approve_current(route, demo["kabagtu"])
+    step_return(step_state=active(route)[0], actor=demo["karoumum"], revision="r1", note="Ubah.")
+    outcome = route_revision_changed(
+        route=route, actor=demo["penelaah"], revision="r2", previous_revision="r1"
+    )
+    assert outcome.event == hooks.UNCHANGED and active(route) == []
+    route_resubmit(route=route, actor=demo["penelaah"], revision="r2")
+    route.refresh_from_db()
+    assert route.current_stage == 0 and active(route)[0].revision == "r2"
+
+
+def test_plh_starting_after_activation_takes_over_the_step(demo, biro_route):
+    from tests.factories import PenugasanFactory
+
+    state = active(biro_route)[0]
+    PenugasanFactory(
+        pegawai=demo["arsiparis"],
+        jabatan=jab("kabag_tu"),
+        jenis="plh",
+        mulai=state.activated_at.date(),
+    )
+    with pytest.raises(PermissionDeniedError):
+        step_approve(step_state=state, actor=demo["kabagtu"], revision="r1")
+    step_approve(step_state=state, actor=demo["arsiparis"], revision="r1")
+    assert StepState.objects.get(pk=state.pk).acted_capacity == "plh"
