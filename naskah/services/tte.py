@@ -307,10 +307,15 @@ def naskah_sign(
     if (passphrase is None) == (key is None):
         raise ApplicationError(_("Enter your signing passphrase."), code="no_passphrase")
     fresh = Naskah.objects.select_related("jenis", "penandatangan__unit", "unit").get(pk=naskah.pk)
+    if key is not None:
+        # Batch: the key is already open, so the full check runs once, under the lock.
+        first = not NaskahTTE.objects.filter(naskah=fresh).exists()
+        buku = buku_for(naskah=fresh, actor=signer) if first else None
+        return _sign_locked(fresh.pk, signer, key, buku)
+    # Single letter: check before the slow unlock, so a letter that cannot be signed
+    # costs no scrypt run.
     plan = naskah_sign_check(naskah=fresh, signer=signer)
     buku = buku_for(naskah=fresh, actor=signer) if plan.first else None
-    if key is not None:
-        return _sign_locked(fresh.pk, signer, key, buku)
     with signer_unlock(signer=signer, passphrase=passphrase) as opened:
         return _sign_locked(fresh.pk, signer, opened, buku)
 
