@@ -192,6 +192,7 @@ class SignPlan:
     urutan: int
     total: int
     first: bool
+    holder: object = None  # the Pemangku found by the authority check
 
 
 def sign_plan(naskah: Naskah) -> SignPlan:
@@ -221,7 +222,9 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai) -> SignPlan:
     from naskah.services.pengajuan import naskah_paraf_complete
 
     plan = sign_plan(naskah)
-    signer_authority(naskah=naskah, jabatan=plan.jabatan, signer=signer, on=office_today())
+    plan.holder = signer_authority(
+        naskah=naskah, jabatan=plan.jabatan, signer=signer, on=office_today()
+    )
     if plan.first:
         if naskah.kode_klasifikasi_id is None:
             raise ApplicationError(
@@ -335,7 +338,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
         )
         plan = naskah_sign_check(naskah=locked, signer=signer)
         today = office_today()
-        holder = signer_authority(naskah=locked, jabatan=plan.jabatan, signer=signer, on=today)
+        holder = plan.holder
         if plan.first:
             if buku is None:
                 raise ConflictError(_("Reload the page and sign again."), code="stale")
