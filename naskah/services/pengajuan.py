@@ -173,6 +173,17 @@ def _step_state(route: Route, step_state: StepState | int) -> StepState:
     return state
 
 
+def _refuse_signature_step(state: StepState) -> None:
+    if state.kind == StepKind.TANDATANGAN:
+        raise ApplicationError(
+            _(
+                "The signature step is completed by signing the letter, not by an approval. "
+                "Return or reject it here, or sign it from the signing page."
+            ),
+            code="sign_required",
+        )
+
+
 def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details) -> None:
     audit_record(
         actor=actor,
@@ -357,10 +368,12 @@ def naskah_paraf(
     note: str = "",
     expected_version: int | None = None,
 ) -> RouteOutcome:
-    """Initial (approve) the revision the reviewer saw."""
+    """Initial (approve) the revision the reviewer saw. The signature step is not approved
+    here: signing the letter (the signing flow) completes it."""
     with transaction.atomic():
         route, locked = _lock_for_action(naskah, expected_revisi)
         state = _step_state(route, step_state)
+        _refuse_signature_step(state)
         outcome = alur.step_approve(
             step_state=state,
             actor=actor,
@@ -462,6 +475,8 @@ def naskah_correct(
 
         if step_capacity(actor, state) is None:
             raise PermissionDeniedError(_("This step is not yours to act on."))
+        if approve:
+            _refuse_signature_step(state)
         signer = values.get("penandatangan")
         if signer is not None and getattr(signer, "pk", signer) != locked.penandatangan_id:
             raise ApplicationError(

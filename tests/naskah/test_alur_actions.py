@@ -485,3 +485,40 @@ def test_paraf_complete_is_false_off_the_current_revision_or_signature(demo, tea
     # Someone bumps the revision behind the route's back: not complete any more.
     Naskah.objects.filter(pk=team_letter.pk).update(revisi_terakhir=9)
     assert not naskah_paraf_complete(team_letter)
+
+
+def test_the_signature_step_is_not_approved_by_a_paraf(demo, team_letter):
+    paraf(team_letter)
+    paraf(team_letter)
+    team_letter.refresh_from_db()
+    state = waiting(team_letter)[0]
+    assert state.kind == "tandatangan"
+    with pytest.raises(ApplicationError) as exc:
+        naskah_paraf(
+            actor=demo["kadiskominfo"], naskah=team_letter, step_state=state, expected_revisi=1
+        )
+    assert exc.value.code == "sign_required"
+    with pytest.raises(ApplicationError) as exc:
+        naskah_correct(
+            actor=demo["kadiskominfo"],
+            naskah=team_letter,
+            step_state=state,
+            expected_revisi=1,
+            values=values_from(team_letter, hal="Lain"),
+        )
+    assert exc.value.code == "sign_required"
+    team_letter.refresh_from_db()
+    assert team_letter.status == Naskah.Status.SIAP_TANDATANGAN and naskah_paraf_complete(
+        team_letter
+    )
+    # The signer may still correct without approving: earlier paraf carry over.
+    naskah_correct(
+        actor=demo["kadiskominfo"],
+        naskah=team_letter,
+        step_state=state,
+        expected_revisi=1,
+        values=values_from(team_letter, hal="Hal dari penanda tangan"),
+        approve=False,
+    )
+    team_letter.refresh_from_db()
+    assert team_letter.revisi_terakhir == 2 and naskah_paraf_complete(team_letter)

@@ -298,3 +298,34 @@ def test_inbox_and_list_run_a_constant_number_of_queries(
         response = client.get(url)
     body = response.content.decode()
     assert body.count("/alur/") >= 50
+
+
+def test_nav_context_processor_counts_returned_letters(rf, demo, submitted):
+    from naskah.context_processors import naskah_nav
+    from naskah.services.pengajuan import naskah_return
+
+    state = waiting(submitted)[0]
+    naskah_return(
+        actor=demo["sekdiskominfo"],
+        naskah=submitted,
+        step_state=state,
+        expected_revisi=submitted.revisi_terakhir,
+        note="Perbaiki.",
+    )
+    request = rf.get("/")
+    request.user = demo["agendakominfo"]
+    counts = naskah_nav(request)["naskah_nav"]
+    assert counts["dikembalikan"] == 1 and counts["dalam_proses"] == 1
+    request.user = demo["sekdiskominfo"]
+    assert naskah_nav(request)["naskah_nav"]["perlu_tindakan"] == 0
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    assert naskah_nav(request) == {}
+
+
+def test_the_draft_editor_links_to_the_approval_page(client, demo):
+    draft = letter(demo, "agendakominfo")
+    client.force_login(demo["agendakominfo"])
+    page = client.get(reverse("naskah:edit", args=[draft.pk])).content.decode()
+    assert reverse("naskah:alur_detail", args=[draft.pk]) in page
