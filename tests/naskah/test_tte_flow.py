@@ -208,3 +208,37 @@ def test_sign_view_and_batch_page(demo, client):
     client.post(reverse("naskah:tte", args=[naskah.pk]), {"passphrase": PASSPHRASE})
     naskah.refresh_from_db()
     assert naskah.status == Naskah.Status.DITANDATANGANI
+
+
+class _BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("SMTP server unreachable")
+
+
+def test_email_failure_logged_and_retried_once(demo, settings, monkeypatch):
+    naskah = _signed(demo)
+    monkeypatch.setattr("django.core.mail.get_connection", lambda *a, **k: _BrokenBackend())
+    naskah_dispatch(naskah=naskah)
+    row = Distribusi.objects.get(naskah=naskah, saluran="email")
+    assert row.status == "gagal" and "unreachable" in row.kesalahan and row.percobaan == 1
+    internal = Distribusi.objects.filter(naskah=naskah, saluran="internal")
+    assert all(r.status == "terkirim" for r in internal)
+    monkeypatch.undo()
+    naskah_dispatch(naskah=naskah)
+    naskah_dispatch(naskah=naskah)
+    row.refresh_from_db()
+    assert row.status == "terkirim" and row.percobaan == 2 and len(mail.outbox) == 1
+
+
+def test_panel_tag(demo):
+    from django.template import Context, Template
+
+    enroll(demo["kadiskominfo"])
+    naskah = ready_letter(demo)
+    tpl = Template("{% load naskah_tte %}{% tte_panel naskah user %}")
+    html = tpl.render(Context({"naskah": naskah, "user": demo["kadiskominfo"]}))
+    assert reverse("naskah:tte", args=[naskah.pk]) in html
+    assert "tte-panel" in tpl.render(Context({"naskah": naskah, "user": demo["prakommuda"]}))
