@@ -18,7 +18,7 @@ from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
 from naskah.permissions import naskah_visible_to
 from naskah.services.distribusi import distribusi_read, inbox_for
 from naskah.services.tte import naskah_sign, naskah_sign_check, sealed_bytes
-from naskah.services.tte_batch import naskah_batch_sign
+from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
 
 
 def _visible_or_delivered(user, pk: int) -> Naskah:
@@ -135,6 +135,7 @@ def tte_batch_detail(request, pk: int):
     done = sum(1 for i in items if i.status != "menunggu")
     context = {
         "batch": batch,
+        "stale": batch_is_stale(batch, items),
         "items": items,
         "done": done,
         "total": len(items),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,17 @@ from signing.backends.base import UnlockedKey
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
+
+
+def batch_is_stale(batch: BatchTTE, items: list[BatchTTEItem]) -> bool:
+    """A running batch with no progress for NASKAH_TTE_BATCH_STALE_SECONDS (default 300):
+    its web process most likely restarted and the key is gone. The waiting letters are
+    unchanged and can be selected again."""
+    if batch.status != BatchTTE.Status.BERJALAN:
+        return False
+    limit = int(getattr(settings, "NASKAH_TTE_BATCH_STALE_SECONDS", 300))
+    last = max([i.selesai_pada for i in items if i.selesai_pada] + [batch.dibuat_pada])
+    return (timezone.now() - last).total_seconds() > limit
 
 
 @sensitive_variables("passphrase", "key")

@@ -242,3 +242,21 @@ def test_panel_tag(demo):
     html = tpl.render(Context({"naskah": naskah, "user": demo["kadiskominfo"]}))
     assert reverse("naskah:tte", args=[naskah.pk]) in html
     assert "tte-panel" in tpl.render(Context({"naskah": naskah, "user": demo["prakommuda"]}))
+
+
+def test_stale_batch_shown_interrupted(demo, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from naskah.models import BatchTTE, BatchTTEItem
+
+    naskah = ready_letter(demo)
+    batch = BatchTTE.objects.create(penandatangan=demo["kadiskominfo"])
+    BatchTTEItem.objects.create(batch=batch, naskah=naskah)
+    BatchTTE.objects.filter(pk=batch.pk).update(dibuat_pada=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(demo["kadiskominfo"])
+    html = client.get(reverse("naskah:tte_batch_detail", args=[batch.pk])).content.decode()
+    assert "hx-get" not in html and "Interrupted" in html
+    client.force_login(demo["sekda"])
+    assert client.get(reverse("naskah:tte_batch_detail", args=[batch.pk])).status_code == 404
