@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import Pegawai
 from naskah.models import Naskah
 from naskah.services import lampiran_add
 from naskah.services.pengajuan import naskah_share
@@ -329,3 +330,53 @@ def test_the_draft_editor_links_to_the_approval_page(client, demo):
     client.force_login(demo["agendakominfo"])
     page = client.get(reverse("naskah:edit", args=[draft.pk])).content.decode()
     assert reverse("naskah:alur_detail", args=[draft.pk]) in page
+
+
+def test_reject_withdraw_comment_share_and_reassign_through_the_pages(client, demo, submitted):
+    from django.contrib.auth.models import Permission
+
+    from workflows.models import RouteEvent
+
+    state = waiting(submitted)[0]
+    detail = reverse("naskah:alur_detail", args=[submitted.pk])
+    # Wrong person: the drafter cannot act on the reviewer's step.
+    client.force_login(demo["agendakominfo"])
+    act(client, submitted, state, "reject", note="Saya tolak sendiri.")
+    assert waiting(submitted)[0].pk == state.pk
+    client.post(reverse("naskah:alur_comment", args=[submitted.pk]), {"note": "Mohon cepat."})
+    assert RouteEvent.objects.filter(kind="comment", note="Mohon cepat.").exists()
+    client.post(reverse("naskah:alur_share", args=[submitted.pk]), {"to": demo["stafsma"].pk})
+    assert demo["stafsma"].has_perm("naskah.view_naskah", submitted)
+    # A unit administrator with the reassign right hands the step to someone else.
+    admin = demo["sekdiskominfo"]
+    admin.user_permissions.add(Permission.objects.get(codename="reassign_route_step"))
+    client.force_login(Pegawai.objects.get(pk=admin.pk))
+    prefix = f"r{state.pk}"
+    response = client.post(
+        reverse("naskah:alur_reassign", args=[submitted.pk]),
+        {
+            "prefix": prefix,
+            f"{prefix}-step_state": state.pk,
+            f"{prefix}-version": state.route.version,
+            f"{prefix}-to": demo["kabidaptika"].pk,
+            f"{prefix}-note": "Sekretaris dinas luar kota.",
+        },
+    )
+    assert response.status_code == 302
+    assert waiting(submitted)[0].assignee == demo["kabidaptika"]
+    # The new assignee rejects with a note.
+    client.force_login(demo["kabidaptika"])
+    act(client, submitted, waiting(submitted)[0], "reject", note="Tidak diperlukan lagi.")
+    submitted.refresh_from_db()
+    assert submitted.status == Naskah.Status.DITOLAK
+    # The drafter withdraws another letter back to draft from its page.
+    other = letter(demo, "agendakominfo")
+    submit(demo, other)
+    client.force_login(demo["agendakominfo"])
+    route_version = waiting(other)[0].route.version
+    client.post(
+        reverse("naskah:alur_withdraw", args=[other.pk]), {"version": route_version, "note": ""}
+    )
+    other.refresh_from_db()
+    assert other.status == Naskah.Status.KONSEP
+    assert client.get(detail).status_code == 200
