@@ -90,7 +90,7 @@ def verifikasi_token(request, token: str):
             report = pdf_validate(data)
         except ApplicationError as exc:
             error = exc.message
-    valid = hash_ok and report is not None and report.ok and record.selesai
+    valid = hash_ok and report is not None and report.ok
     return render(
         request,
         "naskah/verifikasi/token.html",
@@ -105,6 +105,7 @@ def verifikasi_token(request, token: str):
             "report": report,
             "error": error,
             "valid": valid,
+            "pending": not record.selesai,
         },
     )
 

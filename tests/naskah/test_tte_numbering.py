@@ -59,7 +59,9 @@ def test_setda_letter_numbered_by_biro_umum(demo):
 
 
 @pytest.mark.django_db
-def test_berita_acara_several_signers_in_sequence(demo):
+def test_berita_acara_several_signers_in_sequence(demo, client):
+    from django.urls import reverse
+
     from naskah.models import JenisNaskah
 
     enroll(demo["kadiskominfo"])
@@ -85,6 +87,8 @@ def test_berita_acara_several_signers_in_sequence(demo):
     naskah.refresh_from_db()
     assert naskah.status == Naskah.Status.SIAP_TANDATANGAN and naskah.nomor
     number = naskah.nomor
+    page = client.get(reverse("verifikasi:token", args=[naskah.tte.token])).content.decode()
+    assert "verifikasi-belum-lengkap" in page and "alert-success" in page
     second = naskah_sign(naskah=naskah, signer=other, passphrase=PASSPHRASE)
     naskah.refresh_from_db()
     assert naskah.status == Naskah.Status.DITANDATANGANI and naskah.nomor == number
