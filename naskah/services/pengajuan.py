@@ -3,11 +3,13 @@ organisation, paraf, corrections, returns, rejection, withdrawal, reassignment, 
 and sharing. Every service here composes one `workflows` service.
 
 Transactions and locks: every service runs in ONE transaction that first locks the
-letter's open route row, then the letter row (the same order the engine's own pages use:
-route, then the status hook updates the letter), checks the revision number the form was
-loaded with, calls the engine (which locks the route again and checks the step is still
-waiting), brings the letter's status in line with the route and writes its audit event
-last. Whoever loses a race gets a ConflictError and nothing changes.
+letter row, then its open route row (the order of the drafting and signing services),
+checks the revision number the form was loaded with, calls the engine (which locks the
+route again and checks the step is still waiting), brings the letter's status in line with
+the route and writes its audit event last. Whoever loses a race gets a ConflictError and
+nothing changes. (The engine's own route pages lock the route and then the status hook
+updates the letter: the reverse order, so a simultaneous action there and here on the same
+letter can end in a database deadlock error for one of the two, with nothing changed.)
 
 The letter's status follows its route (`naskah_status_sync`, also registered as the
 engine's hook for naskah.Naskah so the engine's own pages keep it in line):
@@ -63,7 +65,8 @@ def naskah_route_open(naskah: Naskah, *, lock: bool = False) -> Route | None:
         content_type=_naskah_ct(), object_id=str(naskah.pk), status__in=Route.OPEN_STATUSES
     )
     if lock:
-        qs = qs.select_for_update()
+        # Lock the route row only, not the joined content type row shared by every route.
+        qs = qs.select_for_update(of=("self",))
     return qs.select_related("content_type").first()
 
 
@@ -131,8 +134,10 @@ def naskah_route_outcome(outcome: RouteOutcome) -> None:
 
 
 def _lock_naskah(naskah: Naskah) -> Naskah:
+    # Lock the letter row only: the joined type, unit and position rows are shared by many
+    # letters and must not serialise unrelated approvals.
     return (
-        Naskah.objects.select_for_update()
+        Naskah.objects.select_for_update(of=("self",))
         .select_related("jenis", "unit", "penandatangan")
         .get(pk=naskah.pk)
     )
@@ -152,9 +157,9 @@ def _check_revisi(locked: Naskah, expected_revisi: int) -> None:
 
 
 def _lock_for_action(naskah: Naskah, expected_revisi: int) -> tuple[Route, Naskah]:
-    """Lock the open route, then the letter; check the revision the form was loaded with."""
-    route = naskah_route_open(naskah, lock=True)
+    """Lock the letter, then its open route; check the revision the form was loaded with."""
     locked = _lock_naskah(naskah)
+    route = naskah_route_open(naskah, lock=True)
     if route is None:
         raise ConflictError(
             _("This letter is not in approval (it is now “%(status)s”). Reload the page.")
@@ -285,8 +290,8 @@ def naskah_submit(
     unchanged one resumes at the step that returned it) unless its signer changed, which
     needs a new route. `stages` is the drafter's edited proposal, checked by the engine."""
     with transaction.atomic():
-        route = naskah_route_open(naskah, lock=True)
         locked = _lock_naskah(naskah)
+        route = naskah_route_open(naskah, lock=True)
         if locked.konseptor_id != actor.pk:
             raise PermissionDeniedError(_("Only the drafter may submit this letter."))
         if locked.status not in Naskah.EDITABLE_STATUSES:
@@ -340,8 +345,8 @@ def naskah_withdraw(
 ) -> RouteOutcome:
     """The drafter takes the letter back out of approval: it is a draft again."""
     with transaction.atomic():
-        route = naskah_route_open(naskah, lock=True)
         locked = _lock_naskah(naskah)
+        route = naskah_route_open(naskah, lock=True)
         if locked.konseptor_id != actor.pk:
             raise PermissionDeniedError(_("Only the drafter may withdraw this letter."))
         if route is None:
@@ -549,8 +554,8 @@ def naskah_reassign(
 ) -> RouteOutcome:
     """An administrator hands a waiting step to another person (recorded with a note)."""
     with transaction.atomic():
-        route = naskah_route_open(naskah, lock=True)
         locked = _lock_naskah(naskah)
+        route = naskah_route_open(naskah, lock=True)
         if route is None:
             raise ConflictError(_("This letter is not in approval."), code="not_in_approval")
         state = _step_state(route, step_state)
