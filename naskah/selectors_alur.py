@@ -33,6 +33,10 @@ class MyStep:
     capacity: str
     earlier_steps: list[Step]
 
+    @property
+    def capacity_label(self) -> str:
+        return str(CAPACITY_LABELS.get(self.capacity, self.capacity))
+
 
 @dataclass
 class RoutePage:
