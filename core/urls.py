@@ -27,6 +27,7 @@ urlpatterns = [
     path("arsip/", include("arsip.urls")),
     path("penomoran/", include("penomoran.urls")),
     path("surat-masuk/", include("naskah.masuk.urls")),
+    path("verifikasi/", include("naskah.urls_verifikasi")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

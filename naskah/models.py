@@ -451,3 +451,15 @@ def lampiran_max_bytes() -> int:
 
 def lampiran_max_pages() -> int:
     return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))
+
+
+# Signing, sealed documents, dispatch and batch signing (issue 5).
+from naskah.models_tte import (  # noqa: E402, F401
+    AturanTTE,
+    BatchTTE,
+    BatchTTEItem,
+    Distribusi,
+    DokumenTersegel,
+    NaskahTTE,
+    UnitPenomoran,
+)

@@ -43,3 +43,14 @@ urlpatterns += [
     path("<int:pk>/alur/alihkan/", views_alur.naskah_alur_reassign, name="alur_reassign"),
     path("<int:pk>/alur/bagikan/", views_alur.naskah_alur_share, name="alur_share"),
 ]
+
+# Signing, batch signing, sealed PDF, internal inbox (issue 5).
+from naskah import views_tte  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/tte/", views_tte.naskah_tte, name="tte"),
+    path("<int:pk>/tte/pdf/", views_tte.naskah_tte_pdf, name="tte_pdf"),
+    path("tte/batch/", views_tte.tte_batch, name="tte_batch"),
+    path("tte/batch/<int:pk>/", views_tte.tte_batch_detail, name="tte_batch_detail"),
+    path("masuk-internal/", views_tte.naskah_masuk_internal, name="masuk_internal"),
+]

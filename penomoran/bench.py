@@ -106,6 +106,7 @@ class BenchResult:
     per_second: float = 0.0
     p50_ms: float = 0.0
     p95_ms: float = 0.0
+    max_ms: float = 0.0
     counter: int = 0
     commit_ms: float = 0.0
     first_error: str = ""
@@ -238,6 +239,7 @@ def bench_run(
     result.per_second = round(result.allocated / result.seconds, 1) if result.seconds else 0.0
     result.p50_ms = round(statistics.median(latencies) * 1000, 1) if latencies else 0.0
     result.p95_ms = round(_percentile(latencies, 0.95) * 1000, 1)
+    result.max_ms = round(max(latencies, default=0.0) * 1000, 1)
     result.seconds = round(result.seconds, 2)
 
     # The ledger, not the workers' word: every year of the book must hold 1..n once each.

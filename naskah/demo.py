@@ -1,0 +1,179 @@
+"""Demo letters taken through the real flow: drafted, initialled through the approval
+services, signed with the demo signers' passphrases, dispatched. Idempotent: a letter
+whose subject already exists for its drafter is not made again.
+
+The lead calls `demo_seed_letters()` from `seed_demo` after `core.demo.demo_seed`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from core.models import Jabatan, KodeKlasifikasi, Pegawai
+from naskah.markup import blocks_from_markup
+from naskah.models import JenisNaskah, Naskah
+
+DEFAULT_DEMO_PASSPHRASE = "tte-demo-lampung-2026"  # noqa: S105 - demo data, printed
+
+DEMO_LETTERS = [
+    {
+        "konseptor": "prakommuda",
+        "jenis": "surat_dinas",
+        "penandatangan": "Kepala Dinas Komunikasi, Informatika dan Statistik",
+        "hal": "Permohonan Data Layanan Aplikasi Daerah",
+        "kode": "000.1.2.3",
+        "klasifikasi": "biasa",
+        "body": "Dengan hormat, dalam rangka pemutakhiran katalog layanan aplikasi daerah, "
+        "kami mohon Saudara menyampaikan data aplikasi yang dikelola.\n\n"
+        "Demikian atas perhatian dan kerja samanya kami ucapkan terima kasih.",
+        "penerima": [
+            {"jenis": "tujuan", "unit": "DISDIKBUD"},
+            {
+                "jenis": "tujuan",
+                "nama": "Kepala Dinas Kominfo Kota Metro",
+                "email": "kominfo@metrokota.example",
+            },
+            {"jenis": "tembusan", "jabatan": "Sekretaris Daerah Provinsi Lampung"},
+        ],
+    },
+    {
+        "konseptor": "statistisi",
+        "jenis": "surat_dinas",
+        "penandatangan": "Kepala Dinas Komunikasi, Informatika dan Statistik",
+        "hal": "Penyampaian Laporan Insiden Keamanan Informasi",
+        "kode": "000.1.2.3",
+        "klasifikasi": "rahasia",
+        "body": "Dengan hormat, bersama ini kami sampaikan laporan insiden keamanan informasi "
+        "yang terjadi pada layanan surel daerah.",
+        "penerima": [
+            {"jenis": "tujuan", "jabatan": "Sekretaris Daerah Provinsi Lampung"},
+            {
+                "jenis": "tembusan",
+                "nama": "Badan Siber dan Sandi Negara",
+                "email": "bssn@bssn.example",
+            },
+        ],
+    },
+]
+
+
+def demo_passphrase() -> str:
+    return getattr(settings, "NASKAH_DEMO_TTE_PASSPHRASE", DEFAULT_DEMO_PASSPHRASE)
+
+
+def _jabatan(nama: str) -> Jabatan:
+    return Jabatan.objects.select_related("unit").get(nama=nama)
+
+
+def _penerima(rows: list[dict]) -> list[dict]:
+    from core.models import UnitKerja
+
+    out = []
+    for row in rows:
+        spec = {"jenis": row["jenis"]}
+        if "unit" in row:
+            spec["unit_id"] = UnitKerja.objects.get(kode=row["unit"]).pk
+        elif "jabatan" in row:
+            spec["jabatan_id"] = _jabatan(row["jabatan"]).pk
+        else:
+            spec.update({"nama": row["nama"], "email": row.get("email", "")})
+        out.append(spec)
+    return out
+
+
+def letter_through_paraf(naskah: Naskah) -> Naskah:
+    """Submit a draft and let every waiting step's addressee initial it until the route
+    waits for the signature (the real approval services)."""
+    from naskah.services.pengajuan import naskah_paraf, naskah_route_open, naskah_submit
+    from workflows.models import StepKind, StepState
+
+    naskah.refresh_from_db()
+    if naskah.status in Naskah.EDITABLE_STATUSES:
+        naskah_submit(actor=naskah.konseptor, naskah=naskah, expected_revisi=naskah.revisi_terakhir)
+    for _round in range(20):
+        naskah.refresh_from_db()
+        if naskah.status != Naskah.Status.DIAJUKAN:
+            break
+        route = naskah_route_open(naskah)
+        state = (
+            StepState.objects.filter(route=route, status="active")
+            .exclude(step__kind=StepKind.TANDATANGAN)
+            .select_related("assignee")
+            .order_by("pk")
+            .first()
+        )
+        if state is None:
+            break
+        naskah_paraf(
+            actor=state.assignee,
+            naskah=naskah,
+            step_state=state,
+            expected_revisi=naskah.revisi_terakhir,
+        )
+    naskah.refresh_from_db()
+    return naskah
+
+
+def signer_ready(pegawai: Pegawai, passphrase: str) -> bool:
+    """Give the signer a certificate with the demo passphrase if they have none."""
+    from signing.selectors import signer_status
+    from signing.services import signer_enroll
+
+    status = signer_status(signer=pegawai)
+    if status.ready:
+        return True
+    if status.code in {"no_certificate", "expired", "revoked"}:
+        signer_enroll(signer=pegawai, passphrase=passphrase)
+        return True
+    return False
+
+
+def demo_seed_letters(*, stdout=None) -> list[Naskah]:
+    """Make the demo letters (idempotent) and print the demo signing passphrase."""
+    from core.errors import ApplicationError
+    from naskah.services import naskah_create
+    from naskah.services.distribusi import naskah_dispatch
+    from naskah.services.tte import naskah_sign
+
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text + "\n")
+
+    passphrase = demo_passphrase()
+    made = []
+    for spec in DEMO_LETTERS:
+        konseptor = Pegawai.objects.get(username=spec["konseptor"])
+        naskah = Naskah.objects.filter(konseptor=konseptor, hal=spec["hal"]).first()
+        if naskah is None:
+            naskah = naskah_create(
+                actor=konseptor,
+                jenis=JenisNaskah.objects.get(kode=spec["jenis"]),
+                penandatangan=_jabatan(spec["penandatangan"]),
+                hal=spec["hal"],
+                body=blocks_from_markup(spec["body"]),
+                penerima=_penerima(spec["penerima"]),
+                klasifikasi_keamanan=spec["klasifikasi"],
+                kode_klasifikasi=KodeKlasifikasi.objects.filter(
+                    kode=spec["kode"], skema__aktif=True
+                ).first(),
+            )
+        naskah = letter_through_paraf(naskah)
+        if naskah.status == Naskah.Status.SIAP_TANDATANGAN:
+            from core.selectors.organisasi import jabatan_holder_on
+            from naskah.services.tte import office_today
+
+            holder = jabatan_holder_on(naskah.penandatangan, office_today())
+            if holder is None or not signer_ready(holder.pegawai, passphrase):
+                say(f"skipped (signer not ready): {naskah.hal}")
+                continue
+            try:
+                naskah_sign(naskah=naskah, signer=holder.pegawai, passphrase=passphrase)
+            except ApplicationError as error:
+                say(f"not signed: {naskah.hal}: {error}")
+                continue
+            naskah.refresh_from_db()
+        if naskah.status == Naskah.Status.DITANDATANGANI:
+            naskah_dispatch(naskah=naskah)
+            say(f"signed and dispatched: {naskah.nomor} {naskah.hal}")
+        made.append(naskah)
+    say(f"Demo signing passphrase (all demo signers): {passphrase}")
+    return made

@@ -1,0 +1,461 @@
+"""Signing a letter (TTE): number, final render, PAdES seal, storage, route completion.
+
+`naskah_sign` follows DESIGN "The main walk", step 4. Everything cheap is checked first,
+then the signer's key is unlocked (scrypt is deliberately slow, so outside any lock), then
+ONE transaction locks the route and the letter, checks everything again, takes the number
+(as late as possible: the counter row stays locked until commit), renders the final PDF
+with number, date, QR code and TTE footer, seals it, stores the sealed bytes and their
+SHA-256, completes the route and writes the audit event. Any failure rolls the whole
+transaction back: no number is consumed, the letter is unchanged, the signer may retry.
+
+Several signers (Berita Acara): the letter's signer signs first (that signature fixes
+the number and the page); the parties listed in the letter's "signers" fields then sign in
+order, each an incremental update of the previous sealed version (earlier signatures stay
+valid). The letter is ``ditandatangani`` once the last party has signed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from core.models import Jabatan, Pegawai, UnitKerja
+from core.selectors.organisasi import jabatan_holder_on
+from core.services.audit import audit_record
+from naskah.models import (
+    AturanTTE,
+    DokumenTersegel,
+    JenisNaskah,
+    Naskah,
+    NaskahRevisi,
+    NaskahTTE,
+    UnitPenomoran,
+)
+from naskah.models_tte import new_token
+from signing.backends.base import UnlockedKey
+
+DEFAULT_FORMATS = {"default": "{kode}/{nomor}/{unit}/{tahun}"}
+OPD_KOP = (UnitKerja.JenisKop.PERANGKAT_DAERAH, UnitKerja.JenisKop.UPTD)
+
+
+def _region(key: str, default: str) -> str:
+    return getattr(settings, "NASKAH", {}).get(key, default)
+
+
+def office_today() -> dt.date:
+    from penomoran.services import office_today as today
+
+    return today()
+
+
+# --- Numbering books -----------------------------------------------------------------------
+
+
+def unit_penomoran_for(jabatan: Jabatan) -> UnitKerja:
+    """The unit that numbers letters signed by `jabatan` (domain.md 3.1): the nearest
+    `UnitPenomoran` row up the tree; else the nearest OPD/UPTD (letterhead kind); else the
+    Setda numbering unit (`NASKAH_UNIT_PENOMORAN_SETDA`, default Biro Umum's code
+    "BIRO-UMUM"); else the signer's own unit."""
+    chain: list[UnitKerja] = []
+    node, seen = jabatan.unit, set()
+    while node is not None and node.pk not in seen:
+        chain.append(node)
+        seen.add(node.pk)
+        node = node.induk
+    mapped = {
+        row.unit_id: row.unit_penomoran
+        for row in UnitPenomoran.objects.filter(unit__in=chain).select_related("unit_penomoran")
+    }
+    for unit in chain:
+        if unit.pk in mapped:
+            return mapped[unit.pk]
+    for unit in chain:
+        if unit.jenis_kop in OPD_KOP:
+            return unit
+    kode = getattr(settings, "NASKAH_UNIT_PENOMORAN_SETDA", "BIRO-UMUM")
+    return UnitKerja.objects.filter(kode=kode).first() or jabatan.unit
+
+
+def nomor_format_for(jenis: JenisNaskah) -> str:
+    """The number format of a letter family (`JenisNaskah.format_nomor` key), from the
+    setting `NASKAH_NOMOR_FORMATS` ({key: format}); unknown keys use the default format."""
+    formats = {**DEFAULT_FORMATS, **getattr(settings, "NASKAH_NOMOR_FORMATS", {})}
+    return formats.get(jenis.format_nomor or "default", formats["default"])
+
+
+def buku_for(*, naskah: Naskah, actor: Pegawai | None):
+    """The numbering book of the letter: (numbering unit, family key), created on demand.
+    Runs outside the signing transaction (creating a book writes an audit event, which
+    must not come before `nomor_allocate` in one transaction)."""
+    from penomoran.models import BukuNomor
+    from penomoran.services import bukunomor_create
+
+    unit = unit_penomoran_for(naskah.penandatangan)
+    family = (naskah.jenis.format_nomor or "default")[:50]
+    buku = BukuNomor.objects.filter(unit=unit, jenis=family).first()
+    if buku is not None:
+        return buku
+    try:
+        return bukunomor_create(
+            unit=unit,
+            jenis=family,
+            nama=f"{unit.nama} — {family}",
+            actor=actor,
+            format=nomor_format_for(naskah.jenis),
+        )
+    except (IntegrityError, ApplicationError):
+        # Created by a concurrent first signature (its unique check or constraint fired).
+        existing = BukuNomor.objects.filter(unit=unit, jenis=family).first()
+        if existing is None:
+            raise
+        return existing
+
+
+# --- Authority -----------------------------------------------------------------------------
+
+
+def tte_signers(naskah: Naskah, revisi: NaskahRevisi) -> list[Jabatan]:
+    """Positions that sign, in order: the letter's signer, then (types with several
+    signers) the parties listed in the revision's "signers" fields."""
+    signers = [naskah.penandatangan]
+    if naskah.jenis.multi_penandatangan:
+        ids = [
+            row.get("jabatan_id")
+            for spec in naskah.jenis.fields_schema
+            if spec.get("type") == "signers"
+            for row in revisi.fields.get(spec["name"], []) or []
+        ]
+        found = Jabatan.objects.select_related("unit").in_bulk([i for i in ids if i])
+        signers += [found[i] for i in ids if i in found]
+    return signers
+
+
+def pelaksana_dilarang(jenis: JenisNaskah) -> list[str]:
+    """Acting capacities that may not sign this type: the type's `AturanTTE` row, else
+    the setting `NASKAH_TTE_PELAKSANA_DILARANG` ({subkelompok: [capacities]}, default
+    empty; regional policy, UNVERIFIED)."""
+    rule = AturanTTE.objects.filter(jenis=jenis).first()
+    if rule is not None:
+        return list(rule.pelaksana_dilarang or [])
+    by_group = getattr(settings, "NASKAH_TTE_PELAKSANA_DILARANG", {})
+    return list(by_group.get(jenis.subkelompok, []))
+
+
+def signer_authority(*, naskah: Naskah, jabatan: Jabatan, signer: Pegawai, on: dt.date):
+    """DESIGN invariant 3, checked at sign time: the signer acts today for the position
+    (holder, or Plt/Plh/Pj by a dated assignment), the position may sign this type, and the
+    type allows that acting capacity. Returns the Pemangku."""
+    from naskah.selectors import jenis_allows_signer
+
+    holder = jabatan_holder_on(jabatan, on)
+    if holder is None or holder.pegawai.pk != signer.pk:
+        raise PermissionDeniedError(
+            _("You do not hold or act for the position %(jabatan)s today%(who)s.")
+            % {
+                "jabatan": jabatan.nama,
+                "who": (_(" (%(name)s does)") % {"name": holder.pegawai.nama_lengkap})
+                if holder
+                else "",
+            },
+            code="not_signer",
+        )
+    if not jenis_allows_signer(naskah.jenis, jabatan):
+        raise PermissionDeniedError(
+            _("The position %(jabatan)s may not sign a %(jenis)s.")
+            % {"jabatan": jabatan.nama, "jenis": naskah.jenis.nama},
+            code="position_not_allowed",
+        )
+    if holder.is_acting and holder.jenis in pelaksana_dilarang(naskah.jenis):
+        raise PermissionDeniedError(
+            _("A %(capacity)s may not sign a %(jenis)s; the definitive holder must sign.")
+            % {"capacity": holder.prefix.strip(" ."), "jenis": naskah.jenis.nama},
+            code="acting_not_allowed",
+        )
+    return holder
+
+
+@dataclass
+class SignPlan:
+    """What the next signature of a letter is: which position, which number in order."""
+
+    jabatan: Jabatan
+    urutan: int
+    total: int
+    first: bool
+    holder: object = None  # the Pemangku found by the authority check
+
+
+def sign_plan(naskah: Naskah) -> SignPlan:
+    """The next signature due on the letter, or ApplicationError when none is."""
+    revisi = NaskahRevisi.objects.get(naskah=naskah, nomor=naskah.revisi_terakhir)
+    signers = tte_signers(naskah, revisi)
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    if record is None:
+        if naskah.status != Naskah.Status.SIAP_TANDATANGAN:
+            raise ConflictError(
+                _("This letter is “%(status)s”, not ready for signature.")
+                % {"status": naskah.get_status_display()},
+                code="not_ready",
+            )
+        return SignPlan(signers[0], 1, len(signers), True)
+    done = record.dokumen.count()
+    if record.selesai or done >= len(signers):
+        raise ConflictError(_("This letter is already signed."), code="already_signed")
+    if record.revisi != naskah.revisi_terakhir:
+        raise ConflictError(_("The letter changed after its first signature."), code="changed")
+    return SignPlan(signers[done], done + 1, len(signers), False)
+
+
+def naskah_sign_check(*, naskah: Naskah, signer: Pegawai) -> SignPlan:
+    """Everything that can be checked without the key or a lock (views use it to offer the
+    sign button; `naskah_sign` repeats it inside its transaction)."""
+    from naskah.services.pengajuan import naskah_paraf_complete
+
+    plan = sign_plan(naskah)
+    plan.holder = signer_authority(
+        naskah=naskah, jabatan=plan.jabatan, signer=signer, on=office_today()
+    )
+    if plan.first:
+        if naskah.kode_klasifikasi_id is None:
+            raise ApplicationError(
+                _("The letter has no classification code; its number cannot be issued."),
+                code="no_kode",
+            )
+        if not naskah_paraf_complete(naskah):
+            raise ConflictError(
+                _("Not every required paraf is recorded on the current revision."),
+                code="paraf_incomplete",
+            )
+    return plan
+
+
+# --- Signing -------------------------------------------------------------------------------
+
+
+def verification_url(token: str) -> str:
+    base = _region("PUBLIC_BASE_URL", "").rstrip("/")
+    return f"{base}/verifikasi/{token}"
+
+
+def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str) -> str:
+    """Write the sealed bytes once. The name carries the SHA-256, so an existing file of
+    that name holds exactly these bytes (a retry after a crash); nothing is overwritten."""
+    name = f"naskah/tersegel/{naskah_pk}/{urutan}-{sha}.pdf"
+    if default_storage.exists(name):
+        return name
+    saved = default_storage.save(name, ContentFile(pdf))
+    if saved != name:
+        raise ApplicationError(_("The sealed file could not be stored."), code="store_failed")
+    return name
+
+
+def _render_final(locked: Naskah, record: NaskahTTE) -> bytes:
+    from naskah.context import naskah_render_context
+    from naskah.rendering import RenderError, render_naskah
+
+    revisi = NaskahRevisi.objects.get(naskah=locked, nomor=locked.revisi_terakhir)
+    revisi.naskah = locked  # carries the number and date just set
+    layout, context = naskah_render_context(revisi, preview=False)
+    context["tte"] = {
+        "qr_url": verification_url(record.token),
+        "footer_text": getattr(settings, "NASKAH_TTE_FOOTER", ""),
+    }
+    try:
+        return render_naskah(layout, context)
+    except RenderError as error:
+        raise ApplicationError(
+            _("The final letter could not be laid out: %(error)s") % {"error": error},
+            code="render_failed",
+        ) from error
+
+
+def _complete_route(locked: Naskah, signer: Pegawai) -> None:
+    from naskah.services.pengajuan import naskah_route_open
+    from workflows import services as alur
+    from workflows.models import StepKind, StepState
+
+    route = naskah_route_open(locked, lock=True)
+    if route is None:
+        raise ConflictError(_("The letter's approval route is not open."), code="no_route")
+    state = StepState.objects.filter(
+        route=route, status=StepState.Status.ACTIVE, step__kind=StepKind.TANDATANGAN
+    ).first()
+    if state is None:
+        raise ConflictError(_("The route is not waiting for the signature."), code="no_route")
+    alur.step_approve(step_state=state, actor=signer, revision=str(locked.revisi_terakhir))
+
+
+@sensitive_variables("passphrase", "key", "opened")
+def naskah_sign(
+    *,
+    naskah: Naskah,
+    signer: Pegawai,
+    passphrase: str | None = None,
+    key: UnlockedKey | None = None,
+) -> DokumenTersegel:
+    """Sign the letter's next signature (module docstring). Give the passphrase, or an
+    already unlocked key (batch signing). Returns the new sealed version."""
+    from signing.services import signer_unlock
+
+    if (passphrase is None) == (key is None):
+        raise ApplicationError(_("Enter your signing passphrase."), code="no_passphrase")
+    fresh = Naskah.objects.select_related("jenis", "penandatangan__unit", "unit").get(pk=naskah.pk)
+    if key is not None:
+        # Batch: the key is already open, so the full check runs once, under the lock.
+        first = not NaskahTTE.objects.filter(naskah=fresh).exists()
+        buku = buku_for(naskah=fresh, actor=signer) if first else None
+        return _sign_locked(fresh.pk, signer, key, buku)
+    # Single letter: check before the slow unlock, so a letter that cannot be signed
+    # costs no scrypt run.
+    plan = naskah_sign_check(naskah=fresh, signer=signer)
+    buku = buku_for(naskah=fresh, actor=signer) if plan.first else None
+    with signer_unlock(signer=signer, passphrase=passphrase) as opened:
+        return _sign_locked(fresh.pk, signer, opened, buku)
+
+
+@sensitive_variables("key")
+def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> DokumenTersegel:
+    from naskah.services.pengajuan import naskah_route_open
+    from penomoran.services import nomor_allocate
+    from signing.services import pdf_sign
+
+    with transaction.atomic():
+        naskah_route_open(Naskah(pk=naskah_pk), lock=True)  # lock order: route, then letter
+        locked = (
+            Naskah.objects.select_for_update(of=("self",))
+            .select_related("jenis", "penandatangan__unit", "unit", "kode_klasifikasi")
+            .get(pk=naskah_pk)
+        )
+        plan = naskah_sign_check(naskah=locked, signer=signer)
+        today = office_today()
+        holder = plan.holder
+        if plan.first:
+            if buku is None:
+                raise ConflictError(_("Reload the page and sign again."), code="stale")
+            from penomoran.formats import sifat_prefix_for
+
+            record = NaskahTTE(
+                naskah=locked,
+                token=new_token(),
+                revisi=locked.revisi_terakhir,
+                jumlah_penandatangan=plan.total,
+            )
+            # The number, as late as possible (the counter stays locked until commit).
+            nomor = nomor_allocate(
+                buku=buku,
+                kode_klasifikasi=locked.kode_klasifikasi.kode,
+                tanggal=today,
+                sifat=sifat_prefix_for(locked.klasifikasi_keamanan)
+                if "{sifat}" in buku.format
+                else "",
+                object_type="naskah.naskah",
+                object_id=locked.pk,
+                actor=signer,
+            )
+            record.nomor = nomor
+            record.save()
+            locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
+            Naskah.objects.filter(pk=locked.pk).update(nomor=nomor.teks, tanggal=nomor.tanggal)
+            source = _render_final(locked, record)
+        else:
+            record = NaskahTTE.objects.select_for_update().get(naskah=locked)
+            previous = record.dokumen_terakhir()
+            with default_storage.open(previous.berkas.name, "rb") as handle:
+                source = handle.read()
+            if hashlib.sha256(source).hexdigest() != previous.sha256:
+                raise ApplicationError(
+                    _("The stored sealed file does not match its hash; signing stopped."),
+                    code="stored_file_changed",
+                )
+        result = pdf_sign(
+            pdf=source,
+            signer=signer,
+            credential=key,
+            field_name=f"TTE_{plan.urutan}",
+            reason=_("Electronic signature of an official letter"),
+            location=_region("KOTA", ""),
+        )
+        name = _store(locked.pk, plan.urutan, result.pdf, result.sha256)
+        dokumen = DokumenTersegel(
+            tte=record,
+            urutan=plan.urutan,
+            sha256=result.sha256,
+            ukuran=len(result.pdf),
+            penandatangan=signer,
+            jabatan=plan.jabatan,
+            kapasitas=holder.jenis,
+            field_name=result.field_name,
+            signed_at=result.signed_at,
+            timestamped=result.timestamped,
+            sertifikat_serial=result.certificate.serial_hex[:80],
+            sertifikat_subjek=str(result.certificate.subject)[:400],
+        )
+        dokumen.berkas.name = name
+        dokumen.save()
+        if plan.first:
+            _complete_route(locked, signer)
+        last = plan.urutan == plan.total
+        if last:
+            NaskahTTE.objects.filter(pk=record.pk).update(selesai=True)
+            Naskah.objects.filter(pk=locked.pk).update(
+                status=Naskah.Status.DITANDATANGANI, updated_at=timezone.now()
+            )
+        else:
+            Naskah.objects.filter(pk=locked.pk).update(
+                status=Naskah.Status.SIAP_TANDATANGAN, updated_at=timezone.now()
+            )
+        audit_record(
+            actor=signer,
+            action="naskah.sign",
+            obj=locked,
+            object_repr=f"{locked.jenis.nama} {record.nomor.teks}",
+            details={
+                "nomor": record.nomor.teks,
+                "revisi": locked.revisi_terakhir,
+                "urutan": plan.urutan,
+                "dari": plan.total,
+                "jabatan": plan.jabatan.pk,
+                "kapasitas": holder.jenis,
+                "sha256": result.sha256,
+                "field": result.field_name,
+                "timestamped": result.timestamped,
+            },
+        )
+        if last:
+            pk = locked.pk
+            transaction.on_commit(lambda: _enqueue_dispatch(pk))
+    return dokumen
+
+
+def _enqueue_dispatch(naskah_pk: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("naskah.tasks.naskah_dispatch_task", naskah_pk, task_name=f"dispatch-{naskah_pk}")
+
+
+def sealed_bytes(dokumen: DokumenTersegel) -> bytes:
+    with default_storage.open(dokumen.berkas.name, "rb") as handle:
+        return handle.read()
+
+
+__all__ = [
+    "buku_for",
+    "naskah_sign",
+    "naskah_sign_check",
+    "sealed_bytes",
+    "sign_plan",
+    "signer_authority",
+    "tte_signers",
+    "unit_penomoran_for",
+    "verification_url",
+]

@@ -1,0 +1,156 @@
+"""Signing screens: the letter's signature and distribution page, single and batch
+signing (progress polled with htmx), the sealed PDF, and the internal inbox ("Naskah masuk
+internal") with read receipts. Thin views: reads through permissions/selectors, changes
+through one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import ApplicationError
+from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
+from naskah.permissions import naskah_visible_to
+from naskah.services.distribusi import distribusi_read, inbox_for
+from naskah.services.tte import naskah_sign, naskah_sign_check, sealed_bytes
+from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
+
+
+def _visible_or_delivered(user, pk: int) -> Naskah:
+    """A letter the user may read: visible by the approval rules, or delivered to them."""
+    qs = Naskah.objects.select_related("jenis", "unit", "penandatangan")
+    naskah = naskah_visible_to(user).filter(pk=pk).first()
+    if naskah is None and Distribusi.objects.filter(naskah_id=pk, pegawai=user).exists():
+        naskah = qs.filter(pk=pk).first()
+    if naskah is None:
+        raise Http404
+    return qs.get(pk=naskah.pk)
+
+
+def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
+    try:
+        return naskah_sign_check(naskah=naskah, signer=user), ""
+    except ApplicationError as error:
+        return None, error.message
+
+
+@login_required
+@sensitive_post_parameters("passphrase")
+@require_http_methods(["GET", "POST"])
+def naskah_tte(request, pk: int):
+    naskah = _visible_or_delivered(request.user, pk)
+    if request.method == "POST":
+        passphrase = request.POST.get("passphrase", "")
+        try:
+            naskah_sign(naskah=naskah, signer=request.user, passphrase=passphrase)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The letter is signed."))
+        return redirect("naskah:tte", pk=naskah.pk)
+    plan, reason = _sign_state(naskah, request.user)
+    record = NaskahTTE.objects.filter(naskah=naskah).select_related("nomor").first()
+    return render(
+        request,
+        "naskah/tte/detail.html",
+        {
+            "naskah": naskah,
+            "plan": plan,
+            "reason": reason,
+            "record": record,
+            "dokumen": record.dokumen.select_related("penandatangan", "jabatan") if record else [],
+            "distribusi": Distribusi.objects.filter(naskah=naskah).select_related("pegawai"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def naskah_tte_pdf(request, pk: int):
+    naskah = _visible_or_delivered(request.user, pk)
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    dokumen = record.dokumen_terakhir() if record else None
+    if dokumen is None:
+        raise Http404
+    row = Distribusi.objects.filter(naskah=naskah, pegawai=request.user).first()
+    if row is not None:
+        distribusi_read(distribusi=row, actor=request.user)
+    response = HttpResponse(sealed_bytes(dokumen), content_type="application/pdf")
+    safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
+    response["Content-Disposition"] = f'inline; filename="naskah-{safe}.pdf"'
+    return response
+
+
+def _signable_for(user):
+    rows = []
+    for naskah in (
+        naskah_visible_to(user)
+        .filter(status=Naskah.Status.SIAP_TANDATANGAN)
+        .select_related("jenis", "unit", "penandatangan")
+        .order_by("updated_at")[:200]
+    ):
+        plan, _reason = _sign_state(naskah, user)
+        if plan is not None:
+            rows.append(naskah)
+    return rows
+
+
+@login_required
+@sensitive_post_parameters("passphrase")
+@require_http_methods(["GET", "POST"])
+def tte_batch(request):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("naskah") if i.isdigit()]
+        allowed = {n.pk for n in _signable_for(request.user)}
+        try:
+            if not set(ids) <= allowed:
+                raise ApplicationError(_("Some selected letters are not yours to sign now."))
+            batch = naskah_batch_sign(
+                signer=request.user, naskah_ids=ids, passphrase=request.POST.get("passphrase", "")
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("naskah:tte_batch")
+        return redirect("naskah:tte_batch_detail", pk=batch.pk)
+    return render(
+        request,
+        "naskah/tte/batch.html",
+        {
+            "letters": _signable_for(request.user),
+            "batches": BatchTTE.objects.filter(penandatangan=request.user)[:10],
+        },
+    )
+
+
+@login_required
+@require_GET
+def tte_batch_detail(request, pk: int):
+    batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
+    items = list(batch.items.select_related("naskah__jenis"))
+    done = sum(1 for i in items if i.status != "menunggu")
+    context = {
+        "batch": batch,
+        "stale": batch_is_stale(batch, items),
+        "items": items,
+        "done": done,
+        "total": len(items),
+        "percent": int(100 * done / len(items)) if items else 100,
+        "failed": [i for i in items if i.status == "gagal"],
+    }
+    template = (
+        "naskah/tte/_batch_progress.html"
+        if request.headers.get("HX-Request")
+        else "naskah/tte/batch_detail.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def naskah_masuk_internal(request):
+    return render(request, "naskah/tte/masuk.html", {"rows": inbox_for(request.user)[:200]})

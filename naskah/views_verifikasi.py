@@ -1,0 +1,138 @@
+"""Public verification without login (DESIGN: anyone holding a letter).
+
+`/verifikasi/<token>` is the QR target: number, date, subject, issuing unit, signers,
+signing times, SHA-256, and whether the stored document is intact (re-hashed and validated
+with signing.pdf_validate). Rahasia / Sangat Rahasia letters show only whether they are
+valid. `/verifikasi/` validates an uploaded PDF. Both are rate-limited per client address
+(cache counter; settings NASKAH_VERIFIKASI_RATE = (requests, seconds)) and uploads are
+size-limited (NASKAH_VERIFIKASI_MAX_BYTES)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import ApplicationError
+from core.middleware import client_ip
+from naskah.models import DokumenTersegel, NaskahTTE
+from naskah.permissions import CONFIDENTIAL
+from naskah.services.tte import sealed_bytes
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "NASKAH_VERIFIKASI_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def _rate_limited(request) -> bool:
+    limit, window = getattr(settings, "NASKAH_VERIFIKASI_RATE", (30, 600))
+    key = f"naskah:verifikasi:{client_ip(request) or 'unknown'}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > int(limit)
+
+
+def _too_many(request):
+    return render(
+        request,
+        "naskah/verifikasi/limit.html",
+        {"message": _("Too many verification requests from your address. Try again later.")},
+        status=429,
+    )
+
+
+class UploadForm(forms.Form):
+    berkas = forms.FileField(label=gettext_lazy("Signed PDF file"))
+
+    def clean_berkas(self):
+        upload = self.cleaned_data["berkas"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": max_upload_bytes() // (1024 * 1024)}
+            )
+        data = upload.read()
+        if not data.lstrip()[:5] == b"%PDF-":
+            raise forms.ValidationError(_("This is not a PDF file."))
+        return data
+
+
+@require_GET
+def verifikasi_token(request, token: str):
+    if _rate_limited(request):
+        return _too_many(request)
+    record = (
+        NaskahTTE.objects.select_related("naskah__jenis", "naskah__penandatangan__unit", "nomor")
+        .filter(token=token)
+        .first()
+    )
+    if record is None:
+        return render(request, "naskah/verifikasi/token.html", {"found": False}, status=404)
+    naskah = record.naskah
+    dokumen = record.dokumen_terakhir()
+    data = sealed_bytes(dokumen) if dokumen else b""
+    hash_ok = bool(dokumen) and hashlib.sha256(data).hexdigest() == dokumen.sha256
+    report, error = None, ""
+    if data:
+        try:
+            from signing.validation import pdf_validate
+
+            report = pdf_validate(data)
+        except ApplicationError as exc:
+            error = exc.message
+    valid = hash_ok and report is not None and report.ok
+    return render(
+        request,
+        "naskah/verifikasi/token.html",
+        {
+            "found": True,
+            "confidential": naskah.klasifikasi_keamanan in CONFIDENTIAL,
+            "naskah": naskah,
+            "record": record,
+            "dokumen": list(record.dokumen.select_related("penandatangan", "jabatan")),
+            "last": dokumen,
+            "hash_ok": hash_ok,
+            "report": report,
+            "error": error,
+            "valid": valid,
+            "pending": not record.selesai,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verifikasi_upload(request):
+    context = {"form": UploadForm(), "max_mb": max_upload_bytes() // (1024 * 1024)}
+    if request.method == "POST":
+        if _rate_limited(request):
+            return _too_many(request)
+        form = UploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            data = form.cleaned_data["berkas"]
+            sha = hashlib.sha256(data).hexdigest()
+            match = DokumenTersegel.objects.filter(sha256=sha).select_related("tte__naskah").first()
+            context.update({"sha256": sha, "match": match})
+            if match is not None:
+                context["match_confidential"] = (
+                    match.tte.naskah.klasifikasi_keamanan in CONFIDENTIAL
+                )
+            try:
+                from signing.validation import pdf_validate
+
+                context["report"] = pdf_validate(data)
+            except ApplicationError as exc:
+                context["error"] = exc.message
+        else:
+            return render(request, "naskah/verifikasi/upload.html", context, status=400)
+    return render(request, "naskah/verifikasi/upload.html", context)
