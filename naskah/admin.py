@@ -88,5 +88,6 @@ class LampiranAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
 # Signing flow (issue 5).
 from naskah import admin_tte  # noqa: E402, F401

@@ -17,3 +17,13 @@ class NaskahConfig(AppConfig):
             "naskah.naskah",
             lambda route: reverse("naskah:alur_detail", args=[route.object_id]),
         )
+
+    def demo_seed(self) -> str:
+        """Called by `manage.py seed_demo`: demo letters taken through the real flow."""
+        import io
+
+        from naskah.demo import demo_seed_letters
+
+        out = io.StringIO()
+        letters = demo_seed_letters(stdout=out)
+        return out.getvalue().strip() or f"{len(letters)} demo letters"

@@ -129,6 +129,71 @@ def _verify_url(naskah: Naskah) -> str:
     return verification_url(naskah.tte.token)
 
 
+# Units that keep an incoming-letter register (agenda): a letter addressed to a position in a
+# Bidang is registered by its Dinas, one in a Bagian by its Biro.
+REGISTER_UNIT_KINDS = {"pemda", "setda", "biro", "dinas", "badan", "inspektorat", "uptd"}
+
+
+def _register_unit(unit):
+    from core.selectors.organisasi import unit_ancestors
+
+    if unit.jenis in REGISTER_UNIT_KINDS:
+        return unit
+    for ancestor in reversed(list(unit_ancestors(unit))):
+        if ancestor.jenis in REGISTER_UNIT_KINDS:
+            return ancestor
+    return unit
+
+
+def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: bytes) -> None:
+    """Internal letters signed in Naskah are registered automatically in each addressed
+    unit's incoming register (once per unit; idempotent). A unit whose registration fails
+    is logged and audited; the delivery itself stands."""
+    from naskah.masuk.services import suratmasuk_register_internal
+
+    seen = set()
+    for row in rows:
+        jabatan = row.jabatan
+        if jabatan is None and row.pegawai_id is not None:
+            from core.selectors.organisasi import pegawai_assignments_on
+
+            held = pegawai_assignments_on(row.pegawai)
+            jabatan = held[0].jabatan if held else None
+        if jabatan is None:
+            continue
+        unit = _register_unit(jabatan.unit)
+        if unit.pk in seen:
+            continue
+        seen.add(unit.pk)
+        try:
+            with transaction.atomic():
+                suratmasuk_register_internal(
+                    unit=unit,
+                    jabatan_tujuan=jabatan,
+                    pengirim=naskah.unit.nama,
+                    nomor_surat=naskah.nomor,
+                    tanggal_surat=naskah.tanggal,
+                    hal=naskah.hal,
+                    urgensi=naskah.urgensi,
+                    klasifikasi_keamanan=naskah.klasifikasi_keamanan,
+                    kode_klasifikasi=naskah.kode_klasifikasi,
+                    pdf=pdf,
+                    nama_berkas=f"naskah-{naskah.pk}.pdf",
+                    sumber_type="naskah.naskah",
+                    sumber_id=naskah.pk,
+                )
+        except ApplicationError as error:
+            logger.warning("registering letter %s in unit %s failed: %s", naskah.pk, unit.pk, error)
+            with transaction.atomic():
+                audit_record(
+                    actor=None,
+                    action="naskah.dispatch.register_failed",
+                    obj=naskah,
+                    object_repr=naskah.nomor,
+                    details={"unit": unit.pk, "error": str(error)[:200]},
+                )
+
+
 def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
     """Deliver a signed letter (module docstring). Safe to run more than once."""
     from naskah.services.tte import sealed_bytes
@@ -156,6 +221,10 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
                 details={"penerima": len(delivered)},
             )
     pdf = None
+    internal = [r for r in rows if r.saluran == Distribusi.Saluran.INTERNAL and r.jenis == "tujuan"]
+    if internal:
+        pdf = sealed_bytes(record.dokumen_terakhir())
+        _register_in_recipient_units(naskah, internal, pdf)
     for row in rows:
         if row.saluran != Distribusi.Saluran.EMAIL:
             continue

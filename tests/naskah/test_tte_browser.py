@@ -59,7 +59,7 @@ def _login(browser, base, username):
     return page
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_drafted_approved_signed_received(live_server, demo, browser, tmp_path, settings):
     from core.models import UnitKerja
     from naskah.markup import blocks_from_markup
@@ -126,7 +126,7 @@ def test_drafted_approved_signed_received(live_server, demo, browser, tmp_path, 
     _shot(anon, tmp_path, "tte-4-verification")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_batch_signing_progress_bar(live_server, demo, browser, tmp_path, settings):
     from naskah.models import Naskah
     from tests.naskah.tte_helpers import ready_letter

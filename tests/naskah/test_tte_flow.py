@@ -260,3 +260,19 @@ def test_stale_batch_shown_interrupted(demo, client):
     assert "hx-get" not in html and "Interrupted" in html
     client.force_login(demo["sekda"])
     assert client.get(reverse("naskah:tte_batch_detail", args=[batch.pk])).status_code == 404
+
+
+def test_internal_letter_is_registered_in_the_addressed_units_register(demo):
+    """The letter to Disdikbud lands in Disdikbud's incoming register once, with an agenda
+    number, even when dispatch runs twice; tembusan units are not registered."""
+    from naskah.masuk.models import SuratMasuk
+
+    naskah = _signed(demo)
+    naskah_dispatch(naskah=naskah)
+    naskah_dispatch(naskah=naskah)
+    registered = SuratMasuk.objects.filter(sumber_type="naskah.naskah", sumber_id=str(naskah.pk))
+    assert registered.count() == 1
+    surat = registered.get()
+    assert surat.unit.kode == "DISDIKBUD"
+    assert surat.nomor_surat == naskah.nomor and surat.hal == naskah.hal
+    assert surat.nomor_agenda
