@@ -1,0 +1,358 @@
+"""The archive search used by the search page, the reports and `bench_search`.
+
+How a query runs (same shape on both engines):
+1. Parse what was typed: words, "quoted phrases", and letter-number fragments (anything
+   with a "/" or a dotted code such as 800.1.2), which go to the number column, never to
+   the text index.
+2. Filters first: visibility for this user (`arsip_visibility_q`), then date range,
+   year, letter type, unit, classification code, urgency, security class, status,
+   sender/recipient and number pattern.
+3. Candidates: at most `CANDIDATE_CAP` + 1 matching ids are fetched without ordering.
+   - If the match set fits under the cap, every candidate is ranked (exact words
+     weigh more than stems) or sorted by date, and the total is exact.
+   - If it does not (very common words), ranking every match would cost hundreds of
+     milliseconds at a million records, so the newest matches are read straight from
+     the date index with LIMIT and the total is reported as "more than CAP".
+4. Only the shown page is loaded, and its snippets are highlighted in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString, mark_safe
+
+from arsip.models import ArsipRecord
+from arsip.permissions import arsip_visibility_q
+from arsip.search.stemmer import stem, tokenize
+from core.models import Pegawai
+
+SORT_RELEVANCE = "relevansi"
+SORT_NEWEST = "terbaru"
+SORT_OLDEST = "terlama"
+SORTS = (SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST)
+
+_NUMBER_FRAGMENT = re.compile(r"^(?=.*\d)[0-9A-Za-z.\-]*[/.][0-9A-Za-z./\-]*$")
+_PHRASE = re.compile(r'"([^"]+)"')
+# FTS5 column weights: exact subject, body, other text; stemmed subject, body, other.
+_BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
+
+
+def candidate_cap() -> int:
+    return int(getattr(settings, "ARSIP_SEARCH_CANDIDATE_CAP", 2000))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    words: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    number_fragments: tuple[str, ...] = ()
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.words or self.phrases)
+
+    @property
+    def exact_words(self) -> set[str]:
+        return set(self.words) | {w for p in self.phrases for w in p}
+
+    @property
+    def stems(self) -> set[str]:
+        return {stem(w) for w in self.exact_words}
+
+
+def parse_query(text: str) -> ParsedQuery:
+    text = (text or "").strip()[:500]
+    phrases = []
+    for raw in _PHRASE.findall(text):
+        tokens = tuple(tokenize(raw))
+        if len(tokens) == 1:
+            text += f" {tokens[0]}"
+        elif tokens:
+            phrases.append(tokens)
+    rest = _PHRASE.sub(" ", text)
+    words, numbers = [], []
+    for chunk in rest.split():
+        if _NUMBER_FRAGMENT.match(chunk):
+            numbers.append(chunk.upper())
+            continue
+        for token in tokenize(chunk):
+            if token not in words:
+                words.append(token)
+    return ParsedQuery(tuple(words[:12]), tuple(phrases[:4]), tuple(numbers[:3]))
+
+
+@dataclass
+class ArsipSearchParams:
+    q: str = ""
+    tanggal_dari: dt.date | None = None
+    tanggal_sampai: dt.date | None = None
+    tahun: int | None = None
+    jenis_kode: str = ""
+    unit_id: int | None = None
+    kode_klasifikasi: str = ""
+    urgensi: str = ""
+    klasifikasi_keamanan: str = ""
+    status: str = ""
+    pihak: str = ""
+    nomor: str = ""
+    berkas_id: int | None = None
+    sort: str = SORT_RELEVANCE
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class ArsipHit:
+    record: ArsipRecord
+    score: float | None
+    hal_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class ArsipSearchResult:
+    hits: list[ArsipHit]
+    total: int
+    total_capped: bool
+    page: int
+    per_page: int
+    has_next: bool
+    sort_applied: str
+    parsed: ParsedQuery = field(default_factory=ParsedQuery)
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+def _filter_q(params: ArsipSearchParams, parsed: ParsedQuery) -> Q:
+    q = Q()
+    if params.tanggal_dari:
+        q &= Q(tanggal__gte=params.tanggal_dari)
+    if params.tanggal_sampai:
+        q &= Q(tanggal__lte=params.tanggal_sampai)
+    if params.tahun:
+        q &= Q(tanggal__gte=dt.date(params.tahun, 1, 1), tanggal__lte=dt.date(params.tahun, 12, 31))
+    if params.jenis_kode:
+        q &= Q(jenis_kode=params.jenis_kode)
+    if params.unit_id:
+        q &= Q(unit_id=params.unit_id)
+    if params.kode_klasifikasi:
+        kode = params.kode_klasifikasi.strip()
+        q &= Q(kode_klasifikasi__kode=kode) | Q(kode_klasifikasi__kode__startswith=kode + ".")
+    if params.urgensi:
+        q &= Q(urgensi=params.urgensi)
+    if params.klasifikasi_keamanan:
+        q &= Q(klasifikasi_keamanan=params.klasifikasi_keamanan)
+    if params.status:
+        q &= Q(status=params.status)
+    if params.berkas_id:
+        q &= Q(berkas_id=params.berkas_id)
+    if params.pihak.strip():
+        pihak = params.pihak.strip()
+        q &= Q(pengirim__icontains=pihak) | Q(penerima__icontains=pihak)
+    fragments = list(parsed.number_fragments)
+    if params.nomor.strip():
+        fragments.append(params.nomor.strip().upper())
+    for fragment in fragments:
+        q &= _number_q(fragment)
+    return q
+
+
+def _number_q(fragment: str) -> Q:
+    """A number pattern: `*` is a wildcard; otherwise a fragment anywhere in the number.
+    On PostgreSQL `icontains` runs on the trigram index over UPPER(nomor); on SQLite the
+    subquery reads only the covering index on nomor instead of the whole table."""
+    if "*" in fragment:
+        regex = "^" + ".*".join(re.escape(part) for part in fragment.split("*")) + "$"
+        lookup = Q(nomor__iregex=regex)
+    else:
+        lookup = Q(nomor__icontains=fragment)
+    if connection.vendor == "postgresql":
+        return lookup
+    return Q(pk__in=ArsipRecord.objects.filter(lookup).values("pk"))
+
+
+# --- text matching ------------------------------------------------------------------------
+
+
+def _fts5_string(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts5_match(parsed: ParsedQuery) -> str:
+    """FTS5 query: every word (and phrase) must occur, either exactly or as a stem."""
+    parts = []
+    for word in parsed.words:
+        parts.append(
+            f"({{hal isi lain}} : {_fts5_string(word)} OR "
+            f"{{hal_s isi_s lain_s}} : {_fts5_string(stem(word))})"
+        )
+    for phrase in parsed.phrases:
+        exact = " ".join(phrase)
+        stems = " ".join(stem(w) for w in phrase)
+        parts.append(
+            f"({{hal isi lain}} : {_fts5_string(exact)} OR "
+            f"{{hal_s isi_s lain_s}} : {_fts5_string(stems)})"
+        )
+    return " AND ".join(parts)
+
+
+def _pg_queries(parsed: ParsedQuery) -> tuple[SearchQuery, SearchQuery]:
+    stem_q = exact_q = None
+    if parsed.words:
+        words = " ".join(parsed.words)
+        stem_q = SearchQuery(words, config="indonesian", search_type="plain")
+        exact_q = SearchQuery(words, config="simple", search_type="plain")
+    for phrase in parsed.phrases:
+        text = " ".join(phrase)
+        s = SearchQuery(text, config="indonesian", search_type="phrase")
+        e = SearchQuery(text, config="simple", search_type="phrase")
+        stem_q = s if stem_q is None else stem_q & s
+        exact_q = e if exact_q is None else exact_q & e
+    return stem_q, exact_q
+
+
+def _text_match(qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    if connection.vendor == "postgresql":
+        stem_q, _ = _pg_queries(parsed)
+        return qs.filter(tsv=stem_q)
+    return qs.filter(
+        pk__in=RawSQL("SELECT rowid FROM arsip_fts WHERE arsip_fts MATCH %s", [fts5_match(parsed)])
+    )
+
+
+def _scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
+    """Relevance for a bounded candidate list: exact-word rank counts twice."""
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        stem_q, exact_q = _pg_queries(parsed)
+        rank = SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
+        rows = (
+            ArsipRecord.objects.filter(pk__in=ids).annotate(score=rank).values_list("pk", "score")
+        )
+        return {pk: float(score) for pk, score in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -{_BM25} FROM arsip_fts "  # noqa: S608 - fixed SQL, bound values
+            "WHERE arsip_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s))",
+            [fts5_match(parsed), json.dumps(ids)],
+        )
+        return {pk: float(score) for pk, score in cursor.fetchall()}
+
+
+# --- snippets -----------------------------------------------------------------------------
+
+_WORDS_AROUND = 14
+
+
+def _highlight(text: str, exact: set[str], stems: set[str]) -> str:
+    out, pos = [], 0
+    for match in re.finditer(r"[0-9A-Za-z\u00c0-\u024f]+", text):
+        word = match.group(0).lower()
+        if word in exact or stem(word) in stems:
+            out.append(html.escape(text[pos : match.start()]))
+            out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+            pos = match.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def make_snippet(record: ArsipRecord, parsed: ParsedQuery) -> str:
+    exact, stems = parsed.exact_words, parsed.stems
+    for text in (record.isi_teks, record.ocr_teks, record.lampiran_teks):
+        if not text:
+            continue
+        words = text.split()
+        for i, word in enumerate(words):
+            token = re.sub(r"[^0-9A-Za-z\u00c0-\u024f]", "", word).lower()
+            if token and (token in exact or stem(token) in stems):
+                start = max(0, i - _WORDS_AROUND // 2)
+                piece = " ".join(words[start : start + _WORDS_AROUND])
+                prefix = "… " if start else ""
+                suffix = " …" if start + _WORDS_AROUND < len(words) else ""
+                return prefix + _highlight(piece, exact, stems) + suffix
+    body = (record.isi_teks or "").split()
+    piece = " ".join(body[:_WORDS_AROUND])
+    return html.escape(piece) + (" …" if len(body) > _WORDS_AROUND else "")
+
+
+# --- the search ---------------------------------------------------------------------------
+
+
+def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResult:
+    parsed = parse_query(params.q)
+    cap = candidate_cap()
+    per_page = max(1, min(params.per_page, 100))
+    page = max(1, min(params.page, cap // per_page))
+    offset = (page - 1) * per_page
+    sort = params.sort if params.sort in SORTS else SORT_RELEVANCE
+    if not parsed.has_text and sort == SORT_RELEVANCE:
+        sort = SORT_NEWEST
+
+    qs = ArsipRecord.objects.filter(arsip_visibility_q(user)).filter(_filter_q(params, parsed))
+    if parsed.has_text:
+        qs = _text_match(qs, parsed)
+
+    candidates = list(qs.values_list("pk", "tanggal")[: cap + 1])
+    capped = len(candidates) > cap
+    scores: dict[int, float] = {}
+    if not capped:
+        total = len(candidates)
+        if sort == SORT_RELEVANCE:
+            scores = _scores([pk for pk, _ in candidates], parsed)
+            candidates.sort(key=lambda row: (scores.get(row[0], 0.0), row[1], row[0]), reverse=True)
+        elif sort == SORT_NEWEST:
+            candidates.sort(key=lambda row: (row[1], row[0]), reverse=True)
+        else:
+            candidates.sort(key=lambda row: (row[1], row[0]))
+        page_ids = [pk for pk, _ in candidates[offset : offset + per_page]]
+        has_next = offset + per_page < total
+    else:
+        total = cap
+        if sort == SORT_RELEVANCE:
+            sort = SORT_NEWEST  # too many matches to rank: newest first over the index
+        order = ("tanggal", "id") if sort == SORT_OLDEST else ("-tanggal", "-id")
+        rows = list(
+            qs.order_by(*order).values_list("pk", flat=True)[offset : offset + per_page + 1]
+        )
+        has_next = len(rows) > per_page
+        page_ids = rows[:per_page]
+
+    records = ArsipRecord.objects.in_bulk(page_ids)
+    hits = []
+    for pk in page_ids:
+        record = records.get(pk)
+        if record is None:
+            continue
+        hal_html = (
+            mark_safe(_highlight(record.hal, parsed.exact_words, parsed.stems))  # noqa: S308
+            if parsed.has_text
+            else mark_safe(html.escape(record.hal))  # noqa: S308
+        )
+        snippet = mark_safe(make_snippet(record, parsed))  # noqa: S308 - escaped above
+        hits.append(ArsipHit(record, scores.get(pk), hal_html, snippet))
+    return ArsipSearchResult(
+        hits=hits,
+        total=total,
+        total_capped=capped,
+        page=page,
+        per_page=per_page,
+        has_next=has_next,
+        sort_applied=sort,
+        parsed=parsed,
+    )
