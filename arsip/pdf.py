@@ -154,7 +154,7 @@ def berita_acara_pdf(
                 ]
                 for i, d in enumerate(daftar, start=1)
             ],
-            [9 * mm, 26 * mm, 20 * mm, 34 * mm, 50 * mm, 18 * mm, 18 * mm],
+            [8 * mm, 24 * mm, 16 * mm, 48 * mm, 38 * mm, 18 * mm, 18 * mm],
             st["cell"],
         ),
         Spacer(1, 10 * mm),

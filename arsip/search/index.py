@@ -53,27 +53,20 @@ def text_hash(hal: str, isi: str, ocr: str, lampiran: str) -> str:
     return hashlib.md5(joined.encode(), usedforsecurity=False).hexdigest()
 
 
-def _sqlite_delete(cursor, row: ArsipIndeksTeks) -> None:
-    cursor.execute(
-        "INSERT INTO arsip_fts(arsip_fts, rowid, hal, isi, lain, hal_s, isi_s, lain_s) "
-        "VALUES ('delete', %s, %s, %s, %s, %s, %s, %s)",
-        [row.record_id, row.hal, row.isi, row.lain, row.hal_s, row.isi_s, row.lain_s],
-    )
+def _fts_values(row: ArsipIndeksTeks) -> list:
+    return [row.record_id, row.hal, row.isi, row.lain, row.hal_s, row.isi_s, row.lain_s]
 
 
 def _sqlite_index(records: list[ArsipRecord]) -> int:
-    existing = {
-        row.record_id: row
-        for row in ArsipIndeksTeks.objects.filter(record_id__in=[r.pk for r in records])
-    }
-    changed = 0
-    with connection.cursor() as cursor:
-        for record in records:
-            old = existing.get(record.pk)
-            if old is not None:
-                _sqlite_delete(cursor, old)
-            lain = f"{record.ocr_teks}\n{record.lampiran_teks}".strip()
-            new = ArsipIndeksTeks(
+    """Replace the FTS5 entries of these records in bulk: remove the old entries with
+    the exact values they were indexed with, then write the new text and stems."""
+    ids = [r.pk for r in records]
+    old_rows = list(ArsipIndeksTeks.objects.filter(record_id__in=ids))
+    new_rows = []
+    for record in records:
+        lain = f"{record.ocr_teks}\n{record.lampiran_teks}".strip()
+        new_rows.append(
+            ArsipIndeksTeks(
                 record_id=record.pk,
                 hal=record.hal,
                 isi=record.isi_teks,
@@ -82,17 +75,26 @@ def _sqlite_index(records: list[ArsipRecord]) -> int:
                 isi_s=stem_text(record.isi_teks),
                 lain_s=stem_text(lain),
             )
-            new.save()
-            cursor.execute(
-                "INSERT INTO arsip_fts(rowid, hal, isi, lain, hal_s, isi_s, lain_s) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [new.record_id, new.hal, new.isi, new.lain, new.hal_s, new.isi_s, new.lain_s],
+        )
+    with connection.cursor() as cursor:
+        if old_rows:
+            cursor.executemany(
+                "INSERT INTO arsip_fts(arsip_fts, rowid, hal, isi, lain, hal_s, isi_s, lain_s) "
+                "VALUES ('delete', %s, %s, %s, %s, %s, %s, %s)",
+                [_fts_values(row) for row in old_rows],
             )
-            changed += 1
-    hashes = {r.pk: text_hash(*(getattr(r, f) for f in _FIELDS)) for r in records}
-    for pk, value in hashes.items():
-        ArsipRecord.objects.filter(pk=pk).update(indeks_hash=value)
-    return changed
+            ArsipIndeksTeks.objects.filter(record_id__in=ids).delete()
+        ArsipIndeksTeks.objects.bulk_create(new_rows, batch_size=500)
+        cursor.executemany(
+            "INSERT INTO arsip_fts(rowid, hal, isi, lain, hal_s, isi_s, lain_s) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [_fts_values(row) for row in new_rows],
+        )
+        cursor.executemany(
+            "UPDATE arsip_arsiprecord SET indeks_hash = %s WHERE id = %s",
+            [(text_hash(*(getattr(r, f) for f in _FIELDS)), r.pk) for r in records],
+        )
+    return len(records)
 
 
 def arsip_index_records(*, record_ids: Iterable[int], force: bool = False) -> int:

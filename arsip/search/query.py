@@ -7,12 +7,18 @@ How a query runs (same shape on both engines):
 2. Filters first: visibility for this user (`arsip_visibility_q`), then date range,
    year, letter type, unit, classification code, urgency, security class, status,
    sender/recipient and number pattern.
-3. Candidates: at most `CANDIDATE_CAP` + 1 matching ids are fetched without ordering.
-   - If the match set fits under the cap, every candidate is ranked (exact words
-     weigh more than stems) or sorted by date, and the total is exact.
-   - If it does not (very common words), ranking every match would cost hundreds of
-     milliseconds at a million records, so the newest matches are read straight from
-     the date index with LIMIT and the total is reported as "more than CAP".
+3. Candidates, bounded so that no query ranks or counts an unbounded set:
+   - PostgreSQL: at most `CANDIDATE_CAP` + 1 matching ids are fetched without
+     ordering. If they fit under the cap, every candidate is ranked (ts_rank on the
+     exact-word vector counts twice, plus the stemmed one) or sorted by date, and the
+     total is exact. If not (very common words), ranking every match would cost
+     hundreds of milliseconds at a million records, so the newest matches are read from
+     the date index with LIMIT and the total shows as "more than CAP".
+   - SQLite: the FTS5 match list is counted up to a rank limit. Under it, every match
+     is joined to its record for the filters and ranked with bm25 (exact-word columns
+     weigh more than stem columns). Over it, matches are read newest-archived first
+     (FTS5 walks rowids lazily) with LIMIT, and the total is the number of permitted
+     hits among the newest rank-limit matches, shown as "more than".
 4. Only the shown page is loaded, and its snippets are highlighted in Python.
 """
 
@@ -20,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -28,13 +33,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from arsip.models import ArsipRecord
 from arsip.permissions import arsip_visibility_q
 from arsip.search.stemmer import stem, tokenize
-from core.models import Pegawai
+from core.models import KodeKlasifikasi, Pegawai
 
 SORT_RELEVANCE = "relevansi"
 SORT_NEWEST = "terbaru"
@@ -152,7 +156,8 @@ def _filter_q(params: ArsipSearchParams, parsed: ParsedQuery) -> Q:
         q &= Q(unit_id=params.unit_id)
     if params.kode_klasifikasi:
         kode = params.kode_klasifikasi.strip()
-        q &= Q(kode_klasifikasi__kode=kode) | Q(kode_klasifikasi__kode__startswith=kode + ".")
+        codes = KodeKlasifikasi.objects.filter(Q(kode=kode) | Q(kode__startswith=kode + "."))
+        q &= Q(kode_klasifikasi_id__in=codes.values("pk"))
     if params.urgensi:
         q &= Q(urgensi=params.urgensi)
     if params.klasifikasi_keamanan:
@@ -226,33 +231,23 @@ def _pg_queries(parsed: ParsedQuery) -> tuple[SearchQuery, SearchQuery]:
     return stem_q, exact_q
 
 
-def _text_match(qs: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    if connection.vendor == "postgresql":
-        stem_q, _ = _pg_queries(parsed)
-        return qs.filter(tsv=stem_q)
-    return qs.filter(
-        pk__in=RawSQL("SELECT rowid FROM arsip_fts WHERE arsip_fts MATCH %s", [fts5_match(parsed)])
-    )
-
-
-def _scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
+def _pg_scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
     """Relevance for a bounded candidate list: exact-word rank counts twice."""
     if not ids:
         return {}
-    if connection.vendor == "postgresql":
-        stem_q, exact_q = _pg_queries(parsed)
-        rank = SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
-        rows = (
-            ArsipRecord.objects.filter(pk__in=ids).annotate(score=rank).values_list("pk", "score")
-        )
-        return {pk: float(score) for pk, score in rows}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, -{_BM25} FROM arsip_fts "  # noqa: S608 - fixed SQL, bound values
-            "WHERE arsip_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s))",
-            [fts5_match(parsed), json.dumps(ids)],
-        )
-        return {pk: float(score) for pk, score in cursor.fetchall()}
+    stem_q, exact_q = _pg_queries(parsed)
+    rank = SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
+    rows = ArsipRecord.objects.filter(pk__in=ids).annotate(score=rank).values_list("pk", "score")
+    return {pk: float(score) for pk, score in rows}
+
+
+def _where(qs: QuerySet) -> tuple[str, list]:
+    """The WHERE clause of a queryset over the record table alone (filters use
+    subqueries, never joins), to combine with the FTS5 scan in hand-written SQL."""
+    query = qs.query
+    compiler = query.get_compiler(using=qs.db)
+    sql, params = compiler.compile(query.where)
+    return (sql or "1 = 1"), list(params)
 
 
 # --- snippets -----------------------------------------------------------------------------
@@ -294,6 +289,107 @@ def make_snippet(record: ArsipRecord, parsed: ParsedQuery) -> str:
 # --- the search ---------------------------------------------------------------------------
 
 
+def _sqlite_rank_limit() -> int:
+    return int(getattr(settings, "ARSIP_SEARCH_SQLITE_RANK_LIMIT", 5000))
+
+
+@dataclass
+class _Page:
+    ids: list[int]
+    total: int
+    capped: bool
+    has_next: bool
+    sort: str
+    scores: dict[int, float] = field(default_factory=dict)
+
+
+def _sort_rows(rows: list[tuple[int, dt.date]], sort: str, scores: dict[int, float]) -> None:
+    if sort == SORT_RELEVANCE:
+        rows.sort(key=lambda row: (scores.get(row[0], 0.0), row[1], row[0]), reverse=True)
+    elif sort == SORT_NEWEST:
+        rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    else:
+        rows.sort(key=lambda row: (row[1], row[0]))
+
+
+def _page_from_rows(rows, sort, scores, offset, per_page) -> _Page:
+    _sort_rows(rows, sort, scores)
+    ids = [pk for pk, _ in rows[offset : offset + per_page]]
+    return _Page(ids, len(rows), False, offset + per_page < len(rows), sort, scores)
+
+
+def _search_plain(qs: QuerySet, sort: str, offset: int, per_page: int, cap: int) -> _Page:
+    """No words typed: filters only, newest (or oldest) first over the date index."""
+    order = ("tanggal", "id") if sort == SORT_OLDEST else ("-tanggal", "-id")
+    total = len(qs.order_by().values_list("pk", flat=True)[: cap + 1])
+    rows = list(qs.order_by(*order).values_list("pk", flat=True)[offset : offset + per_page + 1])
+    return _Page(rows[:per_page], min(total, cap), total > cap, len(rows) > per_page, sort)
+
+
+def _search_pg(qs, parsed, sort, offset, per_page, cap) -> _Page:
+    stem_q, _ = _pg_queries(parsed)
+    matches = qs.filter(tsv=stem_q)
+    rows = list(matches.order_by().values_list("pk", "tanggal")[: cap + 1])
+    if len(rows) <= cap:
+        scores = _pg_scores([pk for pk, _ in rows], parsed) if sort == SORT_RELEVANCE else {}
+        return _page_from_rows(rows, sort, scores, offset, per_page)
+    # Too many matches to rank: newest first straight from the date index, with LIMIT.
+    sort = SORT_OLDEST if sort == SORT_OLDEST else SORT_NEWEST
+    order = ("tanggal", "id") if sort == SORT_OLDEST else ("-tanggal", "-id")
+    ids = list(
+        matches.order_by(*order).values_list("pk", flat=True)[offset : offset + per_page + 1]
+    )
+    return _Page(ids[:per_page], cap, True, len(ids) > per_page, sort)
+
+
+_FTS_NEWEST = (
+    "SELECT arsip_arsiprecord.id, arsip_arsiprecord.tanggal FROM "
+    "(SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s ORDER BY rowid DESC{limit}) f "
+    "JOIN arsip_arsiprecord ON arsip_arsiprecord.id = f.rid WHERE {where}"
+)
+
+
+def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
+    """FTS5 matches are read newest-archived first (rowid order, which FTS5 walks
+    lazily), joined to the record row for the filters. Up to the rank limit every match
+    is ranked with bm25; above it the page is read in archive order with LIMIT and the
+    count is the number of hits among the newest `rank limit` matches ("more than")."""
+    match = fts5_match(parsed)
+    where, params = _where(qs)
+    limit = _sqlite_rank_limit()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM arsip_fts WHERE arsip_fts MATCH %s LIMIT %s)",
+            [match, limit + 1],
+        )
+        n_match = cursor.fetchone()[0]
+        if n_match <= limit:
+            cursor.execute(_FTS_NEWEST.format(limit="", where=where), [match, *params])
+            rows = cursor.fetchall()
+            scores = {}
+            if sort == SORT_RELEVANCE and rows:
+                wanted = {pk for pk, _ in rows}
+                cursor.execute(
+                    f"SELECT rowid, -{_BM25} FROM arsip_fts WHERE arsip_fts MATCH %s",  # noqa: S608
+                    [match],
+                )
+                scores = {pk: float(v) for pk, v in cursor.fetchall() if pk in wanted}
+            rows = [(pk, dt.date.fromisoformat(str(day))) for pk, day in rows]
+            return _page_from_rows(rows, sort, scores, offset, per_page)
+        cursor.execute(
+            f"SELECT count(*) FROM ({_FTS_NEWEST.format(limit=' LIMIT %s', where=where)})",  # noqa: S608
+            [match, limit, *params],
+        )
+        seen = cursor.fetchone()[0]
+        cursor.execute(
+            _FTS_NEWEST.format(limit="", where=where) + " LIMIT %s OFFSET %s",
+            [match, *params, per_page + 1, offset],
+        )
+        ids = [pk for pk, _ in cursor.fetchall()]
+    total = max(seen, offset + len(ids[:per_page]))
+    return _Page(ids[:per_page], min(total, cap), True, len(ids) > per_page, SORT_NEWEST)
+
+
 def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResult:
     parsed = parse_query(params.q)
     cap = candidate_cap()
@@ -305,37 +401,16 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
         sort = SORT_NEWEST
 
     qs = ArsipRecord.objects.filter(arsip_visibility_q(user)).filter(_filter_q(params, parsed))
-    if parsed.has_text:
-        qs = _text_match(qs, parsed)
-
-    candidates = list(qs.values_list("pk", "tanggal")[: cap + 1])
-    capped = len(candidates) > cap
-    scores: dict[int, float] = {}
-    if not capped:
-        total = len(candidates)
-        if sort == SORT_RELEVANCE:
-            scores = _scores([pk for pk, _ in candidates], parsed)
-            candidates.sort(key=lambda row: (scores.get(row[0], 0.0), row[1], row[0]), reverse=True)
-        elif sort == SORT_NEWEST:
-            candidates.sort(key=lambda row: (row[1], row[0]), reverse=True)
-        else:
-            candidates.sort(key=lambda row: (row[1], row[0]))
-        page_ids = [pk for pk, _ in candidates[offset : offset + per_page]]
-        has_next = offset + per_page < total
+    if not parsed.has_text:
+        result = _search_plain(qs, sort, offset, per_page, cap)
+    elif connection.vendor == "postgresql":
+        result = _search_pg(qs, parsed, sort, offset, per_page, cap)
     else:
-        total = cap
-        if sort == SORT_RELEVANCE:
-            sort = SORT_NEWEST  # too many matches to rank: newest first over the index
-        order = ("tanggal", "id") if sort == SORT_OLDEST else ("-tanggal", "-id")
-        rows = list(
-            qs.order_by(*order).values_list("pk", flat=True)[offset : offset + per_page + 1]
-        )
-        has_next = len(rows) > per_page
-        page_ids = rows[:per_page]
+        result = _search_sqlite(qs, parsed, sort, offset, per_page, cap)
 
-    records = ArsipRecord.objects.in_bulk(page_ids)
+    records = ArsipRecord.objects.in_bulk(result.ids)
     hits = []
-    for pk in page_ids:
+    for pk in result.ids:
         record = records.get(pk)
         if record is None:
             continue
@@ -345,14 +420,14 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
             else mark_safe(html.escape(record.hal))  # noqa: S308
         )
         snippet = mark_safe(make_snippet(record, parsed))  # noqa: S308 - escaped above
-        hits.append(ArsipHit(record, scores.get(pk), hal_html, snippet))
+        hits.append(ArsipHit(record, result.scores.get(pk), hal_html, snippet))
     return ArsipSearchResult(
         hits=hits,
-        total=total,
-        total_capped=capped,
+        total=result.total,
+        total_capped=result.capped,
         page=page,
         per_page=per_page,
-        has_next=has_next,
-        sort_applied=sort,
+        has_next=result.has_next,
+        sort_applied=result.sort,
         parsed=parsed,
     )
