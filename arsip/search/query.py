@@ -342,10 +342,17 @@ def _search_pg(qs, parsed, sort, offset, per_page, cap) -> _Page:
     return _Page(ids[:per_page], cap, True, len(ids) > per_page, sort)
 
 
+# FTS5 first (CROSS JOIN keeps that order), newest-archived first: FTS5 walks its rowids
+# backwards lazily, so LIMIT stops the scan early; the record row only supplies filters.
 _FTS_NEWEST = (
-    "SELECT arsip_arsiprecord.id, arsip_arsiprecord.tanggal FROM "
-    "(SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s ORDER BY rowid DESC{limit}) f "
-    "JOIN arsip_arsiprecord ON arsip_arsiprecord.id = f.rid WHERE {where}"
+    "SELECT arsip_arsiprecord.id, arsip_arsiprecord.tanggal FROM arsip_fts "
+    "CROSS JOIN arsip_arsiprecord ON arsip_arsiprecord.id = arsip_fts.rowid "
+    "WHERE arsip_fts MATCH %s AND {where} ORDER BY arsip_fts.rowid DESC"
+)
+_FTS_NEWEST_COUNT = (
+    "SELECT count(*) FROM (SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s "
+    "ORDER BY rowid DESC LIMIT %s) f "
+    "CROSS JOIN arsip_arsiprecord ON arsip_arsiprecord.id = f.rid WHERE {where}"
 )
 
 
@@ -364,7 +371,7 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
         )
         n_match = cursor.fetchone()[0]
         if n_match <= limit:
-            cursor.execute(_FTS_NEWEST.format(limit="", where=where), [match, *params])
+            cursor.execute(_FTS_NEWEST.format(where=where), [match, *params])
             rows = cursor.fetchall()
             scores = {}
             if sort == SORT_RELEVANCE and rows:
@@ -377,12 +384,12 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
             rows = [(pk, dt.date.fromisoformat(str(day))) for pk, day in rows]
             return _page_from_rows(rows, sort, scores, offset, per_page)
         cursor.execute(
-            f"SELECT count(*) FROM ({_FTS_NEWEST.format(limit=' LIMIT %s', where=where)})",  # noqa: S608
+            _FTS_NEWEST_COUNT.format(where=where),
             [match, limit, *params],
         )
         seen = cursor.fetchone()[0]
         cursor.execute(
-            _FTS_NEWEST.format(limit="", where=where) + " LIMIT %s OFFSET %s",
+            _FTS_NEWEST.format(where=where) + " LIMIT %s OFFSET %s",
             [match, *params, per_page + 1, offset],
         )
         ids = [pk for pk, _ in cursor.fetchall()]
