@@ -166,3 +166,14 @@ def test_postgres_structures_exist(db):
         assert len(cursor.fetchall()) == 3
         cursor.execute("SELECT to_tsvector('indonesian', 'perangkat')::text")
         assert cursor.fetchone()[0] == "'angkat':1"
+
+
+def test_reindex_command(demo):
+    from django.core.management import call_command
+
+    make_record(hal="Surat keputusan")
+    ArsipRecord.objects.update(indeks_hash="")
+    call_command("arsip_reindex", "--batch", "1")
+    assert search(demo["arsiparis"], q="keputusan").total == 1
+    call_command("arsip_reindex", "--force")
+    assert search(demo["arsiparis"], q="keputusan").total == 1
