@@ -157,10 +157,6 @@ class ArsipRecord(models.Model):
         related_name="+",
         verbose_name=_("named readers"),
     )
-    # Search: kept current by the index task (arsip.search.index), never by save().
-    indeks_hash = models.CharField(max_length=64, blank=True, editable=False)
-    tsv = SearchVectorField(null=True, editable=False)
-    tsv_exact = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("archive record")
@@ -279,11 +275,48 @@ class Penyusutan(TimeStampedModel):
         return f"{self.nomor} ({self.get_jenis_display()})"
 
 
+class ArsipIndeks(models.Model):
+    """The search row of one record: a narrow copy of the filter columns beside the
+    full-text vectors, kept current by the index task (never by save()).
+
+    Search reads only this table until it has the page of ids, so a candidate check
+    touches a ~100-byte row instead of the record's wide row (body, OCR and attachment
+    text): at a million records that is the difference between a few hundred and tens
+    of thousands of heap pages per query. PostgreSQL keeps the tsvectors here (GIN);
+    SQLite leaves them empty and uses the FTS5 table."""
+
+    record = models.OneToOneField(
+        ArsipRecord, primary_key=True, on_delete=models.CASCADE, related_name="indeks"
+    )
+    tanggal = models.DateField()
+    unit = models.ForeignKey(UnitKerja, on_delete=models.CASCADE, related_name="+")
+    kode_klasifikasi = models.ForeignKey(
+        KodeKlasifikasi, on_delete=models.CASCADE, related_name="+"
+    )
+    jenis_kode = models.CharField(max_length=40, blank=True)
+    urgensi = models.CharField(max_length=20)
+    klasifikasi_keamanan = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    sumber_hash = models.CharField(max_length=64)
+    tsv = SearchVectorField(null=True)
+    tsv_exact = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("search index row")
+        indexes = [
+            models.Index(fields=["-tanggal", "-record"], name="arsip_idx_tanggal"),
+            models.Index(fields=["unit", "-tanggal"], name="arsip_idx_unit_tanggal"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.record_id)
+
+
 class ArsipIndeksTeks(models.Model):
     """What the SQLite full-text index (FTS5 table `arsip_fts`) holds for one record: the
     exact words and their stems per field. It is the FTS5 external-content table, so an
     old entry can be removed exactly before a new one is written. Unused on PostgreSQL,
-    where the record's own `tsv` columns are the index."""
+    where the search rows' own `tsv` columns are the index."""
 
     record = models.OneToOneField(
         ArsipRecord, primary_key=True, on_delete=models.CASCADE, related_name="indeks_teks"

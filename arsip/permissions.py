@@ -66,11 +66,13 @@ def _unit_scopes(user: Pegawai) -> tuple[set[int], set[int]]:
     return head_units, staff_units - head_units
 
 
-def arsip_visibility_q(user: Pegawai) -> Q:
-    """A filter for ArsipRecord querysets: exactly the records `user` may read."""
+def arsip_visibility_q(user: Pegawai, *, id_field: str = "pk") -> Q:
+    """A filter for ArsipRecord querysets: exactly the records `user` may read. With
+    `id_field="record_id"` the same filter applies to the search rows (ArsipIndeks),
+    which carry the same unit and security-class columns."""
     if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    named = Q(pk__in=ArsipPembaca.objects.filter(pegawai=user).values("record_id"))
+        return Q(**{f"{id_field}__in": []})
+    named = Q(**{f"{id_field}__in": ArsipPembaca.objects.filter(pegawai=user).values("record_id")})
     if is_arsiparis(user):
         return ~Q(klasifikasi_keamanan__in=SECRET_CLASSES) | named
     cached = getattr(user, "_arsip_scopes", None)

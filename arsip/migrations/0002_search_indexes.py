@@ -1,6 +1,7 @@
 """Engine-specific search structures.
 
-PostgreSQL: pg_trgm (TrigramExtension), GIN indexes on both tsvector columns and a
+PostgreSQL: pg_trgm (TrigramExtension), GIN indexes on both tsvector columns of the
+search rows (arsip_arsipindeks) and a
 trigram GIN index on UPPER(nomor) for number fragments (`nomor__icontains` compiles to
 UPPER(nomor::text) LIKE UPPER(...)).
 SQLite: the FTS5 table `arsip_fts` with external content `arsip_arsipindeksteks`
@@ -11,14 +12,14 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 PG_FORWARD = [
-    "CREATE INDEX IF NOT EXISTS arsip_rec_tsv_gin ON arsip_arsiprecord USING gin (tsv)",
-    "CREATE INDEX IF NOT EXISTS arsip_rec_tsv_exact_gin ON arsip_arsiprecord USING gin (tsv_exact)",
+    "CREATE INDEX IF NOT EXISTS arsip_idx_tsv_gin ON arsip_arsipindeks USING gin (tsv)",
+    "CREATE INDEX IF NOT EXISTS arsip_idx_tsv_exact_gin ON arsip_arsipindeks USING gin (tsv_exact)",
     "CREATE INDEX IF NOT EXISTS arsip_rec_nomor_trgm ON arsip_arsiprecord "
     "USING gin ((UPPER(nomor::text)) gin_trgm_ops)",
 ]
 PG_BACKWARD = [
-    "DROP INDEX IF EXISTS arsip_rec_tsv_gin",
-    "DROP INDEX IF EXISTS arsip_rec_tsv_exact_gin",
+    "DROP INDEX IF EXISTS arsip_idx_tsv_gin",
+    "DROP INDEX IF EXISTS arsip_idx_tsv_exact_gin",
     "DROP INDEX IF EXISTS arsip_rec_nomor_trgm",
 ]
 SQLITE_FORWARD = [

@@ -4,9 +4,10 @@ How a query runs (same shape on both engines):
 1. Parse what was typed: words, "quoted phrases", and letter-number fragments (anything
    with a "/" or a dotted code such as 800.1.2), which go to the number column, never to
    the text index.
-2. Filters first: visibility for this user (`arsip_visibility_q`), then date range,
-   year, letter type, unit, classification code, urgency, security class, status,
-   sender/recipient and number pattern.
+2. Filters first, on the narrow search rows (`ArsipIndeks`), never on the wide record
+   rows: visibility for this user (`arsip_visibility_q`), date range, year, letter
+   type, unit, classification code, urgency, security class, status; sender/recipient
+   and number pattern run on the record table as id subqueries.
 3. Candidates, bounded so that no query ranks or counts an unbounded set:
    - PostgreSQL: at most `CANDIDATE_CAP` + 1 matching ids are fetched without
      ordering. If they fit under the cap, every candidate is ranked (ts_rank on the
@@ -31,11 +32,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from arsip.models import ArsipRecord
+from arsip.models import ArsipIndeks, ArsipRecord
 from arsip.permissions import arsip_visibility_q
 from arsip.search.stemmer import stem, tokenize
 from core.models import KodeKlasifikasi, Pegawai
@@ -52,7 +53,7 @@ _BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
 
 
 def candidate_cap() -> int:
-    return int(getattr(settings, "ARSIP_SEARCH_CANDIDATE_CAP", 2000))
+    return int(getattr(settings, "ARSIP_SEARCH_CANDIDATE_CAP", 1000))
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,13 @@ def _filter_q(params: ArsipSearchParams, parsed: ParsedQuery) -> Q:
     if params.status:
         q &= Q(status=params.status)
     if params.berkas_id:
-        q &= Q(berkas_id=params.berkas_id)
+        q &= Q(record_id__in=ArsipRecord.objects.filter(berkas_id=params.berkas_id).values("pk"))
     if params.pihak.strip():
         pihak = params.pihak.strip()
-        q &= Q(pengirim__icontains=pihak) | Q(penerima__icontains=pihak)
+        parties = ArsipRecord.objects.filter(
+            Q(pengirim__icontains=pihak) | Q(penerima__icontains=pihak)
+        )
+        q &= Q(record_id__in=parties.values("pk"))
     fragments = list(parsed.number_fragments)
     if params.nomor.strip():
         fragments.append(params.nomor.strip().upper())
@@ -179,16 +183,14 @@ def _filter_q(params: ArsipSearchParams, parsed: ParsedQuery) -> Q:
 
 def _number_q(fragment: str) -> Q:
     """A number pattern: `*` is a wildcard; otherwise a fragment anywhere in the number.
-    On PostgreSQL `icontains` runs on the trigram index over UPPER(nomor); on SQLite the
-    subquery reads only the covering index on nomor instead of the whole table."""
+    Runs on the record table (PostgreSQL: trigram GIN on UPPER(nomor); SQLite: the
+    covering index on nomor) and hands the ids to the search rows."""
     if "*" in fragment:
         regex = "^" + ".*".join(re.escape(part) for part in fragment.split("*")) + "$"
         lookup = Q(nomor__iregex=regex)
     else:
         lookup = Q(nomor__icontains=fragment)
-    if connection.vendor == "postgresql":
-        return lookup
-    return Q(pk__in=ArsipRecord.objects.filter(lookup).values("pk"))
+    return Q(record_id__in=ArsipRecord.objects.filter(lookup).values("pk"))
 
 
 # --- text matching ------------------------------------------------------------------------
@@ -237,12 +239,16 @@ def _pg_scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
         return {}
     stem_q, exact_q = _pg_queries(parsed)
     rank = SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
-    rows = ArsipRecord.objects.filter(pk__in=ids).annotate(score=rank).values_list("pk", "score")
+    rows = (
+        ArsipIndeks.objects.filter(record_id__in=ids)
+        .annotate(score=rank)
+        .values_list("record_id", "score")
+    )
     return {pk: float(score) for pk, score in rows}
 
 
 def _where(qs: QuerySet) -> tuple[str, list]:
-    """The WHERE clause of a queryset over the record table alone (filters use
+    """The WHERE clause of a queryset over the search rows alone (filters use
     subqueries, never joins), to combine with the FTS5 scan in hand-written SQL."""
     query = qs.query
     compiler = query.get_compiler(using=qs.db)
@@ -320,39 +326,49 @@ def _page_from_rows(rows, sort, scores, offset, per_page) -> _Page:
 
 def _search_plain(qs: QuerySet, sort: str, offset: int, per_page: int, cap: int) -> _Page:
     """No words typed: filters only, newest (or oldest) first over the date index."""
-    order = ("tanggal", "id") if sort == SORT_OLDEST else ("-tanggal", "-id")
-    total = len(qs.order_by().values_list("pk", flat=True)[: cap + 1])
-    rows = list(qs.order_by(*order).values_list("pk", flat=True)[offset : offset + per_page + 1])
+    order = ("tanggal", "record_id") if sort == SORT_OLDEST else ("-tanggal", "-record_id")
+    total = len(qs.order_by().values_list("record_id", flat=True)[: cap + 1])
+    ordered = qs.order_by(*order).values_list("record_id", flat=True)
+    rows = list(ordered[offset : offset + per_page + 1])
     return _Page(rows[:per_page], min(total, cap), total > cap, len(rows) > per_page, sort)
 
 
 def _search_pg(qs, parsed, sort, offset, per_page, cap) -> _Page:
+    """Runs with sequential scans switched off for its own transaction: a seq scan tests
+    `tsv @@ query` row by row, and every test de-TOASTs a whole tsvector (about 8 µs a
+    row, seconds at a million rows) whenever fewer than CAP permitted rows match, while
+    the GIN index answers the same test from its posting lists."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return _search_pg_inner(qs, parsed, sort, offset, per_page, cap)
+
+
+def _search_pg_inner(qs, parsed, sort, offset, per_page, cap) -> _Page:
     stem_q, _ = _pg_queries(parsed)
     matches = qs.filter(tsv=stem_q)
-    rows = list(matches.order_by().values_list("pk", "tanggal")[: cap + 1])
+    rows = list(matches.order_by().values_list("record_id", "tanggal")[: cap + 1])
     if len(rows) <= cap:
         scores = _pg_scores([pk for pk, _ in rows], parsed) if sort == SORT_RELEVANCE else {}
         return _page_from_rows(rows, sort, scores, offset, per_page)
     # Too many matches to rank: newest first straight from the date index, with LIMIT.
     sort = SORT_OLDEST if sort == SORT_OLDEST else SORT_NEWEST
-    order = ("tanggal", "id") if sort == SORT_OLDEST else ("-tanggal", "-id")
-    ids = list(
-        matches.order_by(*order).values_list("pk", flat=True)[offset : offset + per_page + 1]
-    )
+    order = ("tanggal", "record_id") if sort == SORT_OLDEST else ("-tanggal", "-record_id")
+    ordered = matches.order_by(*order).values_list("record_id", flat=True)
+    ids = list(ordered[offset : offset + per_page + 1])
     return _Page(ids[:per_page], cap, True, len(ids) > per_page, sort)
 
 
 # FTS5 first (CROSS JOIN keeps that order), newest-archived first: FTS5 walks its rowids
-# backwards lazily, so LIMIT stops the scan early; the record row only supplies filters.
+# backwards lazily, so LIMIT stops the scan early; the search row supplies the filters.
 _FTS_NEWEST = (
-    "SELECT arsip_arsiprecord.id, arsip_arsiprecord.tanggal FROM arsip_fts "
-    "CROSS JOIN arsip_arsiprecord ON arsip_arsiprecord.id = arsip_fts.rowid "
+    "SELECT arsip_arsipindeks.record_id, arsip_arsipindeks.tanggal FROM arsip_fts "
+    "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = arsip_fts.rowid "
     "WHERE arsip_fts MATCH %s AND {where} ORDER BY arsip_fts.rowid DESC"
 )
 _FTS_NEWEST_COUNT = (
     "SELECT count(*) FROM (SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s "
     "ORDER BY rowid DESC LIMIT %s) f "
-    "CROSS JOIN arsip_arsiprecord ON arsip_arsiprecord.id = f.rid WHERE {where}"
+    "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = f.rid WHERE {where}"
 )
 
 
@@ -407,7 +423,9 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
     if not parsed.has_text and sort == SORT_RELEVANCE:
         sort = SORT_NEWEST
 
-    qs = ArsipRecord.objects.filter(arsip_visibility_q(user)).filter(_filter_q(params, parsed))
+    qs = ArsipIndeks.objects.filter(arsip_visibility_q(user, id_field="record_id")).filter(
+        _filter_q(params, parsed)
+    )
     if not parsed.has_text:
         result = _search_plain(qs, sort, offset, per_page, cap)
     elif connection.vendor == "postgresql":

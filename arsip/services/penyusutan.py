@@ -351,8 +351,7 @@ def penyusutan_execute(*, actor: Pegawai, penyusutan: Penyusutan) -> Penyusutan:
     penyusutan.dilaksanakan_oleh = actor
     penyusutan.dilaksanakan_pada = timezone.now()
     penyusutan.save()
-    if jenis == Jenis.PEMUSNAHAN:
-        arsip_index_schedule(ids)
+    arsip_index_schedule(ids)  # status (and for destruction the text) changed
     audit_record(
         actor=actor,
         action=f"arsip.{jenis}.execute",

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from arsip.models import ArsipRecord
+from arsip.models import ArsipIndeks, ArsipRecord
 from arsip.search.index import arsip_index_records, arsip_reindex_all
 from arsip.search.query import ArsipSearchParams, arsip_search, parse_query
 from core.models import KodeKlasifikasi, UnitKerja
@@ -138,9 +138,8 @@ def test_many_matches_fall_back_to_newest_with_capped_count(demo, settings):
 def test_reindex_rebuilds_in_batches(demo):
     for i in range(5):
         make_record(hal=f"Surat edaran {i}")
-    ArsipRecord.objects.update(indeks_hash="")
-    if connection.vendor == "postgresql":
-        ArsipRecord.objects.update(tsv=None, tsv_exact=None)
+    ArsipIndeks.objects.all().delete()
+    assert search(demo["arsiparis"], q="edaran").total == 0
     assert arsip_reindex_all(batch_size=2, force=True) == 5
     assert search(demo["arsiparis"], q="edaran").total == 5
     assert arsip_reindex_all(batch_size=2) == 0  # nothing changed: nothing redone
@@ -159,8 +158,9 @@ def test_destroyed_content_leaves_the_text_index(demo):
 def test_postgres_structures_exist(db):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'arsip_arsiprecord' "
-            "AND indexname IN ('arsip_rec_tsv_gin', 'arsip_rec_tsv_exact_gin', "
+            "SELECT indexname FROM pg_indexes WHERE tablename IN "
+            "('arsip_arsiprecord', 'arsip_arsipindeks') "
+            "AND indexname IN ('arsip_idx_tsv_gin', 'arsip_idx_tsv_exact_gin', "
             "'arsip_rec_nomor_trgm')"
         )
         assert len(cursor.fetchall()) == 3
@@ -172,7 +172,7 @@ def test_reindex_command(demo):
     from django.core.management import call_command
 
     make_record(hal="Surat keputusan")
-    ArsipRecord.objects.update(indeks_hash="")
+    ArsipIndeks.objects.all().delete()
     call_command("arsip_reindex", "--batch", "1")
     assert search(demo["arsiparis"], q="keputusan").total == 1
     call_command("arsip_reindex", "--force")

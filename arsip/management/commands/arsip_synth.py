@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
-from arsip.search.index import PG_HASH_SQL, PG_TSV_EXACT_SQL, PG_TSV_SQL, arsip_reindex_all
+from arsip.search.index import PG_UPSERT, arsip_reindex_all
 from arsip.services.records import retention_dates
 from arsip.synth import EXTERNAL, JENIS_KODE, Generator
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
@@ -58,9 +58,9 @@ COLUMNS = (
     "legal_hold_alasan",
 )
 PG_SEARCH_INDEXES = {
-    "arsip_rec_tsv_gin": "CREATE INDEX arsip_rec_tsv_gin ON arsip_arsiprecord USING gin (tsv)",
-    "arsip_rec_tsv_exact_gin": (
-        "CREATE INDEX arsip_rec_tsv_exact_gin ON arsip_arsiprecord USING gin (tsv_exact)"
+    "arsip_idx_tsv_gin": "CREATE INDEX arsip_idx_tsv_gin ON arsip_arsipindeks USING gin (tsv)",
+    "arsip_idx_tsv_exact_gin": (
+        "CREATE INDEX arsip_idx_tsv_exact_gin ON arsip_arsipindeks USING gin (tsv_exact)"
     ),
     "arsip_rec_nomor_trgm": (
         "CREATE INDEX arsip_rec_nomor_trgm ON arsip_arsiprecord "
@@ -178,7 +178,7 @@ class Command(BaseCommand):
             self.stdout.write(f"indexed ({time.perf_counter() - started:.0f} s)")
         self._named_readers(rng)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE" if not is_pg else "ANALYZE arsip_arsiprecord")
+            cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(f"{count} records in {time.perf_counter() - started:.1f} s")
         )
@@ -246,18 +246,19 @@ class Command(BaseCommand):
                     for row in rows:
                         copy.write_row(row)
                 cursor.execute(
-                    f"INSERT INTO arsip_arsiprecord ({cols}, tsv, tsv_exact, indeks_hash) "  # noqa: S608
-                    f"SELECT {cols}, {PG_TSV_SQL}, {PG_TSV_EXACT_SQL}, {PG_HASH_SQL} "
-                    "FROM arsip_synth_stage ORDER BY tanggal"
+                    f"INSERT INTO arsip_arsiprecord ({cols}) "  # noqa: S608
+                    f"SELECT {cols} FROM arsip_synth_stage ORDER BY tanggal RETURNING id"
                 )
+                ids = [row[0] for row in cursor.fetchall()]
+                cursor.execute(PG_UPSERT, [ids, True])
 
     def _insert_sqlite(self, rows):
-        cols = ", ".join((*COLUMNS, "indeks_hash"))
-        marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
+        cols = ", ".join(COLUMNS)
+        marks = ", ".join(["%s"] * len(COLUMNS))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO arsip_arsiprecord ({cols}) VALUES ({marks})",  # noqa: S608
-                [(*row, "") for row in rows],
+                rows,
             )
 
     def _named_readers(self, rng):
