@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -118,6 +119,10 @@ class Command(BaseCommand):
         start_day = dt.date(YEARS[0], 1, 2)
         span = (dt.date(YEARS[-1], 11, 20) - start_day).days
         done = 0
+        # The database works on batch N (COPY, INSERT, tsvectors) in a writer thread with
+        # its own connection while this thread generates batch N+1: the two overlap.
+        writer = ThreadPoolExecutor(max_workers=1)
+        pending = None
         while done < count:
             size = min(batch, count - done)
             days = sorted(rng.randrange(span) for _ in range(size))
@@ -165,12 +170,15 @@ class Command(BaseCommand):
                         "",
                     )
                 )
-            if is_pg:
-                self._copy_pg(rows)
-            else:
-                self._insert_sqlite(rows)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(self._write, rows, is_pg)
             done += size
-            self.stdout.write(f"{done} records ({time.perf_counter() - started:.0f} s)")
+            self.stdout.write(f"{done} records generated ({time.perf_counter() - started:.0f} s)")
+        if pending is not None:
+            pending.result()
+        writer.shutdown()
+        self.stdout.write(f"records stored ({time.perf_counter() - started:.0f} s)")
         if is_pg:
             self._create_search_indexes()
         else:
@@ -182,6 +190,15 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{count} records in {time.perf_counter() - started:.1f} s")
         )
+
+    def _write(self, rows, is_pg: bool) -> None:
+        try:
+            if is_pg:
+                self._copy_pg(rows)
+            else:
+                self._insert_sqlite(rows)
+        finally:
+            connection.close()  # the writer thread's own connection
 
     def _berkas(self, units, kode_list) -> dict[tuple[int, int, int], int]:
         today = timezone.localdate()
