@@ -119,7 +119,7 @@ class Command(BaseCommand):
         start_day = dt.date(YEARS[0], 1, 2)
         span = (dt.date(YEARS[-1], 11, 20) - start_day).days
         done = 0
-        # The database works on batch N (COPY, INSERT, tsvectors) in a writer thread with
+        # PostgreSQL works on batch N (COPY, INSERT, tsvectors) for a writer thread with
         # its own connection while this thread generates batch N+1: the two overlap.
         writer = ThreadPoolExecutor(max_workers=1)
         pending = None
@@ -172,7 +172,10 @@ class Command(BaseCommand):
                 )
             if pending is not None:
                 pending.result()
-            pending = writer.submit(self._write, rows, is_pg)
+            if is_pg:
+                pending = writer.submit(self._write_pg, rows)
+            else:  # one writer and the GIL: nothing to overlap
+                self._insert_sqlite(rows)
             done += size
             self.stdout.write(f"{done} records generated ({time.perf_counter() - started:.0f} s)")
         if pending is not None:
@@ -191,12 +194,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"{count} records in {time.perf_counter() - started:.1f} s")
         )
 
-    def _write(self, rows, is_pg: bool) -> None:
+    def _write_pg(self, rows) -> None:
         try:
-            if is_pg:
-                self._copy_pg(rows)
-            else:
-                self._insert_sqlite(rows)
+            self._copy_pg(rows)
         finally:
             connection.close()  # the writer thread's own connection
 
