@@ -117,6 +117,13 @@ def test_destruction_full_flow_deletes_bytes_keeps_metadata_and_writes_minutes(p
     berkas.refresh_from_db()
     assert berkas.status == Berkas.Status.DIMUSNAHKAN
     assert len(p.daftar) == 2
+    with pytest.raises(ApplicationError, match="destroyed"):  # the source cannot revive it
+        make_record(
+            hal="Surat cuti pegawai 0",
+            kode=codes["musnah"],
+            source_type=records[0].source_type,
+            source_id=records[0].source_id,
+        )
     text = pdf_text(p.berita_acara_pdf)
     assert "BERITA ACARA PEMUSNAHAN ARSIP" in text
     assert p.nomor in text
