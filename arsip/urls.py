@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from arsip import views
 
 app_name = "arsip"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("rekaman/<int:pk>/", views.record_detail, name="record"),
+    path("berkas/", views.berkas_list, name="berkas_list"),
+    path("berkas/<int:pk>/", views.berkas_detail, name="berkas"),
+    path("berkas/<int:pk>/ekspor/", views.berkas_export, name="berkas_export"),
+    path("penyusutan/", views.penyusutan_list, name="penyusutan_list"),
+    path("penyusutan/usul/", views.penyusutan_propose, name="penyusutan_propose"),
+    path("penyusutan/<int:pk>/", views.penyusutan_detail, name="penyusutan"),
+    path("penyusutan/<int:pk>/<str:step>/", views.penyusutan_step, name="penyusutan_step"),
+    path("penyusutan/<int:pk>/berita-acara.pdf", views.berita_acara, name="berita_acara"),
+    path("laporan/", views.laporan, name="laporan"),
+]

@@ -1,0 +1,304 @@
+"""Generate realistic synthetic archive records for load tests.
+
+    python manage.py arsip_synth --count 1000000 [--seed 83] [--batch 50000]
+
+Records spread over the existing units (run seed_demo first), some 120 classification
+codes and the years 2019-2026, with Indonesian subjects and bodies drawn from a Zipf
+distribution over a morphologically built vocabulary (arsip.synth). Bulk paths: COPY
+into a staging table and one INSERT ... SELECT that also fills the tsvector columns on
+PostgreSQL (search indexes dropped during the load and rebuilt after); executemany and
+then the batched reindex on SQLite. Memory stays bounded by the batch size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from arsip.models import ArsipPembaca, ArsipRecord, Berkas
+from arsip.search.index import PG_UPSERT, arsip_reindex_all
+from arsip.services.records import retention_dates
+from arsip.synth import EXTERNAL, JENIS_KODE, Generator
+from core.models import KodeKlasifikasi, Pegawai, UnitKerja
+
+COLUMNS = (
+    "source_type",
+    "source_id",
+    "berkas_id",
+    "nomor",
+    "nomor_kode",
+    "nomor_urut",
+    "nomor_unit",
+    "nomor_tahun",
+    "hal",
+    "isi_teks",
+    "ocr_teks",
+    "lampiran_teks",
+    "jenis_kode",
+    "unit_id",
+    "kode_klasifikasi_id",
+    "urgensi",
+    "klasifikasi_keamanan",
+    "tanggal",
+    "created_at",
+    "updated_at",
+    "pengirim",
+    "penerima",
+    "status",
+    "berkas_pdf",
+    "berkas_pdf_sha256",
+    "berkas_pindai",
+    "berkas_pindai_sha256",
+    "vital",
+    "legal_hold",
+    "legal_hold_alasan",
+)
+PG_SEARCH_INDEXES = {
+    "arsip_idx_tsv_gin": "CREATE INDEX arsip_idx_tsv_gin ON arsip_arsipindeks USING gin (tsv)",
+    "arsip_idx_tsv_exact_gin": (
+        "CREATE INDEX arsip_idx_tsv_exact_gin ON arsip_arsipindeks USING gin (tsv_exact)"
+    ),
+    "arsip_rec_nomor_trgm": (
+        "CREATE INDEX arsip_rec_nomor_trgm ON arsip_arsiprecord "
+        "USING gin ((UPPER(nomor::text)) gin_trgm_ops)"
+    ),
+}
+YEARS = list(range(2019, 2027))
+SECURITY = (("biasa", 0.90), ("terbatas", 0.07), ("rahasia", 0.02), ("sangat_rahasia", 0.01))
+URGENCY = (("biasa", 0.8), ("segera", 0.15), ("amat_segera", 0.05))
+
+
+def _pick(rng, table):
+    x, acc = rng.random(), 0.0
+    for value, weight in table:
+        acc += weight
+        if x < acc:
+            return value
+    return table[-1][0]
+
+
+class Command(BaseCommand):
+    help = "Generate N synthetic archive records (bulk load) for search load tests."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=83)
+        parser.add_argument("--batch", type=int, default=50_000)
+        parser.add_argument("--codes", type=int, default=120)
+
+    def handle(self, *args, count, seed, batch, codes, **options):
+        if count <= 0:
+            raise CommandError("--count must be positive")
+        units = list(UnitKerja.objects.filter(aktif=True).order_by("path"))
+        if not units:
+            raise CommandError("No units: run `python manage.py seed_demo` first.")
+        kode_list = list(
+            KodeKlasifikasi.objects.filter(skema__aktif=True, level__gte=3, aktif=True).order_by(
+                "kode"
+            )
+        )
+        if not kode_list:
+            raise CommandError("No classification codes (core migration 0002 missing?).")
+        gen = Generator(seed)
+        rng = gen.rng
+        step = max(1, len(kode_list) // codes)
+        kode_list = kode_list[::step][:codes]
+        started = time.perf_counter()
+        berkas_ids = self._berkas(units, kode_list)
+        offset = ArsipRecord.objects.filter(source_type="arsip.dokumen").count()
+        is_pg = connection.vendor == "postgresql"
+        # Drop and rebuild the search indexes around a bulk load, unless running inside a
+        # caller's transaction (tests), where CREATE INDEX meets pending FK triggers.
+        rebuild = is_pg and not connection.in_atomic_block
+        if rebuild:
+            self._drop_search_indexes()
+        now = timezone.now()
+        counters: dict[tuple[int, int], int] = {}
+        start_day = dt.date(YEARS[0], 1, 2)
+        span = (dt.date(YEARS[-1], 11, 20) - start_day).days
+        done = 0
+        # PostgreSQL works on batch N (COPY, INSERT, tsvectors) for a writer thread with
+        # its own connection while this thread generates batch N+1: the two overlap.
+        writer = ThreadPoolExecutor(max_workers=1)
+        pending = None
+        while done < count:
+            size = min(batch, count - done)
+            days = sorted(rng.randrange(span) for _ in range(size))
+            rows = []
+            for i, day_offset in enumerate(days):
+                tanggal = start_day + dt.timedelta(days=day_offset)
+                unit = units[rng.randrange(len(units))]
+                kode = kode_list[rng.randrange(len(kode_list))]
+                key = (unit.pk, tanggal.year)
+                counters[key] = counters.get(key, 0) + 1
+                urut = counters[key]
+                outgoing = rng.random() < 0.55
+                external = rng.choice(EXTERNAL)
+                rows.append(
+                    (
+                        "arsip.dokumen",
+                        f"synth-{offset + done + i + 1}",
+                        berkas_ids[(unit.pk, kode.pk, tanggal.year)],
+                        f"{kode.kode}/{urut}/{unit.kode}/{tanggal.year}",
+                        kode.kode,
+                        urut,
+                        unit.kode,
+                        tanggal.year,
+                        gen.subject(),
+                        gen.body(),
+                        "" if outgoing else gen.body(),
+                        gen.attachment(),
+                        rng.choice(JENIS_KODE),
+                        unit.pk,
+                        kode.pk,
+                        _pick(rng, URGENCY),
+                        _pick(rng, SECURITY),
+                        tanggal,
+                        now,
+                        now,
+                        unit.nama if outgoing else external,
+                        external if outgoing else unit.nama,
+                        "aktif",
+                        "",
+                        "",
+                        "",
+                        "",
+                        rng.random() < 0.01,
+                        False,
+                        "",
+                    )
+                )
+            if pending is not None:
+                pending.result()
+            if is_pg and not connection.in_atomic_block:
+                pending = writer.submit(self._write_pg, rows)
+            elif is_pg:  # inside a caller's transaction (tests): another connection would wait
+                self._copy_pg(rows)
+            else:  # one writer and the GIL: nothing to overlap
+                self._insert_sqlite(rows)
+            done += size
+            self.stdout.write(f"{done} records generated ({time.perf_counter() - started:.0f} s)")
+        if pending is not None:
+            pending.result()
+        writer.shutdown()
+        self.stdout.write(f"records stored ({time.perf_counter() - started:.0f} s)")
+        if rebuild:
+            self._create_search_indexes()
+        else:
+            arsip_reindex_all(batch_size=5000)
+            self.stdout.write(f"indexed ({time.perf_counter() - started:.0f} s)")
+        self._named_readers(rng)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(
+            self.style.SUCCESS(f"{count} records in {time.perf_counter() - started:.1f} s")
+        )
+
+    def _write_pg(self, rows) -> None:
+        try:
+            self._copy_pg(rows)
+        finally:
+            connection.close()  # the writer thread's own connection
+
+    def _berkas(self, units, kode_list) -> dict[tuple[int, int, int], int]:
+        today = timezone.localdate()
+        existing = {
+            (b.unit_id, b.kode_klasifikasi_id, b.dibuka.year): b.pk
+            for b in Berkas.objects.filter(nomor__startswith="SYN/")
+        }
+        new = []
+        for unit in units:
+            for kode in kode_list:
+                for year in YEARS:
+                    if (unit.pk, kode.pk, year) in existing:
+                        continue
+                    berkas = Berkas(
+                        nomor=f"SYN/{kode.kode}/{year}",
+                        judul=f"{kode.nama[:250]} {year}",
+                        unit=unit,
+                        kode_klasifikasi=kode,
+                        dibuka=dt.date(year, 1, 1),
+                    )
+                    if dt.date(year, 12, 31) < today:
+                        berkas.status = Berkas.Status.AKTIF
+                        berkas.ditutup = dt.date(year, 12, 31)
+                        berkas.aktif_sampai, berkas.inaktif_sampai = retention_dates(
+                            kode=kode, ditutup=berkas.ditutup
+                        )
+                        if berkas.aktif_sampai:
+                            berkas.retensi_aktif = kode.retensi_aktif
+                            berkas.retensi_inaktif = kode.retensi_inaktif
+                            berkas.nasib_akhir = kode.nasib_akhir
+                    new.append(berkas)
+        Berkas.objects.bulk_create(new, batch_size=2000)
+        return {
+            (b.unit_id, b.kode_klasifikasi_id, b.dibuka.year): b.pk
+            for b in Berkas.objects.filter(nomor__startswith="SYN/")
+        }
+
+    def _drop_search_indexes(self):
+        with connection.cursor() as cursor:
+            for name in PG_SEARCH_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    def _create_search_indexes(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for name, sql in PG_SEARCH_INDEXES.items():
+                start = time.perf_counter()
+                cursor.execute(sql)
+                self.stdout.write(f"index {name}: {time.perf_counter() - start:.1f} s")
+
+    def _copy_pg(self, rows):
+        cols = ", ".join(COLUMNS)
+        with transaction.atomic():
+            raw = connection.connection
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS arsip_synth_stage "  # noqa: S608
+                    f"AS SELECT {cols} FROM arsip_arsiprecord WITH NO DATA"
+                )
+                cursor.execute("TRUNCATE arsip_synth_stage")
+                with cursor.copy(f"COPY arsip_synth_stage ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(
+                    f"INSERT INTO arsip_arsiprecord ({cols}) "  # noqa: S608
+                    f"SELECT {cols} FROM arsip_synth_stage ORDER BY tanggal RETURNING id"
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+                cursor.execute(PG_UPSERT, [ids, True])
+
+    def _insert_sqlite(self, rows):
+        cols = ", ".join(COLUMNS)
+        marks = ", ".join(["%s"] * len(COLUMNS))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO arsip_arsiprecord ({cols}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+
+    def _named_readers(self, rng):
+        """Name two readers on a sample of the secret records so the visibility rules
+        for Rahasia/Sangat Rahasia have something to do."""
+        people = list(Pegawai.objects.filter(is_active=True).values_list("pk", flat=True))
+        if not people:
+            return
+        secret = list(
+            ArsipRecord.objects.filter(
+                source_type="arsip.dokumen",
+                klasifikasi_keamanan__in=["rahasia", "sangat_rahasia"],
+                pembaca_set__isnull=True,
+            ).values_list("pk", flat=True)[:20000]
+        )
+        links = [
+            ArsipPembaca(record_id=pk, pegawai_id=person)
+            for pk in secret
+            for person in rng.sample(people, k=min(2, len(people)))
+        ]
+        ArsipPembaca.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)

@@ -1,0 +1,335 @@
+"""Archive records (arsip), files (berkas), their retention clocks, and the disposal
+programme (penyusutan: transfer, destruction, hand-over) with its minutes.
+
+The record model is the archive's own: other apps hand their letters over through
+`arsip.services.records.arsip_record_upsert(source_type=..., source_id=...)` and never
+share tables with it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import KodeKlasifikasi, TimeStampedModel, UnitKerja
+
+
+class KlasifikasiKeamanan(models.TextChoices):
+    BIASA = "biasa", _("Ordinary (Biasa)")
+    TERBATAS = "terbatas", _("Restricted (Terbatas)")
+    RAHASIA = "rahasia", _("Confidential (Rahasia)")
+    SANGAT_RAHASIA = "sangat_rahasia", _("Top secret (Sangat Rahasia)")
+
+
+SECRET_CLASSES = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
+
+
+class Urgensi(models.TextChoices):
+    AMAT_SEGERA = "amat_segera", _("Very urgent (Amat Segera)")
+    SEGERA = "segera", _("Urgent (Segera)")
+    BIASA = "biasa", _("Normal (Biasa)")
+
+
+class Berkas(TimeStampedModel):
+    """A file (folder) of records under one classification code. Retention runs from the
+    day it is closed; the dates are computed from the code's JRA when it closes."""
+
+    class Status(models.TextChoices):
+        TERBUKA = "terbuka", _("Open")
+        AKTIF = "aktif", _("Closed, active")
+        INAKTIF = "inaktif", _("Inactive (at the records centre)")
+        DIMUSNAHKAN = "dimusnahkan", _("Destroyed")
+        DISERAHKAN = "diserahkan", _("Handed over to the archive institution")
+
+    nomor = models.CharField(_("file number"), max_length=60)
+    judul = models.CharField(_("title"), max_length=300)
+    unit = models.ForeignKey(
+        UnitKerja, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="berkas_arsip"
+    )
+    kode_klasifikasi = models.ForeignKey(
+        KodeKlasifikasi,
+        verbose_name=_("classification code"),
+        on_delete=models.PROTECT,
+        related_name="berkas_arsip",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.TERBUKA
+    )
+    dibuka = models.DateField(_("opened on"))
+    ditutup = models.DateField(_("closed on"), null=True, blank=True)
+    # Copied from the code's JRA at closing so later JRA changes do not move old clocks.
+    retensi_aktif = models.PositiveSmallIntegerField(_("active years"), null=True, blank=True)
+    retensi_inaktif = models.PositiveSmallIntegerField(_("inactive years"), null=True, blank=True)
+    nasib_akhir = models.CharField(
+        _("final disposition"),
+        max_length=20,
+        choices=KodeKlasifikasi.NasibAkhir.choices,
+        blank=True,
+    )
+    aktif_sampai = models.DateField(_("active until"), null=True, blank=True)
+    inaktif_sampai = models.DateField(_("inactive until"), null=True, blank=True)
+    lokasi = models.CharField(_("location"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("file (berkas)")
+        verbose_name_plural = _("files (berkas)")
+        ordering = ["-dibuka", "nomor"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "nomor"], name="arsip_berkas_nomor_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomor} {self.judul}"
+
+    @property
+    def jra_ditetapkan(self) -> bool:
+        return self.retensi_aktif is not None and bool(self.nasib_akhir)
+
+
+class ArsipRecord(models.Model):
+    """One archive record: a signed outgoing letter, a registered incoming letter, or a
+    scanned document, with what the archive needs to find, keep and dispose of it."""
+
+    class Status(models.TextChoices):
+        AKTIF = "aktif", _("Active")
+        INAKTIF = "inaktif", _("Inactive")
+        DIMUSNAHKAN = "dimusnahkan", _("Destroyed")
+        STATIS = "statis", _("Handed over (static)")
+
+    source_type = models.CharField(_("source type"), max_length=60)
+    source_id = models.CharField(_("source id"), max_length=64)
+    berkas = models.ForeignKey(
+        Berkas,
+        verbose_name=_("file (berkas)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    nomor = models.CharField(_("number"), max_length=120, blank=True)
+    nomor_kode = models.CharField(_("number: classification part"), max_length=40, blank=True)
+    nomor_urut = models.PositiveIntegerField(_("number: running number"), null=True, blank=True)
+    nomor_unit = models.CharField(_("number: unit code"), max_length=40, blank=True)
+    nomor_tahun = models.PositiveSmallIntegerField(_("number: year"), null=True, blank=True)
+    hal = models.CharField(_("subject"), max_length=500)
+    isi_teks = models.TextField(_("body text"), blank=True)
+    ocr_teks = models.TextField(_("OCR text"), blank=True)
+    lampiran_teks = models.TextField(_("attachment text"), blank=True)
+    jenis_kode = models.CharField(_("letter type code"), max_length=40, blank=True)
+    unit = models.ForeignKey(
+        UnitKerja, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="arsip_records"
+    )
+    kode_klasifikasi = models.ForeignKey(
+        KodeKlasifikasi,
+        verbose_name=_("classification code"),
+        on_delete=models.PROTECT,
+        related_name="arsip_records",
+    )
+    urgensi = models.CharField(
+        _("urgency"), max_length=20, choices=Urgensi.choices, default=Urgensi.BIASA
+    )
+    klasifikasi_keamanan = models.CharField(
+        _("security class"),
+        max_length=20,
+        choices=KlasifikasiKeamanan.choices,
+        default=KlasifikasiKeamanan.BIASA,
+    )
+    tanggal = models.DateField(_("letter date"))
+    created_at = models.DateTimeField(_("archived at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    pengirim = models.CharField(_("sender"), max_length=300, blank=True)
+    penerima = models.CharField(_("recipient"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AKTIF
+    )
+    berkas_pdf = models.CharField(_("stored PDF"), max_length=500, blank=True)
+    berkas_pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    berkas_pindai = models.CharField(_("stored scan"), max_length=500, blank=True)
+    berkas_pindai_sha256 = models.CharField(_("scan SHA-256"), max_length=64, blank=True)
+    vital = models.BooleanField(_("vital record"), default=False)
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_alasan = models.CharField(_("reason for the hold"), max_length=300, blank=True)
+    pembaca = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ArsipPembaca",
+        related_name="+",
+        verbose_name=_("named readers"),
+    )
+
+    class Meta:
+        verbose_name = _("archive record")
+        verbose_name_plural = _("archive records")
+        ordering = ["-tanggal", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"], name="arsip_record_unique_source"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["-tanggal", "-id"], name="arsip_rec_tanggal"),
+            models.Index(fields=["unit", "-tanggal"], name="arsip_rec_unit_tanggal"),
+            models.Index(fields=["kode_klasifikasi", "-tanggal"], name="arsip_rec_kode_tgl"),
+            models.Index(fields=["nomor"], name="arsip_rec_nomor"),
+            models.Index(
+                fields=["nomor_kode", "nomor_urut", "nomor_unit", "nomor_tahun"],
+                name="arsip_rec_nomor_parts",
+            ),
+            models.Index(fields=["status", "unit"], name="arsip_rec_status_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomor or '-'} {self.hal[:80]}"
+
+    @property
+    def rahasia(self) -> bool:
+        return self.klasifikasi_keamanan in SECRET_CLASSES
+
+
+class ArsipPembaca(models.Model):
+    """A person explicitly allowed to read one record (required for Rahasia and Sangat
+    Rahasia records, which nobody else sees)."""
+
+    record = models.ForeignKey(ArsipRecord, on_delete=models.CASCADE, related_name="pembaca_set")
+    pegawai = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("named reader")
+        verbose_name_plural = _("named readers")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "pegawai"], name="arsip_pembaca_unique")
+        ]
+        indexes = [models.Index(fields=["pegawai", "record"], name="arsip_pembaca_pegawai")]
+
+    def __str__(self) -> str:
+        return f"{self.pegawai_id} → {self.record_id}"
+
+
+class Penyusutan(TimeStampedModel):
+    """One disposal action (transfer, destruction or hand-over) over a list of files,
+    moving through proposal → assessment → approval → execution, each step audited."""
+
+    class Jenis(models.TextChoices):
+        PEMINDAHAN = "pemindahan", _("Transfer to the records centre")
+        PEMUSNAHAN = "pemusnahan", _("Destruction")
+        PENYERAHAN = "penyerahan", _("Hand-over to the archive institution")
+
+    class Status(models.TextChoices):
+        DIUSULKAN = "diusulkan", _("Proposed")
+        DINILAI = "dinilai", _("Assessed")
+        DISETUJUI = "disetujui", _("Approved")
+        DILAKSANAKAN = "dilaksanakan", _("Carried out")
+        DITOLAK = "ditolak", _("Rejected")
+
+    class Otoritas(models.TextChoices):
+        KEPALA_ANRI = "kepala_anri", _("Head of ANRI (retention of ten years or more)")
+        KEPALA_DAERAH = "kepala_daerah", _("Head of region (retention under ten years)")
+        LEMBAGA_KEARSIPAN = "lembaga_kearsipan", _("Head of the provincial archive institution")
+        KEPALA_UNIT_KEARSIPAN = "unit_kearsipan", _("Head of the records centre")
+
+    jenis = models.CharField(_("kind"), max_length=20, choices=Jenis.choices)
+    nomor = models.CharField(_("number"), max_length=60, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DIUSULKAN
+    )
+    berkas = models.ManyToManyField(Berkas, related_name="penyusutan", verbose_name=_("files"))
+    diusulkan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    keterangan = models.TextField(_("notes"), blank=True)
+    # Assessment (panitia penilai)
+    dinilai_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dinilai_pada = models.DateTimeField(null=True, blank=True)
+    sk_panitia = models.CharField(_("assessment committee decree"), max_length=120, blank=True)
+    hasil_penilaian = models.TextField(_("assessment result"), blank=True)
+    # Approval
+    otoritas = models.CharField(
+        _("approving authority"), max_length=30, choices=Otoritas.choices, blank=True
+    )
+    disetujui_dicatat_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    persetujuan_nomor = models.CharField(_("approval letter number"), max_length=120, blank=True)
+    persetujuan_tanggal = models.DateField(_("approval date"), null=True, blank=True)
+    persetujuan_pejabat = models.CharField(_("approving official"), max_length=200, blank=True)
+    # Execution and minutes
+    dilaksanakan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dilaksanakan_pada = models.DateTimeField(null=True, blank=True)
+    berita_acara_pdf = models.CharField(_("minutes (PDF)"), max_length=500, blank=True)
+    berita_acara_sha256 = models.CharField(max_length=64, blank=True)
+    daftar = models.JSONField(_("list of records"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("disposal action")
+        verbose_name_plural = _("disposal actions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.nomor} ({self.get_jenis_display()})"
+
+
+class ArsipIndeks(models.Model):
+    """The search row of one record: a narrow copy of the filter columns beside the
+    full-text vectors, kept current by the index task (never by save()).
+
+    Search reads only this table until it has the page of ids, so a candidate check
+    touches a ~100-byte row instead of the record's wide row (body, OCR and attachment
+    text): at a million records that is the difference between a few hundred and tens
+    of thousands of heap pages per query. PostgreSQL keeps the tsvectors here (GIN);
+    SQLite leaves them empty and uses the FTS5 table."""
+
+    record = models.OneToOneField(
+        ArsipRecord, primary_key=True, on_delete=models.CASCADE, related_name="indeks"
+    )
+    tanggal = models.DateField()
+    unit = models.ForeignKey(UnitKerja, on_delete=models.CASCADE, related_name="+")
+    kode_klasifikasi = models.ForeignKey(
+        KodeKlasifikasi, on_delete=models.CASCADE, related_name="+"
+    )
+    jenis_kode = models.CharField(max_length=40, blank=True)
+    urgensi = models.CharField(max_length=20)
+    klasifikasi_keamanan = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    sumber_hash = models.CharField(max_length=64)
+    tsv = SearchVectorField(null=True)
+    tsv_exact = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("search index row")
+        indexes = [
+            models.Index(fields=["-tanggal", "-record"], name="arsip_idx_tanggal"),
+            models.Index(fields=["unit", "-tanggal"], name="arsip_idx_unit_tanggal"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.record_id)
+
+
+class ArsipIndeksTeks(models.Model):
+    """What the SQLite full-text index (FTS5 table `arsip_fts`) holds for one record: the
+    exact words and their stems per field. It is the FTS5 external-content table, so an
+    old entry can be removed exactly before a new one is written. Unused on PostgreSQL,
+    where the search rows' own `tsv` columns are the index."""
+
+    record = models.OneToOneField(
+        ArsipRecord, primary_key=True, on_delete=models.CASCADE, related_name="indeks_teks"
+    )
+    hal = models.TextField(blank=True)
+    isi = models.TextField(blank=True)
+    lain = models.TextField(blank=True)
+    hal_s = models.TextField(blank=True)
+    isi_s = models.TextField(blank=True)
+    lain_s = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search index text")
+
+    def __str__(self) -> str:
+        return str(self.record_id)

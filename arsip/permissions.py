@@ -1,0 +1,100 @@
+"""Who may see and do what in the archive. Pure functions over domain data.
+
+Reading (`arsip_visibility_q`):
+- Rahasia and Sangat Rahasia records: only the readers named on the record.
+- Arsiparis group (and superusers): every other record.
+- A head of unit (a position with `kepala_unit`, acting or definitive): Biasa and
+  Terbatas records of their unit and every unit below it.
+- Other staff: Biasa records of the units they are assigned to.
+- Anyone: records they are named on.
+The same filter is used for result lists and for counts, so counts never reveal records
+a user cannot open.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from arsip.models import SECRET_CLASSES, ArsipPembaca, ArsipRecord, KlasifikasiKeamanan
+from core.models import Pegawai, UnitKerja
+from core.selectors.organisasi import pegawai_jabatan_acting_on
+
+GROUP_ARSIPARIS = "Arsiparis"
+GROUP_PANITIA = "Panitia Penilai Arsip"
+GROUP_PEJABAT = "Pejabat Kearsipan"
+
+
+def _in_group(user: Pegawai, name: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cache = getattr(user, "_arsip_groups", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._arsip_groups = cache
+    return name in cache
+
+
+def is_arsiparis(user: Pegawai) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser) or _in_group(
+        user, GROUP_ARSIPARIS
+    )
+
+
+def is_panitia_penilai(user: Pegawai) -> bool:
+    return _in_group(user, GROUP_PANITIA)
+
+
+def is_pejabat_kearsipan(user: Pegawai) -> bool:
+    return _in_group(user, GROUP_PEJABAT)
+
+
+def _unit_scopes(user: Pegawai) -> tuple[set[int], set[int]]:
+    """(units where the user reads as head: whole subtrees, units where as staff)."""
+    head_paths, staff_units = [], set()
+    for pemangku in pegawai_jabatan_acting_on(user):
+        unit = pemangku.jabatan.unit
+        if pemangku.jabatan.kepala_unit:
+            head_paths.append(unit.path)
+        else:
+            staff_units.add(unit.pk)
+    head_units: set[int] = set()
+    if head_paths:
+        q = Q()
+        for path in head_paths:
+            q |= Q(path__startswith=path)
+        head_units = set(UnitKerja.objects.filter(q).values_list("pk", flat=True))
+    return head_units, staff_units - head_units
+
+
+def arsip_visibility_q(user: Pegawai, *, id_field: str = "pk") -> Q:
+    """A filter for ArsipRecord querysets: exactly the records `user` may read. With
+    `id_field="record_id"` the same filter applies to the search rows (ArsipIndeks),
+    which carry the same unit and security-class columns."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(**{f"{id_field}__in": []})
+    named = Q(**{f"{id_field}__in": ArsipPembaca.objects.filter(pegawai=user).values("record_id")})
+    if is_arsiparis(user):
+        return ~Q(klasifikasi_keamanan__in=SECRET_CLASSES) | named
+    cached = getattr(user, "_arsip_scopes", None)
+    if cached is None:
+        cached = _unit_scopes(user)
+        user._arsip_scopes = cached
+    head_units, staff_units = cached
+    q = named
+    if head_units:
+        q |= Q(
+            unit_id__in=sorted(head_units),
+            klasifikasi_keamanan__in=[KlasifikasiKeamanan.BIASA, KlasifikasiKeamanan.TERBATAS],
+        )
+    if staff_units:
+        q |= Q(unit_id__in=sorted(staff_units), klasifikasi_keamanan=KlasifikasiKeamanan.BIASA)
+    return q
+
+
+def can_read_record(user: Pegawai, record: ArsipRecord) -> bool:
+    return ArsipRecord.objects.filter(arsip_visibility_q(user), pk=record.pk).exists()
+
+
+def can_manage_archive(user: Pegawai) -> bool:
+    """Files, closes, proposes and carries out disposal actions; sees the reports."""
+    return is_arsiparis(user)

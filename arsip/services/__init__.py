@@ -1,0 +1,1 @@
+"""Archive services (state changes). Each is keyword-only, atomic and audited."""

@@ -1,0 +1,27 @@
+"""Background tasks (django-q2). Thin and idempotent: load ids, call the index service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django_q.tasks import async_task
+
+from arsip.search.index import arsip_index_records
+
+
+def arsip_index_task(record_ids: list[int]) -> int:
+    """Index these records; re-running it does nothing for unchanged text."""
+    return arsip_index_records(record_ids=record_ids)
+
+
+def arsip_index_schedule(record_ids: list[int]) -> None:
+    """Queue the index update once the current transaction commits. With the setting
+    ARSIP_INDEX_SYNC the update runs at once, inside the caller's transaction (tests,
+    small single-process installs)."""
+    ids = sorted(set(record_ids))
+    if getattr(settings, "ARSIP_INDEX_SYNC", False):
+        arsip_index_records(record_ids=ids)
+        return
+    transaction.on_commit(
+        lambda: async_task("arsip.tasks.arsip_index_task", ids, group="arsip-index")
+    )

@@ -1,0 +1,42 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from arsip.models import ArsipIndeks, ArsipRecord
+from arsip.synth import Generator, build_vocabulary, derive
+
+
+def test_vocabulary_is_built_by_morphology():
+    vocabulary = build_vocabulary(83)
+    assert len(vocabulary) > 2500
+    assert vocabulary[0] == "dan"
+    assert derive("tulis", "meN", "") == "menulis"
+    assert derive("pakai", "meN", "") == "memakai"
+    assert derive("kirim", "peN", "an") == "pengiriman"
+    assert derive("surat", "meN", "i") == "menyurati"
+
+
+def test_zipf_spread_has_common_and_rare_words():
+    gen = Generator(83)
+    assert gen.zipf.probability(0) > 50 * gen.zipf.probability(1000)
+
+
+def test_synth_and_bench_search_end_to_end(demo):
+    out = io.StringIO()
+    call_command("arsip_synth", count=300, batch=100, codes=5, stdout=out)
+    assert ArsipRecord.objects.count() == 300
+    assert ArsipIndeks.objects.count() == 300
+    out = io.StringIO()
+    call_command("bench_search", queries=20, stdout=out)
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert summary["records"] == 300 and summary["queries"] == 20
+    assert {"p50_ms", "p95_ms", "max_ms"} <= set(summary)
+
+
+def test_synth_needs_units_and_a_positive_count(db):
+    with pytest.raises(CommandError, match="positive"):
+        call_command("arsip_synth", count=0)
+    with pytest.raises(CommandError, match="seed_demo"):
+        call_command("arsip_synth", count=10)
