@@ -22,6 +22,7 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py workflows_setup_schedules
 	$(PY) manage.py masuk_setup_schedules
+	$(PY) manage.py arsip_sync --schedule
 	PORT=$(PORT) $(PY) scripts/run_dev.py
 
 test: install

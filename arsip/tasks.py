@@ -25,3 +25,11 @@ def arsip_index_schedule(record_ids: list[int]) -> None:
     transaction.on_commit(
         lambda: async_task("arsip.tasks.arsip_index_task", ids, group="arsip-index")
     )
+
+
+def arsip_sync_task() -> str:
+    """Scheduled: archive newly signed and newly registered letters (idempotent)."""
+    from arsip.services.intake import arsip_sync_sources
+
+    result = arsip_sync_sources()
+    return f"naskah {result.naskah}, masuk {result.masuk}, skipped {result.skipped}"

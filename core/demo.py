@@ -530,11 +530,19 @@ PEOPLE = {
     ),
 }
 
-GROUPS = ["Agendaris", "Arsiparis", "Administrator Unit"]
+GROUPS = [
+    "Agendaris",
+    "Arsiparis",
+    "Administrator Unit",
+    "Panitia Penilai Arsip",
+    "Pejabat Kearsipan",
+]
 GROUP_MEMBERS = {
     "Agendaris": ["agendaris", "agendakominfo"],
     "Arsiparis": ["arsiparis"],
     "Administrator Unit": ["kabagtu", "sekdiskominfo"],
+    "Panitia Penilai Arsip": ["karoumum", "asisten3"],
+    "Pejabat Kearsipan": ["kabagtu"],
 }
 
 # Role → permissions (app_label.codename); permissions of apps not installed are skipped.

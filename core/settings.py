@@ -65,10 +65,10 @@ INSTALLED_APPS = [
     "core",
     "workflows",
     "signing",
-    "naskah",
-    "arsip",
     "penomoran",
+    "naskah",
     "naskah.masuk",
+    "arsip",
 ]
 
 MIDDLEWARE = [

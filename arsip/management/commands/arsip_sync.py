@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand
+
+from arsip.services.intake import arsip_sync_sources
+
+
+class Command(BaseCommand):
+    help = (
+        "Archive every signed outgoing letter and registered incoming letter not archived "
+        "yet (idempotent). `--schedule` creates the django-q2 schedule that runs it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schedule", action="store_true", help="create the schedule only")
+
+    def handle(self, *args, schedule: bool, **options):
+        if schedule:
+            from django_q.models import Schedule
+
+            Schedule.objects.update_or_create(
+                name="arsip_sync",
+                defaults={
+                    "func": "arsip.tasks.arsip_sync_task",
+                    "schedule_type": Schedule.MINUTES,
+                    "minutes": 1,
+                    "repeats": -1,
+                },
+            )
+            self.stdout.write(self.style.SUCCESS("schedule arsip_sync: every minute"))
+            return
+        total = 0
+        while True:
+            result = arsip_sync_sources()
+            total += result.naskah + result.masuk
+            if result.naskah + result.masuk == 0:
+                break
+        self.stdout.write(self.style.SUCCESS(f"{total} records archived or refreshed"))
