@@ -277,6 +277,9 @@ def arsip_export_bundle(
     if not ids:
         raise ApplicationError(_("No records you may read match this selection."))
     audit_path = target / "data" / "audit.jsonl"
+    from core.services.audit import audit_seal_pending
+
+    audit_seal_pending()  # the bundle carries sealed events with their chain hashes
     with audit_path.open("w", encoding="utf-8") as fh:
         condition = Q()
         for object_type, object_id in sorted(objects):

@@ -86,7 +86,7 @@ def test_head_disposes_to_position_and_person_with_default_deadline(disposed, or
 
     note = Notifikasi.objects.get(recipient=org["kabagtu"], kind="masuk.disposisi")
     assert "Sosialisasi Sertifikat Elektronik" in note.text
-    assert note.link == f"/masuk/surat/{surat.pk}/"
+    assert note.link == f"/surat-masuk/surat/{surat.pk}/"
 
 
 def test_redisposition_builds_a_tree_and_branch_states(disposed, org, instr):

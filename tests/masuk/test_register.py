@@ -183,7 +183,7 @@ def test_duplicate_warning_requires_confirmation(register):
     assert SuratMasuk.objects.count() == 1
     again = register(confirm=True)
     assert again.agenda_urut == 2
-    event = AuditEvent.objects.filter(action="masuk.suratmasuk.register").order_by("seq").last()
+    event = AuditEvent.objects.filter(action="masuk.suratmasuk.register").order_by("id").last()
     assert event.details["duplikat_dikonfirmasi"] == [first.pk]
     # a different sender with the same number is not a duplicate
     register(pengirim="Dinas Lain")

@@ -94,10 +94,13 @@ def test_rahasia_only_to_named_people(register, org, second_agendaris):
 def test_pages_give_404_to_outsiders(client, register, org):
     surat = register()
     client.force_login(org["agendakominfo"])
-    for url in (f"/masuk/surat/{surat.pk}/", f"/masuk/surat/{surat.pk}/lembar-disposisi.pdf"):
+    for url in (
+        f"/surat-masuk/surat/{surat.pk}/",
+        f"/surat-masuk/surat/{surat.pk}/lembar-disposisi.pdf",
+    ):
         assert client.get(url).status_code == 404
     client.force_login(org["agendaris"])
-    assert client.get(f"/masuk/surat/{surat.pk}/").status_code == 200
+    assert client.get(f"/surat-masuk/surat/{surat.pk}/").status_code == 200
 
 
 def test_list_filter_is_one_query_regardless_of_size(register, org):
