@@ -37,7 +37,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(BENCH)
 
 messages: install
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=static --no-obsolete

@@ -6,7 +6,11 @@ class ArsipConfig(AppConfig):
 
     def demo_seed(self) -> str:
         """Called by `manage.py seed_demo`: archive the demo letters (idempotent)."""
+        from arsip.models import ArsipRecord
         from arsip.services.intake import arsip_sync_sources
+        from arsip.tasks import arsip_index_task
 
         result = arsip_sync_sources()
+        # The demo is searchable at once, without waiting for the worker.
+        arsip_index_task(list(ArsipRecord.objects.values_list("pk", flat=True)))
         return f"archived {result.naskah} letters and {result.masuk} incoming letters"
