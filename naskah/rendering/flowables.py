@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -118,14 +117,41 @@ class Kop(Flowable):
         canvas.line(0, 1, self.width, 1)
 
 
-@lru_cache(maxsize=64)
-def qr_drawing(url: str, size: float) -> Drawing:
-    """A vector QR code drawing (cached per URL and size)."""
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+QR_BORDER = 4  # quiet zone in modules, as QrCodeWidget draws it
+
+
+@lru_cache(maxsize=256)
+def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR matrix of `url` (error correction M) as (module count, dark runs per row:
+    (row, first column, length)). Encoded once per URL: choosing the mask pattern is the
+    expensive part, and QrCodeWidget encodes twice (bounds, then drawing)."""
+    qr = QRCode(None, QRErrorCorrectLevel.M)
+    qr.addData(url)
+    qr.make()
+    runs = []
+    for r, row in enumerate(qr.modules):
+        c = 0
+        for dark, group in itertools.groupby(bool(v) for v in row):
+            count = sum(1 for _ in group)
+            if dark:
+                runs.append((r, c, count))
+            c += count
+    return qr.getModuleCount(), tuple(runs)
+
+
+def draw_qr(canvas, url: str, x: float, y: float, size: float) -> None:
+    """Draw the QR code of `url` as one filled path in a size x size square at (x, y)."""
+    count, runs = qr_runs(url)
+    box = size / (count + 2 * QR_BORDER)
+    path = canvas.beginPath()
+    for r, c, length in runs:
+        path.rect(
+            x + (c + QR_BORDER) * box, y + size - (r + QR_BORDER + 1) * box, length * box, box
+        )
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 class SignatureGrid(Flowable):
@@ -265,4 +291,4 @@ class SignatureGrid(Flowable):
         gap = 3 * mm
         qx = x - size - gap if x >= size + gap else x
         qy = space_top - self.space + (self.space - size) / 2
-        renderPDF.draw(qr_drawing(self.qr_url, size), self.canv, qx, qy)
+        draw_qr(self.canv, self.qr_url, qx, qy, size)

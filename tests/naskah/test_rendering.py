@@ -645,10 +645,18 @@ def test_lampiran_header_repeated_on_every_page_when_configured():
 
 
 def test_tte_qr_code_encodes_the_verification_url():
-    from naskah.rendering.flowables import qr_drawing
+    from reportlab.graphics.barcode.qr import QrCodeWidget
 
-    drawing = qr_drawing(TTE["qr_url"], 60.0)
-    assert drawing.contents[0].value == TTE["qr_url"]
+    from naskah.rendering.flowables import qr_runs
+
+    # The matrix drawn is exactly the one reportlab's own QR widget encodes for the URL.
+    widget = QrCodeWidget(TTE["qr_url"], barLevel="M")
+    widget.qr.make()
+    count, runs = qr_runs(TTE["qr_url"])
+    assert count == widget.qr.getModuleCount()
+    dark = {(r, c + i) for r, c, n in runs for i in range(n)}
+    expected = {(r, c) for r, row in enumerate(widget.qr.modules) for c, v in enumerate(row) if v}
+    assert dark == expected and len(dark) > 100
     layout, context = surat()
     first = render_naskah(layout, {**context, "tte": TTE})
     other = render_naskah(layout, {**context, "tte": {"qr_url": TTE["qr_url"] + "x"}})
