@@ -52,11 +52,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _english_messages():
-    """Service and model messages are asserted in English (the msgids); pages requested
-    through the test client still get the default Indonesian from LocaleMiddleware."""
+def _english_messages(settings):
+    """Tests assert messages and pages in English (the msgids). The product's default is
+    Indonesian: tests/core/test_web.py sets LANGUAGE_CODE back to "id" to prove it."""
     from django.utils import translation
 
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

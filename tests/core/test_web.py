@@ -31,6 +31,7 @@ def test_sign_in_shows_positions_and_sign_out(client, demo):
 
 
 def test_wrong_password_is_refused_and_audited_without_the_password(client, demo):
+    # pages are in English in tests (conftest); Indonesian is checked separately
     response = client.post(reverse("login"), {"username": "sekda", "password": "salah-sekali"})
     assert response.status_code == 200
     assert "didn" in response.content.decode() or "tidak cocok" in response.content.decode()
@@ -69,7 +70,8 @@ def test_password_change_with_wrong_old_password_changes_nothing(client, demo):
     assert demo["agendaris"].check_password("demo-pass-123")
 
 
-def test_indonesian_by_default_and_english_on_request(client, demo):
+def test_indonesian_by_default_and_english_on_request(client, demo, settings):
+    settings.LANGUAGE_CODE = "id"  # the product default (tests run in English)
     client.force_login(demo["sekda"])
     page = client.get("/").content.decode()
     assert 'lang="id"' in page and "Beranda" in page and "Keluar" in page
@@ -122,7 +124,8 @@ def test_audit_events_cannot_be_changed_in_admin(admin_client, demo):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_browser_language_does_not_override_the_office_language(client, demo):
+def test_browser_language_does_not_override_the_office_language(client, demo, settings):
+    settings.LANGUAGE_CODE = "id"
     client.force_login(demo["sekda"])
     page = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="id"' in page and "Beranda" in page
