@@ -253,6 +253,32 @@ def _active_book(buku: BukuNomor) -> BukuNomor:
     return fresh
 
 
+def _nomor_issue(book, *, tanggal, kode: str, sifat: str, actor, **fields) -> Nomor:
+    """Take the next running number of the book's year and record it with its full text.
+    Runs under the counter lock until the caller's transaction ends."""
+    urut = _counter_take(book.pk, tanggal.year)
+    return Nomor.objects.create(
+        buku=book,
+        tahun=tanggal.year,
+        urut=urut,
+        teks=format_render(
+            book.format,
+            nomor=urut,
+            lebar_nomor=book.lebar_nomor,
+            kode=kode,
+            unit=book.kode_unit_tampil,
+            tanggal=tanggal,
+            sifat=sifat,
+        ),
+        tanggal=tanggal,
+        kode_klasifikasi=kode,
+        sifat=sifat,
+        dibuat_oleh=actor,
+        dibuat_pada=timezone.now(),
+        **fields,
+    )
+
+
 def nomor_allocate(
     *,
     buku: BukuNomor,
@@ -299,29 +325,17 @@ def nomor_allocate(
     # our own (fewer round trips under the lock): if anything below fails, the caller's
     # whole transaction must roll back, so an increment can never outlive its row.
     with transaction.atomic(savepoint=False):
-        urut = _counter_take(book.pk, tanggal.year)
-        nomor = Nomor.objects.create(
-            buku=book,
-            tahun=tanggal.year,
-            urut=urut,
-            teks=format_render(
-                book.format,
-                nomor=urut,
-                lebar_nomor=book.lebar_nomor,
-                kode=kode,
-                unit=book.kode_unit_tampil,
-                tanggal=tanggal,
-                sifat=sifat,
-            ),
+        nomor = _nomor_issue(
+            book,
             tanggal=tanggal,
-            kode_klasifikasi=kode,
+            kode=kode,
             sifat=sifat,
+            actor=actor,
             status=Nomor.Status.DIGUNAKAN,
             object_type=object_type,
             object_id=object_id,
-            dibuat_oleh=actor,
-            dibuat_pada=timezone.now(),
         )
+        urut = nomor.urut
         audit_record(
             actor=actor,
             action="penomoran.nomor.allocate",
@@ -382,29 +396,17 @@ def nomor_reserve(
                 % {"buku": book.nama, "count": made_today},
                 code="reserve_cap",
             )
-        urut = _counter_take(book.pk, tanggal.year)
-        nomor = Nomor.objects.create(
-            buku=book,
-            tahun=tanggal.year,
-            urut=urut,
-            teks=format_render(
-                book.format,
-                nomor=urut,
-                lebar_nomor=book.lebar_nomor,
-                kode=kode,
-                unit=book.kode_unit_tampil,
-                tanggal=tanggal,
-                sifat=sifat,
-            ),
+        nomor = _nomor_issue(
+            book,
             tanggal=tanggal,
-            kode_klasifikasi=kode,
+            kode=kode,
             sifat=sifat,
+            actor=actor,
             status=Nomor.Status.DICADANGKAN,
             cadangan=True,
             alasan=alasan,
-            dibuat_oleh=actor,
-            dibuat_pada=timezone.now(),
         )
+        urut = nomor.urut
         audit_record(
             actor=actor,
             action="penomoran.nomor.reserve",
