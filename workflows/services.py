@@ -478,6 +478,15 @@ def route_start(
 # --- acting on a step ------------------------------------------------------------------------
 
 
+def _open_step(step_state, actor, revision, expected_version):
+    """Inside the caller's transaction: lock the route, check the form's version and
+    revision, and the actor's capacity on the step. Returns (route, state, capacity)."""
+    route = _lock_route(step_state.route_id)
+    _check_version(route, expected_version)
+    state = _load_active_state(route, step_state, str(revision))
+    return route, state, _capacity_or_deny(actor, state)
+
+
 def step_approve(
     *,
     step_state: StepState,
@@ -489,10 +498,7 @@ def step_approve(
     """Approve (paraf, or the signer's approval after signing) the revision `revision`."""
     now = timezone.now()
     with transaction.atomic():
-        route = _lock_route(step_state.route_id)
-        _check_version(route, expected_version)
-        state = _load_active_state(route, step_state, str(revision))
-        capacity = _capacity_or_deny(actor, state)
+        route, state, capacity = _open_step(step_state, actor, revision, expected_version)
         state.approved_revision = state.covers_revision = route.revision
         _record_action(state, actor=actor, capacity=capacity, status=APPROVED, note=note, now=now)
         _event(
@@ -523,10 +529,7 @@ def step_approve_with_correction(
     new_revision = str(new_revision or "").strip()
     now = timezone.now()
     with transaction.atomic():
-        route = _lock_route(step_state.route_id)
-        _check_version(route, expected_version)
-        state = _load_active_state(route, step_state, str(revision))
-        capacity = _capacity_or_deny(actor, state)
+        route, state, capacity = _open_step(step_state, actor, revision, expected_version)
         if not new_revision or new_revision == route.revision:
             raise ApplicationError(_("A correction needs a new revision."), code="invalid")
         old = route.revision
@@ -565,10 +568,7 @@ def step_return(
     note = _require_note(note)
     now = timezone.now()
     with transaction.atomic():
-        route = _lock_route(step_state.route_id)
-        _check_version(route, expected_version)
-        state = _load_active_state(route, step_state, str(revision))
-        capacity = _capacity_or_deny(actor, state)
+        route, state, capacity = _open_step(step_state, actor, revision, expected_version)
         if to_step is not None:
             target = Step.objects.select_related("stage").filter(pk=to_step.pk, route=route).first()
             if target is None or target.stage.index >= state.stage_index:
@@ -628,10 +628,7 @@ def route_reject(
     note = _require_note(note)
     now = timezone.now()
     with transaction.atomic():
-        route = _lock_route(step_state.route_id)
-        _check_version(route, expected_version)
-        state = _load_active_state(route, step_state, str(revision))
-        capacity = _capacity_or_deny(actor, state)
+        route, state, capacity = _open_step(step_state, actor, revision, expected_version)
         _record_action(
             state,
             actor=actor,
