@@ -78,23 +78,3 @@ def chain(naskah: Naskah) -> list[list[str]]:
         [s.label for s in stage.steps.order_by("order")]
         for stage in Stage.objects.filter(route=route).order_by("index")
     ]
-
-
-def seed_reference_data() -> None:
-    """For transactional tests (no serialized rollback): recreate what the migrations
-    seeded (content types, permissions, the letter-type registry) after another test's
-    flush emptied the tables. Order-independent: a serialized-rollback test elsewhere
-    leaves even the content types empty, with the old ids still in the cache."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.contenttypes.management import create_contenttypes
-
-    for app_config in apps.get_app_configs():
-        create_contenttypes(app_config, verbosity=0)
-        create_permissions(app_config, verbosity=0)
-    importlib.import_module("naskah.migrations.0002_jenis_naskah_seed").seed(apps, None)
-    importlib.import_module("naskah.migrations.0003_alur_status_koordinasi_izin").seed_koordinasi(
-        apps, None
-    )

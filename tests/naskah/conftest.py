@@ -55,9 +55,3 @@ def pdf_bytes(pages: int = 1, *, text: str = "Lampiran uji") -> bytes:
         c.showPage()
     c.save()
     return buf.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # The demo seed hashes ~25 passwords; PBKDF2 makes that seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -43,18 +43,6 @@ def browser():
         instance.close()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    from tests.naskah.alur_helpers import seed_reference_data
-
-    seed_reference_data()
-
-
 def session(browser, base: str, username: str):
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
     page = context.new_page()

@@ -22,18 +22,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    from tests.naskah.alur_helpers import seed_reference_data
-
-    seed_reference_data()
-
-
 def race(*actions):
     barrier = threading.Barrier(len(actions))
     results: list = [None] * len(actions)

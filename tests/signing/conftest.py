@@ -24,12 +24,6 @@ def make_pdf(text: str = "Surat dinas uji", pages: int = 1) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Login passwords are not what these tests are about; PBKDF2 would cost ~1 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -77,9 +77,3 @@ def hook_log():
     hooks.register("auth.group", handler)
     yield log
     hooks.unregister("auth.group", handler)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The demo seed hashes ~25 passwords; a fast hasher keeps each test under a second."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
