@@ -19,10 +19,9 @@ from django.db.models import Exists, OuterRef, Q
 from arsip.models import ArsipRecord
 from arsip.services.records import arsip_record_upsert
 from core.errors import ApplicationError
+from naskah.permissions import CONFIDENTIAL
 
 logger = logging.getLogger(__name__)
-
-CONFIDENTIAL = {"rahasia", "sangat_rahasia"}
 
 
 @dataclass

@@ -149,14 +149,13 @@ def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: by
     """Internal letters signed in Naskah are registered automatically in each addressed
     unit's incoming register (once per unit; idempotent). A unit whose registration fails
     is logged and audited; the delivery itself stands."""
+    from core.selectors.organisasi import pegawai_assignments_on
     from naskah.masuk.services import suratmasuk_register_internal
 
     seen = set()
     for row in rows:
         jabatan = row.jabatan
         if jabatan is None and row.pegawai_id is not None:
-            from core.selectors.organisasi import pegawai_assignments_on
-
             held = pegawai_assignments_on(row.pegawai)
             jabatan = held[0].jabatan if held else None
         if jabatan is None:
