@@ -147,6 +147,35 @@ def validate_kode(kode: str) -> None:
         )
 
 
+def format_running(nomor: int, lebar_nomor: int = 0) -> str:
+    """The running number as printed: zero-padded to the book's width, never cut."""
+    return str(nomor).zfill(lebar_nomor) if lebar_nomor else str(nomor)
+
+
+def format_split(
+    template: str, *, kode: str = "", unit: str = "", tanggal: dt.date, sifat: str = ""
+) -> tuple[str, str]:
+    """The text before and after {nomor} in a validated template (which holds it exactly
+    once), so the number's text can be completed where the running number is taken."""
+    values = {
+        "kode": kode,
+        "unit": unit,
+        "bulan_romawi": roman_month(tanggal.month),
+        "tahun": str(tanggal.year),
+        "sifat": sifat,
+    }
+    before: list[str] = []
+    after: list[str] = []
+    target = before
+    for literal, field, _spec, _conversion in _formatter.parse(template):
+        target.append(literal)
+        if field == "nomor":
+            target = after
+        elif field is not None:
+            target.append(values[field])
+    return "".join(before), "".join(after)
+
+
 def format_render(
     template: str,
     *,
@@ -158,16 +187,5 @@ def format_render(
     sifat: str = "",
 ) -> str:
     """Render a validated template. Pure: no database, no settings."""
-    running = str(nomor).zfill(lebar_nomor) if lebar_nomor else str(nomor)
-    return _formatter.vformat(
-        template,
-        (),
-        {
-            "kode": kode,
-            "nomor": running,
-            "unit": unit,
-            "bulan_romawi": roman_month(tanggal.month),
-            "tahun": str(tanggal.year),
-            "sifat": sifat,
-        },
-    )
+    before, after = format_split(template, kode=kode, unit=unit, tanggal=tanggal, sifat=sifat)
+    return before + format_running(nomor, lebar_nomor) + after

@@ -16,6 +16,7 @@ the book's counter until commit).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,10 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
-from core.models import Pegawai, UnitKerja
-from core.services.audit import audit_record
+from core.models import AuditEvent, Pegawai, UnitKerja
+from core.services.audit import audit_event_build, audit_record, audit_schedule_seal
 from penomoran import permissions
-from penomoran.formats import DEFAULT_FORMAT, format_parts, format_render, sifat_prefixes
+from penomoran.formats import (
+    DEFAULT_FORMAT,
+    format_parts,
+    format_running,
+    format_split,
+    sifat_prefixes,
+)
 from penomoran.formats import validate_kode as _validate_kode
 from penomoran.models import BukuNomor, BukuNomorTahun, Nomor
 
@@ -242,7 +249,12 @@ def _check_object(object_type: str, object_id: str) -> tuple[str, str]:
 
 
 def _active_book(buku: BukuNomor) -> BukuNomor:
-    fresh = BukuNomor.objects.select_related("unit").filter(pk=buku.pk).first()
+    fresh = (
+        BukuNomor.objects.select_related("unit")
+        .only("nama", "jenis", "format", "lebar_nomor", "kode_unit", "aktif", "unit__kode")
+        .filter(pk=buku.pk)
+        .first()
+    )
     if fresh is None:
         raise ApplicationError(_("The numbering book no longer exists."), code="no_book")
     if not fresh.aktif:
@@ -253,23 +265,21 @@ def _active_book(buku: BukuNomor) -> BukuNomor:
     return fresh
 
 
-def _nomor_issue(book, *, tanggal, kode: str, sifat: str, actor, **fields) -> Nomor:
-    """Take the next running number of the book's year and record it with its full text.
-    Runs under the counter lock until the caller's transaction ends."""
-    urut = _counter_take(book.pk, tanggal.year)
-    return Nomor.objects.create(
+def _nomor_issue(
+    book, *, tanggal, kode: str, sifat: str, actor, action: str, details: dict, **fields
+) -> Nomor:
+    """Take the next running number of the book's year, record it with its full text and
+    write the audit event `action` (its details completed with the number). Runs under the
+    counter lock until the caller's transaction ends, so the work under the lock is kept to
+    one statement on PostgreSQL and three elsewhere."""
+    before, after = format_split(
+        book.format, kode=kode, unit=book.kode_unit_tampil, tanggal=tanggal, sifat=sifat
+    )
+    nomor = Nomor(
         buku=book,
         tahun=tanggal.year,
-        urut=urut,
-        teks=format_render(
-            book.format,
-            nomor=urut,
-            lebar_nomor=book.lebar_nomor,
-            kode=kode,
-            unit=book.kode_unit_tampil,
-            tanggal=tanggal,
-            sifat=sifat,
-        ),
+        urut=0,
+        teks="",
         tanggal=tanggal,
         kode_klasifikasi=kode,
         sifat=sifat,
@@ -277,6 +287,100 @@ def _nomor_issue(book, *, tanggal, kode: str, sifat: str, actor, **fields) -> No
         dibuat_pada=timezone.now(),
         **fields,
     )
+    details = {"buku": book.pk, "tahun": nomor.tahun, **details}
+    if connection.vendor == "postgresql":
+        return _nomor_issue_one_statement(
+            nomor,
+            before=before,
+            after=after,
+            width=book.lebar_nomor,
+            action=action,
+            details=details,
+            actor=actor,
+        )
+    nomor.urut = _counter_take(book.pk, nomor.tahun)
+    nomor.teks = before + format_running(nomor.urut, book.lebar_nomor) + after
+    nomor.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=nomor,
+        details={**details, "urut": nomor.urut, "teks": nomor.teks},
+    )
+    return nomor
+
+
+def _insert_columns(instance, overrides: dict[str, tuple[str, list]]) -> tuple[str, str, list]:
+    """Column list, value expressions and parameters to insert `instance` (primary key
+    left to the database), with some values given as SQL expressions instead."""
+    columns, values, params = [], [], []
+    for field in instance._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.attname in overrides:
+            sql, extra = overrides[field.attname]
+            values.append(sql)
+            params.extend(extra)
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
+    return ", ".join(columns), ", ".join(values), params
+
+
+def _nomor_issue_one_statement(
+    nomor: Nomor, *, before: str, after: str, width: int, action: str, details: dict, actor
+) -> Nomor:
+    """PostgreSQL: the counter UPDATE, the number's INSERT and its audit event's INSERT
+    as one statement (data-modifying CTEs), so the lock is held for one round trip plus
+    the commit."""
+    qn = connection.ops.quote_name
+    teks = (
+        "%s || lpad(c.terakhir::text, greatest(%s, length(c.terakhir::text)), '0') || %s",
+        [before, width, after],
+    )
+    nomor_cols, nomor_vals, nomor_params = _insert_columns(
+        nomor, {"urut": ("c.terakhir", []), "teks": teks}
+    )
+    event = audit_event_build(
+        actor=actor, action=action, details=details, object_type=Nomor._meta.label_lower
+    )
+    event_cols, event_vals, event_params = _insert_columns(
+        event,
+        {
+            "object_id": ("n.id::text", []),
+            "object_repr": ("left(n.teks, 255)", []),
+            "details": (
+                "%s::jsonb || jsonb_build_object('urut', n.urut, 'teks', n.teks)",
+                [json.dumps(event.details)],
+            ),
+        },
+    )
+    counter = qn(BukuNomorTahun._meta.db_table)
+    sql = (
+        f"WITH c AS (UPDATE {counter} SET terakhir = terakhir + 1 "  # noqa: S608 - names only
+        f"WHERE buku_id = %s AND tahun = %s RETURNING terakhir), "
+        f"n AS (INSERT INTO {qn(Nomor._meta.db_table)} ({nomor_cols}) "
+        f"SELECT {nomor_vals} FROM c RETURNING id, urut, teks), "
+        f"a AS (INSERT INTO {qn(AuditEvent._meta.db_table)} ({event_cols}) "
+        f"SELECT {event_vals} FROM n RETURNING id) "
+        f"SELECT n.id, n.urut, n.teks, a.id FROM n, a"
+    )
+    params = [nomor.buku_id, nomor.tahun, *nomor_params, *event_params]
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            if row is not None:
+                break
+            _counter_ensure(nomor.buku_id, nomor.tahun)
+        else:
+            raise RuntimeError(f"numbering counter for book {nomor.buku_id} could not be created")
+    nomor.pk, nomor.urut, nomor.teks, event_id = row
+    nomor._state.adding = False
+    nomor._state.db = connection.alias
+    audit_schedule_seal(event_id)
+    return nomor
 
 
 def nomor_allocate(
@@ -331,23 +435,11 @@ def nomor_allocate(
             kode=kode,
             sifat=sifat,
             actor=actor,
+            action="penomoran.nomor.allocate",
+            details={"object_type": object_type, "object_id": object_id},
             status=Nomor.Status.DIGUNAKAN,
             object_type=object_type,
             object_id=object_id,
-        )
-        urut = nomor.urut
-        audit_record(
-            actor=actor,
-            action="penomoran.nomor.allocate",
-            obj=nomor,
-            details={
-                "buku": book.pk,
-                "tahun": nomor.tahun,
-                "urut": urut,
-                "teks": nomor.teks,
-                "object_type": object_type,
-                "object_id": object_id,
-            },
         )
     return nomor
 
@@ -402,23 +494,11 @@ def nomor_reserve(
             kode=kode,
             sifat=sifat,
             actor=actor,
+            action="penomoran.nomor.reserve",
+            details={"tanggal": tanggal.isoformat(), "alasan": alasan},
             status=Nomor.Status.DICADANGKAN,
             cadangan=True,
             alasan=alasan,
-        )
-        urut = nomor.urut
-        audit_record(
-            actor=actor,
-            action="penomoran.nomor.reserve",
-            obj=nomor,
-            details={
-                "buku": book.pk,
-                "tahun": nomor.tahun,
-                "urut": urut,
-                "teks": nomor.teks,
-                "tanggal": tanggal.isoformat(),
-                "alasan": alasan,
-            },
         )
     return nomor
 

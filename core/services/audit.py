@@ -27,6 +27,7 @@ from core.models import AuditEvent, AuditHead, Pegawai
 
 GENESIS_HASH = "0" * 64
 SEAL_BATCH = 500
+SEAL_ROUNDS = 20  # batches one committing caller seals before leaving the rest to the worker
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -58,6 +59,44 @@ def _normalise(details: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder, sort_keys=True))
 
 
+def audit_event_build(
+    *,
+    actor: Pegawai | None,
+    action: str,
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
+    """The unsaved event `audit_record` would write: the request's address and agent
+    filled in, labels cut to their columns, details normalised. For a caller that writes
+    the row in its own statement and then calls `audit_schedule_seal`."""
+    info = current_request_info()
+    if ip_address is None and info is not None:
+        ip_address = info.ip_address
+    if user_agent is None:
+        user_agent = info.user_agent if info is not None else ""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr if object_repr is not None else str(obj)[:255]
+    return AuditEvent(
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(str(actor) if actor is not None else "sistem")[:200],
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=(object_repr or "")[:255],
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:255],
+        details=_normalise(details),
+    )
+
+
 def audit_record(
     *,
     actor: Pegawai | None,
@@ -72,46 +111,90 @@ def audit_record(
 ) -> AuditEvent:
     """Record one event. Call it inside the service's transaction; it is sealed into the
     hash chain when that transaction commits."""
-    info = current_request_info()
-    if ip_address is None and info is not None:
-        ip_address = info.ip_address
-    if user_agent is None:
-        user_agent = info.user_agent if info is not None else ""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr if object_repr is not None else str(obj)[:255]
-    event = AuditEvent.objects.create(
-        created_at=timezone.now(),
-        actor=actor if actor is not None and actor.pk else None,
-        actor_label=(str(actor) if actor is not None else "sistem")[:200],
+    event = audit_event_build(
+        actor=actor,
         action=action,
-        object_type=object_type or "",
-        object_id=object_id or "",
-        object_repr=(object_repr or "")[:255],
+        obj=obj,
+        details=details,
         ip_address=ip_address,
-        user_agent=(user_agent or "")[:255],
-        details=_normalise(details),
+        user_agent=user_agent,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
     )
-    _schedule_seal()
+    event.save(force_insert=True)
+    audit_schedule_seal(event.pk)
     return event
 
 
-def _schedule_seal() -> None:
-    """One seal per committing transaction, however many events it recorded."""
+class _SealOnCommit:
+    """The on-commit hook of one transaction: the ids of the events it wrote."""
+
+    def __init__(self, event_id: int) -> None:
+        self.event_ids = [event_id]
+
+    def __call__(self) -> None:
+        audit_seal_pending(event_ids=self.event_ids)
+
+
+def audit_schedule_seal(event_id: int) -> None:
+    """Seal the event when its transaction commits: one seal per committing transaction,
+    however many events it recorded."""
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        pending = getattr(connection, "run_on_commit", [])
-        if any(entry[1] is audit_seal_pending for entry in pending):
-            return
-    transaction.on_commit(audit_seal_pending)
+        for entry in getattr(connection, "run_on_commit", []):
+            if isinstance(entry[1], _SealOnCommit):
+                entry[1].event_ids.append(event_id)
+                return
+    transaction.on_commit(_SealOnCommit(event_id))
 
 
-def audit_seal_pending() -> int:
+SEALER_LOCK_KEY = 0x4E534B48  # PostgreSQL advisory lock: "a hook is sealing" ("NSKH")
+
+
+def audit_seal_pending(*, event_ids: list[int] | None = None) -> int:
     """Seal every committed, unsealed event into the chain, oldest first. Idempotent and
-    safe to run concurrently: the chain head row is the lock."""
-    sealed = 0
+    safe to run concurrently: the chain head row is the lock.
+
+    Called by a transaction that just committed (`event_ids`: the events it wrote), it
+    does nothing when they are sealed already. On PostgreSQL such callers take turns on
+    an advisory lock without waiting: a caller that finds another sealing leaves its
+    events to it, and the sealer looks for pending events again each time it lets go
+    (their commits came before its release, so it sees them). Under load one sealer seals
+    in batches and the others pay one round trip. Called without `event_ids`
+    (verification, export) it waits for the head, so everything committed before the call
+    is sealed when it returns."""
     connection = transaction.get_connection()
+    pending = AuditEvent.objects.filter(seq__isnull=True)
+    if not connection.in_atomic_block:
+        mine = pending.filter(pk__in=event_ids) if event_ids is not None else pending
+        if not mine.exists():
+            return 0
+    if event_ids is None or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return _seal_all(connection)
+    sealed = 0
+    for _round in range(SEAL_ROUNDS):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [SEALER_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                return sealed  # another sealer; it looks again after letting go
+            try:
+                sealed += _seal_all(connection)
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SEALER_LOCK_KEY])
+        if not pending.exists():  # events whose committers left them to this sealer
+            return sealed
+    # Still more under sustained load: the background worker carries on, so this caller
+    # (a user's request) is not kept sealing everybody's events.
+    from django_q.tasks import async_task
+
+    async_task("core.services.audit.audit_seal_pending", task_name="audit_seal_pending")
+    return sealed
+
+
+def _seal_all(connection) -> int:
+    """Seal everything pending, in batches, waiting for the chain head."""
+    sealed = 0
     while True:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -120,24 +203,30 @@ def audit_seal_pending() -> int:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH])
-            if not pending:
+            batch = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH])
+            if not batch:
                 return sealed
-            seq, prev = head.seq, head.last_hash
-            for event in pending:
-                seq += 1
-                event.seq, event.prev_hash = seq, prev
-                event.hash = audit_compute_hash(event)
-                # The one sanctioned write to an existing event: filling in its seal.
-                models.QuerySet.update(
-                    AuditEvent.objects.filter(pk=event.pk, seq__isnull=True),
-                    seq=event.seq,
-                    prev_hash=event.prev_hash,
-                    hash=event.hash,
-                )
-                prev = event.hash
-            AuditHead.objects.filter(pk=1).update(seq=seq, last_hash=prev)
-            sealed += len(pending)
+            _seal_batch(head, batch)
+            sealed += len(batch)
+            if len(batch) < SEAL_BATCH:
+                return sealed
+
+
+def _seal_batch(head: AuditHead, batch: list[AuditEvent]) -> None:
+    seq, prev = head.seq, head.last_hash
+    for event in batch:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev
+        event.hash = audit_compute_hash(event)
+        # The one sanctioned write to an existing event: filling in its seal.
+        models.QuerySet.update(
+            AuditEvent.objects.filter(pk=event.pk, seq__isnull=True),
+            seq=event.seq,
+            prev_hash=event.prev_hash,
+            hash=event.hash,
+        )
+        prev = event.hash
+    AuditHead.objects.filter(pk=1).update(seq=seq, last_hash=prev)
 
 
 @dataclass(frozen=True)

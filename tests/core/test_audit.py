@@ -113,3 +113,82 @@ def test_request_ip_is_recorded(client):
         _current.reset(token)
     assert event.ip_address == "10.1.2.3" and event.user_agent == "pytest"
     assert event.actor_label == str(user)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_committers_leave_nothing_unsealed(monkeypatch):
+    """Committers that find another sealing leave their events to it; when all have
+    returned, every event is sealed and the chain holds, without a verification seal."""
+    import threading
+
+    from core.services import audit
+
+    monkeypatch.setattr(audit, "SEAL_ROUNDS", 10_000)  # no hand-off to the worker here
+    threads, per_thread = 8, 30
+    barrier = threading.Barrier(threads)
+    errors = []
+
+    def work(index):
+        try:
+            barrier.wait()
+            for i in range(per_thread):
+                with transaction.atomic():
+                    audit_record(actor=None, action="test.concurrent", details={"t": index, "i": i})
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert AuditEvent.objects.count() == threads * per_thread
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
+    assert audit_verify_chain(seal_first=False).ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_committer_does_not_wait_for_a_busy_sealer_and_hands_off_long_work(monkeypatch):
+    import threading
+
+    from django_q.models import OrmQ
+
+    from core.services import audit
+
+    held, release = threading.Event(), threading.Event()
+
+    def sealer():  # another connection holding the sealer's turn
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [audit.SEALER_LOCK_KEY])
+                held.set()
+                release.wait(10)
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [audit.SEALER_LOCK_KEY])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=sealer)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            event = audit_record(actor=None, action="test.busy")
+        event.refresh_from_db()
+        assert event.seq is None  # left to the sealer holding the turn
+    finally:
+        release.set()
+        thread.join()
+
+    # A committer that keeps finding more after its rounds hands the rest to the worker.
+    monkeypatch.setattr(audit, "SEAL_ROUNDS", 0)
+    with transaction.atomic():
+        audit_record(actor=None, action="test.handoff")
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 2
+    assert OrmQ.objects.count() == 1
+    assert audit.audit_seal_pending() == 2  # what the queued task runs
+    assert audit_verify_chain(seal_first=False).ok

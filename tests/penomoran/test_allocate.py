@@ -214,3 +214,38 @@ def test_rollback_in_a_real_transaction_gives_the_number_back(buku, actor):
         raise Abort
     assert BukuNomorTahun.objects.get(buku=buku).terakhir == 1
     assert allocate(buku, actor, 3).urut == 2
+
+
+def test_issued_number_matches_its_stored_row_and_audit_event(unit, actor):
+    """PostgreSQL issues a number in one statement, SQLite in three: on both, the returned
+    number is the stored row, padding never cuts a longer number, literal braces stay,
+    and the audit event carries the number."""
+    buku = BukuNomor.objects.create(
+        unit=unit, jenis="edaran", nama="Edaran", format="{{SE}}{nomor}/{unit}", lebar_nomor=2
+    )
+    first = allocate(buku, actor, 1, kode_klasifikasi="")
+    BukuNomorTahun.objects.filter(buku=buku).update(terakhir=99)
+    hundredth = allocate(buku, actor, 2, kode_klasifikasi="")
+    assert (first.teks, hundredth.teks) == ("{SE}01/DISKOMINFOTIK", "{SE}100/DISKOMINFOTIK")
+    for nomor in (first, hundredth):
+        stored = Nomor.objects.get(pk=nomor.pk)
+        assert (stored.urut, stored.teks, stored.object_id) == (
+            nomor.urut,
+            nomor.teks,
+            nomor.object_id,
+        )
+        assert stored.dibuat_pada == nomor.dibuat_pada
+        event = AuditEvent.objects.get(action="penomoran.nomor.allocate", object_id=str(nomor.pk))
+        assert (event.object_type, event.object_repr) == ("penomoran.nomor", nomor.teks)
+        assert event.details == {
+            "buku": buku.pk,
+            "tahun": 2026,
+            "urut": nomor.urut,
+            "teks": nomor.teks,
+            "object_type": "naskah.naskah",
+            "object_id": nomor.object_id,
+        }
+        assert event.actor == actor
+    first.alasan_batal = "x"
+    first.save(update_fields=["alasan_batal"])  # the returned instance is a saved row
+    assert Nomor.objects.get(pk=first.pk).alasan_batal == "x"
