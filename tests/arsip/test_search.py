@@ -59,6 +59,21 @@ def test_phrase_needs_adjacent_words(demo):
     assert hals(search(demo["arsiparis"], q='"tanda tangan"')) == ["A"]
 
 
+@pytest.mark.postgres
+def test_phrase_of_words_common_apart_but_rare_together_is_found_exactly(demo, settings):
+    """The planner counts a phrase like its words ANDed; the search samples the phrase
+    itself and, when it is rare, collects candidates instead of walking the date order:
+    the result is exact, ranked, and not an estimate."""
+    settings.ARSIP_SEARCH_PG_COMMON_ROWS = 0  # every word counts as common here
+    make_record(hal="A", isi="Dokumen sudah tanda tangan elektronik.")
+    for i in range(6):
+        make_record(hal=f"B{i}", isi="Tangan kanan memberi tanda.")
+    result = search(demo["arsiparis"], q='"tanda tangan"')
+    assert hals(result) == ["A"]
+    assert (result.total, result.total_capped, result.total_estimated) == (1, False, False)
+    assert result.sort_applied == "relevansi"
+
+
 def test_filters(demo):
     kode = KodeKlasifikasi.objects.get(skema__aktif=True, kode="000.1.5")
     make_record(hal="Rapat anggaran 2021", tanggal=dt.date(2021, 2, 1), jenis_kode="UND")
