@@ -156,10 +156,18 @@ def _check_revisi(locked: Naskah, expected_revisi: int) -> None:
         )
 
 
-def _lock_for_action(naskah: Naskah, expected_revisi: int) -> tuple[Route, Naskah]:
-    """Lock the letter, then its open route; check the revision the form was loaded with."""
-    locked = _lock_naskah(naskah)
+def _lock_route_and_naskah(naskah: Naskah) -> tuple[Route | None, Naskah]:
+    """Lock the letter's open route, then the letter: the one lock order of every action
+    on a letter in approval. The engine's own actions (reassignment, escalation) lock the
+    route and reach the letter through its hooks, and signing does the same, so taking
+    the letter first here could deadlock against them."""
     route = naskah_route_open(naskah, lock=True)
+    return route, _lock_naskah(naskah)
+
+
+def _lock_for_action(naskah: Naskah, expected_revisi: int) -> tuple[Route, Naskah]:
+    """Lock the open route, then the letter; check the revision the form was loaded with."""
+    route, locked = _lock_route_and_naskah(naskah)
     if route is None:
         raise ConflictError(
             _("This letter is not in approval (it is now “%(status)s”). Reload the page.")
@@ -290,8 +298,7 @@ def naskah_submit(
     unchanged one resumes at the step that returned it) unless its signer changed, which
     needs a new route. `stages` is the drafter's edited proposal, checked by the engine."""
     with transaction.atomic():
-        locked = _lock_naskah(naskah)
-        route = naskah_route_open(naskah, lock=True)
+        route, locked = _lock_route_and_naskah(naskah)
         if locked.konseptor_id != actor.pk:
             raise PermissionDeniedError(_("Only the drafter may submit this letter."))
         if locked.status not in Naskah.EDITABLE_STATUSES:
@@ -345,8 +352,7 @@ def naskah_withdraw(
 ) -> RouteOutcome:
     """The drafter takes the letter back out of approval: it is a draft again."""
     with transaction.atomic():
-        locked = _lock_naskah(naskah)
-        route = naskah_route_open(naskah, lock=True)
+        route, locked = _lock_route_and_naskah(naskah)
         if locked.konseptor_id != actor.pk:
             raise PermissionDeniedError(_("Only the drafter may withdraw this letter."))
         if route is None:
@@ -554,8 +560,7 @@ def naskah_reassign(
 ) -> RouteOutcome:
     """An administrator hands a waiting step to another person (recorded with a note)."""
     with transaction.atomic():
-        locked = _lock_naskah(naskah)
-        route = naskah_route_open(naskah, lock=True)
+        route, locked = _lock_route_and_naskah(naskah)
         if route is None:
             raise ConflictError(_("This letter is not in approval."), code="not_in_approval")
         state = _step_state(route, step_state)
