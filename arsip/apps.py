@@ -4,6 +4,13 @@ from django.apps import AppConfig
 class ArsipConfig(AppConfig):
     name = "arsip"
 
+    def ready(self) -> None:
+        from arsip.services.intake import arsip_readers_changed
+        from core import hooks
+
+        # Letters delivered, shared or disposed after archiving add their readers.
+        hooks.register(hooks.READERS_CHANGED, arsip_readers_changed)
+
     def demo_seed(self) -> str:
         """Called by `manage.py seed_demo`: archive the demo letters (idempotent)."""
         from arsip.models import ArsipRecord

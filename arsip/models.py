@@ -208,6 +208,25 @@ class ArsipPembaca(models.Model):
         return f"{self.pegawai_id} → {self.record_id}"
 
 
+class ArsipPembacaAntrian(models.Model):
+    """A source letter whose readers changed after it may have been archived (written by
+    the `core.hooks.READERS_CHANGED` handler inside the transaction of the change). The
+    sync refreshes the named readers of its record, then deletes the row: a row is deleted
+    only by the transaction that refreshed the readers, so a refresh that dies is redone."""
+
+    source_type = models.CharField(max_length=60)
+    source_id = models.CharField(max_length=64)
+    dibuat_pada = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reader refresh request")
+        verbose_name_plural = _("reader refresh requests")
+        indexes = [models.Index(fields=["source_type", "source_id"], name="arsip_antrian_sumber")]
+
+    def __str__(self) -> str:
+        return f"{self.source_type}:{self.source_id}"
+
+
 class Penyusutan(TimeStampedModel):
     """One disposal action (transfer, destruction or hand-over) over a list of files,
     moving through proposal → assessment → approval → execution, each step audited."""

@@ -13,7 +13,7 @@ a user cannot open.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from arsip.models import SECRET_CLASSES, ArsipPembaca, ArsipRecord, KlasifikasiKeamanan
 from core.models import Pegawai, UnitKerja
@@ -72,7 +72,11 @@ def arsip_visibility_q(user: Pegawai, *, id_field: str = "pk") -> Q:
     which carry the same unit and security-class columns."""
     if not user.is_authenticated or not user.is_active:
         return Q(**{f"{id_field}__in": []})
-    named = Q(**{f"{id_field}__in": ArsipPembaca.objects.filter(pegawai=user).values("record_id")})
+    # A correlated EXISTS probes the (record, pegawai) unique index per candidate row. The
+    # former `id IN (SELECT record_id ... WHERE pegawai = user)` built the user's whole
+    # named set for every statement, which grew with every letter naming its readers
+    # (docs/archive.md, "Named readers": measured on 100k records).
+    named = Q(Exists(ArsipPembaca.objects.filter(pegawai=user, record_id=OuterRef(id_field))))
     if is_arsiparis(user):
         return ~Q(klasifikasi_keamanan__in=SECRET_CLASSES) | named
     cached = getattr(user, "_arsip_scopes", None)

@@ -28,8 +28,12 @@ def arsip_index_schedule(record_ids: list[int]) -> None:
 
 
 def arsip_sync_task() -> str:
-    """Scheduled: archive newly signed and newly registered letters (idempotent)."""
+    """Scheduled: archive newly signed and newly registered letters, refresh the readers
+    of archived letters whose readers changed (idempotent)."""
     from arsip.services.intake import arsip_sync_sources
 
     result = arsip_sync_sources()
-    return f"naskah {result.naskah}, masuk {result.masuk}, skipped {result.skipped}"
+    return (
+        f"naskah {result.naskah}, masuk {result.masuk}, skipped {result.skipped}, "
+        f"readers {result.pembaca}"
+    )

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.models import Pegawai
 from core.selectors.organisasi import pegawai_assignments_on
-from naskah.models import KlasifikasiKeamanan, Naskah
+from naskah.models import Distribusi, KlasifikasiKeamanan, Naskah, NaskahUserObjectPermission
 
 CONFIDENTIAL = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
 
@@ -62,6 +62,33 @@ def naskah_visible_q(user: Pegawai, day: dt.date | None = None) -> Q:
     if by_unit:
         named |= by_unit & ~Q(klasifikasi_keamanan__in=CONFIDENTIAL)
     return Q(konseptor=user) | (~Q(status=Naskah.Status.KONSEP) & named)
+
+
+def naskah_reader_ids(naskah: Naskah, day: dt.date | None = None) -> set[int]:
+    """The people who may read `naskah` by name, listed: the konseptor; once submitted,
+    everyone `route_visibility_q` names (route participants, whoever acts that day for a
+    position on the route, team leads) and the people it was shared with (object grants);
+    and the people it was delivered to (``Distribusi`` rows with a person, which open the
+    signed letter: ``views_tte._visible_or_delivered``). Not the unit administrators: they
+    read by role, not by name. For apps that keep a copy of who may read a letter (the
+    archive); every id returned can open the letter."""
+    from workflows.selectors import route_reader_ids
+
+    ids = {naskah.konseptor_id}
+    if naskah.status != Naskah.Status.KONSEP:
+        ids |= route_reader_ids(naskah, day)
+        ids.update(
+            NaskahUserObjectPermission.objects.filter(
+                content_object_id=naskah.pk, permission__codename="view_naskah"
+            ).values_list("user_id", flat=True)
+        )
+    ids.update(
+        Distribusi.objects.filter(naskah_id=naskah.pk, pegawai__isnull=False).values_list(
+            "pegawai_id", flat=True
+        )
+    )
+    ids.discard(None)
+    return ids
 
 
 def naskah_visible_to(user: Pegawai) -> QuerySet[Naskah]:

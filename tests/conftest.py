@@ -75,6 +75,8 @@ _SEEDED = [
     ),
     ("workflows.HariLibur", [("workflows.migrations.0002_hari_libur_2026", "seed")]),
     ("masuk.InstruksiDisposisi", [("naskah.masuk.migrations.0002_instruksi_standar", "seed")]),
+    # Refresh requests for the letter records present when it ran (none after a flush).
+    ("arsip.ArsipPembacaAntrian", [("arsip.migrations.0004_pembaca_backfill", "enqueue")]),
 ]
 
 

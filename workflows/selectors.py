@@ -247,6 +247,42 @@ def route_visibility_q(model, user: Pegawai, day: dt.date | None = None) -> Q:
     return Q(Exists(states)) | Q(Exists(drafted))
 
 
+def route_reader_ids(obj, day: dt.date | None = None) -> set[int]:
+    """Everyone `route_visibility_q` lets see `obj` on `day`, listed (its inverse, for an
+    app that keeps a copy of who may read an object): the drafters, assignees and actors
+    of every route of the object, whoever acts that day for a position on one of their
+    steps, and the leads (that day) of the teams on them."""
+    from core.models import Jabatan
+    from core.selectors.organisasi import jabatan_holder_on
+
+    day = day or timezone.localdate()
+    ct = ContentType.objects.get_for_model(type(obj))
+    routes = Route.objects.filter(content_type=ct, object_id=str(obj.pk))
+    ids = set(routes.values_list("drafter_id", flat=True))
+    jabatan_ids, team_ids = set(), set()
+    for assignee, actor, jabatan_id, team_id in StepState.objects.filter(
+        route__in=routes
+    ).values_list("assignee_id", "acted_by_id", "jabatan_id", "tim_kerja_id"):
+        ids.update(x for x in (assignee, actor) if x)
+        if jabatan_id:
+            jabatan_ids.add(jabatan_id)
+        if team_id:
+            team_ids.add(team_id)
+    for jabatan in Jabatan.objects.filter(pk__in=jabatan_ids):
+        holder = jabatan_holder_on(jabatan, day)
+        if holder is not None:
+            ids.add(holder.pegawai.pk)
+    if team_ids:
+        teams = TimKerja.objects.filter(pk__in=team_ids, aktif=True, mulai__lte=day)
+        ids.update(
+            teams.filter(Q(selesai__isnull=True) | Q(selesai__gte=day)).values_list(
+                "ketua_id", flat=True
+            )
+        )
+    ids.discard(None)
+    return ids
+
+
 def objects_visible_through_routes(queryset: QuerySet, user: Pegawai, day: dt.date | None = None):
     return queryset.filter(route_visibility_q(queryset.model, user, day))
 

@@ -255,6 +255,33 @@ def arsip_record_upsert(
 
 
 @transaction.atomic
+def arsip_record_readers_set(
+    *, record: ArsipRecord, pegawai_ids: Iterable[int], actor: Pegawai | None = None
+) -> bool:
+    """Make the record's named readers exactly `pegawai_ids` (the readers of its source
+    letter). Idempotent: the same set changes nothing and writes no event. Returns whether
+    anything changed. The search reads the readers directly, so no reindex is needed."""
+    wanted = {int(pk) for pk in pegawai_ids if pk is not None}
+    current = set(ArsipPembaca.objects.filter(record=record).values_list("pegawai_id", flat=True))
+    added, removed = wanted - current, current - wanted
+    if not added and not removed:
+        return False
+    ArsipPembaca.objects.bulk_create(
+        [ArsipPembaca(record=record, pegawai_id=pk) for pk in sorted(added)],
+        ignore_conflicts=True,
+    )
+    if removed:
+        ArsipPembaca.objects.filter(record=record, pegawai_id__in=removed).delete()
+    audit_record(
+        actor=actor,
+        action="arsip.record.readers",
+        obj=record,
+        details={"added": sorted(added), "removed": sorted(removed)},
+    )
+    return True
+
+
+@transaction.atomic
 def arsip_record_set_flags(
     *,
     actor: Pegawai,

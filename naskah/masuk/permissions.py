@@ -119,6 +119,45 @@ def visible_q(pegawai: Pegawai) -> Q:
     return named | unit_admin
 
 
+def suratmasuk_reader_ids(surat: SuratMasuk, tanggal: dt.date | None = None) -> set[int]:
+    """The people `visible_q` names for this letter on the date, listed (its inverse, for
+    apps that keep a copy of who may read it: the archive): the registrar; everyone who
+    holds the addressed position in any capacity; in the disposition tree the holders of
+    the positions disposed to and from, the people named, disposing, reading, completing
+    or reporting, and the lead and members of active teams disposed to. Not the register
+    unit's agendaris: they read by role, not by name."""
+    ids = {surat.dibuat_oleh_id}
+    jabatan_ids = {surat.jabatan_tujuan_id}
+    team_ids = set()
+    for row in DisposisiPenerima.objects.filter(surat=surat).values(
+        "ke_jabatan_id", "ke_pegawai_id", "ke_tim_id", "dibaca_oleh_id", "selesai_oleh_id"
+    ):
+        jabatan_ids.add(row["ke_jabatan_id"])
+        team_ids.add(row["ke_tim_id"])
+        ids.update((row["ke_pegawai_id"], row["dibaca_oleh_id"], row["selesai_oleh_id"]))
+    for dari_pegawai, dari_jabatan in Disposisi.objects.filter(surat=surat).values_list(
+        "dari_pegawai_id", "dari_jabatan_id"
+    ):
+        ids.add(dari_pegawai)
+        jabatan_ids.add(dari_jabatan)
+    ids.update(
+        TindakLanjut.objects.filter(cabang__surat=surat).values_list("pelapor_id", flat=True)
+    )
+    jabatan_ids.discard(None)
+    team_ids.discard(None)
+    ids.update(
+        Penugasan.objects.filter(
+            penugasan_active_on(tanggal), jabatan_id__in=jabatan_ids
+        ).values_list("pegawai_id", flat=True)
+    )
+    if team_ids:
+        teams = TimKerja.objects.filter(pk__in=team_ids, aktif=True)
+        ids.update(teams.values_list("ketua_id", flat=True))
+        ids.update(teams.values_list("anggota", flat=True))
+    ids.discard(None)
+    return ids
+
+
 def can_manage_register(pegawai: Pegawai, surat: SuratMasuk) -> bool:
     """Agendaris of the letter's register unit (apply OCR suggestions, see the register)."""
     if surat.dibuat_oleh_id == pegawai.pk and pegawai.has_perm(REGISTER_PERM):

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on
@@ -663,6 +664,7 @@ def _dispose(
             text=_notice_text(surat, _("New disposition")),
             key=f"masuk:disposisi:{cabang.pk}",
         )
+    hooks.notify(hooks.READERS_CHANGED, surat)
     audit_record(
         actor=actor,
         action="masuk.disposisi.forward" if induk else "masuk.disposisi.create",
@@ -771,6 +773,7 @@ def disposisi_mark_read(*, cabang: DisposisiPenerima, actor: Pegawai) -> bool:
         ).update(status=DisposisiPenerima.Status.DIBACA, dibaca_pada=now, dibaca_oleh=actor)
         if not updated:
             return False
+        hooks.notify(hooks.READERS_CHANGED, SuratMasuk(pk=cabang.surat_id))
         audit_record(
             actor=actor,
             action="masuk.disposisi.read",
@@ -885,6 +888,7 @@ def disposisi_report(
                     text=_notice_text(surat, _("Follow-up report")),
                     key=f"masuk:laporan:{report.pk}",
                 )
+            hooks.notify(hooks.READERS_CHANGED, surat)
             audit_record(
                 actor=actor,
                 action="masuk.disposisi.report",
@@ -936,6 +940,7 @@ def disposisi_close(*, cabang: DisposisiPenerima, actor: Pegawai, alasan: str) -
         now = timezone.now()
         closed = _close_branches([fresh, *_descendants([fresh.pk])], actor, alasan, now)
         completed = _complete_if_done(surat, actor, now)
+        hooks.notify(hooks.READERS_CHANGED, surat)
         audit_record(
             actor=actor,
             action="masuk.disposisi.close",

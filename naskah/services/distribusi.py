@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hooks
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, unit_head_holder_on
@@ -203,6 +204,9 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
         raise ApplicationError(_("Only a signed letter can be dispatched."), code="not_signed")
     with transaction.atomic():
         rows = distribusi_plan(naskah)
+        # The people it is delivered to may read it: apps keeping a copy of the readers
+        # (the archive) learn of them through this hook.
+        hooks.notify(hooks.READERS_CHANGED, naskah)
         delivered = []
         now = timezone.now()
         for row in rows:

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import pegawai_assignments_on
@@ -599,6 +600,7 @@ def naskah_share(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
         if to.pk == actor.pk:
             raise ApplicationError(_("You already see your own letter."))
         assign_perm("naskah.view_naskah", to, locked)
+        hooks.notify(hooks.READERS_CHANGED, locked)
         _audit(actor, "share", locked, to=to.pk)
 
 
@@ -612,6 +614,7 @@ def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
         if not can_share_naskah(actor, locked):
             raise PermissionDeniedError(_("Only the drafter may change who sees this letter."))
         remove_perm("naskah.view_naskah", to, locked)
+        hooks.notify(hooks.READERS_CHANGED, locked)
         _audit(actor, "unshare", locked, to=to.pk)
 
 

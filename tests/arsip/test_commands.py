@@ -3,8 +3,9 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
-from arsip.models import ArsipIndeks, ArsipRecord
+from arsip.models import ArsipIndeks, ArsipPembaca, ArsipRecord
 from arsip.synth import Generator, build_vocabulary, derive
 
 
@@ -28,6 +29,10 @@ def test_synth_and_bench_search_end_to_end(demo):
     call_command("arsip_synth", count=300, batch=100, codes=5, stdout=out)
     assert ArsipRecord.objects.count() == 300
     assert ArsipIndeks.objects.count() == 300
+    # Every synthetic record names a few readers, as letter records do.
+    per_record = ArsipPembaca.objects.values("record").annotate(n=Count("pk"))
+    assert per_record.count() == 300
+    assert {row["n"] for row in per_record} <= {2, 3}
     out = io.StringIO()
     call_command("bench_search", queries=20, stdout=out)
     summary = json.loads(out.getvalue().strip().splitlines()[-1])

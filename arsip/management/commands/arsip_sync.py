@@ -6,7 +6,8 @@ from arsip.services.intake import arsip_sync_sources
 class Command(BaseCommand):
     help = (
         "Archive every signed outgoing letter and registered incoming letter not archived "
-        "yet (idempotent). `--schedule` creates the django-q2 schedule that runs it."
+        "yet, and refresh the named readers of archived letters whose readers changed "
+        "(idempotent). `--schedule` creates the django-q2 schedule that runs it."
     )
 
     def add_arguments(self, parser):
@@ -27,10 +28,15 @@ class Command(BaseCommand):
             )
             self.stdout.write(self.style.SUCCESS("schedule arsip_sync: every minute"))
             return
-        total = 0
+        total = readers = 0
         while True:
             result = arsip_sync_sources()
             total += result.naskah + result.masuk
-            if result.naskah + result.masuk == 0:
+            readers += result.pembaca
+            if result.naskah + result.masuk + result.pembaca == 0:
                 break
-        self.stdout.write(self.style.SUCCESS(f"{total} records archived or refreshed"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{total} records archived or refreshed; readers refreshed for {readers}"
+            )
+        )

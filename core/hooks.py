@@ -1,0 +1,43 @@
+"""Plain in-process hooks between apps that must not import each other (no Django signals).
+
+``READERS_CHANGED``: who may read an object changed (a letter was delivered or shared,
+an incoming letter was disposed further). The app that owns the object calls
+``notify(READERS_CHANGED, obj)`` inside the transaction of the change; an app that keeps
+its own copy of who may read the object (the archive's named readers) registers a handler
+in its ``AppConfig.ready()``::
+
+    from core import hooks
+    hooks.register(hooks.READERS_CHANGED, handler)  # handler(label: str, pk: str)
+
+A handler runs INSIDE the caller's transaction (what it writes commits or rolls back with
+the change) and must stay cheap: record that something changed and do the work later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+
+READERS_CHANGED = "readers_changed"
+
+Handler = Callable[[str, str], None]
+_registry: dict[str, list[Handler]] = {}
+
+
+def register(event: str, handler: Handler) -> None:
+    handlers = _registry.setdefault(event, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def unregister(event: str, handler: Handler) -> None:
+    handlers = _registry.get(event, [])
+    if handler in handlers:
+        handlers.remove(handler)
+
+
+def notify(event: str, obj: models.Model) -> None:
+    """Call every handler of `event` with the object's label ("app_label.model") and pk."""
+    for handler in list(_registry.get(event, [])):
+        handler(obj._meta.label_lower, str(obj.pk))
