@@ -92,8 +92,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=83)
         parser.add_argument("--batch", type=int, default=50_000)
         parser.add_argument("--codes", type=int, default=120)
+        parser.add_argument(
+            "--readers-pool",
+            type=int,
+            default=3000,
+            help="Size of the organisation whose people are named as readers (default 3000, "
+            "a province's correspondents). Only the people in the database are named, so "
+            "each is a reader of about 3/POOL of the records, as in a real office.",
+        )
 
-    def handle(self, *args, count, seed, batch, codes, **options):
+    def handle(self, *args, count, seed, batch, codes, readers_pool=3000, **options):
         if count <= 0:
             raise CommandError("--count must be positive")
         units = list(UnitKerja.objects.filter(aktif=True).order_by("path"))
@@ -195,7 +203,7 @@ class Command(BaseCommand):
         else:
             arsip_reindex_all(batch_size=5000)
             self.stdout.write(f"indexed ({time.perf_counter() - started:.0f} s)")
-        self._named_readers(first_id)
+        self._named_readers(first_id, readers_pool)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(
@@ -286,12 +294,14 @@ class Command(BaseCommand):
                 rows,
             )
 
-    def _named_readers(self, first_id: int) -> None:
-        """Name three readers (duplicates collapse, so two or three) on every record of
-        this load, as every letter record names its drafter, route, signer and
-        recipients. One INSERT ... SELECT: the readers are picked arithmetically from the
-        record id among the active people (spread evenly: each person is named on about
-        3/N of the records), so it costs no Python per record."""
+    def _named_readers(self, first_id: int, pool: int) -> None:
+        """Name up to three readers on the records of this load, as every letter record
+        names its drafter, route, signer and recipients. One INSERT ... SELECT: three
+        people are picked arithmetically from the record id among `pool` places, of which
+        the active people in the database hold the first ones; a pick beyond them names
+        nobody. So each person is a reader of about 3/pool of the records (the demo's
+        27 people are not made readers of a third of a million records each), and with a
+        pool no larger than the people every record has two or three readers."""
         started = time.perf_counter()
         people = list(
             Pegawai.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
@@ -316,7 +326,7 @@ class Command(BaseCommand):
                 "SELECT r.id, p.pegawai_id FROM arsip_arsiprecord r "
                 f"CROSS JOIN ({picks}) k "
                 "JOIN arsip_synth_people p "
-                f"ON p.n = (CAST(r.id AS BIGINT) * k.mul + k.ad) %% {len(people)} "
+                f"ON p.n = (CAST(r.id AS BIGINT) * k.mul + k.ad) %% {max(pool, len(people))} "
                 "WHERE r.source_type = 'arsip.dokumen' AND r.id > %s "
                 "ON CONFLICT DO NOTHING",
                 [first_id],
