@@ -104,14 +104,16 @@ def notifikasi_create(
         recipient=recipient, kind=kind, text=text[:500], link=link[:500], route=route, key=key
     )
     if recipient.email:
-        transaction.on_commit(lambda: _enqueue_email(notice.pk))
+        _enqueue_email(notice.pk)
     return notice
 
 
 def _enqueue_email(notifikasi_id: int) -> None:
-    from django_q.tasks import async_task
+    """The e-mail goes out once the notice's transaction commits (the queue row commits
+    with it; core.services.queue)."""
+    from core.services.queue import task_enqueue
 
-    async_task("workflows.tasks.notifikasi_email_task", notifikasi_id)
+    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id)
 
 
 def notifikasi_send_email(*, notifikasi_id: int) -> bool:

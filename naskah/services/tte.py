@@ -432,15 +432,15 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             },
         )
         if last:
-            pk = locked.pk
-            transaction.on_commit(lambda: _enqueue_dispatch(pk))
+            _enqueue_dispatch(locked.pk)
     return dokumen
 
 
 def _enqueue_dispatch(naskah_pk: int) -> None:
-    from django_q.tasks import async_task
+    """Dispatch once the signing transaction commits (the queue row commits with it)."""
+    from core.services.queue import task_enqueue
 
-    async_task("naskah.tasks.naskah_dispatch_task", naskah_pk, task_name=f"dispatch-{naskah_pk}")
+    task_enqueue("naskah.tasks.naskah_dispatch_task", naskah_pk, task_name=f"dispatch-{naskah_pk}")
 
 
 def sealed_bytes(dokumen: DokumenTersegel) -> bytes:
