@@ -193,6 +193,7 @@ class SignPlan:
     total: int
     first: bool
     holder: object = None  # the Pemangku found by the authority check
+    revisi: NaskahRevisi | None = None  # the letter's current revision, as read for the plan
 
 
 def sign_plan(naskah: Naskah) -> SignPlan:
@@ -207,18 +208,19 @@ def sign_plan(naskah: Naskah) -> SignPlan:
                 % {"status": naskah.get_status_display()},
                 code="not_ready",
             )
-        return SignPlan(signers[0], 1, len(signers), True)
+        return SignPlan(signers[0], 1, len(signers), True, revisi=revisi)
     done = record.dokumen.count()
     if record.selesai or done >= len(signers):
         raise ConflictError(_("This letter is already signed."), code="already_signed")
     if record.revisi != naskah.revisi_terakhir:
         raise ConflictError(_("The letter changed after its first signature."), code="changed")
-    return SignPlan(signers[done], done + 1, len(signers), False)
+    return SignPlan(signers[done], done + 1, len(signers), False, revisi=revisi)
 
 
-def naskah_sign_check(*, naskah: Naskah, signer: Pegawai) -> SignPlan:
+def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPlan:
     """Everything that can be checked without the key or a lock (views use it to offer the
-    sign button; `naskah_sign` repeats it inside its transaction)."""
+    sign button; `naskah_sign` repeats it inside its transaction, giving the open `route`
+    it has locked, with `naskah` the letter row it has locked, so neither is read again)."""
     from naskah.services.pengajuan import naskah_paraf_complete
 
     plan = sign_plan(naskah)
@@ -231,7 +233,7 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai) -> SignPlan:
                 _("The letter has no classification code; its number cannot be issued."),
                 code="no_kode",
             )
-        if not naskah_paraf_complete(naskah):
+        if not naskah_paraf_complete(naskah, route=route):
             raise ConflictError(
                 _("Not every required paraf is recorded on the current revision."),
                 code="paraf_incomplete",
@@ -259,11 +261,11 @@ def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str) -> str:
     return name
 
 
-def _render_final(locked: Naskah, record: NaskahTTE) -> bytes:
+def _render_final(locked: Naskah, record: NaskahTTE, revisi: NaskahRevisi) -> bytes:
+    """`revisi`: the letter's current revision, read under the lock (the signing plan's)."""
     from naskah.context import naskah_render_context
     from naskah.rendering import RenderError, render_naskah
 
-    revisi = NaskahRevisi.objects.get(naskah=locked, nomor=locked.revisi_terakhir)
     revisi.naskah = locked  # carries the number and date just set
     layout, context = naskah_render_context(revisi, preview=False)
     context["tte"] = {
@@ -279,20 +281,29 @@ def _render_final(locked: Naskah, record: NaskahTTE) -> bytes:
         ) from error
 
 
-def _complete_route(locked: Naskah, signer: Pegawai) -> None:
-    from naskah.services.pengajuan import naskah_route_open
+def _complete_route(locked: Naskah, signer: Pegawai, route) -> None:
+    """Approve the route's signature step (the route completes). `route`: the letter's open
+    route, locked at the start of the signing transaction."""
     from workflows import services as alur
     from workflows.models import StepKind, StepState
 
-    route = naskah_route_open(locked, lock=True)
     if route is None:
         raise ConflictError(_("The letter's approval route is not open."), code="no_route")
-    state = StepState.objects.filter(
-        route=route, status=StepState.Status.ACTIVE, step__kind=StepKind.TANDATANGAN
-    ).first()
-    if state is None:
+    state_id = (
+        StepState.objects.filter(
+            route=route, status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if state_id is None:
         raise ConflictError(_("The route is not waiting for the signature."), code="no_route")
-    alur.step_approve(step_state=state, actor=signer, revision=str(locked.revisi_terakhir))
+    # The engine locks the route again (already ours) and reads the step under the lock.
+    alur.step_approve(
+        step_state=StepState(pk=state_id, route_id=route.pk),
+        actor=signer,
+        revision=str(locked.revisi_terakhir),
+    )
 
 
 @sensitive_variables("passphrase", "key", "opened")
@@ -330,13 +341,15 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
     from signing.services import pdf_sign
 
     with transaction.atomic():
-        naskah_route_open(Naskah(pk=naskah_pk), lock=True)  # lock order: route, then letter
+        # Lock order: route, then letter. Both are held to the end, so what is read from
+        # them below is passed on rather than read again.
+        route = naskah_route_open(Naskah(pk=naskah_pk), lock=True)
         locked = (
             Naskah.objects.select_for_update(of=("self",))
             .select_related("jenis", "penandatangan__unit", "unit", "kode_klasifikasi")
             .get(pk=naskah_pk)
         )
-        plan = naskah_sign_check(naskah=locked, signer=signer)
+        plan = naskah_sign_check(naskah=locked, signer=signer, route=route)
         today = office_today()
         holder = plan.holder
         if plan.first:
@@ -349,6 +362,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 token=new_token(),
                 revisi=locked.revisi_terakhir,
                 jumlah_penandatangan=plan.total,
+                selesai=plan.total == 1,  # a single signature completes the record at once
             )
             # The number, as late as possible (the counter stays locked until commit).
             nomor = nomor_allocate(
@@ -364,9 +378,9 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             )
             record.nomor = nomor
             record.save()
+            # Written to the letter row with its new status below (same transaction).
             locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
-            Naskah.objects.filter(pk=locked.pk).update(nomor=nomor.teks, tanggal=nomor.tanggal)
-            source = _render_final(locked, record)
+            source = _render_final(locked, record, plan.revisi)
         else:
             record = NaskahTTE.objects.select_for_update().get(naskah=locked)
             previous = record.dokumen_terakhir()
@@ -403,17 +417,17 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
         dokumen.berkas.name = name
         dokumen.save()
         if plan.first:
-            _complete_route(locked, signer)
+            _complete_route(locked, signer, route)
         last = plan.urutan == plan.total
-        if last:
+        if last and not record.selesai:
             NaskahTTE.objects.filter(pk=record.pk).update(selesai=True)
-            Naskah.objects.filter(pk=locked.pk).update(
-                status=Naskah.Status.DITANDATANGANI, updated_at=timezone.now()
-            )
-        else:
-            Naskah.objects.filter(pk=locked.pk).update(
-                status=Naskah.Status.SIAP_TANDATANGAN, updated_at=timezone.now()
-            )
+        letter = {
+            "status": Naskah.Status.DITANDATANGANI if last else Naskah.Status.SIAP_TANDATANGAN,
+            "updated_at": timezone.now(),
+        }
+        if plan.first:
+            letter.update(nomor=locked.nomor, tanggal=locked.tanggal)
+        Naskah.objects.filter(pk=locked.pk).update(**letter)
         audit_record(
             actor=signer,
             action="naskah.sign",
