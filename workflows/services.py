@@ -166,9 +166,10 @@ def _save_route(route: Route, now: dt.datetime, *, status_changed: bool = False)
 
 
 def _lock_route(route_id: int) -> Route:
+    # The drafter comes along: most transitions notify them (only the route row is locked).
     return (
         Route.objects.select_for_update(of=("self",))
-        .select_related("content_type")
+        .select_related("content_type", "drafter")
         .get(pk=route_id)
     )
 
@@ -250,10 +251,16 @@ def _activate_from(route: Route, start: int, now: dt.datetime) -> str:
     """Resume the route at the first stage from `start` whose quorum is not met on the
     current revision; activate its missing steps. Returns a hooks event name."""
     previous = route.current_stage
+    # Two queries: the stages, and their steps joined with the position or team (and its
+    # lead) that activating a step needs.
     stages = list(
         Stage.objects.filter(route=route, index__gte=start)
         .order_by("index")
-        .prefetch_related("steps__jabatan", "steps__tim_kerja__ketua")
+        .prefetch_related(
+            models.Prefetch(
+                "steps", queryset=Step.objects.select_related("jabatan", "tim_kerja__ketua")
+            )
+        )
     )
     states = list(StepState.objects.filter(route=route, stage_index__gte=start))
     valid = {
@@ -317,7 +324,7 @@ def _set_coverage(route: Route, new_revision: str, *, carry_below_stage: int | N
 
 def _load_active_state(route: Route, step_state: StepState, revision: str) -> StepState:
     state = (
-        StepState.objects.select_related("step", "jabatan", "tim_kerja", "acted_by")
+        StepState.objects.select_related("step", "jabatan", "tim_kerja")
         .filter(pk=step_state.pk, route=route)
         .first()
     )
