@@ -194,6 +194,7 @@ class SignPlan:
     first: bool
     holder: object = None  # the Pemangku found by the authority check
     revisi: NaskahRevisi | None = None  # the letter's current revision, as read for the plan
+    on: dt.date | None = None  # the office date the authority was checked for
 
 
 def sign_plan(naskah: Naskah) -> SignPlan:
@@ -224,9 +225,8 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPla
     from naskah.services.pengajuan import naskah_paraf_complete
 
     plan = sign_plan(naskah)
-    plan.holder = signer_authority(
-        naskah=naskah, jabatan=plan.jabatan, signer=signer, on=office_today()
-    )
+    plan.on = office_today()
+    plan.holder = signer_authority(naskah=naskah, jabatan=plan.jabatan, signer=signer, on=plan.on)
     if plan.first:
         if naskah.kode_klasifikasi_id is None:
             raise ApplicationError(
@@ -261,13 +261,19 @@ def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str) -> str:
     return name
 
 
-def _render_final(locked: Naskah, record: NaskahTTE, revisi: NaskahRevisi) -> bytes:
-    """`revisi`: the letter's current revision, read under the lock (the signing plan's)."""
+def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
+    """The plan's revision was read under the lock; its holder is who acts for the signing
+    position on the office date of the check (reused when that is the letter's date)."""
     from naskah.context import naskah_render_context
     from naskah.rendering import RenderError, render_naskah
 
+    revisi = plan.revisi
     revisi.naskah = locked  # carries the number and date just set
-    layout, context = naskah_render_context(revisi, preview=False)
+    layout, context = naskah_render_context(
+        revisi,
+        preview=False,
+        signer_holder=plan.holder if plan.on == locked.tanggal else None,
+    )
     context["tte"] = {
         "qr_url": verification_url(record.token),
         "footer_text": getattr(settings, "NASKAH_TTE_FOOTER", ""),
@@ -380,7 +386,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             record.save()
             # Written to the letter row with its new status below (same transaction).
             locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
-            source = _render_final(locked, record, plan.revisi)
+            source = _render_final(locked, record, plan)
         else:
             record = NaskahTTE.objects.select_for_update().get(naskah=locked)
             previous = record.dokumen_terakhir()
