@@ -251,15 +251,14 @@ def _activate_from(route: Route, start: int, now: dt.datetime) -> str:
     """Resume the route at the first stage from `start` whose quorum is not met on the
     current revision; activate its missing steps. Returns a hooks event name."""
     previous = route.current_stage
-    # Two queries: the stages, and their steps joined with the position or team (and its
-    # lead) that activating a step needs.
+    # The stages, and their steps joined with the position that activating a step needs
+    # (teams and their leads: one more query, only when a step is a team's).
     stages = list(
         Stage.objects.filter(route=route, index__gte=start)
         .order_by("index")
         .prefetch_related(
-            models.Prefetch(
-                "steps", queryset=Step.objects.select_related("jabatan", "tim_kerja__ketua")
-            )
+            models.Prefetch("steps", queryset=Step.objects.select_related("jabatan")),
+            "steps__tim_kerja__ketua",
         )
     )
     states = list(StepState.objects.filter(route=route, stage_index__gte=start))
@@ -324,7 +323,7 @@ def _set_coverage(route: Route, new_revision: str, *, carry_below_stage: int | N
 
 def _load_active_state(route: Route, step_state: StepState, revision: str) -> StepState:
     state = (
-        StepState.objects.select_related("step", "jabatan", "tim_kerja")
+        StepState.objects.select_related("jabatan", "tim_kerja")
         .filter(pk=step_state.pk, route=route)
         .first()
     )

@@ -198,10 +198,15 @@ class SignPlan:
 
 
 def sign_plan(naskah: Naskah) -> SignPlan:
-    """The next signature due on the letter, or ApplicationError when none is."""
+    """The next signature due on the letter, or ApplicationError when none is. The signing
+    record comes with the letter when it was read with ``select_related("tte")`` (the
+    signing transaction's locked read), else it is read here."""
     revisi = NaskahRevisi.objects.get(naskah=naskah, nomor=naskah.revisi_terakhir)
     signers = tte_signers(naskah, revisi)
-    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    if Naskah.tte.is_cached(naskah):
+        record = getattr(naskah, "tte", None)
+    else:
+        record = NaskahTTE.objects.filter(naskah=naskah).first()
     if record is None:
         if naskah.status != Naskah.Status.SIAP_TANDATANGAN:
             raise ConflictError(
@@ -352,7 +357,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
         route = naskah_route_open(Naskah(pk=naskah_pk), lock=True)
         locked = (
             Naskah.objects.select_for_update(of=("self",))
-            .select_related("jenis", "penandatangan__unit", "unit", "kode_klasifikasi")
+            .select_related("jenis", "penandatangan__unit", "unit", "kode_klasifikasi", "tte")
             .get(pk=naskah_pk)
         )
         plan = naskah_sign_check(naskah=locked, signer=signer, route=route)
