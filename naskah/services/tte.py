@@ -331,10 +331,14 @@ def naskah_sign(
 
     if (passphrase is None) == (key is None):
         raise ApplicationError(_("Enter your signing passphrase."), code="no_passphrase")
-    fresh = Naskah.objects.select_related("jenis", "penandatangan__unit", "unit").get(pk=naskah.pk)
+    # The signer's unit and its parent: the numbering unit and the letterhead walk up from
+    # there; the signing record: whether this is the first signature.
+    fresh = Naskah.objects.select_related("jenis", "penandatangan__unit__induk", "unit", "tte").get(
+        pk=naskah.pk
+    )
     if key is not None:
         # Batch: the key is already open, so the full check runs once, under the lock.
-        first = not NaskahTTE.objects.filter(naskah=fresh).exists()
+        first = getattr(fresh, "tte", None) is None
         buku = buku_for(naskah=fresh, actor=signer) if first else None
         return _sign_locked(fresh.pk, signer, key, buku)
     # Single letter: check before the slow unlock, so a letter that cannot be signed
@@ -357,7 +361,9 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
         route = naskah_route_open(Naskah(pk=naskah_pk), lock=True)
         locked = (
             Naskah.objects.select_for_update(of=("self",))
-            .select_related("jenis", "penandatangan__unit", "unit", "kode_klasifikasi", "tte")
+            .select_related(
+                "jenis", "penandatangan__unit__induk", "unit", "kode_klasifikasi", "tte"
+            )
             .get(pk=naskah_pk)
         )
         plan = naskah_sign_check(naskah=locked, signer=signer, route=route)
