@@ -118,3 +118,72 @@ def test_acting_signer_block_from_the_authority_check(demo):
     ).stdout.decode()
     assert "Plh." in text
     assert demo["kabidaptika"].nama in text
+
+
+def test_paraf_check_in_one_pass_keeps_every_rule(demo):
+    """naskah_paraf_complete reads stages with steps and approvals once each; the rules
+    are unchanged: quorum per paraf stage, every required paraf, stage order, current
+    revision, the signer's signature step waiting. Same answer with the route given."""
+    import datetime as dt
+
+    from naskah.services.pengajuan import naskah_paraf_complete, naskah_route_open
+    from workflows.models import Stage, Step
+
+    naskah = ready_letter(demo)
+    route = naskah_route_open(naskah)
+
+    def both() -> bool:
+        fresh = Naskah.objects.get(pk=naskah.pk)
+        given = naskah_paraf_complete(fresh, route=naskah_route_open(fresh))
+        assert naskah_paraf_complete(fresh) is given
+        return given
+
+    assert both()
+    paraf_stages = list(Stage.objects.filter(route=route).exclude(kind="tandatangan"))
+    assert paraf_stages
+    first = paraf_stages[0]
+    approval = StepState.objects.get(route=route, stage_index=first.index, status="approved")
+
+    # A second, required step in the first stage with a quorum of one: the quorum is met,
+    # the required paraf is not.
+    extra = Step.objects.create(
+        route=route,
+        stage=first,
+        order=9,
+        kind=approval.kind,
+        jabatan_id=approval.jabatan_id,
+        label="Tambahan",
+        required=True,
+    )
+    Stage.objects.filter(pk=first.pk).update(quorum=1)
+    assert not both()
+    Step.objects.filter(pk=extra.pk).update(required=False)
+    assert both()
+
+    # An empty paraf stage that needs one approval blocks the signature.
+    empty = Stage.objects.create(route=route, index=50, kind=first.kind, quorum=1)
+    assert not both()
+    empty.delete()
+    assert both()
+
+    # Approvals out of stage order.
+    if len(paraf_stages) > 1:
+        later = StepState.objects.filter(
+            route=route, stage_index=paraf_stages[1].index, status="approved"
+        ).first()
+        StepState.objects.filter(pk=later.pk).update(
+            acted_at=approval.acted_at - dt.timedelta(minutes=1)
+        )
+        assert not both()
+        StepState.objects.filter(pk=later.pk).update(acted_at=later.acted_at)
+        assert both()
+
+    # An approval of an older revision does not count.
+    StepState.objects.filter(pk=approval.pk).update(covers_revision="0")
+    assert not both()
+    StepState.objects.filter(pk=approval.pk).update(covers_revision=approval.covers_revision)
+    assert both()
+
+    # Only the letter's own signer's signature step.
+    Step.objects.filter(route=route, kind="tandatangan").update(jabatan_id=approval.jabatan_id)
+    assert not both()
