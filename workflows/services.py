@@ -251,40 +251,54 @@ def _activate_from(route: Route, start: int, now: dt.datetime) -> str:
     """Resume the route at the first stage from `start` whose quorum is not met on the
     current revision; activate its missing steps. Returns a hooks event name."""
     previous = route.current_stage
-    # The stages, and their steps joined with the position that activating a step needs
-    # (teams and their leads: one more query, only when a step is a team's).
-    stages = list(
+    # The stages from `start` with their step ids (a stage without steps comes back as one
+    # row of NULLs: outer join), and the states of those stages, as plain values. Step rows
+    # are read only for a stage that has steps to activate.
+    stages: dict[int, tuple[str, int | None, list[int]]] = {}
+    for index, kind, quorum, step_id in (
         Stage.objects.filter(route=route, index__gte=start)
-        .order_by("index")
-        .prefetch_related(
-            models.Prefetch("steps", queryset=Step.objects.select_related("jabatan")),
-            "steps__tim_kerja__ketua",
-        )
-    )
-    states = list(StepState.objects.filter(route=route, stage_index__gte=start))
-    valid = {
-        s.step_id for s in states if s.status == APPROVED and s.covers_revision == route.revision
-    }
-    active = {s.step_id: s for s in states if s.status == ACTIVE}
-    for stage in stages:
-        steps = list(stage.steps.all())
-        needed = stage.quorum or len(steps)
-        if sum(1 for step in steps if step.pk in valid) >= needed:
-            for step in steps:
-                if step.pk in active:
-                    state = active[step.pk]
-                    state.status = StepState.Status.SKIPPED
-                    state.acted_at = now
-                    state.save(update_fields=["status", "acted_at"])
+        .order_by("index", "steps__order", "steps__id")
+        .values_list("index", "kind", "quorum", "steps__id")
+    ):
+        step_ids = stages.setdefault(index, (kind, quorum, []))[2]
+        if step_id is not None:
+            step_ids.append(step_id)
+    valid: set[int] = set()
+    active: dict[int, int] = {}  # step id -> its active state's id
+    for pk, step_id, status, covers in StepState.objects.filter(
+        route=route, stage_index__gte=start
+    ).values_list("pk", "step_id", "status", "covers_revision"):
+        if status == APPROVED and covers == route.revision:
+            valid.add(step_id)
+        elif status == ACTIVE:
+            active[step_id] = pk
+    for index, (kind, quorum, step_ids) in stages.items():
+        needed = quorum or len(step_ids)
+        if sum(1 for step_id in step_ids if step_id in valid) >= needed:
+            skipped = [active[step_id] for step_id in step_ids if step_id in active]
+            if skipped:
+                StepState.objects.filter(pk__in=skipped).update(
+                    status=StepState.Status.SKIPPED, acted_at=now
+                )
             continue
-        route.current_stage = stage.index
-        for step in steps:
-            if step.pk not in valid and step.pk not in active:
+        route.current_stage = index
+        missing = [
+            step_id for step_id in step_ids if step_id not in valid and step_id not in active
+        ]
+        if missing:
+            # With the stage and position that activating needs; teams and their leads in
+            # one more query, only when a step is a team's.
+            for step in (
+                Step.objects.filter(pk__in=missing)
+                .select_related("stage", "jabatan")
+                .prefetch_related("tim_kerja__ketua")
+                .order_by("order", "pk")
+            ):
                 _activate_step(route, step, now)
-        if stage.kind == StepKind.TANDATANGAN:
+        if kind == StepKind.TANDATANGAN:
             _event(route, RouteEvent.Kind.SIGNATURE_REACHED)
             return hooks.SIGNATURE_REACHED
-        return hooks.ADVANCED if previous != stage.index else hooks.UNCHANGED
+        return hooks.ADVANCED if previous != index else hooks.UNCHANGED
     route.status = Route.Status.COMPLETED
     route.current_stage = None
     route.finished_at = now
