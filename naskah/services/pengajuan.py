@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -613,6 +613,10 @@ def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
 
 
 def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool:
+    return naskah_paraf_check(naskah, route=route)[0]
+
+
+def naskah_paraf_check(naskah: Naskah, *, route: Route | None = None) -> tuple[bool, int | None]:
     """DESIGN invariant 4: the letter's route waits for the signature of the letter's
     signer, and every required paraf is recorded, stage after stage in route order, on the
     CURRENT revision. A letter drafted by its signer has no paraf hierarki: True once the
@@ -621,15 +625,18 @@ def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool
     `route`: the letter's open route, given by a caller that holds it and the letter
     locked in its transaction (signing): then neither is read again and `naskah` must be
     that fresh, locked row. Otherwise both are read here. Two queries either way after
-    that: the route's stages with their steps, and its approvals."""
+    that: the route's stages with their steps, and its approvals.
+
+    Returns (complete, id of the route's active signature step state or None), so that
+    the signing transaction need not look that state up again."""
     if route is None:
         naskah = Naskah.objects.get(pk=naskah.pk)
         route = naskah_route_open(naskah)
     if route is None or route.status != Route.Status.IN_PROGRESS:
-        return False
+        return False, None
     revision = str(naskah.revisi_terakhir)
     if route.revision != revision:
-        return False
+        return False, None
     # stage index -> (kind, quorum, [(step id, kind, position, required)]); a stage
     # without steps comes back as one row of NULL step columns (outer join).
     stages: dict[int, tuple[str, int | None, list[tuple]]] = {}
@@ -651,17 +658,26 @@ def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool
             steps.append((step_id, step_kind, jabatan_id, required))
     current = stages.get(route.current_stage)
     if current is None or current[0] != StepKind.TANDATANGAN:
-        return False
+        return False, None
     if not any(
         kind == StepKind.TANDATANGAN and jabatan_id == naskah.penandatangan_id
         for _id, kind, jabatan_id, _required in current[2]
     ):
-        return False
+        return False, None
     valid: set[int] = set()
     by_stage: dict[int, list[dt.datetime]] = {}
-    for step_id, index, acted_at in StepState.objects.filter(
-        route=route, status=StepState.Status.APPROVED, covers_revision=revision
-    ).values_list("step_id", "stage_index", "acted_at"):
+    signature_state = None
+    for pk, step_id, index, acted_at, status in (
+        StepState.objects.filter(route=route)
+        .filter(
+            models.Q(status=StepState.Status.APPROVED, covers_revision=revision)
+            | models.Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
+        )
+        .values_list("pk", "step_id", "stage_index", "acted_at", "status")
+    ):
+        if status == StepState.Status.ACTIVE:
+            signature_state = signature_state or pk  # the first, in the model's order
+            continue
         valid.add(step_id)
         by_stage.setdefault(index, []).append(acted_at)
     for kind, quorum, steps in stages.values():
@@ -670,18 +686,18 @@ def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool
         if kind != StepKind.TANDATANGAN and (
             sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
         ):
-            return False
+            return False, None
         if any(
             required and step_kind != StepKind.TANDATANGAN and step_id not in valid
             for step_id, step_kind, _j, required in steps
         ):
-            return False
+            return False, None
     previous_latest = None
     for index in sorted(by_stage):
         if previous_latest is not None and min(by_stage[index]) < previous_latest:
-            return False
+            return False, None
         previous_latest = max(by_stage[index])
-    return True
+    return True, signature_state
 
 
 __all__ = [
@@ -691,6 +707,7 @@ __all__ = [
     "naskah_correct",
     "naskah_drafter_jabatan",
     "naskah_paraf",
+    "naskah_paraf_check",
     "naskah_paraf_complete",
     "naskah_reassign",
     "naskah_reject",

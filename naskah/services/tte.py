@@ -195,6 +195,7 @@ class SignPlan:
     holder: object = None  # the Pemangku found by the authority check
     revisi: NaskahRevisi | None = None  # the letter's current revision, as read for the plan
     on: dt.date | None = None  # the office date the authority was checked for
+    signature_state_id: int | None = None  # the route's waiting signature step (first)
 
 
 def sign_plan(naskah: Naskah) -> SignPlan:
@@ -227,7 +228,7 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPla
     """Everything that can be checked without the key or a lock (views use it to offer the
     sign button; `naskah_sign` repeats it inside its transaction, giving the open `route`
     it has locked, with `naskah` the letter row it has locked, so neither is read again)."""
-    from naskah.services.pengajuan import naskah_paraf_complete
+    from naskah.services.pengajuan import naskah_paraf_check
 
     plan = sign_plan(naskah)
     plan.on = office_today()
@@ -238,7 +239,8 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPla
                 _("The letter has no classification code; its number cannot be issued."),
                 code="no_kode",
             )
-        if not naskah_paraf_complete(naskah, route=route):
+        complete, plan.signature_state_id = naskah_paraf_check(naskah, route=route)
+        if not complete:
             raise ConflictError(
                 _("Not every required paraf is recorded on the current revision."),
                 code="paraf_incomplete",
@@ -292,21 +294,23 @@ def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
         ) from error
 
 
-def _complete_route(locked: Naskah, signer: Pegawai, route) -> None:
+def _complete_route(locked: Naskah, signer: Pegawai, route, state_id: int | None) -> None:
     """Approve the route's signature step (the route completes). `route`: the letter's open
-    route, locked at the start of the signing transaction."""
+    route, locked at the start of the signing transaction; `state_id`: its waiting
+    signature step as the paraf check under that lock found it."""
     from workflows import services as alur
     from workflows.models import StepKind, StepState
 
     if route is None:
         raise ConflictError(_("The letter's approval route is not open."), code="no_route")
-    state_id = (
-        StepState.objects.filter(
-            route=route, status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN
+    if state_id is None:
+        state_id = (
+            StepState.objects.filter(
+                route=route, status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN
+            )
+            .values_list("pk", flat=True)
+            .first()
         )
-        .values_list("pk", flat=True)
-        .first()
-    )
     if state_id is None:
         raise ConflictError(_("The route is not waiting for the signature."), code="no_route")
     # The engine locks the route again (already ours) and reads the step under the lock.
@@ -434,7 +438,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
         dokumen.berkas.name = name
         dokumen.save()
         if plan.first:
-            _complete_route(locked, signer, route)
+            _complete_route(locked, signer, route, plan.signature_state_id)
         last = plan.urutan == plan.total
         if last and not record.selesai:
             NaskahTTE.objects.filter(pk=record.pk).update(selesai=True)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # without the after-commit audit seal): the letter and its book before the transaction,
 # then locks, checks, number, record, render context, certificate, sealed version, route
 # completion, letter update, audit events and the two queue rows.
-MAX_QUERIES_PER_SIGN = 41
+MAX_QUERIES_PER_SIGN = 40
 
 
 @pytest.fixture(autouse=True)
