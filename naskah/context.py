@@ -25,6 +25,7 @@ KLASIFIKASI_LABEL = {
     "sangat_rahasia": "Sangat Rahasia",
 }
 VACANT_NAME = "...................."
+_UNKNOWN = object()
 
 
 def _region(key: str, default: str) -> str:
@@ -140,11 +141,12 @@ def kop_context(unit: UnitKerja, *, kepala_daerah: bool, signer: Jabatan | None)
 # --- Signers ------------------------------------------------------------------------------------
 
 
-def signer_dict(jabatan: Jabatan, on: dt.date, *, preview: bool = True) -> dict:
+def signer_dict(jabatan: Jabatan, on: dt.date, *, preview: bool = True, holder=_UNKNOWN) -> dict:
     """The signer as the renderer wants it: whoever acts for the position on the date
     (Plh/Plt/Pj recorded in Penugasan). A vacant position is a placeholder in previews
-    and an error otherwise."""
-    holder = jabatan_holder_on(jabatan, on)
+    and an error otherwise. `holder`: that Pemangku (or None), when the caller found it."""
+    if holder is _UNKNOWN:
+        holder = jabatan_holder_on(jabatan, on)
     if holder is None and not preview:
         raise ApplicationError(
             _("Nobody holds the position %(jabatan)s on %(date)s.")
@@ -262,18 +264,28 @@ def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict,
 # --- The whole context --------------------------------------------------------------------------
 
 
-def naskah_render_context(revisi: NaskahRevisi, *, preview: bool = True) -> tuple[dict, dict]:
+def naskah_render_context(
+    revisi: NaskahRevisi, *, preview: bool = True, signer_holder=None
+) -> tuple[dict, dict]:
     """(layout, context) for the renderer from one revision. `revisi` may be unsaved (a
-    live preview of a form); it is read, never written."""
+    live preview of a form); it is read, never written.
+
+    `signer_holder`: a caller that has just found who acts for the signing position on the
+    letter's date (signing, under its lock) passes that Pemangku, so neither the position
+    nor its holder is read again. It is used only when it is for the revision's signer."""
     from naskah.rendering import signature_block
 
     naskah = revisi.naskah
     jenis = naskah.jenis
     header = revisi.header
-    signer = Jabatan.objects.select_related("unit", "atasan__atasan").get(
-        pk=header["penandatangan_id"]
-    )
     on = naskah.tanggal or timezone.localdate()
+    known = signer_holder is not None and signer_holder.jabatan.pk == header["penandatangan_id"]
+    if known:
+        signer = signer_holder.jabatan  # its superiors load on demand (a.n./u.b. only)
+    else:
+        signer = Jabatan.objects.select_related("unit", "atasan__atasan").get(
+            pk=header["penandatangan_id"]
+        )
     layout = naskah_layout(jenis, signer=signer)
     for spec in jenis.fields_schema:
         value = revisi.fields.get(spec["name"])
@@ -304,7 +316,9 @@ def naskah_render_context(revisi: NaskahRevisi, *, preview: bool = True) -> tupl
         signature_block(
             group=jenis.kelompok,
             subgroup=jenis.subkelompok,
-            signer=signer_dict(signer, on, preview=preview),
+            signer=signer_dict(
+                signer, on, preview=preview, holder=signer_holder if known else _UNKNOWN
+            ),
             mandate=mandate_dict(signer, header.get("mandat", "")),
         )
     )

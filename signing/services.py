@@ -246,7 +246,9 @@ def pdf_sign(
     else:
         with passphrase_guard(signer):
             result = backend.sign(pdf, **sign_kwargs)
-    with transaction.atomic():
+    # Inside a caller's transaction (signing a letter) the event joins it without a
+    # savepoint: if the insert fails, the caller's whole transaction rolls back.
+    with transaction.atomic(savepoint=False):
         audit_record(
             actor=signer,
             action="signing.pdf_sign",

@@ -104,14 +104,16 @@ def notifikasi_create(
         recipient=recipient, kind=kind, text=text[:500], link=link[:500], route=route, key=key
     )
     if recipient.email:
-        transaction.on_commit(lambda: _enqueue_email(notice.pk))
+        _enqueue_email(notice.pk)
     return notice
 
 
 def _enqueue_email(notifikasi_id: int) -> None:
-    from django_q.tasks import async_task
+    """The e-mail goes out once the notice's transaction commits (the queue row commits
+    with it; core.services.queue)."""
+    from core.services.queue import task_enqueue
 
-    async_task("workflows.tasks.notifikasi_email_task", notifikasi_id)
+    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id)
 
 
 def notifikasi_send_email(*, notifikasi_id: int) -> bool:
@@ -164,9 +166,10 @@ def _save_route(route: Route, now: dt.datetime, *, status_changed: bool = False)
 
 
 def _lock_route(route_id: int) -> Route:
+    # The drafter comes along: most transitions notify them (only the route row is locked).
     return (
         Route.objects.select_for_update(of=("self",))
-        .select_related("content_type")
+        .select_related("content_type", "drafter")
         .get(pk=route_id)
     )
 
@@ -248,35 +251,54 @@ def _activate_from(route: Route, start: int, now: dt.datetime) -> str:
     """Resume the route at the first stage from `start` whose quorum is not met on the
     current revision; activate its missing steps. Returns a hooks event name."""
     previous = route.current_stage
-    stages = list(
+    # The stages from `start` with their step ids (a stage without steps comes back as one
+    # row of NULLs: outer join), and the states of those stages, as plain values. Step rows
+    # are read only for a stage that has steps to activate.
+    stages: dict[int, tuple[str, int | None, list[int]]] = {}
+    for index, kind, quorum, step_id in (
         Stage.objects.filter(route=route, index__gte=start)
-        .order_by("index")
-        .prefetch_related("steps__jabatan", "steps__tim_kerja__ketua")
-    )
-    states = list(StepState.objects.filter(route=route, stage_index__gte=start))
-    valid = {
-        s.step_id for s in states if s.status == APPROVED and s.covers_revision == route.revision
-    }
-    active = {s.step_id: s for s in states if s.status == ACTIVE}
-    for stage in stages:
-        steps = list(stage.steps.all())
-        needed = stage.quorum or len(steps)
-        if sum(1 for step in steps if step.pk in valid) >= needed:
-            for step in steps:
-                if step.pk in active:
-                    state = active[step.pk]
-                    state.status = StepState.Status.SKIPPED
-                    state.acted_at = now
-                    state.save(update_fields=["status", "acted_at"])
+        .order_by("index", "steps__order", "steps__id")
+        .values_list("index", "kind", "quorum", "steps__id")
+    ):
+        step_ids = stages.setdefault(index, (kind, quorum, []))[2]
+        if step_id is not None:
+            step_ids.append(step_id)
+    valid: set[int] = set()
+    active: dict[int, int] = {}  # step id -> its active state's id
+    for pk, step_id, status, covers in StepState.objects.filter(
+        route=route, stage_index__gte=start
+    ).values_list("pk", "step_id", "status", "covers_revision"):
+        if status == APPROVED and covers == route.revision:
+            valid.add(step_id)
+        elif status == ACTIVE:
+            active[step_id] = pk
+    for index, (kind, quorum, step_ids) in stages.items():
+        needed = quorum or len(step_ids)
+        if sum(1 for step_id in step_ids if step_id in valid) >= needed:
+            skipped = [active[step_id] for step_id in step_ids if step_id in active]
+            if skipped:
+                StepState.objects.filter(pk__in=skipped).update(
+                    status=StepState.Status.SKIPPED, acted_at=now
+                )
             continue
-        route.current_stage = stage.index
-        for step in steps:
-            if step.pk not in valid and step.pk not in active:
+        route.current_stage = index
+        missing = [
+            step_id for step_id in step_ids if step_id not in valid and step_id not in active
+        ]
+        if missing:
+            # With the stage and position that activating needs; teams and their leads in
+            # one more query, only when a step is a team's.
+            for step in (
+                Step.objects.filter(pk__in=missing)
+                .select_related("stage", "jabatan")
+                .prefetch_related("tim_kerja__ketua")
+                .order_by("order", "pk")
+            ):
                 _activate_step(route, step, now)
-        if stage.kind == StepKind.TANDATANGAN:
+        if kind == StepKind.TANDATANGAN:
             _event(route, RouteEvent.Kind.SIGNATURE_REACHED)
             return hooks.SIGNATURE_REACHED
-        return hooks.ADVANCED if previous != stage.index else hooks.UNCHANGED
+        return hooks.ADVANCED if previous != index else hooks.UNCHANGED
     route.status = Route.Status.COMPLETED
     route.current_stage = None
     route.finished_at = now
@@ -315,7 +337,7 @@ def _set_coverage(route: Route, new_revision: str, *, carry_below_stage: int | N
 
 def _load_active_state(route: Route, step_state: StepState, revision: str) -> StepState:
     state = (
-        StepState.objects.select_related("step", "jabatan", "tim_kerja", "acted_by")
+        StepState.objects.select_related("jabatan", "tim_kerja")
         .filter(pk=step_state.pk, route=route)
         .first()
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,6 @@ from workflows import services as alur
 from workflows.hooks import RouteOutcome
 from workflows.models import Route, Stage, Step, StepKind, StepState
 from workflows.proposal import ProposedStage, RouteProposal, route_propose
-from workflows.selectors import route_paraf_complete
 
 # What the engine's inbox, notifications and e-mails show instead of a confidential subject.
 JUDUL_RAHASIA = "Naskah Rahasia"
@@ -621,48 +620,92 @@ def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
 # --- for the signing flow --------------------------------------------------------------------
 
 
-def naskah_paraf_complete(naskah: Naskah) -> bool:
+def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool:
+    return naskah_paraf_check(naskah, route=route)[0]
+
+
+def naskah_paraf_check(naskah: Naskah, *, route: Route | None = None) -> tuple[bool, int | None]:
     """DESIGN invariant 4: the letter's route waits for the signature of the letter's
     signer, and every required paraf is recorded, stage after stage in route order, on the
     CURRENT revision. A letter drafted by its signer has no paraf hierarki: True once the
-    required coordination is done."""
-    naskah = Naskah.objects.get(pk=naskah.pk)
-    route = naskah_route_open(naskah)
+    required coordination is done.
+
+    `route`: the letter's open route, given by a caller that holds it and the letter
+    locked in its transaction (signing): then neither is read again and `naskah` must be
+    that fresh, locked row. Otherwise both are read here. Two queries either way after
+    that: the route's stages with their steps, and its approvals.
+
+    Returns (complete, id of the route's active signature step state or None), so that
+    the signing transaction need not look that state up again."""
+    if route is None:
+        naskah = Naskah.objects.get(pk=naskah.pk)
+        route = naskah_route_open(naskah)
     if route is None or route.status != Route.Status.IN_PROGRESS:
-        return False
+        return False, None
     revision = str(naskah.revisi_terakhir)
-    if not route_paraf_complete(route, revision):
-        return False
-    stages = {s.index: s for s in Stage.objects.filter(route=route)}
+    if route.revision != revision:
+        return False, None
+    # stage index -> (kind, quorum, [(step id, kind, position, required)]); a stage
+    # without steps comes back as one row of NULL step columns (outer join).
+    stages: dict[int, tuple[str, int | None, list[tuple]]] = {}
+    for index, kind, quorum, step_id, step_kind, jabatan_id, required in (
+        Stage.objects.filter(route=route)
+        .order_by("index", "steps__order", "steps__id")
+        .values_list(
+            "index",
+            "kind",
+            "quorum",
+            "steps__id",
+            "steps__kind",
+            "steps__jabatan_id",
+            "steps__required",
+        )
+    ):
+        steps = stages.setdefault(index, (kind, quorum, []))[2]
+        if step_id is not None:
+            steps.append((step_id, step_kind, jabatan_id, required))
     current = stages.get(route.current_stage)
-    if current is None or current.kind != StepKind.TANDATANGAN:
-        return False
-    if not Step.objects.filter(
-        stage=current, kind=StepKind.TANDATANGAN, jabatan_id=naskah.penandatangan_id
-    ).exists():
-        return False
-    approvals = StepState.objects.filter(
-        route=route, status=StepState.Status.APPROVED, covers_revision=revision
-    ).values_list("stage_index", "acted_at", "step__required")
+    if current is None or current[0] != StepKind.TANDATANGAN:
+        return False, None
+    if not any(
+        kind == StepKind.TANDATANGAN and jabatan_id == naskah.penandatangan_id
+        for _id, kind, jabatan_id, _required in current[2]
+    ):
+        return False, None
+    valid: set[int] = set()
     by_stage: dict[int, list[dt.datetime]] = {}
-    for index, acted_at, _required in approvals:
+    signature_state = None
+    for pk, step_id, index, acted_at, status in (
+        StepState.objects.filter(route=route)
+        .filter(
+            models.Q(status=StepState.Status.APPROVED, covers_revision=revision)
+            | models.Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
+        )
+        .values_list("pk", "step_id", "stage_index", "acted_at", "status")
+    ):
+        if status == StepState.Status.ACTIVE:
+            signature_state = signature_state or pk  # the first, in the model's order
+            continue
+        valid.add(step_id)
         by_stage.setdefault(index, []).append(acted_at)
-    required_steps = Step.objects.filter(route=route, required=True).exclude(
-        kind=StepKind.TANDATANGAN
-    )
-    valid_steps = set(
-        StepState.objects.filter(
-            route=route, status=StepState.Status.APPROVED, covers_revision=revision
-        ).values_list("step_id", flat=True)
-    )
-    if any(step.pk not in valid_steps for step in required_steps):
-        return False
+    for kind, quorum, steps in stages.values():
+        # Every stage before the signature has its quorum (as route_paraf_complete), and
+        # every required paraf step is approved whatever the quorum.
+        if kind != StepKind.TANDATANGAN and (
+            sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
+        ):
+            return False, None
+        if any(
+            required and step_kind != StepKind.TANDATANGAN and step_id not in valid
+            for step_id, step_kind, _j, required in steps
+        ):
+            return False, None
     previous_latest = None
     for index in sorted(by_stage):
         if previous_latest is not None and min(by_stage[index]) < previous_latest:
-            return False
+            return False, None
         previous_latest = max(by_stage[index])
-    return True
+    return True, signature_state
 
 
 __all__ = [
@@ -672,6 +715,7 @@ __all__ = [
     "naskah_correct",
     "naskah_drafter_jabatan",
     "naskah_paraf",
+    "naskah_paraf_check",
     "naskah_paraf_complete",
     "naskah_reassign",
     "naskah_reject",

@@ -193,13 +193,21 @@ class SignPlan:
     total: int
     first: bool
     holder: object = None  # the Pemangku found by the authority check
+    revisi: NaskahRevisi | None = None  # the letter's current revision, as read for the plan
+    on: dt.date | None = None  # the office date the authority was checked for
+    signature_state_id: int | None = None  # the route's waiting signature step (first)
 
 
 def sign_plan(naskah: Naskah) -> SignPlan:
-    """The next signature due on the letter, or ApplicationError when none is."""
+    """The next signature due on the letter, or ApplicationError when none is. The signing
+    record comes with the letter when it was read with ``select_related("tte")`` (the
+    signing transaction's locked read), else it is read here."""
     revisi = NaskahRevisi.objects.get(naskah=naskah, nomor=naskah.revisi_terakhir)
     signers = tte_signers(naskah, revisi)
-    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    if Naskah.tte.is_cached(naskah):
+        record = getattr(naskah, "tte", None)
+    else:
+        record = NaskahTTE.objects.filter(naskah=naskah).first()
     if record is None:
         if naskah.status != Naskah.Status.SIAP_TANDATANGAN:
             raise ConflictError(
@@ -207,31 +215,32 @@ def sign_plan(naskah: Naskah) -> SignPlan:
                 % {"status": naskah.get_status_display()},
                 code="not_ready",
             )
-        return SignPlan(signers[0], 1, len(signers), True)
+        return SignPlan(signers[0], 1, len(signers), True, revisi=revisi)
     done = record.dokumen.count()
     if record.selesai or done >= len(signers):
         raise ConflictError(_("This letter is already signed."), code="already_signed")
     if record.revisi != naskah.revisi_terakhir:
         raise ConflictError(_("The letter changed after its first signature."), code="changed")
-    return SignPlan(signers[done], done + 1, len(signers), False)
+    return SignPlan(signers[done], done + 1, len(signers), False, revisi=revisi)
 
 
-def naskah_sign_check(*, naskah: Naskah, signer: Pegawai) -> SignPlan:
+def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPlan:
     """Everything that can be checked without the key or a lock (views use it to offer the
-    sign button; `naskah_sign` repeats it inside its transaction)."""
-    from naskah.services.pengajuan import naskah_paraf_complete
+    sign button; `naskah_sign` repeats it inside its transaction, giving the open `route`
+    it has locked, with `naskah` the letter row it has locked, so neither is read again)."""
+    from naskah.services.pengajuan import naskah_paraf_check
 
     plan = sign_plan(naskah)
-    plan.holder = signer_authority(
-        naskah=naskah, jabatan=plan.jabatan, signer=signer, on=office_today()
-    )
+    plan.on = office_today()
+    plan.holder = signer_authority(naskah=naskah, jabatan=plan.jabatan, signer=signer, on=plan.on)
     if plan.first:
         if naskah.kode_klasifikasi_id is None:
             raise ApplicationError(
                 _("The letter has no classification code; its number cannot be issued."),
                 code="no_kode",
             )
-        if not naskah_paraf_complete(naskah):
+        complete, plan.signature_state_id = naskah_paraf_check(naskah, route=route)
+        if not complete:
             raise ConflictError(
                 _("Not every required paraf is recorded on the current revision."),
                 code="paraf_incomplete",
@@ -259,13 +268,19 @@ def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str) -> str:
     return name
 
 
-def _render_final(locked: Naskah, record: NaskahTTE) -> bytes:
+def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
+    """The plan's revision was read under the lock; its holder is who acts for the signing
+    position on the office date of the check (reused when that is the letter's date)."""
     from naskah.context import naskah_render_context
     from naskah.rendering import RenderError, render_naskah
 
-    revisi = NaskahRevisi.objects.get(naskah=locked, nomor=locked.revisi_terakhir)
+    revisi = plan.revisi
     revisi.naskah = locked  # carries the number and date just set
-    layout, context = naskah_render_context(revisi, preview=False)
+    layout, context = naskah_render_context(
+        revisi,
+        preview=False,
+        signer_holder=plan.holder if plan.on == locked.tanggal else None,
+    )
     context["tte"] = {
         "qr_url": verification_url(record.token),
         "footer_text": getattr(settings, "NASKAH_TTE_FOOTER", ""),
@@ -279,20 +294,31 @@ def _render_final(locked: Naskah, record: NaskahTTE) -> bytes:
         ) from error
 
 
-def _complete_route(locked: Naskah, signer: Pegawai) -> None:
-    from naskah.services.pengajuan import naskah_route_open
+def _complete_route(locked: Naskah, signer: Pegawai, route, state_id: int | None) -> None:
+    """Approve the route's signature step (the route completes). `route`: the letter's open
+    route, locked at the start of the signing transaction; `state_id`: its waiting
+    signature step as the paraf check under that lock found it."""
     from workflows import services as alur
     from workflows.models import StepKind, StepState
 
-    route = naskah_route_open(locked, lock=True)
     if route is None:
         raise ConflictError(_("The letter's approval route is not open."), code="no_route")
-    state = StepState.objects.filter(
-        route=route, status=StepState.Status.ACTIVE, step__kind=StepKind.TANDATANGAN
-    ).first()
-    if state is None:
+    if state_id is None:
+        state_id = (
+            StepState.objects.filter(
+                route=route, status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if state_id is None:
         raise ConflictError(_("The route is not waiting for the signature."), code="no_route")
-    alur.step_approve(step_state=state, actor=signer, revision=str(locked.revisi_terakhir))
+    # The engine locks the route again (already ours) and reads the step under the lock.
+    alur.step_approve(
+        step_state=StepState(pk=state_id, route_id=route.pk),
+        actor=signer,
+        revision=str(locked.revisi_terakhir),
+    )
 
 
 @sensitive_variables("passphrase", "key", "opened")
@@ -309,10 +335,14 @@ def naskah_sign(
 
     if (passphrase is None) == (key is None):
         raise ApplicationError(_("Enter your signing passphrase."), code="no_passphrase")
-    fresh = Naskah.objects.select_related("jenis", "penandatangan__unit", "unit").get(pk=naskah.pk)
+    # The signer's unit and its parent: the numbering unit and the letterhead walk up from
+    # there; the signing record: whether this is the first signature.
+    fresh = Naskah.objects.select_related("jenis", "penandatangan__unit__induk", "unit", "tte").get(
+        pk=naskah.pk
+    )
     if key is not None:
         # Batch: the key is already open, so the full check runs once, under the lock.
-        first = not NaskahTTE.objects.filter(naskah=fresh).exists()
+        first = getattr(fresh, "tte", None) is None
         buku = buku_for(naskah=fresh, actor=signer) if first else None
         return _sign_locked(fresh.pk, signer, key, buku)
     # Single letter: check before the slow unlock, so a letter that cannot be signed
@@ -330,13 +360,17 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
     from signing.services import pdf_sign
 
     with transaction.atomic():
-        naskah_route_open(Naskah(pk=naskah_pk), lock=True)  # lock order: route, then letter
+        # Lock order: route, then letter. Both are held to the end, so what is read from
+        # them below is passed on rather than read again.
+        route = naskah_route_open(Naskah(pk=naskah_pk), lock=True)
         locked = (
             Naskah.objects.select_for_update(of=("self",))
-            .select_related("jenis", "penandatangan__unit", "unit", "kode_klasifikasi")
+            .select_related(
+                "jenis", "penandatangan__unit__induk", "unit", "kode_klasifikasi", "tte"
+            )
             .get(pk=naskah_pk)
         )
-        plan = naskah_sign_check(naskah=locked, signer=signer)
+        plan = naskah_sign_check(naskah=locked, signer=signer, route=route)
         today = office_today()
         holder = plan.holder
         if plan.first:
@@ -349,6 +383,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 token=new_token(),
                 revisi=locked.revisi_terakhir,
                 jumlah_penandatangan=plan.total,
+                selesai=plan.total == 1,  # a single signature completes the record at once
             )
             # The number, as late as possible (the counter stays locked until commit).
             nomor = nomor_allocate(
@@ -364,9 +399,9 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             )
             record.nomor = nomor
             record.save()
+            # Written to the letter row with its new status below (same transaction).
             locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
-            Naskah.objects.filter(pk=locked.pk).update(nomor=nomor.teks, tanggal=nomor.tanggal)
-            source = _render_final(locked, record)
+            source = _render_final(locked, record, plan)
         else:
             record = NaskahTTE.objects.select_for_update().get(naskah=locked)
             previous = record.dokumen_terakhir()
@@ -403,17 +438,17 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
         dokumen.berkas.name = name
         dokumen.save()
         if plan.first:
-            _complete_route(locked, signer)
+            _complete_route(locked, signer, route, plan.signature_state_id)
         last = plan.urutan == plan.total
-        if last:
+        if last and not record.selesai:
             NaskahTTE.objects.filter(pk=record.pk).update(selesai=True)
-            Naskah.objects.filter(pk=locked.pk).update(
-                status=Naskah.Status.DITANDATANGANI, updated_at=timezone.now()
-            )
-        else:
-            Naskah.objects.filter(pk=locked.pk).update(
-                status=Naskah.Status.SIAP_TANDATANGAN, updated_at=timezone.now()
-            )
+        letter = {
+            "status": Naskah.Status.DITANDATANGANI if last else Naskah.Status.SIAP_TANDATANGAN,
+            "updated_at": timezone.now(),
+        }
+        if plan.first:
+            letter.update(nomor=locked.nomor, tanggal=locked.tanggal)
+        Naskah.objects.filter(pk=locked.pk).update(**letter)
         audit_record(
             actor=signer,
             action="naskah.sign",
@@ -432,15 +467,15 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             },
         )
         if last:
-            pk = locked.pk
-            transaction.on_commit(lambda: _enqueue_dispatch(pk))
+            _enqueue_dispatch(locked.pk)
     return dokumen
 
 
 def _enqueue_dispatch(naskah_pk: int) -> None:
-    from django_q.tasks import async_task
+    """Dispatch once the signing transaction commits (the queue row commits with it)."""
+    from core.services.queue import task_enqueue
 
-    async_task("naskah.tasks.naskah_dispatch_task", naskah_pk, task_name=f"dispatch-{naskah_pk}")
+    task_enqueue("naskah.tasks.naskah_dispatch_task", naskah_pk, task_name=f"dispatch-{naskah_pk}")
 
 
 def sealed_bytes(dokumen: DokumenTersegel) -> bytes:
