@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,6 +44,8 @@ from naskah.models import (
 )
 from naskah.models_tte import new_token
 from signing.backends.base import UnlockedKey
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_FORMATS = {"default": "{kode}/{nomor}/{unit}/{tahun}"}
 OPD_KOP = (UnitKerja.JenisKop.PERANGKAT_DAERAH, UnitKerja.JenisKop.UPTD)
@@ -256,16 +259,28 @@ def verification_url(token: str) -> str:
     return f"{base}/verifikasi/{token}"
 
 
-def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str) -> str:
+def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str, written: list[str]) -> str:
     """Write the sealed bytes once. The name carries the SHA-256, so an existing file of
-    that name holds exactly these bytes (a retry after a crash); nothing is overwritten."""
+    that name holds exactly these bytes (a retry after a crash); nothing is overwritten.
+    A file this call writes is added to `written`, for removal if the transaction fails."""
     name = f"naskah/tersegel/{naskah_pk}/{urutan}-{sha}.pdf"
     if default_storage.exists(name):
         return name
     saved = default_storage.save(name, ContentFile(pdf))
+    written.append(saved)
     if saved != name:
         raise ApplicationError(_("The sealed file could not be stored."), code="store_failed")
     return name
+
+
+def _remove_unrecorded(names: list[str]) -> None:
+    """Files a rolled-back signature wrote: no row refers to them (their signature, number
+    and audit event were rolled back), so they go too; a retry writes them again."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("sealed file %s of a failed signature could not be removed", name)
 
 
 def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
@@ -359,115 +374,120 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
     from penomoran.services import nomor_allocate
     from signing.services import pdf_sign
 
-    with transaction.atomic():
-        # Lock order: route, then letter. Both are held to the end, so what is read from
-        # them below is passed on rather than read again.
-        route = naskah_route_open(Naskah(pk=naskah_pk), lock=True)
-        locked = (
-            Naskah.objects.select_for_update(of=("self",))
-            .select_related(
-                "jenis", "penandatangan__unit__induk", "unit", "kode_klasifikasi", "tte"
-            )
-            .get(pk=naskah_pk)
-        )
-        plan = naskah_sign_check(naskah=locked, signer=signer, route=route)
-        today = office_today()
-        holder = plan.holder
-        if plan.first:
-            if buku is None:
-                raise ConflictError(_("Reload the page and sign again."), code="stale")
-            from penomoran.formats import sifat_prefix_for
-
-            record = NaskahTTE(
-                naskah=locked,
-                token=new_token(),
-                revisi=locked.revisi_terakhir,
-                jumlah_penandatangan=plan.total,
-                selesai=plan.total == 1,  # a single signature completes the record at once
-            )
-            # The number, as late as possible (the counter stays locked until commit).
-            nomor = nomor_allocate(
-                buku=buku,
-                kode_klasifikasi=locked.kode_klasifikasi.kode,
-                tanggal=today,
-                sifat=sifat_prefix_for(locked.klasifikasi_keamanan)
-                if "{sifat}" in buku.format
-                else "",
-                object_type="naskah.naskah",
-                object_id=locked.pk,
-                actor=signer,
-            )
-            record.nomor = nomor
-            record.save()
-            # Written to the letter row with its new status below (same transaction).
-            locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
-            source = _render_final(locked, record, plan)
-        else:
-            record = NaskahTTE.objects.select_for_update().get(naskah=locked)
-            previous = record.dokumen_terakhir()
-            with default_storage.open(previous.berkas.name, "rb") as handle:
-                source = handle.read()
-            if hashlib.sha256(source).hexdigest() != previous.sha256:
-                raise ApplicationError(
-                    _("The stored sealed file does not match its hash; signing stopped."),
-                    code="stored_file_changed",
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            # Lock order: route, then letter. Both are held to the end, so what is read from
+            # them below is passed on rather than read again.
+            route = naskah_route_open(Naskah(pk=naskah_pk), lock=True)
+            locked = (
+                Naskah.objects.select_for_update(of=("self",))
+                .select_related(
+                    "jenis", "penandatangan__unit__induk", "unit", "kode_klasifikasi", "tte"
                 )
-        result = pdf_sign(
-            pdf=source,
-            signer=signer,
-            credential=key,
-            field_name=f"TTE_{plan.urutan}",
-            reason=_("Electronic signature of an official letter"),
-            location=_region("KOTA", ""),
-        )
-        name = _store(locked.pk, plan.urutan, result.pdf, result.sha256)
-        dokumen = DokumenTersegel(
-            tte=record,
-            urutan=plan.urutan,
-            sha256=result.sha256,
-            ukuran=len(result.pdf),
-            penandatangan=signer,
-            jabatan=plan.jabatan,
-            kapasitas=holder.jenis,
-            field_name=result.field_name,
-            signed_at=result.signed_at,
-            timestamped=result.timestamped,
-            sertifikat_serial=result.certificate.serial_hex[:80],
-            sertifikat_subjek=str(result.certificate.subject)[:400],
-        )
-        dokumen.berkas.name = name
-        dokumen.save()
-        if plan.first:
-            _complete_route(locked, signer, route, plan.signature_state_id)
-        last = plan.urutan == plan.total
-        if last and not record.selesai:
-            NaskahTTE.objects.filter(pk=record.pk).update(selesai=True)
-        letter = {
-            "status": Naskah.Status.DITANDATANGANI if last else Naskah.Status.SIAP_TANDATANGAN,
-            "updated_at": timezone.now(),
-        }
-        if plan.first:
-            letter.update(nomor=locked.nomor, tanggal=locked.tanggal)
-        Naskah.objects.filter(pk=locked.pk).update(**letter)
-        audit_record(
-            actor=signer,
-            action="naskah.sign",
-            obj=locked,
-            object_repr=f"{locked.jenis.nama} {record.nomor.teks}",
-            details={
-                "nomor": record.nomor.teks,
-                "revisi": locked.revisi_terakhir,
-                "urutan": plan.urutan,
-                "dari": plan.total,
-                "jabatan": plan.jabatan.pk,
-                "kapasitas": holder.jenis,
-                "sha256": result.sha256,
-                "field": result.field_name,
-                "timestamped": result.timestamped,
-            },
-        )
-        if last:
-            _enqueue_dispatch(locked.pk)
+                .get(pk=naskah_pk)
+            )
+            plan = naskah_sign_check(naskah=locked, signer=signer, route=route)
+            today = office_today()
+            holder = plan.holder
+            if plan.first:
+                if buku is None:
+                    raise ConflictError(_("Reload the page and sign again."), code="stale")
+                from penomoran.formats import sifat_prefix_for
+
+                record = NaskahTTE(
+                    naskah=locked,
+                    token=new_token(),
+                    revisi=locked.revisi_terakhir,
+                    jumlah_penandatangan=plan.total,
+                    selesai=plan.total == 1,  # a single signature completes the record at once
+                )
+                # The number, as late as possible (the counter stays locked until commit).
+                nomor = nomor_allocate(
+                    buku=buku,
+                    kode_klasifikasi=locked.kode_klasifikasi.kode,
+                    tanggal=today,
+                    sifat=sifat_prefix_for(locked.klasifikasi_keamanan)
+                    if "{sifat}" in buku.format
+                    else "",
+                    object_type="naskah.naskah",
+                    object_id=locked.pk,
+                    actor=signer,
+                )
+                record.nomor = nomor
+                record.save()
+                # Written to the letter row with its new status below (same transaction).
+                locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
+                source = _render_final(locked, record, plan)
+            else:
+                record = NaskahTTE.objects.select_for_update().get(naskah=locked)
+                previous = record.dokumen_terakhir()
+                with default_storage.open(previous.berkas.name, "rb") as handle:
+                    source = handle.read()
+                if hashlib.sha256(source).hexdigest() != previous.sha256:
+                    raise ApplicationError(
+                        _("The stored sealed file does not match its hash; signing stopped."),
+                        code="stored_file_changed",
+                    )
+            result = pdf_sign(
+                pdf=source,
+                signer=signer,
+                credential=key,
+                field_name=f"TTE_{plan.urutan}",
+                reason=_("Electronic signature of an official letter"),
+                location=_region("KOTA", ""),
+            )
+            name = _store(locked.pk, plan.urutan, result.pdf, result.sha256, written)
+            dokumen = DokumenTersegel(
+                tte=record,
+                urutan=plan.urutan,
+                sha256=result.sha256,
+                ukuran=len(result.pdf),
+                penandatangan=signer,
+                jabatan=plan.jabatan,
+                kapasitas=holder.jenis,
+                field_name=result.field_name,
+                signed_at=result.signed_at,
+                timestamped=result.timestamped,
+                sertifikat_serial=result.certificate.serial_hex[:80],
+                sertifikat_subjek=str(result.certificate.subject)[:400],
+            )
+            dokumen.berkas.name = name
+            dokumen.save()
+            if plan.first:
+                _complete_route(locked, signer, route, plan.signature_state_id)
+            last = plan.urutan == plan.total
+            if last and not record.selesai:
+                NaskahTTE.objects.filter(pk=record.pk).update(selesai=True)
+            letter = {
+                "status": Naskah.Status.DITANDATANGANI if last else Naskah.Status.SIAP_TANDATANGAN,
+                "updated_at": timezone.now(),
+            }
+            if plan.first:
+                letter.update(nomor=locked.nomor, tanggal=locked.tanggal)
+            Naskah.objects.filter(pk=locked.pk).update(**letter)
+            audit_record(
+                actor=signer,
+                action="naskah.sign",
+                obj=locked,
+                object_repr=f"{locked.jenis.nama} {record.nomor.teks}",
+                details={
+                    "nomor": record.nomor.teks,
+                    "revisi": locked.revisi_terakhir,
+                    "urutan": plan.urutan,
+                    "dari": plan.total,
+                    "jabatan": plan.jabatan.pk,
+                    "kapasitas": holder.jenis,
+                    "sha256": result.sha256,
+                    "field": result.field_name,
+                    "timestamped": result.timestamped,
+                },
+            )
+            if last:
+                _enqueue_dispatch(locked.pk)
+    except BaseException:
+        _remove_unrecorded(written)
+        raise
     return dokumen
 
 

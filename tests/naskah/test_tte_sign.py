@@ -143,6 +143,28 @@ def test_failure_during_seal_rolls_back_number(demo, monkeypatch):
     assert naskah.nomor.split("/")[1] == "1"
 
 
+def test_failure_after_the_file_is_stored_leaves_no_file(demo, monkeypatch, settings):
+    """The sealed file is written inside the signing transaction; when a later step fails
+    the transaction rolls back and the file it wrote is removed with it."""
+    from pathlib import Path
+
+    enroll(demo["kadiskominfo"])
+    naskah = ready_letter(demo)
+
+    def broken(*args, **kwargs):
+        raise ApplicationError("Rute tidak dapat diselesaikan.", code="route_broken")
+
+    monkeypatch.setattr("naskah.services.tte._complete_route", broken)
+    with pytest.raises(ApplicationError):
+        _sign(demo, naskah)
+    sealed = Path(settings.MEDIA_ROOT) / "naskah" / "tersegel"
+    assert not [p for p in sealed.rglob("*") if p.is_file()]
+    assert not Nomor.objects.exists() and not DokumenTersegel.objects.exists()
+    monkeypatch.undo()
+    dokumen = _sign(demo, naskah)
+    assert [p.name for p in sealed.rglob("*.pdf")] == [Path(dokumen.berkas.name).name]
+
+
 def test_only_the_acting_holder_may_sign(demo):
     enroll(demo["sekdiskominfo"])
     naskah = ready_letter(demo)
