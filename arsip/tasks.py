@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
-from django_q.tasks import async_task
 
 from arsip.search.index import arsip_index_records
+from core.services.queue import task_enqueue
 
 
 def arsip_index_task(record_ids: list[int]) -> int:
@@ -22,9 +21,7 @@ def arsip_index_schedule(record_ids: list[int]) -> None:
     if getattr(settings, "ARSIP_INDEX_SYNC", False):
         arsip_index_records(record_ids=ids)
         return
-    transaction.on_commit(
-        lambda: async_task("arsip.tasks.arsip_index_task", ids, group="arsip-index")
-    )
+    task_enqueue("arsip.tasks.arsip_index_task", ids, group="arsip-index")
 
 
 def arsip_sync_task() -> str:

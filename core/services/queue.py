@@ -27,12 +27,16 @@ def _joins_transaction() -> bool:
     return transaction.get_connection().in_atomic_block
 
 
-def task_enqueue(func: str, *args, task_name: str | None = None) -> None:
+def task_enqueue(func: str, *args, task_name: str | None = None, group: str | None = None) -> None:
     """Enqueue `func(*args)` (a dotted path) to run after the caller's transaction commits
     (module docstring). The task must be idempotent: the ORM broker delivers at least once."""
     from django_q.tasks import async_task
 
-    kwargs = {"task_name": task_name} if task_name else {}
+    kwargs = {}
+    if task_name:
+        kwargs["task_name"] = task_name
+    if group:
+        kwargs["group"] = group
     if _joins_transaction():
         async_task(func, *args, **kwargs)
     else:

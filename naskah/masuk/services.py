@@ -120,16 +120,11 @@ def _remove_files(names: list[str]) -> None:
 
 
 def _enqueue_ocr(surat_id: int) -> None:
-    def enqueue():
-        from django_q.tasks import async_task
+    from core.services.queue import task_enqueue
 
-        async_task(
-            "naskah.masuk.tasks.suratmasuk_ocr_task",
-            surat_id,
-            task_name=f"masuk-ocr-{surat_id}",
-        )
-
-    transaction.on_commit(enqueue)
+    task_enqueue(
+        "naskah.masuk.tasks.suratmasuk_ocr_task", surat_id, task_name=f"masuk-ocr-{surat_id}"
+    )
 
 
 @dataclass(frozen=True)
