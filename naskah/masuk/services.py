@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +25,7 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
+from core.services.storage import storage_remove
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk import permissions as perms
 from naskah.masuk.berkas import CheckedFile, check_uploads
@@ -109,14 +109,6 @@ def _store_files(surat: SuratMasuk, files: list[CheckedFile], saved: list[str]) 
         row.berkas.save(item.name, ContentFile(item.data), save=False)
         saved.append(row.berkas.name)
         row.save()
-
-
-def _remove_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("could not remove %s after a failed registration", name)
 
 
 def _enqueue_ocr(surat_id: int) -> None:
@@ -281,7 +273,7 @@ def _register(
             )
             _enqueue_ocr(surat.pk)
     except BaseException:
-        _remove_files(saved)
+        storage_remove(saved, after="a failed registration")
         raise
     return surat
 
@@ -898,7 +890,7 @@ def disposisi_report(
                 },
             )
     except BaseException:
-        _remove_files(saved)
+        storage_remove(saved, after="a failed registration")
         raise
     return report
 

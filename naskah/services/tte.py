@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
+from core.services.storage import storage_remove
 from naskah.models import (
     AturanTTE,
     DokumenTersegel,
@@ -44,8 +44,6 @@ from naskah.models import (
 )
 from naskah.models_tte import new_token
 from signing.backends.base import UnlockedKey
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_FORMATS = {"default": "{kode}/{nomor}/{unit}/{tahun}"}
 OPD_KOP = (UnitKerja.JenisKop.PERANGKAT_DAERAH, UnitKerja.JenisKop.UPTD)
@@ -273,16 +271,6 @@ def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str, written: list[str]
     return name
 
 
-def _remove_unrecorded(names: list[str]) -> None:
-    """Files a rolled-back signature wrote: no row refers to them (their signature, number
-    and audit event were rolled back), so they go too; a retry writes them again."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("sealed file %s of a failed signature could not be removed", name)
-
-
 def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
     """The plan's revision was read under the lock; its holder is who acts for the signing
     position on the office date of the check (reused when that is the letter's date)."""
@@ -486,7 +474,9 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             if last:
                 _enqueue_dispatch(locked.pk)
     except BaseException:
-        _remove_unrecorded(written)
+        # No row refers to them (their signature, number and audit event rolled back); a
+        # retry writes them again.
+        storage_remove(written, after="a failed signature")
         raise
     return dokumen
 
