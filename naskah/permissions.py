@@ -9,8 +9,10 @@ Visibility of a letter (DESIGN invariant 5), one filter used by every list and d
   the group "Administrator Unit" (setting ``NASKAH_ADMIN_UNIT_GROUP``) whose unit is the
   letter's unit or one of its ancestors; people the letter was explicitly shared with
   (django-guardian object grants of ``naskah.view_naskah``, never model-wide rights);
-- Rahasia and Sangat Rahasia letters only to named parties: konseptor, route, grants;
-  never to unit administrators.
+  the people it was delivered to (``Distribusi`` rows naming them: recipients and
+  tembusan once it is signed and dispatched);
+- Rahasia and Sangat Rahasia letters only to named parties: konseptor, route, grants,
+  recipients; never to unit administrators.
 """
 
 from __future__ import annotations
@@ -55,7 +57,10 @@ def naskah_visible_q(user: Pegawai, day: dt.date | None = None) -> Q:
         accept_global_perms=False,
         with_superuser=False,
     )
-    named = route_visibility_q(Naskah, user, day) | Q(pk__in=granted.values("pk"))
+    delivered = Distribusi.objects.filter(pegawai=user).values("naskah_id")
+    named = (
+        route_visibility_q(Naskah, user, day) | Q(pk__in=granted.values("pk")) | Q(pk__in=delivered)
+    )
     by_unit = Q()
     for path in _admin_unit_paths(user, day):
         by_unit |= Q(unit__path__startswith=path)
@@ -68,10 +73,9 @@ def naskah_reader_ids(naskah: Naskah, day: dt.date | None = None) -> set[int]:
     """The people who may read `naskah` by name, listed: the konseptor; once submitted,
     everyone `route_visibility_q` names (route participants, whoever acts that day for a
     position on the route, team leads) and the people it was shared with (object grants);
-    and the people it was delivered to (``Distribusi`` rows with a person, which open the
-    signed letter: ``views_tte._visible_or_delivered``). Not the unit administrators: they
-    read by role, not by name. For apps that keep a copy of who may read a letter (the
-    archive); every id returned can open the letter."""
+    and the people it was delivered to (``Distribusi`` rows with a person). Not the unit
+    administrators: they read by role, not by name. For apps that keep a copy of who may
+    read a letter (the archive); every id returned can open the letter."""
     from workflows.selectors import route_reader_ids
 
     ids = {naskah.konseptor_id}

@@ -15,21 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
 from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
-from naskah.permissions import naskah_visible_to
+from naskah.permissions import naskah_get_visible, naskah_visible_to
 from naskah.services.distribusi import distribusi_read, inbox_for
 from naskah.services.tte import naskah_sign, naskah_sign_check, sealed_bytes
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
-
-
-def _visible_or_delivered(user, pk: int) -> Naskah:
-    """A letter the user may read: visible by the approval rules, or delivered to them."""
-    qs = Naskah.objects.select_related("jenis", "unit", "penandatangan")
-    naskah = naskah_visible_to(user).filter(pk=pk).first()
-    if naskah is None and Distribusi.objects.filter(naskah_id=pk, pegawai=user).exists():
-        naskah = qs.filter(pk=pk).first()
-    if naskah is None:
-        raise Http404
-    return qs.get(pk=naskah.pk)
 
 
 def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
@@ -43,7 +32,7 @@ def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
 @sensitive_post_parameters("passphrase")
 @require_http_methods(["GET", "POST"])
 def naskah_tte(request, pk: int):
-    naskah = _visible_or_delivered(request.user, pk)
+    naskah = naskah_get_visible(request.user, pk)
     if request.method == "POST":
         passphrase = request.POST.get("passphrase", "")
         try:
@@ -72,7 +61,7 @@ def naskah_tte(request, pk: int):
 @login_required
 @require_GET
 def naskah_tte_pdf(request, pk: int):
-    naskah = _visible_or_delivered(request.user, pk)
+    naskah = naskah_get_visible(request.user, pk)
     record = NaskahTTE.objects.filter(naskah=naskah).first()
     dokumen = record.dokumen_terakhir() if record else None
     if dokumen is None:

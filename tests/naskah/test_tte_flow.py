@@ -82,6 +82,22 @@ def test_dispatch_inbox_read_receipt_and_email_idempotent(demo, client):
     assert client.get(reverse("naskah:tte_pdf", args=[naskah.pk])).status_code == 404
 
 
+def test_a_delivered_letter_is_visible_to_its_recipients_only_after_delivery(demo):
+    """Delivery is part of the letter's visibility rule (naskah.permissions), so every
+    list, detail and form that reads letters through it (e.g. the reply a disposisi report
+    points to) treats a recipient as a reader; before delivery they are not."""
+    from naskah.permissions import naskah_visible_to
+    from naskah.selectors_alur import naskah_list_for_user
+
+    naskah = _signed(demo)
+    sekdisdik, stafsma = demo["sekdisdik"], demo["stafsma"]
+    assert not naskah_visible_to(sekdisdik).filter(pk=naskah.pk).exists()
+    naskah_dispatch(naskah=naskah)
+    assert naskah_visible_to(sekdisdik).filter(pk=naskah.pk).exists()
+    assert naskah in naskah_list_for_user(sekdisdik)
+    assert not naskah_visible_to(stafsma).filter(pk=naskah.pk).exists()
+
+
 def test_rahasia_email_carries_no_content(demo):
     naskah = _signed(demo, klasifikasi="rahasia", hal="Laporan Insiden Keamanan Rahasia")
     naskah_dispatch(naskah=naskah)
