@@ -6,11 +6,11 @@ transaction. Concurrent callers queue on that row lock; if a caller rolls back, 
 increment rolls back with it and the next caller takes the same number. On SQLite the
 IMMEDIATE transaction mode serialises writers on the database lock instead.
 
-Lock order, to keep deadlocks impossible: book row (reservations only) → counter row →
-audit chain head. Callers must therefore call `nomor_allocate` before any other service
-that writes an audit event in the same transaction, and as late as they can otherwise
-(render and sign outside the lock where possible: everything after the allocation holds
-the book's counter until commit).
+Lock order, to keep deadlocks impossible: book row (reservations only) → counter row.
+Audit events take no lock in the transaction (they are sealed after commit). Call
+`nomor_allocate` as late as you can: everything after the allocation holds the book's
+counter until commit (render and sign outside the lock where possible). On PostgreSQL the
+increment, the number's row and its audit event are one statement.
 """
 
 from __future__ import annotations
@@ -157,6 +157,17 @@ def _counter_ensure(buku_id: int, tahun: int) -> None:
     )
 
 
+def _with_counter(buku_id: int, tahun: int, take):
+    """Run `take()`, which returns None when the year's counter row does not exist yet;
+    then create the row and run it once more."""
+    for _attempt in range(2):
+        row = take()
+        if row is not None:
+            return row
+        _counter_ensure(buku_id, tahun)
+    raise RuntimeError(f"numbering counter for book {buku_id} year {tahun} could not be created")
+
+
 def _counter_take(buku_id: int, tahun: int) -> int:
     """Increment the year's counter and return the new value, holding the row lock until the
     caller's transaction ends. One statement in the common case."""
@@ -167,25 +178,23 @@ def _counter_take(buku_id: int, tahun: int) -> int:
         f"WHERE {qn('buku_id')} = %s AND {qn('tahun')} = %s"
     )
     returning = connection.features.can_return_columns_from_insert
-    with connection.cursor() as cursor:
-        for _attempt in range(2):
+
+    def take():
+        with connection.cursor() as cursor:
             if returning:
                 cursor.execute(sql + f" RETURNING {qn('terakhir')}", [buku_id, tahun])
-                row = cursor.fetchone()
-            else:
-                cursor.execute(sql, [buku_id, tahun])
-                row = None
-                if cursor.rowcount:
-                    cursor.execute(
-                        f"SELECT {qn('terakhir')} FROM {table} "  # noqa: S608 - names only
-                        f"WHERE {qn('buku_id')} = %s AND {qn('tahun')} = %s",
-                        [buku_id, tahun],
-                    )
-                    row = cursor.fetchone()
-            if row is not None:
-                return int(row[0])
-            _counter_ensure(buku_id, tahun)
-    raise RuntimeError(f"numbering counter for book {buku_id} year {tahun} could not be created")
+                return cursor.fetchone()
+            cursor.execute(sql, [buku_id, tahun])
+            if not cursor.rowcount:
+                return None
+            cursor.execute(
+                f"SELECT {qn('terakhir')} FROM {table} "  # noqa: S608 - names only
+                f"WHERE {qn('buku_id')} = %s AND {qn('tahun')} = %s",
+                [buku_id, tahun],
+            )
+            return cursor.fetchone()
+
+    return int(_with_counter(buku_id, tahun, take)[0])
 
 
 # --- Numbers -------------------------------------------------------------------------------
@@ -367,16 +376,13 @@ def _nomor_issue_one_statement(
         f"SELECT n.id, n.urut, n.teks, a.id FROM n, a"
     )
     params = [nomor.buku_id, nomor.tahun, *nomor_params, *event_params]
-    with connection.cursor() as cursor:
-        for _attempt in range(2):
+
+    def take():
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            row = cursor.fetchone()
-            if row is not None:
-                break
-            _counter_ensure(nomor.buku_id, nomor.tahun)
-        else:
-            raise RuntimeError(f"numbering counter for book {nomor.buku_id} could not be created")
-    nomor.pk, nomor.urut, nomor.teks, event_id = row
+            return cursor.fetchone()
+
+    nomor.pk, nomor.urut, nomor.teks, event_id = _with_counter(nomor.buku_id, nomor.tahun, take)
     nomor._state.adding = False
     nomor._state.db = connection.alias
     audit_schedule_seal(event_id)
