@@ -250,23 +250,29 @@ def disposisi(request, pk: int):
     if root is None:
         return _fail(request, ApplicationError(_("You may not dispose this letter.")), surat.pk)
     form = DisposisiForm(request.POST, dari=root.jabatan, prefix="root")
+    return _dispose(request, form, surat.pk, disposisi_create, _("Disposed."), surat=surat)
+
+
+def _dispose(request, form, surat_pk: int, service, done: str, **where):
+    """Validate a disposition form and hand it to `service` (a new disposition of the
+    letter, or one passed on from a branch: `where` says which)."""
     if not form.is_valid():
-        return _fail(request, ApplicationError(_form_errors(form)), surat.pk)
+        return _fail(request, ApplicationError(_form_errors(form)), surat_pk)
     d = form.cleaned_data
     try:
-        disposisi_create(
-            surat=surat,
+        service(
             actor=request.user,
             targets=d["targets"],
             utama=d["utama_index"],
             instruksi=list(d["instruksi"]),
             catatan=d["catatan"],
             batas_waktu=d["batas_waktu"],
+            **where,
         )
     except ApplicationError as error:
-        return _fail(request, error, surat.pk)
-    messages.success(request, _("Disposed."))
-    return redirect("masuk:detail", pk=surat.pk)
+        return _fail(request, error, surat_pk)
+    messages.success(request, done)
+    return redirect("masuk:detail", pk=surat_pk)
 
 
 def _form_errors(form) -> str:
@@ -287,23 +293,9 @@ def teruskan(request, cabang_id: int):
     if capacity is None:
         return _fail(request, ApplicationError(_("This is not your disposition.")), cabang.surat_id)
     form = DisposisiForm(request.POST, dari=capacity.jabatan, prefix=f"c{cabang.pk}")
-    if not form.is_valid():
-        return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
-    d = form.cleaned_data
-    try:
-        disposisi_forward(
-            cabang=cabang,
-            actor=request.user,
-            targets=d["targets"],
-            utama=d["utama_index"],
-            instruksi=list(d["instruksi"]),
-            catatan=d["catatan"],
-            batas_waktu=d["batas_waktu"],
-        )
-    except ApplicationError as error:
-        return _fail(request, error, cabang.surat_id)
-    messages.success(request, _("Disposed further."))
-    return redirect("masuk:detail", pk=cabang.surat_id)
+    return _dispose(
+        request, form, cabang.surat_id, disposisi_forward, _("Disposed further."), cabang=cabang
+    )
 
 
 @login_required
