@@ -122,6 +122,10 @@ def removed_summary(removed: dict[str, int]) -> str:
     )
 
 
+def findings_summary(findings: list[Finding]) -> str:
+    return removed_summary(_count(findings))
+
+
 def removed_message(removed: dict[str, int], name: str = "") -> str:
     """The sentence shown to the person who uploaded the file; empty when nothing was removed."""
     if not removed:

@@ -179,6 +179,12 @@ class BerkasSuratMasuk(models.Model):
     halaman = models.PositiveIntegerField(_("pages"), default=1)
     sha256 = models.CharField(max_length=64)
     urutan = models.PositiveSmallIntegerField(default=0)
+    # A PDF as received, kept unchanged as evidence (it may carry a sender's signature that
+    # the cleaned copy in `berkas` no longer validates). Never shown inline: download only.
+    berkas_asli = models.FileField(
+        _("original file (evidence)"), upload_to="masuk/asli/%Y/%m/", max_length=255, blank=True
+    )
+    sha256_asli = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("scan file")
