@@ -19,7 +19,7 @@ def open_lampiran(data: object, index: int) -> PdfReader:
     label = f"Lampiran PDF #{index + 1}"
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise RenderError(f"{label} must be bytes.")
-    data = _without_active_content(bytes(data), label)
+    data = bytes(data)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -31,7 +31,8 @@ def open_lampiran(data: object, index: int) -> PdfReader:
         raise RenderError(f"{label} is not a readable PDF: {exc}") from exc
     if pages == 0:
         raise RenderError(f"{label} has no pages.")
-    return reader
+    cleaned = _without_active_content(data, label)
+    return reader if cleaned is data else PdfReader(io.BytesIO(cleaned), strict=False)
 
 
 def _without_active_content(data: bytes, label: str) -> bytes:
