@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -243,7 +244,7 @@ def _classify(obj, key: str, refs: set) -> list[tuple[str, str]]:
     action = _action_type(obj, key, refs)
     if action and action not in SAFE_ACTIONS:
         kinds.append((ACTION_KIND.get(action, "other_action"), "item"))
-    elif "/JS" in obj:
+    elif "/JS" in obj or "/OnInstantiate" in obj:
         kinds.append(("javascript", "item"))
     if "/AA" in obj:
         kinds.append(("additional_actions", "item"))
@@ -340,7 +341,7 @@ _DROP_KEYS = (
     "/NeedsRendering",
     "/RichMediaContent",
     "/RichMediaSettings",
-    "/Next",
+    "/OnInstantiate",
     "/PA",
 )
 _DROP_NAMES = ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations", "/Renditions")
@@ -381,6 +382,8 @@ def _neutralise(obj, key: str, refs: set, uri_mode: str) -> None:
     for drop in _DROP_KEYS:
         if drop in obj:
             del obj[drop]
+    if "/Next" in obj and "/S" in obj:  # an action's chain (an outline item's /Next is kept)
+        del obj["/Next"]
     a = obj.get("/A")
     if a is not None:
         action = _resolved_action(a, refs)
@@ -437,14 +440,17 @@ def pdf_sanitize(data: bytes, *, uri_links: str | None = None) -> SanitizedPdf:
                     _neutralise(obj, key, refs, mode)
             out = io.BytesIO()
             pdf.remove_unreferenced_resources()
-            pdf.save(
-                out,
-                linearize=False,
-                object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                compress_streams=True,
-                fix_metadata_version=False,
-                deterministic_id=True,
-            )
+            with warnings.catch_warnings():
+                # a widget outside /AcroForm is the uploader's file as it is: no warning
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                pdf.save(
+                    out,
+                    linearize=False,
+                    object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                    compress_streams=True,
+                    fix_metadata_version=False,
+                    deterministic_id=True,
+                )
         except ApplicationError:
             raise
         except (

@@ -240,8 +240,12 @@ def outline_and_fields() -> bytes:
     """JavaScript in a bookmark, a form field's parent /AA and an odd custom key."""
     pdf = _base()
     item = pdf.make_indirect(Dictionary(Title=String("Buka"), A=_js(pdf, "app.alert('o')")))
-    outlines = pdf.make_indirect(Dictionary(Type=Name.Outlines, First=item, Last=item, Count=1))
-    item.Parent = outlines
+    second = pdf.make_indirect(
+        Dictionary(Title=String("Halaman 1"), Dest=Array([pdf.pages[0].obj, Name.Fit]))
+    )
+    item.Next, second.Prev = second, item
+    outlines = pdf.make_indirect(Dictionary(Type=Name.Outlines, First=item, Last=second, Count=2))
+    item.Parent = second.Parent = outlines
     pdf.Root.Outlines = outlines
     parent = pdf.make_indirect(
         Dictionary(FT=Name.Tx, T=String("induk"), AA=Dictionary(V=_js(pdf, "event.rc=true")))
@@ -250,6 +254,9 @@ def outline_and_fields() -> bytes:
     parent.Kids = Array([kid])
     pdf.Root.AcroForm = Dictionary(Fields=Array([parent]))
     pdf.pages[0].obj.PieceInfo = Dictionary(X=_js(pdf, "app.alert('hidden')"))
+    three_d = pdf.make_stream(b"U3D", Type=Name("/3D"), Subtype=Name.U3D)
+    three_d.OnInstantiate = pdf.make_stream(b"host.alert('3d')")
+    _annot(pdf, pdf.pages[0], Subtype=Name("/3D"), **{"/3DD": three_d})
     return _bytes(pdf)
 
 
@@ -283,6 +290,34 @@ def incremental_update() -> bytes:
     data = out.getvalue()
     assert data[: len(clean)] == clean  # an update appended to the clean file
     return data
+
+
+def disguised_objects() -> bytes:
+    """Less usual forms: an indirect /S name with a /JS stream, /AA on the page-tree node, a
+    Launch typed as a structure element, an indirect action array, an embedded-file stream
+    under a private key."""
+    pdf = _base()
+    name = pdf.make_indirect(Name.JavaScript)
+    pdf.Root.OpenAction = pdf.make_indirect(
+        Dictionary(S=name, JS=pdf.make_stream(b"app.alert('stream')"))
+    )
+    pdf.Root.Pages.AA = pdf.make_indirect(Dictionary(O=_launch()))
+    struct = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Launch, F=String("x.exe")))
+    _annot(pdf, pdf.pages[0], Subtype=Name.Link, A=struct)
+    actions = pdf.make_indirect(Array([_launch()]))
+    _annot(pdf, pdf.pages[0], Subtype=Name.Link, A=actions)
+    pdf.pages[0].obj.PrivateData = _embedded_filespec(pdf).EF.F
+    return _bytes(pdf)
+
+
+def hex_escaped_names() -> bytes:
+    """Names written with #xx escapes (/Java#53cript, /#4caunch) in the raw file (same-length
+    placeholders are replaced, so the cross-reference offsets stay right)."""
+    pdf = _base()
+    pdf.Root.OpenAction = Dictionary(S=Name("/JavaPPPPPPPP"), JS=String("app.alert(1)"))
+    pdf.Root.AA = Dictionary(WC=Dictionary(S=Name("/QQQQQQQQ"), F=String("cmd.exe")))
+    data = _bytes(pdf)
+    return data.replace(b"/JavaPPPPPPPP", b"/Java#53cript").replace(b"/QQQQQQQQ", b"/#4caunch")
 
 
 def combined() -> bytes:
@@ -321,6 +356,8 @@ CORPUS = {
     "outline_and_fields": outline_and_fields,
     "object_stream_javascript": object_stream_javascript,
     "incremental_update": incremental_update,
+    "disguised_objects": disguised_objects,
+    "hex_escaped_names": hex_escaped_names,
     "combined": combined,
 }
 
@@ -332,7 +369,16 @@ def encrypted() -> bytes:
     return out.getvalue()
 
 
-ACTIVE_KEYS = {"/JS", "/AA", "/OpenAction", "/EF", "/AF", "/XFA", "/RichMediaContent"}
+ACTIVE_KEYS = {
+    "/JS",
+    "/AA",
+    "/OpenAction",
+    "/EF",
+    "/AF",
+    "/XFA",
+    "/RichMediaContent",
+    "/OnInstantiate",
+}
 ACTIVE_S = {
     "/JavaScript",
     "/Launch",
@@ -344,7 +390,7 @@ ACTIVE_S = {
     "/URI",
     "/Rendition",
 }
-ACTIVE_SUBTYPES = {"/FileAttachment", "/RichMedia", "/Screen", "/Sound", "/Movie"}
+ACTIVE_SUBTYPES = {"/FileAttachment", "/RichMedia", "/Screen", "/Sound", "/Movie", "/3D"}
 
 
 def raw_active_names(data: bytes) -> set[str]:

@@ -73,6 +73,14 @@ def test_internal_links_are_kept_and_chained_actions_are_not():
         assert str(link.A.S) == "/GoTo" and "/Next" not in link.A
 
 
+def test_bookmarks_keep_their_order_without_their_scripts():
+    cleaned = pdf_sanitize(CORPUS["outline_and_fields"]()).data
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        first = pdf.Root.Outlines.First
+        assert str(first.Title) == "Buka" and "/A" not in first
+        assert str(first.Next.Title) == "Halaman 1" and "/Dest" in first.Next
+
+
 @pytest.mark.parametrize("mode", ["remove", "text"])
 def test_external_links_follow_the_setting(mode, settings):
     settings.NASKAH_PDF_URI_LINKS = mode
