@@ -87,6 +87,51 @@ class PegawaiAdmin(UserAdmin):
         ),
     )
 
+    # An administrator does not change his own access (a role such as Arsiparis or
+    # Agendaris reads letters by unit): another administrator does, on the audit trail.
+    SELF_READONLY = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += [name for name in self.SELF_READONLY if name not in readonly]
+        return readonly
+
+    @staticmethod
+    def _access(pegawai: Pegawai) -> dict:
+        return {
+            "is_active": pegawai.is_active,
+            "is_staff": pegawai.is_staff,
+            "is_superuser": pegawai.is_superuser,
+            "groups": sorted(pegawai.groups.values_list("name", flat=True)),
+            "user_permissions": sorted(
+                f"{app}.{code}"
+                for app, code in pegawai.user_permissions.values_list(
+                    "content_type__app_label", "codename"
+                )
+            ),
+        }
+
+    def save_model(self, request, obj, form, change):
+        request._pegawai_access_before = (
+            self._access(Pegawai.objects.get(pk=obj.pk)) if change else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        from core.services.audit import audit_record
+
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_pegawai_access_before", None)
+        after = self._access(form.instance)
+        if before != after:
+            audit_record(
+                actor=request.user,
+                action="pegawai.access",
+                obj=form.instance,
+                details={"before": before, "after": after},
+            )
+
 
 class JabatanInline(admin.TabularInline):
     model = Jabatan

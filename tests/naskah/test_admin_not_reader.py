@@ -170,9 +170,14 @@ def test_admin_lists_show_the_classification_not_the_subject(client, demo, secre
     assert f"/admin/naskah/naskah/{secret.pk}/change/" not in found.content.decode()
     lampiran = client.get(reverse("admin:naskah_lampiran_changelist")).content.decode()
     assert "Daftar Titik Rawan Sandi" not in lampiran and "[SANGAT RAHASIA]" in lampiran
-    # The letter's own page is refused to a non-reader.
+    # The letter's own page, and its route events (notes), are refused to a non-reader.
     change = reverse("admin:naskah_naskah_change", args=[secret.pk])
     assert client.get(change).status_code == 403
+    from workflows.models import RouteEvent
+
+    event = RouteEvent.objects.filter(route=waiting(secret)[0].route).first()
+    event_url = reverse("admin:workflows_routeevent_change", args=[event.pk])
+    assert client.get(event_url).status_code == 403
     # A named reader (the drafter, given admin access) sees the subject and the page.
     drafter = demo["prakommuda"]
     Pegawai.objects.filter(pk=drafter.pk).update(is_staff=True, is_superuser=True)
