@@ -6,44 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_audit_sealed_after_commit'),
+        ("core", "0003_audit_sealed_after_commit"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='penugasan',
-            options={'ordering': ['-mulai'], 'permissions': [('approve_penugasan', 'Can approve an acting assignment requested by another administrator')], 'verbose_name': 'assignment', 'verbose_name_plural': 'assignments'},
+            name="penugasan",
+            options={
+                "ordering": ["-mulai"],
+                "permissions": [
+                    (
+                        "approve_penugasan",
+                        "Can approve an acting assignment requested by another administrator",
+                    )
+                ],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+            },
         ),
         migrations.AddField(
-            model_name='penugasan',
-            name='diajukan_oleh',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by'),
+            model_name="penugasan",
+            name="diajukan_oleh",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="requested by",
+            ),
         ),
         migrations.AddField(
-            model_name='penugasan',
-            name='diakhiri_oleh',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ended by'),
+            model_name="penugasan",
+            name="diakhiri_oleh",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ended by",
+            ),
         ),
         migrations.AddField(
-            model_name='penugasan',
-            name='diakhiri_pada',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='ended at'),
+            model_name="penugasan",
+            name="diakhiri_pada",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="ended at"),
         ),
         migrations.AddField(
-            model_name='penugasan',
-            name='disetujui_oleh',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by'),
+            model_name="penugasan",
+            name="disetujui_oleh",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="approved by",
+            ),
         ),
         migrations.AddField(
-            model_name='penugasan',
-            name='disetujui_pada',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='approved at'),
+            model_name="penugasan",
+            name="disetujui_pada",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="approved at"),
         ),
         migrations.AddField(
-            model_name='penugasan',
-            name='status',
-            field=models.CharField(choices=[('menunggu', "Awaiting a second administrator's approval"), ('berlaku', 'Effective'), ('ditolak', 'Rejected')], default='berlaku', max_length=10, verbose_name='status'),
+            model_name="penugasan",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("menunggu", "Awaiting a second administrator's approval"),
+                    ("berlaku", "Effective"),
+                    ("ditolak", "Rejected"),
+                ],
+                default="berlaku",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]
