@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -316,19 +319,101 @@ class PenugasanAdmin(admin.ModelAdmin):
         return request.user.has_perm("core.approve_penugasan")
 
 
+SELF_TEAM_ERROR = _(
+    "An administrator does not put himself in a work team (its members read what is "
+    "disposed to it): another administrator does."
+)
+
+
+class AnggotaFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not form.has_changed():
+                continue
+            if data.get("pegawai") is not None and data["pegawai"].pk == self.request.user.pk:
+                raise ValidationError(SELF_TEAM_ERROR)
+
+
 class AnggotaInline(admin.TabularInline):
     model = AnggotaTimKerja
     extra = 1
     autocomplete_fields = ("pegawai",)
+    formset = AnggotaFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+
+class TimKerjaForm(forms.ModelForm):
+    class Meta:
+        model = TimKerja
+        fields = (
+            "nama",
+            "unit",
+            "ketua",
+            "jabatan_pembina",
+            "nomor_sk",
+            "mulai",
+            "selesai",
+            "aktif",
+        )
+
+    def clean_ketua(self):
+        ketua = self.cleaned_data.get("ketua")
+        changed = self.instance.pk is None or self.instance.ketua_id != getattr(ketua, "pk", None)
+        if ketua is not None and changed and ketua.pk == self.request.user.pk:
+            raise ValidationError(SELF_TEAM_ERROR)
+        return ketua
 
 
 @admin.register(TimKerja)
 class TimKerjaAdmin(admin.ModelAdmin):
+    """A work team's lead and members read what is disposed to the team: an administrator
+    does not make himself one, and every change of who is in a team is on the audit trail
+    (DESIGN invariant 12)."""
+
     list_display = ("nama", "unit", "ketua", "jabatan_pembina", "aktif")
     list_filter = ("aktif", "unit")
     search_fields = ("nama", "ketua__nama", "unit__nama")
     autocomplete_fields = ("unit", "ketua", "jabatan_pembina")
     inlines = [AnggotaInline]
+    form = TimKerjaForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
+
+    @staticmethod
+    def _people(tim: TimKerja | None) -> dict | None:
+        if tim is None or tim.pk is None:
+            return None
+        return {
+            "ketua": tim.ketua_id,
+            "anggota": sorted(tim.keanggotaan.values_list("pegawai_id", "peran")),
+        }
+
+    def save_model(self, request, obj, form, change):
+        request._timkerja_before = self._people(TimKerja.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        from core.services.audit import audit_record
+
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_timkerja_before", None)
+        after = self._people(form.instance)
+        if before != after:
+            audit_record(
+                actor=request.user,
+                action="timkerja.members",
+                obj=form.instance,
+                details={"before": before, "after": after},
+            )
 
 
 @admin.register(SkemaKlasifikasi)

@@ -57,3 +57,65 @@ def test_admin_cannot_give_himself_a_role_and_access_changes_are_audited(client,
         "Arsiparis"
     ]
     assert event.details["after"]["is_superuser"] is True
+
+
+def team_data(tim, extra_member=None) -> dict:
+    rows = list(tim.keanggotaan.order_by("pk"))
+    data = {
+        "nama": tim.nama,
+        "unit": tim.unit_id,
+        "ketua": tim.ketua_id,
+        "jabatan_pembina": tim.jabatan_pembina_id or "",
+        "nomor_sk": tim.nomor_sk,
+        "mulai": tim.mulai.isoformat(),
+        "selesai": "",
+        "aktif": "on",
+        "keanggotaan-TOTAL_FORMS": str(len(rows) + 1),
+        "keanggotaan-INITIAL_FORMS": str(len(rows)),
+        "keanggotaan-MIN_NUM_FORMS": "0",
+        "keanggotaan-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update(
+            {
+                f"keanggotaan-{i}-id": row.pk,
+                f"keanggotaan-{i}-tim": tim.pk,
+                f"keanggotaan-{i}-pegawai": row.pegawai_id,
+                f"keanggotaan-{i}-peran": row.peran,
+            }
+        )
+    i = len(rows)
+    data.update(
+        {
+            f"keanggotaan-{i}-tim": tim.pk,
+            f"keanggotaan-{i}-pegawai": extra_member.pk if extra_member else "",
+            f"keanggotaan-{i}-peran": "anggota",
+        }
+    )
+    return data
+
+
+def test_admin_cannot_put_himself_in_a_work_team_and_changes_are_audited(client, demo):
+    from core.models import TimKerja
+
+    admin = demo["admin"]
+    tim = TimKerja.objects.get()
+    url = reverse("admin:core_timkerja_change", args=[tim.pk])
+    client.force_login(admin)
+    response = client.post(url, team_data(tim, extra_member=admin))
+    assert response.status_code == 200 and "does not put himself" in response.content.decode()
+    assert not tim.keanggotaan.filter(pegawai=admin).exists()
+    lead = team_data(tim)
+    lead["ketua"] = admin.pk
+    response = client.post(url, lead)
+    assert response.status_code == 200 and "does not put himself" in response.content.decode()
+    tim.refresh_from_db()
+    assert tim.ketua != admin
+    # Another person is added by the administrator: allowed, on the audit trail.
+    response = client.post(url, team_data(tim, extra_member=demo["statistisi"]))
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="timkerja.members", object_id=str(tim.pk))
+    added = {pk for pk, _ in event.details["after"]["anggota"]} - {
+        pk for pk, _ in event.details["before"]["anggota"]
+    }
+    assert added == {demo["statistisi"].pk} and event.actor == admin
