@@ -16,7 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
+from core.models import (
+    Jabatan,
+    KodeKlasifikasi,
+    Pegawai,
+    TimKerja,
+    UnitKerja,
+    confidential_marker,
+)
 
 
 class Urgensi(models.TextChoices):
@@ -161,7 +168,13 @@ class SuratMasuk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.nomor_agenda} — {self.hal}"[:255]
+        # Classification-safe (admin pages, audit events): see `hal_aman`.
+        return f"{self.nomor_agenda} — {self.hal_aman}"[:255]
+
+    @property
+    def hal_aman(self) -> str:
+        """The subject, or "[RAHASIA]" / "[SANGAT RAHASIA]" for a confidential letter."""
+        return confidential_marker(self.klasifikasi_keamanan) or self.hal
 
     @property
     def rahasia(self) -> bool:
