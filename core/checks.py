@@ -96,3 +96,42 @@ def check_time_zone(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_file_serving(app_configs, **kwargs):
+    from core.files import SERVING_MODES
+
+    mode = getattr(settings, "NASKAH_FILE_SERVING", "django")
+    if mode not in SERVING_MODES:
+        return [
+            Error(
+                f"NASKAH_FILE_SERVING is {mode!r}.",
+                hint=f"Use one of: {', '.join(SERVING_MODES)}.",
+                id="naskah.E030",
+            )
+        ]
+    prefix = getattr(settings, "NASKAH_FILE_ACCEL_REDIRECT_PREFIX", "")
+    if mode == "x-accel-redirect" and not prefix.startswith("/"):
+        return [
+            Error(
+                "NASKAH_FILE_ACCEL_REDIRECT_PREFIX must be an absolute path: the nginx "
+                "internal location that aliases MEDIA_ROOT.",
+                id="naskah.E031",
+            )
+        ]
+    if mode != "django":
+        from django.core.files.storage import default_storage
+
+        try:
+            default_storage.path("x")
+        except NotImplementedError:
+            return [
+                Error(
+                    f"NASKAH_FILE_SERVING={mode} needs files on a local file system; the "
+                    "default storage has no paths.",
+                    hint="Use NASKAH_FILE_SERVING=django with object storage.",
+                    id="naskah.E032",
+                )
+            ]
+    return []

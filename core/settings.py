@@ -191,6 +191,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Stored files are only sent by views that check the object's visibility rule (core/files.py);
+# MEDIA_URL is never served. How the bytes leave: "django", "x-accel-redirect" (nginx, an
+# internal location at NASKAH_FILE_ACCEL_REDIRECT_PREFIX aliased to MEDIA_ROOT) or
+# "x-sendfile" (Apache mod_xsendfile).
+NASKAH_FILE_SERVING = os.environ.get("NASKAH_FILE_SERVING", "django").strip().lower()
+NASKAH_FILE_ACCEL_REDIRECT_PREFIX = os.environ.get(
+    "NASKAH_FILE_ACCEL_REDIRECT_PREFIX", "/_berkas_internal/"
+)
+# A pending file (written by a transaction, published on commit) with no committed row after
+# this many minutes belongs to a transaction that never committed: storage_sweep deletes it.
+NASKAH_STORAGE_PENDING_MAX_AGE_MINUTES = env_int("NASKAH_STORAGE_PENDING_MAX_AGE_MINUTES", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -31,6 +30,7 @@ from arsip.tasks import arsip_index_schedule
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import KodeKlasifikasi, Pegawai
 from core.services.audit import audit_record
+from core.services.storage import storage_new_name, storage_save_pending
 
 Jenis = Penyusutan.Jenis
 NasibAkhir = KodeKlasifikasi.NasibAkhir
@@ -341,10 +341,10 @@ def penyusutan_execute(*, actor: Pegawai, penyusutan: Penyusutan) -> Penyusutan:
         penilaian=penilaian,
         daftar=daftar,
     )
-    name = f"arsip/berita_acara/{penyusutan.pk}-{jenis}.pdf"
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    penyusutan.berita_acara_pdf = default_storage.save(name, ContentFile(pdf))
+    # Published when this transaction commits; a rollback leaves it to storage_sweep.
+    penyusutan.berita_acara_pdf = storage_save_pending(
+        storage_new_name("arsip/berita_acara", ".pdf"), pdf, []
+    )
     penyusutan.berita_acara_sha256 = hashlib.sha256(pdf).hexdigest()
     penyusutan.daftar = daftar
     penyusutan.status = Penyusutan.Status.DILAKSANAKAN

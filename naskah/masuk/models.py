@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
 
 
@@ -123,7 +124,7 @@ class SuratMasuk(models.Model):
     ocr_mulai_pada = models.DateTimeField(null=True, blank=True)
     ocr_selesai_pada = models.DateTimeField(null=True, blank=True)
     berkas_pdf = models.FileField(
-        _("searchable PDF"), upload_to="masuk/pdf/%Y/%m/", blank=True, max_length=255
+        _("searchable PDF"), upload_to=RandomName("masuk/pdf", ".pdf"), blank=True, max_length=255
     )
     dibuat_oleh = models.ForeignKey(
         Pegawai,
@@ -172,7 +173,7 @@ class BerkasSuratMasuk(models.Model):
     """One uploaded scan file (PDF, JPEG or PNG), checked by content on upload."""
 
     surat = models.ForeignKey(SuratMasuk, on_delete=models.CASCADE, related_name="berkas")
-    berkas = models.FileField(_("file"), upload_to="masuk/scan/%Y/%m/", max_length=255)
+    berkas = models.FileField(_("file"), upload_to=RandomName("masuk/scan"), max_length=255)
     nama_asli = models.CharField(_("original name"), max_length=255)
     jenis = models.CharField(_("content type"), max_length=40)
     ukuran = models.PositiveIntegerField(_("size (bytes)"))
@@ -346,7 +347,7 @@ class TindakLanjut(models.Model):
 
 class BerkasTindakLanjut(models.Model):
     laporan = models.ForeignKey(TindakLanjut, on_delete=models.CASCADE, related_name="berkas")
-    berkas = models.FileField(upload_to="masuk/tindaklanjut/%Y/%m/", max_length=255)
+    berkas = models.FileField(upload_to=RandomName("masuk/tindaklanjut"), max_length=255)
     nama_asli = models.CharField(max_length=255)
     jenis = models.CharField(max_length=40)
     ukuran = models.PositiveIntegerField()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError, ConflictError
+from core.files import stored_file_response
 from naskah.masuk import permissions as perms
 from naskah.masuk import selectors
 from naskah.masuk.conf import conf
@@ -190,11 +191,9 @@ def terapkan_saran(request, pk: int):
     return redirect("masuk:detail", pk=surat.pk)
 
 
-def _serve(field_file, *, name: str, content_type: str) -> FileResponse:
-    # FileResponse encodes the (user-supplied) name safely in Content-Disposition.
-    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _serve(field_file, *, name: str, content_type: str) -> HttpResponse:
+    # The (user-supplied) name is encoded safely in Content-Disposition.
+    return stored_file_response(field_file.name, content_type=content_type, filename=name)
 
 
 @login_required
