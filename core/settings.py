@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from core.baseurl import dev_base_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -244,7 +246,10 @@ NASKAH = {
     "NAMA_DAERAH": os.environ.get("NASKAH_NAMA_DAERAH", "Provinsi Lampung"),
     "JABATAN_KEPALA_DAERAH": os.environ.get("NASKAH_JABATAN_KEPALA_DAERAH", "GUBERNUR LAMPUNG"),
     "KOTA": os.environ.get("NASKAH_KOTA", "Bandar Lampung"),
-    "PUBLIC_BASE_URL": os.environ.get("NASKAH_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    # QR codes and e-mailed links. Unset: the development server's own address (HOST, PORT
+    # as `make run` passes them; core/baseurl.py). `check --deploy` refuses that.
+    "PUBLIC_BASE_URL": os.environ.get("NASKAH_PUBLIC_BASE_URL")
+    or dev_base_url(os.environ.get("HOST"), os.environ.get("PORT")),
     # Plt term limits (BKN SE 2/SE/VII/2019: 3 months, extendable once by 3 months).
     "PLT_MAX_MONTHS": env_int("NASKAH_PLT_MAX_MONTHS", 3),
     "PLT_MAX_EXTENSIONS": env_int("NASKAH_PLT_MAX_EXTENSIONS", 1),
@@ -262,6 +267,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Whether NASKAH_PUBLIC_BASE_URL was configured (the deploy check refuses the derived one).
+NASKAH_PUBLIC_BASE_URL_SET = bool(os.environ.get("NASKAH_PUBLIC_BASE_URL"))
 
 NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False)
 
