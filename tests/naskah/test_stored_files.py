@@ -24,8 +24,6 @@ from tests.naskah.tte_helpers import PASSPHRASE, enroll, kode, ready_letter
 
 pytestmark = pytest.mark.django_db
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}\.pdf$")
-
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
@@ -96,12 +94,12 @@ def test_every_letter_file_is_refused_to_anonymous_and_other_units(client, demo,
 
 
 def test_stored_names_are_unguessable(demo, make_draft, signed):
-    naskah, lamp, dokumen = signed
-    for name in (lamp.berkas.name, dokumen.berkas.name):
-        assert TOKEN.match(Path(name).name), name
-        assert str(naskah.pk) not in Path(name).name
-    assert dokumen.sha256 not in dokumen.berkas.name
-    assert naskah.nomor.split("/")[1] not in Path(dokumen.berkas.name).stem.split("-")
+    _naskah, lamp, dokumen = signed
+    # <kind>/<year>/<month>/<32 random characters>.pdf: nothing from the letter, its id,
+    # its number or its hash.
+    for kind, name in (("lampiran", lamp.berkas.name), ("tersegel", dokumen.berkas.name)):
+        assert re.fullmatch(rf"naskah/{kind}/\d{{4}}/\d{{2}}/[A-Za-z0-9_-]{{32}}\.pdf", name), name
+    assert dokumen.sha256[:8] not in dokumen.berkas.name
     # The same file uploaded twice is stored under two different random names.
     from naskah.services import lampiran_add
 
