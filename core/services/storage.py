@@ -180,6 +180,17 @@ def storage_sweep(*, max_age_minutes: int | None = None, now: dt.datetime | None
     return counts
 
 
+def storage_delete(name: str) -> None:
+    """Delete a stored file for good (e.g. archive destruction), wherever it lies, and
+    forget a pending publication of it."""
+    from core.models import BerkasTertunda
+
+    for candidate in (name, pending_name(name)):
+        if default_storage.exists(candidate):
+            default_storage.delete(candidate)
+    BerkasTertunda.objects.filter(nama=name).delete()
+
+
 def storage_remove(names: list[str], *, after: str) -> None:
     """Delete files a rolled-back action wrote (`after` names the action, for the log).
     A file that cannot be deleted is logged and left: the action's error is what the

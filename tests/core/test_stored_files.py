@@ -22,6 +22,7 @@ from core.files import RandomName, stored_file_response
 from core.models import BerkasTertunda
 from core.services.storage import (
     pending_name,
+    storage_delete,
     storage_new_name,
     storage_read,
     storage_save_pending,
@@ -151,3 +152,16 @@ def test_sweep_command_and_schedule():
     schedule = Schedule.objects.get(name="core: storage_sweep")
     assert schedule.func == "core.services.storage.storage_sweep" and schedule.minutes == 5
     call_command("storage_sweep")
+
+
+@pytest.mark.django_db
+def test_storage_delete_removes_a_file_wherever_it_lies():
+    published = default_storage.save(storage_new_name("uji", ".pdf"), ContentFile(b"a"))
+    unpublished = storage_new_name("uji", ".pdf")
+    storage_save_pending(unpublished, b"b", [])
+    storage_delete(published)
+    storage_delete(unpublished)
+    assert not default_storage.exists(published)
+    assert not default_storage.exists(pending_name(unpublished))
+    assert not BerkasTertunda.objects.exists()
+    assert storage_sweep() == {"published": 0, "deleted": 0, "waiting": 0}
