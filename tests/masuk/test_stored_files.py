@@ -20,22 +20,48 @@ def _body(response) -> bytes:
 
 
 @pytest.fixture
-def surat(register):
+def surat(register, org):
+    from core.models import Jabatan
+    from naskah.masuk.models import InstruksiDisposisi
+    from naskah.masuk.services import Tujuan, disposisi_create, disposisi_report
+
     surat = register(files=[("halaman-1.png", make_scan()), ("surat.pdf", make_pdf())])
     surat.berkas_pdf.save("ignored-name.pdf", ContentFile(make_pdf("hasil OCR")), save=True)
+    act = disposisi_create(
+        surat=surat,
+        actor=org["karoumum"],
+        targets=[
+            Tujuan(
+                jabatan=Jabatan.objects.get(
+                    nama="Kepala Bagian Tata Usaha Pimpinan dan Kepegawaian"
+                )
+            )
+        ],
+        instruksi=[InstruksiDisposisi.objects.get(kode="pantau")],
+    )
+    disposisi_report(
+        cabang=act.penerima.get(),
+        actor=org["kabagtu"],
+        teks="Sudah dipantau.",
+        files=[("laporan.pdf", make_pdf("Laporan tindak lanjut"))],
+    )
     return surat
 
 
 def _urls(surat) -> list[str]:
+    from naskah.masuk.models import BerkasTindakLanjut
+
+    laporan = BerkasTindakLanjut.objects.filter(laporan__cabang__surat=surat)
     return [
         *(reverse("masuk:berkas", args=[surat.pk, item.pk]) for item in surat.berkas.all()),
         reverse("masuk:berkas_pdf", args=[surat.pk]),
+        *(reverse("masuk:berkas_laporan", args=[surat.pk, item.pk]) for item in laporan),
     ]
 
 
 def test_scans_are_refused_to_anonymous_and_other_units(client, org, surat):
     urls = _urls(surat)
-    assert len(urls) == 3
+    assert len(urls) == 4  # two scans, the searchable PDF, a follow-up report file
     for url in urls:
         anonymous = client.get(url)
         assert anonymous.status_code == 302 and "/masuk/" in anonymous["Location"], url
