@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi, Penerima, TataNaskahDefault
 
@@ -73,7 +74,14 @@ class NaskahAdmin(admin.ModelAdmin):
 @admin.register(Lampiran)
 class LampiranAdmin(admin.ModelAdmin):
     list_display = ["judul", "naskah", "jenis", "jumlah_halaman", "ukuran", "dihapus"]
-    exclude = ["body"]
+    # The file as its stored name, not a /media/ link (files are sent only by the
+    # permission-checked drafting view; docs/security.md).
+    exclude = ["body", "berkas"]
+    readonly_fields = ["berkas_tersimpan"]
+
+    @admin.display(description=_("stored file"))
+    def berkas_tersimpan(self, obj) -> str:
+        return obj.berkas.name
 
     def get_queryset(self, request):
         return (

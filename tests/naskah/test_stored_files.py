@@ -203,3 +203,16 @@ def test_committed_file_whose_publication_did_not_happen_is_published_by_the_swe
     assert not BerkasTertunda.objects.exists()
     assert DokumenTersegel.objects.get().berkas.name == dokumen.berkas.name
     assert storage_sweep() == {"published": 0, "deleted": 0, "waiting": 0}
+
+
+def test_admin_shows_stored_names_without_media_links(client, demo, signed):
+    _naskah, lamp, dokumen = signed
+    client.force_login(demo["admin"])
+    for url, name in (
+        (reverse("admin:naskah_lampiran_change", args=[lamp.pk]), lamp.berkas.name),
+        (reverse("admin:naskah_dokumentersegel_change", args=[dokumen.pk]), dokumen.berkas.name),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        assert name in html and "/media/" not in html
