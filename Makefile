@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: install run test test-pg lint format bench vendor messages clean
@@ -19,11 +20,12 @@ install: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	PORT=$(PORT) HOST=$(HOST) $(PY) manage.py seed_demo
 	$(PY) manage.py workflows_setup_schedules
 	$(PY) manage.py masuk_setup_schedules
 	$(PY) manage.py arsip_sync --schedule
-	PORT=$(PORT) $(PY) scripts/run_dev.py
+	$(PY) manage.py storage_sweep --schedule
+	PORT=$(PORT) HOST=$(HOST) $(PY) scripts/run_dev.py
 
 test: install
 	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)

@@ -12,8 +12,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +30,7 @@ from arsip.search.query import ArsipSearchParams, arsip_search
 from arsip.services import export, records
 from arsip.services import penyusutan as lifecycle
 from core.errors import ApplicationError, PermissionDeniedError
+from core.files import stored_file_response
 
 
 def _forbid(exc: PermissionDeniedError):
@@ -306,10 +306,10 @@ def berita_acara(request, pk: int):
         obj = selectors.penyusutan_get_for_user(user=request.user, pk=pk)
     except PermissionDeniedError as exc:
         _forbid(exc)
-    if not obj.berita_acara_pdf or not default_storage.exists(obj.berita_acara_pdf):
+    if not obj.berita_acara_pdf:
         raise PermissionDenied
-    return FileResponse(
-        default_storage.open(obj.berita_acara_pdf, "rb"),
+    return stored_file_response(
+        obj.berita_acara_pdf,
         content_type="application/pdf",
         filename=f"berita-acara-{obj.nomor.replace('/', '-')}.pdf",
     )

@@ -96,3 +96,71 @@ def check_time_zone(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_file_serving(app_configs, **kwargs):
+    from core.files import SERVING_MODES
+
+    mode = getattr(settings, "NASKAH_FILE_SERVING", "django")
+    if mode not in SERVING_MODES:
+        return [
+            Error(
+                f"NASKAH_FILE_SERVING is {mode!r}.",
+                hint=f"Use one of: {', '.join(SERVING_MODES)}.",
+                id="naskah.E030",
+            )
+        ]
+    prefix = getattr(settings, "NASKAH_FILE_ACCEL_REDIRECT_PREFIX", "")
+    if mode == "x-accel-redirect" and not prefix.startswith("/"):
+        return [
+            Error(
+                "NASKAH_FILE_ACCEL_REDIRECT_PREFIX must be an absolute path: the nginx "
+                "internal location that aliases MEDIA_ROOT.",
+                id="naskah.E031",
+            )
+        ]
+    if mode != "django":
+        from django.core.files.storage import default_storage
+
+        try:
+            default_storage.path("x")
+        except NotImplementedError:
+            return [
+                Error(
+                    f"NASKAH_FILE_SERVING={mode} needs files on a local file system; the "
+                    "default storage has no paths.",
+                    hint="Use NASKAH_FILE_SERVING=django with object storage.",
+                    id="naskah.E032",
+                )
+            ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_public_base_url(app_configs, **kwargs):
+    """QR codes and e-mailed links must reach the site from a phone outside this machine's
+    network: NASKAH_PUBLIC_BASE_URL set, and not loopback, private or link-local."""
+    from core.baseurl import base_url_problem
+
+    url = getattr(settings, "NASKAH", {}).get("PUBLIC_BASE_URL", "")
+    configured = getattr(settings, "NASKAH_PUBLIC_BASE_URL_SET", False)
+    problem = base_url_problem(url) if configured else "it is not set"
+    if problem:
+        return [
+            Error(
+                f"NASKAH_PUBLIC_BASE_URL cannot be reached by those who scan the QR code on a "
+                f"signed letter or open an e-mailed link: {problem} ({url or 'empty'}).",
+                hint="Set NASKAH_PUBLIC_BASE_URL=https://<the site's public host name>.",
+                id="naskah.E033",
+            )
+        ]
+    if not url.startswith("https://"):
+        return [
+            Warning(
+                "NASKAH_PUBLIC_BASE_URL is not https: verification pages opened from QR codes "
+                "travel unencrypted.",
+                id="naskah.W030",
+            )
+        ]
+    return []

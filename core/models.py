@@ -630,3 +630,22 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.last_hash[:12]}"
+
+
+# --- Stored files ---------------------------------------------------------------------------
+
+
+class BerkasTertunda(models.Model):
+    """A file written by a transaction into the pending area (core.services.storage). The
+    row commits with the transaction: a row means "publish this file"; a pending file with
+    no row after the grace period belongs to a transaction that never committed."""
+
+    nama = models.CharField(_("final name"), max_length=500, unique=True)
+    dibuat_pada = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending file")
+        verbose_name_plural = _("pending files")
+
+    def __str__(self) -> str:
+        return self.nama

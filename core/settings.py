@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.baseurl import dev_base_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -192,6 +194,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Stored files are only sent by views that check the object's visibility rule (core/files.py);
+# MEDIA_URL is never served. How the bytes leave: "django", "x-accel-redirect" (nginx, an
+# internal location at NASKAH_FILE_ACCEL_REDIRECT_PREFIX aliased to MEDIA_ROOT) or
+# "x-sendfile" (Apache mod_xsendfile).
+NASKAH_FILE_SERVING = os.environ.get("NASKAH_FILE_SERVING", "django").strip().lower()
+NASKAH_FILE_ACCEL_REDIRECT_PREFIX = os.environ.get(
+    "NASKAH_FILE_ACCEL_REDIRECT_PREFIX", "/_berkas_internal/"
+)
+# A pending file (written by a transaction, published on commit) with no committed row after
+# this many minutes belongs to a transaction that never committed: storage_sweep deletes it.
+NASKAH_STORAGE_PENDING_MAX_AGE_MINUTES = env_int("NASKAH_STORAGE_PENDING_MAX_AGE_MINUTES", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -234,7 +247,10 @@ NASKAH = {
     "NAMA_DAERAH": os.environ.get("NASKAH_NAMA_DAERAH", "Provinsi Lampung"),
     "JABATAN_KEPALA_DAERAH": os.environ.get("NASKAH_JABATAN_KEPALA_DAERAH", "GUBERNUR LAMPUNG"),
     "KOTA": os.environ.get("NASKAH_KOTA", "Bandar Lampung"),
-    "PUBLIC_BASE_URL": os.environ.get("NASKAH_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    # QR codes and e-mailed links. Unset: the development server's own address (HOST, PORT
+    # as `make run` passes them; core/baseurl.py). `check --deploy` refuses that.
+    "PUBLIC_BASE_URL": os.environ.get("NASKAH_PUBLIC_BASE_URL")
+    or dev_base_url(os.environ.get("HOST"), os.environ.get("PORT")),
     # Plt term limits (BKN SE 2/SE/VII/2019: 3 months, extendable once by 3 months).
     "PLT_MAX_MONTHS": env_int("NASKAH_PLT_MAX_MONTHS", 3),
     "PLT_MAX_EXTENSIONS": env_int("NASKAH_PLT_MAX_EXTENSIONS", 1),
@@ -252,6 +268,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Whether NASKAH_PUBLIC_BASE_URL was configured (the deploy check refuses the derived one).
+NASKAH_PUBLIC_BASE_URL_SET = bool(os.environ.get("NASKAH_PUBLIC_BASE_URL"))
 
 NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False)
 

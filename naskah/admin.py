@@ -145,7 +145,14 @@ class NaskahAdmin(ReadersOnlyObjectMixin, admin.ModelAdmin):
 class LampiranAdmin(ReadersOnlyObjectMixin, admin.ModelAdmin):
     list_display = ["judul_aman", "naskah", "jenis", "jumlah_halaman", "ukuran", "dihapus"]
     list_select_related = ["naskah__jenis"]
-    exclude = ["body"]
+    # The file as its stored name, not a /media/ link (files are sent only by the
+    # permission-checked drafting view; docs/security.md).
+    exclude = ["body", "berkas"]
+    readonly_fields = ["berkas_tersimpan"]
+
+    @admin.display(description=_("stored file"))
+    def berkas_tersimpan(self, obj) -> str:
+        return obj.berkas.name
 
     @admin.display(description=_("title"))
     def judul_aman(self, obj):

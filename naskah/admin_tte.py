@@ -2,6 +2,7 @@
 documents and deliveries (read-only records)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from naskah.models import AturanTTE, Distribusi, DokumenTersegel, NaskahTTE, UnitPenomoran
 
@@ -37,6 +38,14 @@ class NaskahTTEAdmin(ReadOnlyAdmin):
 @admin.register(DokumenTersegel)
 class DokumenTersegelAdmin(ReadOnlyAdmin):
     list_display = ["tte", "urutan", "penandatangan", "signed_at", "sha256"]
+    # The stored name, not a /media/ link: the sealed PDF is sent only by the
+    # permission-checked letter view (docs/security.md).
+    exclude = ["berkas"]
+    readonly_fields = ["berkas_tersimpan"]
+
+    @admin.display(description=_("stored file"))
+    def berkas_tersimpan(self, obj) -> str:
+        return obj.berkas.name
 
 
 @admin.register(Distribusi)

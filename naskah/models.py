@@ -415,7 +415,10 @@ class Penerima(models.Model):
 
 
 def lampiran_upload_to(instance: Lampiran, filename: str) -> str:
-    return f"naskah/lampiran/{instance.naskah_id}/{instance.sha256[:16]}.pdf"
+    """Unguessable (a random token), never derived from the letter or the content."""
+    from core.services.storage import storage_new_name
+
+    return storage_new_name("naskah/lampiran", ".pdf")
 
 
 class Lampiran(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError, ConflictError
+from core.files import stored_file_response
 from core.pdfsafe import removed_message
 from naskah.context import naskah_render_pdf
 from naskah.diff import revision_diff
@@ -286,8 +287,11 @@ def naskah_lampiran_remove(request, pk: int, lampiran_pk: int):
 def naskah_lampiran_file(request, pk: int, lampiran_pk: int):
     naskah = naskah_get_visible(request.user, pk)
     lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, jenis="berkas")
-    with lampiran.berkas.open("rb") as handle:
-        return _pdf_response(handle.read(), f"lampiran-{lampiran.pk}.pdf")
+    response = stored_file_response(
+        lampiran.berkas.name, content_type="application/pdf", filename=f"lampiran-{lampiran.pk}.pdf"
+    )
+    response["X-Frame-Options"] = "SAMEORIGIN"  # shown beside the form, like the preview
+    return response
 
 
 @login_required

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
+from core.files import stored_file_response
 from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
 from naskah.permissions import naskah_get_visible, naskah_visible_to
 from naskah.services.distribusi import distribusi_read, inbox_for
-from naskah.services.tte import naskah_sign, naskah_sign_check, sealed_bytes
+from naskah.services.tte import naskah_sign, naskah_sign_check
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
 
 
@@ -69,10 +70,10 @@ def naskah_tte_pdf(request, pk: int):
     row = Distribusi.objects.filter(naskah=naskah, pegawai=request.user).first()
     if row is not None:
         distribusi_read(distribusi=row, actor=request.user)
-    response = HttpResponse(sealed_bytes(dokumen), content_type="application/pdf")
     safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
-    response["Content-Disposition"] = f'inline; filename="naskah-{safe}.pdf"'
-    return response
+    return stored_file_response(
+        dokumen.berkas.name, content_type="application/pdf", filename=f"naskah-{safe}.pdf"
+    )
 
 
 def _signable_for(user):

@@ -1,6 +1,9 @@
 """Start the web server and the django-q2 worker together; Ctrl-C stops both.
 
 Used by `make run`. PORT (default 8000) and HOST (default 127.0.0.1) choose the address.
+The public base URL (QR codes, e-mailed links) follows it unless NASKAH_PUBLIC_BASE_URL is
+set: http://127.0.0.1:PORT, or the machine's LAN address with HOST=0.0.0.0 so a phone on
+the same network can open a scanned QR code (core/baseurl.py). It is printed at start.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.baseurl import base_url_problem, dev_base_url  # noqa: E402
 
 
 def _die_with_parent() -> None:
@@ -29,7 +35,8 @@ def _die_with_parent() -> None:
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    base_url = os.environ.get("NASKAH_PUBLIC_BASE_URL") or dev_base_url(host, port)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NASKAH_PUBLIC_BASE_URL": base_url}
     if not env.get("DEBUG"):
         env["DEBUG"] = "1"  # the embedded demo serves static files itself
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -46,6 +53,9 @@ def main() -> int:
         ),
     ]
     print(f"Naskah is running on http://{host}:{port}/ (Ctrl-C stops the server and the worker)")
+    print(f"Public base URL (QR codes, e-mailed links): {base_url}")
+    if base_url_problem(base_url) and host not in ("0.0.0.0", "::"):  # noqa: S104
+        print("  (reachable from this machine only; HOST=0.0.0.0 make run serves the network)")
 
     def stop(*_):
         for proc in procs:

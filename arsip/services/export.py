@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Count, Q
@@ -40,6 +39,7 @@ from arsip.services.penyusutan import berkas_due
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import AuditEvent, Pegawai
 from core.services.audit import audit_record
+from core.services.storage import storage_located, storage_open
 
 # --- reports ------------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ def _sha256_file(path: Path) -> str:
 def _copy_stored(name: str, target: Path) -> str:
     """Copy a stored file into the bag in chunks; returns its SHA-256."""
     digest = hashlib.sha256()
-    with default_storage.open(name, "rb") as src, target.open("wb") as dst:
+    with storage_open(name) as src, target.open("wb") as dst:
         for block in iter(lambda: src.read(_CHUNK), b""):
             digest.update(block)
             dst.write(block)
@@ -265,7 +265,7 @@ def arsip_export_bundle(
             ("berkas_pdf_sha256", record.berkas_pdf, "naskah.pdf"),
             ("berkas_pindai_sha256", record.berkas_pindai, "pindai.pdf"),
         ):
-            if stored and default_storage.exists(stored):
+            if stored and storage_located(stored):
                 digest = _copy_stored(stored, folder / name)
                 meta[f"{field}_cocok"] = (not getattr(record, field)) or digest == getattr(
                     record, field

@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +29,7 @@ from arsip.tasks import arsip_index_schedule
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import KodeKlasifikasi, Pegawai
 from core.services.audit import audit_record
+from core.services.storage import storage_delete, storage_new_name, storage_save_pending
 
 Jenis = Penyusutan.Jenis
 NasibAkhir = KodeKlasifikasi.NasibAkhir
@@ -293,8 +292,8 @@ def _daftar(files: list[Berkas]) -> list[dict]:
 
 def _destroy_record(record: ArsipRecord) -> None:
     for path in (record.berkas_pdf, record.berkas_pindai):
-        if path and default_storage.exists(path):
-            default_storage.delete(path)
+        if path:
+            storage_delete(path)
     record.isi_teks = record.ocr_teks = record.lampiran_teks = ""
     record.status = ArsipRecord.Status.DIMUSNAHKAN
     record.save(update_fields=["isi_teks", "ocr_teks", "lampiran_teks", "status", "updated_at"])
@@ -341,10 +340,10 @@ def penyusutan_execute(*, actor: Pegawai, penyusutan: Penyusutan) -> Penyusutan:
         penilaian=penilaian,
         daftar=daftar,
     )
-    name = f"arsip/berita_acara/{penyusutan.pk}-{jenis}.pdf"
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    penyusutan.berita_acara_pdf = default_storage.save(name, ContentFile(pdf))
+    # Published when this transaction commits; a rollback leaves it to storage_sweep.
+    penyusutan.berita_acara_pdf = storage_save_pending(
+        storage_new_name("arsip/berita_acara", ".pdf"), pdf, []
+    )
     penyusutan.berita_acara_sha256 = hashlib.sha256(pdf).hexdigest()
     penyusutan.daftar = daftar
     penyusutan.status = Penyusutan.Status.DILAKSANAKAN

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName
 from core.models import (
     Jabatan,
     KodeKlasifikasi,
@@ -130,7 +131,7 @@ class SuratMasuk(models.Model):
     ocr_mulai_pada = models.DateTimeField(null=True, blank=True)
     ocr_selesai_pada = models.DateTimeField(null=True, blank=True)
     berkas_pdf = models.FileField(
-        _("searchable PDF"), upload_to="masuk/pdf/%Y/%m/", blank=True, max_length=255
+        _("searchable PDF"), upload_to=RandomName("masuk/pdf", ".pdf"), blank=True, max_length=255
     )
     dibuat_oleh = models.ForeignKey(
         Pegawai,
@@ -185,7 +186,7 @@ class BerkasSuratMasuk(models.Model):
     """One uploaded scan file (PDF, JPEG or PNG), checked by content on upload."""
 
     surat = models.ForeignKey(SuratMasuk, on_delete=models.CASCADE, related_name="berkas")
-    berkas = models.FileField(_("file"), upload_to="masuk/scan/%Y/%m/", max_length=255)
+    berkas = models.FileField(_("file"), upload_to=RandomName("masuk/scan"), max_length=255)
     nama_asli = models.CharField(_("original name"), max_length=255)
     jenis = models.CharField(_("content type"), max_length=40)
     ukuran = models.PositiveIntegerField(_("size (bytes)"))
@@ -195,7 +196,10 @@ class BerkasSuratMasuk(models.Model):
     # A PDF as received, kept unchanged as evidence (it may carry a sender's signature that
     # the cleaned copy in `berkas` no longer validates). Never shown inline: download only.
     berkas_asli = models.FileField(
-        _("original file (evidence)"), upload_to="masuk/asli/%Y/%m/", max_length=255, blank=True
+        _("original file (evidence)"),
+        upload_to=RandomName("masuk/asli"),
+        max_length=255,
+        blank=True,
     )
     sha256_asli = models.CharField(max_length=64, blank=True)
 
@@ -365,7 +369,7 @@ class TindakLanjut(models.Model):
 
 class BerkasTindakLanjut(models.Model):
     laporan = models.ForeignKey(TindakLanjut, on_delete=models.CASCADE, related_name="berkas")
-    berkas = models.FileField(upload_to="masuk/tindaklanjut/%Y/%m/", max_length=255)
+    berkas = models.FileField(upload_to=RandomName("masuk/tindaklanjut"), max_length=255)
     nama_asli = models.CharField(max_length=255)
     jenis = models.CharField(max_length=40)
     ukuran = models.PositiveIntegerField()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError, ConflictError
+from core.files import stored_file_response
 from core.pdfsafe import removed_message
 from naskah.masuk import permissions as perms
 from naskah.masuk import selectors
@@ -192,11 +193,9 @@ def terapkan_saran(request, pk: int):
     return redirect("masuk:detail", pk=surat.pk)
 
 
-def _serve(field_file, *, name: str, content_type: str) -> FileResponse:
-    # FileResponse encodes the (user-supplied) name safely in Content-Disposition.
-    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _serve(field_file, *, name: str, content_type: str) -> HttpResponse:
+    # The (user-supplied) name is encoded safely in Content-Disposition.
+    return stored_file_response(field_file.name, content_type=content_type, filename=name)
 
 
 @login_required
@@ -217,14 +216,12 @@ def berkas_asli(request, pk: int, berkas_id: int):
     item = get_object_or_404(surat.berkas, pk=berkas_id)
     if not item.berkas_asli:
         raise Http404("no original kept")
-    response = FileResponse(
-        item.berkas_asli.open("rb"),
-        as_attachment=True,
-        filename=item.nama_asli,
+    response = stored_file_response(
+        item.berkas_asli.name,
         content_type="application/octet-stream",
+        filename=item.nama_asli,
+        attachment=True,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 

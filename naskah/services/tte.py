@@ -7,6 +7,9 @@ ONE transaction locks the route and the letter, checks everything again, takes t
 with number, date, QR code and TTE footer, seals it, stores the sealed bytes and their
 SHA-256, completes the route and writes the audit event. Any failure rolls the whole
 transaction back: no number is consumed, the letter is unchanged, the signer may retry.
+The sealed file is written to the pending area and published only after the commit
+(core.services.storage): a crash before the commit leaves no signed PDF carrying a number
+that a later letter will get.
 
 Several signers (Berita Acara): the letter's signer signs first (that signature fixes
 the number and the page); the parties listed in the letter's "signers" fields then sign in
@@ -21,8 +24,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +34,12 @@ from core.models import Jabatan, Pegawai, UnitKerja
 from core.pdfsafe import findings_summary, pdf_active_content
 from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
-from core.services.storage import storage_remove
+from core.services.storage import (
+    storage_new_name,
+    storage_read,
+    storage_remove,
+    storage_save_pending,
+)
 from naskah.models import (
     AturanTTE,
     DokumenTersegel,
@@ -258,18 +264,17 @@ def verification_url(token: str) -> str:
     return f"{base}/verifikasi/{token}"
 
 
-def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str, written: list[str]) -> str:
-    """Write the sealed bytes once. The name carries the SHA-256, so an existing file of
-    that name holds exactly these bytes (a retry after a crash); nothing is overwritten.
-    A file this call writes is added to `written`, for removal if the transaction fails."""
-    name = f"naskah/tersegel/{naskah_pk}/{urutan}-{sha}.pdf"
-    if default_storage.exists(name):
-        return name
-    saved = default_storage.save(name, ContentFile(pdf))
-    written.append(saved)
-    if saved != name:
-        raise ApplicationError(_("The sealed file could not be stored."), code="store_failed")
-    return name
+def _store(pdf: bytes, written: list[str]) -> str:
+    """Write the sealed bytes into the pending area under a new random name; they are
+    published when the signing transaction commits, never before (core.services.storage).
+    The pending file is added to `written`, for removal if the transaction fails."""
+    name = storage_new_name("naskah/tersegel", ".pdf")
+    try:
+        return storage_save_pending(name, pdf, written)
+    except OSError as error:
+        raise ApplicationError(
+            _("The sealed file could not be stored."), code="store_failed"
+        ) from error
 
 
 def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
@@ -411,8 +416,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             else:
                 record = NaskahTTE.objects.select_for_update().get(naskah=locked)
                 previous = record.dokumen_terakhir()
-                with default_storage.open(previous.berkas.name, "rb") as handle:
-                    source = handle.read()
+                source = storage_read(previous.berkas.name)
                 if hashlib.sha256(source).hexdigest() != previous.sha256:
                     raise ApplicationError(
                         _("The stored sealed file does not match its hash; signing stopped."),
@@ -433,7 +437,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 reason=_("Electronic signature of an official letter"),
                 location=_region("KOTA", ""),
             )
-            name = _store(locked.pk, plan.urutan, result.pdf, result.sha256, written)
+            name = _store(result.pdf, written)
             dokumen = DokumenTersegel(
                 tte=record,
                 urutan=plan.urutan,
@@ -483,7 +487,8 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 _enqueue_dispatch(locked.pk)
     except BaseException:
         # No row refers to them (their signature, number and audit event rolled back); a
-        # retry writes them again.
+        # retry writes them again. A process that dies here leaves its pending file to
+        # storage_sweep: it was never published.
         storage_remove(written, after="a failed signature")
         raise
     return dokumen
@@ -497,8 +502,7 @@ def _enqueue_dispatch(naskah_pk: int) -> None:
 
 
 def sealed_bytes(dokumen: DokumenTersegel) -> bytes:
-    with default_storage.open(dokumen.berkas.name, "rb") as handle:
-        return handle.read()
+    return storage_read(dokumen.berkas.name)
 
 
 __all__ = [

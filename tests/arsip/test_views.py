@@ -133,6 +133,12 @@ def test_disposal_through_the_pages(people, codes, client_for):
     pdf = client.get(reverse("arsip:berita_acara", args=[p.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf["X-Content-Type-Options"] == "nosniff" and "no-store" in pdf["Cache-Control"]
+    # Only through the view: no media URL, and other people are refused.
+    assert client.get(f"/media/{p.berita_acara_pdf}").status_code == 404
+    assert client_for(people["stafsma"]).get(
+        reverse("arsip:berita_acara", args=[p.pk])
+    ).status_code in (403, 404)
 
 
 def test_reports_and_export_downloads(people, codes, client_for):

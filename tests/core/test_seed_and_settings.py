@@ -63,6 +63,7 @@ PRODUCTION = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    "NASKAH_PUBLIC_BASE_URL": "https://naskah.lampungprov.go.id",
 }
 
 
@@ -79,6 +80,16 @@ def test_check_deploy_warns_on_defaults(tmp_path):
     assert result.returncode != 0
     assert "security.W004" in result.stderr  # no HSTS
     assert "naskah.W001" in result.stderr  # SQLite in production
+    assert "naskah.E033" in result.stderr  # no public base URL for QR codes
+
+
+def test_check_deploy_refuses_a_private_public_base_url(tmp_path):
+    result = _run(
+        ["check", "--deploy"],
+        DATA_DIR=str(tmp_path),
+        **{**PRODUCTION, "NASKAH_PUBLIC_BASE_URL": "http://192.168.1.10:8000"},
+    )
+    assert result.returncode != 0 and "naskah.E033" in result.stderr
 
 
 def test_debug_with_public_host_is_refused(tmp_path):

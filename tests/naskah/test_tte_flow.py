@@ -134,7 +134,10 @@ def test_verification_page_reports_changed_stored_file(demo, client, settings):
 
     naskah = _signed(demo)
     dokumen = naskah.tte.dokumen_terakhir()
-    path = pathlib.Path(settings.MEDIA_ROOT) / dokumen.berkas.name
+    from core.services.storage import storage_located
+
+    # Final or still pending (the test's transaction never commits): wherever it lies.
+    path = pathlib.Path(settings.MEDIA_ROOT) / storage_located(dokumen.berkas.name)
     data = bytearray(path.read_bytes())
     data[len(data) // 3] ^= 0x01
     path.write_bytes(bytes(data))

@@ -137,3 +137,13 @@ def test_concurrent_signing_consecutive_numbers(demo):
     numbers = sorted(Nomor.objects.values_list("urut", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
     assert Naskah.objects.filter(status="ditandatangani").count() == 6
+    # Real commits: every sealed file was published after its commit, none left pending.
+    from django.core.files.storage import default_storage
+
+    from core.models import BerkasTertunda
+    from core.services.storage import pending_name
+    from naskah.models import DokumenTersegel
+
+    for name in DokumenTersegel.objects.values_list("berkas", flat=True):
+        assert default_storage.exists(name) and not default_storage.exists(pending_name(name))
+    assert not BerkasTertunda.objects.exists()

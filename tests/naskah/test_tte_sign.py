@@ -143,9 +143,12 @@ def test_failure_during_seal_rolls_back_number(demo, monkeypatch):
     assert naskah.nomor.split("/")[1] == "1"
 
 
-def test_failure_after_the_file_is_stored_leaves_no_file(demo, monkeypatch, settings):
-    """The sealed file is written inside the signing transaction; when a later step fails
-    the transaction rolls back and the file it wrote is removed with it."""
+def test_failure_after_the_file_is_stored_leaves_no_file(
+    demo, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """The sealed file is written (to the pending area) inside the signing transaction;
+    when a later step fails the transaction rolls back and the file it wrote is removed
+    with it. After a commit it is published under its final name."""
     from pathlib import Path
 
     enroll(demo["kadiskominfo"])
@@ -160,9 +163,13 @@ def test_failure_after_the_file_is_stored_leaves_no_file(demo, monkeypatch, sett
     sealed = Path(settings.MEDIA_ROOT) / "naskah" / "tersegel"
     assert not [p for p in sealed.rglob("*") if p.is_file()]
     assert not Nomor.objects.exists() and not DokumenTersegel.objects.exists()
+    pending = Path(settings.MEDIA_ROOT) / "pending"
+    assert not [p for p in pending.rglob("*") if p.is_file()]
     monkeypatch.undo()
-    dokumen = _sign(demo, naskah)
+    with django_capture_on_commit_callbacks(execute=True):
+        dokumen = _sign(demo, naskah)
     assert [p.name for p in sealed.rglob("*.pdf")] == [Path(dokumen.berkas.name).name]
+    assert not [p for p in pending.rglob("*") if p.is_file()]
 
 
 def test_only_the_acting_holder_may_sign(demo):

@@ -151,7 +151,7 @@ def test_owner_sees_lampiran_and_saved_pdf(client, demo, foreign_draft):
     naskah, lamp = foreign_draft
     client.force_login(demo["prakommuda"])
     pdf = client.get(reverse("naskah:lampiran_file", args=[naskah.pk, lamp.pk]))
-    assert pdf.status_code == 200 and "Lampiran uji" in _text(pdf.content)
+    assert pdf.status_code == 200 and "Lampiran uji" in _text(b"".join(pdf.streaming_content))
     letter = client.get(reverse("naskah:pdf", args=[naskah.pk]))
     text = _text(letter.content)
     assert "Permohonan Data Layanan Aplikasi" in text and "Lampiran uji halaman 2" in text
