@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "django_q",
+    "csp",
     "core",
     "workflows",
     "signing",
@@ -73,8 +74,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before XFrameOptionsMiddleware in this list, so it sees X-Frame-Options on the way out.
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.OfficeLanguageMiddleware",
+    # Before CsrfViewMiddleware: refuses an oversized body before anything reads it.
+    "core.uploads.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,6 +199,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler stops a multipart upload once it passes the request's limit.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Embedded default: e-mails are written as files into DATA_DIR/mail for inspection.
@@ -221,6 +234,36 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with xframe_options_sameorigin
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp; docs/security.md). No inline script and no eval:
+# every script is a file under /static/. Style attributes are allowed (style-src-attr) for
+# the few computed widths in templates; <style> elements and stylesheets only from self.
+# frame-ancestors is set per response by core.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if env_bool("NASKAH_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY, CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY, {}
+NASKAH_PERMISSIONS_POLICY = os.environ.get(
+    "NASKAH_PERMISSIONS_POLICY",
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()",
+)
+# Pages of these URL namespaces, and every PDF, are sent with Cache-Control: no-store.
+NASKAH_NO_STORE_NAMESPACES = env_list("NASKAH_NO_STORE_NAMESPACES", "naskah,masuk,arsip,verifikasi")
 
 # --- Guardian: explicit grants only, never model-wide rights on letters ---------------------
 GUARDIAN_RAISE_403 = False
@@ -271,3 +314,11 @@ NASKAH_LAMPIRAN_MAX_BYTES = env_int("NASKAH_LAMPIRAN_MAX_BYTES", 10 * 1024 * 102
 NASKAH_LAMPIRAN_MAX_PAGES = env_int("NASKAH_LAMPIRAN_MAX_PAGES", 50)
 NASKAH_BODY_MAX_CHARS = env_int("NASKAH_BODY_MAX_CHARS", 100_000)
 NASKAH_PREVIEW_TTL_SECONDS = env_int("NASKAH_PREVIEW_TTL_SECONDS", 600)
+
+# --- Request size (core/uploads.py; docs/security.md) ---------------------------------------------
+# A POST larger than this is refused with 413 before its body is read (the incoming
+# register takes up to 60 MB of scans in one form).
+NASKAH_UPLOAD_MAX_BYTES = env_int("NASKAH_UPLOAD_MAX_BYTES", 64 * 1024 * 1024)
+# The public validator takes one PDF of at most NASKAH_VERIFIKASI_MAX_BYTES.
+NASKAH_VERIFIKASI_MAX_BYTES = env_int("NASKAH_VERIFIKASI_MAX_BYTES", 20 * 1024 * 1024)
+NASKAH_UPLOAD_LIMITS = {"/verifikasi/": NASKAH_VERIFIKASI_MAX_BYTES + 256 * 1024}

@@ -98,7 +98,7 @@ def _check_image(name: str, data: bytes, jenis: str) -> int:
     except Exception as error:
         # PIL says "cannot identify image file <_io.BytesIO object at 0x…>": log it only
         logger.info("incoming upload %r: unreadable image: %r", name, error)
-        raise _refuse(name, _("the image is damaged or not a valid image file.")) from error
+        raise _refuse(name, _("the image is damaged and cannot be read.")) from error
     return frames
 
 
