@@ -32,6 +32,15 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_secret(name: str) -> str:
+    """NAME from the environment, else the content of the file named by NAME_FILE (a
+    container or systemd credential), stripped of its trailing newline."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = os.environ.get(f"{name}_FILE")
+    return Path(path).read_text().strip() if path else ""
+
+
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -134,6 +143,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.Pegawai"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect sign-in (core/oidc.py): inert unless NASKAH_OIDC_* is configured
+    "core.oidc.NaskahOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -322,3 +333,43 @@ NASKAH_UPLOAD_MAX_BYTES = env_int("NASKAH_UPLOAD_MAX_BYTES", 64 * 1024 * 1024)
 # The public validator takes one PDF of at most NASKAH_VERIFIKASI_MAX_BYTES.
 NASKAH_VERIFIKASI_MAX_BYTES = env_int("NASKAH_VERIFIKASI_MAX_BYTES", 20 * 1024 * 1024)
 NASKAH_UPLOAD_LIMITS = {"/verifikasi/": NASKAH_VERIFIKASI_MAX_BYTES + 256 * 1024}
+
+# --- Sign-in by OpenID Connect (core/oidc.py; docs/security.md) ------------------------------
+# On when the client id and the provider's endpoints are set; local passwords keep working.
+NASKAH_OIDC_ISSUER = os.environ.get("NASKAH_OIDC_ISSUER", "")
+NASKAH_OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("NASKAH_OIDC_AUTHORIZATION_ENDPOINT", "")
+NASKAH_OIDC_TOKEN_ENDPOINT = os.environ.get("NASKAH_OIDC_TOKEN_ENDPOINT", "")
+NASKAH_OIDC_USERINFO_ENDPOINT = os.environ.get("NASKAH_OIDC_USERINFO_ENDPOINT", "")
+NASKAH_OIDC_JWKS_ENDPOINT = os.environ.get("NASKAH_OIDC_JWKS_ENDPOINT", "")
+NASKAH_OIDC_CLIENT_ID = os.environ.get("NASKAH_OIDC_CLIENT_ID", "")
+NASKAH_OIDC_CLIENT_SECRET = env_secret("NASKAH_OIDC_CLIENT_SECRET")
+NASKAH_OIDC_SIGN_ALGO = os.environ.get("NASKAH_OIDC_SIGN_ALGO", "RS256")
+NASKAH_OIDC_SCOPES = os.environ.get("NASKAH_OIDC_SCOPES", "openid email profile")
+# Which Pegawai field identifies the person (nip, username or email) and which claim of the
+# provider's userinfo carries it. Unknown people are refused: no account is created.
+NASKAH_OIDC_MATCH = os.environ.get("NASKAH_OIDC_MATCH", "username")
+NASKAH_OIDC_CLAIM = os.environ.get("NASKAH_OIDC_CLAIM", "preferred_username")
+NASKAH_OIDC_ENABLED = all(
+    (
+        NASKAH_OIDC_CLIENT_ID,
+        NASKAH_OIDC_AUTHORIZATION_ENDPOINT,
+        NASKAH_OIDC_TOKEN_ENDPOINT,
+        NASKAH_OIDC_USERINFO_ENDPOINT,
+        NASKAH_OIDC_JWKS_ENDPOINT,
+    )
+)
+# mozilla-django-oidc reads these names.
+OIDC_RP_CLIENT_ID = NASKAH_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = NASKAH_OIDC_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = NASKAH_OIDC_AUTHORIZATION_ENDPOINT
+OIDC_OP_TOKEN_ENDPOINT = NASKAH_OIDC_TOKEN_ENDPOINT
+OIDC_OP_USER_ENDPOINT = NASKAH_OIDC_USERINFO_ENDPOINT
+OIDC_OP_JWKS_ENDPOINT = NASKAH_OIDC_JWKS_ENDPOINT
+OIDC_RP_SIGN_ALGO = NASKAH_OIDC_SIGN_ALGO
+OIDC_RP_SCOPES = NASKAH_OIDC_SCOPES
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = env_bool("NASKAH_OIDC_USE_PKCE", True)
+OIDC_VERIFY_SSL = env_bool("NASKAH_OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = env_int("NASKAH_OIDC_TIMEOUT", 10)
+LOGIN_REDIRECT_URL_FAILURE = "login"
