@@ -184,3 +184,14 @@ def test_without_configuration_there_is_no_sso(client, demo):
     )
     done = client.post(reverse("login"), {"username": "prakommuda", "password": "demo-pass-123"})
     assert done.status_code == 302
+
+
+def test_a_callback_used_once_cannot_be_replayed(client, demo, provider):
+    provider.login_as = {"sub": "op-1", "preferred_username": "prakommuda"}
+    callback = _callback_from(_to_provider(client))
+    client.get(callback)
+    assert _signed_in(client)
+    client.post(reverse("logout"))
+    assert not _signed_in(client)
+    client.get(callback)
+    assert not _signed_in(client)
