@@ -195,3 +195,32 @@ def test_a_callback_used_once_cannot_be_replayed(client, demo, provider):
     assert not _signed_in(client)
     client.get(callback)
     assert not _signed_in(client)
+
+
+def test_half_configured_oidc_is_a_system_check_error(settings):
+    from core.checks import check_oidc
+
+    settings.NASKAH_OIDC_ENABLED = False
+    assert check_oidc(None) == []
+    settings.NASKAH_OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_SECRET = ""
+    settings.NASKAH_OIDC_ISSUER = ""
+    settings.NASKAH_OIDC_MATCH = "nama"
+    ids = {e.id for e in check_oidc(None)}
+    assert ids == {"naskah.E020", "naskah.E021", "naskah.E022"}
+    settings.OIDC_RP_CLIENT_SECRET = "s"
+    settings.NASKAH_OIDC_ISSUER = "https://sso.example"
+    settings.NASKAH_OIDC_MATCH = "nip"
+    assert check_oidc(None) == []
+
+
+def test_client_secret_from_a_file(tmp_path, monkeypatch):
+    from core.settings import env_secret
+
+    secret = tmp_path / "secret"
+    secret.write_text("dari-berkas\n")
+    monkeypatch.delenv("NASKAH_OIDC_CLIENT_SECRET", raising=False)
+    monkeypatch.setenv("NASKAH_OIDC_CLIENT_SECRET_FILE", str(secret))
+    assert env_secret("NASKAH_OIDC_CLIENT_SECRET") == "dari-berkas"
+    monkeypatch.setenv("NASKAH_OIDC_CLIENT_SECRET", "dari-env")
+    assert env_secret("NASKAH_OIDC_CLIENT_SECRET") == "dari-env"
