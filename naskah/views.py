@@ -263,14 +263,19 @@ def naskah_lampiran_remove(request, pk: int, lampiran_pk: int):
     naskah = naskah_get_editable(request.user, pk)
     lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, dihapus=False)
     try:
+        expected_revisi = int(request.POST.get("revisi", 0))
+    except ValueError:  # never show int()'s wording to the user
+        messages.error(request, _("The form is out of date; reload the page and try again."))
+        return redirect("naskah:edit", pk=naskah.pk)
+    try:
         lampiran_remove(
             actor=request.user,
             naskah=naskah,
-            expected_revisi=int(request.POST.get("revisi", 0)),
+            expected_revisi=expected_revisi,
             lampiran=lampiran,
         )
-    except (ApplicationError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Attachment removed."))
     return redirect("naskah:edit", pk=naskah.pk)
