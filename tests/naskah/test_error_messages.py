@@ -32,3 +32,26 @@ def test_removing_an_attachment_with_a_garbled_form_says_reload(client, demo, ma
     assert "The form is out of date" in page
     assert "invalid literal" not in page and "ValueError" not in page
     assert Lampiran.objects.filter(pk=lamp.pk, dihapus=False).exists()
+
+
+def test_a_failed_email_delivery_is_shown_as_a_sentence(client, demo, settings):
+    from naskah.models import Distribusi
+    from naskah.services.distribusi import naskah_dispatch
+    from naskah.services.tte import naskah_sign
+    from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    enroll(demo["kadiskominfo"])
+    naskah = ready_letter(
+        demo, penerima=[{"jenis": "tujuan", "nama": "Dinas Kota", "email": "a@kota.example"}]
+    )
+    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
+    naskah_dispatch(naskah=naskah)
+    Distribusi.objects.filter(naskah=naskah, saluran="email").update(
+        status="gagal", kesalahan="SMTPRecipientsRefused: {'a@kota.example': (550, b'5.1.1')}"
+    )
+    client.force_login(demo["kadiskominfo"])
+    page = client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
+    assert 'id="distribusi"' in page
+    assert "The e-mail could not be sent" in page
+    assert "SMTPRecipientsRefused" not in page and "5.1.1" not in page
