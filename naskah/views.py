@@ -4,6 +4,7 @@ always fetched through naskah.permissions, so someone else's draft is a 404."""
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah
 from naskah.permissions import naskah_get_editable, naskah_get_visible
 from naskah.preview import preview_fetch, preview_render, preview_store, unsaved_revision
+from naskah.rendering import RenderError
 from naskah.selectors import (
     jenis_naskah_active,
     naskah_active_lampiran,
@@ -37,6 +39,8 @@ from naskah.services import (
     naskah_update,
     penerima_resolve,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -161,6 +165,12 @@ def _preview(request, *, jenis, naskah=None):
             pdf = preview_render(revisi)
         except ApplicationError as exc:
             error = exc.message
+        except RenderError as exc:  # a layout or kop the renderer refuses: not a 500
+            logger.warning("preview of %s could not be laid out: %s", jenis.kode, exc)
+            error = _(
+                "The letter cannot be laid out with this type's layout. "
+                "The administrator can find the reason in the server log."
+            )
     if error is not None:
         if htmx:
             return render(request, "naskah/_preview.html", {"error": error})

@@ -55,3 +55,20 @@ def test_a_failed_email_delivery_is_shown_as_a_sentence(client, demo, settings):
     assert 'id="distribusi"' in page
     assert "The e-mail could not be sent" in page
     assert "SMTPRecipientsRefused" not in page and "5.1.1" not in page
+
+
+def test_a_layout_the_renderer_refuses_gives_a_preview_message_not_a_500(client, demo, monkeypatch):
+    from naskah.rendering import RenderError
+    from tests.naskah.test_views import _post_data
+
+    def refuse(revisi):
+        raise RenderError("Layout 'nomor_format' is not a valid format string: 'kode'")
+
+    monkeypatch.setattr("naskah.views.preview_render", refuse)
+    client.force_login(demo["prakommuda"])
+    response = client.post(
+        reverse("naskah:preview_new", args=["surat_undangan"]), _post_data(), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-preview-state="error"' in html
+    assert "cannot be laid out" in html and "nomor_format" not in html
