@@ -62,10 +62,9 @@ def too_large_response(request, limit: int):
         "mb": mb
     }
     html = render_to_string("413.html", {"message": message}, request=None)
-    response = HttpResponse(html, status=413)
-    # the unread rest of the body cannot be left on a kept-alive connection
-    response["Connection"] = "close"
-    return response
+    # No "Connection: close" here: it is a hop-by-hop header a WSGI app may not send
+    # (wsgiref refuses it); the server decides what to do with the unread rest.
+    return HttpResponse(html, status=413)
 
 
 class UploadLimitMiddleware:
