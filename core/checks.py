@@ -164,3 +164,35 @@ def check_public_base_url(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_oidc(app_configs, **kwargs):
+    """Sign-in by OpenID Connect half configured (docs/security.md)."""
+    if not getattr(settings, "NASKAH_OIDC_ENABLED", False):
+        return []
+    errors = []
+    if not settings.OIDC_RP_CLIENT_SECRET:
+        errors.append(
+            Error(
+                "NASKAH_OIDC_CLIENT_ID is set but the client secret is empty.",
+                hint="Set NASKAH_OIDC_CLIENT_SECRET or NASKAH_OIDC_CLIENT_SECRET_FILE.",
+                id="naskah.E020",
+            )
+        )
+    if not getattr(settings, "NASKAH_OIDC_ISSUER", ""):
+        errors.append(
+            Error(
+                "NASKAH_OIDC_ISSUER is empty: ID tokens from any issuer would be accepted.",
+                hint="Set it to the 'issuer' of the provider's openid-configuration.",
+                id="naskah.E021",
+            )
+        )
+    if getattr(settings, "NASKAH_OIDC_MATCH", "") not in ("nip", "username", "email"):
+        errors.append(
+            Error(
+                "NASKAH_OIDC_MATCH must be nip, username or email.",
+                id="naskah.E022",
+            )
+        )
+    return errors

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 
@@ -75,4 +76,73 @@ class OfficeLanguageMiddleware:
         if "Cookie" not in patch_vary:
             response.headers["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
         translation.deactivate()
+        return response
+
+
+# --- Security headers (docs/security.md, "Headers and uploads") -----------------------------
+
+
+def _is_pdf(response) -> bool:
+    return response.get("Content-Type", "").split(";")[0].strip().lower() == "application/pdf"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with two adjustments per response.
+
+    frame-ancestors follows X-Frame-Options (set by XFrameOptionsMiddleware, which runs
+    before this one on the way out): 'self' for the PDF preview views that opt in with
+    SAMEORIGIN, 'none' for every other page. A browser obeys frame-ancestors over
+    X-Frame-Options, so one fixed value would loosen one or the other.
+
+    A PDF response carries frame-ancestors only: browsers show PDFs with a built-in
+    viewer that a document policy (object-src, default-src) can stop from loading, and a
+    PDF runs no page script of ours.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        framing = response.get("X-Frame-Options", "").upper()
+        ancestors = "'self'" if framing == "SAMEORIGIN" else "'none'"
+        if _is_pdf(response):
+            parts.config = {"frame-ancestors": [ancestors]}
+            parts.update = parts.replace = None
+        else:
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [ancestors]}
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the app uses no camera, microphone, location,
+    payment or other powerful browser feature, so none is allowed to any frame."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "NASKAH_PERMISSIONS_POLICY", "")
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on letter, incoming, archive and verification pages
+    (by URL namespace, NASKAH_NO_STORE_NAMESPACES) and on every PDF response, so that a
+    browser or proxy keeps no copy of a letter after the session ends."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        namespaces = set(match.namespaces) if match is not None else set()
+        wanted = set(getattr(settings, "NASKAH_NO_STORE_NAMESPACES", ()))
+        cache_control = response.get("Cache-Control", "")
+        if (_is_pdf(response) or namespaces & wanted) and "no-store" not in cache_control:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("Last-Modified", None)
+            response.headers.pop("ETag", None)
         return response

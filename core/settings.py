@@ -35,6 +35,15 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_secret(name: str) -> str:
+    """NAME from the environment, else the content of the file named by NAME_FILE (a
+    container or systemd credential), stripped of its trailing newline."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = os.environ.get(f"{name}_FILE")
+    return Path(path).read_text().strip() if path else ""
+
+
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -65,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "django_q",
+    "csp",
     "core",
     "workflows",
     "signing",
@@ -76,8 +86,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before XFrameOptionsMiddleware in this list, so it sees X-Frame-Options on the way out.
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.OfficeLanguageMiddleware",
+    # Before CsrfViewMiddleware: refuses an oversized body before anything reads it.
+    "core.uploads.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +146,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.Pegawai"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect sign-in (core/oidc.py): inert unless NASKAH_OIDC_* is configured
+    "core.oidc.NaskahOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -206,6 +224,12 @@ NASKAH_FILE_ACCEL_REDIRECT_PREFIX = os.environ.get(
 # this many minutes belongs to a transaction that never committed: storage_sweep deletes it.
 NASKAH_STORAGE_PENDING_MAX_AGE_MINUTES = env_int("NASKAH_STORAGE_PENDING_MAX_AGE_MINUTES", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler stops a multipart upload once it passes the request's limit.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Embedded default: e-mails are written as files into DATA_DIR/mail for inspection.
@@ -235,6 +259,36 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with xframe_options_sameorigin
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp; docs/security.md). No inline script and no eval:
+# every script is a file under /static/. Style attributes are allowed (style-src-attr) for
+# the few computed widths in templates; <style> elements and stylesheets only from self.
+# frame-ancestors is set per response by core.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if env_bool("NASKAH_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY, CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY, {}
+NASKAH_PERMISSIONS_POLICY = os.environ.get(
+    "NASKAH_PERMISSIONS_POLICY",
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()",
+)
+# Pages of these URL namespaces, and every PDF, are sent with Cache-Control: no-store.
+NASKAH_NO_STORE_NAMESPACES = env_list("NASKAH_NO_STORE_NAMESPACES", "naskah,masuk,arsip,verifikasi")
 
 # --- Guardian: explicit grants only, never model-wide rights on letters ---------------------
 GUARDIAN_RAISE_403 = False
@@ -298,3 +352,50 @@ NASKAH_PREVIEW_TTL_SECONDS = env_int("NASKAH_PREVIEW_TTL_SECONDS", 600)
 NASKAH_PDF_URI_LINKS = os.environ.get("NASKAH_PDF_URI_LINKS", "remove").strip().lower()
 if NASKAH_PDF_URI_LINKS not in ("remove", "text"):
     raise ImproperlyConfigured("NASKAH_PDF_URI_LINKS must be 'remove' or 'text'.")
+# --- Request size (core/uploads.py; docs/security.md) ---------------------------------------------
+# A POST larger than this is refused with 413 before its body is read (the incoming
+# register takes up to 60 MB of scans in one form).
+NASKAH_UPLOAD_MAX_BYTES = env_int("NASKAH_UPLOAD_MAX_BYTES", 64 * 1024 * 1024)
+# The public validator takes one PDF of at most NASKAH_VERIFIKASI_MAX_BYTES.
+NASKAH_VERIFIKASI_MAX_BYTES = env_int("NASKAH_VERIFIKASI_MAX_BYTES", 20 * 1024 * 1024)
+NASKAH_UPLOAD_LIMITS = {"/verifikasi/": NASKAH_VERIFIKASI_MAX_BYTES + 256 * 1024}
+
+# --- Sign-in by OpenID Connect (core/oidc.py; docs/security.md) ------------------------------
+# On when the client id and the provider's endpoints are set; local passwords keep working.
+NASKAH_OIDC_ISSUER = os.environ.get("NASKAH_OIDC_ISSUER", "")
+NASKAH_OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("NASKAH_OIDC_AUTHORIZATION_ENDPOINT", "")
+NASKAH_OIDC_TOKEN_ENDPOINT = os.environ.get("NASKAH_OIDC_TOKEN_ENDPOINT", "")
+NASKAH_OIDC_USERINFO_ENDPOINT = os.environ.get("NASKAH_OIDC_USERINFO_ENDPOINT", "")
+NASKAH_OIDC_JWKS_ENDPOINT = os.environ.get("NASKAH_OIDC_JWKS_ENDPOINT", "")
+NASKAH_OIDC_CLIENT_ID = os.environ.get("NASKAH_OIDC_CLIENT_ID", "")
+NASKAH_OIDC_CLIENT_SECRET = env_secret("NASKAH_OIDC_CLIENT_SECRET")
+NASKAH_OIDC_SIGN_ALGO = os.environ.get("NASKAH_OIDC_SIGN_ALGO", "RS256")
+NASKAH_OIDC_SCOPES = os.environ.get("NASKAH_OIDC_SCOPES", "openid email profile")
+# Which Pegawai field identifies the person (nip, username or email) and which claim of the
+# provider's userinfo carries it. Unknown people are refused: no account is created.
+NASKAH_OIDC_MATCH = os.environ.get("NASKAH_OIDC_MATCH", "username")
+NASKAH_OIDC_CLAIM = os.environ.get("NASKAH_OIDC_CLAIM", "preferred_username")
+NASKAH_OIDC_ENABLED = all(
+    (
+        NASKAH_OIDC_CLIENT_ID,
+        NASKAH_OIDC_AUTHORIZATION_ENDPOINT,
+        NASKAH_OIDC_TOKEN_ENDPOINT,
+        NASKAH_OIDC_USERINFO_ENDPOINT,
+        NASKAH_OIDC_JWKS_ENDPOINT,
+    )
+)
+# mozilla-django-oidc reads these names.
+OIDC_RP_CLIENT_ID = NASKAH_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = NASKAH_OIDC_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = NASKAH_OIDC_AUTHORIZATION_ENDPOINT
+OIDC_OP_TOKEN_ENDPOINT = NASKAH_OIDC_TOKEN_ENDPOINT
+OIDC_OP_USER_ENDPOINT = NASKAH_OIDC_USERINFO_ENDPOINT
+OIDC_OP_JWKS_ENDPOINT = NASKAH_OIDC_JWKS_ENDPOINT
+OIDC_RP_SIGN_ALGO = NASKAH_OIDC_SIGN_ALGO
+OIDC_RP_SCOPES = NASKAH_OIDC_SCOPES
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = env_bool("NASKAH_OIDC_USE_PKCE", True)
+OIDC_VERIFY_SSL = env_bool("NASKAH_OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = env_int("NASKAH_OIDC_TIMEOUT", 10)
+LOGIN_REDIRECT_URL_FAILURE = "login"

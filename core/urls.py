@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import views
+from core import oidc, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # OpenID Connect sign-in (404 unless NASKAH_OIDC_* is configured); names as the library
+    # expects them
+    path("sso/masuk/", oidc.SSOLoginView.as_view(), name="oidc_authentication_init"),
+    path("sso/callback/", oidc.SSOCallbackView.as_view(), name="oidc_authentication_callback"),
     path(
         "akun/kata-sandi/",
         auth_views.PasswordChangeView.as_view(),

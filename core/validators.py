@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +30,25 @@ def validate_nip(value: str) -> None:
         )
     if value[14] not in "12":
         raise ValidationError(_("NIP digit 15 must be 1 (male) or 2 (female)."), code="nip_sex")
+
+
+# Characters that end a line for e-mail headers, CSV readers or str.splitlines().
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def has_line_break(value: str | None) -> bool:
+    return bool(value) and _LINE_BREAKS.search(value) is not None
+
+
+def validate_single_line(value: str) -> None:
+    """A subject (hal) is one line: a line break in it broke e-mail headers."""
+    if has_line_break(value):
+        raise ValidationError(
+            _("The subject must be a single line; remove the line break."), code="line_break"
+        )
+
+
+def single_line(value: str) -> str:
+    """The text with every line break and run of whitespace turned into one space (for
+    e-mail subjects built from stored text)."""
+    return " ".join(_LINE_BREAKS.sub(" ", value or "").split())

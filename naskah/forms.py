@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Jabatan, KodeKlasifikasi, Pegawai
+from core.validators import validate_single_line
 from naskah.fields import from_form_text, to_form_text
 from naskah.markup import blocks_from_markup, markup_from_blocks
 from naskah.models import JenisNaskah, KlasifikasiKeamanan, Mandat, NaskahRevisi, Urgensi
@@ -22,7 +23,9 @@ class NaskahForm(forms.Form):
     revisi = forms.IntegerField(widget=forms.HiddenInput, required=False)
     penandatangan = forms.TypedChoiceField(label=_("Signer"), coerce=int)
     mandat = forms.ChoiceField(label=_("Mandate"), choices=Mandat.choices, required=False)
-    hal = forms.CharField(label=_("Subject (hal)"), max_length=500)
+    hal = forms.CharField(
+        label=_("Subject (hal)"), max_length=500, validators=[validate_single_line]
+    )
     urgensi = forms.ChoiceField(label=_("Urgency"), choices=Urgensi.choices)
     klasifikasi_keamanan = forms.ChoiceField(
         label=_("Security classification"), choices=KlasifikasiKeamanan.choices

@@ -4,6 +4,7 @@ always fetched through naskah.permissions, so someone else's draft is a 404."""
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah
 from naskah.permissions import naskah_get_editable, naskah_get_visible
 from naskah.preview import preview_fetch, preview_render, preview_store, unsaved_revision
+from naskah.rendering import RenderError
 from naskah.selectors import (
     jenis_naskah_active,
     naskah_active_lampiran,
@@ -39,6 +41,8 @@ from naskah.services import (
     naskah_update,
     penerima_resolve,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -163,6 +167,12 @@ def _preview(request, *, jenis, naskah=None):
             pdf = preview_render(revisi)
         except ApplicationError as exc:
             error = exc.message
+        except RenderError as exc:  # a layout or kop the renderer refuses: not a 500
+            logger.warning("preview of %s could not be laid out: %s", jenis.kode, exc)
+            error = _(
+                "The letter cannot be laid out with this type's layout. "
+                "The administrator can find the reason in the server log."
+            )
     if error is not None:
         if htmx:
             return render(request, "naskah/_preview.html", {"error": error})
@@ -269,14 +279,19 @@ def naskah_lampiran_remove(request, pk: int, lampiran_pk: int):
     naskah = naskah_get_editable(request.user, pk)
     lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, dihapus=False)
     try:
+        expected_revisi = int(request.POST.get("revisi", 0))
+    except ValueError:  # never show int()'s wording to the user
+        messages.error(request, _("The form is out of date; reload the page and try again."))
+        return redirect("naskah:edit", pk=naskah.pk)
+    try:
         lampiran_remove(
             actor=request.user,
             naskah=naskah,
-            expected_revisi=int(request.POST.get("revisi", 0)),
+            expected_revisi=expected_revisi,
             lampiran=lampiran,
         )
-    except (ApplicationError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Attachment removed."))
     return redirect("naskah:edit", pk=naskah.pk)

@@ -10,6 +10,7 @@ size-limited (NASKAH_VERIFIKASI_MAX_BYTES)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django import forms
 from django.conf import settings
@@ -24,6 +25,8 @@ from core.middleware import client_ip
 from naskah.models import DokumenTersegel, NaskahTTE
 from naskah.permissions import CONFIDENTIAL
 from naskah.services.tte import sealed_bytes
+
+logger = logging.getLogger(__name__)
 
 
 def max_upload_bytes() -> int:
@@ -80,7 +83,17 @@ def verifikasi_token(request, token: str):
         return render(request, "naskah/verifikasi/token.html", {"found": False}, status=404)
     naskah = record.naskah
     dokumen = record.dokumen_terakhir()
-    data = sealed_bytes(dokumen) if dokumen else b""
+    try:
+        data = sealed_bytes(dokumen) if dokumen else b""
+    except OSError:
+        # The record exists but its stored file is gone (restore without media, disk
+        # fault): say so plainly instead of a server error; the operator reads the log.
+        logger.exception("verifikasi: stored file of %s is missing", dokumen.berkas.name)
+        return render(
+            request,
+            "naskah/verifikasi/token.html",
+            {"found": True, "missing": True, "naskah": naskah, "record": record},
+        )
     hash_ok = bool(dokumen) and hashlib.sha256(data).hexdigest() == dokumen.sha256
     report, error = None, ""
     if data:

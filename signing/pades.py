@@ -14,6 +14,7 @@ signatures keep validating.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 
 from asn1crypto import x509 as asn1_x509
@@ -21,6 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -29,6 +31,8 @@ from pyhanko.sign.general import SigningError, get_pyca_cryptography_hash
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+logger = logging.getLogger(__name__)
 
 # Hex characters reserved for the CMS blob in /Contents (twice its DER size). A B-B
 # signature with a two-certificate chain is ~2.4 KB DER; a TSA token adds 2-6 KB.
@@ -104,19 +108,22 @@ class PdfInfo:
 def pdf_inspect(pdf: bytes) -> PdfInfo:
     """Open the bytes as a PDF (raising PadesError with a clear message if they are not)."""
     if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in bytes(pdf[:1024]):
-        raise PadesError("The file is not a PDF document.", code="not_pdf")
+        raise PadesError(_("The file is not a PDF document."), code="not_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         if reader.encrypted:
             raise PadesError(
-                "The PDF is encrypted; remove the password before signing or checking it.",
+                _("The PDF is encrypted; remove the password before signing or checking it."),
                 code="pdf_encrypted",
             )
         sigs = reader.embedded_signatures
     except PadesError:
         raise
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise PadesError("The PDF file is damaged and cannot be read.", code="pdf_damaged") from exc
+        logger.info("PDF cannot be read: %r", exc)
+        raise PadesError(
+            _("The PDF file is damaged and cannot be read."), code="pdf_damaged"
+        ) from exc
     return PdfInfo(len(sigs), tuple(s.field_name for s in sigs))
 
 
@@ -157,9 +164,10 @@ def pades_sign(
         out = pdf_signer.sign_pdf(writer, bytes_reserved=reserve)
     except TimestampRequestError as exc:
         raise PadesError(
-            "The timestamp authority did not answer; the document was not signed.",
+            _("The timestamp authority did not answer; the document was not signed."),
             code="tsa_unavailable",
         ) from exc
     except (SigningError, PdfError) as exc:
-        raise PadesError(f"The PDF could not be signed: {exc}", code="signing_failed") from exc
+        logger.warning("PAdES signing failed: %r", exc)
+        raise PadesError(_("The PDF could not be signed."), code="signing_failed") from exc
     return out.getvalue()

@@ -34,6 +34,7 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from core.services.audit import audit_record
+from core.validators import single_line
 from workflows import hooks
 from workflows.hooks import RouteOutcome
 from workflows.models import (
@@ -175,7 +176,7 @@ def notifikasi_send_email(*, notifikasi_id: int) -> bool:
     if notice.link:
         body += "\n\n" + base.rstrip("/") + notice.link
     send_mail(
-        subject=f"[Naskah] {notice.text}"[:150],
+        subject=single_line(f"[Naskah] {notice.text}")[:150],
         message=body,
         from_email=None,
         recipient_list=[notice.recipient.email],

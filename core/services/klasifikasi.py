@@ -4,10 +4,12 @@ CSV format (UTF-8, header row required; documented in docs/klasifikasi.md):
 
     kode,nama,retensi_aktif,retensi_inaktif,nasib_akhir,keterangan,perlu_diperiksa
 
-Only `kode` and `nama` are required. The parent of a code is the code without its last
-segment (`000.1.2` → `000.1`) and must be in the file or already in the scheme. A file
-with any error is rejected whole: every error is reported with its line number and
-nothing is written.
+Only `kode` and `nama` are required. A column left out of the file leaves that field of an
+existing code unchanged (an empty cell in a column that is present clears it); with
+`replace=True` the fields of left-out columns are cleared too. The parent of a code is the
+code without its last segment (`000.1.2` → `000.1`) and must be in the file or already in
+the scheme. A file with any error is rejected whole: every error is reported with its line
+number and nothing is written.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class KodeRow:
     nasib_akhir: str = ""
     keterangan: str = ""
     perlu_diperiksa: bool = False
+    # The columns the file has: a field whose column is absent is not touched on update.
+    columns: frozenset[str] = frozenset(KNOWN_COLUMNS)
 
     @property
     def level(self) -> int:
@@ -99,7 +103,11 @@ def klasifikasi_parse_csv(
     if text.startswith("\ufeff"):
         text = text[1:]
     errors: list[str] = []
-    reader = csv.DictReader(io.StringIO(text))
+    nul_lines = [n for n, line in enumerate(text.split("\n"), start=1) if "\x00" in line]
+    if nul_lines:
+        raise KlasifikasiImportError([f"line {n}: contains a NUL byte" for n in nul_lines])
+    # strict: a quote that is never closed is an error, not a value that swallows the file
+    reader = csv.DictReader(io.StringIO(text), strict=True)
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -110,11 +118,22 @@ def klasifikasi_parse_csv(
     if unknown:
         raise KlasifikasiImportError([f"line 1: unknown column(s): {', '.join(unknown)}"])
     reader.fieldnames = header
+    columns = frozenset(header)
     rows: list[KodeRow] = []
     seen: dict[str, int] = {}
+    last_line = reader.line_num
     try:
         for record in reader:
-            line = reader.line_num
+            # a quoted value may span lines: report the line the record starts on
+            spread = sum((v or "").count("\n") for v in record.values() if isinstance(v, str))
+            line = reader.line_num - spread
+            last_line = reader.line_num
+            if spread:
+                errors.append(
+                    f"line {line}: a value runs over {spread + 1} lines "
+                    "(a quote that is not closed?)"
+                )
+                continue
             if None in record:
                 errors.append(f"line {line}: more values than columns")
                 continue
@@ -156,10 +175,14 @@ def klasifikasi_parse_csv(
                     nasib_akhir=nasib.replace(" ", "_"),
                     keterangan=values.get("keterangan", ""),
                     perlu_diperiksa=YES_NO.get(flag, False),
+                    columns=columns,
                 )
             )
     except csv.Error as exc:
-        errors.append(f"line {reader.line_num}: the CSV cannot be read ({exc})")
+        if "unexpected end of data" in str(exc):
+            errors.append(f"line {last_line + 1}: a quote is opened and never closed")
+        else:
+            errors.append(f"line {last_line + 1}: the CSV cannot be read ({exc})")
     if not rows and not errors:
         errors.append("the file contains no codes")
     known = set(seen) | set(existing_codes)
@@ -171,9 +194,14 @@ def klasifikasi_parse_csv(
     return rows
 
 
-def klasifikasi_load_rows(*, rows: list[KodeRow], skema, kode_model) -> ImportResult:
+def klasifikasi_load_rows(
+    *, rows: list[KodeRow], skema, kode_model, replace: bool = False
+) -> ImportResult:
     """Create or update codes of one scheme, parents before children. Works with historical
-    models too (data migrations pass `apps.get_model(...)`)."""
+    models too (data migrations pass `apps.get_model(...)`).
+
+    An existing code keeps the fields whose column the file does not have (a `kode,nama`
+    file must not erase the JRA retention); `replace=True` clears them to their defaults."""
     result = ImportResult()
     existing = {k.kode: k for k in kode_model.objects.filter(skema=skema)}
     fields = (
@@ -198,12 +226,13 @@ def klasifikasi_load_rows(*, rows: list[KodeRow], skema, kode_model) -> ImportRe
             existing[row.kode] = current
             result.created += 1
         else:
-            changed = [n for n in fields if getattr(current, n) != getattr(row, n)]
+            updating = fields if replace else [n for n in fields if n in row.columns]
+            changed = [n for n in updating if getattr(current, n) != getattr(row, n)]
             if current.induk_id != (parent.pk if parent else None):
                 current.induk = parent
                 changed.append("induk")
             if changed:
-                for name in fields:
+                for name in updating:
                     setattr(current, name, getattr(row, name))
                 current.save(update_fields=changed)
                 result.updated += 1
@@ -213,8 +242,12 @@ def klasifikasi_load_rows(*, rows: list[KodeRow], skema, kode_model) -> ImportRe
     return result
 
 
-def klasifikasi_import(*, text: str, skema_kode: str | None = None, actor=None) -> ImportResult:
-    """Validate the whole file, then load it in one transaction with an audit event."""
+def klasifikasi_import(
+    *, text: str, skema_kode: str | None = None, actor=None, replace: bool = False
+) -> ImportResult:
+    """Validate the whole file, then load it in one transaction with an audit event.
+
+    Without `replace`, fields whose column is absent from the file stay as they are."""
     from core.models import KodeKlasifikasi, SkemaKlasifikasi
     from core.services.audit import audit_record
 
@@ -233,11 +266,19 @@ def klasifikasi_import(*, text: str, skema_kode: str | None = None, actor=None) 
     existing = set(KodeKlasifikasi.objects.filter(skema=skema).values_list("kode", flat=True))
     rows = klasifikasi_parse_csv(text, existing_codes=existing)
     with transaction.atomic():
-        result = klasifikasi_load_rows(rows=rows, skema=skema, kode_model=KodeKlasifikasi)
+        result = klasifikasi_load_rows(
+            rows=rows, skema=skema, kode_model=KodeKlasifikasi, replace=replace
+        )
         audit_record(
             actor=actor,
             action="klasifikasi.import",
             obj=skema,
-            details={"created": result.created, "updated": result.updated, "rows": len(rows)},
+            details={
+                "created": result.created,
+                "updated": result.updated,
+                "rows": len(rows),
+                "columns": sorted(rows[0].columns) if rows else [],
+                "replace": replace,
+            },
         )
     return result

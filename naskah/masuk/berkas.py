@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import warnings
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ from pypdf import PdfReader
 from core.errors import ApplicationError
 from core.pdfsafe import pdf_sanitize
 from naskah.masuk.conf import conf
+
+logger = logging.getLogger(__name__)
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
@@ -72,7 +75,9 @@ def _check_pdf(name: str, data: bytes) -> int:
     except ApplicationError:
         raise
     except Exception as error:  # pypdf raises many kinds for damaged files
-        raise _refuse(name, _("the PDF cannot be read (%(error)s).") % {"error": error}) from error
+        # the detail (pypdf's wording, object reprs) goes to the log, not to the user
+        logger.info("incoming upload %r: unreadable PDF: %r", name, error)
+        raise _refuse(name, _("the PDF is damaged and cannot be read.")) from error
     if pages < 1:
         raise _refuse(name, _("the PDF has no pages."))
     limit = int(conf("NASKAH_MASUK_MAX_PAGES"))
@@ -99,9 +104,9 @@ def _check_image(name: str, data: bytes, jenis: str) -> int:
     except ApplicationError:
         raise
     except Exception as error:
-        raise _refuse(
-            name, _("the image cannot be read (%(error)s).") % {"error": error}
-        ) from error
+        # PIL says "cannot identify image file <_io.BytesIO object at 0x…>": log it only
+        logger.info("incoming upload %r: unreadable image: %r", name, error)
+        raise _refuse(name, _("the image is damaged and cannot be read.")) from error
     return frames
 
 

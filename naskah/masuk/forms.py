@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import penugasan_active_on
+from core.validators import validate_single_line
 from naskah.masuk.models import InstruksiDisposisi, KlasifikasiKeamanan, Urgensi
 from naskah.masuk.services import Tujuan
 
@@ -38,7 +39,7 @@ class RegisterForm(forms.Form):
     nomor_surat = forms.CharField(label=_("Sender's letter number"), max_length=200, required=False)
     tanggal_surat = forms.DateField(label=_("Letter date"), required=False, widget=DateInput())
     tanggal_diterima = forms.DateField(label=_("Date received"), widget=DateInput())
-    hal = forms.CharField(label=_("Subject"), max_length=500)
+    hal = forms.CharField(label=_("Subject"), max_length=500, validators=[validate_single_line])
     urgensi = forms.ChoiceField(label=_("Urgency"), choices=Urgensi.choices, initial="biasa")
     klasifikasi_keamanan = forms.ChoiceField(
         label=_("Security class"), choices=KlasifikasiKeamanan.choices, initial="biasa"

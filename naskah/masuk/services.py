@@ -27,6 +27,7 @@ from core.pdfsafe import pdf_sanitize
 from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
 from core.services.storage import storage_remove
+from core.validators import has_line_break, single_line
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk import permissions as perms
 from naskah.masuk.berkas import CheckedFile, check_uploads, removed_by_file
@@ -144,6 +145,8 @@ def _validate(unit: UnitKerja, data: DataSurat) -> None:
         errors.append(_("Give the sender."))
     if not data.hal.strip():
         errors.append(_("Give the subject."))
+    elif has_line_break(data.hal.strip()):
+        errors.append(_("The subject must be a single line; remove the line break."))
     today = timezone.localdate()
     if data.tanggal_diterima > today:
         errors.append(_("The date received cannot be in the future."))
@@ -464,6 +467,8 @@ def suratmasuk_apply_saran(
         before = {f: str(getattr(locked, f) or "") for f in fields}
         for name in fields:
             value = locked.ocr_saran[name]
+            if name == "hal":
+                value = single_line(value)  # OCR text keeps the letter's line breaks
             if name == "tanggal_surat":
                 value = dt.date.fromisoformat(value)
                 if value > locked.tanggal_diterima:

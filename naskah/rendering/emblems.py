@@ -9,6 +9,7 @@ on a 100 x 110 grid and scaled at draw time.
 from __future__ import annotations
 
 import io
+import logging
 import math
 from functools import lru_cache
 
@@ -259,7 +260,8 @@ def _image_reader(source: str | bytes) -> ImageReader:
         reader = ImageReader(io.BytesIO(source) if isinstance(source, bytes) else source)
         reader.getSize()
     except Exception as exc:  # reportlab/PIL raise many kinds for a bad image
-        raise RenderError(f"The kop emblem image cannot be read: {exc}") from exc
+        logging.getLogger(__name__).warning("kop emblem image cannot be read: %r", exc)
+        raise RenderError("The kop emblem image cannot be read.") from exc
     return reader
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from functools import lru_cache
 
 from pypdf import PdfReader, PdfWriter
@@ -28,7 +29,8 @@ def open_lampiran(data: object, index: int) -> PdfReader:
     except RenderError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise RenderError(f"{label} is not a readable PDF: {exc}") from exc
+        logging.getLogger(__name__).info("%s is not a readable PDF: %r", label, exc)
+        raise RenderError(f"{label} is not a readable PDF.") from exc
     if pages == 0:
         raise RenderError(f"{label} has no pages.")
     cleaned = _without_active_content(data, label)

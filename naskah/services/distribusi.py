@@ -28,6 +28,7 @@ from core.errors import ApplicationError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, unit_head_holder_on
 from core.services.audit import audit_record
+from core.validators import single_line
 from naskah.models import Distribusi, Naskah, NaskahRevisi, NaskahTTE
 from naskah.permissions import CONFIDENTIAL
 
@@ -96,7 +97,7 @@ def distribusi_plan(naskah: Naskah) -> list[Distribusi]:
 def _mail(naskah: Naskah, row: Distribusi, pdf: bytes) -> EmailMessage:
     nama = getattr(settings, "NASKAH", {}).get("NAMA_PEMERINTAH", "")
     if naskah.klasifikasi_keamanan in CONFIDENTIAL:
-        subject = _("Classified official letter %(nomor)s") % {"nomor": naskah.nomor}
+        subject = single_line(_("Classified official letter %(nomor)s") % {"nomor": naskah.nomor})
         body = _(
             "A classified official letter (%(kelas)s) number %(nomor)s from %(nama)s is "
             "addressed to you. For its security class it is not sent by e-mail; it will be "
@@ -107,7 +108,9 @@ def _mail(naskah: Naskah, row: Distribusi, pdf: bytes) -> EmailMessage:
             "nama": nama,
         }
         return EmailMessage(subject=subject, body=body, to=[row.email])
-    subject = f"{naskah.jenis.nama} {naskah.nomor}: {naskah.hal}"[:250]
+    # single_line: a letter saved before subjects were checked may still hold a line break,
+    # which EmailMessage refuses as a header injection
+    subject = single_line(f"{naskah.jenis.nama} {naskah.nomor}: {naskah.hal}")[:250]
     body = _(
         "Attached is the official letter number %(nomor)s dated %(tanggal)s from %(nama)s, "
         "subject: %(hal)s.\n\nThe letter is signed electronically; verify it at %(url)s"

@@ -18,6 +18,7 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, UnitKerja
 from core.selectors.organisasi import pegawai_primary_unit, unit_head
 from core.services.audit import audit_record
+from core.validators import has_line_break
 from naskah.fields import body_max_chars, clean_values
 from naskah.markup import validate_blocks
 from naskah.models import (
@@ -178,6 +179,10 @@ def draft_check(
         raise ApplicationError(_("The subject (hal) is required."), code="invalid")
     if len(hal) > 500:
         raise ApplicationError(_("The subject (hal) is too long."), code="invalid")
+    if has_line_break(hal):
+        raise ApplicationError(
+            _("The subject must be a single line; remove the line break."), code="invalid"
+        )
     if urgensi not in Urgensi.values:
         raise ApplicationError(_("Unknown urgency."), code="invalid")
     if klasifikasi_keamanan not in KlasifikasiKeamanan.values:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,6 +55,8 @@ from signing.backends.base import UnlockedKey
 
 DEFAULT_FORMATS = {"default": "{kode}/{nomor}/{unit}/{tahun}"}
 OPD_KOP = (UnitKerja.JenisKop.PERANGKAT_DAERAH, UnitKerja.JenisKop.UPTD)
+
+logger = logging.getLogger(__name__)
 
 
 def _region(key: str, default: str) -> str:
@@ -297,8 +300,12 @@ def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
     try:
         return render_naskah(layout, context)
     except RenderError as error:
+        logger.warning("final letter %s could not be laid out: %s", locked.pk, error)
         raise ApplicationError(
-            _("The final letter could not be laid out: %(error)s") % {"error": error},
+            _(
+                "The final letter could not be laid out, so it was not signed. "
+                "The administrator can find the reason in the server log."
+            ),
             code="render_failed",
         ) from error
 

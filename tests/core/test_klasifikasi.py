@@ -110,3 +110,74 @@ def test_unknown_scheme(tmp_path):
     path.write_text("kode,nama\n000,Umum\n")
     with pytest.raises(CommandError, match="does not exist"):
         call_command("import_klasifikasi", str(path), skema="tidak-ada")
+
+
+def _set_jra(kode, **values):
+    KodeKlasifikasi.objects.filter(kode=kode).update(**values)
+    return KodeKlasifikasi.objects.get(kode=kode)
+
+
+def test_kode_nama_only_file_keeps_retention(tmp_path):
+    _set_jra(
+        "000.1.2.3",
+        retensi_aktif=2,
+        retensi_inaktif=3,
+        nasib_akhir="musnah",
+        keterangan="JRA Pergub",
+        perlu_diperiksa=True,
+    )
+    path = tmp_path / "names.csv"
+    path.write_text("kode,nama\n000.1.2.3,Perjalanan Dinas Pegawai (nama baru)\n")
+    call_command("import_klasifikasi", str(path))
+    leaf = KodeKlasifikasi.objects.get(kode="000.1.2.3")
+    assert leaf.nama == "Perjalanan Dinas Pegawai (nama baru)"
+    assert (leaf.retensi_aktif, leaf.retensi_inaktif, leaf.nasib_akhir) == (2, 3, "musnah")
+    assert leaf.keterangan == "JRA Pergub" and leaf.perlu_diperiksa
+
+
+def test_present_empty_column_clears_and_absent_column_is_kept(tmp_path):
+    _set_jra("000.1.2.3", retensi_aktif=2, retensi_inaktif=3, nasib_akhir="musnah")
+    path = tmp_path / "partial.csv"
+    path.write_text("kode,nama,retensi_aktif\n000.1.2.3,Perjalanan Dinas Pegawai,\n")
+    call_command("import_klasifikasi", str(path))
+    leaf = KodeKlasifikasi.objects.get(kode="000.1.2.3")
+    assert leaf.retensi_aktif is None
+    assert (leaf.retensi_inaktif, leaf.nasib_akhir) == (3, "musnah")
+
+
+def test_replace_clears_absent_columns(tmp_path):
+    _set_jra("000.1.2.3", retensi_aktif=2, retensi_inaktif=3, nasib_akhir="musnah")
+    path = tmp_path / "names.csv"
+    path.write_text("kode,nama\n000.1.2.3,Perjalanan Dinas Pegawai\n")
+    call_command("import_klasifikasi", str(path), replace=True)
+    leaf = KodeKlasifikasi.objects.get(kode="000.1.2.3")
+    assert (leaf.retensi_aktif, leaf.retensi_inaktif, leaf.nasib_akhir) == (None, None, "")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "kode,nama\n000.1,Satu\n000.2,Du\x00a\n000.3,Tiga\n",
+            "line 3: contains a NUL byte",
+        ),
+        (
+            'kode,nama\n000.1,Satu\n000.2,"Dua\n000.3,Tiga\n',
+            "line 3: a quote is opened and never closed",
+        ),
+        (
+            'kode,nama\n000.1,Satu\n000.2,"Dua\n000.3,Tiga"\n000.4,Empat\n',
+            "line 3: a value runs over 2 lines",
+        ),
+    ],
+)
+def test_nul_bytes_and_unclosed_quotes_are_reported_with_line_numbers(tmp_path, content, expected):
+    _set_jra("000.1", retensi_aktif=7)
+    before = list(KodeKlasifikasi.objects.order_by("pk").values_list("kode", "nama"))
+    path = tmp_path / "broken.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("import_klasifikasi", str(path))
+    assert expected in str(exc.value)
+    assert list(KodeKlasifikasi.objects.order_by("pk").values_list("kode", "nama")) == before
+    assert KodeKlasifikasi.objects.get(kode="000.1").retensi_aktif == 7
