@@ -165,6 +165,7 @@ class Distribusi(models.Model):
 
     class Status(models.TextChoices):
         MENUNGGU = "menunggu", _("Waiting")
+        MENGIRIM = "mengirim", _("Sending")
         TERKIRIM = "terkirim", _("Delivered")
         GAGAL = "gagal", _("Failed")
         TANPA_ALAMAT = "tanpa_alamat", _("No address: deliver by hand")
@@ -194,6 +195,12 @@ class Distribusi(models.Model):
     dibaca_pada = models.DateTimeField(_("read at"), null=True, blank=True)
     percobaan = models.PositiveSmallIntegerField(_("attempts"), default=0)
     kesalahan = models.CharField(_("last error"), max_length=500, blank=True)
+    # The e-mail attempt (core.services.attempts): token and lease of the running one,
+    # when it started, when the next try is due after a failure.
+    token = models.CharField(max_length=32, blank=True, editable=False)
+    sewa = models.CharField(max_length=200, blank=True, editable=False)
+    mulai_pada = models.DateTimeField(null=True, blank=True)
+    coba_lagi_pada = models.DateTimeField(_("next try"), null=True, blank=True)
     dibuat_pada = models.DateTimeField(auto_now_add=True)
 
     class Meta:

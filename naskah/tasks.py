@@ -13,3 +13,10 @@ def naskah_dispatch_task(naskah_pk: int) -> int:
     if naskah is None:
         return 0
     return len(naskah_dispatch(naskah=naskah))
+
+
+def distribusi_email_task(distribusi_id: int) -> str:
+    """Send one delivery's e-mail (an attempt recorded on the row; slow queue)."""
+    from naskah.services.distribusi import distribusi_email_send
+
+    return distribusi_email_send(distribusi_id=distribusi_id)

@@ -113,7 +113,7 @@ def _enqueue_email(notifikasi_id: int) -> None:
     with it; core.services.queue)."""
     from core.services.queue import task_enqueue
 
-    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id)
+    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id, slow=True)
 
 
 def notifikasi_send_email(*, notifikasi_id: int) -> bool:
