@@ -285,8 +285,13 @@ def _enqueue_email(distribusi_id: int) -> None:
 
 def _mail_error(error: Exception) -> str:
     """What the sender is told about a failed e-mail (the detail is in the log)."""
-    if isinstance(error, TimeoutError):
-        return _("The mail server did not answer in time.")
+    cause = error
+    while cause is not None:  # smtplib re-raises a timeout as "server disconnected"
+        if isinstance(cause, TimeoutError):
+            return _("The mail server did not answer in time.")
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return _("The mail server closed the connection.")
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return _("The mail server refused the address.")
     if isinstance(error, smtplib.SMTPException):
