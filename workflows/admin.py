@@ -76,6 +76,16 @@ class RouteEventAdmin(admin.ModelAdmin):
 
 @admin.register(Notifikasi)
 class NotifikasiAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "kind", "text", "read_at", "emailed_at")
-    list_filter = ("kind",)
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind",
+        "text",
+        "read_at",
+        "emailed_at",
+        "email_state",
+        "email_attempts",
+        "email_error",
+    )
+    list_filter = ("kind", "email_state")
     raw_id_fields = ("recipient", "route")
