@@ -235,14 +235,15 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
                 details={"penerima": len(delivered)},
             )
         # E-mail is sent by its own task after this commits, never inside a transaction
-        # (a hanging mail server must not hold the database); rows already tried are left
-        # to their scheduled retry.
+        # (a hanging mail server must not hold the database). A row is queued once: its
+        # first try becomes due now; rows already due or tried keep their task or retry.
         for row in rows:
-            if (
-                row.saluran == Distribusi.Saluran.EMAIL
-                and row.status == Distribusi.Status.MENUNGGU
-                and row.percobaan == 0
-            ):
+            if row.saluran == Distribusi.Saluran.EMAIL and Distribusi.objects.filter(
+                pk=row.pk,
+                status=Distribusi.Status.MENUNGGU,
+                percobaan=0,
+                coba_lagi_pada__isnull=True,
+            ).update(coba_lagi_pada=now):
                 _enqueue_email(row.pk)
     pdf = None
     internal = [r for r in rows if r.saluran == Distribusi.Saluran.INTERNAL and r.jenis == "tujuan"]
@@ -405,6 +406,7 @@ def distribusi_email_retry(*, distribusi: Distribusi, actor: Pegawai) -> Distrib
             object_repr=distribusi.naskah.nomor,
             details={"distribusi": distribusi.pk},
         )
+        Distribusi.objects.filter(pk=distribusi.pk).update(coba_lagi_pada=timezone.now())
         _enqueue_email(distribusi.pk)
     distribusi.refresh_from_db()
     return distribusi

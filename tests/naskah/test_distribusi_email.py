@@ -53,6 +53,7 @@ def test_dispatch_queues_the_email_in_the_slow_queue_and_sends_outside_transacti
     naskah = _signed(demo)
     OrmQ.objects.all().delete()
     naskah_dispatch(naskah=naskah)
+    naskah_dispatch(naskah=naskah)  # the dispatch task may run twice: one e-mail task
     row = _email_row(naskah)
     assert len(mail.outbox) == 0 and row.status == "menunggu"
     (queued,) = [q for q in OrmQ.objects.all() if q.func() == "naskah.tasks.distribusi_email_task"]
