@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from workflows.models import HariLibur, Notifikasi, Route, RouteEvent, Stage, StepState
 
@@ -89,3 +90,15 @@ class NotifikasiAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "email_state")
     raw_id_fields = ("recipient", "route")
+    actions = ["retry_email"]
+
+    @admin.action(description=_("Retry the failed e-mails"))
+    def retry_email(self, request, queryset):
+        from workflows.services import notifikasi_email_retry
+
+        count = notifikasi_email_retry(
+            notifikasi_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request, _("%(n)d e-mails queued again.") % {"n": count}, messages.SUCCESS
+        )

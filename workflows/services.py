@@ -198,6 +198,29 @@ def notifikasi_send_email(*, notifikasi_id: int) -> bool:
     return attempt_done(slot, attempt, status=Notifikasi.EmailState.SENT, emailed_at=timezone.now())
 
 
+def notifikasi_email_retry(*, notifikasi_ids: Iterable[int], actor: Pegawai) -> int:
+    """Queue the failed e-mails of these notices again (administrators, from the admin
+    list), each with a fresh count; audited. Returns how many were queued."""
+    from core.services.attempts import attempt_reset
+
+    slot = _email_slot()
+    queued = []
+    with transaction.atomic():
+        for pk in notifikasi_ids:
+            if attempt_reset(slot, pk):
+                queued.append(pk)
+                _enqueue_email(pk)
+        if queued:
+            audit_record(
+                actor=actor,
+                action="workflows.notifikasi.email_retry",
+                obj=None,
+                object_repr="notifikasi",
+                details={"notifikasi": queued},
+            )
+    return len(queued)
+
+
 def notifikasi_mark_read(*, user: Pegawai, notifikasi_ids: Iterable[int] | None = None) -> int:
     """Mark the user's notices read (all unread when no ids are given)."""
     qs = Notifikasi.objects.filter(recipient=user, read_at__isnull=True)

@@ -172,6 +172,16 @@ def test_notification_email_failure_is_recorded_retried_then_failed(
     monkeypatch.undo()
     assert notifikasi_email_task(notice.pk) is False  # failed stays failed (admin list)
     assert mail.outbox == []
+    # An administrator retries it from the admin list (audited).
+    from core.models import AuditEvent
+    from workflows.services import notifikasi_email_retry
+
+    assert notifikasi_email_retry(notifikasi_ids=[notice.pk], actor=demo["kabagtu"]) == 1
+    assert notifikasi_email_retry(notifikasi_ids=[notice.pk], actor=demo["kabagtu"]) == 0
+    notice.refresh_from_db()
+    assert (notice.email_state, notice.email_attempts, notice.email_error) == ("menunggu", 0, "")
+    assert AuditEvent.objects.filter(action="workflows.notifikasi.email_retry").count() == 1
+    assert notifikasi_email_task(notice.pk) is True and len(mail.outbox) == 1
 
 
 def test_notification_email_is_enqueued_with_the_transaction(demo):
