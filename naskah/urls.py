@@ -50,6 +50,7 @@ from naskah import views_tte  # noqa: E402
 urlpatterns += [
     path("<int:pk>/tte/", views_tte.naskah_tte, name="tte"),
     path("<int:pk>/tte/pdf/", views_tte.naskah_tte_pdf, name="tte_pdf"),
+    path("<int:pk>/distribusi/ulang/", views_tte.dispatch_ulang, name="dispatch_ulang"),
     path(
         "<int:pk>/distribusi/<int:distribusi_id>/ulang/",
         views_tte.distribusi_ulang,

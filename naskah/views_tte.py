@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import ApplicationError
 from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
 from naskah.permissions import can_retry_distribusi, naskah_get_visible, naskah_visible_to
-from naskah.services.distribusi import distribusi_email_retry, distribusi_read, inbox_for
+from naskah.services.distribusi import (
+    distribusi_email_retry,
+    distribusi_read,
+    inbox_for,
+    naskah_dispatch_retry,
+)
 from naskah.services.tte import naskah_sign, naskah_sign_check, sealed_bytes
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
 
@@ -57,6 +62,18 @@ def naskah_tte(request, pk: int):
             "can_retry": can_retry_distribusi(request.user, naskah),
         },
     )
+
+
+@login_required
+@require_POST
+def dispatch_ulang(request, pk: int):
+    naskah = naskah_get_visible(request.user, pk)
+    try:
+        naskah_dispatch_retry(naskah=naskah, actor=request.user)
+        messages.success(request, _("The dispatch is queued again."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("naskah:tte", pk=naskah.pk)
 
 
 @login_required

@@ -253,6 +253,97 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
     return list(Distribusi.objects.filter(naskah=naskah))
 
 
+# --- The dispatch task: one attempt recorded on the signing record ----------------------------
+
+DISPATCH_SLOT = Slot(
+    model=NaskahTTE,
+    kind="naskah.dispatch",
+    task="naskah.tasks.naskah_dispatch_attempt_task",
+    status="kirim_status",
+    attempts="kirim_percobaan",
+    claim="kirim_token",
+    lease="kirim_sewa",
+    started="kirim_mulai_pada",
+    error="kirim_kesalahan",
+    next_try="kirim_coba_lagi_pada",
+    pending=NaskahTTE.StatusKirim.MENUNGGU,
+    running=NaskahTTE.StatusKirim.DIPROSES,
+    failed=NaskahTTE.StatusKirim.GAGAL,
+)
+
+
+def _dispatch_failed(attempt, naskah: Naskah, *, error: str, reason: str, retry=True) -> str:
+    with transaction.atomic():
+        state = attempt_failed(DISPATCH_SLOT, attempt, error=error, retry=retry)
+        if state is None:
+            return NaskahTTE.objects.get(pk=attempt.pk).kirim_status
+        audit_record(
+            actor=None,
+            action="naskah.dispatch.failed",
+            obj=naskah,
+            object_repr=naskah.nomor,
+            details={"percobaan": attempt.number, "status": state, "error": reason[:200]},
+        )
+    return state
+
+
+def naskah_dispatch_run(*, tte_id: int) -> str:
+    """The dispatch task's attempt: `naskah_dispatch` with its attempt, error and retry
+    recorded on the signing record; after the last attempt the letter's page shows the
+    failure with a retry action (`naskah_dispatch_retry`). Returns the dispatch status."""
+    attempt = attempt_claim(DISPATCH_SLOT, tte_id)
+    if attempt is None:
+        return NaskahTTE.objects.filter(pk=tte_id).values_list("kirim_status", flat=True).first()
+    naskah = Naskah.objects.get(tte__pk=tte_id)
+    if attempt.exhausted:
+        return _dispatch_failed(
+            attempt,
+            naskah,
+            error=_("The dispatch stopped after %(n)d attempts that did not finish.")
+            % {"n": attempt.number - 1},
+            reason="exhausted",
+            retry=False,
+        )
+    try:
+        naskah_dispatch(naskah=naskah)
+    except Exception as error:  # noqa: BLE001 - recorded on the record, retried
+        logger.exception("dispatch of letter %s failed", naskah.pk)
+        shown = error.message if isinstance(error, ApplicationError) else _("The dispatch failed.")
+        message = f"{shown} " + _("(attempt %(n)d of %(max)d)") % {
+            "n": attempt.number,
+            "max": max_attempts(),
+        }
+        return _dispatch_failed(attempt, naskah, error=message, reason=type(error).__name__)
+    attempt_done(DISPATCH_SLOT, attempt, status=NaskahTTE.StatusKirim.SELESAI)
+    return NaskahTTE.StatusKirim.SELESAI
+
+
+def naskah_dispatch_retry(*, naskah: Naskah, actor: Pegawai) -> NaskahTTE:
+    """The drafter or signer asks for the failed dispatch again: queued on commit, audited."""
+    from naskah.permissions import can_retry_distribusi
+    from naskah.services.tte import _enqueue_dispatch
+
+    if not can_retry_distribusi(actor, naskah):
+        raise PermissionDeniedError(_("Only the letter's drafter or signer may retry sending."))
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    with transaction.atomic():
+        if record is None or not attempt_reset(DISPATCH_SLOT, record.pk):
+            raise ConflictError(
+                _("The dispatch of this letter has not failed; there is nothing to retry."),
+                code="not_failed",
+            )
+        audit_record(
+            actor=actor,
+            action="naskah.dispatch.retry",
+            obj=naskah,
+            object_repr=naskah.nomor,
+            details={},
+        )
+        _enqueue_dispatch(naskah.pk)
+    record.refresh_from_db()
+    return record
+
+
 # --- E-mail, one delivery per task (core.services.attempts) ------------------------------------
 
 EMAIL_SLOT = Slot(

@@ -128,3 +128,43 @@ def test_backoff_doubles_per_attempt(settings):
     settings.TASK_RETRY_BACKOFF = 60
     assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
     assert backoff_seconds(20) == 3600
+
+
+def test_failed_dispatch_is_retried_then_failed_with_a_retry_action(
+    demo, settings, monkeypatch, client
+):
+    from naskah.tasks import naskah_dispatch_task
+
+    settings.TASK_MAX_ATTEMPTS = 2
+    naskah = _signed(demo)
+    record = naskah.tte
+    assert record.kirim_status == "menunggu"
+
+    def broken(*, naskah):
+        raise RuntimeError("database hiccup at 0x7f")
+
+    monkeypatch.setattr("naskah.services.distribusi.naskah_dispatch", broken)
+    assert naskah_dispatch_task(naskah.pk) == "menunggu"
+    record.refresh_from_db()
+    assert record.kirim_percobaan == 1 and record.kirim_coba_lagi_pada
+    assert "0x7f" not in record.kirim_kesalahan and "1 of 2" in record.kirim_kesalahan
+    (retry,) = Schedule.objects.filter(func="naskah.tasks.naskah_dispatch_attempt_task")
+    assert retry.args == repr((record.pk,)) and retry.cluster is None  # the main queue
+    assert naskah_dispatch_task(naskah.pk) == "gagal"
+    assert AuditEvent.objects.filter(action="naskah.dispatch.failed").count() == 2
+
+    client.force_login(naskah.konseptor)
+    page = client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
+    assert 'id="dispatch-status"' in page and "2 of 2" in page
+    url = reverse("naskah:dispatch_ulang", args=[naskah.pk])
+    assert url in page
+    client.post(url)
+    record.refresh_from_db()
+    assert (record.kirim_status, record.kirim_percobaan) == ("menunggu", 0)
+    assert AuditEvent.objects.filter(action="naskah.dispatch.retry").count() == 1
+    monkeypatch.undo()
+    assert naskah_dispatch_task(naskah.pk) == "selesai"
+    assert Distribusi.objects.filter(naskah=naskah, status="terkirim").exists()
+    assert naskah_dispatch_task(naskah.pk) == "selesai"  # done: not run again
+    page = client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
+    assert 'id="dispatch-status"' not in page
