@@ -7,4 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation and master data")
 
     def ready(self) -> None:
+        from django_q.signals import post_execute_in_worker, pre_execute
+
         from core import auth_events, checks  # noqa: F401  (registers checks and receivers)
+        from core.services import attempts
+
+        # Attempts record which django-q2 delivery runs them (core.services.attempts).
+        pre_execute.connect(attempts.on_pre_execute, dispatch_uid="naskah-attempt-pre")
+        post_execute_in_worker.connect(attempts.on_post_execute, dispatch_uid="naskah-attempt-post")

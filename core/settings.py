@@ -183,6 +183,9 @@ else:
 # The Redis broker loses a task whose worker dies (docs/architecture.md); the ORM broker
 # hands it out again after `retry` seconds, so every task is idempotent.
 Q_TIMEOUT = env_int("Q_TIMEOUT", 300)
+# Slow work (OCR, e-mail) has its own queue and cluster (`Q_CLUSTER_NAME=lambat manage.py
+# qcluster`; scripts/run_dev.py starts both); empty puts everything in the main queue.
+Q_SLOW_CLUSTER = os.environ.get("Q_SLOW_CLUSTER", "lambat")
 Q_CLUSTER = {
     "name": "naskah",
     "orm": "default",
@@ -195,7 +198,13 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "label": "Tugas latar belakang",
     "sync": env_bool("Q_SYNC", False),
+    # django-q2 reads ALT_CLUSTERS whenever Q_CLUSTER_NAME names another cluster.
+    "ALT_CLUSTERS": {Q_SLOW_CLUSTER or "lambat": {"workers": env_int("Q_SLOW_WORKERS", 1)}},
 }
+# Attempts recorded on their objects (core.services.attempts): how many tries, and the
+# first wait before a retry (doubled after each failed try, at most an hour).
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_BACKOFF = env_int("TASK_RETRY_BACKOFF", 60)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -240,6 +249,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a hanging mail server counts as a failed attempt (retried later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "naskah@localhost")
 
 # --- Security -------------------------------------------------------------------------------

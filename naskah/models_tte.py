@@ -75,6 +75,12 @@ class NaskahTTE(models.Model):
     """The signing record of one letter: its number, public token and sealed versions.
     Created in the transaction of the first signature (rolled back with it)."""
 
+    class StatusKirim(models.TextChoices):
+        MENUNGGU = "menunggu", _("Waiting")
+        DIPROSES = "diproses", _("Processing")
+        SELESAI = "selesai", _("Done")
+        GAGAL = "gagal", _("Failed")
+
     naskah = models.OneToOneField(
         "naskah.Naskah", verbose_name=_("letter"), on_delete=models.PROTECT, related_name="tte"
     )
@@ -86,6 +92,19 @@ class NaskahTTE(models.Model):
     jumlah_penandatangan = models.PositiveSmallIntegerField(_("signers required"), default=1)
     selesai = models.BooleanField(_("all signatures applied"), default=False)
     dibuat_pada = models.DateTimeField(_("first signed at"), auto_now_add=True)
+    # The dispatch attempt after the last signature (core.services.attempts).
+    kirim_status = models.CharField(
+        _("dispatch status"),
+        max_length=10,
+        choices=StatusKirim.choices,
+        default=StatusKirim.MENUNGGU,
+    )
+    kirim_percobaan = models.PositiveSmallIntegerField(_("dispatch attempts"), default=0)
+    kirim_token = models.CharField(max_length=32, blank=True, editable=False)
+    kirim_sewa = models.CharField(max_length=200, blank=True, editable=False)
+    kirim_mulai_pada = models.DateTimeField(null=True, blank=True)
+    kirim_kesalahan = models.CharField(_("dispatch error"), max_length=500, blank=True)
+    kirim_coba_lagi_pada = models.DateTimeField(_("next dispatch try"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("letter signature record")
@@ -169,6 +188,7 @@ class Distribusi(models.Model):
 
     class Status(models.TextChoices):
         MENUNGGU = "menunggu", _("Waiting")
+        MENGIRIM = "mengirim", _("Sending")
         TERKIRIM = "terkirim", _("Delivered")
         GAGAL = "gagal", _("Failed")
         TANPA_ALAMAT = "tanpa_alamat", _("No address: deliver by hand")
@@ -198,6 +218,12 @@ class Distribusi(models.Model):
     dibaca_pada = models.DateTimeField(_("read at"), null=True, blank=True)
     percobaan = models.PositiveSmallIntegerField(_("attempts"), default=0)
     kesalahan = models.CharField(_("last error"), max_length=500, blank=True)
+    # The e-mail attempt (core.services.attempts): token and lease of the running one,
+    # when it started, when the next try is due after a failure.
+    token = models.CharField(max_length=32, blank=True, editable=False)
+    sewa = models.CharField(max_length=200, blank=True, editable=False)
+    mulai_pada = models.DateTimeField(null=True, blank=True)
+    coba_lagi_pada = models.DateTimeField(_("next try"), null=True, blank=True)
     dibuat_pada = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -136,3 +136,8 @@ def can_share_naskah(user: Pegawai, naskah: Naskah) -> bool:
         and naskah.konseptor_id == user.pk
         and naskah.status != Naskah.Status.KONSEP
     )
+
+
+def can_retry_distribusi(user: Pegawai, naskah: Naskah) -> bool:
+    """The letter's drafter or signer retries a failed e-mail delivery."""
+    return user.is_authenticated and user.pk in (naskah.konseptor_id, naskah.penandatangan_id)

@@ -11,13 +11,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError
 from core.files import stored_file_response
 from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
-from naskah.permissions import naskah_get_visible, naskah_visible_to
-from naskah.services.distribusi import distribusi_read, inbox_for
+from naskah.permissions import can_retry_distribusi, naskah_get_visible, naskah_visible_to
+from naskah.services.distribusi import (
+    distribusi_email_retry,
+    distribusi_read,
+    inbox_for,
+    naskah_dispatch_retry,
+)
 from naskah.services.tte import naskah_sign, naskah_sign_check
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
 
@@ -55,8 +60,34 @@ def naskah_tte(request, pk: int):
             "record": record,
             "dokumen": record.dokumen.select_related("penandatangan", "jabatan") if record else [],
             "distribusi": Distribusi.objects.filter(naskah=naskah).select_related("pegawai"),
+            "can_retry": can_retry_distribusi(request.user, naskah),
         },
     )
+
+
+@login_required
+@require_POST
+def dispatch_ulang(request, pk: int):
+    naskah = naskah_get_visible(request.user, pk)
+    try:
+        naskah_dispatch_retry(naskah=naskah, actor=request.user)
+        messages.success(request, _("The dispatch is queued again."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("naskah:tte", pk=naskah.pk)
+
+
+@login_required
+@require_POST
+def distribusi_ulang(request, pk: int, distribusi_id: int):
+    naskah = naskah_get_visible(request.user, pk)
+    row = get_object_or_404(Distribusi, pk=distribusi_id, naskah=naskah)
+    try:
+        distribusi_email_retry(distribusi=row, actor=request.user)
+        messages.success(request, _("The e-mail is queued again."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("naskah:tte", pk=naskah.pk)
 
 
 @login_required

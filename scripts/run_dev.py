@@ -1,4 +1,7 @@
-"""Start the web server and the django-q2 worker together; Ctrl-C stops both.
+"""Start the web server and the django-q2 workers together; Ctrl-C stops them all.
+
+Two clusters: the main one (dispatch, archive sync, audit seal, schedules) and the slow
+one (OCR, e-mail: Q_SLOW_CLUSTER, default "lambat"), so slow work cannot hold up the rest.
 
 Used by `make run`. PORT (default 8000) and HOST (default 127.0.0.1) choose the address.
 The public base URL (QR codes, e-mailed links) follows it unless NASKAH_PUBLIC_BASE_URL is
@@ -52,7 +55,17 @@ def main() -> int:
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
         ),
     ]
-    print(f"Naskah is running on http://{host}:{port}/ (Ctrl-C stops the server and the worker)")
+    slow = env.get("Q_SLOW_CLUSTER", "lambat")
+    if slow:
+        # django-q2 reads the cluster name from the environment when it is imported.
+        procs.append(
+            subprocess.Popen(
+                [*manage, "qcluster"],
+                env={**env, "Q_CLUSTER_NAME": slow},
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            )
+        )
+    print(f"Naskah is running on http://{host}:{port}/ (Ctrl-C stops the server and the workers)")
     print(f"Public base URL (QR codes, e-mailed links): {base_url}")
     if base_url_problem(base_url) and host not in ("0.0.0.0", "::"):  # noqa: S104
         print("  (reachable from this machine only; HOST=0.0.0.0 make run serves the network)")

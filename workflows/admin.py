@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from workflows.models import HariLibur, Notifikasi, Route, RouteEvent, Stage, StepState
 from workflows.permissions import can_view_route
@@ -85,6 +86,28 @@ class RouteEventAdmin(admin.ModelAdmin):
 
 @admin.register(Notifikasi)
 class NotifikasiAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "kind", "text", "read_at", "emailed_at")
-    list_filter = ("kind",)
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind",
+        "text",
+        "read_at",
+        "emailed_at",
+        "email_state",
+        "email_attempts",
+        "email_error",
+    )
+    list_filter = ("kind", "email_state")
     raw_id_fields = ("recipient", "route")
+    actions = ["retry_email"]
+
+    @admin.action(description=_("Retry the failed e-mails"))
+    def retry_email(self, request, queryset):
+        from workflows.services import notifikasi_email_retry
+
+        count = notifikasi_email_retry(
+            notifikasi_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request, _("%(n)d e-mails queued again.") % {"n": count}, messages.SUCCESS
+        )

@@ -374,6 +374,12 @@ class HariLibur(models.Model):
 class Notifikasi(models.Model):
     """An in-app notification. Its text never carries confidential content."""
 
+    class EmailState(models.TextChoices):
+        PENDING = "menunggu", _("Waiting")
+        SENDING = "mengirim", _("Sending")
+        SENT = "terkirim", _("Delivered")
+        FAILED = "gagal", _("Failed")
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -396,6 +402,16 @@ class Notifikasi(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # The e-mail attempt (core.services.attempts); "" when the notice has no e-mail.
+    email_state = models.CharField(
+        _("e-mail state"), max_length=10, choices=EmailState.choices, blank=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_token = models.CharField(max_length=32, blank=True, editable=False)
+    email_lease = models.CharField(max_length=200, blank=True, editable=False)
+    email_started_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(_("e-mail error"), max_length=500, blank=True)
+    email_next_try = models.DateTimeField(_("next e-mail try"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

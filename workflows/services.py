@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -50,6 +51,8 @@ from workflows.models import (
 from workflows.office_calendar import step_deadline
 from workflows.permissions import can_reassign, can_receive_step, can_view_route, step_capacity
 from workflows.proposal import ProposedStage, route_proposal_check, route_propose
+
+logger = logging.getLogger(__name__)
 
 ACTIVE = StepState.Status.ACTIVE
 APPROVED = StepState.Status.APPROVED
@@ -104,7 +107,13 @@ def notifikasi_create(
     if not link and route is not None:
         link = reverse("workflows:route_detail", args=[route.pk])
     notice = Notifikasi.objects.create(
-        recipient=recipient, kind=kind, text=text[:500], link=link[:500], route=route, key=key
+        recipient=recipient,
+        kind=kind,
+        text=text[:500],
+        link=link[:500],
+        route=route,
+        key=key,
+        email_state=Notifikasi.EmailState.PENDING if recipient.email else "",
     )
     if recipient.email:
         _enqueue_email(notice.pk)
@@ -163,28 +172,103 @@ def _enqueue_email(notifikasi_id: int) -> None:
     with it; core.services.queue)."""
     from core.services.queue import task_enqueue
 
-    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id)
+    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id, slow=True)
+
+
+def _email_slot():
+    from core.services.attempts import Slot
+
+    S = Notifikasi.EmailState
+    return Slot(
+        model=Notifikasi,
+        kind="workflows.email",
+        task="workflows.tasks.notifikasi_email_task",
+        status="email_state",
+        attempts="email_attempts",
+        claim="email_token",
+        lease="email_lease",
+        started="email_started_at",
+        error="email_error",
+        next_try="email_next_try",
+        pending=S.PENDING,
+        running=S.SENDING,
+        failed=S.FAILED,
+        slow=True,
+    )
 
 
 def notifikasi_send_email(*, notifikasi_id: int) -> bool:
-    """Send the e-mail of one notice unless already sent. Returns True when sent."""
-    notice = Notifikasi.objects.select_related("recipient").filter(pk=notifikasi_id).first()
-    if notice is None or notice.emailed_at is not None or not notice.recipient.email:
+    """Send the e-mail of one notice unless already sent: one attempt recorded on the
+    notice (core.services.attempts), outside any transaction, bounded by EMAIL_TIMEOUT; a
+    failure is stored and retried with backoff, then left "failed" (admin list). Returns
+    True when sent by this call."""
+    from core.services.attempts import attempt_claim, attempt_done, attempt_failed, max_attempts
+
+    slot = _email_slot()
+    # Notices from before attempts were recorded have no state yet.
+    Notifikasi.objects.filter(pk=notifikasi_id, email_state="", emailed_at__isnull=True).update(
+        email_state=Notifikasi.EmailState.PENDING
+    )
+    attempt = attempt_claim(slot, notifikasi_id)
+    if attempt is None:
+        return False
+    notice = Notifikasi.objects.select_related("recipient").get(pk=notifikasi_id)
+    if attempt.exhausted or not notice.recipient.email:
+        attempt_failed(
+            slot,
+            attempt,
+            error=_("Sending stopped after %(n)d attempts that did not finish.")
+            % {"n": attempt.number - 1}
+            if attempt.exhausted
+            else _("The e-mail could not be sent."),
+            retry=False,
+        )
         return False
     base = getattr(settings, "NASKAH", {}).get("PUBLIC_BASE_URL", "")
     body = notice.text
     if notice.link:
         body += "\n\n" + base.rstrip("/") + notice.link
-    send_mail(
-        subject=single_line(f"[Naskah] {notice.text}")[:150],
-        message=body,
-        from_email=None,
-        recipient_list=[notice.recipient.email],
-    )
-    Notifikasi.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-    return True
+    try:
+        send_mail(
+            subject=single_line(f"[Naskah] {notice.text}")[:150],
+            message=body,
+            from_email=None,
+            recipient_list=[notice.recipient.email],
+        )
+    except Exception as error:  # noqa: BLE001 - recorded on the notice, retried
+        logger.warning("notification e-mail %s failed: %r", notice.pk, error)
+        attempt_failed(
+            slot,
+            attempt,
+            error=_("The e-mail could not be sent.")
+            + " "
+            + _("(attempt %(n)d of %(max)d)") % {"n": attempt.number, "max": max_attempts()},
+        )
+        return False
+    return attempt_done(slot, attempt, status=Notifikasi.EmailState.SENT, emailed_at=timezone.now())
+
+
+def notifikasi_email_retry(*, notifikasi_ids: Iterable[int], actor: Pegawai) -> int:
+    """Queue the failed e-mails of these notices again (administrators, from the admin
+    list), each with a fresh count; audited. Returns how many were queued."""
+    from core.services.attempts import attempt_reset
+
+    slot = _email_slot()
+    queued = []
+    with transaction.atomic():
+        for pk in notifikasi_ids:
+            if attempt_reset(slot, pk):
+                queued.append(pk)
+                _enqueue_email(pk)
+        if queued:
+            audit_record(
+                actor=actor,
+                action="workflows.notifikasi.email_retry",
+                obj=None,
+                object_repr="notifikasi",
+                details={"notifikasi": queued},
+            )
+    return len(queued)
 
 
 def notifikasi_mark_read(*, user: Pegawai, notifikasi_ids: Iterable[int] | None = None) -> int:

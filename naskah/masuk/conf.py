@@ -27,8 +27,6 @@ DEFAULTS = {
     # OCR language(s) for tesseract, and whether OCR runs at all.
     "NASKAH_MASUK_OCR_LANGUAGE": "ind",
     "NASKAH_MASUK_OCR_ENABLED": True,
-    # Seconds after which an OCR run that never finished (dead worker) may be retried.
-    "NASKAH_MASUK_OCR_STALE_SECONDS": 900,
     # Resolution assumed for images without DPI information when turned into PDF pages.
     "NASKAH_MASUK_IMAGE_DPI": 200,
     # Hours after the deadline before an overdue branch is escalated to the disposer.

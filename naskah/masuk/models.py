@@ -130,6 +130,12 @@ class SuratMasuk(models.Model):
     ocr_saran = models.JSONField(_("suggested metadata"), default=dict, blank=True)
     ocr_mulai_pada = models.DateTimeField(null=True, blank=True)
     ocr_selesai_pada = models.DateTimeField(null=True, blank=True)
+    # The OCR attempt (core.services.attempts): count, token and lease of the running one,
+    # when the next try is due after a failure.
+    ocr_percobaan = models.PositiveSmallIntegerField(_("OCR attempts"), default=0)
+    ocr_token = models.CharField(max_length=32, blank=True, editable=False)
+    ocr_sewa = models.CharField(max_length=200, blank=True, editable=False)
+    ocr_coba_lagi_pada = models.DateTimeField(_("next OCR try"), null=True, blank=True)
     berkas_pdf = models.FileField(
         _("searchable PDF"), upload_to=RandomName("masuk/pdf", ".pdf"), blank=True, max_length=255
     )

@@ -25,6 +25,7 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
 from core.pdfsafe import pdf_sanitize
 from core.selectors.organisasi import jabatan_holder_on
+from core.services.attempts import Slot, attempt_claim, attempt_failed, attempt_reset, max_attempts
 from core.services.audit import audit_record
 from core.services.storage import storage_remove
 from core.validators import has_line_break, single_line
@@ -121,7 +122,10 @@ def _enqueue_ocr(surat_id: int) -> None:
     from core.services.queue import task_enqueue
 
     task_enqueue(
-        "naskah.masuk.tasks.suratmasuk_ocr_task", surat_id, task_name=f"masuk-ocr-{surat_id}"
+        "naskah.masuk.tasks.suratmasuk_ocr_task",
+        surat_id,
+        task_name=f"masuk-ocr-{surat_id}",
+        slow=True,
     )
 
 
@@ -362,21 +366,74 @@ def suratmasuk_register_internal(
 # --- OCR -----------------------------------------------------------------------------------
 
 
+OCR_SLOT = Slot(
+    model=SuratMasuk,
+    kind="masuk.ocr",
+    task="naskah.masuk.tasks.suratmasuk_ocr_task",
+    status="ocr_status",
+    attempts="ocr_percobaan",
+    claim="ocr_token",
+    lease="ocr_sewa",
+    started="ocr_mulai_pada",
+    error="ocr_pesan",
+    next_try="ocr_coba_lagi_pada",
+    pending=SuratMasuk.StatusOCR.MENUNGGU,
+    running=SuratMasuk.StatusOCR.DIPROSES,
+    failed=SuratMasuk.StatusOCR.GAGAL,
+    slow=True,
+)
+
+
+def _ocr_state(surat_id: int) -> str:
+    return SuratMasuk.objects.filter(pk=surat_id).values_list("ocr_status", flat=True).first() or ""
+
+
+def _ocr_failed(attempt, *, error: str, retry: bool = True) -> str:
+    """Record a failed OCR attempt (retried with backoff while attempts remain) and its
+    audit event; the user sees a translated sentence, the log has the detail."""
+    with transaction.atomic():
+        state = attempt_failed(OCR_SLOT, attempt, error=error, retry=retry)
+        if state is None:
+            return _ocr_state(attempt.pk)
+        surat = SuratMasuk.objects.get(pk=attempt.pk)
+        audit_record(
+            actor=None,
+            action="masuk.suratmasuk.ocr_failed",
+            obj=surat,
+            details={"status": state, "percobaan": attempt.number, "message": error},
+        )
+    return state
+
+
 def suratmasuk_ocr_run(*, surat_id: int) -> str:
     """Combine the scans, add a text layer where missing, store text and suggestions.
-    Idempotent: a finished letter is left alone; a run that died is retried after
-    NASKAH_MASUK_OCR_STALE_SECONDS. Returns the resulting OCR status."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=int(conf("NASKAH_MASUK_OCR_STALE_SECONDS")))
+    Each run is an attempt recorded on the letter (core.services.attempts): a finished
+    letter is left alone, a run whose worker died is redone by the redelivered task, a
+    failed run is retried with backoff and then left "failed" with a retry action
+    (`suratmasuk_ocr_retry`). Returns the resulting OCR status."""
+    attempt = attempt_claim(OCR_SLOT, surat_id)
+    if attempt is None:
+        return _ocr_state(surat_id)
+    if attempt.exhausted:
+        return _ocr_failed(
+            attempt,
+            error=_("OCR stopped after %(n)d attempts that did not finish.")
+            % {"n": attempt.number - 1},
+            retry=False,
+        )
+    try:
+        return _ocr_attempt(surat_id, attempt)
+    except Exception:  # OCRmyPDF/tesseract failures: a visible state, never a crash
+        logger.exception("OCR failed for incoming letter %s", surat_id)
+        return _ocr_failed(
+            attempt,
+            error=_("Reading the scans failed (attempt %(n)d of %(max)d).")
+            % {"n": attempt.number, "max": max_attempts()},
+        )
+
+
+def _ocr_attempt(surat_id: int, attempt) -> str:
     S = SuratMasuk.StatusOCR
-    claimed = SuratMasuk.objects.filter(
-        Q(ocr_status__in=[S.MENUNGGU, S.GAGAL])
-        | Q(ocr_status=S.DIPROSES, ocr_mulai_pada__lt=stale),
-        pk=surat_id,
-    ).update(ocr_status=S.DIPROSES, ocr_mulai_pada=now, ocr_pesan="")
-    if not claimed:
-        row = SuratMasuk.objects.filter(pk=surat_id).values_list("ocr_status", flat=True).first()
-        return row or ""
     surat = SuratMasuk.objects.get(pk=surat_id)
     files = []
     for item in surat.berkas.all():
@@ -391,9 +448,6 @@ def suratmasuk_ocr_run(*, surat_id: int) -> str:
     except ocr_lib.OcrUnavailable as error:
         status, message = S.TIDAK_TERSEDIA, str(error)
         pdf = ocr_lib.combine(files)
-    except Exception as error:  # OCRmyPDF/tesseract failures: visible state, never a crash
-        logger.exception("OCR failed for incoming letter %s", surat_id)
-        status, message = S.GAGAL, f"{type(error).__name__}: {error}"[:500]
     if pdf:
         # OCRmyPDF and the joining keep whatever the scans carry: the stored searchable PDF
         # is cleaned like every upload (invariant 10); one that cannot be is not stored.
@@ -416,6 +470,8 @@ def suratmasuk_ocr_run(*, surat_id: int) -> str:
         }
     with transaction.atomic():
         locked = SuratMasuk.objects.select_for_update().get(pk=surat_id)
+        if locked.ocr_token != attempt.token:  # superseded (core.services.attempts)
+            return locked.ocr_status
         if pdf:
             if locked.berkas_pdf:
                 locked.berkas_pdf.delete(save=False)
@@ -423,6 +479,7 @@ def suratmasuk_ocr_run(*, surat_id: int) -> str:
         locked.ocr_status, locked.ocr_pesan, locked.ocr_teks = status, message, text
         locked.ocr_saran = saran
         locked.ocr_selesai_pada = timezone.now()
+        locked.ocr_sewa, locked.ocr_coba_lagi_pada = "", None
         locked.save(
             update_fields=[
                 "berkas_pdf",
@@ -431,6 +488,8 @@ def suratmasuk_ocr_run(*, surat_id: int) -> str:
                 "ocr_teks",
                 "ocr_saran",
                 "ocr_selesai_pada",
+                "ocr_sewa",
+                "ocr_coba_lagi_pada",
             ]
         )
         audit_record(
@@ -440,6 +499,24 @@ def suratmasuk_ocr_run(*, surat_id: int) -> str:
             details={"status": status, "message": message, "saran": sorted(saran)},
         )
     return status
+
+
+def suratmasuk_ocr_retry(*, surat: SuratMasuk, actor: Pegawai) -> SuratMasuk:
+    """The agendaris asks for OCR again after it failed (or after the OCR tools were
+    installed): back to waiting with a fresh count, queued on commit, audited."""
+    if not perms.can_manage_register(actor, surat):
+        raise PermissionDeniedError(_("Only the register's agendaris may retry the OCR."))
+    S = SuratMasuk.StatusOCR
+    with transaction.atomic():
+        if not attempt_reset(OCR_SLOT, surat.pk, from_states=[S.GAGAL, S.TIDAK_TERSEDIA]):
+            raise ConflictError(
+                _("The OCR of this letter has not failed; there is nothing to retry."),
+                code="not_failed",
+            )
+        surat.refresh_from_db()
+        audit_record(actor=actor, action="masuk.suratmasuk.ocr_retry", obj=surat, details={})
+        _enqueue_ocr(surat.pk)
+    return surat
 
 
 def suratmasuk_apply_saran(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("surat/baru/", views.daftar_baru, name="daftar_baru"),
     path("surat/<int:pk>/", views.detail, name="detail"),
     path("surat/<int:pk>/ocr/", views.ocr_status, name="ocr_status"),
+    path("surat/<int:pk>/ocr/ulang/", views.ocr_ulang, name="ocr_ulang"),
     path("surat/<int:pk>/saran/", views.terapkan_saran, name="terapkan_saran"),
     path("surat/<int:pk>/berkas/<int:berkas_id>/", views.berkas, name="berkas"),
     path("surat/<int:pk>/berkas/<int:berkas_id>/asli/", views.berkas_asli, name="berkas_asli"),

@@ -31,6 +31,7 @@ from naskah.masuk.services import (
     disposisi_report,
     suratmasuk_apply_saran,
     suratmasuk_close,
+    suratmasuk_ocr_retry,
     suratmasuk_register,
 )
 
@@ -174,6 +175,18 @@ def ocr_status(request, pk: int):
         "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
     }
     return render(request, "masuk/_ocr.html", context)
+
+
+@login_required
+@require_POST
+def ocr_ulang(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    try:
+        suratmasuk_ocr_retry(surat=surat, actor=request.user)
+        messages.success(request, _("The OCR is queued again."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("masuk:detail", pk=surat.pk)
 
 
 @login_required

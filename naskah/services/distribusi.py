@@ -10,12 +10,15 @@ address are listed for delivery by hand.
 Idempotent: each delivery has a unique key (letter, channel, target), rows are created
 with get_or_create and an e-mail is sent only while its row is not yet delivered, so the
 dispatch task may run twice (django-q2 delivers at least once) without sending twice
-unless a worker dies between sending and marking (the at-least-once trade-off).
+unless a worker dies between sending and marking (the at-least-once trade-off). Each
+e-mail is its own task in the slow queue, sent outside any transaction; its attempts,
+error and next try are recorded on the delivery row (core.services.attempts).
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -24,9 +27,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import hooks
-from core.errors import ApplicationError, PermissionDeniedError
+from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, unit_head_holder_on
+from core.services.attempts import (
+    Slot,
+    attempt_claim,
+    attempt_done,
+    attempt_failed,
+    attempt_reset,
+    max_attempts,
+)
 from core.services.audit import audit_record
 from core.validators import single_line
 from naskah.models import Distribusi, Naskah, NaskahRevisi, NaskahTTE
@@ -226,51 +237,273 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
                 object_repr=naskah.nomor,
                 details={"penerima": len(delivered)},
             )
+        # E-mail is sent by its own task after this commits, never inside a transaction
+        # (a hanging mail server must not hold the database). A row is queued once: its
+        # first try becomes due now; rows already due or tried keep their task or retry.
+        for row in rows:
+            if row.saluran == Distribusi.Saluran.EMAIL and Distribusi.objects.filter(
+                pk=row.pk,
+                status=Distribusi.Status.MENUNGGU,
+                percobaan=0,
+                coba_lagi_pada__isnull=True,
+            ).update(coba_lagi_pada=now):
+                _enqueue_email(row.pk)
     pdf = None
     internal = [r for r in rows if r.saluran == Distribusi.Saluran.INTERNAL and r.jenis == "tujuan"]
     if internal:
         pdf = sealed_bytes(record.dokumen_terakhir())
         _register_in_recipient_units(naskah, internal, pdf)
-    for row in rows:
-        if row.saluran != Distribusi.Saluran.EMAIL:
-            continue
-        with transaction.atomic():
-            locked = Distribusi.objects.select_for_update().get(pk=row.pk)
-            if locked.status == Distribusi.Status.TERKIRIM:
-                continue
-            if pdf is None:
-                pdf = sealed_bytes(record.dokumen_terakhir())
-            locked.percobaan += 1
-            try:
-                _mail(naskah, locked, pdf).send(fail_silently=False)
-            except Exception as error:  # noqa: BLE001 - any mail failure is logged on the row
-                logger.warning("dispatch e-mail failed for delivery %s: %s", locked.pk, error)
-                locked.status = Distribusi.Status.GAGAL
-                locked.kesalahan = str(error)[:500]
-                locked.save(update_fields=["status", "kesalahan", "percobaan"])
-                audit_record(
-                    actor=None,
-                    action="naskah.dispatch.email_failed",
-                    obj=naskah,
-                    object_repr=naskah.nomor,
-                    details={"distribusi": locked.pk, "error": str(error)[:200]},
-                )
-                continue
-            locked.status = Distribusi.Status.TERKIRIM
-            locked.dikirim_pada = timezone.now()
-            locked.kesalahan = ""
-            locked.save(update_fields=["status", "dikirim_pada", "kesalahan", "percobaan"])
-            audit_record(
-                actor=None,
-                action="naskah.dispatch.email",
-                obj=naskah,
-                object_repr=naskah.nomor,
-                details={
-                    "distribusi": locked.pk,
-                    "rahasia": naskah.klasifikasi_keamanan in CONFIDENTIAL,
-                },
-            )
     return list(Distribusi.objects.filter(naskah=naskah))
+
+
+# --- The dispatch task: one attempt recorded on the signing record ----------------------------
+
+DISPATCH_SLOT = Slot(
+    model=NaskahTTE,
+    kind="naskah.dispatch",
+    task="naskah.tasks.naskah_dispatch_attempt_task",
+    status="kirim_status",
+    attempts="kirim_percobaan",
+    claim="kirim_token",
+    lease="kirim_sewa",
+    started="kirim_mulai_pada",
+    error="kirim_kesalahan",
+    next_try="kirim_coba_lagi_pada",
+    pending=NaskahTTE.StatusKirim.MENUNGGU,
+    running=NaskahTTE.StatusKirim.DIPROSES,
+    failed=NaskahTTE.StatusKirim.GAGAL,
+)
+
+
+def _dispatch_failed(attempt, naskah: Naskah, *, error: str, reason: str, retry=True) -> str:
+    with transaction.atomic():
+        state = attempt_failed(DISPATCH_SLOT, attempt, error=error, retry=retry)
+        if state is None:
+            return NaskahTTE.objects.get(pk=attempt.pk).kirim_status
+        audit_record(
+            actor=None,
+            action="naskah.dispatch.failed",
+            obj=naskah,
+            object_repr=naskah.nomor,
+            details={"percobaan": attempt.number, "status": state, "error": reason[:200]},
+        )
+    return state
+
+
+def naskah_dispatch_run(*, tte_id: int) -> str:
+    """The dispatch task's attempt: `naskah_dispatch` with its attempt, error and retry
+    recorded on the signing record; after the last attempt the letter's page shows the
+    failure with a retry action (`naskah_dispatch_retry`). Returns the dispatch status."""
+    attempt = attempt_claim(DISPATCH_SLOT, tte_id)
+    if attempt is None:
+        return NaskahTTE.objects.filter(pk=tte_id).values_list("kirim_status", flat=True).first()
+    naskah = Naskah.objects.get(tte__pk=tte_id)
+    if attempt.exhausted:
+        return _dispatch_failed(
+            attempt,
+            naskah,
+            error=_("The dispatch stopped after %(n)d attempts that did not finish.")
+            % {"n": attempt.number - 1},
+            reason="exhausted",
+            retry=False,
+        )
+    try:
+        naskah_dispatch(naskah=naskah)
+    except Exception as error:  # noqa: BLE001 - recorded on the record, retried
+        logger.exception("dispatch of letter %s failed", naskah.pk)
+        shown = error.message if isinstance(error, ApplicationError) else _("The dispatch failed.")
+        message = f"{shown} " + _("(attempt %(n)d of %(max)d)") % {
+            "n": attempt.number,
+            "max": max_attempts(),
+        }
+        return _dispatch_failed(attempt, naskah, error=message, reason=type(error).__name__)
+    attempt_done(DISPATCH_SLOT, attempt, status=NaskahTTE.StatusKirim.SELESAI)
+    return NaskahTTE.StatusKirim.SELESAI
+
+
+def naskah_dispatch_retry(*, naskah: Naskah, actor: Pegawai) -> NaskahTTE:
+    """The drafter or signer asks for the failed dispatch again: queued on commit, audited."""
+    from naskah.permissions import can_retry_distribusi
+    from naskah.services.tte import _enqueue_dispatch
+
+    if not can_retry_distribusi(actor, naskah):
+        raise PermissionDeniedError(_("Only the letter's drafter or signer may retry sending."))
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    with transaction.atomic():
+        if record is None or not attempt_reset(DISPATCH_SLOT, record.pk):
+            raise ConflictError(
+                _("The dispatch of this letter has not failed; there is nothing to retry."),
+                code="not_failed",
+            )
+        audit_record(
+            actor=actor,
+            action="naskah.dispatch.retry",
+            obj=naskah,
+            object_repr=naskah.nomor,
+            details={},
+        )
+        _enqueue_dispatch(naskah.pk)
+    record.refresh_from_db()
+    return record
+
+
+# --- E-mail, one delivery per task (core.services.attempts) ------------------------------------
+
+EMAIL_SLOT = Slot(
+    model=Distribusi,
+    kind="naskah.email",
+    task="naskah.tasks.distribusi_email_task",
+    status="status",
+    attempts="percobaan",
+    claim="token",
+    lease="sewa",
+    started="mulai_pada",
+    error="kesalahan",
+    next_try="coba_lagi_pada",
+    pending=Distribusi.Status.MENUNGGU,
+    running=Distribusi.Status.MENGIRIM,
+    failed=Distribusi.Status.GAGAL,
+    slow=True,
+)
+
+
+def _enqueue_email(distribusi_id: int) -> None:
+    from core.services.queue import task_enqueue
+
+    task_enqueue(
+        "naskah.tasks.distribusi_email_task",
+        distribusi_id,
+        task_name=f"email-{distribusi_id}",
+        slow=True,
+    )
+
+
+def _mail_error(error: Exception) -> str:
+    """What the sender is told about a failed e-mail (the detail is in the log)."""
+    cause = error
+    while cause is not None:  # smtplib re-raises a timeout as "server disconnected"
+        if isinstance(cause, TimeoutError):
+            return _("The mail server did not answer in time.")
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return _("The mail server closed the connection.")
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return _("The mail server refused the address.")
+    if isinstance(error, smtplib.SMTPException):
+        return _("The mail server refused the message.")
+    if isinstance(error, OSError):
+        return _("The mail server could not be reached.")
+    return _("The e-mail could not be sent.")
+
+
+def _email_state(distribusi_id: int) -> str:
+    return (
+        Distribusi.objects.filter(pk=distribusi_id).values_list("status", flat=True).first() or ""
+    )
+
+
+def _email_failed(attempt, naskah: Naskah, *, error: str, reason: str, retry: bool = True) -> str:
+    with transaction.atomic():
+        state = attempt_failed(EMAIL_SLOT, attempt, error=error, retry=retry)
+        if state is None:
+            return _email_state(attempt.pk)
+        audit_record(
+            actor=None,
+            action="naskah.dispatch.email_failed",
+            obj=naskah,
+            object_repr=naskah.nomor,
+            details={
+                "distribusi": attempt.pk,
+                "percobaan": attempt.number,
+                "status": state,
+                "error": reason[:200],
+            },
+        )
+    return state
+
+
+def distribusi_email_send(*, distribusi_id: int) -> str:
+    """Send the e-mail of one delivery: one attempt, recorded on the row. It runs outside
+    any transaction with the mail server's answer bounded by EMAIL_TIMEOUT; a failure is
+    stored with a readable error and tried again with backoff, the last one leaves the row
+    "failed" with a retry action (`distribusi_email_retry`). Returns the row's status."""
+    attempt = attempt_claim(EMAIL_SLOT, distribusi_id)
+    if attempt is None:
+        return _email_state(distribusi_id)
+    row = Distribusi.objects.select_related("naskah__jenis").get(pk=distribusi_id)
+    naskah = row.naskah
+    if attempt.exhausted:
+        return _email_failed(
+            attempt,
+            naskah,
+            error=_("Sending stopped after %(n)d attempts that did not finish.")
+            % {"n": attempt.number - 1},
+            reason="exhausted",
+            retry=False,
+        )
+    try:
+        pdf = b""
+        if naskah.klasifikasi_keamanan not in CONFIDENTIAL:
+            from naskah.services.tte import sealed_bytes
+
+            pdf = sealed_bytes(NaskahTTE.objects.get(naskah=naskah).dokumen_terakhir())
+        _mail(naskah, row, pdf).send(fail_silently=False)
+    except Exception as error:  # noqa: BLE001 - any mail failure is recorded on the row
+        logger.warning("dispatch e-mail failed for delivery %s: %r", row.pk, error)
+        message = (
+            _mail_error(error)
+            + " "
+            + _("(attempt %(n)d of %(max)d)")
+            % {
+                "n": attempt.number,
+                "max": max_attempts(),
+            }
+        )
+        return _email_failed(attempt, naskah, error=message, reason=type(error).__name__)
+    with transaction.atomic():
+        if not attempt_done(
+            EMAIL_SLOT, attempt, status=Distribusi.Status.TERKIRIM, dikirim_pada=timezone.now()
+        ):
+            logger.warning("delivery %s was sent by a superseded attempt", row.pk)
+        audit_record(
+            actor=None,
+            action="naskah.dispatch.email",
+            obj=naskah,
+            object_repr=naskah.nomor,
+            details={
+                "distribusi": row.pk,
+                "percobaan": attempt.number,
+                "rahasia": naskah.klasifikasi_keamanan in CONFIDENTIAL,
+            },
+        )
+    return Distribusi.Status.TERKIRIM
+
+
+def distribusi_email_retry(*, distribusi: Distribusi, actor: Pegawai) -> Distribusi:
+    """The sender asks for another try of a failed e-mail: back to waiting with a fresh
+    count, queued on commit, audited."""
+    from naskah.permissions import can_retry_distribusi
+
+    if not can_retry_distribusi(actor, distribusi.naskah):
+        raise PermissionDeniedError(_("Only the letter's drafter or signer may retry sending."))
+    with transaction.atomic():
+        if distribusi.saluran != Distribusi.Saluran.EMAIL or not attempt_reset(
+            EMAIL_SLOT, distribusi.pk
+        ):
+            raise ConflictError(
+                _("This delivery has not failed; there is nothing to retry."), code="not_failed"
+            )
+        audit_record(
+            actor=actor,
+            action="naskah.dispatch.email_retry",
+            obj=distribusi.naskah,
+            object_repr=distribusi.naskah.nomor,
+            details={"distribusi": distribusi.pk},
+        )
+        Distribusi.objects.filter(pk=distribusi.pk).update(coba_lagi_pada=timezone.now())
+        _enqueue_email(distribusi.pk)
+    distribusi.refresh_from_db()
+    return distribusi
 
 
 def distribusi_read(*, distribusi: Distribusi, actor: Pegawai) -> Distribusi:

@@ -3,8 +3,6 @@ saved without the registrar's confirmation, missing OCR shows a visible state.""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from core.errors import ApplicationError, ConflictError
@@ -95,33 +93,70 @@ def test_missing_ocr_tools_show_unavailable_not_a_crash(register, monkeypatch):
     assert surat.ocr_saran == {}
 
 
-def test_ocr_failure_is_a_visible_state_and_can_be_retried(register, monkeypatch):
+def test_ocr_failure_is_retried_then_visible_and_retried_on_request(
+    register, org, monkeypatch, settings, client
+):
+    from django.urls import reverse
+    from django_q.models import OrmQ, Schedule
+
+    from core.models import AuditEvent
+
+    settings.TASK_MAX_ATTEMPTS = 2
     surat = register(files=[("scan.png", make_scan("PNG"))])
 
     def broken(pdf):
-        raise RuntimeError("tesseract crashed")
+        raise RuntimeError("tesseract crashed at 0xdeadbeef")
 
     monkeypatch.setattr(ocr, "run_ocrmypdf", broken)
     monkeypatch.setattr(ocr, "needs_ocr", lambda pages: True)
+    # First failure: waiting again, the next try scheduled in the slow queue.
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.MENUNGGU
+    surat.refresh_from_db()
+    assert surat.ocr_percobaan == 1 and surat.ocr_coba_lagi_pada and surat.ocr_sewa == ""
+    retry = Schedule.objects.get(func="naskah.masuk.tasks.suratmasuk_ocr_task")
+    assert retry.args == repr((surat.pk,)) and retry.cluster == settings.Q_SLOW_CLUSTER
+    assert retry.next_run == surat.ocr_coba_lagi_pada
+    # The last attempt fails: "failed" with a readable message (no internals shown).
     assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.GAGAL
     surat.refresh_from_db()
-    assert "tesseract crashed" in surat.ocr_pesan
+    assert surat.ocr_percobaan == 2 and "2 of 2" in surat.ocr_pesan
+    assert "deadbeef" not in surat.ocr_pesan
+    assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.GAGAL  # not redone
+    failures = AuditEvent.objects.filter(action="masuk.suratmasuk.ocr_failed")
+    assert failures.count() == 2
+    # The letter page shows the state and the retry action to the agendaris.
+    client.force_login(org["agendaris"])
+    page = client.get(reverse("masuk:detail", args=[surat.pk])).content.decode()
+    assert 'id="form-ocr-ulang"' in page and surat.ocr_pesan in page
+    OrmQ.objects.all().delete()
+    client.post(reverse("masuk:ocr_ulang", args=[surat.pk]))
+    surat.refresh_from_db()
+    assert (surat.ocr_status, surat.ocr_percobaan, surat.ocr_pesan) == ("menunggu", 0, "")
+    assert [q.func() for q in OrmQ.objects.all()] == ["naskah.masuk.tasks.suratmasuk_ocr_task"]
+    assert AuditEvent.objects.filter(action="masuk.suratmasuk.ocr_retry").count() == 1
     monkeypatch.setattr(ocr, "run_ocrmypdf", lambda pdf: make_pdf("Nomor : 12/AB/2026"))
     assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.SELESAI
+    # Only failed OCR can be retried.
+    with pytest.raises(ConflictError):
+        from naskah.masuk.services import suratmasuk_ocr_retry
+
+        suratmasuk_ocr_retry(surat=surat, actor=org["agendaris"])
 
 
-def test_running_ocr_is_not_claimed_twice_until_stale(register, settings):
-    from django.utils import timezone
+def test_ocr_retry_is_for_the_agendaris_only(register, org, client):
+    from django.urls import reverse
+
+    from naskah.masuk.services import suratmasuk_ocr_retry
 
     surat = register()
-    SuratMasuk.objects.filter(pk=surat.pk).update(
-        ocr_status="diproses", ocr_mulai_pada=timezone.now()
-    )
-    assert suratmasuk_ocr_run(surat_id=surat.pk) == "diproses"
-    SuratMasuk.objects.filter(pk=surat.pk).update(
-        ocr_mulai_pada=timezone.now() - dt.timedelta(hours=1)
-    )
-    assert suratmasuk_ocr_run(surat_id=surat.pk) == "selesai"
+    SuratMasuk.objects.filter(pk=surat.pk).update(ocr_status="gagal", ocr_pesan="x")
+    with pytest.raises(ApplicationError):
+        suratmasuk_ocr_retry(surat=surat, actor=org["karoumum"])  # the head, not an agendaris
+    client.force_login(org["karoumum"])
+    response = client.get(reverse("masuk:detail", args=[surat.pk]))
+    assert response.status_code == 200 and 'id="form-ocr-ulang"' not in response.content.decode()
+    surat.refresh_from_db()
+    assert surat.ocr_status == "gagal"
 
 
 def test_apply_suggestions_rules(register, org, monkeypatch):

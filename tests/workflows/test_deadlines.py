@@ -149,6 +149,41 @@ def test_email_is_sent_once(demo, segera_route):
     assert f"/alur/{segera_route.pk}/" in mail.outbox[0].body
 
 
+def test_notification_email_failure_is_recorded_retried_then_failed(
+    demo, segera_route, settings, monkeypatch
+):
+    settings.TASK_MAX_ATTEMPTS = 2
+
+    def refused(*args, **kwargs):
+        raise OSError("connection refused by 10.0.0.7")
+
+    monkeypatch.setattr("workflows.services.send_mail", refused)
+    notice = Notifikasi.objects.get(recipient=demo["kabagtu"])
+    assert notice.email_state == "menunggu"
+    assert notifikasi_email_task(notice.pk) is False
+    notice.refresh_from_db()
+    assert notice.email_state == "menunggu" and notice.email_attempts == 1
+    assert notice.email_next_try and "10.0.0.7" not in notice.email_error
+    assert Schedule.objects.filter(func="workflows.tasks.notifikasi_email_task").count() == 1
+    assert notifikasi_email_task(notice.pk) is False
+    notice.refresh_from_db()
+    assert notice.email_state == "gagal" and "2 of 2" in notice.email_error
+    assert notice.emailed_at is None
+    monkeypatch.undo()
+    assert notifikasi_email_task(notice.pk) is False  # failed stays failed (admin list)
+    assert mail.outbox == []
+    # An administrator retries it from the admin list (audited).
+    from core.models import AuditEvent
+    from workflows.services import notifikasi_email_retry
+
+    assert notifikasi_email_retry(notifikasi_ids=[notice.pk], actor=demo["kabagtu"]) == 1
+    assert notifikasi_email_retry(notifikasi_ids=[notice.pk], actor=demo["kabagtu"]) == 0
+    notice.refresh_from_db()
+    assert (notice.email_state, notice.email_attempts, notice.email_error) == ("menunggu", 0, "")
+    assert AuditEvent.objects.filter(action="workflows.notifikasi.email_retry").count() == 1
+    assert notifikasi_email_task(notice.pk) is True and len(mail.outbox) == 1
+
+
 def test_notification_email_is_enqueued_with_the_transaction(demo):
     from django.db import transaction
     from django_q.models import OrmQ
