@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi, Penerima, TataNaskahDefault
+from core.services.audit import audit_record
+from naskah.models import (
+    JenisNaskah,
+    KewenanganTandaTangan,
+    Lampiran,
+    Naskah,
+    NaskahRevisi,
+    PelimpahanWewenang,
+    Penerima,
+    TataNaskahDefault,
+)
 
 
 @admin.register(TataNaskahDefault)
@@ -13,13 +23,130 @@ class TataNaskahDefaultAdmin(admin.ModelAdmin):
         return False
 
 
+class KewenanganInline(admin.TabularInline):
+    """The type's rows of the authority matrix; saved through `kewenangan_set` (audited)."""
+
+    model = KewenanganTandaTangan
+    extra = 0
+    fields = [
+        "peran",
+        "eselon_minimal",
+        "jabatan",
+        "sendiri",
+        "atas_nama",
+        "untuk_beliau",
+        "dasar",
+    ]
+    autocomplete_fields = ["jabatan"]
+
+
 @admin.register(JenisNaskah)
 class JenisNaskahAdmin(admin.ModelAdmin):
-    list_display = ["nama", "kode", "kelompok", "subkelompok", "lingkup", "layout_kind", "aktif"]
-    list_filter = ["kelompok", "layout_kind", "aktif"]
+    """Letter types. Changes go through the services: the type's columns through
+    `jenisnaskah_update`, its authority matrix through `kewenangan_set`; both are audited."""
+
+    list_display = [
+        "nama",
+        "kode",
+        "kelompok",
+        "subkelompok",
+        "lingkup",
+        "layout_kind",
+        "paraf_biro_hukum",
+        "aktif",
+    ]
+    list_filter = ["kelompok", "subkelompok", "layout_kind", "paraf_biro_hukum", "aktif"]
     search_fields = ["nama", "kode"]
-    filter_horizontal = ["penandatangan_jabatan"]
     autocomplete_fields = ["kode_klasifikasi_default"]
+    inlines = [KewenanganInline]
+
+    def save_model(self, request, obj, form, change):
+        from naskah.services.kewenangan import jenisnaskah_update
+
+        if not change:
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action="naskah.jenis.create",
+                obj=obj,
+                details={"jenis": obj.kode},
+            )
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changes:
+            jenisnaskah_update(actor=request.user, jenis=obj, **changes)
+
+    def save_formset(self, request, form, formset, change):
+        from naskah.services.kewenangan import ROW_FIELDS, kewenangan_set
+
+        if formset.model is not KewenanganTandaTangan:
+            return super().save_formset(request, form, formset, change)
+        if not formset.has_changed():
+            return None
+        rows = [
+            {name: f.cleaned_data.get(name) for name in ROW_FIELDS}
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        for row in rows:
+            row["eselon_minimal"] = row["eselon_minimal"] or ""
+            row["dasar"] = row["dasar"] or ""
+        kewenangan_set(actor=request.user, jenis=form.instance, rows=rows)
+        return None
+
+
+@admin.register(PelimpahanWewenang)
+class PelimpahanWewenangAdmin(admin.ModelAdmin):
+    """Delegations behind a.n./u.b.: created and changed through the audited services;
+    never deleted (revoke one by clearing “in force”)."""
+
+    list_display = ["kepada", "jenis", "dari", "mulai", "selesai", "dasar", "aktif"]
+    list_filter = ["jenis", "aktif"]
+    search_fields = ["kepada__nama", "dari__nama", "dasar"]
+    autocomplete_fields = ["dari", "kepada"]
+    filter_horizontal = ["jenis_naskah"]
+    list_select_related = ["dari", "kepada"]
+    fields = [
+        "jenis",
+        "dari",
+        "kepada",
+        "jenis_naskah",
+        "mulai",
+        "selesai",
+        "dasar",
+        "aktif",
+        "keterangan",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from naskah.services.kewenangan import pelimpahan_create, pelimpahan_update
+
+        data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data}
+            if changes:
+                pelimpahan_update(actor=request.user, pelimpahan=obj, **changes)
+            return
+        created = pelimpahan_create(
+            actor=request.user,
+            jenis=data["jenis"],
+            dari=data["dari"],
+            kepada=data["kepada"],
+            jenis_naskah=list(data["jenis_naskah"]),
+            mulai=data["mulai"],
+            selesai=data.get("selesai"),
+            dasar=data["dasar"],
+            keterangan=data.get("keterangan", ""),
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # The services set the letter types with the audit event; nothing else to save.
+        return None
 
 
 class ReadOnlyInline(admin.TabularInline):
