@@ -448,6 +448,8 @@ def lampiran_max_pages() -> int:
 
 
 # Signing, sealed documents, dispatch and batch signing (issue 5).
+# Signing authority: the matrix and delegations (issue 13).
+from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401
     AturanTTE,
     BatchTTE,
@@ -457,6 +459,3 @@ from naskah.models_tte import (  # noqa: E402, F401
     NaskahTTE,
     UnitPenomoran,
 )
-
-# Signing authority: the matrix and delegations (issue 13).
-from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401

@@ -41,7 +41,6 @@ def demo(db):
     """The demo organisation (seed_demo), returned as a dict of people by username."""
     from core.demo import demo_seed
     from core.models import Pegawai
-
     from naskah.demo import demo_seed_pelimpahan
 
     demo_seed(password="demo-pass-123")
