@@ -3,13 +3,14 @@ matrix lets sign a letter type in a given form, the delegations (pelimpahan wewe
 behind a.n. and u.b., and one check used by drafting and, again, by signing.
 
 The matrix is turned into one `Q` over Jabatan, so the drafting form gets its signer
-choices in one query and a single check is one `exists()`."""
+choices in one query; a single position is checked in memory against the type's rows
+(read once per letter type instance)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from core.models import Jabatan
@@ -54,8 +55,31 @@ def _rule_q(rule: KewenanganTandaTangan) -> Q:
     return Q(pk__in=[])
 
 
+def _rule_matches(rule: KewenanganTandaTangan, jabatan: Jabatan) -> bool:
+    """`_rule_q` for one position already in memory (same rules; a test keeps them equal)."""
+    if rule.peran == Peran.JABATAN:
+        return rule.jabatan_id == jabatan.pk
+    if rule.peran in {Peran.KEPALA_PERANGKAT_DAERAH, Peran.KEPALA_UNIT, Peran.STRUKTURAL}:
+        if jabatan.jenis != "struktural":
+            return False
+        if (
+            rule.eselon_minimal
+            and jabatan.eselon not in ESELON_URUTAN[: ESELON_URUTAN.index(rule.eselon_minimal) + 1]
+        ):
+            return False
+        if rule.peran == Peran.STRUKTURAL:
+            return True
+        if not jabatan.kepala_unit:
+            return False
+        return rule.peran == Peran.KEPALA_UNIT or jabatan.unit.jenis in UNIT_PERANGKAT_DAERAH
+    return jabatan.jenis == rule.peran
+
+
 def kewenangan_rows(jenis: JenisNaskah) -> list[KewenanganTandaTangan]:
-    """The type's matrix rows (from a `prefetch_related("kewenangan")` when there is one)."""
+    """The type's matrix rows, read once per JenisNaskah instance (the signing service
+    checks on a freshly read, locked letter, so it always sees the matrix as it is)."""
+    if "kewenangan" not in getattr(jenis, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([jenis], "kewenangan")
     return list(jenis.kewenangan.all())
 
 
@@ -74,7 +98,10 @@ def jabatan_signers(jenis: JenisNaskah, mandat: str = "") -> QuerySet[Jabatan]:
 
 def jenis_allows_signer(jenis: JenisNaskah, jabatan: Jabatan, mandat: str = "") -> bool:
     """Whether the matrix lets the position sign the type in the form `mandat`."""
-    return jabatan.aktif and jabatan_signers(jenis, mandat).filter(pk=jabatan.pk).exists()
+    column = KOLOM_MANDAT[mandat]
+    return jabatan.aktif and any(
+        getattr(rule, column) and _rule_matches(rule, jabatan) for rule in kewenangan_rows(jenis)
+    )
 
 
 def mandat_principal(jabatan: Jabatan, mandat: str) -> Jabatan | None:
@@ -155,7 +182,6 @@ def signer_problem(
 def signer_options(jenis: JenisNaskah, on: dt.date) -> dict[int, list[str]]:
     """Every position that may sign the type on the date, with the forms it may use
     ("" own right, "an", "ub"): a handful of queries, whatever the size of the organisation."""
-    jenis = JenisNaskah.objects.prefetch_related("kewenangan").get(pk=jenis.pk)
     own = set(jabatan_signers(jenis).values_list("pk", flat=True))
     options: dict[int, list[str]] = {pk: [Mandat.NONE] for pk in own}
     for mandat in (Mandat.AN, Mandat.UB):

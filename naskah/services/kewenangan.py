@@ -66,6 +66,7 @@ def kewenangan_set(
     locked.kewenangan.all().delete()
     KewenanganTandaTangan.objects.bulk_create(new)
     after = [r.as_dict() for r in new]
+    getattr(jenis, "_prefetched_objects_cache", {}).pop("kewenangan", None)
     if before != after:
         audit_record(
             actor=actor,
