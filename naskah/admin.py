@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 
@@ -81,6 +82,8 @@ class JenisNaskahAdmin(admin.ModelAdmin):
 
         if formset.model is not KewenanganTandaTangan:
             return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these; the service replaces the rows.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if not formset.has_changed():
             return None
         rows = [
@@ -91,8 +94,47 @@ class JenisNaskahAdmin(admin.ModelAdmin):
         for row in rows:
             row["eselon_minimal"] = row["eselon_minimal"] or ""
             row["dasar"] = row["dasar"] or ""
-        kewenangan_set(actor=request.user, jenis=form.instance, rows=rows)
+        formset.new_objects = kewenangan_set(actor=request.user, jenis=form.instance, rows=rows)
         return None
+
+
+class PelimpahanWewenangForm(forms.ModelForm):
+    class Meta:
+        model = PelimpahanWewenang
+        fields = [
+            "jenis",
+            "dari",
+            "kepada",
+            "jenis_naskah",
+            "mulai",
+            "selesai",
+            "dasar",
+            "aktif",
+            "keterangan",
+        ]
+
+    def clean(self):
+        from core.errors import ApplicationError
+        from naskah.services.kewenangan import pelimpahan_validate
+
+        data = super().clean()
+        required = ("jenis", "dari", "kepada", "jenis_naskah", "mulai", "dasar")
+        if all(data.get(name) is not None for name in required):
+            changed = {"jenis", "dari", "kepada"} & set(self.changed_data)
+            try:
+                pelimpahan_validate(
+                    jenis=data["jenis"],
+                    dari=data["dari"],
+                    kepada=data["kepada"],
+                    jenis_naskah=list(data["jenis_naskah"]),
+                    mulai=data["mulai"],
+                    selesai=data.get("selesai"),
+                    dasar=data["dasar"],
+                    check_chain=self.instance.pk is None or bool(changed),
+                )
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return data
 
 
 @admin.register(PelimpahanWewenang)
@@ -100,6 +142,7 @@ class PelimpahanWewenangAdmin(admin.ModelAdmin):
     """Delegations behind a.n./u.b.: created and changed through the audited services;
     never deleted (revoke one by clearing “in force”)."""
 
+    form = PelimpahanWewenangForm
     list_display = ["kepada", "jenis", "dari", "mulai", "selesai", "dasar", "aktif"]
     list_filter = ["jenis", "aktif"]
     search_fields = ["kepada__nama", "dari__nama", "dasar"]
