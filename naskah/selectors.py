@@ -11,9 +11,10 @@ from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_superior_chain, pegawai_assignments_on
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
 from naskah.permissions import naskah_visible_to
-from naskah.selectors_kewenangan import jenis_allows_signer, signer_options
-
-__all__ = ["jenis_allows_signer"]  # re-exported: the authority check lives beside the matrix
+from naskah.selectors_kewenangan import (
+    jenis_allows_signer,  # noqa: F401 (re-exported)
+    signer_options,
+)
 
 
 def naskah_drafts_for_user(user: Pegawai) -> QuerySet[Naskah]:
