@@ -98,6 +98,34 @@ class JenisNaskahAdmin(admin.ModelAdmin):
         return None
 
 
+@admin.register(KewenanganTandaTangan)
+class KewenanganTandaTanganAdmin(admin.ModelAdmin):
+    """The whole authority matrix at a glance; rows are edited on their letter type."""
+
+    list_display = [
+        "jenis",
+        "peran",
+        "eselon_minimal",
+        "jabatan",
+        "sendiri",
+        "atas_nama",
+        "untuk_beliau",
+        "dasar",
+    ]
+    list_filter = ["peran", "sendiri", "atas_nama", "untuk_beliau", "jenis"]
+    list_select_related = ["jenis", "jabatan"]
+    search_fields = ["jenis__nama", "jenis__kode", "jabatan__nama"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PelimpahanWewenangForm(forms.ModelForm):
     class Meta:
         model = PelimpahanWewenang

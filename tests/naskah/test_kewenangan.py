@@ -282,6 +282,10 @@ def test_admin_edits_the_matrix_through_the_audited_service(client, demo):
     assert AuditEvent.objects.filter(
         action="naskah.kewenangan.update", actor=demo["admin"]
     ).exists()
+    # The whole matrix is listed read-only.
+    listing = client.get(reverse("admin:naskah_kewenangantandatangan_changelist"))
+    assert listing.status_code == 200 and "Keputusan Gubernur" in listing.content.decode()
+    assert client.get(reverse("admin:naskah_pelimpahanwewenang_add")).status_code == 200
 
 
 # --- The drafting form ----------------------------------------------------------------------
