@@ -165,10 +165,3 @@ class PelimpahanWewenang(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_jenis_display()}: {self.dari} → {self.kepada}"
-
-    def aktif_pada(self, tanggal) -> bool:
-        return (
-            self.aktif
-            and self.mulai <= tanggal
-            and (self.selesai is None or self.selesai >= tanggal)
-        )
