@@ -323,6 +323,9 @@ NASKAH = {
     "PLH_MAX_DAYS": env_int("NASKAH_PLH_MAX_DAYS", 90),
     # Processing deadlines by urgency, in hours (domain.md 4.2; UNVERIFIED -> settings).
     "SLA_JAM": {"amat_segera": 24, "segera": 48, "biasa": 120},
+    # The legal bureau: initials every letter of a type marked "the legal bureau initials"
+    # (domain.md 5.2, paraf koordinasi). A unit code.
+    "UNIT_BIRO_HUKUM": os.environ.get("NASKAH_UNIT_BIRO_HUKUM", "BIRO-HUKUM"),
 }
 
 LOGGING = {

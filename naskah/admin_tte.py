@@ -16,7 +16,21 @@ class UnitPenomoranAdmin(admin.ModelAdmin):
 
 @admin.register(AturanTTE)
 class AturanTTEAdmin(admin.ModelAdmin):
+    """Acting capacities a type forbids; saved through `aturantte_set` (audited)."""
+
     list_display = ["jenis", "pelaksana_dilarang"]
+
+    def save_model(self, request, obj, form, change):
+        from naskah.services.kewenangan import aturantte_set
+
+        rule = aturantte_set(
+            actor=request.user, jenis=obj.jenis, pelaksana_dilarang=obj.pelaksana_dilarang
+        )
+        obj.pk = rule.pk
+        obj._state.adding = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

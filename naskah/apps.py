@@ -22,8 +22,9 @@ class NaskahConfig(AppConfig):
         """Called by `manage.py seed_demo`: demo letters taken through the real flow."""
         import io
 
-        from naskah.demo import demo_seed_letters
+        from naskah.demo import demo_seed_letters, demo_seed_pelimpahan
 
+        demo_seed_pelimpahan()
         out = io.StringIO()
         letters = demo_seed_letters(stdout=out)
         return out.getvalue().strip() or f"{len(letters)} demo letters"

@@ -16,6 +16,7 @@ from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from naskah.formatting import diktum_label, hari_tanggal, jumlah_berkas, tanggal_panjang
 from naskah.markup import paragraph
 from naskah.models import JenisNaskah, Lampiran, NaskahRevisi, TataNaskahDefault
+from naskah.selectors_kewenangan import mandat_principal
 
 SIFAT_LABEL = {"amat_segera": "Amat Segera", "segera": "Segera", "biasa": "Biasa"}
 KLASIFIKASI_LABEL = {
@@ -286,7 +287,11 @@ def naskah_render_context(
         signer = Jabatan.objects.select_related("unit", "atasan__atasan").get(
             pk=header["penandatangan_id"]
         )
-    layout = naskah_layout(jenis, signer=signer)
+    mandat = header.get("mandat", "")
+    # a.n./u.b.: the title ("KEPUTUSAN {jabatan}") and a decree's opening line name the
+    # delegating official, as the signature block's "a.n." line does.
+    principal = mandat_principal(signer, mandat) if mandat else None
+    layout = naskah_layout(jenis, signer=principal or signer)
     for spec in jenis.fields_schema:
         value = revisi.fields.get(spec["name"])
         if spec["type"] == "text":
@@ -319,9 +324,18 @@ def naskah_render_context(
             signer=signer_dict(
                 signer, on, preview=preview, holder=signer_holder if known else _UNKNOWN
             ),
-            mandate=mandate_dict(signer, header.get("mandat", "")),
+            mandate=mandate_dict(signer, mandat),
+            titles_exempt=jenis.nama_tanpa_gelar,
         )
     )
+    if principal is not None and jenis.layout_kind == "keputusan":
+        fields.setdefault(
+            "pembukaan",
+            [
+                "DENGAN RAHMAT TUHAN YANG MAHA ESA",
+                principal.nama_ttd_tampil.upper().rstrip(",") + ",",
+            ],
+        )
     penandatangan: dict | list = main
     extra = [
         row
@@ -344,6 +358,7 @@ def naskah_render_context(
                     signer=signer_dict(jabatan, on, preview=preview),
                     mandate=mandate_dict(jabatan, ""),
                     role_label=row.get("peran", ""),
+                    titles_exempt=jenis.nama_tanpa_gelar,
                 )
             )
         penandatangan = blocks

@@ -56,6 +56,62 @@ DEMO_LETTERS = [
 ]
 
 
+# Demo delegations (pelimpahan wewenang) behind the a.n./u.b. demo letters and samples:
+# (form, delegating position, delegate, letter types, decree). Fictional decrees.
+DEMO_PELIMPAHAN = [
+    (
+        "an",
+        "Gubernur Lampung",
+        "Sekretaris Daerah Provinsi Lampung",
+        [
+            "surat_dinas",
+            "surat_undangan",
+            "surat_edaran",
+            "surat_perintah",
+            "surat_tugas",
+            "surat_keterangan",
+            "surat_pengantar",
+            "surat_kuasa",
+            "pengumuman",
+            "rekomendasi",
+        ],
+        "Keputusan Gubernur Lampung Nomor G/001/B.01/HK/2026 (demo)",
+    ),
+    (
+        "ub",
+        "Gubernur Lampung",
+        "Asisten Administrasi Umum",
+        ["surat_pengantar", "surat_undangan"],
+        "Keputusan Gubernur Lampung Nomor G/001/B.01/HK/2026 (demo)",
+    ),
+]
+
+
+def demo_seed_pelimpahan() -> int:
+    """The demo delegations (idempotent; returns how many were made). Valid from the
+    start of the demo assignments, without an end."""
+    import datetime as dt
+
+    from core.services.audit import audit_record
+    from naskah.models import PelimpahanWewenang
+
+    made = 0
+    for form, dari, kepada, types, dasar in DEMO_PELIMPAHAN:
+        row, created = PelimpahanWewenang.objects.get_or_create(
+            jenis=form,
+            dari=_jabatan(dari),
+            kepada=_jabatan(kepada),
+            dasar=dasar,
+            defaults={"mulai": dt.date(2024, 1, 2)},
+        )
+        if created:
+            row.jenis_naskah.set(JenisNaskah.objects.filter(kode__in=types))
+            made += 1
+    if made:
+        audit_record(actor=None, action="naskah.demo.pelimpahan", details={"created": made})
+    return made
+
+
 def demo_passphrase() -> str:
     return getattr(settings, "NASKAH_DEMO_TTE_PASSPHRASE", DEFAULT_DEMO_PASSPHRASE)
 

@@ -52,12 +52,16 @@ class NaskahForm(forms.Form):
         self.jenis = jenis
         self.user = user
         self.signers = signer_choices(jenis, user)
-        self.fields["penandatangan"].choices = [
-            (j.pk, f"{j.nama} — {j.unit.nama}") for j in self.signers
+        self.fields["penandatangan"].choices = [(j.pk, signer_label(j)) for j in self.signers]
+        # a.n./u.b. only where a delegation in force covers the type (issue 13).
+        offered = {m for j in self.signers for m in j.mandat_options}
+        self.fields["mandat"].choices = [
+            (value, label) for value, label in Mandat.choices if value in offered or not value
         ]
         default_signer = signer_default(jenis, user, self.signers)
         if default_signer is not None and not self.is_bound:
             self.initial.setdefault("penandatangan", default_signer.pk)
+            self.initial.setdefault("mandat", default_signer.mandat_options[0])
         if jenis.kode_klasifikasi_default and not self.is_bound:
             self.initial.setdefault("kode_klasifikasi", jenis.kode_klasifikasi_default.kode)
         people = [
@@ -109,6 +113,18 @@ class NaskahForm(forms.Form):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        signer = next((j for j in self.signers if j.pk == data.get("penandatangan")), None)
+        mandat = data.get("mandat") or ""
+        if signer is not None and mandat not in signer.mandat_options:
+            self.add_error(
+                "mandat",
+                _("%(jabatan)s may not sign this letter type in that form today.")
+                % {"jabatan": signer.nama},
+            )
+        return data
 
     @classmethod
     def initial_from_revision(cls, revisi: NaskahRevisi) -> tuple[dict, list[dict]]:
@@ -194,6 +210,21 @@ class NaskahForm(forms.Form):
             "body": blocks_from_markup(data.get("body") or ""),
             "penerima": self.penerima_specs(),
         }
+
+
+def signer_label(jabatan: Jabatan) -> str:
+    """The signer choice's label, naming the a.n./u.b. forms the position may use."""
+    label = f"{jabatan.nama} — {jabatan.unit.nama}"
+    forms_ = []
+    for mandat in jabatan.mandat_options:
+        if mandat == Mandat.AN and jabatan.atasan is not None:
+            forms_.append(f"a.n. {jabatan.atasan.nama}")
+        elif mandat == Mandat.UB and jabatan.atasan and jabatan.atasan.atasan:
+            forms_.append(f"u.b., a.n. {jabatan.atasan.atasan.nama}")
+    if forms_:
+        own = [str(_("in own right"))] if Mandat.NONE in jabatan.mandat_options else []
+        label = f"{label} ({', '.join(own + forms_)})"
+    return label
 
 
 class LampiranForm(forms.Form):

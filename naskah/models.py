@@ -71,7 +71,8 @@ class TataNaskahDefault(models.Model):
 
 
 class JenisNaskah(models.Model):
-    """A letter type: its group, typed fields, layout and who may sign it."""
+    """A letter type: its Permendagri 1/2023 category (group and subgroup), typed fields
+    and layout. Who may sign it is the authority matrix (`KewenanganTandaTangan` rows)."""
 
     class Kelompok(models.TextChoices):
         ARAHAN = "arahan", _("Directive (arahan)")
@@ -131,22 +132,21 @@ class JenisNaskah(models.Model):
         default=False,
         help_text=_("For types only the head of region signs (Garuda letterhead)."),
     )
-    penandatangan_jenis = models.JSONField(
-        _("position kinds that may sign"),
-        default=list,
-        blank=True,
-        help_text=_('Jabatan kinds, e.g. ["kepala_daerah", "sekda", "struktural"]. Empty: any.'),
-    )
-    penandatangan_kepala_unit = models.BooleanField(
-        _("only unit heads may sign"),
+    nama_tanpa_gelar = models.BooleanField(
+        _("signer's name without academic titles"),
         default=False,
-        help_text=_("Besides the kinds above, the position must head its unit."),
+        help_text=_(
+            "Permendagri 1/2023 Pasal 44(2): piagam, sertifikat and STTPP show the name "
+            "without titles although their group normally shows them."
+        ),
     )
-    penandatangan_jabatan = models.ManyToManyField(
-        Jabatan,
-        verbose_name=_("specific positions that may sign"),
-        blank=True,
-        related_name="+",
+    paraf_biro_hukum = models.BooleanField(
+        _("the legal bureau initials"),
+        default=False,
+        help_text=_(
+            "Every letter of this type is initialled by the legal bureau (paraf koordinasi; "
+            'the unit is the setting NASKAH["UNIT_BIRO_HUKUM"]).'
+        ),
     )
     kode_klasifikasi_default = models.ForeignKey(
         KodeKlasifikasi,
@@ -197,14 +197,8 @@ class JenisNaskah(models.Model):
             errors["layout"] = _("Unknown layout keys: %(keys)s") % {
                 "keys": ", ".join(sorted(unknown)) if isinstance(self.layout, dict) else "?"
             }
-        valid_kinds = {c for c, _label in Jabatan.Jenis.choices}
-        if (
-            not isinstance(self.penandatangan_jenis, list)
-            or not set(self.penandatangan_jenis) <= valid_kinds
-        ):
-            errors["penandatangan_jenis"] = _("Use a list of: %(kinds)s") % {
-                "kinds": ", ".join(sorted(valid_kinds))
-            }
+        if self.subkelompok and self.kelompok != self.Kelompok.ARAHAN:
+            errors["subkelompok"] = _("Only directives (arahan) have a subgroup.")
         if not isinstance(self.koordinasi_wajib, list) or not all(
             isinstance(code, str) and code for code in self.koordinasi_wajib
         ):
@@ -476,6 +470,8 @@ def lampiran_max_pages() -> int:
 
 
 # Signing, sealed documents, dispatch and batch signing (issue 5).
+# Signing authority: the matrix and delegations (issue 13).
+from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401
     AturanTTE,
     BatchTTE,

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_superior_chain, pegawai_assignments_on
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
 from naskah.permissions import naskah_visible_to
+from naskah.selectors_kewenangan import (
+    jenis_allows_signer,  # noqa: F401 (re-exported)
+    signer_options,
+)
 
 
 def naskah_drafts_for_user(user: Pegawai) -> QuerySet[Naskah]:
@@ -23,31 +30,18 @@ def jenis_naskah_active() -> QuerySet[JenisNaskah]:
     return JenisNaskah.objects.filter(aktif=True).order_by("urutan", "nama")
 
 
-def jenis_allows_signer(jenis: JenisNaskah, jabatan: Jabatan) -> bool:
-    """Whether the position may sign letters of this type (kinds, head-of-unit rule, or a
-    position listed by name)."""
-    if not jabatan.aktif:
-        return False
-    if jenis.penandatangan_jabatan.filter(pk=jabatan.pk).exists():
-        return True
-    kinds = jenis.penandatangan_jenis or []
-    if not kinds and not jenis.penandatangan_jabatan.exists():
-        return not jenis.penandatangan_kepala_unit or jabatan.kepala_unit
-    if kinds and jabatan.jenis in kinds:
-        # The head of region, deputy and sekda sign in their own right.
-        if jabatan.jenis in {"kepala_daerah", "wakil_kepala_daerah", "sekda"}:
-            return True
-        return not jenis.penandatangan_kepala_unit or jabatan.kepala_unit
-    return False
-
-
-def signer_choices(jenis: JenisNaskah, user: Pegawai) -> list[Jabatan]:
-    """Positions that may sign this type; the user's own line of superiors first."""
-    candidates = [
-        j
-        for j in Jabatan.objects.filter(aktif=True).select_related("unit").order_by("unit__path")
-        if jenis_allows_signer(jenis, j)
-    ]
+def signer_choices(jenis: JenisNaskah, user: Pegawai, on: dt.date | None = None) -> list[Jabatan]:
+    """Positions that may sign this type on the date (the authority matrix, and for a.n./
+    u.b. a delegation in force); the user's own line of superiors first. Each carries
+    `mandat_options`: the forms it may sign in ("" own right, "an", "ub")."""
+    options = signer_options(jenis, on or timezone.localdate())
+    candidates = list(
+        Jabatan.objects.filter(pk__in=options, aktif=True)
+        .select_related("unit", "atasan__atasan")
+        .order_by("unit__path")
+    )
+    for jabatan in candidates:
+        jabatan.mandat_options = options[jabatan.pk]
     near: list[int] = []
     for row in pegawai_assignments_on(user):
         near.append(row.jabatan_id)

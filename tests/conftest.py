@@ -41,8 +41,10 @@ def demo(db):
     """The demo organisation (seed_demo), returned as a dict of people by username."""
     from core.demo import demo_seed
     from core.models import Pegawai
+    from naskah.demo import demo_seed_pelimpahan
 
     demo_seed(password="demo-pass-123")
+    demo_seed_pelimpahan()  # the demo's a.n./u.b. delegations (naskah data)
     return {p.username: p for p in Pegawai.objects.all()}
 
 
@@ -72,6 +74,10 @@ _SEEDED = [
             ("naskah.migrations.0002_jenis_naskah_seed", "seed"),
             ("naskah.migrations.0003_alur_status_koordinasi_izin", "seed_koordinasi"),
         ],
+    ),
+    (
+        "naskah.KewenanganTandaTangan",
+        [("naskah.migrations.0006_authority_matrix", "seed")],
     ),
     ("workflows.HariLibur", [("workflows.migrations.0002_hari_libur_2026", "seed")]),
     ("masuk.InstruksiDisposisi", [("naskah.masuk.migrations.0002_instruksi_standar", "seed")]),

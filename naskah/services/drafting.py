@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
@@ -33,7 +34,7 @@ from naskah.models import (
     lampiran_max_bytes,
     lampiran_max_pages,
 )
-from naskah.selectors import jenis_allows_signer
+from naskah.selectors_kewenangan import jenis_allows_signer, signer_problem
 
 logger = logging.getLogger(__name__)
 
@@ -189,18 +190,13 @@ def draft_check(
         raise ApplicationError(_("Unknown security classification."), code="invalid")
     if mandat not in Mandat.values:
         raise ApplicationError(_("Unknown mandate."), code="invalid")
-    if not jenis_allows_signer(jenis, penandatangan):
-        raise ApplicationError(
-            _("%(jabatan)s may not sign a %(jenis)s.")
-            % {"jabatan": penandatangan.nama, "jenis": jenis.nama},
-            code="signer_not_allowed",
-        )
-    if mandat == Mandat.AN and penandatangan.atasan_id is None:
-        raise ApplicationError(_("a.n. needs a superior position to sign on behalf of."))
-    if mandat == Mandat.UB and (
-        penandatangan.atasan_id is None or penandatangan.atasan.atasan_id is None
-    ):
-        raise ApplicationError(_("u.b. needs two levels of superior positions."))
+    # The authority matrix, and for a.n./u.b. a delegation in force today (the signing
+    # service checks again on the signing date, under its lock).
+    problem = signer_problem(
+        jenis=jenis, jabatan=penandatangan, mandat=mandat, on=timezone.localdate()
+    )
+    if problem is not None:
+        raise ApplicationError(problem[1], code=problem[0])
     if kode_klasifikasi is not None and not kode_klasifikasi.aktif:
         raise ApplicationError(_("This classification code is not in use."))
     try:
@@ -218,6 +214,14 @@ def draft_check(
         raise ApplicationError(_("This letter type has a single signer."))
     if any(row["jabatan_id"] == penandatangan.pk for row in signers):
         raise ApplicationError(_("The main signer is listed again among the other signers."))
+    for row in signers:
+        other = Jabatan.objects.filter(pk=row["jabatan_id"]).first()
+        if other is None or not jenis_allows_signer(jenis, other):
+            raise ApplicationError(
+                _("%(jabatan)s may not sign a %(jenis)s.")
+                % {"jabatan": other.nama if other else "?", "jenis": jenis.nama},
+                code="signer_not_allowed",
+            )
     content_fields = any(
         spec.get("required") and spec["type"] in {"blocks", "diktum", "lines"}
         for spec in jenis.fields_schema

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.urls import reverse
@@ -243,8 +244,12 @@ def naskah_drafter_jabatan(naskah: Naskah, tanggal: dt.date | None = None) -> Ja
 
 
 def jenis_koordinasi_wajib(jenis: JenisNaskah) -> list[UnitKerja]:
-    """The units that must initial every letter of the type (JenisNaskah.koordinasi_wajib)."""
+    """The units that must initial every letter of the type: JenisNaskah.koordinasi_wajib,
+    and the legal bureau (setting NASKAH["UNIT_BIRO_HUKUM"]) for types it initials."""
     codes = list(jenis.koordinasi_wajib or [])
+    if jenis.paraf_biro_hukum:
+        codes.append(getattr(settings, "NASKAH", {}).get("UNIT_BIRO_HUKUM", "BIRO-HUKUM"))
+    codes = list(dict.fromkeys(codes))
     if not codes:
         return []
     units = {u.kode: u for u in UnitKerja.objects.filter(kode__in=codes, aktif=True)}

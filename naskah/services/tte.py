@@ -164,9 +164,10 @@ def pelaksana_dilarang(jenis: JenisNaskah) -> list[str]:
 
 def signer_authority(*, naskah: Naskah, jabatan: Jabatan, signer: Pegawai, on: dt.date):
     """DESIGN invariant 3, checked at sign time: the signer acts today for the position
-    (holder, or Plt/Plh/Pj by a dated assignment), the position may sign this type, and the
-    type allows that acting capacity. Returns the Pemangku."""
-    from naskah.selectors import jenis_allows_signer
+    (holder, or Plt/Plh/Pj by a dated assignment), the authority matrix lets the position
+    sign this type in the letter's form (a.n./u.b. with a delegation in force on `on`), and
+    the type allows that acting capacity. Returns the Pemangku."""
+    from naskah.selectors_kewenangan import signer_problem
 
     holder = jabatan_holder_on(jabatan, on)
     if holder is None or holder.pegawai.pk != signer.pk:
@@ -180,12 +181,13 @@ def signer_authority(*, naskah: Naskah, jabatan: Jabatan, signer: Pegawai, on: d
             },
             code="not_signer",
         )
-    if not jenis_allows_signer(naskah.jenis, jabatan):
-        raise PermissionDeniedError(
-            _("The position %(jabatan)s may not sign a %(jenis)s.")
-            % {"jabatan": jabatan.nama, "jenis": naskah.jenis.nama},
-            code="position_not_allowed",
-        )
+    # The authority matrix as it is now (an administrator may have narrowed it since the
+    # letter was drafted) and, for a.n./u.b., a delegation in force on the signing date.
+    # The letter's mandate is the main signer's; other parties sign in their own right.
+    mandat = naskah.mandat if jabatan.pk == naskah.penandatangan_id else ""
+    problem = signer_problem(jenis=naskah.jenis, jabatan=jabatan, mandat=mandat, on=on)
+    if problem is not None:
+        raise PermissionDeniedError(problem[1], code="position_not_allowed")
     if holder.is_acting and holder.jenis in pelaksana_dilarang(naskah.jenis):
         raise PermissionDeniedError(
             _("A %(capacity)s may not sign a %(jenis)s; the definitive holder must sign.")

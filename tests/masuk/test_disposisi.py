@@ -395,7 +395,9 @@ def _reply_draft(actor, hal="Jawaban undangan sosialisasi"):
     return naskah_create(
         actor=actor,
         jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=J("Kepala Biro Umum"),
+        # An external letter: signed by the Sekda in own right (a Kepala Biro would need a
+        # delegation, issue 13).
+        penandatangan=J("Sekretaris Daerah Provinsi Lampung"),
         hal=hal,
         body=blocks_from_markup("Dengan hormat, kami akan hadir."),
         penerima=[{"jenis": "tujuan", "nama": "Kepala Badan Siber dan Sandi Negara"}],

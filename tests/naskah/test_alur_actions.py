@@ -392,7 +392,8 @@ def test_reviewer_correction_via_revision_changed_voids_nothing_before_it(demo):
 def test_signer_changed_while_returned_starts_a_new_route(demo):
     from core.models import Jabatan
 
-    naskah = letter(demo, "agendakominfo")
+    # A Nota Dinas: a Sekretaris Dinas signs it in own right (not an external letter).
+    naskah = letter(demo, "agendakominfo", jenis="nota_dinas")
     submit(demo, naskah)
     state = waiting(naskah)[0]
     naskah_return(

@@ -111,9 +111,13 @@ def test_route_members_and_acting_officials_see_the_letter(client, demo):
 def test_unit_administrators_see_their_units_letters_but_not_confidential_ones(client, demo):
     admins = Group.objects.get(name="Administrator Unit")
     admins.user_set.add(demo["arsiparis"], demo["asisten3"])
-    normal = letter(demo, "penelaah", "Kepala Biro Umum")
-    secret = letter(demo, "penelaah", "Kepala Biro Umum", klasifikasi_keamanan="sangat_rahasia")
-    draft = letter(demo, "penelaah", "Kepala Biro Umum")
+    # Nota Dinas: a Kepala Biro signs it in own right (an external letter needs a.n.).
+    nota = {"jenis": "nota_dinas"}
+    normal = letter(demo, "penelaah", "Kepala Biro Umum", **nota)
+    secret = letter(
+        demo, "penelaah", "Kepala Biro Umum", klasifikasi_keamanan="sangat_rahasia", **nota
+    )
+    draft = letter(demo, "penelaah", "Kepala Biro Umum", **nota)
     submit(demo, normal)
     submit(demo, secret)
     for username in ("arsiparis", "asisten3"):  # same unit; an ancestor unit

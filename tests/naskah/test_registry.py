@@ -14,6 +14,7 @@ from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, TataNaskahDefault
 from naskah.samples import sample_revision
 from naskah.selectors import jenis_allows_signer
+from naskah.services.kewenangan import kewenangan_set
 from tests.naskah.conftest import jabatan
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_seeded_types_are_complete_and_valid():
         ("fields_schema", [{"name": "Bad Name", "label": "X", "type": "text"}]),
         ("fields_schema", [{"name": "a", "label": "A", "type": "text"}] * 2),
         ("layout", {"colour": "red"}),
-        ("penandatangan_jenis", ["presiden"]),
+        ("subkelompok", "penugasan"),  # only arahan has a subgroup
     ],
 )
 def test_admin_edits_are_validated(field, value):
@@ -77,10 +78,21 @@ def test_signing_rules_come_from_the_registry(demo):
     assert jenis_allows_signer(keputusan, jabatan("Gubernur Lampung"))
     assert not jenis_allows_signer(keputusan, jabatan("Sekretaris Daerah Provinsi Lampung"))
     surat = JenisNaskah.objects.get(kode="surat_dinas")
-    assert jenis_allows_signer(surat, jabatan("Kepala Bidang Aplikasi Informatika"))
+    kadis = "Kepala Dinas Komunikasi, Informatika dan Statistik"
+    assert jenis_allows_signer(surat, jabatan(kadis))
+    # An external letter: a Kabid signs only a.n. (with a delegation), never in own right.
+    assert not jenis_allows_signer(surat, jabatan("Kepala Bidang Aplikasi Informatika"))
+    assert jenis_allows_signer(surat, jabatan("Kepala Bidang Aplikasi Informatika"), "an")
     assert not jenis_allows_signer(surat, jabatan("Pranata Komputer Ahli Muda"))
     # A specific position can be granted in the admin without code changes.
-    surat.penandatangan_jabatan.add(jabatan("Pranata Komputer Ahli Muda"))
+    rows = [r.as_dict() for r in surat.kewenangan.all()]
+    for row in rows:
+        row["jabatan"] = Jabatan.objects.filter(pk=row["jabatan"]).first()
+    kewenangan_set(
+        actor=None,
+        jenis=surat,
+        rows=[*rows, {"peran": "jabatan", "jabatan": jabatan("Pranata Komputer Ahli Muda")}],
+    )
     assert jenis_allows_signer(surat, jabatan("Pranata Komputer Ahli Muda"))
 
 
@@ -110,10 +122,16 @@ def test_vacant_signer_is_a_placeholder_in_preview_and_an_error_otherwise(demo):
 
 
 def test_form_defaults_to_the_nearest_unit_head(demo):
-    form = NaskahForm(jenis=JenisNaskah.objects.get(kode="surat_dinas"), user=demo["prakommuda"])
+    form = NaskahForm(jenis=JenisNaskah.objects.get(kode="nota_dinas"), user=demo["prakommuda"])
     assert (
         form.initial["penandatangan"]
         == Jabatan.objects.get(nama="Kepala Bidang Aplikasi Informatika").pk
+    )
+    # An external letter: the nearest head the authority matrix lets sign it.
+    form = NaskahForm(jenis=JenisNaskah.objects.get(kode="surat_dinas"), user=demo["prakommuda"])
+    assert (
+        form.initial["penandatangan"]
+        == Jabatan.objects.get(nama="Kepala Dinas Komunikasi, Informatika dan Statistik").pk
     )
 
 

@@ -63,13 +63,15 @@ EXPECTED = {
         "TENTANG",
         "PENGGUNAAN NASKAH DINAS ELEKTRONIK",
         "Dikeluarkan di",
+        # arahan, but not pengaturan (Pasal 44): the name keeps its titles
+        "Dr. Ir. Budi Hartono Wibisono, M.Si.",
     ],
     "instruksi": [
         "GUBERNUR LAMPUNG",
         "INSTRUKSI GUBERNUR LAMPUNG",
         "TENTANG",
         "Dikeluarkan di",
-        "AHMAD RIZAL MAHENDRA",
+        "Ahmad Rizal Mahendra, S.E., M.M.",
     ],
     "surat_perintah": [
         "SURAT PERINTAH",
