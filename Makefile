@@ -23,6 +23,7 @@ run: install
 	$(PY) manage.py workflows_setup_schedules
 	$(PY) manage.py masuk_setup_schedules
 	$(PY) manage.py arsip_sync --schedule
+	$(PY) manage.py audit_checkpoint --schedule
 	PORT=$(PORT) $(PY) scripts/run_dev.py
 
 test: install

@@ -45,7 +45,9 @@ SEAL_BATCH = 500
 SEAL_ROUNDS = 20  # batches one committing caller seals before leaving the rest to the worker
 
 
-def _canonical(event: AuditEvent) -> bytes:
+def _canonical(event: AuditEvent, *, legacy: bool = False) -> bytes:
+    """The bytes hashed for an event. `legacy`: as chains before the audit key hashed them
+    (plain SHA-256, no insertion tag), read only by `audit_rekey`."""
     payload = {
         "seq": event.seq,
         "created_at": event.created_at.isoformat(timespec="microseconds"),
@@ -61,6 +63,8 @@ def _canonical(event: AuditEvent) -> bytes:
         "prev_hash": event.prev_hash,
         "tag": event.tag,
     }
+    if legacy:
+        del payload["tag"]
     return json.dumps(
         payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
     ).encode()
@@ -584,3 +588,59 @@ def audit_checkpoint_schedule(*, minutes: int | None = None):
             "repeats": -1,
         },
     )
+
+
+# --- Re-keying (explicit, never part of verification) -----------------------------------------
+
+
+def audit_rekey(*, old_key: bytes | None, actor: Pegawai | None = None, directory=None) -> int:
+    """Re-hash the whole chain under the current audit key, after proving it intact under
+    the old scheme: `old_key` (the previous audit key) or None for a chain written before
+    the audit key existed (plain SHA-256). Refuses, changing nothing, if any event does not
+    verify under the old scheme. Checkpoints of the old hashes are moved to a
+    `superseded-<time>` subfolder (kept as evidence), the re-keying is recorded as an
+    `audit.rekey` event, and a new checkpoint anchors the re-keyed head. Returns the
+    number of events re-hashed."""
+    from core.services import audit_checkpoints
+
+    new_key = _audit_key()
+
+    def old_hash(event: AuditEvent) -> str:
+        if old_key is None:
+            return hashlib.sha256(_canonical(event, legacy=True)).hexdigest()
+        return hmac.new(old_key, _canonical(event), hashlib.sha256).hexdigest()
+
+    count = 0
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        prev_old, prev_new, expected = GENESIS_HASH, GENESIS_HASH, 1
+        for event in _events():
+            if event.seq != expected or event.prev_hash != prev_old:
+                raise AuditCheckpointRefused(f"event #{expected} is missing or out of order")
+            if not hmac.compare_digest(old_hash(event), event.hash or ""):
+                raise AuditCheckpointRefused(
+                    f"event #{event.seq} does not verify under the old key: not re-keyed"
+                )
+            prev_old = event.hash
+            event.prev_hash = prev_new
+            event.hash = audit_compute_hash(event, key=new_key)
+            models.QuerySet.update(
+                AuditEvent.objects.filter(pk=event.pk), prev_hash=event.prev_hash, hash=event.hash
+            )
+            prev_new, expected, count = event.hash, expected + 1, count + 1
+        if (head.seq, head.last_hash) != (count, prev_old):
+            raise AuditCheckpointRefused("the chain head does not match the last event")
+        AuditHead.objects.filter(pk=1).update(seq=count, last_hash=prev_new)
+        superseded = audit_checkpoints.checkpoint_supersede(directory)
+        audit_record(
+            actor=actor,
+            action="audit.rekey",
+            details={
+                "events": count,
+                "scheme_before": "sha256" if old_key is None else "hmac-sha256",
+                "head_before": prev_old,
+                "checkpoints_superseded": superseded,
+            },
+        )
+    audit_checkpoint_create(directory=directory)
+    return count

@@ -195,6 +195,20 @@ def checkpoint_latest(directory=None) -> Checkpoint | None:
     return max(valid, key=lambda c: (c.seq, c.created_at)) if valid else None
 
 
+def checkpoint_supersede(directory=None) -> str:
+    """Move the current checkpoints into a `superseded-<time>` subfolder (after a re-key:
+    they anchor the old hashes). Returns the subfolder's name, or "" when there were none."""
+    folder = _directory(directory)
+    files = sorted(folder.glob("checkpoint-*.json")) if folder.is_dir() else []
+    if not files:
+        return ""
+    target = folder / f"superseded-{timezone.now():%Y%m%dT%H%M%S%fZ}"
+    target.mkdir()
+    for path in files:
+        path.rename(target / path.name)
+    return target.name
+
+
 def checkpoint_export(target, directory=None) -> int:
     """Copy every checkpoint file, and the public key that verifies them, to `target`.
     Returns the number of files copied (files already there are left as they are)."""

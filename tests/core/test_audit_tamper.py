@@ -278,3 +278,32 @@ def test_checkpoint_is_timestamped_when_a_tsa_is_configured(settings, tmp_path):
     body = json.loads(checkpoint.path.read_text())
     other = audit_checkpoints._message({**body, "seq": 2})
     assert audit_checkpoints._timestamp_problem(body["timestamp_token"], other)
+
+
+def test_rekey_a_chain_written_before_the_audit_key():
+    _record(3)
+    _rehash(1, lambda event: hashlib.sha256(audit._canonical(event, legacy=True)).hexdigest())
+    assert "hmac" in _codes(audit_verify_chain())  # an old chain, as the upgrade finds it
+    call_command("audit_rekey", "--legacy-sha256")
+    result = audit_verify_chain()
+    assert result.ok and result.checked == 4 and result.checkpoints == 1
+    assert AuditEvent.objects.get(seq=4).action == "audit.rekey"
+
+
+def test_rekey_rotates_the_key_and_refuses_a_tampered_chain(settings, tmp_path):
+    _record(3)
+    audit_checkpoint_create()
+    old = tmp_path / "old_key"
+    old.write_bytes(settings.NASKAH_AUDIT_KEY)
+    settings.NASKAH_AUDIT_KEY = b"the new audit key, kept outside the database"
+    assert _codes(audit_verify_chain()) == {"hmac"}
+    _edit_details(2, {"i": 99})
+    hashes = list(AuditEvent.objects.order_by("seq").values_list("hash", flat=True))
+    with pytest.raises(CommandError, match="event #2 does not verify under the old key"):
+        call_command("audit_rekey", "--old-key-file", str(old))
+    assert list(AuditEvent.objects.order_by("seq").values_list("hash", flat=True)) == hashes
+    _edit_details(2, {"i": 1})
+    call_command("audit_rekey", "--old-key-file", str(old))
+    assert audit_verify_chain().ok
+    folder = settings.NASKAH_AUDIT_CHECKPOINT_DIR
+    assert [p.name.startswith("superseded-") for p in folder.iterdir() if p.is_dir()] == [True]
