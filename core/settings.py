@@ -63,9 +63,17 @@ def _audit_key() -> tuple[bytes, str]:
         return (path.read_bytes().strip() if path.is_file() else b""), "file"
     key_file = DATA_DIR / "audit_key"
     if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under a temporary name, then linked into place: a process starting
+        # at the same moment either finds the complete file or loses the race harmlessly.
+        fd = os.open(tmp := DATA_DIR / f".audit_key.{os.getpid()}", os.O_WRONLY | os.O_CREAT, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return key_file.read_bytes().strip(), "generated"
 
 
