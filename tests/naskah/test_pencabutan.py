@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
@@ -12,7 +13,7 @@ from core.models import AuditEvent
 from naskah.markup import blocks_from_markup
 from naskah.models import PencabutanNaskah
 from naskah.services.pencabutan import naskah_withdraw
-from naskah.services.tte import naskah_sign
+from naskah.services.tte import naskah_sign, sealed_bytes
 from penomoran.models import Nomor
 from penomoran.services import nomor_cancel
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
@@ -76,7 +77,14 @@ def test_withdrawal_shows_on_the_letter_and_verification_pages(signed, demo, cli
     assert "alert-success" in html  # the signature itself stays valid
     by_page = client.get(reverse("verifikasi:token", args=[by.tte.token])).content.decode()
     assert 'id="verifikasi-dicabut"' not in by_page
+    upload = SimpleUploadedFile(
+        "surat.pdf", sealed_bytes(signed.tte.dokumen_terakhir()), "application/pdf"
+    )
+    html = client.post(reverse("verifikasi:upload"), {"berkas": upload}).content.decode()
+    assert 'id="verifikasi-dicabut"' in html and by.nomor in html
     client.force_login(demo["kadiskominfo"])
+    page = client.get(reverse("naskah:alur_detail", args=[signed.pk])).content.decode()
+    assert 'id="naskah-dicabut"' in page and by.nomor in page
     page = client.get(reverse("naskah:tte", args=[signed.pk])).content.decode()
     assert 'id="naskah-dicabut"' in page and by.nomor in page
     assert reverse("naskah:withdraw", args=[signed.pk]) not in page  # once only
