@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_audit_sealed_after_commit'),
+        ("core", "0003_audit_sealed_after_commit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='tag',
+            model_name="auditevent",
+            name="tag",
             field=models.CharField(editable=False, max_length=100, null=True, unique=True),
         ),
     ]

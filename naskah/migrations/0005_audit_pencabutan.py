@@ -7,27 +7,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('naskah', '0004_tte_distribusi'),
+        ("naskah", "0004_tte_distribusi"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PencabutanNaskah',
+            name="PencabutanNaskah",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alasan', models.TextField(verbose_name='reason for withdrawing')),
-                ('dicatat_pada', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('dicatat_oleh', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('naskah', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pencabutan', to='naskah.naskah', verbose_name='withdrawn letter')),
-                ('oleh', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mencabut', to='naskah.naskah', verbose_name='withdrawing letter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alasan", models.TextField(verbose_name="reason for withdrawing")),
+                (
+                    "dicatat_pada",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                (
+                    "dicatat_oleh",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "naskah",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pencabutan",
+                        to="naskah.naskah",
+                        verbose_name="withdrawn letter",
+                    ),
+                ),
+                (
+                    "oleh",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mencabut",
+                        to="naskah.naskah",
+                        verbose_name="withdrawing letter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'letter withdrawal',
-                'verbose_name_plural': 'letter withdrawals',
-                'constraints': [models.CheckConstraint(condition=models.Q(('naskah', models.F('oleh')), _negated=True), name='naskah_pencabutan_not_itself'), models.CheckConstraint(condition=models.Q(('alasan', ''), _negated=True), name='naskah_pencabutan_has_reason')],
+                "verbose_name": "letter withdrawal",
+                "verbose_name_plural": "letter withdrawals",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("naskah", models.F("oleh")), _negated=True),
+                        name="naskah_pencabutan_not_itself",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("alasan", ""), _negated=True),
+                        name="naskah_pencabutan_has_reason",
+                    ),
+                ],
             },
         ),
     ]
