@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import KodeKlasifikasi, TimeStampedModel, UnitKerja
+from core.models import KodeKlasifikasi, TimeStampedModel, UnitKerja, confidential_marker
 
 
 class KlasifikasiKeamanan(models.TextChoices):
@@ -180,7 +180,13 @@ class ArsipRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.nomor or '-'} {self.hal[:80]}"
+        # Classification-safe (admin pages, audit events): see `hal_aman`.
+        return f"{self.nomor or '-'} {self.hal_aman[:80]}"
+
+    @property
+    def hal_aman(self) -> str:
+        """The subject, or "[RAHASIA]" / "[SANGAT RAHASIA]" for a confidential record."""
+        return confidential_marker(self.klasifikasi_keamanan) or self.hal
 
     @property
     def rahasia(self) -> bool:

@@ -2,7 +2,7 @@
 
 Reading (`arsip_visibility_q`):
 - Rahasia and Sangat Rahasia records: only the readers named on the record.
-- Arsiparis group (and superusers): every other record.
+- Arsiparis group (never superusers as such): every other record.
 - A head of unit (a position with `kepala_unit`, acting or definitive): Biasa and
   Terbatas records of their unit and every unit below it.
 - Other staff: Biasa records of the units they are assigned to.
@@ -35,9 +35,9 @@ def _in_group(user: Pegawai, name: str) -> bool:
 
 
 def is_arsiparis(user: Pegawai) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser) or _in_group(
-        user, GROUP_ARSIPARIS
-    )
+    """A member of the Arsiparis group. Being a superuser is not being an archivist: an
+    administrator reads no record by administering (DESIGN invariant 12)."""
+    return _in_group(user, GROUP_ARSIPARIS)
 
 
 def is_panitia_penilai(user: Pegawai) -> bool:

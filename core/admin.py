@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
 from core.models import (
     AnggotaTimKerja,
     AuditEvent,
@@ -29,12 +33,22 @@ class PegawaiChangeForm(UserChangeForm):
 
 
 class PenugasanInline(admin.TabularInline):
+    """Read-only here: assignments are made, approved and ended on their own admin page,
+    through the services (audit event, notice, four-eyes approval)."""
+
     model = Penugasan
     fk_name = "pegawai"
     extra = 0
-    fields = ("jabatan", "jenis", "mulai", "selesai", "nomor_sk", "perpanjangan_dari")
-    autocomplete_fields = ("jabatan",)
-    raw_id_fields = ("perpanjangan_dari",)
+    fields = ("jabatan", "jenis", "mulai", "selesai", "nomor_sk", "status")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Pegawai)
@@ -75,6 +89,51 @@ class PegawaiAdmin(UserAdmin):
             {"classes": ("wide",), "fields": ("username", "nama", "nip", "password1", "password2")},
         ),
     )
+
+    # An administrator does not change his own access (a role such as Arsiparis or
+    # Agendaris reads letters by unit): another administrator does, on the audit trail.
+    SELF_READONLY = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += [name for name in self.SELF_READONLY if name not in readonly]
+        return readonly
+
+    @staticmethod
+    def _access(pegawai: Pegawai) -> dict:
+        return {
+            "is_active": pegawai.is_active,
+            "is_staff": pegawai.is_staff,
+            "is_superuser": pegawai.is_superuser,
+            "groups": sorted(pegawai.groups.values_list("name", flat=True)),
+            "user_permissions": sorted(
+                f"{app}.{code}"
+                for app, code in pegawai.user_permissions.values_list(
+                    "content_type__app_label", "codename"
+                )
+            ),
+        }
+
+    def save_model(self, request, obj, form, change):
+        request._pegawai_access_before = (
+            self._access(Pegawai.objects.get(pk=obj.pk)) if change else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        from core.services.audit import audit_record
+
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_pegawai_access_before", None)
+        after = self._access(form.instance)
+        if before != after:
+            audit_record(
+                actor=request.user,
+                action="pegawai.access",
+                obj=form.instance,
+                details={"before": before, "after": after},
+            )
 
 
 class JabatanInline(admin.TabularInline):
@@ -120,8 +179,8 @@ class UnitKerjaAdmin(admin.ModelAdmin):
 
 class PenugasanJabatanInline(PenugasanInline):
     fk_name = "jabatan"
-    fields = ("pegawai", "jenis", "mulai", "selesai", "nomor_sk", "perpanjangan_dari")
-    autocomplete_fields = ("pegawai",)
+    fields = ("pegawai", "jenis", "mulai", "selesai", "nomor_sk", "status")
+    readonly_fields = fields
 
 
 @admin.register(Jabatan)
@@ -136,28 +195,225 @@ class JabatanAdmin(admin.ModelAdmin):
 
 @admin.register(Penugasan)
 class PenugasanAdmin(admin.ModelAdmin):
-    list_display = ("pegawai", "jabatan", "jenis", "mulai", "selesai", "nomor_sk")
-    list_filter = ("jenis", "jabatan__unit")
+    """Assignments through the services only (core.services.organisasi): each is audited
+    and told to the unit's head; an acting one (Plt/Plh/Pj), or one an administrator
+    makes for himself, waits for a second administrator ("Approve" action). Who, which
+    position, the kind and the dates are not changed in place: end and record anew."""
+
+    list_display = (
+        "pegawai",
+        "jabatan",
+        "jenis",
+        "mulai",
+        "selesai",
+        "nomor_sk",
+        "status",
+        "diajukan_oleh",
+        "disetujui_oleh",
+    )
+    list_filter = ("status", "jenis", "jabatan__unit")
     search_fields = ("pegawai__nama", "pegawai__nip", "jabatan__nama", "nomor_sk")
     autocomplete_fields = ("pegawai", "jabatan")
     raw_id_fields = ("perpanjangan_dari",)
     date_hierarchy = "mulai"
-    list_select_related = ("pegawai", "jabatan")
+    list_select_related = ("pegawai", "jabatan", "diajukan_oleh", "disetujui_oleh")
+    fields = (
+        "pegawai",
+        "jabatan",
+        "jenis",
+        "mulai",
+        "selesai",
+        "nomor_sk",
+        "tanggal_sk",
+        "perpanjangan_dari",
+        "keterangan",
+        "status",
+        "diajukan_oleh",
+        "disetujui_oleh",
+        "disetujui_pada",
+        "diakhiri_oleh",
+        "diakhiri_pada",
+    )
+    actions = ["approve_selected", "reject_selected", "end_selected_today"]
+
+    def get_readonly_fields(self, request, obj=None):
+        from core.services.organisasi import PENUGASAN_EDITABLE_FIELDS
+
+        audit_fields = (
+            "status",
+            "diajukan_oleh",
+            "disetujui_oleh",
+            "disetujui_pada",
+            "diakhiri_oleh",
+            "diakhiri_pada",
+        )
+        if obj is None:
+            return audit_fields
+        return tuple(name for name in self.fields if name not in PENUGASAN_EDITABLE_FIELDS)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an assignment is history: end it or reject the request
+
+    def save_model(self, request, obj, form, change):
+        from core.services.organisasi import penugasan_create, penugasan_update
+
+        if change:
+            penugasan_update(
+                actor=request.user,
+                penugasan=obj,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+            return
+        created = penugasan_create(
+            actor=request.user,
+            pegawai=obj.pegawai,
+            jabatan=obj.jabatan,
+            jenis=obj.jenis,
+            mulai=obj.mulai,
+            selesai=obj.selesai,
+            nomor_sk=obj.nomor_sk,
+            tanggal_sk=obj.tanggal_sk,
+            perpanjangan_dari=obj.perpanjangan_dari,
+            keterangan=obj.keterangan,
+        )
+        obj.pk, obj.status = created.pk, created.status
+        obj._state.adding = False
+        if created.status == Penugasan.Status.MENUNGGU:
+            self.message_user(
+                request,
+                _("The assignment takes effect only when a second administrator approves it."),
+                messages.WARNING,
+            )
+
+    def _each(self, request, queryset, service, done_message, **kwargs):
+        done = 0
+        for penugasan in queryset:
+            try:
+                service(actor=request.user, penugasan=penugasan, **kwargs)
+            except ApplicationError as exc:
+                self.message_user(request, f"{penugasan}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve (second administrator)"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        from core.services.organisasi import penugasan_approve
+
+        self._each(request, queryset, penugasan_approve, _("%(n)s assignment(s) approved."))
+
+    @admin.action(description=_("Reject the request"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        from core.services.organisasi import penugasan_reject
+
+        self._each(request, queryset, penugasan_reject, _("%(n)s request(s) rejected."))
+
+    @admin.action(description=_("End today"), permissions=["change"])
+    def end_selected_today(self, request, queryset):
+        from core.services.organisasi import penugasan_end
+
+        self._each(request, queryset, penugasan_end, _("%(n)s assignment(s) ended."))
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("core.approve_penugasan")
+
+
+SELF_TEAM_ERROR = _(
+    "An administrator does not put himself in a work team (its members read what is "
+    "disposed to it): another administrator does."
+)
+
+
+class AnggotaFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not form.has_changed():
+                continue
+            if data.get("pegawai") is not None and data["pegawai"].pk == self.request.user.pk:
+                raise ValidationError(SELF_TEAM_ERROR)
 
 
 class AnggotaInline(admin.TabularInline):
     model = AnggotaTimKerja
     extra = 1
     autocomplete_fields = ("pegawai",)
+    formset = AnggotaFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+
+class TimKerjaForm(forms.ModelForm):
+    class Meta:
+        model = TimKerja
+        fields = (
+            "nama",
+            "unit",
+            "ketua",
+            "jabatan_pembina",
+            "nomor_sk",
+            "mulai",
+            "selesai",
+            "aktif",
+        )
+
+    def clean_ketua(self):
+        ketua = self.cleaned_data.get("ketua")
+        changed = self.instance.pk is None or self.instance.ketua_id != getattr(ketua, "pk", None)
+        if ketua is not None and changed and ketua.pk == self.request.user.pk:
+            raise ValidationError(SELF_TEAM_ERROR)
+        return ketua
 
 
 @admin.register(TimKerja)
 class TimKerjaAdmin(admin.ModelAdmin):
+    """A work team's lead and members read what is disposed to the team: an administrator
+    does not make himself one, and every change of who is in a team is on the audit trail
+    (DESIGN invariant 12)."""
+
     list_display = ("nama", "unit", "ketua", "jabatan_pembina", "aktif")
     list_filter = ("aktif", "unit")
     search_fields = ("nama", "ketua__nama", "unit__nama")
     autocomplete_fields = ("unit", "ketua", "jabatan_pembina")
     inlines = [AnggotaInline]
+    form = TimKerjaForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
+
+    @staticmethod
+    def _people(tim: TimKerja | None) -> dict | None:
+        if tim is None or tim.pk is None:
+            return None
+        return {
+            "ketua": tim.ketua_id,
+            "anggota": sorted(tim.keanggotaan.values_list("pegawai_id", "peran")),
+        }
+
+    def save_model(self, request, obj, form, change):
+        request._timkerja_before = self._people(TimKerja.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        from core.services.audit import audit_record
+
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_timkerja_before", None)
+        after = self._people(form.instance)
+        if before != after:
+            audit_record(
+                actor=request.user,
+                action="timkerja.members",
+                obj=form.instance,
+                details={"before": before, "after": after},
+            )
 
 
 @admin.register(SkemaKlasifikasi)

@@ -664,7 +664,15 @@ def demo_seed(*, password: str) -> SeedResult:
             "jabatan": positions["kadis_dik"],
             "jenis": Penugasan.Jenis.PLT,
         },
-        {"mulai": plt_start, "selesai": plt_end, "nomor_sk": "800.1.3.3/PLT/01/BKD/2026"},
+        {
+            "mulai": plt_start,
+            "selesai": plt_end,
+            "nomor_sk": "800.1.3.3/PLT/01/BKD/2026",
+            # Demo-only path: the seed records its acting officials as already approved.
+            # Real ones go through penugasan_create + penugasan_approve (a second admin).
+            "status": Penugasan.Status.BERLAKU,
+            "diajukan_oleh": admin,
+        },
     )
     created += new
     # Kepala Bidang Persandian: holder on leave, Plh by the Kepala Bidang Aplikasi Informatika.
@@ -703,6 +711,8 @@ def demo_seed(*, password: str) -> SeedResult:
             "selesai": today + dt.timedelta(days=12),
             "nomor_sk": "800.1.11.6/PLH/07/DISKOMINFOTIK/2026",
             "keterangan": "Pejabat definitif sedang cuti tahunan.",
+            "status": Penugasan.Status.BERLAKU,  # demo-only path, as for the Plt above
+            "diajukan_oleh": admin,
         },
     )
     created += new

@@ -21,6 +21,22 @@ from django.db import models
 
 READERS_CHANGED = "readers_changed"
 
+# An assignment (core.Penugasan) was requested, took effect, was rejected, changed or
+# ended (core.services.organisasi). The app that keeps notices registers a handler that
+# tells the head of the position's unit; handlers run inside the service's transaction.
+PENUGASAN_REQUESTED = "penugasan_requested"
+PENUGASAN_EFFECTIVE = "penugasan_effective"
+PENUGASAN_REJECTED = "penugasan_rejected"
+PENUGASAN_CHANGED = "penugasan_changed"
+PENUGASAN_ENDED = "penugasan_ended"
+PENUGASAN_EVENTS = (
+    PENUGASAN_REQUESTED,
+    PENUGASAN_EFFECTIVE,
+    PENUGASAN_REJECTED,
+    PENUGASAN_CHANGED,
+    PENUGASAN_ENDED,
+)
+
 Handler = Callable[[str, str], None]
 _registry: dict[str, list[Handler]] = {}
 

@@ -20,6 +20,19 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# --- Security classes ------------------------------------------------------------------------
+
+# The stored values of the Rahasia / Sangat Rahasia security classes; every app that keeps a
+# classified object (letters, incoming letters, archive records) uses these values.
+CONFIDENTIAL_MARKERS = {"rahasia": "[RAHASIA]", "sangat_rahasia": "[SANGAT RAHASIA]"}
+
+
+def confidential_marker(klasifikasi: str | None) -> str:
+    """ "[RAHASIA]" / "[SANGAT RAHASIA]" for a confidential class, "" otherwise: what lists,
+    admin pages and audit events show instead of a confidential subject."""
+    return CONFIDENTIAL_MARKERS.get(klasifikasi or "", "")
+
+
 # --- People ---------------------------------------------------------------------------------
 
 
@@ -316,6 +329,11 @@ class Penugasan(TimeStampedModel):
         PLH = "plh", _("Plh (acting, holder temporarily absent)")
         PJ = "pj", _("Pj (appointed acting head of region)")
 
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("Awaiting a second administrator's approval")
+        BERLAKU = "berlaku", _("Effective")
+        DITOLAK = "ditolak", _("Rejected")
+
     pegawai = models.ForeignKey(
         Pegawai, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="penugasan"
     )
@@ -336,12 +354,52 @@ class Penugasan(TimeStampedModel):
         related_name="perpanjangan",
     )
     keterangan = models.TextField(_("notes"), blank=True)
+    # Four-eyes (DESIGN invariant 12): an assignment that lets someone act for a position
+    # (Plt/Plh/Pj, or any assignment an administrator makes for himself) is requested by
+    # one administrator and takes effect only when a second, different one approves it.
+    # Every selector of who holds a position reads effective rows only
+    # (core.selectors.organisasi.penugasan_active_on).
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BERLAKU
+    )
+    diajukan_oleh = models.ForeignKey(
+        Pegawai,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disetujui_oleh = models.ForeignKey(
+        Pegawai,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disetujui_pada = models.DateTimeField(_("approved at"), null=True, blank=True)
+    diakhiri_oleh = models.ForeignKey(
+        Pegawai,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    diakhiri_pada = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["-mulai"]
         indexes = [models.Index(fields=["jabatan", "mulai", "selesai"])]
+        permissions = [
+            (
+                "approve_penugasan",
+                _("Can approve an acting assignment requested by another administrator"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(selesai__isnull=True) | models.Q(selesai__gte=models.F("mulai")),

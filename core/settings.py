@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -313,3 +314,10 @@ NASKAH_LAMPIRAN_MAX_BYTES = env_int("NASKAH_LAMPIRAN_MAX_BYTES", 10 * 1024 * 102
 NASKAH_LAMPIRAN_MAX_PAGES = env_int("NASKAH_LAMPIRAN_MAX_PAGES", 50)
 NASKAH_BODY_MAX_CHARS = env_int("NASKAH_BODY_MAX_CHARS", 100_000)
 NASKAH_PREVIEW_TTL_SECONDS = env_int("NASKAH_PREVIEW_TTL_SECONDS", 600)
+
+# --- Active content in PDFs (core/pdfsafe.py; docs/security.md) ---------------------------------
+# External links in uploaded PDFs: "remove" drops the link annotation, "text" keeps the
+# annotation without its action (the visible text is page content either way).
+NASKAH_PDF_URI_LINKS = os.environ.get("NASKAH_PDF_URI_LINKS", "remove").strip().lower()
+if NASKAH_PDF_URI_LINKS not in ("remove", "text"):
+    raise ImproperlyConfigured("NASKAH_PDF_URI_LINKS must be 'remove' or 'text'.")

@@ -9,7 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimeStampedModel, UnitKerja
+from core.models import (
+    Jabatan,
+    KodeKlasifikasi,
+    Pegawai,
+    TimeStampedModel,
+    UnitKerja,
+    confidential_marker,
+)
 
 PAPER_CHOICES = [("A4", "A4"), ("F4", "F4 (215 × 330 mm)")]
 FONT_CHOICES = [("arial", "Arial"), ("bookman", "Bookman Old Style")]
@@ -293,7 +300,14 @@ class Naskah(TimeStampedModel):
         indexes = [models.Index(fields=["konseptor", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.jenis.nama}: {self.hal}"[:255]
+        # Classification-safe: admin pages, audit events and foreign-key displays use it, so
+        # a Rahasia / Sangat Rahasia subject never shows there (DESIGN invariants 5, 12).
+        return f"{self.jenis.nama}: {self.hal_aman}"[:255]
+
+    @property
+    def hal_aman(self) -> str:
+        """The subject, or "[RAHASIA]" / "[SANGAT RAHASIA]" for a confidential letter."""
+        return confidential_marker(self.klasifikasi_keamanan) or self.hal
 
 
 class NaskahRevisiQuerySet(models.QuerySet):
@@ -431,7 +445,12 @@ class Lampiran(models.Model):
         ordering = ["naskah", "pk"]
 
     def __str__(self) -> str:
-        return self.judul
+        marker = confidential_marker(
+            Naskah.objects.filter(pk=self.naskah_id)
+            .values_list("klasifikasi_keamanan", flat=True)
+            .first()
+        )
+        return marker or self.judul
 
 
 class NaskahUserObjectPermission(UserObjectPermissionBase):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError, ConflictError
+from core.pdfsafe import removed_message
 from naskah.context import naskah_render_pdf
 from naskah.diff import revision_diff
 from naskah.forms import LampiranForm, NaskahForm
@@ -242,7 +243,7 @@ def naskah_lampiran_add(request, pk: int):
     berkas = form.cleaned_data.get("berkas")
     isi = form.cleaned_data.get("isi") or ""
     try:
-        lampiran_add(
+        lampiran = lampiran_add(
             actor=request.user,
             naskah=naskah,
             expected_revisi=form.cleaned_data["revisi"],
@@ -254,6 +255,10 @@ def naskah_lampiran_add(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Attachment added."))
+        if lampiran.konten_aktif_dihapus:
+            messages.warning(
+                request, removed_message(lampiran.konten_aktif_dihapus, lampiran.nama_berkas)
+            )
     return redirect("naskah:edit", pk=naskah.pk)
 
 

@@ -43,7 +43,7 @@ from naskah.services.pengajuan import (
     naskah_withdraw,
 )
 from workflows.models import Route, StepState
-from workflows.permissions import step_capacity
+from workflows.permissions import step_capacity, step_reassign_candidates
 
 PAGE_SIZE = 50
 
@@ -64,6 +64,15 @@ def render(request, template: str, context: dict, status: int = 200):
 
 def _back(naskah: Naskah):
     return redirect("naskah:alur_detail", pk=naskah.pk)
+
+
+def _reassign_form(state, route) -> ReassignForm:
+    """The reassign form of a waiting step, offering only the people it may go to."""
+    form = ReassignForm(
+        initial={"step_state": state.pk, "version": route.version}, prefix=f"r{state.pk}"
+    )
+    form.fields["to"].queryset = step_reassign_candidates(state)
+    return form
 
 
 @login_required
@@ -113,16 +122,7 @@ def naskah_alur_detail(request, pk: int):
             ),
             "comment_form": CommentForm() if route is not None else None,
             "reassign_forms": (
-                [
-                    (
-                        state,
-                        ReassignForm(
-                            initial={"step_state": state.pk, "version": route.version},
-                            prefix=f"r{state.pk}",
-                        ),
-                    )
-                    for state in page.waiting
-                ]
+                [(state, _reassign_form(state, route)) for state in page.waiting]
                 if page.can_reassign
                 else []
             ),

@@ -45,6 +45,7 @@ def _unit_paths(user) -> list[str]:
         Penugasan.objects.filter(
             Q(selesai__isnull=True) | Q(selesai__gte=today),
             pegawai=user,
+            status=Penugasan.Status.BERLAKU,
             mulai__lte=today,
             jabatan__unit__aktif=True,
         )

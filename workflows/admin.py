@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from workflows.models import HariLibur, Notifikasi, Route, RouteEvent, Stage, StepState
+from workflows.permissions import can_view_route
 
 
 @admin.register(HariLibur)
@@ -61,8 +62,16 @@ class RouteAdmin(admin.ModelAdmin):
 
 @admin.register(RouteEvent)
 class RouteEventAdmin(admin.ModelAdmin):
+    """An event's page (its note and data) opens only for someone who may see the route:
+    administrators are not readers (DESIGN invariant 12)."""
+
     list_display = ("created_at", "kind", "route", "actor", "revision")
     list_filter = ("kind",)
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or can_view_route(request.user, obj.route)
 
     def has_add_permission(self, request):
         return False

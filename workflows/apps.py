@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Approval workflows")
+
+    def ready(self) -> None:
+        from core import hooks
+        from workflows.services import PENUGASAN_NOTICE_HANDLERS
+
+        # Assignments made, approved, changed or ended are told to the unit's head.
+        for event, handler in PENUGASAN_NOTICE_HANDLERS.items():
+            hooks.register(event, handler)

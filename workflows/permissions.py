@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.models import Pegawai
-from core.selectors.organisasi import jabatan_holder_on, pegawai_jabatan_acting_on
+from core.models import Jabatan, Pegawai, Penugasan
+from core.selectors.organisasi import (
+    jabatan_holder_on,
+    jabatan_superior_chain,
+    pegawai_jabatan_acting_on,
+    penugasan_active_on,
+)
 from workflows.models import Route, StepState
 
 
@@ -52,7 +58,50 @@ def can_withdraw(user: Pegawai, route: Route) -> bool:
 
 
 def can_reassign(user: Pegawai) -> bool:
+    """May hand waiting steps to other people: an administration right. It never lets the
+    administrator read what the route carries, nor take the step himself unless he is
+    someone `step_reassign_candidates` names anyway (DESIGN invariant 12)."""
     return user.is_active and user.has_perm("workflows.reassign_route_step")
+
+
+def step_reassign_candidates(state: StepState, day: dt.date | None = None) -> QuerySet[Pegawai]:
+    """The people a waiting step may be handed to, by the organisation on the day:
+
+    - whoever holds the step's position in any capacity (definitive, Plt, Plh, Pj);
+    - for a team's step: the team's lead and members;
+    - whoever holds a position in the same unit as the step's position (for a team: the
+      team's unit), and whoever holds a position above it in the chain of superiors
+      (for a team: the position it reports to and its superiors).
+
+    Nobody else, administrators included: a reassignment never makes a reader of someone
+    the letter's organisation does not name."""
+    day = day or timezone.localdate()
+    jabatan_ids: set[int] = set()
+    units: set[int] = set()
+    people = Q(pk__in=[])
+    anchor: Jabatan | None = None
+    if state.tim_kerja_id:
+        team = state.tim_kerja
+        people |= Q(pk=team.ketua_id) | Q(keanggotaan_tim__tim=team)
+        units.add(team.unit_id)
+        anchor = team.jabatan_pembina
+        if anchor is not None:
+            jabatan_ids.add(anchor.pk)
+    elif state.jabatan_id:
+        anchor = state.jabatan
+        jabatan_ids.add(anchor.pk)
+        units.add(anchor.unit_id)
+    if anchor is not None:
+        jabatan_ids.update(j.pk for j in jabatan_superior_chain(anchor))
+    holders = Penugasan.objects.filter(penugasan_active_on(day)).filter(
+        Q(jabatan_id__in=jabatan_ids) | Q(jabatan__unit_id__in=units)
+    )
+    people |= Q(pk__in=holders.values("pegawai_id"))
+    return Pegawai.objects.filter(people, is_active=True).distinct().order_by("nama")
+
+
+def can_receive_step(to: Pegawai, state: StepState, day: dt.date | None = None) -> bool:
+    return step_reassign_candidates(state, day).filter(pk=to.pk).exists()
 
 
 def route_participant_ids(route: Route) -> set[int]:
@@ -75,6 +124,18 @@ def can_view_route(user: Pegawai, route: Route, day: dt.date | None = None) -> b
     acting = set(user_acting_jabatan_ids(user, day))
     if acting and StepState.objects.filter(route=route, jabatan_id__in=acting).exists():
         return True
-    from guardian.core import ObjectPermissionChecker
+    # Explicit grants only: no superuser bypass, no model-wide right (DESIGN invariant 12).
+    from guardian.shortcuts import get_objects_for_user
 
-    return "view_route" in ObjectPermissionChecker(user).get_perms(route)
+    return (
+        get_objects_for_user(
+            user,
+            "workflows.view_route",
+            klass=Route.objects.filter(pk=route.pk),
+            use_groups=True,
+            accept_global_perms=False,
+            with_superuser=False,
+        )
+        .filter(pk=route.pk)
+        .exists()
+    )

@@ -18,6 +18,7 @@ longer reach its quorum on the current revision.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -28,8 +29,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hooks as core_hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
-from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
+from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from core.services.audit import audit_record
 from workflows import hooks
@@ -45,7 +47,7 @@ from workflows.models import (
     Urgency,
 )
 from workflows.office_calendar import step_deadline
-from workflows.permissions import can_reassign, can_view_route, step_capacity
+from workflows.permissions import can_reassign, can_receive_step, can_view_route, step_capacity
 from workflows.proposal import ProposedStage, route_proposal_check, route_propose
 
 ACTIVE = StepState.Status.ACTIVE
@@ -106,6 +108,53 @@ def notifikasi_create(
     if recipient.email:
         _enqueue_email(notice.pk)
     return notice
+
+
+def _penugasan_notice_text(event: str) -> str:
+    return {
+        core_hooks.PENUGASAN_REQUESTED: _(
+            "Assignment requested, awaiting a second administrator: %(assignment)s"
+        ),
+        core_hooks.PENUGASAN_EFFECTIVE: _("Assignment in effect: %(assignment)s"),
+        core_hooks.PENUGASAN_REJECTED: _("Assignment request rejected: %(assignment)s"),
+        core_hooks.PENUGASAN_CHANGED: _("Assignment changed: %(assignment)s"),
+        core_hooks.PENUGASAN_ENDED: _("Assignment ended: %(assignment)s"),
+    }[event]
+
+
+def penugasan_notice_recipients(penugasan: Penugasan) -> list[Pegawai]:
+    """Who is told about an assignment: whoever acts today for the head of the position's
+    unit (for the head's own position: for its superior position) and the position's
+    definitive holder."""
+    from core.selectors.organisasi import jabatan_definitive_holder_on, unit_head
+
+    jabatan = penugasan.jabatan
+    head = unit_head(jabatan.unit)
+    if head is None or head.pk == jabatan.pk:
+        head = jabatan.atasan
+    people: dict[int, Pegawai] = {}
+    holder = jabatan_holder_on(head) if head is not None else None
+    if holder is not None:
+        people[holder.pegawai.pk] = holder.pegawai
+    definitive = jabatan_definitive_holder_on(jabatan)
+    if definitive is not None:
+        people[definitive.pk] = definitive
+    return list(people.values())
+
+
+def penugasan_notify(event: str, label: str, pk: str) -> None:
+    """The notice of an assignment event (core.hooks.PENUGASAN_*) to the unit's head."""
+    penugasan = Penugasan.objects.select_related("pegawai", "jabatan__unit", "jabatan__atasan").get(
+        pk=pk
+    )
+    text = _penugasan_notice_text(event) % {"assignment": str(penugasan)}
+    for recipient in penugasan_notice_recipients(penugasan):
+        notifikasi_create(recipient=recipient, kind="penugasan", text=text)
+
+
+PENUGASAN_NOTICE_HANDLERS = {
+    event: functools.partial(penugasan_notify, event) for event in core_hooks.PENUGASAN_EVENTS
+}
 
 
 def _enqueue_email(notifikasi_id: int) -> None:
@@ -808,7 +857,9 @@ def step_reassign(
     note: str,
     expected_version: int | None = None,
 ) -> RouteOutcome:
-    """An administrator hands a waiting step to another person (recorded, never silent)."""
+    """An administrator hands a waiting step to another person (recorded, never silent):
+    only to someone the organisation names for the step (`step_reassign_candidates`),
+    never to an arbitrary person, the administrator himself included."""
     note = _require_note(note)
     if not can_reassign(actor):
         raise PermissionDeniedError(_("Only an administrator may reassign a step."))
@@ -819,6 +870,15 @@ def step_reassign(
         route = _lock_route(step_state.route_id)
         _check_version(route, expected_version)
         state = _load_active_state(route, step_state, route.revision)
+        if not can_receive_step(to, state):
+            raise PermissionDeniedError(
+                _(
+                    "%(name)s does not hold this step's position, is not in its unit or team "
+                    "and is not above it; the step cannot be handed to them."
+                )
+                % {"name": to},
+                code="not_allowed_assignee",
+            )
         previous = state.assignee_id
         state.assignee = to
         state.assignee_capacity = StepState.Capacity.REASSIGNED

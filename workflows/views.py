@@ -20,7 +20,13 @@ from workflows.forms import (
     WithdrawForm,
 )
 from workflows.models import Route, StepState
-from workflows.permissions import can_reassign, can_view_route, can_withdraw, step_capacity
+from workflows.permissions import (
+    can_reassign,
+    can_view_route,
+    can_withdraw,
+    step_capacity,
+    step_reassign_candidates,
+)
 
 PAGE_SIZE = 50
 TABS = ("tindakan", "proses", "selesai")
@@ -32,12 +38,16 @@ def _owned_elsewhere(route: Route):
     return redirect(url) if url else None
 
 
-def _route_for_user(user, pk: int) -> Route:
-    """Fetch and authorise in one call: 404 when missing or not visible."""
+def _route_for_user(user, pk: int, *, administering: bool = False) -> Route:
+    """Fetch and authorise in one call: 404 when missing or not visible. With
+    `administering`, an administrator who may reassign steps also gets the route (its
+    title is already classification-safe); callers then show him no content."""
     route = Route.objects.select_related("content_type", "unit", "drafter").filter(pk=pk).first()
-    if route is None or not can_view_route(user, route):
+    if route is None:
         raise Http404
-    return route
+    if can_view_route(user, route) or (administering and can_reassign(user)):
+        return route
+    raise Http404
 
 
 @login_required
@@ -65,17 +75,20 @@ def inbox(request):
 
 @login_required
 def route_detail(request, pk: int):
-    route = _route_for_user(request.user, pk)
-    if (handover := _owned_elsewhere(route)) is not None:
+    route = _route_for_user(request.user, pk, administering=True)
+    # An administrator who is not on the route sees its steps to reassign them, never its
+    # timeline (notes) nor the object it carries (DESIGN invariant 12).
+    viewer = can_view_route(request.user, route)
+    if viewer and (handover := _owned_elsewhere(route)) is not None:
         return handover
     mine = []
     waiting = selectors.route_active_states(route)
     reassign = []
     if can_reassign(request.user):
-        reassign = [
-            (state, ReassignForm(initial={"step_state": state.pk, "version": route.version}))
-            for state in waiting
-        ]
+        for state in waiting:
+            form = ReassignForm(initial={"step_state": state.pk, "version": route.version})
+            form.fields["to"].queryset = step_reassign_candidates(state)
+            reassign.append((state, form))
     for state in waiting:
         if step_capacity(request.user, state) is not None:
             mine.append(
@@ -96,10 +109,11 @@ def route_detail(request, pk: int):
         {
             "route": route,
             "stages": selectors.route_stages(route),
-            "timeline": selectors.route_timeline(route),
+            "timeline": selectors.route_timeline(route) if viewer else [],
+            "viewer": viewer,
             "mine": mine,
             "reassign": reassign,
-            "comment_form": CommentForm(),
+            "comment_form": CommentForm() if viewer else None,
             "withdraw_form": WithdrawForm(initial={"version": route.version})
             if can_withdraw(request.user, route)
             else None,
@@ -181,7 +195,7 @@ def route_withdraw(request, pk: int):
 @login_required
 @require_POST
 def step_reassign(request, pk: int):
-    route = _route_for_user(request.user, pk)
+    route = _route_for_user(request.user, pk, administering=True)
     form = ReassignForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())

@@ -45,8 +45,14 @@ def _on(tanggal: dt.date | None) -> dt.date:
 
 
 def penugasan_active_on(tanggal: dt.date | None = None) -> Q:
+    """Assignments in force on the date. An assignment awaiting a second administrator's
+    approval (or rejected) is never in force: it grants nothing (DESIGN invariant 12)."""
     day = _on(tanggal)
-    return Q(mulai__lte=day) & (Q(selesai__isnull=True) | Q(selesai__gte=day))
+    return (
+        Q(status=Penugasan.Status.BERLAKU)
+        & Q(mulai__lte=day)
+        & (Q(selesai__isnull=True) | Q(selesai__gte=day))
+    )
 
 
 def jabatan_assignments_on(jabatan: Jabatan, tanggal: dt.date | None = None) -> list[Penugasan]:

@@ -1,4 +1,11 @@
-"""Organisation services: tree maintenance and assignment rules."""
+"""Organisation services: tree maintenance, assignment rules and the assignment services.
+
+Creating, approving, rejecting, changing and ending an assignment (Penugasan) goes through
+the `penugasan_*` services: each writes a hash-chained audit event and sends a notice to
+the head of the position's unit (through `core.hooks`; the notices live in workflows).
+An assignment that lets someone act for a position in another's stead (Plt, Plh, Pj), and
+any assignment an administrator makes for himself, is created awaiting approval and takes
+effect only when a second, different administrator approves it (DESIGN invariant 12)."""
 
 from __future__ import annotations
 
@@ -9,10 +16,22 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import hooks
+from core.errors import ApplicationError, ConflictError, PermissionDeniedError
+
 if TYPE_CHECKING:
-    from core.models import Penugasan, UnitKerja
+    from core.models import Pegawai, Penugasan, UnitKerja
+
+ADMINISTER_PERM = "core.add_penugasan"
+CHANGE_PERM = "core.change_penugasan"
+APPROVE_PERM = "core.approve_penugasan"
+# Fields an administrator may change on an existing assignment. Who, which position, the
+# kind and the dates are not changed in place: end the assignment and create a new one
+# (which, for an acting one, needs a second administrator again).
+PENUGASAN_EDITABLE_FIELDS = ("nomor_sk", "tanggal_sk", "keterangan")
 
 
 def _segment(pk: int) -> str:
@@ -112,8 +131,10 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
             )
 
     if penugasan.jabatan_id:
-        overlapping = Penugasan.objects.filter(jabatan_id=penugasan.jabatan_id, jenis=kind).exclude(
-            pk=penugasan.pk
+        overlapping = (
+            Penugasan.objects.filter(jabatan_id=penugasan.jabatan_id, jenis=kind)
+            .exclude(pk=penugasan.pk)
+            .exclude(status=Penugasan.Status.DITOLAK)
         )
         if penugasan.selesai:
             overlapping = overlapping.filter(mulai__lte=penugasan.selesai)
@@ -123,3 +144,233 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
                 _("Another %(kind)s assignment for this position overlaps these dates.")
                 % {"kind": penugasan.get_jenis_display()}
             )
+
+
+# --- Assignment services (four-eyes for acting officials) ----------------------------------
+
+
+def penugasan_needs_approval(*, penugasan: Penugasan, actor: Pegawai) -> bool:
+    """Acting assignments (Plt, Plh, Pj) grant signing authority in another's stead; an
+    administrator's assignment of himself grants him whatever the position reads. Both
+    need a second administrator."""
+    from core.models import Penugasan
+
+    return penugasan.jenis != Penugasan.Jenis.DEFINITIF or penugasan.pegawai_id == actor.pk
+
+
+def _require_admin(actor: Pegawai, perm: str) -> None:
+    if not (actor.is_authenticated and actor.is_active and actor.has_perm(perm)):
+        raise PermissionDeniedError(_("Only an administrator may manage assignments."))
+
+
+def _penugasan_details(penugasan: Penugasan) -> dict:
+    return {
+        "pegawai": penugasan.pegawai_id,
+        "jabatan": penugasan.jabatan_id,
+        "jenis": penugasan.jenis,
+        "mulai": penugasan.mulai,
+        "selesai": penugasan.selesai,
+        "nomor_sk": penugasan.nomor_sk,
+        "status": penugasan.status,
+    }
+
+
+def _validated(penugasan: Penugasan) -> None:
+    try:
+        penugasan.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), code="invalid") from exc
+
+
+def _lock(penugasan: Penugasan) -> Penugasan:
+    from core.models import Penugasan
+
+    return (
+        Penugasan.objects.select_for_update()
+        .select_related("pegawai", "jabatan__unit")
+        .get(pk=penugasan.pk)
+    )
+
+
+def _record(actor: Pegawai, action: str, penugasan: Penugasan, event: str, **extra) -> None:
+    from core.services.audit import audit_record
+
+    audit_record(
+        actor=actor,
+        action=f"penugasan.{action}",
+        obj=penugasan,
+        details={**_penugasan_details(penugasan), **extra},
+    )
+    hooks.notify(event, penugasan)
+
+
+def penugasan_create(
+    *,
+    actor: Pegawai,
+    pegawai: Pegawai,
+    jabatan,
+    jenis: str,
+    mulai: dt.date,
+    selesai: dt.date | None = None,
+    nomor_sk: str = "",
+    tanggal_sk: dt.date | None = None,
+    perpanjangan_dari: Penugasan | None = None,
+    keterangan: str = "",
+) -> Penugasan:
+    """An administrator records an assignment. A definitive assignment of someone else is
+    effective at once; an acting one (or one of the administrator himself) awaits a second
+    administrator's approval (`penugasan_approve`) and grants nothing until then."""
+    from core.models import Penugasan
+
+    _require_admin(actor, ADMINISTER_PERM)
+    penugasan = Penugasan(
+        pegawai=pegawai,
+        jabatan=jabatan,
+        jenis=jenis,
+        mulai=mulai,
+        selesai=selesai,
+        nomor_sk=nomor_sk,
+        tanggal_sk=tanggal_sk,
+        perpanjangan_dari=perpanjangan_dari,
+        keterangan=keterangan,
+        diajukan_oleh=actor,
+    )
+    pending = penugasan_needs_approval(penugasan=penugasan, actor=actor)
+    if pending:
+        penugasan.status = Penugasan.Status.MENUNGGU
+    else:
+        penugasan.status = Penugasan.Status.BERLAKU
+        penugasan.disetujui_oleh = actor
+        penugasan.disetujui_pada = timezone.now()
+    _validated(penugasan)
+    with transaction.atomic():
+        penugasan.save(force_insert=True)
+        _record(
+            actor,
+            "request" if pending else "create",
+            penugasan,
+            hooks.PENUGASAN_REQUESTED if pending else hooks.PENUGASAN_EFFECTIVE,
+        )
+    return penugasan
+
+
+def penugasan_approve(*, actor: Pegawai, penugasan: Penugasan) -> Penugasan:
+    """A second administrator makes a requested assignment effective. Never the one who
+    requested it, never the person assigned."""
+    from core.models import Penugasan
+
+    _require_admin(actor, APPROVE_PERM)
+    with transaction.atomic():
+        locked = _lock(penugasan)
+        if locked.status != Penugasan.Status.MENUNGGU:
+            raise ConflictError(_("This assignment is not awaiting approval."))
+        if actor.pk in (locked.diajukan_oleh_id, locked.pegawai_id):
+            raise PermissionDeniedError(
+                _(
+                    "A second administrator must approve: not the one who requested the "
+                    "assignment, nor the person assigned."
+                )
+            )
+        locked.status = Penugasan.Status.BERLAKU
+        locked.disetujui_oleh = actor
+        locked.disetujui_pada = timezone.now()
+        _validated(locked)
+        locked.save(update_fields=["status", "disetujui_oleh", "disetujui_pada", "updated_at"])
+        _record(
+            actor,
+            "approve",
+            locked,
+            hooks.PENUGASAN_EFFECTIVE,
+            requested_by=locked.diajukan_oleh_id,
+        )
+    return locked
+
+
+def penugasan_reject(*, actor: Pegawai, penugasan: Penugasan, note: str = "") -> Penugasan:
+    """An administrator turns a requested assignment down (the requester may withdraw his
+    own request the same way). It stays recorded as rejected."""
+    from core.models import Penugasan
+
+    _require_admin(actor, CHANGE_PERM)
+    with transaction.atomic():
+        locked = _lock(penugasan)
+        if locked.status != Penugasan.Status.MENUNGGU:
+            raise ConflictError(_("This assignment is not awaiting approval."))
+        locked.status = Penugasan.Status.DITOLAK
+        locked.diakhiri_oleh = actor
+        locked.diakhiri_pada = timezone.now()
+        locked.save(update_fields=["status", "diakhiri_oleh", "diakhiri_pada", "updated_at"])
+        _record(actor, "reject", locked, hooks.PENUGASAN_REJECTED, note=note)
+    return locked
+
+
+def penugasan_update(*, actor: Pegawai, penugasan: Penugasan, **changes) -> Penugasan:
+    """Change the decree data or notes of an assignment (PENUGASAN_EDITABLE_FIELDS). Who,
+    where, which kind and when are never changed in place."""
+    _require_admin(actor, CHANGE_PERM)
+    unknown = set(changes) - set(PENUGASAN_EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            _("End this assignment and record a new one to change %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="invalid",
+        )
+    with transaction.atomic():
+        locked = _lock(penugasan)
+        before = {name: getattr(locked, name) for name in changes}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        changed = [name for name in changes if before[name] != getattr(locked, name)]
+        if not changed:
+            return locked
+        _validated(locked)
+        locked.save(update_fields=[*changed, "updated_at"])
+        _record(
+            actor,
+            "update",
+            locked,
+            hooks.PENUGASAN_CHANGED,
+            changed={name: [before[name], getattr(locked, name)] for name in changed},
+        )
+    return locked
+
+
+def penugasan_end(
+    *, actor: Pegawai, penugasan: Penugasan, selesai: dt.date | None = None, note: str = ""
+) -> Penugasan:
+    """End an assignment on `selesai` (its last day, inclusive; today by default). An
+    assignment that has not started yet ends before it starts: it is withdrawn."""
+    from core.models import Penugasan
+
+    _require_admin(actor, CHANGE_PERM)
+    last_day = selesai or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(penugasan)
+        if locked.status == Penugasan.Status.DITOLAK:
+            raise ConflictError(_("This assignment was rejected; there is nothing to end."))
+        if locked.status == Penugasan.Status.MENUNGGU:
+            raise ConflictError(_("Reject a request instead of ending it."))
+        if locked.selesai is not None and locked.selesai <= last_day:
+            raise ConflictError(
+                _("This assignment already ends on %(day)s.") % {"day": locked.selesai}
+            )
+        previous_end = locked.selesai
+        locked.diakhiri_oleh = actor
+        locked.diakhiri_pada = timezone.now()
+        fields = ["diakhiri_oleh", "diakhiri_pada", "updated_at"]
+        if last_day < locked.mulai:
+            locked.status = Penugasan.Status.DITOLAK
+            fields.append("status")
+        else:
+            locked.selesai = last_day
+            fields.append("selesai")
+        locked.save(update_fields=fields)
+        _record(
+            actor,
+            "end",
+            locked,
+            hooks.PENUGASAN_ENDED,
+            previous_end=previous_end,
+            note=note,
+        )
+    return locked

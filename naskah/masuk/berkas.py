@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader
 
 from core.errors import ApplicationError
+from core.pdfsafe import pdf_sanitize
 from naskah.masuk.conf import conf
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
@@ -25,11 +26,18 @@ MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 
 @dataclass(frozen=True)
 class CheckedFile:
+    """An accepted upload. For a PDF, `data` is the copy without active content (what is
+    stored, shown, OCR-ed and archived); `asli` is the file as received, kept only as
+    evidence, and `dihapus` says what was removed ({kind: count}, core.pdfsafe)."""
+
     name: str
     data: bytes
     jenis: str
     halaman: int
     sha256: str
+    asli: bytes | None = None
+    sha256_asli: str = ""
+    dihapus: dict = field(default_factory=dict)
 
     @property
     def ukuran(self) -> int:
@@ -108,10 +116,35 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
     jenis = sniff(data)
     if jenis is None:
         raise _refuse(name, _("only PDF, JPEG and PNG scans are accepted."))
-    halaman = _check_pdf(name, data) if jenis == PDF else _check_image(name, data, jenis)
+    if jenis != PDF:
+        halaman = _check_image(name, data, jenis)
+        return CheckedFile(
+            name=name,
+            data=data,
+            jenis=jenis,
+            halaman=halaman,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+    halaman = _check_pdf(name, data)
+    try:
+        cleaned = pdf_sanitize(data)
+    except ApplicationError as error:
+        raise _refuse(name, error.message) from error
     return CheckedFile(
-        name=name, data=data, jenis=jenis, halaman=halaman, sha256=hashlib.sha256(data).hexdigest()
+        name=name,
+        data=cleaned.data,
+        jenis=jenis,
+        halaman=halaman,
+        sha256=cleaned.sha256,
+        asli=data,
+        sha256_asli=hashlib.sha256(data).hexdigest(),
+        dihapus=cleaned.removed,
     )
+
+
+def removed_by_file(files: list[CheckedFile]) -> dict[str, dict[str, int]]:
+    """{file name: {kind: count}} of the files from which active content was removed."""
+    return {f.name: f.dihapus for f in files if f.dihapus}
 
 
 def check_uploads(files: list[tuple[str, bytes]], *, required: bool = True) -> list[CheckedFile]:

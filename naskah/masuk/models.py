@@ -16,7 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
+from core.models import (
+    Jabatan,
+    KodeKlasifikasi,
+    Pegawai,
+    TimKerja,
+    UnitKerja,
+    confidential_marker,
+)
 
 
 class Urgensi(models.TextChoices):
@@ -161,7 +168,13 @@ class SuratMasuk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.nomor_agenda} — {self.hal}"[:255]
+        # Classification-safe (admin pages, audit events): see `hal_aman`.
+        return f"{self.nomor_agenda} — {self.hal_aman}"[:255]
+
+    @property
+    def hal_aman(self) -> str:
+        """The subject, or "[RAHASIA]" / "[SANGAT RAHASIA]" for a confidential letter."""
+        return confidential_marker(self.klasifikasi_keamanan) or self.hal
 
     @property
     def rahasia(self) -> bool:
@@ -179,6 +192,12 @@ class BerkasSuratMasuk(models.Model):
     halaman = models.PositiveIntegerField(_("pages"), default=1)
     sha256 = models.CharField(max_length=64)
     urutan = models.PositiveSmallIntegerField(default=0)
+    # A PDF as received, kept unchanged as evidence (it may carry a sender's signature that
+    # the cleaned copy in `berkas` no longer validates). Never shown inline: download only.
+    berkas_asli = models.FileField(
+        _("original file (evidence)"), upload_to="masuk/asli/%Y/%m/", max_length=255, blank=True
+    )
+    sha256_asli = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("scan file")

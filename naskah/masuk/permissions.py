@@ -1,6 +1,7 @@
 """Who may register, see and act on incoming letters. The one place for these rules.
 
-- Register: users with `masuk.register_suratmasuk` (the "Agendaris" group in the demo),
+- Register: users granted `masuk.register_suratmasuk` directly or through a group (the
+  "Agendaris" group in the demo; being a superuser grants nothing here),
   for the register unit of a position they hold today (their unit, or the nearest
   ancestor that keeps a register: Biro, Dinas, ...).
 - See: the register unit's agendaris (not for Rahasia/Sangat Rahasia), the registrar,
@@ -20,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
+from core.permissions import has_role_perm
 from core.selectors.organisasi import (
     jabatan_holder_on,
     jabatan_superior_chain,
@@ -53,7 +55,7 @@ def register_units(pegawai: Pegawai, tanggal: dt.date | None = None) -> list[Uni
     """Register units the person keeps as agendaris today (empty without the permission)."""
     if not pegawai.is_authenticated or not pegawai.is_active:
         return []
-    if not pegawai.has_perm(REGISTER_PERM):
+    if not has_role_perm(pegawai, REGISTER_PERM):  # never by being a superuser
         return []
     units: dict[int, UnitKerja] = {}
     for row in Penugasan.objects.filter(
@@ -160,7 +162,7 @@ def suratmasuk_reader_ids(surat: SuratMasuk, tanggal: dt.date | None = None) -> 
 
 def can_manage_register(pegawai: Pegawai, surat: SuratMasuk) -> bool:
     """Agendaris of the letter's register unit (apply OCR suggestions, see the register)."""
-    if surat.dibuat_oleh_id == pegawai.pk and pegawai.has_perm(REGISTER_PERM):
+    if surat.dibuat_oleh_id == pegawai.pk and has_role_perm(pegawai, REGISTER_PERM):
         return True
     if surat.rahasia:
         return False

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from core import hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
+from core.pdfsafe import pdf_sanitize
 from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
 from core.services.storage import storage_remove
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk import permissions as perms
-from naskah.masuk.berkas import CheckedFile, check_uploads
+from naskah.masuk.berkas import CheckedFile, check_uploads, removed_by_file
 from naskah.masuk.conf import conf
 from naskah.masuk.models import (
     BerkasSuratMasuk,
@@ -105,9 +106,13 @@ def _store_files(surat: SuratMasuk, files: list[CheckedFile], saved: list[str]) 
             halaman=item.halaman,
             sha256=item.sha256,
             urutan=order,
+            sha256_asli=item.sha256_asli,
         )
         row.berkas.save(item.name, ContentFile(item.data), save=False)
         saved.append(row.berkas.name)
+        if item.asli is not None:
+            row.berkas_asli.save(item.name, ContentFile(item.asli), save=False)
+            saved.append(row.berkas_asli.name)
         row.save()
 
 
@@ -266,7 +271,7 @@ def _register(
                 details={
                     "agenda": surat.nomor_agenda,
                     "asal": asal,
-                    "files": [{"name": f.name, "sha256": f.sha256} for f in checked],
+                    "files": [_file_audit(f) for f in checked],
                     "duplikat_dikonfirmasi": [s.pk for s in duplicates],
                     "sumber": list(sumber) if sumber[1] else None,
                 },
@@ -275,7 +280,18 @@ def _register(
     except BaseException:
         storage_remove(saved, after="a failed registration")
         raise
+    # Told to the registrar now (not stored on the row; the audit event keeps it).
+    surat.konten_aktif_dihapus = removed_by_file(checked)
     return surat
+
+
+def _file_audit(item: CheckedFile) -> dict:
+    entry = {"name": item.name, "sha256": item.sha256}
+    if item.sha256_asli:
+        entry["sha256_asli"] = item.sha256_asli
+    if item.dihapus:
+        entry["konten_aktif_dihapus"] = item.dihapus
+    return entry
 
 
 def suratmasuk_register_internal(
@@ -375,6 +391,16 @@ def suratmasuk_ocr_run(*, surat_id: int) -> str:
     except Exception as error:  # OCRmyPDF/tesseract failures: visible state, never a crash
         logger.exception("OCR failed for incoming letter %s", surat_id)
         status, message = S.GAGAL, f"{type(error).__name__}: {error}"[:500]
+    if pdf:
+        # OCRmyPDF and the joining keep whatever the scans carry: the stored searchable PDF
+        # is cleaned like every upload (invariant 10); one that cannot be is not stored.
+        try:
+            pdf = pdf_sanitize(pdf).data
+        except ApplicationError as error:
+            logger.warning("OCR output of incoming letter %s refused: %s", surat_id, error)
+            pdf = b""
+            if status == S.SELESAI:
+                status, message = S.GAGAL, str(error.message)[:500]
     saran = {}
     if text:
         current = {
@@ -885,13 +911,14 @@ def disposisi_report(
                     "laporan": report.pk,
                     "selesai": selesai,
                     "balasan": balasan.pk if balasan is not None else None,
-                    "files": [{"name": f.name, "sha256": f.sha256} for f in checked],
+                    "files": [_file_audit(f) for f in checked],
                     "surat_selesai": completed,
                 },
             )
     except BaseException:
         storage_remove(saved, after="a failed registration")
         raise
+    report.konten_aktif_dihapus = removed_by_file(checked)
     return report
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("surat/<int:pk>/ocr/", views.ocr_status, name="ocr_status"),
     path("surat/<int:pk>/saran/", views.terapkan_saran, name="terapkan_saran"),
     path("surat/<int:pk>/berkas/<int:berkas_id>/", views.berkas, name="berkas"),
+    path("surat/<int:pk>/berkas/<int:berkas_id>/asli/", views.berkas_asli, name="berkas_asli"),
     path("surat/<int:pk>/pdf/", views.berkas_pdf, name="berkas_pdf"),
     path(
         "surat/<int:pk>/tindak-lanjut/<int:berkas_id>/",

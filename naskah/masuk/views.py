@@ -13,6 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError, ConflictError
+from core.pdfsafe import removed_message
 from naskah.masuk import permissions as perms
 from naskah.masuk import selectors
 from naskah.masuk.conf import conf
@@ -102,6 +103,7 @@ def daftar_baru(request):
                     request,
                     _("Registered with agenda number %(agenda)s.") % {"agenda": surat.nomor_agenda},
                 )
+                _tell_removed(request, surat.konten_aktif_dihapus)
                 return redirect("masuk:detail", pk=surat.pk)
     else:
         form = RegisterForm(units=units)
@@ -208,6 +210,32 @@ def berkas(request, pk: int, berkas_id: int):
 
 @login_required
 @require_GET
+def berkas_asli(request, pk: int, berkas_id: int):
+    """The PDF as received (evidence, with active content it may carry): only ever a
+    download, never shown in the browser, to those who may read the letter."""
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    item = get_object_or_404(surat.berkas, pk=berkas_id)
+    if not item.berkas_asli:
+        raise Http404("no original kept")
+    response = FileResponse(
+        item.berkas_asli.open("rb"),
+        as_attachment=True,
+        filename=item.nama_asli,
+        content_type="application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def _tell_removed(request, removed: dict[str, dict[str, int]]) -> None:
+    for name, items in removed.items():
+        messages.warning(request, removed_message(items, name))
+
+
+@login_required
+@require_GET
 @xframe_options_sameorigin
 def berkas_pdf(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
@@ -306,7 +334,7 @@ def lapor(request, cabang_id: int):
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
     try:
-        disposisi_report(
+        report = disposisi_report(
             cabang=cabang,
             actor=request.user,
             teks=form.cleaned_data["teks"],
@@ -317,6 +345,7 @@ def lapor(request, cabang_id: int):
     except ApplicationError as error:
         return _fail(request, error, cabang.surat_id)
     messages.success(request, _("Follow-up report saved."))
+    _tell_removed(request, report.konten_aktif_dihapus)
     return redirect("masuk:detail", pk=cabang.surat_id)
 
 

@@ -19,8 +19,9 @@ def open_lampiran(data: object, index: int) -> PdfReader:
     label = f"Lampiran PDF #{index + 1}"
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise RenderError(f"{label} must be bytes.")
+    data = bytes(data)
     try:
-        reader = PdfReader(io.BytesIO(bytes(data)), strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise RenderError(f"{label} is encrypted; upload an unprotected PDF.")
         pages = len(reader.pages)
@@ -30,7 +31,22 @@ def open_lampiran(data: object, index: int) -> PdfReader:
         raise RenderError(f"{label} is not a readable PDF: {exc}") from exc
     if pages == 0:
         raise RenderError(f"{label} has no pages.")
-    return reader
+    cleaned = _without_active_content(data, label)
+    return reader if cleaned is data else PdfReader(io.BytesIO(cleaned), strict=False)
+
+
+def _without_active_content(data: bytes, label: str) -> bytes:
+    """Lampiran are cleaned on upload; a file stored before that (or changed on disk) is
+    cleaned here, so no merged letter carries scripts, actions or embedded files."""
+    from core.errors import ApplicationError
+    from core.pdfsafe import pdf_active_content, pdf_sanitize
+
+    try:
+        if not pdf_active_content(data):
+            return data
+        return pdf_sanitize(data, uri_links="remove").data
+    except ApplicationError as exc:
+        raise RenderError(f"{label}: {exc.message}") from exc
 
 
 @lru_cache(maxsize=16)

@@ -454,9 +454,20 @@ def penerima_set(
 
 def lampiran_pdf_check(data: bytes) -> tuple[bytes, int]:
     """Check uploaded bytes are a real, readable, unencrypted PDF within the page limit.
-    Returns the PDF rewritten by pypdf (normalised for later merging) and its page count."""
+    Returns the PDF without active content, rewritten by pypdf (normalised for later
+    merging), and its page count."""
+    pdf, pages, _removed = lampiran_pdf_clean(data)
+    return pdf, pages
+
+
+def lampiran_pdf_clean(data: bytes) -> tuple[bytes, int, dict[str, int]]:
+    """lampiran_pdf_check, also returning what active content was removed ({kind: count},
+    core.pdfsafe): scripts, actions, embedded files and external links never reach the
+    stored file, so neither the sealed letter nor its e-mail can carry them."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PdfReadError, PyPdfError
+
+    from core.pdfsafe import pdf_active_content, pdf_sanitize
 
     max_bytes = lampiran_max_bytes()
     if len(data) > max_bytes:
@@ -467,8 +478,11 @@ def lampiran_pdf_check(data: bytes) -> tuple[bytes, int]:
         )
     if not data.lstrip()[:5] == b"%PDF-":
         raise ApplicationError(_("The file is not a PDF."), code="not_pdf")
+    # Active content is removed from the upload as received (so the report to the user is
+    # complete); the page checks and the pypdf rewrite then work on the cleaned copy.
+    cleaned = pdf_sanitize(data)
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        reader = PdfReader(io.BytesIO(cleaned.data), strict=False)
         if reader.is_encrypted:
             raise ApplicationError(
                 _("The PDF is password-protected or encrypted. Upload an unprotected copy."),
@@ -508,7 +522,12 @@ def lampiran_pdf_check(data: bytes) -> tuple[bytes, int]:
             _("The PDF is damaged and cannot be read. Save it again and re-upload it."),
             code="broken",
         ) from None
-    return result, pages
+    if pdf_active_content(result):  # last guard: what is stored is checked, not assumed
+        raise ApplicationError(
+            _("The PDF contains active content that could not be removed; it was refused."),
+            code="active_content",
+        )
+    return result, pages, cleaned.removed
 
 
 def _read_upload(berkas) -> bytes:
@@ -543,9 +562,9 @@ def lampiran_add(
         raise ApplicationError(_("The attachment title is too long."), code="invalid")
     if (berkas is None) == (body is None):
         raise ApplicationError(_("Attach either a PDF file or typed pages."), code="invalid")
-    pdf, pages, digest = b"", 0, ""
+    pdf, pages, digest, removed = b"", 0, "", {}
     if berkas is not None:
-        pdf, pages = lampiran_pdf_check(_read_upload(berkas))
+        pdf, pages, removed = lampiran_pdf_clean(_read_upload(berkas))
         digest = hashlib.sha256(pdf).hexdigest()
     else:
         try:
@@ -592,12 +611,16 @@ def lampiran_add(
                     "jenis": lampiran.jenis,
                     "sha256": digest,
                     "halaman": pages,
+                    "konten_aktif_dihapus": removed,
                 },
             )
     except BaseException:
         if stored_name:
             _delete_file_quietly(stored_name)
         raise
+    # Not stored on the row: what was removed is told to the uploader now and kept in the
+    # audit event above.
+    lampiran.konten_aktif_dihapus = removed
     return lampiran
 
 

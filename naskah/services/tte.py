@@ -30,6 +30,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, UnitKerja
+from core.pdfsafe import findings_summary, pdf_active_content
 from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
 from core.services.storage import storage_remove
@@ -417,6 +418,13 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                         _("The stored sealed file does not match its hash; signing stopped."),
                         code="stored_file_changed",
                     )
+            found = pdf_active_content(source)
+            if found:  # invariant 10: nothing active is ever sealed (lampiran are cleaned)
+                raise ApplicationError(
+                    _("The letter's PDF contains active content (%(items)s); signing stopped.")
+                    % {"items": findings_summary(found)},
+                    code="active_content",
+                )
             result = pdf_sign(
                 pdf=source,
                 signer=signer,

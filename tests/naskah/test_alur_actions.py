@@ -430,16 +430,26 @@ def test_reassign_only_by_an_administrator(demo, team_letter):
             to=demo["statistisi"],
             note="Ketua cuti.",
         )
+    # Only to someone the team's organisation names: not an outsider, not the admin.
+    for outsider in (demo["statistisi"], demo["admin"]):
+        with pytest.raises(PermissionDeniedError, match="cannot be handed"):
+            naskah_reassign(
+                actor=demo["admin"],
+                naskah=team_letter,
+                step_state=state,
+                to=outsider,
+                note="Ketua tim sakit.",
+            )
     naskah_reassign(
         actor=demo["admin"],
         naskah=team_letter,
         step_state=state,
-        to=demo["statistisi"],
+        to=demo["prakompertama"],
         note="Ketua tim sakit.",
     )
     with pytest.raises(PermissionDeniedError):
         paraf(team_letter, actor=demo["prakommuda"])
-    paraf(team_letter, actor=demo["statistisi"])
+    paraf(team_letter, actor=demo["prakompertama"])
     assert waiting(team_letter)[0].assignee == demo["kabidaptika"]
     assert AuditEvent.objects.filter(action="naskah.reassign").exists()
 

@@ -352,20 +352,31 @@ def test_reject_withdraw_comment_share_and_reassign_through_the_pages(client, de
     admin.user_permissions.add(Permission.objects.get(codename="reassign_route_step"))
     client.force_login(Pegawai.objects.get(pk=admin.pk))
     prefix = f"r{state.pk}"
-    response = client.post(
-        reverse("naskah:alur_reassign", args=[submitted.pk]),
-        {
-            "prefix": prefix,
-            f"{prefix}-step_state": state.pk,
-            f"{prefix}-version": state.route.version,
-            f"{prefix}-to": demo["kabidaptika"].pk,
-            f"{prefix}-note": "Sekretaris dinas luar kota.",
-        },
-    )
-    assert response.status_code == 302
-    assert waiting(submitted)[0].assignee == demo["kabidaptika"]
+    page = client.get(detail).content.decode()
+    assert demo["kadiskominfo"].nama in page  # offered: above the step's position
+
+    def reassign(to):
+        return client.post(
+            reverse("naskah:alur_reassign", args=[submitted.pk]),
+            {
+                "prefix": prefix,
+                f"{prefix}-step_state": state.pk,
+                f"{prefix}-version": state.route.version,
+                f"{prefix}-to": to.pk,
+                f"{prefix}-note": "Sekretaris dinas luar kota.",
+            },
+            follow=True,
+        )
+
+    # Not to someone outside the step's unit and chain of superiors (a sibling Kabid).
+    response = reassign(demo["kabidaptika"])
+    assert "cannot be handed" in response.content.decode()
+    assert waiting(submitted)[0].assignee == demo["sekdiskominfo"]
+    response = reassign(demo["kadiskominfo"])
+    assert response.status_code == 200
+    assert waiting(submitted)[0].assignee == demo["kadiskominfo"]
     # The new assignee rejects with a note.
-    client.force_login(demo["kabidaptika"])
+    client.force_login(demo["kadiskominfo"])
     act(client, submitted, waiting(submitted)[0], "reject", note="Tidak diperlukan lagi.")
     submitted.refresh_from_db()
     assert submitted.status == Naskah.Status.DITOLAK

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_audit_sealed_after_commit"),
+        ("core", "0004_adminread_penugasan_four_eyes"),
     ]
 
     operations = [
