@@ -60,6 +60,48 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> tuple[bytes, str]:
+    """The audit chain's HMAC key and where it came from: NASKAH_AUDIT_KEY,
+    NASKAH_AUDIT_KEY_FILE (kept outside the database and its backups), else a key made once
+    in the data folder for development (the `naskah.E006` deploy check refuses that with
+    DEBUG off). A configured file that is missing gives an empty key: sealing then refuses
+    to run and the check names the file."""
+    if os.environ.get("NASKAH_AUDIT_KEY"):
+        return os.environ["NASKAH_AUDIT_KEY"].encode(), "environment"
+    if os.environ.get("NASKAH_AUDIT_KEY_FILE"):
+        path = Path(os.environ["NASKAH_AUDIT_KEY_FILE"])
+        return (path.read_bytes().strip() if path.is_file() else b""), "file"
+    key_file = DATA_DIR / "audit_key"
+    if not key_file.exists():
+        # Written whole under a temporary name, then linked into place: a process starting
+        # at the same moment either finds the complete file or loses the race harmlessly.
+        fd = os.open(tmp := DATA_DIR / f".audit_key.{os.getpid()}", os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return key_file.read_bytes().strip(), "generated"
+
+
+NASKAH_AUDIT_KEY, NASKAH_AUDIT_KEY_SOURCE = _audit_key()
+NASKAH_AUDIT_KEY_FILE = os.environ.get("NASKAH_AUDIT_KEY_FILE", "")
+# Checkpoints of the chain head, signed with an Ed25519 key and written outside the
+# database (docs/security.md "Audit trail"). The key file is made on first use when absent.
+NASKAH_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("NASKAH_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
+)
+NASKAH_AUDIT_CHECKPOINT_KEY_FILE = Path(
+    os.environ.get("NASKAH_AUDIT_CHECKPOINT_KEY_FILE", DATA_DIR / "audit_checkpoint_key.pem")
+)
+NASKAH_AUDIT_CHECKPOINT_MINUTES = env_int("NASKAH_AUDIT_CHECKPOINT_MINUTES", 60)
+# An unsealed event younger than this is a commit whose seal is still on its way.
+NASKAH_AUDIT_SEAL_GRACE_SECONDS = env_int("NASKAH_AUDIT_SEAL_GRACE_SECONDS", 300)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

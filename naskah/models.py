@@ -469,9 +469,11 @@ def lampiran_max_pages() -> int:
     return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))
 
 
-# Signing, sealed documents, dispatch and batch signing (issue 5).
+# Withdrawal of a signed letter by a later letter (issue 11); signing, sealed documents,
+# dispatch and batch signing (issue 5).
 # Signing authority: the matrix and delegations (issue 13).
 from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401
+from naskah.models_pencabutan import PencabutanNaskah  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401
     AturanTTE,
     BatchTTE,

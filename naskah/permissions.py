@@ -141,3 +141,23 @@ def can_share_naskah(user: Pegawai, naskah: Naskah) -> bool:
 def can_retry_distribusi(user: Pegawai, naskah: Naskah) -> bool:
     """The letter's drafter or signer retries a failed e-mail delivery."""
     return user.is_authenticated and user.pk in (naskah.konseptor_id, naskah.penandatangan_id)
+
+
+def _unit_within(unit, ancestor) -> bool:
+    """`unit` is `ancestor` or lies under it in the unit tree."""
+    return unit.pk == ancestor.pk or unit.path.startswith(ancestor.path)
+
+
+def can_withdraw_naskah(user: Pegawai, naskah: Naskah) -> bool:
+    """Recording that a signed letter was withdrawn (pencabutan) is for people who hold a
+    position today in the letter's issuing unit (its signer's unit) or a unit above it.
+    The authority is the withdrawing letter itself, which must be signed."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if naskah.status != Naskah.Status.DITANDATANGANI:
+        return False
+    issuer = naskah.penandatangan.unit
+    return any(
+        _unit_within(issuer, row.jabatan.unit)
+        for row in pegawai_assignments_on(user, timezone.localdate())
+    )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
 from core.middleware import client_ip
-from naskah.models import DokumenTersegel, NaskahTTE
+from naskah.models import DokumenTersegel, NaskahTTE, PencabutanNaskah
 from naskah.permissions import CONFIDENTIAL
 from naskah.services.tte import sealed_bytes
 
@@ -119,6 +119,9 @@ def verifikasi_token(request, token: str):
             "error": error,
             "valid": valid,
             "pending": not record.selesai,
+            "pencabutan": PencabutanNaskah.objects.filter(naskah=naskah)
+            .select_related("oleh")
+            .first(),
         },
     )
 
@@ -139,6 +142,11 @@ def verifikasi_upload(request):
             if match is not None:
                 context["match_confidential"] = (
                     match.tte.naskah.klasifikasi_keamanan in CONFIDENTIAL
+                )
+                context["pencabutan"] = (
+                    PencabutanNaskah.objects.filter(naskah_id=match.tte.naskah_id)
+                    .select_related("oleh")
+                    .first()
                 )
             try:
                 from signing.validation import pdf_validate

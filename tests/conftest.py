@@ -24,6 +24,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    """Each test anchors the audit chain in its own folder with its own checkpoint key."""
+    settings.NASKAH_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    settings.NASKAH_AUDIT_CHECKPOINT_KEY_FILE = tmp_path / "audit_checkpoint_key.pem"
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test gets an empty in-memory cache (rate limits, previews, throttles): a shared
     Redis would leak state between parallel workers and ignores time-machine. The Redis
