@@ -4,12 +4,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import views
+from core import views, views_signin
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "masuk/faktor-kedua/",
+        views_signin.second_factor_verify_view,
+        name="second_factor_verify",
+    ),
+    path("akun/faktor-kedua/", views_signin.second_factor_view, name="second_factor"),
+    path("akun/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path(
         "akun/kata-sandi/",
         auth_views.PasswordChangeView.as_view(),
