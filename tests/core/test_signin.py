@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 import time_machine
@@ -260,3 +261,29 @@ def test_the_gate_is_off_only_in_tests_that_do_not_ask_for_it(client, db):
     client.force_login(staff)
     assert client.get("/organisasi/").status_code == 200
     assert second_factor.second_factor_required(staff)
+
+
+@second_factor
+def test_someone_optional_who_enrolled_is_asked_for_it(client, db):
+    person = PegawaiFactory()
+    TOTPDevice.objects.create(user=person, name="TOTP", confirmed=True)
+    client.force_login(person)
+    response = client.get("/organisasi/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("second_factor_verify"))
+
+
+def test_the_demo_gives_required_accounts_the_demo_device(demo):
+    from io import StringIO
+
+    from core.second_factor import has_second_factor, second_factor_required
+
+    # the administrator and the registration officer must; heads of units sign (the demo
+    # letters give them certificates), so they carry the demo device too
+    assert second_factor_required(demo["admin"]) and second_factor_required(demo["kabidsandi"])
+    for username in ("admin", "kabidsandi", "kadiskominfo", "sekda"):
+        assert has_second_factor(demo[username])
+    assert not has_second_factor(demo["agendaris"])  # optional, and not enrolled
+    out = StringIO()
+    call_command("demo_totp", stdout=out)
+    assert out.getvalue().strip() in {demo_totp_code(), demo_totp_code(time.time() + 1)}
