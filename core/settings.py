@@ -232,6 +232,10 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
 # events is taken that many hops from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with xframe_options_sameorigin
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Sign-in: lockout (django-axes) and the second factor (django-otp) -----------------------
 # docs/security.md, "Sign-in". Failures are counted in the database (shared by every host),
@@ -258,10 +262,6 @@ NASKAH_PASSWORD_FORBIDDEN_WORDS = env_list(
     "NASKAH_PASSWORD_FORBIDDEN_WORDS",
     "lampung,pemprov,provinsi,naskah,diskominfo,diskominfotik,pemerintah,lampungprov",
 )
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with xframe_options_sameorigin
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Guardian: explicit grants only, never model-wide rights on letters ---------------------
 GUARDIAN_RAISE_403 = False
