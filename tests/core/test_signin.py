@@ -47,6 +47,10 @@ def test_50_wrong_passwords_lock_the_account(client, demo, settings):
     assert LOCKED_TEXT in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="auth.locked_out").exists()
+    from axes.models import AccessAttempt
+
+    stored = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert "tebakan-" not in stored and RIGHT not in stored  # passwords are never kept
     # another account is not affected
     assert _post_login(client, "kabidaptika", RIGHT, ip="192.0.2.201").status_code == 302
 
