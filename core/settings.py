@@ -6,6 +6,7 @@ environment variable with a safe default. See docs/deployment.md for the full li
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -117,6 +118,11 @@ INSTALLED_APPS = [
     "guardian",
     "django_q",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "core",
     "workflows",
     "signing",
@@ -139,9 +145,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    # Any signed-in session (password, OIDC or another backend) passes the second factor
+    # before it reaches a page (docs/security.md, "Sign-in").
+    "core.middleware.SecondFactorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -187,6 +199,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.Pegawai"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # OpenID Connect sign-in (core/oidc.py): inert unless NASKAH_OIDC_* is configured
     "core.oidc.NaskahOIDCBackend",
@@ -197,6 +211,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.password_validation.OrganisationWordsValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -342,6 +357,31 @@ NASKAH_PERMISSIONS_POLICY = os.environ.get(
 )
 # Pages of these URL namespaces, and every PDF, are sent with Cache-Control: no-store.
 NASKAH_NO_STORE_NAMESPACES = env_list("NASKAH_NO_STORE_NAMESPACES", "naskah,masuk,arsip,verifikasi")
+# --- Sign-in: lockout (django-axes) and the second factor (django-otp) -----------------------
+# docs/security.md, "Sign-in". Failures are counted in the database (shared by every host),
+# separately by account and by client address; either reaching the limit locks it out.
+AXES_FAILURE_LIMIT = env_int("NASKAH_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NASKAH_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = env_list("NASKAH_LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.views_signin.signin_locked_out"
+AXES_VERBOSE = False
+# Who must have a second factor besides administrators (is_staff/superuser) and signers
+# (decided by the signing app through core.hooks): members of these groups.
+NASKAH_SECOND_FACTOR_GROUPS = env_list("NASKAH_SECOND_FACTOR_GROUPS", "Petugas Pendaftaran")
+OTP_TOTP_ISSUER = os.environ.get("NASKAH_TOTP_ISSUER", "Naskah")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys (django-otp-webauthn) as a second factor only, never a password replacement.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = os.environ.get("NASKAH_WEBAUTHN_RP_NAME", "Naskah")
+# Password rules: words of the organisation that a password may not contain (besides the
+# region and government names above and the username).
+NASKAH_PASSWORD_FORBIDDEN_WORDS = env_list(
+    "NASKAH_PASSWORD_FORBIDDEN_WORDS",
+    "lampung,pemprov,provinsi,naskah,diskominfo,diskominfotik,pemerintah,lampungprov",
+)
 
 # --- Guardian: explicit grants only, never model-wide rights on letters ---------------------
 GUARDIAN_RAISE_403 = False
@@ -376,11 +416,28 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Whether NASKAH_PUBLIC_BASE_URL was configured (the deploy check refuses the derived one).
 NASKAH_PUBLIC_BASE_URL_SET = bool(os.environ.get("NASKAH_PUBLIC_BASE_URL"))
+
+
+def _webauthn_defaults() -> tuple[str, list[str]]:
+    """The relying party is the public address's host (an IP address is not a valid one:
+    the demo at 127.0.0.1 offers passkeys at http://localhost:PORT instead)."""
+    from urllib.parse import urlsplit
+
+    base = urlsplit(NASKAH["PUBLIC_BASE_URL"])
+    host = base.hostname or "localhost"
+    if host.replace(".", "").isdigit() or ":" in host:
+        host = "localhost"
+    origin = f"{base.scheme}://{host}" + (f":{base.port}" if base.port else "")
+    return host, [origin]
+
+
+OTP_WEBAUTHN_RP_ID = os.environ.get("NASKAH_WEBAUTHN_RP_ID") or _webauthn_defaults()[0]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("NASKAH_WEBAUTHN_ORIGINS") or _webauthn_defaults()[1]
 
 NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False)
 

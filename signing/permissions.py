@@ -24,3 +24,13 @@ def can_revoke_certificate(user: Pegawai) -> bool:
 
 def can_view_certificate(user: Pegawai, certificate: SignerCertificate) -> bool:
     return certificate.pegawai_id == user.pk or can_manage_certificates(user)
+
+
+def signer_needs_second_factor(user: Pegawai) -> bool:
+    """Signers (an active signing certificate) and whoever manages certificates must pass a
+    second factor at sign-in (core.second_factor; docs/security.md)."""
+    from signing.models import SignerCertificate
+
+    if can_manage_certificates(user):
+        return True
+    return SignerCertificate.objects.for_signer(user).active().exists()

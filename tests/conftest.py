@@ -43,6 +43,18 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_passed(request, monkeypatch):
+    """Most tests sign people in with `client.force_login` and test something else: their
+    sessions count as having passed the second factor. Tests marked `second_factor` (and the
+    browser tests, which sign in through the real pages) get the production rule."""
+    if request.node.get_closest_marker("second_factor") or request.node.get_closest_marker(
+        "browser"
+    ):
+        return
+    monkeypatch.setattr("core.second_factor.second_factor_pending", lambda request: None)
+
+
 @pytest.fixture
 def demo(db):
     """The demo organisation (seed_demo), returned as a dict of people by username."""
