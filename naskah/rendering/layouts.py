@@ -112,6 +112,7 @@ class Builder:
                 name_underline=self.layout["signature_name_underline"],
                 lines_before=lines_before,
                 qr_url=tte.get("qr_url") or "",
+                qr_caption=self.layout["tte_qr_caption"] if tte.get("qr_url") else "",
             )
         ]
 

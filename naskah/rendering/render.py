@@ -59,11 +59,14 @@ LAYOUT_DEFAULTS: dict = {
     "page_number_format": "- {} -",
     "number_placeholder": "\u2026/\u2026/\u2026/{year}",
     "date_placeholder": NBSP * 16 + "{year}",
-    "tte_footer_default": (
+    # No issuer is named unless the caller says who issued the certificate (tte["issuer"]
+    # or a complete tte["footer_text"]): the footer must not claim a CA that did not sign.
+    "tte_footer_default": "Dokumen ini telah ditandatangani secara elektronik.",
+    "tte_footer_issuer": (
         "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "
-        "elektronik yang diterbitkan oleh Balai Sertifikasi Elektronik (BSrE), "
-        "Badan Siber dan Sandi Negara."
+        "elektronik yang diterbitkan oleh {issuer}."
     ),
+    "tte_qr_caption": "Pindai untuk verifikasi",
 }
 _KIND_DEFAULTS = {
     "keputusan": {"font": "bookman", "place_date_label": "Ditetapkan di"},
@@ -102,6 +105,7 @@ def resolve_layout(layout: dict) -> dict:
         raise RenderError("signature_x must be a fraction between 0.2 and 0.7.")
     for key, sample in (
         ("nomor_format", {"nomor": "1"}),
+        ("tte_footer_issuer", {"issuer": "CA"}),
         ("number_placeholder", {"year": 2026}),
         ("date_placeholder", {"year": 2026}),
     ):
@@ -166,9 +170,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
     pagesize = PAPER_SIZES[layout["paper"]]
     margins = {k: v * mm for k, v in layout["margins_mm"].items()}
     first_top = layout["kop_top_mm"] * mm if context.get("kop") else margins["top"]
-    footer = ""
-    if tte:
-        footer = esc(tte.get("footer_text") or layout["tte_footer_default"])
+    footer = tte_footer_text(layout, tte) if tte else ""
     decor = Decor(
         styles=styles,
         page_numbers=bool(layout["page_numbers"]),
@@ -212,5 +214,31 @@ def render_naskah(layout: dict, context: dict) -> bytes:
     doc.finish()
     pdf = buffer.getvalue()
     if readers:
-        pdf = merge(pdf, readers, watermark=watermark, font_key=layout["font"])
+        pdf = merge(
+            pdf,
+            readers,
+            watermark=watermark,
+            font_key=layout["font"],
+            footer=footer,
+            margins=(margins["left"], margins["right"]),
+            font_size=float(layout["font_size"]),
+        )
     return pdf
+
+
+def tte_footer_text(layout: dict, tte: dict) -> str:
+    """The footer sentence (escaped for a Paragraph): ``tte["footer_text"]`` as given, else
+    the issuer sentence when ``tte["issuer"]`` names the certificate's issuer, else a
+    sentence that names no issuer."""
+    text = tte.get("footer_text") or ""
+    if not isinstance(text, str):
+        raise RenderError("tte['footer_text'] must be a string.")
+    issuer = tte.get("issuer") or ""
+    if not isinstance(issuer, str):
+        raise RenderError("tte['issuer'] must be a string.")
+    if not text:
+        if issuer:
+            text = layout["tte_footer_issuer"].format(issuer=issuer)
+        else:
+            text = layout["tte_footer_default"]
+    return esc(text)

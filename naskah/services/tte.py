@@ -272,9 +272,27 @@ def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str, written: list[str]
     return name
 
 
-def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
+def tte_footer_text(issuer: str) -> str:
+    """The footer sentence naming the certificate's issuer. `NASKAH_TTE_FOOTER` may replace
+    the wording; it must contain ``{penerbit}`` (the issuer), so the footer never claims a
+    certificate authority that did not issue the signer's certificate."""
+    template = getattr(settings, "NASKAH_TTE_FOOTER", "") or ""
+    if not issuer:
+        return ""  # the renderer prints a sentence that names no issuer
+    if "{penerbit}" not in template:
+        template = (
+            "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "
+            "elektronik yang diterbitkan oleh {penerbit}."
+        )
+    return template.replace("{penerbit}", issuer)
+
+
+def _render_final(
+    locked: Naskah, record: NaskahTTE, plan: SignPlan, key: UnlockedKey | None = None
+) -> bytes:
     """The plan's revision was read under the lock; its holder is who acts for the signing
-    position on the office date of the check (reused when that is the letter's date)."""
+    position on the office date of the check (reused when that is the letter's date).
+    `key`: the signer's unlocked key; its backend/certificate names the footer's issuer."""
     from naskah.context import naskah_render_context
     from naskah.rendering import RenderError, render_naskah
 
@@ -285,9 +303,11 @@ def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
         preview=False,
         signer_holder=plan.holder if plan.on == locked.tanggal else None,
     )
+    issuer = getattr(key, "issuer_name", "") or ""
     context["tte"] = {
         "qr_url": verification_url(record.token),
-        "footer_text": getattr(settings, "NASKAH_TTE_FOOTER", ""),
+        "issuer": issuer,
+        "footer_text": tte_footer_text(issuer),
     }
     try:
         return render_naskah(layout, context)
@@ -407,7 +427,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 record.save()
                 # Written to the letter row with its new status below (same transaction).
                 locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
-                source = _render_final(locked, record, plan)
+                source = _render_final(locked, record, plan, key)
             else:
                 record = NaskahTTE.objects.select_for_update().get(naskah=locked)
                 previous = record.dokumen_terakhir()

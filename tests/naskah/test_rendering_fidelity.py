@@ -1,0 +1,152 @@
+"""Regulation fidelity of rendered letters (issue 13): the TTE footer names the real issuer
+on every page, QR caption; checked on extracted text."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from cryptography import x509
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pypdf import PdfReader
+
+from naskah.rendering import render_naskah
+from naskah.rendering.samples import surat
+from signing.backends.bsre import BSRE_ISSUER_NAME
+from signing.crypto import issuer_display_name
+from tests.naskah.conftest import pdf_bytes
+from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
+
+QR = "https://naskah.example.go.id/verifikasi/abc123"
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+# --- Renderer ------------------------------------------------------------------------------
+
+
+def test_footer_names_the_given_issuer_on_every_page_including_merged_lampiran():
+    layout, context = surat(
+        long=True, rows=60, lampiran_pdfs=[pdf_bytes(2, text="Lampiran unggahan")]
+    )
+    context = {**context, "tte": {"qr_url": QR, "issuer": "Naskah CA Uji"}}
+    texts = page_texts(render_naskah(layout, context))
+    assert len(texts) >= 4
+    sentence = "diterbitkan oleh Naskah CA Uji."
+    for n, text in enumerate(texts, start=1):
+        assert sentence in text, f"page {n} has no footer"
+        assert "BSrE" not in text
+    assert "Lampiran unggahan halaman 2" in texts[-1]
+    assert "Pindai untuk verifikasi" in " ".join(texts)
+
+
+def test_footer_without_issuer_names_no_certificate_authority():
+    layout, context = surat()
+    texts = page_texts(render_naskah(layout, {**context, "tte": {"qr_url": QR}}))
+    assert "ditandatangani secara elektronik" in texts[0]
+    assert "BSrE" not in texts[0] and "diterbitkan oleh" not in texts[0]
+
+
+def test_unsigned_render_has_no_footer_and_no_qr_caption():
+    layout, context = surat()
+    pdf = render_naskah(layout, {**context, "lampiran_pdfs": [pdf_bytes(1)]})
+    text = " ".join(page_texts(pdf))
+    assert "secara elektronik" not in text and "Pindai" not in text
+
+
+# --- Signing ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _letter_with_lampiran(demo):
+    from naskah.demo import letter_through_paraf
+    from naskah.markup import blocks_from_markup
+    from naskah.models import JenisNaskah
+    from naskah.services import lampiran_add, naskah_create
+
+    naskah = naskah_create(
+        actor=demo["prakommuda"],
+        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
+        penandatangan=jabatan(KADIS),
+        hal="Permohonan Data Layanan Aplikasi",
+        body=blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data."),
+        penerima=[{"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"}],
+        klasifikasi_keamanan="biasa",
+        kode_klasifikasi=kode(),
+    )
+    lampiran_add(
+        actor=demo["prakommuda"],
+        naskah=naskah,
+        expected_revisi=naskah.revisi_terakhir,
+        judul="Daftar Data",
+        berkas=SimpleUploadedFile("data.pdf", pdf_bytes(2, text="Daftar data")),
+    )
+    return letter_through_paraf(naskah)
+
+
+def _signature_issuer(pdf: bytes) -> str:
+    sig = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[0]
+    return issuer_display_name(x509.load_der_x509_certificate(sig.signer_cert.dump()))
+
+
+@pytest.mark.django_db
+def test_local_ca_letter_footer_names_the_certificate_issuer_on_every_page(demo, _media):
+    from naskah.services.tte import naskah_sign, sealed_bytes
+
+    enroll(demo["kadiskominfo"])
+    naskah = _letter_with_lampiran(demo)
+    dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
+    pdf = sealed_bytes(dokumen)
+    issuer = _signature_issuer(pdf)
+    assert issuer.startswith("Naskah CA")
+    texts = page_texts(pdf)
+    assert len(texts) == 3  # the letter and the two lampiran pages
+    assert "Daftar data halaman 2" in texts[-1]
+    for text in texts:
+        assert f"diterbitkan oleh {issuer}." in text
+        assert "BSrE" not in text and "Badan Siber" not in text
+
+
+@pytest.mark.django_db
+def test_bsre_letter_footer_names_bsre(demo, _media, settings):
+    from naskah.services.tte import naskah_sign, sealed_bytes
+    from tests.signing.fake_bsre import PASSWORD, USERNAME, FakeBsreServer
+
+    nik, secret = "1871010101800001", "bsre-Passphrase-77"
+    kadis = demo["kadiskominfo"]
+    kadis.nik = nik
+    kadis.save(update_fields=["nik"])
+    naskah = _letter_with_lampiran(demo)
+    with FakeBsreServer() as fake:
+        fake.add_user(nik, secret, kadis.nama)
+        settings.NASKAH_SIGNING_BACKEND = "bsre"
+        settings.NASKAH_BSRE_URL = fake.url
+        settings.NASKAH_BSRE_USERNAME = USERNAME
+        settings.NASKAH_BSRE_PASSWORD = PASSWORD
+        dokumen = naskah_sign(naskah=naskah, signer=kadis, passphrase=secret)
+        pdf = sealed_bytes(dokumen)
+    texts = page_texts(pdf)
+    assert len(texts) == 3
+    for text in texts:
+        assert f"diterbitkan oleh {BSRE_ISSUER_NAME}." in text
+        assert "Naskah CA" not in text
+
+
+def test_footer_template_setting_must_name_the_issuer(settings):
+    from naskah.services.tte import tte_footer_text
+
+    settings.NASKAH_TTE_FOOTER = "Ditandatangani secara elektronik; sertifikat dari {penerbit}."
+    assert tte_footer_text("CA X") == "Ditandatangani secara elektronik; sertifikat dari CA X."
+    settings.NASKAH_TTE_FOOTER = "Sertifikat diterbitkan oleh BSrE."  # no {penerbit}: ignored
+    assert "CA X" in tte_footer_text("CA X") and "BSrE" not in tte_footer_text("CA X")
