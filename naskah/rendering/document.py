@@ -36,6 +36,7 @@ class Decor:
     security_red: bool
     tte_footer: str
     page_number_format: str
+    copy_label: str = ""
 
 
 class PartStart(Flowable):
@@ -236,6 +237,12 @@ class NaskahDoc(BaseDocTemplate):
             canvas.setFillColor(RED if decor.security_red else black)
             canvas.setFont(styles.bold_font, styles.size)
             canvas.drawString(self.margins["left"], height - 8 * mm, decor.security_label)
+            if decor.copy_label:
+                canvas.setFillColor(black)
+                canvas.setFont(styles.font, styles.size * 0.75)
+                canvas.drawString(
+                    self.margins["left"], height - 8 * mm - styles.leading, decor.copy_label
+                )
             canvas.restoreState()
         if decor.page_numbers and page > 1:
             canvas.saveState()

@@ -309,3 +309,34 @@ class SignatureGrid(Flowable):
             canvas.setFont(small.fontName, small.fontSize)
             canvas.drawCentredString(qx + size / 2, qy - small.fontSize * 0.9, self.qr_caption)
             canvas.restoreState()
+
+
+class QrMark(Flowable):
+    """The TTE QR code with its caption on its own (a form without a signature block: the
+    Lembar Disposisi); marks its page as signed like a signature block does."""
+
+    def __init__(self, url: str, styles: Styles, caption: str, size: float = 22 * mm):
+        super().__init__()
+        self.url = url
+        self.styles = styles
+        self.caption = caption
+        self.size = size
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = self.size + (self.styles.small.leading if self.caption else 0)
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        small = self.styles.small
+        x = self.width - self.size
+        draw_qr(canvas, self.url, x, self.height - self.size, self.size)
+        if self.caption:
+            canvas.saveState()
+            canvas.setFont(small.fontName, small.fontSize)
+            canvas.drawCentredString(x + self.size / 2, small.fontSize * 0.2, self.caption)
+            canvas.restoreState()
+        doc = getattr(canvas, "_doctemplate", None)
+        if doc is not None:
+            doc.mark_signed(canvas.getPageNumber())

@@ -45,13 +45,21 @@ LAYOUT_DEFAULTS: dict = {
     "kop_sizes": {"pemda": 12, "unit": 16, "address": 9},
     "emblem_mm": 20,
     "title_underline": False,
-    "nomor_format": "NOMOR: {nomor}",
+    "nomor_format": "NOMOR {nomor}",
     "signature_x": 0.5,
     "signature_space_mm": 22,
     "signature_align": "center",
     "signature_name_bold": True,
     "signature_name_underline": False,
     "tembusan_label": "Tembusan:",
+    "signer_role_label": "",
+    "yth_above_title": False,
+    "tentang_line": True,
+    "memo_rows": False,
+    "jabatan_after_title": False,
+    "body_first": False,
+    "receipt_block": False,
+    "distribusi_label": "Distribusi (nomor salinan):",
     "addressee_position": "below",
     "lampiran_header_every_page": False,
     "lampiran_of": None,
@@ -178,6 +186,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         continuation_suffix=layout["continuation_suffix"],
         watermark=watermark,
         security_label="" if security == "Biasa" else security.upper(),
+        copy_label=_copy_label(context.get("salinan"), security),
         security_red=security in SECURITY_RED,
         tte_footer=footer,
         page_number_format=layout["page_number_format"],
@@ -224,6 +233,21 @@ def render_naskah(layout: dict, context: dict) -> bytes:
             font_size=float(layout["font_size"]),
         )
     return pdf
+
+
+def _copy_label(salinan, security: str) -> str:
+    """ "Salinan ke-2 dari 5" (or "Jumlah salinan: 5" when the copy is not one recipient's)
+    under the security mark of a Rahasia or Sangat Rahasia naskah."""
+    if not salinan or security not in SECURITY_RED:
+        return ""
+    if not isinstance(salinan, dict) or not isinstance(salinan.get("dari"), int):
+        raise RenderError("context['salinan'] must be a dict with an int 'dari'.")
+    ke = salinan.get("ke")
+    if ke is None:
+        return f"Jumlah salinan: {salinan['dari']}"
+    if not isinstance(ke, int):
+        raise RenderError("context['salinan']['ke'] must be an int or None.")
+    return f"Salinan ke-{ke} dari {salinan['dari']}"
 
 
 def tte_footer_text(layout: dict, tte: dict) -> str:

@@ -46,7 +46,11 @@ from naskah.models import (
 from naskah.models_tte import new_token
 from signing.backends.base import UnlockedKey
 
-DEFAULT_FORMATS = {"default": "{kode}/{nomor}/{unit}/{tahun}"}
+DEFAULT_FORMATS = {
+    "default": "{kode}/{nomor}/{unit}/{tahun}",
+    # circulars: "NOMOR 000.1.2.3/5 TAHUN 2026" (issue 13; observed Lampung circulars)
+    "surat_edaran": "{kode}/{nomor} TAHUN {tahun}",
+}
 OPD_KOP = (UnitKerja.JenisKop.PERANGKAT_DAERAH, UnitKerja.JenisKop.UPTD)
 
 

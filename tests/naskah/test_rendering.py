@@ -109,7 +109,7 @@ def test_surat_tugas_parts_in_order():
         [
             "DINAS KOMUNIKASI",
             "SURAT TUGAS",
-            "NOMOR: 800.1.11.1/27/V.05/2026",
+            "NOMOR 800.1.11.1/27/V.05/2026",
             "Dasar : 1. Peraturan Gubernur Lampung",
             "MEMERINTAHKAN:",
             "Kepada : 1. Nama : Andi Wijaya, S.T.",
@@ -132,7 +132,7 @@ def test_keputusan_parts_in_order():
         [
             "GUBERNUR LAMPUNG",
             "KEPUTUSAN GUBERNUR LAMPUNG",
-            "NOMOR: G/155/V.05/HK/2026",
+            "NOMOR G/155/V.05/HK/2026",
             "TENTANG",
             "TIM PENGELOLA TATA NASKAH DINAS ELEKTRONIK PROVINSI LAMPUNG",
             "DENGAN RAHMAT TUHAN YANG MAHA ESA",
@@ -167,7 +167,7 @@ def test_berita_acara_has_both_parties_in_order():
         [
             "SEKRETARIAT DAERAH",
             "BERITA ACARA SERAH TERIMA ARSIP",
-            "NOMOR: 000.5.6.1/3/I.04/2026",
+            "NOMOR 000.5.6.1/3/I.04/2026",
             "Pada hari ini",
             "Bandar Lampung, 22 November 2026",
             "PIHAK KESATU,",
@@ -678,7 +678,7 @@ def test_surat_edaran_addressees_with_place():
         text,
         [
             "SURAT EDARAN",
-            "NOMOR: 000.1.2.3/15/V.05/2026",
+            "NOMOR 000.1.2.3/15/V.05/2026",
             "TENTANG",
             "PENGGUNAAN TNDE",
             "Yth. 1. Bupati/Wali Kota se-Provinsi Lampung",
