@@ -3,7 +3,14 @@ documents and deliveries (read-only records)."""
 
 from django.contrib import admin
 
-from naskah.models import AturanTTE, Distribusi, DokumenTersegel, NaskahTTE, UnitPenomoran
+from naskah.models import (
+    AturanTTE,
+    Distribusi,
+    DokumenTersegel,
+    NaskahTTE,
+    PertinggalTersegel,
+    UnitPenomoran,
+)
 
 
 @admin.register(UnitPenomoran)
@@ -37,6 +44,11 @@ class NaskahTTEAdmin(ReadOnlyAdmin):
 @admin.register(DokumenTersegel)
 class DokumenTersegelAdmin(ReadOnlyAdmin):
     list_display = ["tte", "urutan", "penandatangan", "signed_at", "sha256"]
+
+
+@admin.register(PertinggalTersegel)
+class PertinggalTersegelAdmin(ReadOnlyAdmin):
+    list_display = ["tte", "urutan", "penandatangan", "signed_at", "jumlah_paraf", "sha256"]
 
 
 @admin.register(Distribusi)

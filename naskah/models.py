@@ -474,5 +474,6 @@ from naskah.models_tte import (  # noqa: E402, F401
     Distribusi,
     DokumenTersegel,
     NaskahTTE,
+    PertinggalTersegel,
     UnitPenomoran,
 )

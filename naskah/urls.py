@@ -50,6 +50,11 @@ from naskah import views_tte  # noqa: E402
 urlpatterns += [
     path("<int:pk>/tte/", views_tte.naskah_tte, name="tte"),
     path("<int:pk>/tte/pdf/", views_tte.naskah_tte_pdf, name="tte_pdf"),
+    path(
+        "<int:pk>/tte/pertinggal/",
+        views_tte.naskah_tte_pertinggal_pdf,
+        name="tte_pertinggal",
+    ),
     path("tte/batch/", views_tte.tte_batch, name="tte_batch"),
     path("tte/batch/<int:pk>/", views_tte.tte_batch_detail, name="tte_batch_detail"),
     path("masuk-internal/", views_tte.naskah_masuk_internal, name="masuk_internal"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
 from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
-from naskah.permissions import naskah_get_visible, naskah_visible_to
+from naskah.permissions import can_read_pertinggal, naskah_get_visible, naskah_visible_to
 from naskah.services.distribusi import distribusi_read, inbox_for
 from naskah.services.tte import naskah_sign, naskah_sign_check, sealed_bytes
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
@@ -54,6 +54,9 @@ def naskah_tte(request, pk: int):
             "record": record,
             "dokumen": record.dokumen.select_related("penandatangan", "jabatan") if record else [],
             "distribusi": Distribusi.objects.filter(naskah=naskah).select_related("pegawai"),
+            "pertinggal": record.pertinggal_terakhir()
+            if record and can_read_pertinggal(request.user, naskah)
+            else None,
         },
     )
 
@@ -72,6 +75,23 @@ def naskah_tte_pdf(request, pk: int):
     response = HttpResponse(sealed_bytes(dokumen), content_type="application/pdf")
     safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
     response["Content-Disposition"] = f'inline; filename="naskah-{safe}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def naskah_tte_pertinggal_pdf(request, pk: int):
+    """The sealed file copy with the paraf page: the drafting side only (permissions)."""
+    naskah = naskah_get_visible(request.user, pk)
+    if not can_read_pertinggal(request.user, naskah):
+        raise Http404
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    copy = record.pertinggal_terakhir() if record else None
+    if copy is None:
+        raise Http404
+    response = HttpResponse(sealed_bytes(copy), content_type="application/pdf")
+    safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
+    response["Content-Disposition"] = f'inline; filename="pertinggal-{safe}.pdf"'
     return response
 
 

@@ -24,6 +24,7 @@ from .flowables import Kop, QrMark, SignatureGrid
 from .signature import SignatureBlock
 from .text import Styles, esc, format_tanggal, roman
 
+PARAF_HEADER = ["No.", "Nama", "Jabatan", "Kapasitas", "Paraf", "Tanggal dan waktu"]
 BOX = TableStyle(
     [
         ("BOX", (0, 0), (-1, -1), 0.8, black),
@@ -598,3 +599,46 @@ def build_story(kind: str, parts: Parts) -> tuple[list, list[Table]]:
     story += getattr(builder, kind)()
     story += builder.lampiran()
     return story, builder.lampiran_headers
+
+
+def paraf_story(
+    styles: Styles, width: float, rows: list[dict], *, nomor: str, hal: str, note: str
+) -> list:
+    """The pertinggal's paraf page: title, the letter's number and subject, the table."""
+    story: list = [
+        NextPageTemplate("later"),
+        Paragraph("LEMBAR PARAF", styles.title),
+        Paragraph("(pertinggal)", styles.center),
+        Spacer(0, styles.leading),
+    ]
+    info = [["Nomor", nomor or "-"], ["Hal", hal or "-"]]
+    story += [colon_table(info, styles, width), Spacer(0, styles.leading * 0.5)]
+    cell = styles.cell
+    if rows:
+        data = [[Paragraph(f"<b>{esc(h)}</b>", cell) for h in PARAF_HEADER]]
+        for i, row in enumerate(rows, start=1):
+            data.append(
+                [
+                    Paragraph(str(i), cell),
+                    Paragraph(esc(_display(row.get("nama"))), cell),
+                    Paragraph(esc(_display(row.get("jabatan"))), cell),
+                    Paragraph(esc(_display(row.get("kapasitas"))), cell),
+                    Paragraph(esc(_display(row.get("jenis"))), cell),
+                    Paragraph(esc(_display(row.get("waktu"))), cell),
+                ]
+            )
+        fractions = [0.06, 0.22, 0.27, 0.12, 0.14, 0.19]
+        story.append(
+            Table(
+                data,
+                colWidths=[width * f for f in fractions],
+                style=table_style(styles, BOX),
+                hAlign="LEFT",
+                repeatRows=1,
+            )
+        )
+    else:
+        story.append(Paragraph("Tidak ada paraf pada revisi yang ditandatangani.", styles.left))
+    if note:
+        story += [Spacer(0, styles.leading * 0.5), Paragraph(esc(note), styles.small)]
+    return story

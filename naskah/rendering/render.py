@@ -14,7 +14,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .document import Decor, NaskahDoc
 from .errors import RenderError
 from .fonts import FONT_KEYS
-from .layouts import Parts, build_story
+from .layouts import Parts, build_story, paraf_story
 from .merge import merge, open_lampiran
 from .signature import validate_block
 from .text import NBSP, esc, format_tanggal, styles_for
@@ -266,3 +266,64 @@ def tte_footer_text(layout: dict, tte: dict) -> str:
         else:
             text = layout["tte_footer_default"]
     return esc(text)
+
+
+def render_paraf_page(layout: dict, context: dict, rows: list[dict], *, note: str = "") -> bytes:
+    """The final page of a file copy (pertinggal): the paraf chain of the signed revision,
+    one row per paraf: {"nama", "jabatan", "kapasitas", "jenis", "waktu"}. Same paper,
+    font and margins as the letter; carries the TTE footer when ``context["tte"]`` is
+    given. Pure, like render_naskah; append it with ``append_pdf``."""
+    layout = resolve_layout(layout)
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise RenderError("paraf rows must be a list of dicts.")
+    tte = context.get("tte")
+    styles = styles_for(layout["font"], float(layout["font_size"]))
+    margins = {k: v * mm for k, v in layout["margins_mm"].items()}
+    security = context.get("klasifikasi_keamanan") or "Biasa"
+    if security not in ("Biasa", "Terbatas", "Rahasia", "Sangat Rahasia"):
+        raise RenderError(f"Unknown klasifikasi_keamanan {security!r}.")
+    decor = Decor(
+        styles=styles,
+        page_numbers=False,
+        continuation_words=False,
+        continuation_suffix="",
+        watermark="",
+        security_label="" if security == "Biasa" else security.upper(),
+        security_red=security in SECURITY_RED,
+        tte_footer=tte_footer_text(layout, tte) if tte else "",
+        page_number_format=layout["page_number_format"],
+    )
+    buffer = io.BytesIO()
+    doc = NaskahDoc(
+        buffer,
+        pagesize=PAPER_SIZES[layout["paper"]],
+        margins=margins,
+        first_top=margins["top"],
+        decor=decor,
+        title="Lembar paraf",
+    )
+    story = paraf_story(
+        styles,
+        doc.content_width,
+        rows,
+        nomor=context.get("nomor") or "",
+        hal=context.get("hal") or "",
+        note=note,
+    )
+    try:
+        doc.build(story)
+    except LayoutError as exc:
+        raise RenderError(f"The paraf page cannot be laid out: {exc}") from exc
+    doc.finish()
+    return buffer.getvalue()
+
+
+def append_pdf(main: bytes, extra: bytes) -> bytes:
+    """``main`` with every page of ``extra`` after it (pypdf; before sealing)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(main)))
+    writer.append(PdfReader(io.BytesIO(extra)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

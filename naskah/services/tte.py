@@ -41,6 +41,7 @@ from naskah.models import (
     Naskah,
     NaskahRevisi,
     NaskahTTE,
+    PertinggalTersegel,
     UnitPenomoran,
 )
 from naskah.models_tte import new_token
@@ -262,11 +263,13 @@ def verification_url(token: str) -> str:
     return f"{base}/verifikasi/{token}"
 
 
-def _store(naskah_pk: int, urutan: int, pdf: bytes, sha: str, written: list[str]) -> str:
+def _store(
+    naskah_pk: int, urutan: int, pdf: bytes, sha: str, written: list[str], folder="tersegel"
+) -> str:
     """Write the sealed bytes once. The name carries the SHA-256, so an existing file of
     that name holds exactly these bytes (a retry after a crash); nothing is overwritten.
     A file this call writes is added to `written`, for removal if the transaction fails."""
-    name = f"naskah/tersegel/{naskah_pk}/{urutan}-{sha}.pdf"
+    name = f"naskah/{folder}/{naskah_pk}/{urutan}-{sha}.pdf"
     if default_storage.exists(name):
         return name
     saved = default_storage.save(name, ContentFile(pdf))
@@ -293,7 +296,7 @@ def tte_footer_text(issuer: str) -> str:
 
 def _render_final(
     locked: Naskah, record: NaskahTTE, plan: SignPlan, key: UnlockedKey | None = None
-) -> bytes:
+) -> tuple[bytes, dict, dict]:
     """The plan's revision was read under the lock; its holder is who acts for the signing
     position on the office date of the check (reused when that is the letter's date).
     `key`: the signer's unlocked key; its backend/certificate names the footer's issuer."""
@@ -314,12 +317,72 @@ def _render_final(
         "footer_text": tte_footer_text(issuer),
     }
     try:
-        return render_naskah(layout, context)
+        return render_naskah(layout, context), layout, context
     except RenderError as error:
         raise ApplicationError(
             _("The final letter could not be laid out: %(error)s") % {"error": error},
             code="render_failed",
         ) from error
+
+
+PARAF_CAPACITY = {
+    "definitif": "Definitif",
+    "plt": "Plt.",
+    "plh": "Plh.",
+    "pj": "Pj.",
+    "ketua_tim": "Ketua Tim",
+    "reassigned": "Dialihkan",
+}
+PARAF_KIND = {"paraf_hierarki": "Hierarki", "paraf_koordinasi": "Koordinasi"}
+
+
+def paraf_chain(route, revision: str) -> list[dict]:
+    """The paraf recorded on the signed revision, in route order: name, position,
+    capacity (definitif, Plt., Plh. ...), kind and the date and time (HH.MM)."""
+    from naskah.rendering import format_tanggal
+    from workflows.models import StepKind, StepState
+
+    if route is None:
+        return []
+    rows = []
+    for state in (
+        StepState.objects.filter(
+            route=route, status=StepState.Status.APPROVED, covers_revision=revision
+        )
+        .exclude(kind=StepKind.TANDATANGAN)
+        .select_related("acted_by", "jabatan")
+        .order_by("stage_index", "acted_at", "pk")
+    ):
+        when = timezone.localtime(state.acted_at) if state.acted_at else None
+        rows.append(
+            {
+                "nama": state.acted_by.nama_lengkap if state.acted_by else "-",
+                "jabatan": state.jabatan.nama if state.jabatan else "-",
+                "kapasitas": PARAF_CAPACITY.get(state.acted_capacity, state.acted_capacity),
+                "jenis": PARAF_KIND.get(state.kind, state.kind),
+                "waktu": f"{format_tanggal(when.date())} {when:%H.%M}" if when else "-",
+            }
+        )
+    return rows
+
+
+def _pertinggal_source(pdf: bytes, layout: dict, context: dict, rows: list[dict]) -> bytes:
+    """The file copy before sealing: the letter as sent plus the paraf page."""
+    from naskah.rendering import RenderError, append_pdf, render_paraf_page
+
+    # The page is part of the official document: Indonesian, whatever the UI language.
+    note = (
+        "Pertinggal naskah dinas yang ditandatangani secara elektronik; tidak dikirim kepada "
+        "penerima. Paraf di atas tercatat pada revisi yang ditandatangani."
+    )
+    try:
+        page = render_paraf_page(layout, context, rows, note=note)
+    except RenderError as error:
+        raise ApplicationError(
+            _("The final letter could not be laid out: %(error)s") % {"error": error},
+            code="render_failed",
+        ) from error
+    return append_pdf(pdf, page)
 
 
 def _complete_route(locked: Naskah, signer: Pegawai, route, state_id: int | None) -> None:
@@ -431,7 +494,9 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 record.save()
                 # Written to the letter row with its new status below (same transaction).
                 locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
-                source = _render_final(locked, record, plan, key)
+                source, layout, context = _render_final(locked, record, plan, key)
+                rows = paraf_chain(route, str(locked.revisi_terakhir))
+                pertinggal_source = _pertinggal_source(source, layout, context, rows)
             else:
                 record = NaskahTTE.objects.select_for_update().get(naskah=locked)
                 previous = record.dokumen_terakhir()
@@ -442,6 +507,17 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                         _("The stored sealed file does not match its hash; signing stopped."),
                         code="stored_file_changed",
                     )
+                # The file copy carries every signature too (none before this feature).
+                copy = record.pertinggal_terakhir()
+                pertinggal_source, rows = None, []
+                if copy is not None:
+                    pertinggal_source = sealed_bytes(copy)
+                    if hashlib.sha256(pertinggal_source).hexdigest() != copy.sha256:
+                        raise ApplicationError(
+                            _("The stored sealed file does not match its hash; signing stopped."),
+                            code="stored_file_changed",
+                        )
+                    rows = [None] * copy.jumlah_paraf
             found = pdf_active_content(source)
             if found:  # invariant 10: nothing active is ever sealed (lampiran are cleaned)
                 raise ApplicationError(
@@ -474,6 +550,34 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             )
             dokumen.berkas.name = name
             dokumen.save()
+            pertinggal = None
+            if pertinggal_source is not None:
+                sealed_copy = pdf_sign(
+                    pdf=pertinggal_source,
+                    signer=signer,
+                    credential=key,
+                    field_name=f"TTE_{plan.urutan}",
+                    reason=_("Electronic signature of an official letter"),
+                    location=_region("KOTA", ""),
+                )
+                pertinggal = PertinggalTersegel(
+                    tte=record,
+                    urutan=plan.urutan,
+                    sha256=sealed_copy.sha256,
+                    ukuran=len(sealed_copy.pdf),
+                    penandatangan=signer,
+                    signed_at=sealed_copy.signed_at,
+                    jumlah_paraf=len(rows),
+                )
+                pertinggal.berkas.name = _store(
+                    locked.pk,
+                    plan.urutan,
+                    sealed_copy.pdf,
+                    sealed_copy.sha256,
+                    written,
+                    folder="pertinggal",
+                )
+                pertinggal.save()
             if plan.first:
                 _complete_route(locked, signer, route, plan.signature_state_id)
             last = plan.urutan == plan.total
@@ -499,6 +603,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                     "jabatan": plan.jabatan.pk,
                     "kapasitas": holder.jenis,
                     "sha256": result.sha256,
+                    "pertinggal_sha256": pertinggal.sha256 if pertinggal else "",
                     "field": result.field_name,
                     "timestamped": result.timestamped,
                 },
@@ -520,7 +625,8 @@ def _enqueue_dispatch(naskah_pk: int) -> None:
     task_enqueue("naskah.tasks.naskah_dispatch_task", naskah_pk, task_name=f"dispatch-{naskah_pk}")
 
 
-def sealed_bytes(dokumen: DokumenTersegel) -> bytes:
+def sealed_bytes(dokumen) -> bytes:
+    """The stored bytes of a sealed version (DokumenTersegel or PertinggalTersegel)."""
     with default_storage.open(dokumen.berkas.name, "rb") as handle:
         return handle.read()
 
@@ -529,6 +635,7 @@ __all__ = [
     "buku_for",
     "naskah_sign",
     "naskah_sign_check",
+    "paraf_chain",
     "sealed_bytes",
     "sign_plan",
     "signer_authority",

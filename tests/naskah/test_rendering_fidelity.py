@@ -1,5 +1,6 @@
 """Regulation fidelity of rendered letters (issue 13): the TTE footer names the real issuer
-on every page, QR caption; checked on extracted text."""
+on every page, QR caption; the file copy (pertinggal) carries the paraf chain and is never
+given to recipients. Checked on extracted text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from cryptography import x509
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
@@ -150,3 +152,123 @@ def test_footer_template_setting_must_name_the_issuer(settings):
     assert tte_footer_text("CA X") == "Ditandatangani secara elektronik; sertifikat dari CA X."
     settings.NASKAH_TTE_FOOTER = "Sertifikat diterbitkan oleh BSrE."  # no {penerbit}: ignored
     assert "CA X" in tte_footer_text("CA X") and "BSrE" not in tte_footer_text("CA X")
+
+
+# --- The archive copy (pertinggal) carries the paraf (item 11) ---------------------------
+
+
+@pytest.mark.django_db
+def test_pertinggal_lists_the_paraf_chain_and_recipients_never_get_it(demo, _media, settings):
+    import re
+
+    from django.core import mail
+    from django.urls import reverse
+
+    from core.models import UnitKerja
+    from naskah.models import PertinggalTersegel
+    from naskah.services.distribusi import naskah_dispatch
+    from naskah.services.pengajuan import naskah_route_latest
+    from naskah.services.tte import naskah_sign, sealed_bytes
+    from signing.validation import pdf_validate
+    from tests.naskah.tte_helpers import ready_letter
+    from workflows.models import StepState
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    enroll(demo["kadiskominfo"])
+    naskah = ready_letter(
+        demo,
+        penerima=[
+            {"jenis": "tujuan", "nama": "Kominfo Kota Metro", "email": "kominfo@metro.example"},
+            {"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk},
+        ],
+    )
+    dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
+    naskah.refresh_from_db()
+    copy = PertinggalTersegel.objects.get(tte=naskah.tte)
+    assert copy.urutan == dokumen.urutan == 1 and copy.sha256 != dokumen.sha256
+
+    paraf = list(
+        StepState.objects.filter(
+            route=naskah_route_latest(naskah),
+            status="approved",
+            covers_revision=str(naskah.revisi_terakhir),
+        )
+        .exclude(kind="tandatangan")
+        .select_related("acted_by", "jabatan")
+        .order_by("stage_index", "acted_at")
+    )
+    assert paraf and copy.jumlah_paraf == len(paraf)
+
+    sent = sealed_bytes(dokumen)
+    archive = sealed_bytes(copy)
+    sent_pages, archive_pages = page_texts(sent), page_texts(archive)
+    # The file copy is the letter as sent plus one final page.
+    assert len(archive_pages) == len(sent_pages) + 1
+    assert archive_pages[: len(sent_pages)] == sent_pages
+    last = archive_pages[-1]
+    assert "LEMBAR PARAF" in last and naskah.nomor in last
+    position = 0
+    for state in paraf:
+        when = timezone.localtime(state.acted_at)
+        for part in (
+            state.acted_by.nama_lengkap,
+            state.jabatan.nama,
+            f"{when:%H.%M}",
+        ):
+            found = last.find(part, position)
+            assert found >= 0, (part, last)
+            position = found
+    assert re.search(r"Definitif|Plt\.|Plh\.", last)
+    assert "ditandatangani secara elektronik" in last  # the footer on the paraf page too
+    # Sealed: the signature covers the paraf page, intact.
+    report = pdf_validate(archive)
+    assert report.ok and report.signatures[0].intact
+    # The recipients' copy has no paraf page.
+    assert not any("LEMBAR PARAF" in text for text in sent_pages)
+
+    # Dispatch sends the recipients' copy only.
+    naskah_dispatch(naskah=naskah)
+    assert mail.outbox[0].attachments[0][1] == sent
+
+    from django.test import Client
+
+    client = Client()
+    url = reverse("naskah:tte_pertinggal", args=[naskah.pk])
+    client.force_login(demo["prakommuda"])  # the drafter
+    response = client.get(url)
+    assert response.status_code == 200 and response.content == archive
+    assert url in client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
+    client.force_login(demo["sekdisdik"])  # a recipient (Plt Kepala Disdikbud)
+    assert client.get(reverse("naskah:tte_pdf", args=[naskah.pk])).status_code == 200
+    assert client.get(url).status_code == 404
+    assert url not in client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
+
+
+def test_paraf_page_renders_rows_and_an_empty_chain():
+    from naskah.rendering import append_pdf, render_paraf_page
+
+    layout, context = surat()
+    rows = [
+        {
+            "nama": "Andika Saputra, S.Kom.",
+            "jabatan": "Pranata Komputer Ahli Muda",
+            "kapasitas": "Definitif",
+            "jenis": "Hierarki",
+            "waktu": "7 Desember 2026 09.30",
+        },
+        {
+            "nama": "Rudi Hermawan, S.Kom., M.Cs.",
+            "jabatan": "Kepala Bidang Persandian dan Statistik",
+            "kapasitas": "Plh.",
+            "jenis": "Hierarki",
+            "waktu": "7 Desember 2026 10.05",
+        },
+    ]
+    page = render_paraf_page(layout, {**context, "tte": {"qr_url": QR, "issuer": "CA X"}}, rows)
+    text = page_texts(page)[0]
+    for part in ("LEMBAR PARAF", "Andika Saputra", "09.30", "Plh.", "10.05", "oleh CA X."):
+        assert part in text
+    empty = page_texts(render_paraf_page(layout, context, []))[0]
+    assert "Tidak ada paraf" in empty
+    letter = render_naskah(layout, context)
+    assert len(page_texts(append_pdf(letter, page))) == len(page_texts(letter)) + 1
