@@ -627,7 +627,7 @@ def paraf_story(
                     Paragraph(esc(_display(row.get("waktu"))), cell),
                 ]
             )
-        fractions = [0.06, 0.22, 0.27, 0.12, 0.14, 0.19]
+        fractions = [0.06, 0.22, 0.25, 0.14, 0.14, 0.19]
         story.append(
             Table(
                 data,

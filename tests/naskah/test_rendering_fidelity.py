@@ -272,3 +272,203 @@ def test_paraf_page_renders_rows_and_an_empty_chain():
     assert "Tidak ada paraf" in empty
     letter = render_naskah(layout, context)
     assert len(page_texts(append_pdf(letter, page))) == len(page_texts(letter)) + 1
+
+
+# --- Layout corrections (item 5) -----------------------------------------------------------
+
+
+def test_classified_letter_states_its_class_copy_number_and_distribution():
+    from naskah.rendering.samples import nota_dinas
+
+    layout, context = surat()
+    context = {
+        **context,
+        "klasifikasi_keamanan": "Rahasia",
+        "sifat": "Segera",
+        "distribusi": ["Kepala Dinas Pendidikan", "Gubernur Lampung", "Pertinggal"],
+        "salinan": {"ke": None, "dari": 3},
+    }
+    text = " ".join(page_texts(render_naskah(layout, context)))
+    assert "RAHASIA" in text and "Jumlah salinan: 3" in text
+    assert "Sifat : Rahasia, Segera" in text and "Sifat : Biasa" not in text
+    assert "Distribusi (nomor salinan): 1. Kepala Dinas Pendidikan" in text
+    assert "3. Pertinggal" in text
+    copy = {**context, "salinan": {"ke": 3, "dari": 3}}
+    assert "Salinan ke-3 dari 3" in page_texts(render_naskah(layout, copy))[0]
+    # Biasa urgency: the class alone; Sangat Rahasia on a Nota Dinas too
+    layout, context = nota_dinas()
+    context = {**context, "klasifikasi_keamanan": "Sangat Rahasia", "sifat": "Biasa"}
+    text = page_texts(render_naskah(layout, context))[0]
+    assert "SANGAT RAHASIA" in text and "Sifat : Sangat Rahasia" in text
+    assert "Sifat : Biasa" not in text
+    # a Biasa letter: no copy number, no distribution list
+    layout, context = surat()
+    text = " ".join(page_texts(render_naskah(layout, {**context, "salinan": {"dari": 2}})))
+    assert "salinan" not in text.lower()
+
+
+@pytest.mark.django_db
+def test_rahasia_letter_context_numbers_copies_with_the_file_copy_last(demo, _media):
+    from naskah.context import naskah_render_pdf
+    from tests.naskah.tte_helpers import ready_letter
+
+    naskah = ready_letter(
+        demo,
+        klasifikasi="rahasia",
+        penerima=[
+            {"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"},
+            {"jenis": "tembusan", "nama": "Inspektur Provinsi Lampung"},
+        ],
+    )
+    revisi = naskah.revisi.get(nomor=naskah.revisi_terakhir)
+    text = " ".join(page_texts(naskah_render_pdf(revisi, preview=True)))
+    assert "RAHASIA" in text and "Jumlah salinan: 3" in text
+    assert "Sifat : Rahasia" in text and "Sifat : Biasa" not in text
+    for part in (
+        "1. Kepala Dinas Pendidikan Kota Metro",
+        "2. Inspektur Provinsi Lampung",
+        "3. Pertinggal",
+    ):
+        assert part in text, part
+
+
+def test_label_rows_markup_round_trip_and_render():
+    from naskah.markup import blocks_from_markup, markup_from_blocks
+
+    source = (
+        "Yang bertanda tangan di bawah ini:\n\n"
+        "Nama :: Budi Santoso, S.H.\nNIP :: 198001012005011001\nJabatan ::\n\n"
+        "Catatan: ini paragraf biasa :: bukan baris label? tetap paragraf"
+    )
+    blocks = blocks_from_markup(source)
+    assert blocks[1] == {
+        "type": "fields",
+        "rows": [["Nama", "Budi Santoso, S.H."], ["NIP", "198001012005011001"], ["Jabatan", ""]],
+    }
+    assert blocks[2]["type"] == "paragraph"  # a colon in the label: not a label row
+    assert blocks_from_markup(markup_from_blocks(blocks)) == blocks
+    layout, context = surat()
+    text = page_texts(render_naskah(layout, {**context, "body": blocks}))[0]
+    assert "Nama : Budi Santoso, S.H." in text and "NIP : 198001012005011001" in text
+
+
+def test_surat_edaran_and_instruksi_layout_keys():
+    from naskah.rendering import signature_block
+    from naskah.rendering.samples import KOP_GUBERNUR, para
+
+    gub = signature_block(
+        group="arahan",
+        subgroup="pengaturan",
+        signer={
+            "nama": "Ahmad Rizal Mahendra",
+            "jabatan_ttd": "GUBERNUR LAMPUNG",
+            "jabatan_jenis": "kepala_daerah",
+        },
+    )
+    base = {
+        "kop": KOP_GUBERNUR,
+        "nomor": "000.1/5 TAHUN 2026",
+        "tempat": "Bandar Lampung",
+        "penandatangan": gub,
+    }
+    se = render_naskah(
+        {"kind": "judul", "title": "SURAT EDARAN", "yth_above_title": True},
+        {
+            **base,
+            "tujuan": ["Bupati/Wali Kota se-Provinsi Lampung"],
+            "tujuan_tempat": "di Tempat",
+            "fields": {"tentang": "Tata Naskah Dinas"},
+            "body": [para("Sehubungan dengan ...")],
+        },
+    )
+    text = page_texts(se)[0]
+    assert text.index("Yth.") < text.index("SURAT EDARAN")
+    assert "NOMOR 000.1/5 TAHUN 2026" in text and "NOMOR:" not in text
+    ins = render_naskah(
+        {
+            "kind": "judul",
+            "title": "INSTRUKSI GUBERNUR LAMPUNG",
+            "jabatan_after_title": True,
+            "body_first": True,
+        },
+        {
+            **base,
+            "fields": {
+                "tentang": "Percepatan",
+                "kepada": ["Sekretaris Daerah", "Kepala Perangkat Daerah"],
+                "diktum": [
+                    {"label": "KESATU", "body": [para("Melaksanakan.")]},
+                    {"label": "KEDUA", "body": [para("Melaporkan.")]},
+                ],
+            },
+            "body": [para("Dalam rangka percepatan, dengan ini menginstruksikan:")],
+        },
+    )
+    text = page_texts(ins)[0]
+    order = [
+        "INSTRUKSI GUBERNUR LAMPUNG",
+        "TENTANG",
+        "GUBERNUR LAMPUNG,",
+        "menginstruksikan:",
+        "Kepada",
+        "Sekretaris Daerah",
+        "Untuk",
+        "KESATU",
+        "Melaksanakan.",
+        "KEDUA",
+        "Melaporkan.",
+    ]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions), text
+    assert "MEMERINTAHKAN" not in text
+
+
+@pytest.mark.django_db
+def test_drafting_form_shows_the_new_fields_and_the_preview_renders_them(client, demo):
+    import json
+
+    from django.urls import reverse
+
+    from core.models import Pegawai
+    from tests.naskah.conftest import jabatan as position
+
+    client.force_login(demo["statistisi"])
+    html = client.get(reverse("naskah:new", args=["notula"])).content.decode()
+    for name in ("f_pencatat", "f_waktu_panggilan", "f_dibuka", "f_ditutup"):
+        assert f'name="{name}"' in html, name
+    html = client.get(reverse("naskah:new", args=["instruksi"])).content.decode()
+    assert 'name="f_kepada"' in html and 'name="f_diktum"' in html
+    html = client.get(reverse("naskah:new", args=["berita_acara"])).content.decode()
+    assert 'name="f_mengetahui_jabatan_0"' in html
+    pencatat = Pegawai.objects.get(username="statistisi")
+    data = {
+        "penandatangan": position("Kepala Bidang Persandian dan Statistik").pk,
+        "mandat": "",
+        "hal": "Notula Rapat Evaluasi",
+        "urgensi": "biasa",
+        "klasifikasi_keamanan": "biasa",
+        "kode_klasifikasi": "000.1.5",
+        "tempat": "",
+        "body": "## Hasil Rapat\n\n1. Aplikasi dievaluasi.",
+        "f_hari_tanggal": "2026-11-30",
+        "f_waktu_panggilan": "08.30 WIB",
+        "f_waktu": "09.00 WIB s.d. 11.00 WIB",
+        "f_tempat_acara": "Ruang Rapat",
+        "f_acara": "Evaluasi",
+        "f_pimpinan_rapat": "Kepala Bidang Persandian dan Statistik",
+        "f_pencatat": [str(pencatat.pk)],
+        "f_dibuka": "pukul 09.05 WIB",
+        "f_peserta": "- Staf",
+        "penerima": [json.dumps({"jenis": "tujuan", "nama": "Arsip"})],
+    }
+    response = client.post(reverse("naskah:preview_new", args=["notula"]), data)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page_texts(response.content))
+    for part in (
+        "Waktu panggilan : 08.30 WIB",
+        f"Sekretaris/Pencatat : {pencatat.nama_lengkap}",
+        "Rapat dibuka : pukul 09.05 WIB",
+        "Pimpinan Rapat",
+    ):
+        assert part in text, part
+    assert "NOMOR" not in text
