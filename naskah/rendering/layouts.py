@@ -259,7 +259,8 @@ class Builder:
                 story += [self.centered(judul, bold=True), self.gap()]
             story += render_blocks(item.get("body") or [], self.s, self.w)
             story += [self.gap()]
-            story += self.signatures(self.p.signers[:1])
+            main = self._main_signer_index(self.p.signers)
+            story += self.signatures(self.p.signers[main : main + 1])
         return story
 
     # kinds ---------------------------------------------------------------------------

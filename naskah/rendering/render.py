@@ -292,6 +292,8 @@ def render_paraf_page(layout: dict, context: dict, rows: list[dict], *, note: st
         security_red=security in SECURITY_RED,
         tte_footer=tte_footer_text(layout, tte) if tte else "",
         page_number_format=layout["page_number_format"],
+        # the file copy is the last numbered copy of a classified letter
+        copy_label=_copy_label(_last_copy(context.get("salinan")), security),
     )
     buffer = io.BytesIO()
     doc = NaskahDoc(
@@ -316,6 +318,12 @@ def render_paraf_page(layout: dict, context: dict, rows: list[dict], *, note: st
         raise RenderError(f"The paraf page cannot be laid out: {exc}") from exc
     doc.finish()
     return buffer.getvalue()
+
+
+def _last_copy(salinan):
+    if isinstance(salinan, dict) and isinstance(salinan.get("dari"), int):
+        return {"ke": salinan["dari"], "dari": salinan["dari"]}
+    return salinan
 
 
 def append_pdf(main: bytes, extra: bytes) -> bytes:

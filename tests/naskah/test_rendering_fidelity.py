@@ -238,6 +238,14 @@ def test_pertinggal_lists_the_paraf_chain_and_recipients_never_get_it(demo, _med
     response = client.get(url)
     assert response.status_code == 200 and response.content == archive
     assert url in client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
+    # The public upload check knows the sealed file copy too.
+    upload = client.post(
+        reverse("verifikasi:upload"),
+        {"berkas": SimpleUploadedFile("pertinggal.pdf", archive, "application/pdf")},
+    )
+    assert "verifikasi-cocok" in upload.content.decode() and naskah.nomor in (
+        upload.content.decode()
+    )
     client.force_login(demo["sekdisdik"])  # a recipient (Plt Kepala Disdikbud)
     assert client.get(reverse("naskah:tte_pdf", args=[naskah.pk])).status_code == 200
     assert client.get(url).status_code == 404
@@ -269,7 +277,11 @@ def test_paraf_page_renders_rows_and_an_empty_chain():
     for part in ("LEMBAR PARAF", "Andika Saputra", "09.30", "Plh.", "10.05", "oleh CA X."):
         assert part in text
     empty = page_texts(render_paraf_page(layout, context, []))[0]
-    assert "Tidak ada paraf" in empty
+    assert "Tidak ada paraf" in empty and "Salinan" not in empty
+    # a classified letter's file copy is its last numbered copy
+    secret = {**context, "klasifikasi_keamanan": "Rahasia", "salinan": {"ke": None, "dari": 3}}
+    text = page_texts(render_paraf_page(layout, secret, rows))[0]
+    assert "RAHASIA" in text and "Salinan ke-3 dari 3" in text
     letter = render_naskah(layout, context)
     assert len(page_texts(append_pdf(letter, page))) == len(page_texts(letter)) + 1
 
