@@ -484,3 +484,60 @@ def test_drafting_form_shows_the_new_fields_and_the_preview_renders_them(client,
     ):
         assert part in text, part
     assert "NOMOR" not in text
+
+
+def test_signed_lembar_disposisi_has_paraf_rows_and_the_qr_but_no_signature_block():
+    from naskah.rendering.samples import disposisi
+
+    layout, context = disposisi()
+    context = {
+        **context,
+        "fields": {
+            **context["fields"],
+            "paraf": [
+                {
+                    "oleh": "Kepala Dinas (Dr. Ir. Rahmat Hidayat, M.Si.)",
+                    "waktu": "20 November 2026 09.05",
+                },
+                {"oleh": "Plh. Kepala Bidang Persandian (Rudi)", "waktu": "20 November 2026 13.40"},
+            ],
+        },
+        "tte": {"qr_url": QR, "issuer": "CA X"},
+    }
+    text = page_texts(render_naskah(layout, context))[0]
+    for part in ("Paraf oleh", "09.05", "Plh. Kepala Bidang Persandian (Rudi)", "13.40"):
+        assert part in text, part
+    assert "Pindai untuk verifikasi" in text and "oleh CA X." in text
+    assert "NIP" not in text  # no full signature block
+
+
+def test_typed_lampiran_repeat_the_letters_own_signer_not_the_other_party():
+    from naskah.rendering import signature_block
+    from naskah.rendering.samples import para
+
+    def block(nama, jabatan, role):
+        return signature_block(
+            group="khusus",
+            signer={
+                "nama": nama,
+                "jabatan_ttd": jabatan,
+                "nip": "1",
+                "jabatan_jenis": "struktural",
+            },
+            role_label=role,
+        )
+
+    layout, context = surat()
+    layout = {**layout, "kind": "judul", "title": "SURAT KUASA"}
+    context = {
+        **context,
+        "penandatangan": [
+            block("Bayu Penerima", "PENGELOLA", "Penerima Kuasa"),
+            block("Ganjar Pemberi", "KEPALA DINAS", "Pemberi Kuasa"),
+        ],
+        "penandatangan_utama": 1,
+        "lampiran": [{"judul": "DAFTAR", "body": [para("Isi lampiran.")]}],
+    }
+    texts = page_texts(render_naskah(layout, context))
+    assert "Bayu Penerima" in texts[0] and "Ganjar Pemberi" in texts[0]
+    assert "Ganjar Pemberi" in texts[-1] and "Bayu Penerima" not in texts[-1]
