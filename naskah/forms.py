@@ -43,7 +43,8 @@ class NaskahForm(forms.Form):
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12, "data-editor": "body"}),
         help_text=_(
             "Blank line: new paragraph. 1. numbered, a. lettered, - bullet list; "
-            "| cell | cell | table row; **bold**, _italic_; ## heading."
+            "| cell | cell | table row; Label :: value aligned label row; **bold**, _italic_; "
+            "## heading."
         ),
     )
 

@@ -30,6 +30,19 @@ LAYOUT_OVERRIDE_KEYS = {
     "page_numbers",
     "continuation_words",
     "place_date_label",
+    # layout corrections per type (docs/rendering.md "Types")
+    "nomor_format",
+    "number_placeholder",
+    "signer_role_label",
+    "yth_above_title",
+    "tentang_line",
+    "memo_rows",
+    "jabatan_after_title",
+    "body_first",
+    "receipt_block",
+    # read by naskah.context, not passed to the renderer
+    "parties",
+    "section_numbers",
 }
 
 
@@ -481,5 +494,6 @@ from naskah.models_tte import (  # noqa: E402, F401
     Distribusi,
     DokumenTersegel,
     NaskahTTE,
+    PertinggalTersegel,
     UnitPenomoran,
 )

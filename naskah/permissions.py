@@ -161,3 +161,30 @@ def can_withdraw_naskah(user: Pegawai, naskah: Naskah) -> bool:
         _unit_within(issuer, row.jabatan.unit)
         for row in pegawai_assignments_on(user, timezone.localdate())
     )
+
+
+# The archive's records staff (arsip.permissions.GROUP_ARSIPARIS; naskah cannot import arsip).
+ARSIPARIS_GROUP = "Arsiparis"
+
+
+def can_read_pertinggal(user: Pegawai, naskah: Naskah, day: dt.date | None = None) -> bool:
+    """The file copy (pertinggal, with the paraf chain) is for the drafting side, never
+    for recipients: the konseptor and the route's participants (paraf givers, signer and
+    whoever acts for their positions), and, for letters that are not Rahasia or Sangat
+    Rahasia, the drafting unit's administrators and the archive's records staff. Being a
+    recipient (Distribusi) or having the letter shared gives no access."""
+    from workflows.selectors import route_reader_ids
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if naskah.konseptor_id == user.pk:
+        return True
+    day = day or timezone.localdate()
+    if user.pk in route_reader_ids(naskah, day):
+        return True
+    if naskah.klasifikasi_keamanan in CONFIDENTIAL:
+        return False
+    if user.groups.filter(name=ARSIPARIS_GROUP).exists():
+        return True
+    path = naskah.unit.path
+    return any(path.startswith(p) for p in _admin_unit_paths(user, day))

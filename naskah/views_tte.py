@@ -19,6 +19,7 @@ from core.files import stored_file_response
 from naskah.forms import PencabutanForm
 from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE, PencabutanNaskah
 from naskah.permissions import (
+    can_read_pertinggal,
     can_retry_distribusi,
     can_withdraw_naskah,
     naskah_get_visible,
@@ -76,6 +77,9 @@ def naskah_tte(request, pk: int):
             "dokumen": record.dokumen.select_related("penandatangan", "jabatan") if record else [],
             "distribusi": Distribusi.objects.filter(naskah=naskah).select_related("pegawai"),
             "can_retry": can_retry_distribusi(request.user, naskah),
+            "pertinggal": record.pertinggal_terakhir()
+            if record and can_read_pertinggal(request.user, naskah)
+            else None,
         },
     )
 
@@ -148,6 +152,23 @@ def naskah_tte_pdf(request, pk: int):
     safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
     return stored_file_response(
         dokumen.berkas.name, content_type="application/pdf", filename=f"naskah-{safe}.pdf"
+    )
+
+
+@login_required
+@require_GET
+def naskah_tte_pertinggal_pdf(request, pk: int):
+    """The sealed file copy with the paraf page: the drafting side only (permissions)."""
+    naskah = naskah_get_visible(request.user, pk)
+    if not can_read_pertinggal(request.user, naskah):
+        raise Http404
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    copy = record.pertinggal_terakhir() if record else None
+    if copy is None:
+        raise Http404
+    safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
+    return stored_file_response(
+        copy.berkas.name, content_type="application/pdf", filename=f"pertinggal-{safe}.pdf"
     )
 
 

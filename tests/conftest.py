@@ -92,6 +92,7 @@ _SEEDED = [
         [
             ("naskah.migrations.0002_jenis_naskah_seed", "seed"),
             ("naskah.migrations.0003_alur_status_koordinasi_izin", "seed_koordinasi"),
+            ("naskah.migrations.0008_layouts_type_fidelity", "forwards"),
         ],
     ),
     (

@@ -177,6 +177,7 @@ class SignatureGrid(Flowable):
         lines_before: list[str] | None = None,
         qr_url: str = "",
         qr_size: float = 22 * mm,
+        qr_caption: str = "",
     ):
         super().__init__()
         self.blocks = blocks
@@ -189,6 +190,7 @@ class SignatureGrid(Flowable):
         self.lines_before = lines_before or []
         self.qr_url = qr_url
         self.qr_size = qr_size
+        self.qr_caption = qr_caption
 
     def naskah_first_word(self) -> str:
         above, _name, _below = self._lines(self.blocks[0])
@@ -286,9 +288,55 @@ class SignatureGrid(Flowable):
             doc.mark_signed(canvas.getPageNumber())
 
     def _draw_qr(self, cell, space_top):
+        """The QR code beside the signature space (left of the block when there is room,
+        else inside the space), with its short caption under it."""
         x = cell[0]
+        small = self.styles.small
+        caption_h = small.leading if self.qr_caption else 0
         size = min(self.qr_size, self.space + self.styles.leading * 2)
         gap = 3 * mm
-        qx = x - size - gap if x >= size + gap else x
-        qy = space_top - self.space + (self.space - size) / 2
+        if x >= size + gap:
+            qx = x - size - gap
+            qy = space_top - self.space + (self.space - size) / 2
+        else:  # inside the space: keep the caption above the name line
+            size = min(size, self.space - caption_h)
+            qx = x
+            qy = space_top - self.space + caption_h
         draw_qr(self.canv, self.qr_url, qx, qy, size)
+        if self.qr_caption:
+            canvas = self.canv
+            canvas.saveState()
+            canvas.setFont(small.fontName, small.fontSize)
+            canvas.drawCentredString(qx + size / 2, qy - small.fontSize * 0.9, self.qr_caption)
+            canvas.restoreState()
+
+
+class QrMark(Flowable):
+    """The TTE QR code with its caption on its own (a form without a signature block: the
+    Lembar Disposisi); marks its page as signed like a signature block does."""
+
+    def __init__(self, url: str, styles: Styles, caption: str, size: float = 22 * mm):
+        super().__init__()
+        self.url = url
+        self.styles = styles
+        self.caption = caption
+        self.size = size
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = self.size + (self.styles.small.leading if self.caption else 0)
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        small = self.styles.small
+        x = self.width - self.size
+        draw_qr(canvas, self.url, x, self.height - self.size, self.size)
+        if self.caption:
+            canvas.saveState()
+            canvas.setFont(small.fontName, small.fontSize)
+            canvas.drawCentredString(x + self.size / 2, small.fontSize * 0.2, self.caption)
+            canvas.restoreState()
+        doc = getattr(canvas, "_doctemplate", None)
+        if doc is not None:
+            doc.mark_signed(canvas.getPageNumber())

@@ -14,7 +14,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .document import Decor, NaskahDoc
 from .errors import RenderError
 from .fonts import FONT_KEYS
-from .layouts import Parts, build_story
+from .layouts import Parts, build_story, paraf_story
 from .merge import merge, open_lampiran
 from .signature import validate_block
 from .text import NBSP, esc, format_tanggal, styles_for
@@ -45,13 +45,21 @@ LAYOUT_DEFAULTS: dict = {
     "kop_sizes": {"pemda": 12, "unit": 16, "address": 9},
     "emblem_mm": 20,
     "title_underline": False,
-    "nomor_format": "NOMOR: {nomor}",
+    "nomor_format": "NOMOR {nomor}",
     "signature_x": 0.5,
     "signature_space_mm": 22,
     "signature_align": "center",
     "signature_name_bold": True,
     "signature_name_underline": False,
     "tembusan_label": "Tembusan:",
+    "signer_role_label": "",
+    "yth_above_title": False,
+    "tentang_line": True,
+    "memo_rows": False,
+    "jabatan_after_title": False,
+    "body_first": False,
+    "receipt_block": False,
+    "distribusi_label": "Distribusi (nomor salinan):",
     "addressee_position": "below",
     "lampiran_header_every_page": False,
     "lampiran_of": None,
@@ -59,11 +67,14 @@ LAYOUT_DEFAULTS: dict = {
     "page_number_format": "- {} -",
     "number_placeholder": "\u2026/\u2026/\u2026/{year}",
     "date_placeholder": NBSP * 16 + "{year}",
-    "tte_footer_default": (
+    # No issuer is named unless the caller says who issued the certificate (tte["issuer"]
+    # or a complete tte["footer_text"]): the footer must not claim a CA that did not sign.
+    "tte_footer_default": "Dokumen ini telah ditandatangani secara elektronik.",
+    "tte_footer_issuer": (
         "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "
-        "elektronik yang diterbitkan oleh Balai Sertifikasi Elektronik (BSrE), "
-        "Badan Siber dan Sandi Negara."
+        "elektronik yang diterbitkan oleh {issuer}."
     ),
+    "tte_qr_caption": "Pindai untuk verifikasi",
 }
 _KIND_DEFAULTS = {
     "keputusan": {"font": "bookman", "place_date_label": "Ditetapkan di"},
@@ -102,6 +113,7 @@ def resolve_layout(layout: dict) -> dict:
         raise RenderError("signature_x must be a fraction between 0.2 and 0.7.")
     for key, sample in (
         ("nomor_format", {"nomor": "1"}),
+        ("tte_footer_issuer", {"issuer": "CA"}),
         ("number_placeholder", {"year": 2026}),
         ("date_placeholder", {"year": 2026}),
     ):
@@ -166,9 +178,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
     pagesize = PAPER_SIZES[layout["paper"]]
     margins = {k: v * mm for k, v in layout["margins_mm"].items()}
     first_top = layout["kop_top_mm"] * mm if context.get("kop") else margins["top"]
-    footer = ""
-    if tte:
-        footer = esc(tte.get("footer_text") or layout["tte_footer_default"])
+    footer = tte_footer_text(layout, tte) if tte else ""
     decor = Decor(
         styles=styles,
         page_numbers=bool(layout["page_numbers"]),
@@ -176,6 +186,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         continuation_suffix=layout["continuation_suffix"],
         watermark=watermark,
         security_label="" if security == "Biasa" else security.upper(),
+        copy_label=_copy_label(context.get("salinan"), security),
         security_red=security in SECURITY_RED,
         tte_footer=footer,
         page_number_format=layout["page_number_format"],
@@ -212,5 +223,115 @@ def render_naskah(layout: dict, context: dict) -> bytes:
     doc.finish()
     pdf = buffer.getvalue()
     if readers:
-        pdf = merge(pdf, readers, watermark=watermark, font_key=layout["font"])
+        pdf = merge(
+            pdf,
+            readers,
+            watermark=watermark,
+            font_key=layout["font"],
+            footer=footer,
+            margins=(margins["left"], margins["right"]),
+            font_size=float(layout["font_size"]),
+        )
     return pdf
+
+
+def _copy_label(salinan, security: str) -> str:
+    """ "Salinan ke-2 dari 5" (or "Jumlah salinan: 5" when the copy is not one recipient's)
+    under the security mark of a Rahasia or Sangat Rahasia naskah."""
+    if not salinan or security not in SECURITY_RED:
+        return ""
+    if not isinstance(salinan, dict) or not isinstance(salinan.get("dari"), int):
+        raise RenderError("context['salinan'] must be a dict with an int 'dari'.")
+    ke = salinan.get("ke")
+    if ke is None:
+        return f"Jumlah salinan: {salinan['dari']}"
+    if not isinstance(ke, int):
+        raise RenderError("context['salinan']['ke'] must be an int or None.")
+    return f"Salinan ke-{ke} dari {salinan['dari']}"
+
+
+def tte_footer_text(layout: dict, tte: dict) -> str:
+    """The footer sentence (escaped for a Paragraph): ``tte["footer_text"]`` as given, else
+    the issuer sentence when ``tte["issuer"]`` names the certificate's issuer, else a
+    sentence that names no issuer."""
+    text = tte.get("footer_text") or ""
+    if not isinstance(text, str):
+        raise RenderError("tte['footer_text'] must be a string.")
+    issuer = tte.get("issuer") or ""
+    if not isinstance(issuer, str):
+        raise RenderError("tte['issuer'] must be a string.")
+    if not text:
+        if issuer:
+            text = layout["tte_footer_issuer"].format(issuer=issuer)
+        else:
+            text = layout["tte_footer_default"]
+    return esc(text)
+
+
+def render_paraf_page(layout: dict, context: dict, rows: list[dict], *, note: str = "") -> bytes:
+    """The final page of a file copy (pertinggal): the paraf chain of the signed revision,
+    one row per paraf: {"nama", "jabatan", "kapasitas", "jenis", "waktu"}. Same paper,
+    font and margins as the letter; carries the TTE footer when ``context["tte"]`` is
+    given. Pure, like render_naskah; append it with ``append_pdf``."""
+    layout = resolve_layout(layout)
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise RenderError("paraf rows must be a list of dicts.")
+    tte = context.get("tte")
+    styles = styles_for(layout["font"], float(layout["font_size"]))
+    margins = {k: v * mm for k, v in layout["margins_mm"].items()}
+    security = context.get("klasifikasi_keamanan") or "Biasa"
+    if security not in ("Biasa", "Terbatas", "Rahasia", "Sangat Rahasia"):
+        raise RenderError(f"Unknown klasifikasi_keamanan {security!r}.")
+    decor = Decor(
+        styles=styles,
+        page_numbers=False,
+        continuation_words=False,
+        continuation_suffix="",
+        watermark="",
+        security_label="" if security == "Biasa" else security.upper(),
+        security_red=security in SECURITY_RED,
+        tte_footer=tte_footer_text(layout, tte) if tte else "",
+        page_number_format=layout["page_number_format"],
+        # the file copy is the last numbered copy of a classified letter
+        copy_label=_copy_label(_last_copy(context.get("salinan")), security),
+    )
+    buffer = io.BytesIO()
+    doc = NaskahDoc(
+        buffer,
+        pagesize=PAPER_SIZES[layout["paper"]],
+        margins=margins,
+        first_top=margins["top"],
+        decor=decor,
+        title="Lembar paraf",
+    )
+    story = paraf_story(
+        styles,
+        doc.content_width,
+        rows,
+        nomor=context.get("nomor") or "",
+        hal=context.get("hal") or "",
+        note=note,
+    )
+    try:
+        doc.build(story)
+    except LayoutError as exc:
+        raise RenderError(f"The paraf page cannot be laid out: {exc}") from exc
+    doc.finish()
+    return buffer.getvalue()
+
+
+def _last_copy(salinan):
+    if isinstance(salinan, dict) and isinstance(salinan.get("dari"), int):
+        return {"ke": salinan["dari"], "dari": salinan["dari"]}
+    return salinan
+
+
+def append_pdf(main: bytes, extra: bytes) -> bytes:
+    """``main`` with every page of ``extra`` after it (pypdf; before sealing)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(main)))
+    writer.append(PdfReader(io.BytesIO(extra)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

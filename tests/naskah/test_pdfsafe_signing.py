@@ -143,7 +143,8 @@ def test_a_letter_pdf_with_active_content_is_never_sealed(demo, monkeypatch):
 
     naskah = letter_through_paraf(naskah)
     enroll(demo["kadiskominfo"])
-    monkeypatch.setattr(tte, "_render_final", lambda *args: combined())
+    # (pdf, layout, context): the layout and context also lay out the pertinggal's page
+    monkeypatch.setattr(tte, "_render_final", lambda *args: (combined(), {}, {}))
     with pytest.raises(ApplicationError) as caught:
         naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
     assert caught.value.code == "active_content"
