@@ -41,8 +41,7 @@ def new_type_samples(today: dt.date) -> dict:
             hal="Izin Mengikuti Pendidikan dan Pelatihan",
             fields={
                 "dasar": blocks_from_markup(
-                    "Surat permohonan izin Saudara tentang mengikuti pelatihan keamanan "
-                    "informasi."
+                    "Surat permohonan izin Saudara tentang mengikuti pelatihan keamanan informasi."
                 ),
                 "kepada": ["prakompertama"],
                 "untuk": blocks_from_markup(
