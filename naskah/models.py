@@ -31,6 +31,7 @@ LAYOUT_KINDS = [
     "piagam",
     "peraturan",
     "perjanjian",
+    "sppd",
 ]
 # Keys a letter type may override in its `layout` JSON (the renderer contract's layout dict).
 LAYOUT_OVERRIDE_KEYS = {
@@ -116,6 +117,7 @@ class JenisNaskah(models.Model):
         PIAGAM = "piagam", _("Certificate (piagam, sertifikat)")
         PERATURAN = "peraturan", _("Regulation (peraturan, BAB/Pasal)")
         PERJANJIAN = "perjanjian", _("Agreement between two parties (MoU, PKS)")
+        SPPD = "sppd", _("Official travel order (SPPD, two-sided form)")
 
     kode = models.SlugField(_("code"), max_length=40, unique=True)
     nama = models.CharField(_("name"), max_length=120)

@@ -132,6 +132,29 @@ TYPES = [
      "PERJANJIAN KERJA SAMA", PERJANJIAN_FIELDS, {}, False, ["kepala_daerah",
      "wakil_kepala_daerah", "sekda", "struktural"], True, "100.3.7.1", "perjanjian", False),
 ]
+SPPD_FIELDS = [
+    F(name="pegawai", label="Pegawai yang melaksanakan perjalanan dinas", type="people",
+      required=True),
+    text("tingkat_biaya", "Tingkat biaya perjalanan dinas", help="A, B, C ..."),
+    text("maksud", "Maksud perjalanan dinas", True),
+    text("angkutan", "Alat angkutan", help="Kendaraan dinas, pesawat udara ..."),
+    text("tempat_berangkat", "Tempat berangkat", help="Kosong: tempat naskah"),
+    text("tempat_tujuan", "Tempat tujuan", True),
+    text("lama", "Lamanya perjalanan dinas", help="3 (tiga) hari"),
+    date("tanggal_berangkat", "Tanggal berangkat", True),
+    date("tanggal_kembali", "Tanggal harus kembali", True),
+    F(name="pengikut", label="Pengikut", type="lines", required=False,
+      help="Satu per baris: Nama; Tanggal lahir; Keterangan"),
+    text("anggaran_instansi", "Pembebanan anggaran: instansi"),
+    text("anggaran_akun", "Pembebanan anggaran: akun"),
+    text("keterangan", "Keterangan lain-lain"),
+]
+TYPES.append(
+    ("sppd", "Surat Perintah Perjalanan Dinas (SPPD)", "arahan", "penugasan", "internal",
+     "sppd", "SURAT PERINTAH PERJALANAN DINAS", SPPD_FIELDS,
+     {"font_size": 11, "place_date_label": "Dikeluarkan di"}, False, ALL_OFFICIALS, True,
+     "000.1.2.3", "surat", False)
+)
 FIRST_ORDER = 220  # after the 21 types of 0002
 
 
@@ -193,6 +216,7 @@ class Migration(migrations.Migration):
                     ("piagam", "Certificate (piagam, sertifikat)"),
                     ("peraturan", "Regulation (peraturan, BAB/Pasal)"),
                     ("perjanjian", "Agreement between two parties (MoU, PKS)"),
+                    ("sppd", "Official travel order (SPPD, two-sided form)"),
                 ],
                 max_length=12,
                 verbose_name="layout",

@@ -7,6 +7,9 @@
 * ``peraturan``: Peraturan Gubernur/Kepala Daerah, produk-hukum form: "NOMOR n TAHUN
   yyyy", konsiderans, "MEMUTUSKAN:", the BAB/Pasal body with centred headings, "Ditetapkan
   di", then "Diundangkan di" by the Sekretaris Daerah and the Berita Daerah line;
+* ``sppd``: Surat Perintah Perjalanan Dinas, the two-sided form: the numbered order
+  (items 1-10) and its signature on the front page, the departure/arrival stamps I-V,
+  notes and the liability warning on the back page;
 * ``perjanjian``: Nota Kesepahaman and Perjanjian Kerja Sama between two parties: both
   parties and both numbers under the title, the parties' identity, two signature columns
   (PIHAK KEDUA left, PIHAK KESATU right) and optional witnesses.
@@ -32,7 +35,7 @@ from .errors import RenderError
 from .layouts import Builder, Parts, _fields, _str_list
 from .text import esc
 
-NEW_KINDS = ("daftar_hadir", "piagam", "peraturan", "perjanjian")
+NEW_KINDS = ("daftar_hadir", "piagam", "peraturan", "perjanjian", "sppd")
 
 _GRID = TableStyle(
     [
@@ -332,11 +335,233 @@ class NewTypesBuilder(Builder):
         return story
 
 
+SPPD_PERHATIAN = (
+    "PERHATIAN: Pejabat yang berwenang menerbitkan SPPD, pegawai yang melakukan perjalanan "
+    "dinas, para pejabat yang mengesahkan tanggal berangkat/tiba, serta bendahara "
+    "pengeluaran bertanggung jawab berdasarkan peraturan-peraturan keuangan negara/daerah "
+    "apabila negara/daerah menderita rugi akibat kesalahan, kelalaian dan kealpaannya."
+)
+SPPD_DIPERIKSA = (
+    "Telah diperiksa dengan keterangan bahwa perjalanan tersebut atas perintahnya dan "
+    "semata-mata untuk kepentingan jabatan dalam waktu yang sesingkat-singkatnya."
+)
+
+
+def _person_value(person, label: str) -> str:
+    """A value from a `people` field's [[label, value], ...] rows (first person)."""
+    if isinstance(person, list) and person and isinstance(person[0], list):
+        if person[0] and isinstance(person[0][0], list):  # several people: the first
+            person = person[0]
+        for row in person:
+            if isinstance(row, (list, tuple)) and len(row) == 2 and row[0] == label:
+                return str(row[1])
+    return "-"
+
+
+class SppdBuilder(NewTypesBuilder):
+    """Surat Perintah Perjalanan Dinas: the order on the front page, the travel legs
+    (departure and arrival stamps I-V, notes, the liability warning) on the back page."""
+
+    def sppd(self) -> list:
+        fields = _fields(self.ctx)
+        person = fields.get("pegawai")
+        if not person:
+            raise RenderError("An SPPD needs fields['pegawai'] (the travelling employee).")
+        for key in ("maksud", "tempat_tujuan", "tanggal_berangkat", "tanggal_kembali"):
+            if not fields.get(key):
+                raise RenderError(f"An SPPD needs fields[{key!r}].")
+        story = self.kop()
+        corner_w = self.w * 0.6
+        corner = colon_table(
+            [
+                ["Lembar ke", str(fields.get("lembar_ke") or "1")],
+                ["Kode No.", str(fields.get("kode_no") or "-")],
+                ["Nomor", self.p.nomor],
+            ],
+            self.s,
+            corner_w,
+        )
+        corner.hAlign = "RIGHT"
+        story += [corner, self.gap(0.5)]
+        title = self.layout["title"] or "SURAT PERINTAH PERJALANAN DINAS"
+        story += [self.centered(title, bold=True)]
+        story += [self.centered("(SPPD)", bold=True), self.gap(0.5)]
+        cell = self.s.cell
+        pemberi = ""
+        if self.p.signers and self.p.signers[0]["lines_above"]:
+            pemberi = self.p.signers[0]["lines_above"][-1].rstrip(",")
+
+        def p(text: str) -> Paragraph:
+            return Paragraph(esc(text), cell)
+
+        def lines(*items: str) -> list:
+            return [p(item) for item in items]
+
+        pengikut = _str_list(fields.get("pengikut"), "fields['pengikut']")
+        follow_rows = [[p("Nama"), p("Tanggal lahir"), p("Keterangan")]]
+        for entry in pengikut or ["-"]:
+            parts = [x.strip() for x in entry.split(";")] + ["", ""]
+            follow_rows.append([p(parts[0]), p(parts[1] or "-"), p(parts[2] or "-")])
+        right_w = self.w * 0.55
+        follow = Table(
+            follow_rows,
+            colWidths=[right_w * 0.45, right_w * 0.28, right_w * 0.27 - 6],
+            style=table_style(self.s, _SPPD_GRID),
+        )
+        rows = [
+            ("1.", lines("Pejabat yang memberi perintah"), [p(pemberi or "-")]),
+            (
+                "2.",
+                lines("Nama/NIP pegawai yang melaksanakan perjalanan dinas"),
+                lines(_person_value(person, "Nama"), "NIP " + _person_value(person, "NIP")),
+            ),
+            (
+                "3.",
+                lines(
+                    "a. Pangkat dan golongan",
+                    "b. Jabatan/instansi",
+                    "c. Tingkat biaya perjalanan dinas",
+                ),
+                lines(
+                    "a. " + _person_value(person, "Pangkat/Gol."),
+                    "b. " + _person_value(person, "Jabatan"),
+                    "c. " + str(fields.get("tingkat_biaya") or "-"),
+                ),
+            ),
+            ("4.", lines("Maksud perjalanan dinas"), [p(str(fields["maksud"]))]),
+            (
+                "5.",
+                lines("Alat angkutan yang dipergunakan"),
+                [p(str(fields.get("angkutan") or "-"))],
+            ),
+            (
+                "6.",
+                lines("a. Tempat berangkat", "b. Tempat tujuan"),
+                lines(
+                    "a. " + str(fields.get("tempat_berangkat") or self.ctx.get("tempat") or "-"),
+                    "b. " + str(fields["tempat_tujuan"]),
+                ),
+            ),
+            (
+                "7.",
+                lines(
+                    "a. Lamanya perjalanan dinas",
+                    "b. Tanggal berangkat",
+                    "c. Tanggal harus kembali/tiba di tempat baru",
+                ),
+                lines(
+                    "a. " + str(fields.get("lama") or "-"),
+                    "b. " + str(fields["tanggal_berangkat"]),
+                    "c. " + str(fields["tanggal_kembali"]),
+                ),
+            ),
+            ("8.", lines("Pengikut"), [follow]),
+            (
+                "9.",
+                lines("Pembebanan anggaran", "a. Instansi", "b. Akun"),
+                lines(
+                    "",
+                    "a. " + str(fields.get("anggaran_instansi") or "-"),
+                    "b. " + str(fields.get("anggaran_akun") or "-"),
+                ),
+            ),
+            ("10.", lines("Keterangan lain-lain"), [p(str(fields.get("keterangan") or "-"))]),
+        ]
+        no_w = self.s.size * 2.2
+        left_w = self.w - no_w - right_w
+        data = [[p(no), left, right] for no, left, right in rows]
+        story += [
+            Table(
+                data,
+                colWidths=[no_w, left_w, right_w],
+                style=table_style(self.s, _SPPD_GRID),
+                hAlign="LEFT",
+            ),
+            self.gap(),
+        ]
+        story += self.signatures(lines_before=self.place_date_lines())
+        story += self._sppd_back(fields, pemberi)
+        return story
+
+    def _sppd_back(self, fields: dict, pemberi: str) -> list:
+        """The back page: departure/arrival stamps I-V, notes, the warning."""
+        from .document import PartStart
+
+        cell = self.s.cell
+        berangkat = str(fields.get("tempat_berangkat") or self.ctx.get("tempat") or "")
+        tujuan = str(fields["tempat_tujuan"])
+        half = self.w / 2
+
+        def stamp(*items: str, space: bool = True) -> list:
+            flow = [Paragraph(esc(item), cell) for item in items]
+            if space:
+                flow.append(Paragraph("&nbsp;", cell))
+                flow.append(Paragraph("(..............................................)", cell))
+                flow.append(Paragraph("NIP", cell))
+            return flow
+
+        data = [
+            [
+                "",
+                stamp(
+                    f"I. Berangkat dari: {berangkat}",
+                    "(tempat kedudukan)",
+                    f"Ke: {tujuan}",
+                    f"Pada tanggal: {fields['tanggal_berangkat']}",
+                    pemberi or "",
+                ),
+            ]
+        ]
+        for roman_no in ("II", "III", "IV"):
+            data.append(
+                [
+                    stamp(f"{roman_no}. Tiba di:", "Pada tanggal:", "Kepala:"),
+                    stamp("Berangkat dari:", "Ke:", "Pada tanggal:", "Kepala:"),
+                ]
+            )
+        data.append(
+            [
+                stamp(f"V. Tiba kembali di: {berangkat}", "(tempat kedudukan)", "Pada tanggal:"),
+                stamp(SPPD_DIPERIKSA, pemberi or ""),
+            ]
+        )
+        data.append([[Paragraph("VI. Catatan lain-lain:", cell)], ""])
+        data.append([[Paragraph(esc("VII. " + SPPD_PERHATIAN), cell)], ""])
+        style = TableStyle(
+            [("SPAN", (0, 5), (1, 5)), ("SPAN", (0, 6), (1, 6))],
+            parent=table_style(self.s, _SPPD_GRID),
+        )
+        return [
+            NextPageTemplate("later"),
+            _page_break(),
+            PartStart(None),
+            Table(data, colWidths=[half, half], style=style, hAlign="LEFT"),
+        ]
+
+
+def _page_break():
+    from reportlab.platypus import PageBreak
+
+    return PageBreak()
+
+
+_SPPD_GRID = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.5, black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+)
+
+
 def build_new_story(kind: str, parts: Parts) -> tuple[list, list[Table]]:
     """The story of a kind in NEW_KINDS, and its typed lampiran headers."""
     if kind not in NEW_KINDS:
         raise RenderError(f"Unknown layout kind {kind!r}.")
-    builder = NewTypesBuilder(parts)
+    builder = SppdBuilder(parts)
     story = [NextPageTemplate("later")]
     story += getattr(builder, kind)()
     story += builder.lampiran()

@@ -78,6 +78,9 @@ _KIND_DEFAULTS = {
     "peraturan": {"font": "bookman", "place_date_label": "Ditetapkan di"},
     "piagam": {"orientation": "landscape", "titles_exempt": True, "continuation_words": False},
     "daftar_hadir": {"nomor_format": ""},
+    # the back of an SPPD is a form of its own: no page number, no continuation word
+    # each side of the form fits one page at 11 pt
+    "sppd": {"page_numbers": False, "continuation_words": False, "font_size": 11},
 }
 
 

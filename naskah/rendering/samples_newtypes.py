@@ -148,3 +148,45 @@ NEW_SAMPLES = {
     "peraturan": peraturan,
     "perjanjian": perjanjian,
 }
+
+
+def sppd() -> tuple[dict, dict]:
+    b = _base()
+    context = {
+        "kop": b.KOP_DISKOMINFOTIK,
+        "nomor": "000.1.2.3/45/DISKOMINFOTIK/2026",
+        "tanggal": b.TANGGAL,
+        "tempat": "Bandar Lampung",
+        "hal": "Perjalanan Dinas ke Jakarta",
+        "body": [],
+        "fields": {
+            "pegawai": [
+                ["Nama", "Dewi Permatasari, S.T."],
+                ["Pangkat/Gol.", "Penata (III/c)"],
+                ["NIP", "198805052012122001"],
+                ["Jabatan", "Pranata Komputer Ahli Muda"],
+            ],
+            "tingkat_biaya": "C",
+            "maksud": "Mengikuti bimbingan teknis sertifikat elektronik",
+            "angkutan": "Pesawat udara",
+            "tempat_tujuan": "Jakarta",
+            "lama": "3 (tiga) hari",
+            "tanggal_berangkat": "24 November 2026",
+            "tanggal_kembali": "26 November 2026",
+            "pengikut": ["Rudi Hermawan; 12 Mei 1985; Kepala Bidang"],
+            "anggaran_instansi": "Dinas Komunikasi, Informatika dan Statistik",
+            "anggaran_akun": "5.1.02.04.01.0001",
+        },
+        "penandatangan": signature_block(group="arahan", subgroup="penugasan", signer=b.KADIS),
+    }
+    layout = {
+        "kind": "sppd",
+        "title": "SURAT PERINTAH PERJALANAN DINAS",
+        "group": "arahan",
+        "subgroup": "penugasan",
+        "place_date_label": "Dikeluarkan di",
+    }
+    return layout, context
+
+
+NEW_SAMPLES["sppd"] = sppd

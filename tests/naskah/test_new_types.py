@@ -12,13 +12,33 @@ from pypdf import PdfReader
 from naskah.context import naskah_render_context, naskah_render_pdf
 from naskah.models import JenisNaskah
 from naskah.rendering import RenderError, render_naskah
-from naskah.rendering.samples_newtypes import daftar_hadir, peraturan, perjanjian, piagam
+from naskah.rendering.samples_newtypes import daftar_hadir, peraturan, perjanjian, piagam, sppd
 from naskah.samples import sample_revision
 from tests.naskah.conftest import jabatan
 
 pytestmark = pytest.mark.django_db
 
 NEW_EXPECTED = {
+    "sppd": [
+        "SURAT PERINTAH PERJALANAN DINAS",
+        "(SPPD)",
+        "Pejabat yang memberi perintah",
+        "KEPALA DINAS KOMUNIKASI",
+        "Dewi Permatasari",
+        "Maksud perjalanan dinas",
+        "Mengikuti bimbingan teknis sertifikat elektronik",
+        "Jakarta",
+        "Pengikut",
+        "Rudi Hermawan",
+        "Pembebanan anggaran",
+        "Dikeluarkan di",
+        "Ganjar Jationo",
+        "I. Berangkat dari",
+        "II. Tiba di",
+        "V. Tiba kembali di",
+        "VI. Catatan lain-lain",
+        "VII. PERHATIAN",
+    ],
     "keputusan_sekda": [
         "SEKRETARIAT DAERAH",
         "KEPUTUSAN SEKRETARIS DAERAH PROVINSI LAMPUNG",
@@ -268,6 +288,20 @@ def test_daftar_hadir_needs_rows_and_numbers_them():
         render_naskah(layout, empty)
     with pytest.raises(RenderError, match="whole number"):
         render_naskah(layout, {**context, "fields": {"baris_tambahan": "banyak"}})
+
+
+def test_sppd_is_a_two_sided_form_one_page_each():
+    pdf = render_naskah(*sppd())
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 2
+    assert "SURAT PERINTAH PERJALANAN DINAS" in pages[0] and "NIP 1968" in pages[0]
+    assert "I. Berangkat dari: Bandar Lampung" in pages[1]
+    assert "Ke: Jakarta" in pages[1] and "VII. PERHATIAN" in pages[1]
+    assert "- 2 -" not in pages[1]  # the back of a form carries no page number
+    layout, context = sppd()
+    fields = {k: v for k, v in context["fields"].items() if k != "pegawai"}
+    with pytest.raises(RenderError, match="pegawai"):
+        render_naskah(layout, {**context, "fields": fields})
 
 
 def test_perjanjian_has_two_signature_columns_and_witnesses():
