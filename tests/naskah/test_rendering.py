@@ -48,6 +48,7 @@ def test_layout_kinds_are_the_contract_kinds():
         "piagam",
         "peraturan",
         "perjanjian",
+        "sppd",
     }
     covered = {factory()[0]["kind"] for factory in SAMPLES.values()}
     assert covered == set(LAYOUT_KINDS)
