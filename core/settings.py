@@ -410,6 +410,22 @@ NASKAH = {
     "UNIT_BIRO_HUKUM": os.environ.get("NASKAH_UNIT_BIRO_HUKUM", "BIRO-HUKUM"),
 }
 
+# Administrator-installed TrueType fonts for the renderer (naskah/rendering/fonts.py):
+# NASKAH_FONT_ARIAL_REGULAR, _BOLD, _ITALIC, _BOLDITALIC (Pasal 32 names Arial) and the same
+# for NASKAH_FONT_BOOKMAN_* (Bookman Old Style). Unset: the shipped metric-compatible fonts.
+NASKAH_FONTS = {
+    family: {
+        style: os.environ.get(f"NASKAH_FONT_{family.upper()}_{suffix}", "")
+        for style, suffix in (
+            ("regular", "REGULAR"),
+            ("bold", "BOLD"),
+            ("italic", "ITALIC"),
+            ("bold_italic", "BOLDITALIC"),
+        )
+    }
+    for family in ("arial", "bookman")
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

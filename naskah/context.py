@@ -58,6 +58,7 @@ def naskah_layout(jenis: JenisNaskah, *, signer: Jabatan | None = None) -> dict:
 
 def _title(template: str, signer: Jabatan | None) -> str:
     title = template.replace("{kepala_daerah}", _region("JABATAN_KEPALA_DAERAH", ""))
+    title = title.replace("{nama_daerah}", _region("NAMA_DAERAH", "").upper())
     if signer is not None:
         title = title.replace("{jabatan}", signer.nama_ttd_tampil)
     return title.replace("{jabatan}", "").strip()
@@ -402,7 +403,7 @@ def naskah_render_context(
     `signer_holder`: a caller that has just found who acts for the signing position on the
     letter's date (signing, under its lock) passes that Pemangku, so neither the position
     nor its holder is read again. It is used only when it is for the revision's signer."""
-    from naskah.rendering import signature_block
+    from naskah.rendering import resolve_layout, signature_block
 
     naskah = revisi.naskah
     jenis = naskah.jenis
@@ -449,6 +450,9 @@ def naskah_render_context(
         body = party_blocks(jenis, parties, revisi.fields, signer, on) + body
     body += sections
 
+    # Pasal 44(2): piagam, sertifikat (and STTPP) print the name without titles.
+    # Pasal 44(2): the per-type flag or the layout option (Piagam, Sertifikat).
+    titles_exempt = jenis.nama_tanpa_gelar or bool(resolve_layout(layout)["titles_exempt"])
     main = dict(
         signature_block(
             group=jenis.kelompok,
@@ -457,7 +461,7 @@ def naskah_render_context(
                 signer, on, preview=preview, holder=signer_holder if known else _UNKNOWN
             ),
             mandate=mandate_dict(signer, mandat),
-            titles_exempt=jenis.nama_tanpa_gelar,
+            titles_exempt=titles_exempt,
         )
     )
     if principal is not None and jenis.layout_kind == "keputusan":
@@ -490,7 +494,7 @@ def naskah_render_context(
                     signer=signer_dict(jabatan, on, preview=preview),
                     mandate=mandate_dict(jabatan, ""),
                     role_label=row.get("peran", ""),
-                    titles_exempt=jenis.nama_tanpa_gelar,
+                    titles_exempt=titles_exempt,
                 )
             )
         penandatangan = blocks
@@ -529,6 +533,7 @@ def naskah_render_context(
             with default_storage.open(lamp.berkas.name, "rb") as handle:
                 pdfs.append(handle.read())
 
+    _new_kind_defaults(jenis, layout, fields)
     if jenis.layout_kind == "disposisi":
         fields.setdefault("hal", header.get("hal", ""))
         fields.setdefault("sifat", SIFAT_LABEL.get(header.get("urgensi"), ""))
@@ -576,6 +581,18 @@ def naskah_render_context(
         "tte": None,
     }
     return layout, context
+
+
+def _new_kind_defaults(jenis: JenisNaskah, layout: dict, fields: dict) -> None:
+    """Region names and labels the issue-13 layout kinds print (settings.NASKAH)."""
+    if layout.get("perintah_label"):
+        fields.setdefault("perintah_label", layout["perintah_label"])
+    daerah = _region("NAMA_DAERAH", "").upper()
+    if jenis.layout_kind == "peraturan":
+        fields.setdefault("pengundang_jabatan", f"SEKRETARIS DAERAH {daerah}".strip())
+        fields.setdefault("berita_daerah_label", f"BERITA DAERAH {daerah}".strip())
+    elif jenis.layout_kind == "perjanjian":
+        fields.setdefault("pihak_kesatu_instansi", _region("NAMA_PEMERINTAH", ""))
 
 
 def naskah_render_pdf(revisi: NaskahRevisi, *, preview: bool = True) -> bytes:

@@ -20,7 +20,19 @@ from core.models import (
 
 PAPER_CHOICES = [("A4", "A4"), ("F4", "F4 (215 × 330 mm)")]
 FONT_CHOICES = [("arial", "Arial"), ("bookman", "Bookman Old Style")]
-LAYOUT_KINDS = ["surat", "nota_dinas", "judul", "keputusan", "disposisi"]
+LAYOUT_KINDS = [
+    "surat",
+    "nota_dinas",
+    "judul",
+    "keputusan",
+    "disposisi",
+    # issue 13 item 4 (naskah/rendering/layouts_newtypes.py)
+    "daftar_hadir",
+    "piagam",
+    "peraturan",
+    "perjanjian",
+    "sppd",
+]
 # Keys a letter type may override in its `layout` JSON (the renderer contract's layout dict).
 LAYOUT_OVERRIDE_KEYS = {
     "paper",
@@ -43,6 +55,11 @@ LAYOUT_OVERRIDE_KEYS = {
     # read by naskah.context, not passed to the renderer
     "parties",
     "section_numbers",
+    # issue 13 item 4: landscape pages (Piagam, Sertifikat); Pasal 44(2) title exemption and
+    # the judul's "MEMERINTAHKAN:" replacement, both read by naskah.context
+    "orientation",
+    "titles_exempt",
+    "perintah_label",
 }
 
 
@@ -110,6 +127,11 @@ class JenisNaskah(models.Model):
         JUDUL = "judul", _("Titled document")
         KEPUTUSAN = "keputusan", _("Decree (keputusan)")
         DISPOSISI = "disposisi", _("Disposition sheet")
+        DAFTAR_HADIR = "daftar_hadir", _("Attendance list (daftar hadir)")
+        PIAGAM = "piagam", _("Certificate (piagam, sertifikat)")
+        PERATURAN = "peraturan", _("Regulation (peraturan, BAB/Pasal)")
+        PERJANJIAN = "perjanjian", _("Agreement between two parties (MoU, PKS)")
+        SPPD = "sppd", _("Official travel order (SPPD, two-sided form)")
 
     kode = models.SlugField(_("code"), max_length=40, unique=True)
     nama = models.CharField(_("name"), max_length=120)

@@ -76,9 +76,12 @@ def _long_laporan() -> str:
 
 
 def samples() -> dict[str, Sample]:
+    from naskah.samples_newtypes import new_type_samples
+
     today = timezone.localdate()
     next_monday = today + dt.timedelta(days=7 - today.weekday())
     return {
+        **new_type_samples(today),
         "surat_dinas": Sample(
             konseptor="kabagtu",
             signer=SEKDA,

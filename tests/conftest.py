@@ -93,11 +93,15 @@ _SEEDED = [
             ("naskah.migrations.0002_jenis_naskah_seed", "seed"),
             ("naskah.migrations.0003_alur_status_koordinasi_izin", "seed_koordinasi"),
             ("naskah.migrations.0008_layouts_type_fidelity", "forwards"),
+            ("naskah.migrations.0010_newtypes_jenis_naskah", "seed"),
         ],
     ),
     (
         "naskah.KewenanganTandaTangan",
-        [("naskah.migrations.0006_authority_matrix", "seed")],
+        [
+            ("naskah.migrations.0006_authority_matrix", "seed"),
+            ("naskah.migrations.0011_authority_newtypes", "seed"),
+        ],
     ),
     ("workflows.HariLibur", [("workflows.migrations.0002_hari_libur_2026", "seed")]),
     ("masuk.InstruksiDisposisi", [("naskah.masuk.migrations.0002_instruksi_standar", "seed")]),

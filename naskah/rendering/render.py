@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from reportlab import rl_config
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -15,15 +15,17 @@ from .document import Decor, NaskahDoc
 from .errors import RenderError
 from .fonts import FONT_KEYS
 from .layouts import Parts, build_story, paraf_story
+from .layouts_newtypes import NEW_KINDS, build_new_story
 from .merge import merge, open_lampiran
 from .signature import validate_block
 from .text import NBSP, esc, format_tanggal, styles_for
+from .typography import keep_closing_with_signature, limit_justification
 
 # Binary (Flate-only) streams instead of ASCII85+Flate: about 20% smaller and 2-3 ms faster
 # per page. Both are valid PDF; this is reportlab's own process-wide switch.
 rl_config.useA85 = 0
 
-LAYOUT_KINDS = ("surat", "nota_dinas", "judul", "keputusan", "disposisi")
+LAYOUT_KINDS = ("surat", "nota_dinas", "judul", "keputusan", "disposisi", *NEW_KINDS)
 PAPER_SIZES = {"A4": A4, "F4": (215 * mm, 330 * mm)}
 SECURITY_RED = ("Rahasia", "Sangat Rahasia")
 
@@ -35,6 +37,7 @@ LAYOUT_DEFAULTS: dict = {
     "group": "korespondensi",
     "subgroup": "",
     "paper": "A4",
+    "orientation": "portrait",  # or "landscape" (Piagam, Sertifikat)
     "font": "arial",
     "font_size": 12,
     "margins_mm": {"top": 20, "bottom": 25, "left": 30, "right": 20},
@@ -64,6 +67,11 @@ LAYOUT_DEFAULTS: dict = {
     "lampiran_header_every_page": False,
     "lampiran_of": None,
     "continuation_suffix": "...",
+    # widest inter-word gap of a justified line (space + stretch, in ems); wider: flush left
+    "justify_max_gap_em": 0.8,
+    # Pasal 44: piagam, sertifikat and STTPP print the name without titles; read by the
+    # caller building the signature block (naskah.context), not by the page layout
+    "titles_exempt": False,
     "page_number_format": "- {} -",
     "number_placeholder": "\u2026/\u2026/\u2026/{year}",
     "date_placeholder": NBSP * 16 + "{year}",
@@ -78,6 +86,12 @@ LAYOUT_DEFAULTS: dict = {
 }
 _KIND_DEFAULTS = {
     "keputusan": {"font": "bookman", "place_date_label": "Ditetapkan di"},
+    "peraturan": {"font": "bookman", "place_date_label": "Ditetapkan di"},
+    "piagam": {"orientation": "landscape", "titles_exempt": True, "continuation_words": False},
+    "daftar_hadir": {"nomor_format": ""},
+    # the back of an SPPD is a form of its own: no page number, no continuation word
+    # each side of the form fits one page at 11 pt
+    "sppd": {"page_numbers": False, "continuation_words": False, "font_size": 11},
 }
 
 
@@ -99,6 +113,8 @@ def resolve_layout(layout: dict) -> dict:
             resolved[key] = value
     if resolved["paper"] not in PAPER_SIZES:
         raise RenderError(f"Unknown paper {resolved['paper']!r}; expected A4 or F4.")
+    if resolved["orientation"] not in ("portrait", "landscape"):
+        raise RenderError("orientation must be 'portrait' or 'landscape'.")
     if resolved["font"] not in FONT_KEYS:
         raise RenderError(
             f"Unknown font {resolved['font']!r}; expected one of {', '.join(FONT_KEYS)}."
@@ -127,6 +143,9 @@ def resolve_layout(layout: dict) -> dict:
         resolved["page_number_format"].format(2)
     except (AttributeError, IndexError, KeyError, ValueError) as exc:
         raise RenderError(f"Layout 'page_number_format' is not a valid format: {exc}") from exc
+    gap = resolved["justify_max_gap_em"]
+    if not isinstance(gap, (int, float)) or not 0.3 <= gap <= 5:
+        raise RenderError("justify_max_gap_em must be a number between 0.3 and 5.")
     if resolved["addressee_position"] not in ("below", "right"):
         raise RenderError("addressee_position must be 'below' or 'right'.")
     if resolved["signature_align"] not in ("center", "left"):
@@ -176,6 +195,8 @@ def render_naskah(layout: dict, context: dict) -> bytes:
 
     styles = styles_for(layout["font"], float(layout["font_size"]))
     pagesize = PAPER_SIZES[layout["paper"]]
+    if layout["orientation"] == "landscape":
+        pagesize = landscape(pagesize)
     margins = {k: v * mm for k, v in layout["margins_mm"].items()}
     first_top = layout["kop_top_mm"] * mm if context.get("kop") else margins["top"]
     footer = tte_footer_text(layout, tte) if tte else ""
@@ -212,7 +233,9 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         else layout["date_placeholder"].format(year=year),
         signers=_signers(context.get("penandatangan")),
     )
-    story, lampiran_headers = build_story(kind, parts)
+    story, lampiran_headers = (build_new_story if kind in NEW_KINDS else build_story)(kind, parts)
+    story = keep_closing_with_signature(story)
+    limit_justification(story, layout["justify_max_gap_em"])
     if layout["lampiran_header_every_page"] and lampiran_headers:
         tallest = max(h.wrap(doc.content_width, 1e6)[1] for h in lampiran_headers)
         doc.add_lampiran_template(tallest + styles.leading)

@@ -15,6 +15,7 @@ from naskah.markup import blocks_from_markup, markup_from_blocks
 from naskah.models import JenisNaskah
 from naskah.samples import sample_revision, samples
 from tests.naskah.conftest import jabatan
+from tests.naskah.test_new_types import NEW_EXPECTED
 
 pytestmark = pytest.mark.django_db
 
@@ -241,8 +242,8 @@ ABSENT = {
 
 def test_every_registered_type_has_a_sample_and_expectation(demo):
     kodes = set(JenisNaskah.objects.values_list("kode", flat=True))
-    assert kodes == set(samples()) == set(EXPECTED)
-    assert len(kodes) >= 21
+    assert kodes == set(samples()) == set(EXPECTED) | set(NEW_EXPECTED)
+    assert len(kodes) >= 31
 
 
 @pytest.mark.parametrize("kode", sorted(EXPECTED))

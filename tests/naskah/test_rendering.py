@@ -37,7 +37,19 @@ TTE = {"qr_url": "https://naskah.example.go.id/verifikasi/abc123", "footer_text"
 
 
 def test_layout_kinds_are_the_contract_kinds():
-    assert set(LAYOUT_KINDS) == {"surat", "nota_dinas", "judul", "keputusan", "disposisi"}
+    assert set(LAYOUT_KINDS) == {
+        "surat",
+        "nota_dinas",
+        "judul",
+        "keputusan",
+        "disposisi",
+        # issue 13 item 4
+        "daftar_hadir",
+        "piagam",
+        "peraturan",
+        "perjanjian",
+        "sppd",
+    }
     covered = {factory()[0]["kind"] for factory in SAMPLES.values()}
     assert covered == set(LAYOUT_KINDS)
 
