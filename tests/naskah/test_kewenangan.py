@@ -136,7 +136,8 @@ def matrix(jenis: JenisNaskah) -> list[dict]:
 
 
 def test_every_seeded_type_has_a_matrix_and_no_functional_signer_unless_a_rule_says_so():
-    author_signs = {"laporan", "telaahan_staf", "notula"}  # domain.md 1.3 (UNVERIFIED)
+    # domain.md 1.3 (UNVERIFIED); the attendance list by its organising official (0011)
+    author_signs = {"laporan", "telaahan_staf", "notula", "daftar_hadir"}
     for jenis in JenisNaskah.objects.all():
         rows = list(jenis.kewenangan.all())
         assert rows, jenis.kode
@@ -525,13 +526,18 @@ def test_each_type_carries_its_category():
         jenis = T(kode)
         assert (jenis.kelompok, jenis.subkelompok) == category, kode
     # Pasal 44 drops titles for pengaturan and penetapan only: no seeded type other than
-    # the keputusan is in either.
+    # the keputusan and the Peraturan Gubernur is in either.
     without = set(
         JenisNaskah.objects.filter(subkelompok__in=["pengaturan", "penetapan"]).values_list(
             "kode", flat=True
         )
     )
-    assert without == {"keputusan_gubernur", "keputusan_kepala_pd"}
+    assert without == {
+        "keputusan_gubernur",
+        "keputusan_kepala_pd",
+        "keputusan_sekda",
+        "peraturan_gubernur",
+    }
 
 
 @pytest.mark.parametrize(
