@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CONFIDENTIAL_MARKERS
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi, Penerima, TataNaskahDefault
-from naskah.permissions import CONFIDENTIAL, naskah_visible_q
+from naskah.permissions import CONFIDENTIAL, naskah_internal_q, naskah_visible_q
 
 
 def _readable(request):
@@ -19,7 +19,8 @@ def _readable(request):
 
 
 def _may_read(request, naskah: Naskah) -> bool:
-    return Naskah.objects.filter(naskah_visible_q(request.user), pk=naskah.pk).exists()
+    """A letter's admin page shows its revisions: its internal history, not the sent copy."""
+    return Naskah.objects.filter(naskah_internal_q(request.user), pk=naskah.pk).exists()
 
 
 def masked_subject(request, field: str, prefix: str = "") -> Case:

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import ApplicationError
 from core.files import stored_file_response
 from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
-from naskah.permissions import naskah_get_visible, naskah_visible_to
+from naskah.permissions import (
+    can_see_internal,
+    naskah_get_internal,
+    naskah_get_visible,
+    naskah_internal_to,
+)
 from naskah.services.distribusi import distribusi_read, inbox_for
 from naskah.services.tte import naskah_sign, naskah_sign_check
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
@@ -33,8 +38,8 @@ def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
 @sensitive_post_parameters("passphrase")
 @require_http_methods(["GET", "POST"])
 def naskah_tte(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
     if request.method == "POST":
+        naskah = naskah_get_internal(request.user, pk)
         passphrase = request.POST.get("passphrase", "")
         try:
             naskah_sign(naskah=naskah, signer=request.user, passphrase=passphrase)
@@ -43,6 +48,9 @@ def naskah_tte(request, pk: int):
         else:
             messages.success(request, _("The letter is signed."))
         return redirect("naskah:tte", pk=naskah.pk)
+    naskah = naskah_get_visible(request.user, pk)
+    if not can_see_internal(request.user, naskah):
+        return _sent_view(request, naskah)
     plan, reason = _sign_state(naskah, request.user)
     record = NaskahTTE.objects.filter(naskah=naskah).select_related("nomor").first()
     return render(
@@ -55,6 +63,30 @@ def naskah_tte(request, pk: int):
             "record": record,
             "dokumen": record.dokumen.select_related("penandatangan", "jabatan") if record else [],
             "distribusi": Distribusi.objects.filter(naskah=naskah).select_related("pegawai"),
+            "internal": True,
+        },
+    )
+
+
+def _sent_view(request, naskah: Naskah):
+    """The letter as sent, for someone it was delivered to: number, date, the sealed PDF,
+    its lampiran, signatures and verification; nothing of its route, notes or drafts."""
+    from naskah.models import Lampiran
+
+    record = NaskahTTE.objects.filter(naskah=naskah).select_related("nomor").first()
+    if record is None:
+        raise Http404
+    sent = naskah.revisi.filter(nomor=record.revisi).values_list("lampiran", flat=True).first()
+    return render(
+        request,
+        "naskah/tte/detail.html",
+        {
+            "naskah": naskah,
+            "record": record,
+            "dokumen": record.dokumen.select_related("penandatangan", "jabatan"),
+            "lampiran": Lampiran.objects.filter(naskah=naskah, pk__in=sent or []),
+            "distribusi": [],
+            "internal": False,
         },
     )
 
@@ -79,7 +111,7 @@ def naskah_tte_pdf(request, pk: int):
 def _signable_for(user):
     rows = []
     for naskah in (
-        naskah_visible_to(user)
+        naskah_internal_to(user)
         .filter(status=Naskah.Status.SIAP_TANDATANGAN)
         .select_related("jenis", "unit", "penandatangan")
         .order_by("updated_at")[:200]
