@@ -48,8 +48,9 @@ from naskah.services.pengajuan import (
     naskah_withdraw,
 )
 from naskah.services.periksa import naskah_readiness_problems
-from workflows.models import Route, StepState
+from workflows.models import Route, Step, StepKind, StepState
 from workflows.permissions import step_capacity, step_reassign_candidates
+from workflows.selectors import route_stages
 
 PAGE_SIZE = 50
 
@@ -207,7 +208,18 @@ def naskah_alur_submit(request, pk: int):
             messages.success(request, _("The letter was submitted for approval."))
             return _back(naskah)
     proposal = None
-    if not errors:
+    resubmit = returned is not None and returned.status == Route.Status.RETURNED
+    # A returned letter whose signer is unchanged goes back into its own route: show that
+    # route as it is (with the coordination the drafter chose), not a fresh proposal.
+    resume_stages = (
+        route_stages(returned)
+        if resubmit
+        and Step.objects.filter(
+            route=returned, kind=StepKind.TANDATANGAN, jabatan_id=naskah.penandatangan_id
+        ).exists()
+        else None
+    )
+    if not errors and resume_stages is None:
         try:
             proposal = naskah_route_propose(naskah=naskah, koordinasi_units=koordinasi)
         except ApplicationError as exc:
@@ -223,7 +235,8 @@ def naskah_alur_submit(request, pk: int):
             "errors": errors,
             "problems": _problem_links(naskah, problems),
             "blocking": blocking,
-            "resubmit": returned is not None and returned.status == Route.Status.RETURNED,
+            "resubmit": resubmit,
+            "resume_stages": resume_stages,
             "koordinasi": koordinasi,
             "no_hierarki": proposal is not None
             and all(stage.kind != "paraf_hierarki" for stage in proposal.stages),

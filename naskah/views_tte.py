@@ -22,6 +22,7 @@ from naskah.permissions import (
     naskah_get_visible,
     naskah_internal_to,
 )
+from naskah.selectors_alur import naskah_signature_state_for
 from naskah.services.distribusi import distribusi_read, inbox_for
 from naskah.services.tte import naskah_sign, naskah_sign_check
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
@@ -53,6 +54,12 @@ def naskah_tte(request, pk: int):
         return _sent_view(request, naskah)
     plan, reason = _sign_state(naskah, request.user)
     record = NaskahTTE.objects.filter(naskah=naskah).select_related("nomor").first()
+    # The signer who finds a problem returns the letter to its drafter from here.
+    signature_state = (
+        naskah_signature_state_for(naskah, request.user)
+        if naskah.status == Naskah.Status.SIAP_TANDATANGAN and record is None
+        else None
+    )
     return render(
         request,
         "naskah/tte/detail.html",
@@ -64,6 +71,7 @@ def naskah_tte(request, pk: int):
             "dokumen": record.dokumen.select_related("penandatangan", "jabatan") if record else [],
             "distribusi": Distribusi.objects.filter(naskah=naskah).select_related("pegawai"),
             "internal": True,
+            "return_state": signature_state,
         },
     )
 

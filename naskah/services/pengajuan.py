@@ -338,6 +338,7 @@ def naskah_submit(
             unit=locked.unit,
             link=reverse("naskah:alur_detail", args=[locked.pk]),
             object_label=locked.jenis.nama,
+            note=note,
             **_route_display(locked),
         )
         return _finish(
