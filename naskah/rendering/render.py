@@ -14,7 +14,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .document import Decor, NaskahDoc
 from .errors import RenderError
 from .fonts import FONT_KEYS
-from .layouts import Parts, build_story
+from .layouts import Parts, build_story, lampiran_pdf_headers
 from .merge import merge, open_lampiran
 from .signature import validate_block
 from .text import NBSP, esc, format_tanggal, styles_for
@@ -155,6 +155,11 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         not isinstance(tte, dict) or not isinstance(tte.get("qr_url"), str) or not tte["qr_url"]
     ):
         raise RenderError("context['tte'] must be a dict with a non-empty 'qr_url'.")
+    signed_at = tte.get("signed_at") if tte else None
+    if signed_at is not None and not (
+        isinstance(signed_at, dt.datetime) and signed_at.tzinfo is not None
+    ):
+        raise RenderError("context['tte']['signed_at'] must be an aware datetime.")
     watermark = "" if tte else (context.get("watermark") or "")
     if not isinstance(watermark, str):
         raise RenderError("context['watermark'] must be a string or None.")
@@ -189,6 +194,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         first_top=first_top,
         decor=decor,
         title=title if isinstance(title, str) else "",
+        created_at=signed_at,
     )
     parts = Parts(
         layout=layout,
@@ -212,5 +218,13 @@ def render_naskah(layout: dict, context: dict) -> bytes:
     doc.finish()
     pdf = buffer.getvalue()
     if readers:
-        pdf = merge(pdf, readers, watermark=watermark, font_key=layout["font"])
+        pdf = merge(
+            pdf,
+            readers,
+            watermark=watermark,
+            font_key=layout["font"],
+            headers=lampiran_pdf_headers(parts),
+            header_every_page=bool(layout["lampiran_header_every_page"]),
+            header_edge=10 * mm,
+        )
     return pdf

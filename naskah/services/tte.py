@@ -291,6 +291,7 @@ def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
     context["tte"] = {
         "qr_url": verification_url(record.token),
         "footer_text": getattr(settings, "NASKAH_TTE_FOOTER", ""),
+        "signed_at": timezone.localtime(),  # the PDF's creation date
     }
     try:
         return render_naskah(layout, context)
