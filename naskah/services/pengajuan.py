@@ -310,7 +310,7 @@ def naskah_submit(
             )
         _check_revisi(locked, expected_revisi)
         # Everything the sign service will check, before the route starts.
-        raise_for_problems(naskah_readiness_problems(locked))
+        raise_for_problems(naskah_readiness_problems(locked, backend=False))
         revision = str(locked.revisi_terakhir)
         if route is not None and route.status == Route.Status.RETURNED:
             signer = Step.objects.filter(route=route, kind=StepKind.TANDATANGAN).first()

@@ -99,7 +99,7 @@ def naskah_content_problems(naskah: Naskah, revisi: NaskahRevisi) -> list[Proble
 
 
 def naskah_signer_problems(
-    naskah: Naskah, revisi: NaskahRevisi, on: dt.date | None = None
+    naskah: Naskah, revisi: NaskahRevisi, on: dt.date | None = None, *, backend: bool = True
 ) -> list[Problem]:
     """For each signing position: someone acts for it today, the sign service's authority
     check passes for them (`signer_authority`, the same function `naskah_sign` calls),
@@ -125,6 +125,8 @@ def naskah_signer_problems(
             signer_authority(naskah=naskah, jabatan=jabatan, signer=holder.pegawai, on=on)
         except ApplicationError as exc:
             problems.append(Problem(exc.code, exc.message, "penandatangan"))
+        if not backend:
+            continue
         status = signer_status(signer=holder.pegawai)
         if not status.ready:
             who = f"{holder.pegawai.nama_lengkap} ({jabatan.nama})"
@@ -142,10 +144,16 @@ def naskah_signer_problems(
     return problems
 
 
-def naskah_readiness_problems(naskah: Naskah, revisi: NaskahRevisi | None = None) -> list[Problem]:
-    """Everything the sign service will check that can be known before the route ends."""
+def naskah_readiness_problems(
+    naskah: Naskah, revisi: NaskahRevisi | None = None, *, backend: bool = True
+) -> list[Problem]:
+    """Everything the sign service will check that can be known before the route ends.
+    `backend=False` leaves out the signing backend's status (never blocking; a remote
+    backend is not asked while the submission holds its row locks)."""
     revisi = revisi or NaskahRevisi.objects.get(naskah=naskah, nomor=naskah.revisi_terakhir)
-    return naskah_content_problems(naskah, revisi) + naskah_signer_problems(naskah, revisi)
+    return naskah_content_problems(naskah, revisi) + naskah_signer_problems(
+        naskah, revisi, backend=backend
+    )
 
 
 def raise_for_problems(problems: list[Problem]) -> None:
