@@ -59,3 +59,21 @@ def test_signed_pdf_is_dated_when_signed_and_drafts_stay_deterministic():
     assert reader(render_naskah(layout, context)).metadata["/CreationDate"].startswith("D:20000101")
     with pytest.raises(RenderError):
         render_naskah(layout, {**context, "tte": {**TTE, "signed_at": "2026-12-07"}})
+
+
+@pytest.mark.django_db
+def test_the_sealed_letter_is_dated_at_its_signing(demo, settings, tmp_path):
+    from django.utils import timezone
+
+    from naskah.services.tte import naskah_sign, sealed_bytes
+    from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    enroll(demo["kadiskominfo"])
+    naskah = ready_letter(demo)
+    before = timezone.localtime().replace(microsecond=0)
+    dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
+    created = reader(sealed_bytes(dokumen)).metadata["/CreationDate"]
+    assert not created.startswith("D:20000101")
+    stamp = dt.datetime.strptime(created[2:16], "%Y%m%d%H%M%S")
+    assert abs(stamp - before.replace(tzinfo=None)) < dt.timedelta(minutes=5)
