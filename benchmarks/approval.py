@@ -37,7 +37,7 @@ def _line(name: str, values: list[float]) -> str:
 
 
 def run(letters: int, list_runs: int) -> None:
-    from core.models import Jabatan, Pegawai
+    from core.models import Jabatan, KodeKlasifikasi, Pegawai
     from naskah.markup import blocks_from_markup
     from naskah.models import JenisNaskah
     from naskah.selectors_alur import naskah_list_for_user
@@ -50,11 +50,18 @@ def run(letters: int, list_runs: int) -> None:
     drafter = Pegawai.objects.get(username="agendakominfo")
     reviewer = Pegawai.objects.get(username="sekdiskominfo")
     body = blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data.")
+    kode = KodeKlasifikasi.objects.filter(kode="000.1.2.3", skema__aktif=True).first()
     submit_ms: list[float] = []
     paraf_ms: list[float] = []
     for i in range(letters):
         naskah = naskah_create(
-            actor=drafter, jenis=jenis, penandatangan=signer, hal=f"Surat {i}", body=body
+            actor=drafter,
+            jenis=jenis,
+            penandatangan=signer,
+            hal=f"Surat {i}",
+            body=body,
+            penerima=[{"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"}],
+            kode_klasifikasi=kode,
         )
         began = time.perf_counter()
         naskah_submit(actor=drafter, naskah=naskah, expected_revisi=1)

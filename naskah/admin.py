@@ -21,7 +21,7 @@ from naskah.models import (
     Penerima,
     TataNaskahDefault,
 )
-from naskah.permissions import CONFIDENTIAL, naskah_visible_q
+from naskah.permissions import CONFIDENTIAL, naskah_internal_q, naskah_visible_q
 
 
 def _readable(request):
@@ -30,7 +30,8 @@ def _readable(request):
 
 
 def _may_read(request, naskah: Naskah) -> bool:
-    return Naskah.objects.filter(naskah_visible_q(request.user), pk=naskah.pk).exists()
+    """A letter's admin page shows its revisions: its internal history, not the sent copy."""
+    return Naskah.objects.filter(naskah_internal_q(request.user), pk=naskah.pk).exists()
 
 
 def masked_subject(request, field: str, prefix: str = "") -> Case:

@@ -13,6 +13,13 @@ Visibility of a letter (DESIGN invariant 5), one filter used by every list and d
   tembusan once it is signed and dispatched);
 - Rahasia and Sangat Rahasia letters only to named parties: konseptor, route, grants,
   recipients; never to unit administrators.
+
+Two levels (issue 14 item 6): everyone above may read the letter **as sent** (the sealed
+PDF, its lampiran, number, date, verification status: ``naskah_visible_to``); only the
+insiders — everyone above except those who read it only because it was delivered to them
+— may see its **internal history** (route, return notes, comments, revisions and their
+diff, draft PDFs: ``naskah_internal_to``). A recipient or tembusan in another unit thus
+gets a 404 on every kitchen page of a letter addressed to them.
 """
 
 from __future__ import annotations
@@ -43,7 +50,15 @@ def _admin_unit_paths(user: Pegawai, day: dt.date) -> list[str]:
 
 
 def naskah_visible_q(user: Pegawai, day: dt.date | None = None) -> Q:
-    """The visibility rule as a filter on Naskah (module docstring)."""
+    """The visibility rule as a filter on Naskah (module docstring): the letter as sent,
+    for insiders and for the people it was delivered to."""
+    delivered = Distribusi.objects.filter(pegawai=user).values("naskah_id")
+    return naskah_internal_q(user, day) | (~Q(status=Naskah.Status.KONSEP) & Q(pk__in=delivered))
+
+
+def naskah_internal_q(user: Pegawai, day: dt.date | None = None) -> Q:
+    """Who may see a letter's internal history (module docstring): the konseptor; once
+    submitted, the route, the shares, and the issuing unit's administrators by role."""
     from guardian.shortcuts import get_objects_for_user
 
     from workflows.selectors import route_visibility_q
@@ -57,10 +72,7 @@ def naskah_visible_q(user: Pegawai, day: dt.date | None = None) -> Q:
         accept_global_perms=False,
         with_superuser=False,
     )
-    delivered = Distribusi.objects.filter(pegawai=user).values("naskah_id")
-    named = (
-        route_visibility_q(Naskah, user, day) | Q(pk__in=granted.values("pk")) | Q(pk__in=delivered)
-    )
+    named = route_visibility_q(Naskah, user, day) | Q(pk__in=granted.values("pk"))
     by_unit = Q()
     for path in _admin_unit_paths(user, day):
         by_unit |= Q(unit__path__startswith=path)
@@ -73,9 +85,10 @@ def naskah_reader_ids(naskah: Naskah, day: dt.date | None = None) -> set[int]:
     """The people who may read `naskah` by name, listed: the konseptor; once submitted,
     everyone `route_visibility_q` names (route participants, whoever acts that day for a
     position on the route, team leads) and the people it was shared with (object grants);
-    and the people it was delivered to (``Distribusi`` rows with a person). Not the unit
-    administrators: they read by role, not by name. For apps that keep a copy of who may
-    read a letter (the archive); every id returned can open the letter."""
+    and the people it was delivered to (``Distribusi`` rows with a person: they read the
+    letter as sent, not its internal history). Not the unit administrators: they read by
+    role, not by name. For apps that keep a copy of who may read a letter (the archive,
+    which files the sealed copy); every id returned can open the letter as sent."""
     from workflows.selectors import route_reader_ids
 
     ids = {naskah.konseptor_id}
@@ -102,6 +115,31 @@ def naskah_visible_to(user: Pegawai) -> QuerySet[Naskah]:
     return Naskah.objects.filter(naskah_visible_q(user))
 
 
+def naskah_internal_to(user: Pegawai) -> QuerySet[Naskah]:
+    """Letters whose internal history (route, notes, revisions, drafts) the user may see."""
+    if not user.is_authenticated or not user.is_active:
+        return Naskah.objects.none()
+    return Naskah.objects.filter(naskah_internal_q(user))
+
+
+def can_see_internal(user: Pegawai, naskah: Naskah) -> bool:
+    return naskah_internal_to(user).filter(pk=naskah.pk).exists()
+
+
+def can_read_lampiran(user: Pegawai, naskah: Naskah, lampiran) -> bool:
+    """For a letter the user may read: insiders read every lampiran; someone who received
+    it only the lampiran of the signed revision (what was sent)."""
+    if can_see_internal(user, naskah):
+        return True
+    from naskah.models import NaskahTTE
+
+    signed = NaskahTTE.objects.filter(naskah=naskah).values_list("revisi", flat=True).first()
+    if signed is None:
+        return False
+    sent = naskah.revisi.filter(nomor=signed).values_list("lampiran", flat=True).first()
+    return lampiran.pk in (sent or [])
+
+
 def naskah_editable_by(user: Pegawai) -> QuerySet[Naskah]:
     """Letters the user may change: their own drafts, and their letters returned to them."""
     if not user.is_authenticated:
@@ -112,6 +150,13 @@ def naskah_editable_by(user: Pegawai) -> QuerySet[Naskah]:
 def naskah_get_visible(user: Pegawai, pk: int) -> Naskah:
     return get_object_or_404(
         naskah_visible_to(user).select_related("jenis", "penandatangan", "unit"), pk=pk
+    )
+
+
+def naskah_get_internal(user: Pegawai, pk: int) -> Naskah:
+    """A letter for a page of its internal history: 404 for someone who only received it."""
+    return get_object_or_404(
+        naskah_internal_to(user).select_related("jenis", "penandatangan", "unit"), pk=pk
     )
 
 

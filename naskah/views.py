@@ -22,7 +22,13 @@ from naskah.diff import revision_diff
 from naskah.forms import LampiranForm, NaskahForm
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah
-from naskah.permissions import naskah_get_editable, naskah_get_visible
+from naskah.permissions import (
+    can_read_lampiran,
+    naskah_editable_by,
+    naskah_get_editable,
+    naskah_get_internal,
+    naskah_get_visible,
+)
 from naskah.preview import preview_fetch, preview_render, preview_store, unsaved_revision
 from naskah.rendering import RenderError
 from naskah.selectors import (
@@ -122,6 +128,10 @@ def naskah_new(request, kode: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def naskah_edit(request, pk: int):
+    if request.method == "GET" and not naskah_editable_by(request.user).filter(pk=pk).exists():
+        # A submitted or signed letter is no longer a form: its approval page (404 for
+        # anyone who may not see its history).
+        return redirect("naskah:alur_detail", pk=naskah_get_internal(request.user, pk).pk)
     naskah = naskah_get_editable(request.user, pk)
     if request.method == "GET":
         revisi = naskah_latest_revision(naskah)
@@ -213,7 +223,7 @@ def naskah_preview_file(request, token: str):
 @login_required
 @require_GET
 def naskah_pdf(request, pk: int, nomor: int | None = None):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)  # a draft rendering: internal history
     revisi = get_object_or_404(naskah.revisi, nomor=nomor or naskah.revisi_terakhir)
     return _pdf_response(
         naskah_render_pdf(revisi, preview=True), f"naskah-{naskah.pk}-r{revisi.nomor}.pdf"
@@ -223,7 +233,7 @@ def naskah_pdf(request, pk: int, nomor: int | None = None):
 @login_required
 @require_GET
 def naskah_revision_history(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     revisions = list(naskah_revisions(naskah))
     diff = None
     a, b = request.GET.get("a"), request.GET.get("b")
@@ -302,6 +312,8 @@ def naskah_lampiran_remove(request, pk: int, lampiran_pk: int):
 def naskah_lampiran_file(request, pk: int, lampiran_pk: int):
     naskah = naskah_get_visible(request.user, pk)
     lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, jenis="berkas")
+    if not can_read_lampiran(request.user, naskah, lampiran):
+        raise Http404
     response = stored_file_response(
         lampiran.berkas.name, content_type="application/pdf", filename=f"lampiran-{lampiran.pk}.pdf"
     )

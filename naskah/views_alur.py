@@ -25,7 +25,12 @@ from naskah.forms_alur import (
     WithdrawForm,
 )
 from naskah.models import Naskah, NaskahUserObjectPermission
-from naskah.permissions import can_edit_naskah, can_share_naskah, naskah_get_visible
+from naskah.permissions import (
+    can_edit_naskah,
+    can_share_naskah,
+    naskah_get_internal,
+    naskah_internal_to,
+)
 from naskah.selectors import naskah_latest_revision
 from naskah.selectors_alur import naskah_list_for_user, naskah_route_page
 from naskah.services.pengajuan import (
@@ -42,8 +47,10 @@ from naskah.services.pengajuan import (
     naskah_submit,
     naskah_withdraw,
 )
-from workflows.models import Route, StepState
+from naskah.services.periksa import naskah_readiness_problems
+from workflows.models import Route, Step, StepKind, StepState
 from workflows.permissions import step_capacity, step_reassign_candidates
+from workflows.selectors import route_stages
 
 PAGE_SIZE = 50
 
@@ -78,7 +85,7 @@ def _reassign_form(state, route) -> ReassignForm:
 @login_required
 @require_GET
 def naskah_alur_detail(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     page = naskah_route_page(naskah, request.user)
     route = page.route
     mine = [
@@ -132,6 +139,21 @@ def naskah_alur_detail(request, pk: int):
     )
 
 
+def _problem_links(naskah: Naskah, problems) -> list[dict]:
+    """Each problem with the place on the edit page where it is fixed."""
+    from django.urls import reverse
+
+    anchors = {"penerima": "penerima-picker", "lampiran": "lampiran", "": "naskah-form"}
+    edit = reverse("naskah:edit", args=[naskah.pk])
+    return [
+        {
+            "problem": p,
+            "url": f"{edit}#{anchors.get(p.field) or f'id_{p.field}'}",
+        }
+        for p in problems
+    ]
+
+
 def _koordinasi_from(form: SubmitForm) -> list:
     if form.is_bound and form.is_valid():
         return list(form.cleaned_data["koordinasi"])
@@ -141,7 +163,7 @@ def _koordinasi_from(form: SubmitForm) -> list:
 @login_required
 @require_http_methods(["GET", "POST"])
 def naskah_alur_submit(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     if naskah.konseptor_id != request.user.pk or naskah.status not in Naskah.EDITABLE_STATUSES:
         messages.error(request, _("Only the drafter may submit a draft or a returned letter."))
         return _back(naskah)
@@ -164,6 +186,9 @@ def naskah_alur_submit(request, pk: int):
     koordinasi = _koordinasi_from(form)
     returned = naskah_route_open(naskah)
     status = 200
+    # What the signer would meet, listed before submission with links to the fields.
+    problems = naskah_readiness_problems(naskah)
+    blocking = any(p.blocking for p in problems)
     if request.method == "POST" and form.is_valid() and not errors:
         try:
             naskah_submit(
@@ -174,13 +199,27 @@ def naskah_alur_submit(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:
-            errors = list(exc.extra.get("errors") or [exc.message])
+            if "problems" in exc.extra:
+                problems, blocking = exc.extra["problems"], True
+            else:
+                errors = list(exc.extra.get("errors") or [exc.message])
             status = 409 if isinstance(exc, ConflictError) else 400
         else:
             messages.success(request, _("The letter was submitted for approval."))
             return _back(naskah)
     proposal = None
-    if not errors:
+    resubmit = returned is not None and returned.status == Route.Status.RETURNED
+    # A returned letter whose signer is unchanged goes back into its own route: show that
+    # route as it is (with the coordination the drafter chose), not a fresh proposal.
+    resume_stages = (
+        route_stages(returned)
+        if resubmit
+        and Step.objects.filter(
+            route=returned, kind=StepKind.TANDATANGAN, jabatan_id=naskah.penandatangan_id
+        ).exists()
+        else None
+    )
+    if not errors and resume_stages is None:
         try:
             proposal = naskah_route_propose(naskah=naskah, koordinasi_units=koordinasi)
         except ApplicationError as exc:
@@ -194,7 +233,10 @@ def naskah_alur_submit(request, pk: int):
             "proposal": proposal,
             "required_units": required,
             "errors": errors,
-            "resubmit": returned is not None and returned.status == Route.Status.RETURNED,
+            "problems": _problem_links(naskah, problems),
+            "blocking": blocking,
+            "resubmit": resubmit,
+            "resume_stages": resume_stages,
             "koordinasi": koordinasi,
             "no_hierarki": proposal is not None
             and all(stage.kind != "paraf_hierarki" for stage in proposal.stages),
@@ -206,7 +248,7 @@ def naskah_alur_submit(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_act(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     prefix = request.POST.get("prefix", "")
     form = ActionForm(request.POST, prefix=prefix or None)
     if not form.is_valid():
@@ -238,7 +280,7 @@ def naskah_alur_act(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def naskah_alur_correct(request, pk: int, state_pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     route = naskah_route_open(naskah)
     state = (
         StepState.objects.filter(pk=state_pk, route=route, status=StepState.Status.ACTIVE)
@@ -293,7 +335,7 @@ def naskah_alur_correct(request, pk: int, state_pk: int):
 @login_required
 @require_POST
 def naskah_alur_withdraw(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -313,7 +355,7 @@ def naskah_alur_withdraw(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_comment(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a comment first."))
@@ -328,7 +370,7 @@ def naskah_alur_comment(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_reassign(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     prefix = request.POST.get("prefix") or None
     form = ReassignForm(request.POST, prefix=prefix)
     if not form.is_valid():
@@ -353,7 +395,7 @@ def naskah_alur_reassign(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_share(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     form = ShareForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a person."))
@@ -381,8 +423,14 @@ def naskah_alur_list(request):
     checker = ObjectPermissionChecker(request.user)
     checker.prefetch_perms(rows)
     shared = {n.pk for n in rows if checker.has_perm("view_naskah", n)}
+    # Letters the user only received link to the letter as sent, not to its route.
+    internal = set(
+        naskah_internal_to(request.user)
+        .filter(pk__in=[n.pk for n in rows])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "naskah/alur/list.html",
-        {"form": form, "page": page, "rows": rows, "shared": shared},
+        {"form": form, "page": page, "rows": rows, "shared": shared, "internal": internal},
     )

@@ -21,11 +21,14 @@ from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE, PencabutanNas
 from naskah.permissions import (
     can_read_pertinggal,
     can_retry_distribusi,
+    can_see_internal,
     can_withdraw_naskah,
+    naskah_get_internal,
     naskah_get_visible,
-    naskah_visible_to,
+    naskah_internal_to,
 )
 from naskah.selectors import naskah_withdraw_candidates
+from naskah.selectors_alur import naskah_signature_state_for
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,
@@ -48,8 +51,8 @@ def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
 @sensitive_post_parameters("passphrase")
 @require_http_methods(["GET", "POST"])
 def naskah_tte(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
     if request.method == "POST":
+        naskah = naskah_get_internal(request.user, pk)
         passphrase = request.POST.get("passphrase", "")
         try:
             naskah_sign(naskah=naskah, signer=request.user, passphrase=passphrase)
@@ -58,12 +61,21 @@ def naskah_tte(request, pk: int):
         else:
             messages.success(request, _("The letter is signed."))
         return redirect("naskah:tte", pk=naskah.pk)
+    naskah = naskah_get_visible(request.user, pk)
+    if not can_see_internal(request.user, naskah):
+        return _sent_view(request, naskah)
     plan, reason = _sign_state(naskah, request.user)
     record = NaskahTTE.objects.filter(naskah=naskah).select_related("nomor").first()
     pencabutan = PencabutanNaskah.objects.filter(naskah=naskah).select_related("oleh").first()
     withdraw_form = None
     if pencabutan is None and record is not None and can_withdraw_naskah(request.user, naskah):
         withdraw_form = PencabutanForm(candidates=naskah_withdraw_candidates(request.user, naskah))
+    # The signer who finds a problem returns the letter to its drafter from here.
+    signature_state = (
+        naskah_signature_state_for(naskah, request.user)
+        if naskah.status == Naskah.Status.SIAP_TANDATANGAN and record is None
+        else None
+    )
     return render(
         request,
         "naskah/tte/detail.html",
@@ -80,6 +92,34 @@ def naskah_tte(request, pk: int):
             "pertinggal": record.pertinggal_terakhir()
             if record and can_read_pertinggal(request.user, naskah)
             else None,
+            "internal": True,
+            "return_state": signature_state,
+        },
+    )
+
+
+def _sent_view(request, naskah: Naskah):
+    """The letter as sent, for someone it was delivered to: number, date, the sealed PDF,
+    its lampiran, signatures and verification; nothing of its route, notes or drafts."""
+    from naskah.models import Lampiran
+
+    record = NaskahTTE.objects.filter(naskah=naskah).select_related("nomor").first()
+    if record is None:
+        raise Http404
+    sent = naskah.revisi.filter(nomor=record.revisi).values_list("lampiran", flat=True).first()
+    return render(
+        request,
+        "naskah/tte/detail.html",
+        {
+            "naskah": naskah,
+            "record": record,
+            "dokumen": record.dokumen.select_related("penandatangan", "jabatan"),
+            "lampiran": Lampiran.objects.filter(naskah=naskah, pk__in=sent or []),
+            "distribusi": [],
+            "internal": False,
+            "pencabutan": PencabutanNaskah.objects.filter(naskah=naskah)
+            .select_related("oleh")
+            .first(),
         },
     )
 
@@ -175,7 +215,7 @@ def naskah_tte_pertinggal_pdf(request, pk: int):
 def _signable_for(user):
     rows = []
     for naskah in (
-        naskah_visible_to(user)
+        naskah_internal_to(user)
         .filter(status=Naskah.Status.SIAP_TANDATANGAN)
         .select_related("jenis", "unit", "penandatangan")
         .order_by("updated_at")[:200]

@@ -555,9 +555,11 @@ def route_start(
     unit: UnitKerja | None = None,
     link: str = "",
     object_label: str = "",
+    note: str = "",
 ) -> RouteOutcome:
     """Start the approval route of `obj` at `revision`. `stages` is the drafter's edited
-    proposal (None accepts the proposal as derived); it is checked against the rules."""
+    proposal (None accepts the proposal as derived); it is checked against the rules.
+    `note` is the drafter's note to the reviewers, kept on the start event."""
     revision = str(revision or "").strip()
     title = (title or "").strip()
     if not revision:
@@ -623,7 +625,7 @@ def route_start(
                     label=item.label or "-",
                     required=item.key in required,
                 )
-        _event(route, RouteEvent.Kind.STARTED, actor=drafter, acting_for=drafter_jabatan)
+        _event(route, RouteEvent.Kind.STARTED, actor=drafter, acting_for=drafter_jabatan, note=note)
         event = _activate_from(route, 0, now)
         _save_route(route, now)
         return _finish(

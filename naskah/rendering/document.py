@@ -10,6 +10,7 @@ page; merged lampiran PDFs get the same sentence stamped on in merge.py.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor, black
@@ -118,9 +119,29 @@ def draw_tte_footer(canvas, text: str, styles: Styles, width: float, left: float
     canvas.restoreState()
 
 
+class _FixedTime:
+    """reportlab's TimeStamp for one given moment: the PDF's CreationDate and ModDate."""
+
+    def __init__(self, when: dt.datetime):
+        minutes = int((when.utcoffset() or dt.timedelta()).total_seconds() // 60)
+        self.t = when.timestamp()
+        self.lt = when.timetuple()
+        self.YMDhms = tuple(self.lt)[:6]
+        self.dhh, self.dmm = int(minutes / 60), abs(minutes) % 60
+        self.tzname = when.tzname() or "UTC"
+
+
 class NaskahDoc(BaseDocTemplate):
     def __init__(
-        self, buffer, *, pagesize, margins: dict, first_top: float, decor: Decor, title: str = ""
+        self,
+        buffer,
+        *,
+        pagesize,
+        margins: dict,
+        first_top: float,
+        decor: Decor,
+        title: str = "",
+        created_at: dt.datetime | None = None,
     ):
         width, height = pagesize
         super().__init__(
@@ -141,6 +162,9 @@ class NaskahDoc(BaseDocTemplate):
         )
         # build() must not save yet: finish() still defines the pending forms.
         self._doSave = 0
+        # Invariant mode dates every PDF 2000-01-01 (deterministic drafts); a signed
+        # letter is dated when it was signed.
+        self.created_at = created_at
         self.decor = decor
         self.margins = margins
         frame_width = width - margins["left"] - margins["right"]
@@ -179,6 +203,10 @@ class NaskahDoc(BaseDocTemplate):
         self.signed_pages: list[int] = []
         self._part_header: Flowable | None = None
         self.page_count = 0
+
+    def beforeDocument(self):
+        if self.created_at is not None:
+            self.canv._doc._timeStamp = _FixedTime(self.created_at)
 
     def add_lampiran_template(self, reserve: float) -> None:
         """Pages after the first of a typed lampiran: the lampiran header repeated at the

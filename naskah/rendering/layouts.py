@@ -233,6 +233,21 @@ class Builder:
             hAlign="RIGHT",
         )
 
+    def _lampiran_number(self, i: int) -> str:
+        """ " I", " II", … when the letter has several lampiran (typed, then uploaded)."""
+        total = len(self.ctx.get("lampiran") or []) + len(self.ctx.get("lampiran_pdfs") or [])
+        return f" {roman(i)}" if total > 1 else ""
+
+    def lampiran_pdf_headers(self) -> list[Table]:
+        """The "LAMPIRAN … NOMOR … TANGGAL …" header of each uploaded lampiran, numbered
+        after the typed ones; merge.py stamps it on the uploaded pages."""
+        of = self.layout.get("lampiran_of") or _default_lampiran_of(self.layout)
+        typed = len(self.ctx.get("lampiran") or [])
+        count = len(self.ctx.get("lampiran_pdfs") or [])
+        return [
+            self.lampiran_header(self._lampiran_number(typed + i), of) for i in range(1, count + 1)
+        ]
+
     def lampiran(self) -> list:
         items = self.ctx.get("lampiran") or []
         if not isinstance(items, list):
@@ -244,7 +259,7 @@ class Builder:
         for i, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise RenderError("Each typed lampiran must be a dict with 'judul' and 'body'.")
-            header = self.lampiran_header(f" {roman(i)}" if len(items) > 1 else "", of)
+            header = self.lampiran_header(self._lampiran_number(i), of)
             self.lampiran_headers.append(header)
             story += [
                 NextPageTemplate("later"),
@@ -591,6 +606,10 @@ def _default_lampiran_of(layout: dict) -> str:
     if kind == "nota_dinas":
         return "NOTA DINAS"
     return (layout.get("title") or "").upper()
+
+
+def lampiran_pdf_headers(parts: Parts) -> list[Table]:
+    return Builder(parts).lampiran_pdf_headers()
 
 
 def build_story(kind: str, parts: Parts) -> tuple[list, list[Table]]:

@@ -6,13 +6,17 @@ import io
 import logging
 from functools import lru_cache
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from .errors import RenderError
 from .fonts import font_family
+
+# Height kept free at the foot of a lampiran page that gets a header, for the TTE footer
+# (its rule and up to three lines of small type, drawn 6 mm above the edge).
+FOOTER_BAND = 60.0
 
 
 def open_lampiran(data: object, index: int) -> PdfReader:
@@ -87,6 +91,39 @@ def _footer_page_pdf(
     return buffer.getvalue()
 
 
+def _header_stamp(header, width: float, height: float, edge: float, font: str):
+    """A page of the given size with only ``header`` (a flowable) at its top right, and
+    the height of the band it takes from the top edge."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=font)
+    w, h = header.wrap(width - 2 * edge, height)
+    header.drawOn(canvas, width - edge - w, height - edge - h)
+    canvas.showPage()
+    canvas.save()
+    return PdfReader(io.BytesIO(buffer.getvalue())).pages[0], edge + h
+
+
+def _with_header(page, header, edge: float, font: str, bottom: float = 0.0) -> None:
+    """Shrink the page's content to free a band at the top (and ``bottom`` points at the
+    foot, for the TTE footer), then stamp ``header`` there: the uploaded page keeps all of
+    its content, and nothing is drawn over it."""
+    box = page.mediabox
+    x0, y0 = float(box.left), float(box.bottom)
+    width, height = float(box.width), float(box.height)
+    stamp, band = _header_stamp(header, width, height, edge, font)
+    scale = (height - band - edge / 2 - bottom) / height
+    page.add_transformation(
+        Transformation()
+        .translate(-x0, -y0)
+        .scale(scale, scale)
+        .translate(x0 + width * (1 - scale) / 2, y0 + bottom)
+    )
+    stamp_page = stamp
+    if x0 or y0:
+        stamp_page.add_transformation(Transformation().translate(x0, y0))
+    page.merge_page(stamp_page, over=True)
+
+
 def merge(
     main: bytes,
     readers: list[PdfReader],
@@ -96,14 +133,24 @@ def merge(
     footer: str = "",
     margins: tuple[float, float] = (85.0, 57.0),
     font_size: float = 12.0,
+    headers: list | None = None,
+    header_every_page: bool = False,
+    header_edge: float = 36.0,
 ) -> bytes:
     """Append every page of ``readers`` after ``main``; stamp the watermark (previews) or
-    the TTE footer (signed renders: every page of the signed document carries it) on them."""
+    the TTE footer (signed renders: every page of the signed document carries it) on them.
+    ``headers`` (one flowable per reader, or None) is the lampiran header: stamped on the
+    first page of that lampiran, or on every page with ``header_every_page``; the page's
+    content is shrunk to make room for it (and for the footer), never drawn over."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(main)))
     stamps: dict[tuple, object] = {}  # one parsed stamp per kind and page size
-    for reader in readers:
-        for page in reader.pages:
+    font = font_family(font_key).regular
+    for index, reader in enumerate(readers):
+        header = headers[index] if headers and index < len(headers) else None
+        for number, page in enumerate(reader.pages):
             added = writer.add_page(page)
+            if header is not None and (number == 0 or header_every_page):
+                _with_header(added, header, header_edge, font, bottom=FOOTER_BAND if footer else 0)
             size = (float(added.mediabox.width), float(added.mediabox.height))
             if watermark:
                 if ("wm", size) not in stamps:

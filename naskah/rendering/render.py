@@ -14,7 +14,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .document import Decor, NaskahDoc
 from .errors import RenderError
 from .fonts import FONT_KEYS
-from .layouts import Parts, build_story, paraf_story
+from .layouts import Parts, build_story, lampiran_pdf_headers, paraf_story
 from .layouts_newtypes import NEW_KINDS, build_new_story
 from .merge import merge, open_lampiran
 from .signature import validate_block
@@ -186,6 +186,11 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         not isinstance(tte, dict) or not isinstance(tte.get("qr_url"), str) or not tte["qr_url"]
     ):
         raise RenderError("context['tte'] must be a dict with a non-empty 'qr_url'.")
+    signed_at = tte.get("signed_at") if tte else None
+    if signed_at is not None and not (
+        isinstance(signed_at, dt.datetime) and signed_at.tzinfo is not None
+    ):
+        raise RenderError("context['tte']['signed_at'] must be an aware datetime.")
     watermark = "" if tte else (context.get("watermark") or "")
     if not isinstance(watermark, str):
         raise RenderError("context['watermark'] must be a string or None.")
@@ -221,6 +226,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         first_top=first_top,
         decor=decor,
         title=title if isinstance(title, str) else "",
+        created_at=signed_at,
     )
     parts = Parts(
         layout=layout,
@@ -254,6 +260,9 @@ def render_naskah(layout: dict, context: dict) -> bytes:
             footer=footer,
             margins=(margins["left"], margins["right"]),
             font_size=float(layout["font_size"]),
+            headers=lampiran_pdf_headers(parts),
+            header_every_page=bool(layout["lampiran_header_every_page"]),
+            header_edge=10 * mm,
         )
     return pdf
 

@@ -37,6 +37,7 @@ from core.services.audit import audit_record
 from naskah.models import JenisNaskah, KlasifikasiKeamanan, Naskah, NaskahRevisi
 from naskah.permissions import CONFIDENTIAL
 from naskah.services.drafting import _save_revision, draft_check
+from naskah.services.periksa import naskah_readiness_problems, raise_for_problems
 from workflows import services as alur
 from workflows.hooks import RouteOutcome
 from workflows.models import Route, Stage, Step, StepKind, StepState
@@ -313,6 +314,8 @@ def naskah_submit(
                 code="not_draft",
             )
         _check_revisi(locked, expected_revisi)
+        # Everything the sign service will check, before the route starts.
+        raise_for_problems(naskah_readiness_problems(locked, backend=False))
         revision = str(locked.revisi_terakhir)
         if route is not None and route.status == Route.Status.RETURNED:
             signer = Step.objects.filter(route=route, kind=StepKind.TANDATANGAN).first()
@@ -340,6 +343,7 @@ def naskah_submit(
             unit=locked.unit,
             link=reverse("naskah:alur_detail", args=[locked.pk]),
             object_label=locked.jenis.nama,
+            note=note,
             **_route_display(locked),
         )
         return _finish(

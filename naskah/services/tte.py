@@ -52,6 +52,7 @@ from naskah.models import (
     UnitPenomoran,
 )
 from naskah.models_tte import new_token
+from naskah.services.periksa import naskah_content_problems, raise_for_problems
 from signing.backends.base import UnlockedKey
 
 DEFAULT_FORMATS = {
@@ -252,11 +253,8 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPla
     plan.on = office_today()
     plan.holder = signer_authority(naskah=naskah, jabatan=plan.jabatan, signer=signer, on=plan.on)
     if plan.first:
-        if naskah.kode_klasifikasi_id is None:
-            raise ApplicationError(
-                _("The letter has no classification code; its number cannot be issued."),
-                code="no_kode",
-            )
+        # The same content rule as at submission (naskah.services.periksa).
+        raise_for_problems(naskah_content_problems(naskah, plan.revisi))
         complete, plan.signature_state_id = naskah_paraf_check(naskah, route=route)
         if not complete:
             raise ConflictError(
@@ -323,6 +321,7 @@ def _render_final(
         "qr_url": verification_url(record.token),
         "issuer": issuer,
         "footer_text": tte_footer_text(issuer),
+        "signed_at": timezone.localtime(),  # the PDF's creation date
     }
     try:
         return render_naskah(layout, context), layout, context

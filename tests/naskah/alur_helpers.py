@@ -3,7 +3,7 @@ naskah services."""
 
 from __future__ import annotations
 
-from core.models import Jabatan
+from core.models import Jabatan, KodeKlasifikasi
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
 from workflows.models import StepState
@@ -26,6 +26,10 @@ def letter(demo, user: str, signer: str = KADIS_KOMINFO, *, jenis="surat_dinas",
         "hal": "Permohonan Data Layanan Aplikasi",
         "body": blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data."),
         "penerima": [{"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"}],
+        # Submission checks what the signer will need (naskah.services.periksa).
+        "kode_klasifikasi": KodeKlasifikasi.objects.filter(
+            kode="000.1.2.3", skema__aktif=True
+        ).first(),
     }
     values.update(overrides)
     return naskah_create(**values)

@@ -57,7 +57,7 @@ def values_from(naskah: Naskah, **changes) -> dict:
         "hal": revisi.header["hal"],
         "urgensi": revisi.header["urgensi"],
         "klasifikasi_keamanan": revisi.header["klasifikasi_keamanan"],
-        "kode_klasifikasi": None,
+        "kode_klasifikasi": naskah.kode_klasifikasi,
         "tempat": revisi.header["tempat"],
         "fields": revisi.fields,
         "body": revisi.body,
@@ -152,6 +152,7 @@ def test_return_to_drafter_needs_a_note_then_edit_and_resubmit_restarts(demo, te
         penandatangan=team_letter.penandatangan,
         hal=team_letter.hal,
         body=blocks_from_markup("Isi yang sudah dilengkapi dengan data pendukung."),
+        kode_klasifikasi=team_letter.kode_klasifikasi,
     )
     assert revisi.nomor == 2
     submit(demo, team_letter)
@@ -353,6 +354,7 @@ def test_drafter_edit_after_paraf_voids_later_paraf(demo, team_letter):
         penandatangan=team_letter.penandatangan,
         hal=team_letter.hal + " (perbaikan)",
         body=blocks_from_markup("Isi perbaikan."),
+        kode_klasifikasi=team_letter.kode_klasifikasi,
     )
     submit(demo, team_letter)
     team_letter.refresh_from_db()
@@ -413,6 +415,7 @@ def test_signer_changed_while_returned_starts_a_new_route(demo):
         ),
         hal=naskah.hal,
         body=blocks_from_markup("Isi."),
+        kode_klasifikasi=naskah.kode_klasifikasi,
     )
     submit(demo, naskah)
     assert Route.objects.filter(status="withdrawn").count() == 1
