@@ -127,7 +127,7 @@ def _sent_view(request, naskah: Naskah):
 @login_required
 @require_POST
 def dispatch_ulang(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     try:
         naskah_dispatch_retry(naskah=naskah, actor=request.user)
         messages.success(request, _("The dispatch is queued again."))
@@ -139,7 +139,7 @@ def dispatch_ulang(request, pk: int):
 @login_required
 @require_POST
 def distribusi_ulang(request, pk: int, distribusi_id: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     row = get_object_or_404(Distribusi, pk=distribusi_id, naskah=naskah)
     try:
         distribusi_email_retry(distribusi=row, actor=request.user)
@@ -153,7 +153,7 @@ def distribusi_ulang(request, pk: int, distribusi_id: int):
 @require_POST
 def naskah_withdraw_view(request, pk: int):
     """Record that a later signed letter withdraws this one (pencabutan)."""
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_internal(request.user, pk)
     if not can_withdraw_naskah(request.user, naskah):
         raise PermissionDenied
     form = PencabutanForm(request.POST, candidates=naskah_withdraw_candidates(request.user, naskah))
