@@ -16,6 +16,7 @@ from core.models import (
     Penugasan,
     SkemaKlasifikasi,
     TimKerja,
+    TingkatAkses,
     UnitKerja,
 )
 
@@ -421,8 +422,39 @@ class SkemaKlasifikasiAdmin(admin.ModelAdmin):
     list_display = ("nama", "kode", "dasar_hukum", "aktif")
 
 
+class KodeKlasifikasiForm(forms.ModelForm):
+    """SKKAAD access levels as check boxes instead of raw JSON."""
+
+    tingkat_akses = forms.MultipleChoiceField(
+        label=_("access levels"),
+        choices=TingkatAkses.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=KodeKlasifikasi._meta.get_field("tingkat_akses").help_text,
+    )
+
+    class Meta:
+        model = KodeKlasifikasi
+        fields = (
+            "skema",
+            "kode",
+            "nama",
+            "level",
+            "induk",
+            "retensi_aktif",
+            "retensi_inaktif",
+            "nasib_akhir",
+            "keterangan",
+            "perlu_diperiksa",
+            "aktif",
+            "kelas_keamanan",
+            "tingkat_akses",
+        )
+
+
 @admin.register(KodeKlasifikasi)
 class KodeKlasifikasiAdmin(admin.ModelAdmin):
+    form = KodeKlasifikasiForm
     list_display = (
         "kode",
         "nama",
@@ -430,10 +462,12 @@ class KodeKlasifikasiAdmin(admin.ModelAdmin):
         "retensi_aktif",
         "retensi_inaktif",
         "nasib_akhir",
+        "kelas_keamanan_efektif",
         "perlu_diperiksa",
         "aktif",
     )
-    list_filter = ("skema", "level", "nasib_akhir", "perlu_diperiksa", "aktif")
+    list_filter = ("skema", "level", "nasib_akhir", "kelas_keamanan", "perlu_diperiksa", "aktif")
+    readonly_fields = ("kelas_keamanan_efektif", "tingkat_akses_efektif")
     search_fields = ("kode", "nama")
     autocomplete_fields = ("induk",)
     list_per_page = 100
