@@ -147,13 +147,27 @@ class JabatanInline(admin.TabularInline):
 
 @admin.register(UnitKerja)
 class UnitKerjaAdmin(admin.ModelAdmin):
-    list_display = ("indented_name", "kode", "jenis", "jenis_kop", "aktif")
+    list_display = ("indented_name", "kode", "kode_resmi", "jenis", "jenis_kop", "aktif")
     list_filter = ("jenis", "jenis_kop", "aktif")
-    search_fields = ("nama", "singkatan", "kode")
+    search_fields = ("nama", "singkatan", "kode", "kode_resmi")
     autocomplete_fields = ("induk",)
     inlines = [JabatanInline]
     fieldsets = (
-        (None, {"fields": ("nama", "singkatan", "kode", "jenis", "induk", "urutan", "aktif")}),
+        (
+            None,
+            {
+                "fields": (
+                    "nama",
+                    "singkatan",
+                    "kode",
+                    "kode_resmi",
+                    "jenis",
+                    "induk",
+                    "urutan",
+                    "aktif",
+                )
+            },
+        ),
         (
             _("Letterhead"),
             {

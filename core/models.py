@@ -182,6 +182,15 @@ class UnitKerja(TimeStampedModel):
         unique=True,
         help_text=_("Code used in letter numbers, e.g. DISKOMINFOTIK."),
     )
+    kode_resmi = models.CharField(
+        _("official unit code"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The unit's code as the region's regulation sets it, printed by {unit} in letter "
+            "numbers (e.g. IV.01). Empty: the unit code above."
+        ),
+    )
     jenis = models.CharField(_("kind"), max_length=20, choices=Jenis.choices)
     induk = models.ForeignKey(
         "self",
@@ -232,6 +241,11 @@ class UnitKerja(TimeStampedModel):
             old_path = UnitKerja.objects.filter(pk=self.pk).values_list("path", flat=True).first()
         super().save(*args, **kwargs)
         unitkerja_refresh_paths(unit=self, old_path=old_path)
+
+    @property
+    def kode_nomor(self) -> str:
+        """What {unit} prints for this unit: the official code, else the unit code."""
+        return self.kode_resmi or self.kode
 
     def clean(self):
         super().clean()

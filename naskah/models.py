@@ -472,7 +472,9 @@ def lampiran_max_pages() -> int:
     return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))
 
 
-# Signing, sealed documents, dispatch and batch signing (issue 5).
+# Numbering series per letter family (issue 13); signing, sealed documents, dispatch and
+# batch signing (issue 5).
+from naskah.models_nomor import SeriNomor  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401
     AturanTTE,
     BatchTTE,
