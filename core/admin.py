@@ -145,8 +145,61 @@ class JabatanInline(admin.TabularInline):
     show_change_link = True
 
 
+class UnitKerjaForm(forms.ModelForm):
+    """Letterhead artwork upload: validated by core.lambang, stored by the audited service."""
+
+    lambang_unggah = forms.FileField(
+        label=_("Upload the official emblem artwork"),
+        required=False,
+        help_text=_(
+            "PNG (64 to 4096 pixels a side) or SVG without scripts, external references or "
+            "embedded foreign content; at most 1 MB. Garuda Pancasila for the head of "
+            "region's letterhead, the regional logo for the others."
+        ),
+    )
+    lambang_hapus = forms.BooleanField(label=_("Remove the uploaded artwork"), required=False)
+
+    class Meta:
+        model = UnitKerja
+        fields = (  # the admin's fieldsets decide what is shown
+            "nama",
+            "singkatan",
+            "kode",
+            "kode_resmi",
+            "jenis",
+            "induk",
+            "urutan",
+            "aktif",
+            "jenis_kop",
+            "lambang",
+            "nama_kop",
+            "alamat",
+            "kota",
+            "kode_pos",
+            "telepon",
+            "faksimile",
+            "email",
+            "website",
+        )
+
+    def clean_lambang_unggah(self):
+        from core.lambang import lambang_max_bytes, lambang_validate
+
+        upload = self.cleaned_data.get("lambang_unggah")
+        if not upload:
+            return None
+        if upload.size > lambang_max_bytes():
+            raise ValidationError(
+                _("The file is larger than %(max)d KB.") % {"max": lambang_max_bytes() // 1024}
+            )
+        data = upload.read()
+        lambang_validate(data)
+        return data
+
+
 @admin.register(UnitKerja)
 class UnitKerjaAdmin(admin.ModelAdmin):
+    form = UnitKerjaForm
     list_display = ("indented_name", "kode", "kode_resmi", "jenis", "jenis_kop", "aktif")
     list_filter = ("jenis", "jenis_kop", "aktif")
     search_fields = ("nama", "singkatan", "kode", "kode_resmi")
@@ -174,6 +227,9 @@ class UnitKerjaAdmin(admin.ModelAdmin):
                 "fields": (
                     "jenis_kop",
                     "lambang",
+                    "lambang_status",
+                    "lambang_unggah",
+                    "lambang_hapus",
                     "nama_kop",
                     "alamat",
                     "kota",
@@ -190,6 +246,27 @@ class UnitKerjaAdmin(admin.ModelAdmin):
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
         return "— " * obj.kedalaman + obj.nama
+
+    readonly_fields = ("lambang_status",)
+
+    @admin.display(description=_("emblem artwork"))
+    def lambang_status(self, obj):
+        if obj is None or not obj.lambang_gambar_jenis:
+            return _("None uploaded: letters show a stand-in drawing (demo only).")
+        return _("%(format)s, uploaded %(when)s") % {
+            "format": obj.lambang_gambar_jenis.upper(),
+            "when": obj.lambang_gambar_diunggah,
+        }
+
+    def save_model(self, request, obj, form, change):
+        from core.services.lambang import unitkerja_lambang_set
+
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data.get("lambang_unggah")
+        if data:
+            unitkerja_lambang_set(unit=obj, data=data, actor=request.user)
+        elif form.cleaned_data.get("lambang_hapus") and obj.lambang_gambar_jenis:
+            unitkerja_lambang_set(unit=obj, data=None, actor=request.user)
 
 
 class PenugasanJabatanInline(PenugasanInline):

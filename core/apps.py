@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation and master data")
 
     def ready(self) -> None:
-        from core import auth_events, checks  # noqa: F401  (registers checks and receivers)
+        from core import auth_events, checks, checks_lambang  # noqa: F401  (checks, receivers)

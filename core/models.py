@@ -211,6 +211,19 @@ class UnitKerja(TimeStampedModel):
     lambang = models.CharField(
         _("emblem"), max_length=10, choices=Lambang.choices, default=Lambang.DAERAH
     )
+    # The official artwork (uploaded in the admin, validated by core.lambang); without it the
+    # renderer draws a stand-in and `check --deploy` fails (naskah.E013).
+    lambang_gambar = models.BinaryField(_("emblem artwork"), null=True, blank=True, editable=False)
+    lambang_gambar_jenis = models.CharField(
+        _("emblem artwork format"),
+        max_length=3,
+        blank=True,
+        editable=False,
+        choices=[("png", "PNG"), ("svg", "SVG")],
+    )
+    lambang_gambar_diunggah = models.DateTimeField(
+        _("emblem artwork uploaded at"), null=True, blank=True, editable=False
+    )
     nama_kop = models.CharField(
         _("name on letterhead"),
         max_length=200,

@@ -282,6 +282,9 @@ NASKAH_UNIT_PENOMORAN_PRODUK_HUKUM = os.environ.get(
     "NASKAH_UNIT_PENOMORAN_PRODUK_HUKUM", "BIRO-HUKUM"
 )
 
+# --- Letterhead artwork uploads (core/lambang.py; docs/rendering.md) ---------------------------
+NASKAH_LAMBANG_MAX_BYTES = env_int("NASKAH_LAMBANG_MAX_BYTES", 1024 * 1024)
+
 # --- Active content in PDFs (core/pdfsafe.py; docs/security.md) ---------------------------------
 # External links in uploaded PDFs: "remove" drops the link annotation, "text" keeps the
 # annotation without its action (the visible text is page content either way).
