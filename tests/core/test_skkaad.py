@@ -129,3 +129,38 @@ def test_position_levels(demo):
     assert jabatan_tingkat_akses(jabatan) == "eselon_iii"
     jabatan.eselon = ""
     assert jabatan_tingkat_akses(jabatan) is None
+
+
+def test_admin_edits_levels_as_check_boxes_and_children_follow(client, demo):
+    admin_user = demo["admin"]
+    assert admin_user.is_superuser
+    client.force_login(admin_user)
+    root = code("800")
+    url = f"/admin/core/kodeklasifikasi/{root.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="tingkat_akses"' in page and 'value="eselon_ii"' in page
+    data = {
+        "skema": root.skema_id,
+        "kode": root.kode,
+        "nama": root.nama,
+        "level": root.level,
+        "induk": "",
+        "retensi_aktif": "",
+        "retensi_inaktif": "",
+        "nasib_akhir": "",
+        "keterangan": "",
+        "aktif": "on",
+        "kelas_keamanan": "rahasia",
+        "tingkat_akses": ["sekda", "eselon_ii"],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    root.refresh_from_db()
+    assert root.tingkat_akses == ["sekda", "eselon_ii"]
+    leaf = code("800.1.11.1")
+    assert leaf.kelas_keamanan_efektif == "rahasia"
+    assert leaf.tingkat_akses_efektif == ["sekda", "eselon_ii"]
+    data["tingkat_akses"] = ["camat"]
+    assert client.post(url, data).status_code == 200  # refused: unknown level
+    root.refresh_from_db()
+    assert root.tingkat_akses == ["sekda", "eselon_ii"]
