@@ -185,3 +185,30 @@ def test_deploy_check_fails_until_every_letterhead_has_artwork(demo):
     assert check_letterhead_artwork(None) == []
     # Not part of ordinary checks (the demo runs with stand-ins).
     assert "naskah.E013" not in [e.id for e in run_checks(tags=["naskah"])]
+
+
+def test_admin_save_stores_and_removes_the_artwork(demo, rf):
+    from django.contrib import admin as django_admin
+
+    unit = UnitKerja.objects.get(kode="PEMPROV")
+    model_admin = django_admin.site._registry[UnitKerja]
+    request = rf.post("/admin/")
+    request.user = demo["admin"]
+    data = {
+        f: getattr(unit, f) if f != "induk" else (unit.induk_id or "")
+        for f in UnitKerjaForm.Meta.fields
+    }
+    form = UnitKerjaForm(
+        data=data, files={"lambang_unggah": SimpleUploadedFile("g.svg", SVG_OK)}, instance=unit
+    )
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    unit.refresh_from_db()
+    assert unit.lambang_gambar_jenis == "svg" and bytes(unit.lambang_gambar) == SVG_OK
+    assert "SVG, uploaded" in str(model_admin.lambang_status(unit))
+    form = UnitKerjaForm(data={**data, "lambang_hapus": "on"}, instance=unit)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    unit.refresh_from_db()
+    assert unit.lambang_gambar is None and unit.lambang_gambar_jenis == ""
+    assert AuditEvent.objects.filter(action="unitkerja.lambang.remove").exists()
