@@ -7,6 +7,11 @@ Reading (`arsip_visibility_q`):
   Terbatas records of their unit and every unit below it.
 - Other staff: Biasa records of the units they are assigned to.
 - Anyone: records they are named on.
+- SKKAAD (a region's security and access table, core.services.skkaad): where it sets the
+  position levels that may read a classification code's series, the unit and archivist
+  rules above give no record of that series to a reader none of whose levels (positions
+  acted for today; the Arsiparis group counts as the `arsiparis` level) is listed. It only
+  narrows: named readers keep the records that were sent to them.
 The same filter is used for result lists and for counts, so counts never reveal records
 a user cannot open.
 """
@@ -16,8 +21,13 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from arsip.models import SECRET_CLASSES, ArsipPembaca, ArsipRecord, KlasifikasiKeamanan
-from core.models import Pegawai, UnitKerja
+from core.models import Pegawai, TingkatAkses, UnitKerja
 from core.selectors.organisasi import pegawai_jabatan_acting_on
+from core.selectors.skkaad import (
+    pegawai_tingkat_akses,
+    skkaad_any_restriction,
+    skkaad_denied_codes,
+)
 
 GROUP_ARSIPARIS = "Arsiparis"
 GROUP_PANITIA = "Panitia Penilai Arsip"
@@ -77,22 +87,43 @@ def arsip_visibility_q(user: Pegawai, *, id_field: str = "pk") -> Q:
     # named set for every statement, which grew with every letter naming its readers
     # (docs/archive.md, "Named readers": measured on 100k records).
     named = Q(Exists(ArsipPembaca.objects.filter(pegawai=user, record_id=OuterRef(id_field))))
+    level_q = _skkaad_q(user)
     if is_arsiparis(user):
-        return ~Q(klasifikasi_keamanan__in=SECRET_CLASSES) | named
+        return (~Q(klasifikasi_keamanan__in=SECRET_CLASSES) & level_q) | named
     cached = getattr(user, "_arsip_scopes", None)
     if cached is None:
         cached = _unit_scopes(user)
         user._arsip_scopes = cached
     head_units, staff_units = cached
-    q = named
+    scoped = Q()
     if head_units:
-        q |= Q(
+        scoped |= Q(
             unit_id__in=sorted(head_units),
             klasifikasi_keamanan__in=[KlasifikasiKeamanan.BIASA, KlasifikasiKeamanan.TERBATAS],
         )
     if staff_units:
-        q |= Q(unit_id__in=sorted(staff_units), klasifikasi_keamanan=KlasifikasiKeamanan.BIASA)
-    return q
+        scoped |= Q(unit_id__in=sorted(staff_units), klasifikasi_keamanan=KlasifikasiKeamanan.BIASA)
+    if not scoped:
+        return named
+    return (scoped & level_q) | named
+
+
+def _skkaad_q(user: Pegawai) -> Q:
+    """Q() when SKKAAD restricts no code; otherwise `kode_klasifikasi NOT IN (codes whose
+    access levels include none of the user's)`. The codes come from a subquery on the
+    code table's `akses_mask` (one hashed set per statement), so the record and search
+    queries keep their index paths; ArsipRecord and ArsipIndeks share the column name."""
+    cached = getattr(user, "_arsip_skkaad", None)
+    if cached is None:
+        if not skkaad_any_restriction():
+            cached = Q()
+        else:
+            levels = pegawai_tingkat_akses(user)
+            if is_arsiparis(user):
+                levels.add(TingkatAkses.ARSIPARIS)
+            cached = ~Q(kode_klasifikasi__in=skkaad_denied_codes(levels).values("pk"))
+        user._arsip_skkaad = cached
+    return cached
 
 
 def can_read_record(user: Pegawai, record: ArsipRecord) -> bool:

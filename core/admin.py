@@ -16,6 +16,7 @@ from core.models import (
     Penugasan,
     SkemaKlasifikasi,
     TimKerja,
+    TingkatAkses,
     UnitKerja,
 )
 
@@ -144,21 +145,91 @@ class JabatanInline(admin.TabularInline):
     show_change_link = True
 
 
+class UnitKerjaForm(forms.ModelForm):
+    """Letterhead artwork upload: validated by core.lambang, stored by the audited service."""
+
+    lambang_unggah = forms.FileField(
+        label=_("Upload the official emblem artwork"),
+        required=False,
+        help_text=_(
+            "PNG (64 to 4096 pixels a side) or SVG without scripts, external references or "
+            "embedded foreign content; at most 1 MB. Garuda Pancasila for the head of "
+            "region's letterhead, the regional logo for the others."
+        ),
+    )
+    lambang_hapus = forms.BooleanField(label=_("Remove the uploaded artwork"), required=False)
+
+    class Meta:
+        model = UnitKerja
+        fields = (  # the admin's fieldsets decide what is shown
+            "nama",
+            "singkatan",
+            "kode",
+            "kode_resmi",
+            "jenis",
+            "induk",
+            "urutan",
+            "aktif",
+            "jenis_kop",
+            "lambang",
+            "nama_kop",
+            "alamat",
+            "kota",
+            "kode_pos",
+            "telepon",
+            "faksimile",
+            "email",
+            "website",
+        )
+
+    def clean_lambang_unggah(self):
+        from core.lambang import lambang_max_bytes, lambang_validate
+
+        upload = self.cleaned_data.get("lambang_unggah")
+        if not upload:
+            return None
+        if upload.size > lambang_max_bytes():
+            raise ValidationError(
+                _("The file is larger than %(max)d KB.") % {"max": lambang_max_bytes() // 1024}
+            )
+        data = upload.read()
+        lambang_validate(data)
+        return data
+
+
 @admin.register(UnitKerja)
 class UnitKerjaAdmin(admin.ModelAdmin):
-    list_display = ("indented_name", "kode", "jenis", "jenis_kop", "aktif")
+    form = UnitKerjaForm
+    list_display = ("indented_name", "kode", "kode_resmi", "jenis", "jenis_kop", "aktif")
     list_filter = ("jenis", "jenis_kop", "aktif")
-    search_fields = ("nama", "singkatan", "kode")
+    search_fields = ("nama", "singkatan", "kode", "kode_resmi")
     autocomplete_fields = ("induk",)
     inlines = [JabatanInline]
     fieldsets = (
-        (None, {"fields": ("nama", "singkatan", "kode", "jenis", "induk", "urutan", "aktif")}),
+        (
+            None,
+            {
+                "fields": (
+                    "nama",
+                    "singkatan",
+                    "kode",
+                    "kode_resmi",
+                    "jenis",
+                    "induk",
+                    "urutan",
+                    "aktif",
+                )
+            },
+        ),
         (
             _("Letterhead"),
             {
                 "fields": (
                     "jenis_kop",
                     "lambang",
+                    "lambang_status",
+                    "lambang_unggah",
+                    "lambang_hapus",
                     "nama_kop",
                     "alamat",
                     "kota",
@@ -175,6 +246,27 @@ class UnitKerjaAdmin(admin.ModelAdmin):
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
         return "— " * obj.kedalaman + obj.nama
+
+    readonly_fields = ("lambang_status",)
+
+    @admin.display(description=_("emblem artwork"))
+    def lambang_status(self, obj):
+        if obj is None or not obj.lambang_gambar_jenis:
+            return _("None uploaded: letters show a stand-in drawing (demo only).")
+        return _("%(format)s, uploaded %(when)s") % {
+            "format": obj.lambang_gambar_jenis.upper(),
+            "when": obj.lambang_gambar_diunggah,
+        }
+
+    def save_model(self, request, obj, form, change):
+        from core.services.lambang import unitkerja_lambang_set
+
+        super().save_model(request, obj, form, change)
+        data = form.cleaned_data.get("lambang_unggah")
+        if data:
+            unitkerja_lambang_set(unit=obj, data=data, actor=request.user)
+        elif form.cleaned_data.get("lambang_hapus") and obj.lambang_gambar_jenis:
+            unitkerja_lambang_set(unit=obj, data=None, actor=request.user)
 
 
 class PenugasanJabatanInline(PenugasanInline):
@@ -421,8 +513,39 @@ class SkemaKlasifikasiAdmin(admin.ModelAdmin):
     list_display = ("nama", "kode", "dasar_hukum", "aktif")
 
 
+class KodeKlasifikasiForm(forms.ModelForm):
+    """SKKAAD access levels as check boxes instead of raw JSON."""
+
+    tingkat_akses = forms.MultipleChoiceField(
+        label=_("access levels"),
+        choices=TingkatAkses.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=KodeKlasifikasi._meta.get_field("tingkat_akses").help_text,
+    )
+
+    class Meta:
+        model = KodeKlasifikasi
+        fields = (
+            "skema",
+            "kode",
+            "nama",
+            "level",
+            "induk",
+            "retensi_aktif",
+            "retensi_inaktif",
+            "nasib_akhir",
+            "keterangan",
+            "perlu_diperiksa",
+            "aktif",
+            "kelas_keamanan",
+            "tingkat_akses",
+        )
+
+
 @admin.register(KodeKlasifikasi)
 class KodeKlasifikasiAdmin(admin.ModelAdmin):
+    form = KodeKlasifikasiForm
     list_display = (
         "kode",
         "nama",
@@ -430,10 +553,12 @@ class KodeKlasifikasiAdmin(admin.ModelAdmin):
         "retensi_aktif",
         "retensi_inaktif",
         "nasib_akhir",
+        "kelas_keamanan_efektif",
         "perlu_diperiksa",
         "aktif",
     )
-    list_filter = ("skema", "level", "nasib_akhir", "perlu_diperiksa", "aktif")
+    list_filter = ("skema", "level", "nasib_akhir", "kelas_keamanan", "perlu_diperiksa", "aktif")
+    readonly_fields = ("kelas_keamanan_efektif", "tingkat_akses_efektif")
     search_fields = ("kode", "nama")
     autocomplete_fields = ("induk",)
     list_per_page = 100

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django_q.signals import post_execute_in_worker, pre_execute
 
-        from core import auth_events, checks  # noqa: F401  (registers checks and receivers)
+        from core import auth_events, checks, checks_lambang  # noqa: F401  (checks, receivers)
         from core.services import attempts
 
         # Attempts record which django-q2 delivery runs them (core.services.attempts).

@@ -119,6 +119,26 @@ UNITS = [
     ("DISDIKBUD-SMA", "Bidang Pembinaan SMA", "bidang", "DISDIKBUD", "induk", {}),
 ]
 
+# Official unit codes printed by {unit} in letter numbers, in the style of Lampung's codes
+# (G/155/IV.01/HK/2022, domain.md 3.2). DEMO VALUES, not the region's official list.
+DEMO_KODE_RESMI = {
+    "SETDA": "II",
+    "ASISTEN-I": "II.A1",
+    "ASISTEN-II": "II.A2",
+    "ASISTEN-III": "II.A3",
+    "BIRO-PEMOTDA": "II.01",
+    "BIRO-HUKUM": "II.02",
+    "BIRO-UMUM": "II.07",
+    "BIRO-UMUM-TU": "II.07.1",
+    "DISKOMINFOTIK": "V.25",
+    "DISKOMINFOTIK-SEKRE": "V.25.1",
+    "DISKOMINFOTIK-APTIKA": "V.25.3",
+    "DISKOMINFOTIK-SANDI": "V.25.4",
+    "DISDIKBUD": "V.01",
+    "DISDIKBUD-SEKRE": "V.01.1",
+    "DISDIKBUD-SMA": "V.01.3",
+}
+
 # key: (nama, unit kode, jenis, eselon, kepala_unit, atasan key, nama_ttd)
 POSITIONS = {
     "gub": ("Gubernur Lampung", "PEMPROV", "kepala_daerah", "", True, None, "GUBERNUR LAMPUNG"),
@@ -646,6 +666,7 @@ def demo_seed(*, password: str) -> SeedResult:
             "jenis": jenis,
             "induk": units.get(induk) if induk else None,
             "jenis_kop": kop,
+            "kode_resmi": DEMO_KODE_RESMI.get(kode, ""),
             "urutan": order,
             "kota": KOTA,
             "alamat": extra.get("alamat", ALAMAT_SETDA),

@@ -182,6 +182,15 @@ class UnitKerja(TimeStampedModel):
         unique=True,
         help_text=_("Code used in letter numbers, e.g. DISKOMINFOTIK."),
     )
+    kode_resmi = models.CharField(
+        _("official unit code"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The unit's code as the region's regulation sets it, printed by {unit} in letter "
+            "numbers (e.g. IV.01). Empty: the unit code above."
+        ),
+    )
     jenis = models.CharField(_("kind"), max_length=20, choices=Jenis.choices)
     induk = models.ForeignKey(
         "self",
@@ -201,6 +210,19 @@ class UnitKerja(TimeStampedModel):
     )
     lambang = models.CharField(
         _("emblem"), max_length=10, choices=Lambang.choices, default=Lambang.DAERAH
+    )
+    # The official artwork (uploaded in the admin, validated by core.lambang); without it the
+    # renderer draws a stand-in and `check --deploy` fails (naskah.E013).
+    lambang_gambar = models.BinaryField(_("emblem artwork"), null=True, blank=True, editable=False)
+    lambang_gambar_jenis = models.CharField(
+        _("emblem artwork format"),
+        max_length=3,
+        blank=True,
+        editable=False,
+        choices=[("png", "PNG"), ("svg", "SVG")],
+    )
+    lambang_gambar_diunggah = models.DateTimeField(
+        _("emblem artwork uploaded at"), null=True, blank=True, editable=False
     )
     nama_kop = models.CharField(
         _("name on letterhead"),
@@ -232,6 +254,11 @@ class UnitKerja(TimeStampedModel):
             old_path = UnitKerja.objects.filter(pk=self.pk).values_list("path", flat=True).first()
         super().save(*args, **kwargs)
         unitkerja_refresh_paths(unit=self, old_path=old_path)
+
+    @property
+    def kode_nomor(self) -> str:
+        """What {unit} prints for this unit: the official code, else the unit code."""
+        return self.kode_resmi or self.kode
 
     def clean(self):
         super().clean()
@@ -500,6 +527,50 @@ class SkemaKlasifikasi(models.Model):
         return self.nama
 
 
+class KelasKeamanan(models.TextChoices):
+    """Security classes, with the same values as the apps' KlasifikasiKeamanan (core cannot
+    import them): the SKKAAD default class of a classification code."""
+
+    BIASA = "biasa", _("Ordinary (biasa)")
+    TERBATAS = "terbatas", _("Limited (terbatas)")
+    RAHASIA = "rahasia", _("Secret (rahasia)")
+    SANGAT_RAHASIA = "sangat_rahasia", _("Top secret (sangat rahasia)")
+
+
+KELAS_KEAMANAN_RANK = {value: rank for rank, value in enumerate(KelasKeamanan.values)}
+
+
+class TingkatAkses(models.TextChoices):
+    """Position levels and roles that a region's SKKAAD may grant access to a series.
+    The order is fixed: each value is one bit of `KodeKlasifikasi.akses_mask`; add new
+    values at the end only."""
+
+    KEPALA_DAERAH = "kepala_daerah", _("Head of region")
+    WAKIL_KEPALA_DAERAH = "wakil_kepala_daerah", _("Deputy head of region")
+    SEKDA = "sekda", _("Regional secretary")
+    ESELON_I = "eselon_i", _("Echelon I")
+    ESELON_II = "eselon_ii", _("Echelon II")
+    ESELON_III = "eselon_iii", _("Echelon III")
+    ESELON_IV = "eselon_iv", _("Echelon IV")
+    FUNGSIONAL = "fungsional", _("Functional")
+    PELAKSANA = "pelaksana", _("Staff (pelaksana)")
+    ARSIPARIS = "arsiparis", _("Archivist (Arsiparis group)")
+
+
+def tingkat_akses_mask(levels) -> int:
+    """The bit mask of a set of access levels (unknown values are ignored)."""
+    order = TingkatAkses.values
+    mask = 0
+    for level in levels or ():
+        if level in order:
+            mask |= 1 << order.index(level)
+    return mask
+
+
+def tingkat_akses_from_mask(mask: int) -> list[str]:
+    return [value for i, value in enumerate(TingkatAkses.values) if mask & (1 << i)]
+
+
 class KodeKlasifikasi(models.Model):
     class NasibAkhir(models.TextChoices):
         MUSNAH = "musnah", _("Destroy (musnah)")
@@ -539,6 +610,31 @@ class KodeKlasifikasi(models.Model):
         help_text=_("The name may have been cut when extracted from the regulation."),
     )
     aktif = models.BooleanField(_("active"), default=True)
+    # SKKAAD (Sistem Klasifikasi Keamanan dan Akses Arsip Dinamis): set per region, loaded
+    # with `import_skkaad`; empty values are inherited from the parent code.
+    kelas_keamanan = models.CharField(
+        _("default security class"),
+        max_length=20,
+        choices=KelasKeamanan.choices,
+        blank=True,
+        help_text=_("SKKAAD. Empty: inherited from the parent code."),
+    )
+    tingkat_akses = models.JSONField(
+        _("access levels"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "SKKAAD: the position levels that may read archived records of this series. "
+            "Empty: inherited from the parent code; empty everywhere up the tree: no "
+            "restriction beyond the archive's own rules."
+        ),
+    )
+    kelas_keamanan_efektif = models.CharField(
+        _("effective default security class"), max_length=20, blank=True, editable=False
+    )
+    akses_mask = models.PositiveIntegerField(
+        _("effective access levels (bit mask)"), default=0, editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("classification code")
@@ -551,6 +647,40 @@ class KodeKlasifikasi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kode} {self.nama}"
+
+    def save(self, *args, **kwargs):
+        parent = KodeKlasifikasi.objects.filter(pk=self.induk_id).first() if self.induk_id else None
+        kelas, mask = self.skkaad_from_parent(parent)
+        changed = (kelas, mask) != (self.kelas_keamanan_efektif, self.akses_mask)
+        self.kelas_keamanan_efektif, self.akses_mask = kelas, mask
+        update_fields = kwargs.get("update_fields")
+        if changed and update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "kelas_keamanan_efektif", "akses_mask"}
+        existed = self.pk is not None
+        super().save(*args, **kwargs)
+        if changed and existed:
+            from core.services.skkaad import skkaad_refresh_subtree
+
+            skkaad_refresh_subtree(self)
+
+    def clean(self):
+        super().clean()
+        levels = self.tingkat_akses
+        if not isinstance(levels, list) or any(v not in TingkatAkses.values for v in levels):
+            raise ValidationError(
+                {"tingkat_akses": _("Access levels must be a list of known position levels.")}
+            )
+
+    def skkaad_from_parent(self, parent: KodeKlasifikasi | None) -> tuple[str, int]:
+        """(effective default class, effective access mask): the code's own SKKAAD values,
+        else the parent's effective ones."""
+        kelas = self.kelas_keamanan or (parent.kelas_keamanan_efektif if parent else "")
+        own = tingkat_akses_mask(self.tingkat_akses)
+        return kelas, own or (parent.akses_mask if parent else 0)
+
+    @property
+    def tingkat_akses_efektif(self) -> list[str]:
+        return tingkat_akses_from_mask(self.akses_mask)
 
     @property
     def retensi_total(self) -> int | None:

@@ -475,6 +475,18 @@ NASKAH_LAMPIRAN_MAX_PAGES = env_int("NASKAH_LAMPIRAN_MAX_PAGES", 50)
 NASKAH_BODY_MAX_CHARS = env_int("NASKAH_BODY_MAX_CHARS", 100_000)
 NASKAH_PREVIEW_TTL_SECONDS = env_int("NASKAH_PREVIEW_TTL_SECONDS", 600)
 
+# --- Numbering series of the kepala daerah's legal products (naskah/services/seri_nomor.py;
+# docs/numbering.md). UNVERIFIED for Lampung: the historical Keputusan Gubernur format.
+NASKAH_NOMOR_FORMAT_PRODUK_HUKUM = os.environ.get(
+    "NASKAH_NOMOR_FORMAT_PRODUK_HUKUM", "G/{nomor}/{unit}/HK/{tahun}"
+)
+NASKAH_UNIT_PENOMORAN_PRODUK_HUKUM = os.environ.get(
+    "NASKAH_UNIT_PENOMORAN_PRODUK_HUKUM", "BIRO-HUKUM"
+)
+
+# --- Letterhead artwork uploads (core/lambang.py; docs/rendering.md) ---------------------------
+NASKAH_LAMBANG_MAX_BYTES = env_int("NASKAH_LAMBANG_MAX_BYTES", 1024 * 1024)
+
 # --- Active content in PDFs (core/pdfsafe.py; docs/security.md) ---------------------------------
 # External links in uploaded PDFs: "remove" drops the link annotation, "text" keeps the
 # annotation without its action (the visible text is page content either way).

@@ -372,5 +372,5 @@ class LampiranAdmin(ReadersOnlyObjectMixin, admin.ModelAdmin):
         return False
 
 
-# Signing flow (issue 5).
-from naskah import admin_tte  # noqa: E402, F401
+# Signing flow (issue 5); numbering series (issue 13).
+from naskah import admin_nomor, admin_tte  # noqa: E402, F401

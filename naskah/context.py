@@ -94,6 +94,18 @@ def kop_unit(unit: UnitKerja, *, kepala_daerah: bool) -> UnitKerja:
     return chain[-1]
 
 
+def with_artwork(kop: dict, unit: UnitKerja) -> dict:
+    """The letterhead with the uploaded official emblem (PNG or SVG bytes) of its kind, when
+    there is one; without, the renderer draws its stand-in (demo only: `check --deploy`
+    fails while a letterhead in use has no artwork, naskah.E013)."""
+    from core.services.lambang import unitkerja_lambang_gambar
+
+    found = unitkerja_lambang_gambar(unit, kop["emblem"])
+    if found is not None:
+        kop["emblem_image"] = found[0]
+    return kop
+
+
 def kop_context(unit: UnitKerja, *, kepala_daerah: bool, signer: Jabatan | None) -> dict:
     source = kop_unit(unit, kepala_daerah=kepala_daerah)
     variant = source.jenis_kop if source.jenis_kop != UnitKerja.JenisKop.INDUK else "pemda"
@@ -105,7 +117,10 @@ def kop_context(unit: UnitKerja, *, kepala_daerah: bool, signer: Jabatan | None)
             line = signer.nama_ttd_tampil
         else:
             line = _region("JABATAN_KEPALA_DAERAH", source.nama_kop_tampil)
-        return {"variant": variant, "emblem": "garuda", "lines": [line], "address_lines": []}
+        return with_artwork(
+            {"variant": variant, "emblem": "garuda", "lines": [line], "address_lines": []},
+            source,
+        )
     lines = [pemerintah]
     if variant == UnitKerja.JenisKop.UPTD:
         parent = next(
@@ -132,12 +147,15 @@ def kop_context(unit: UnitKerja, *, kepala_daerah: bool, signer: Jabatan | None)
         second.append(f"Pos-el {source.email}")
     if source.kode_pos:
         second.append(f"Kode Pos {source.kode_pos}")
-    return {
-        "variant": variant,
-        "emblem": source.lambang,
-        "lines": [line for line in lines if line],
-        "address_lines": [line for line in (first.strip(), " ".join(second)) if line],
-    }
+    return with_artwork(
+        {
+            "variant": variant,
+            "emblem": source.lambang,
+            "lines": [line for line in lines if line],
+            "address_lines": [line for line in (first.strip(), " ".join(second)) if line],
+        },
+        source,
+    )
 
 
 # --- Signers ------------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Jabatan, KodeKlasifikasi, Pegawai
+from core.selectors.skkaad import kode_kelas_keamanan_usulan
 from core.validators import validate_single_line
 from naskah.fields import from_form_text, to_form_text
 from naskah.markup import blocks_from_markup, markup_from_blocks
@@ -35,7 +37,21 @@ class NaskahForm(forms.Form):
         max_length=30,
         required=False,
         help_text=_("Archive classification code, e.g. 000.1.5"),
+        widget=forms.TextInput(
+            attrs={
+                # SKKAAD: a changed code asks for its default security class.
+                "hx-get": reverse_lazy("naskah:kelas_usulan"),
+                "hx-trigger": "change",
+                "hx-target": "#skkaad-usulan",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+                "hx-include": "[name=klasifikasi_keamanan],[name=kelas_usulan]",
+            }
+        ),
     )
+    # The default class SKKAAD last proposed; while the chosen class still equals it, a
+    # new code's proposal replaces it (a class the drafter picked is never replaced).
+    kelas_usulan = forms.CharField(widget=forms.HiddenInput, required=False)
     tempat = forms.CharField(label=_("Place"), max_length=100, required=False)
     body = forms.CharField(
         label=_("Body"),
@@ -65,6 +81,8 @@ class NaskahForm(forms.Form):
             self.initial.setdefault("mandat", default_signer.mandat_options[0])
         if jenis.kode_klasifikasi_default and not self.is_bound:
             self.initial.setdefault("kode_klasifikasi", jenis.kode_klasifikasi_default.kode)
+        if not self.is_bound:
+            self._propose_security_class()
         people = [
             (p.pk, f"{p.nama_lengkap} ({p.nip or '-'})")
             for p in Pegawai.objects.filter(is_active=True, penugasan__isnull=False)
@@ -126,6 +144,32 @@ class NaskahForm(forms.Form):
                 % {"jabatan": signer.nama},
             )
         return data
+
+    def _propose_security_class(self) -> None:
+        """SKKAAD: a new draft starts with the code's default class; a saved draft keeps
+        its class and only remembers the proposal (for the hint and warning)."""
+        kode = (self.initial.get("kode_klasifikasi") or "").strip()
+        if not kode:
+            return
+        usulan = kode_kelas_keamanan_usulan(
+            KodeKlasifikasi.objects.filter(kode=kode, skema__aktif=True).first()
+        )
+        if usulan:
+            self.initial.setdefault("klasifikasi_keamanan", usulan)
+            self.initial["kelas_usulan"] = usulan
+
+    def skkaad_hint(self) -> dict:
+        """The SKKAAD hint under the code field as the page is rendered (never replaces
+        the chosen class)."""
+        from naskah.skkaad import kelas_usulan_context
+
+        source = self.data if self.is_bound else self.initial
+        return kelas_usulan_context(
+            kode=str(source.get("kode_klasifikasi") or ""),
+            kelas=str(source.get("klasifikasi_keamanan") or ""),
+            usulan_lama=str(source.get("kelas_usulan") or ""),
+            replace=False,
+        )
 
     @classmethod
     def initial_from_revision(cls, revisi: NaskahRevisi) -> tuple[dict, list[dict]]:

@@ -508,6 +508,9 @@ def lampiran_max_pages() -> int:
 # dispatch and batch signing (issue 5).
 # Signing authority: the matrix and delegations (issue 13).
 from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401
+
+# Numbering series per letter family (issue 13).
+from naskah.models_nomor import SeriNomor  # noqa: E402, F401
 from naskah.models_pencabutan import PencabutanNaskah  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401
     AturanTTE,

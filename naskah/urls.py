@@ -1,6 +1,6 @@
 from django.urls import path
 
-from naskah import views
+from naskah import views, views_skkaad
 
 app_name = "naskah"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("baru/<slug:kode>/pratinjau/", views.naskah_preview_new, name="preview_new"),
     path("pratinjau/<str:token>/", views.naskah_preview_file, name="preview_file"),
     path("cari-penerima/", views.naskah_penerima_search, name="penerima_search"),
+    path("kelas-usulan/", views_skkaad.naskah_kelas_usulan, name="kelas_usulan"),
     path("<int:pk>/", views.naskah_edit, name="edit"),
     path("<int:pk>/pratinjau/", views.naskah_preview_edit, name="preview_edit"),
     path("<int:pk>/pdf/", views.naskah_pdf, name="pdf"),

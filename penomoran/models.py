@@ -49,7 +49,9 @@ class BukuNomor(TimeStampedModel):
         _("unit code in the number"),
         max_length=40,
         blank=True,
-        help_text=_("Printed by {unit}; defaults to the unit's own code."),
+        help_text=_(
+            "Printed by {unit}; defaults to the unit's official code (else its unit code)."
+        ),
     )
     aktif = models.BooleanField(_("in use"), default=True)
 
@@ -69,7 +71,7 @@ class BukuNomor(TimeStampedModel):
 
     @property
     def kode_unit_tampil(self) -> str:
-        return self.kode_unit or self.unit.kode
+        return self.kode_unit or self.unit.kode_resmi or self.unit.kode
 
 
 class BukuNomorTahun(models.Model):

@@ -257,10 +257,26 @@ def _check_object(object_type: str, object_id: str) -> tuple[str, str]:
     return object_type, object_id
 
 
+def _check_kode_unit(kode_unit: str) -> str:
+    kode_unit = (kode_unit or "").strip()
+    if len(kode_unit) > 40 or any(ch in kode_unit for ch in "{}\r\n"):
+        raise ApplicationError(_("The unit code for the number is not valid."), code="invalid")
+    return kode_unit
+
+
 def _active_book(buku: BukuNomor) -> BukuNomor:
     fresh = (
         BukuNomor.objects.select_related("unit")
-        .only("nama", "jenis", "format", "lebar_nomor", "kode_unit", "aktif", "unit__kode")
+        .only(
+            "nama",
+            "jenis",
+            "format",
+            "lebar_nomor",
+            "kode_unit",
+            "aktif",
+            "unit__kode",
+            "unit__kode_resmi",
+        )
         .filter(pk=buku.pk)
         .first()
     )
@@ -275,14 +291,27 @@ def _active_book(buku: BukuNomor) -> BukuNomor:
 
 
 def _nomor_issue(
-    book, *, tanggal, kode: str, sifat: str, actor, action: str, details: dict, **fields
+    book,
+    *,
+    tanggal,
+    kode: str,
+    sifat: str,
+    actor,
+    action: str,
+    details: dict,
+    kode_unit: str = "",
+    **fields,
 ) -> Nomor:
     """Take the next running number of the book's year, record it with its full text and
     write the audit event `action` (its details completed with the number). Runs under the
     counter lock until the caller's transaction ends, so the work under the lock is kept to
     one statement on PostgreSQL and three elsewhere."""
     before, after = format_split(
-        book.format, kode=kode, unit=book.kode_unit_tampil, tanggal=tanggal, sifat=sifat
+        book.format,
+        kode=kode,
+        unit=kode_unit or book.kode_unit_tampil,
+        tanggal=tanggal,
+        sifat=sifat,
     )
     nomor = Nomor(
         buku=book,
@@ -398,9 +427,12 @@ def nomor_allocate(
     object_type: str,
     object_id: str | int,
     actor: Pegawai | None,
+    kode_unit: str = "",
 ) -> Nomor:
     """Issue the next number of `buku` to the object, for the letter date `tanggal` (default
     today in the office time zone; never earlier: back-dated letters use `nomor_reserve`).
+    `kode_unit`, when given, is printed by {unit} instead of the book's unit code (a series
+    numbered by one book for many units, e.g. the legal bureau's decrees).
 
     Must run inside the caller's transaction, which should end soon after: the counter
     stays locked until it commits. If it rolls back, the number is not consumed.
@@ -429,6 +461,7 @@ def nomor_allocate(
         )
     book = _active_book(buku)
     kode, sifat = _check_parts(book, kode_klasifikasi=kode_klasifikasi, sifat=sifat)
+    kode_unit = _check_kode_unit(kode_unit)
     object_type, object_id = _check_object(object_type, str(object_id))
 
     # The locked section: from the counter UPDATE to the caller's commit. No savepoint of
@@ -443,6 +476,7 @@ def nomor_allocate(
             actor=actor,
             action="penomoran.nomor.allocate",
             details={"object_type": object_type, "object_id": object_id},
+            kode_unit=kode_unit,
             status=Nomor.Status.DIGUNAKAN,
             object_type=object_type,
             object_id=object_id,

@@ -103,6 +103,7 @@ _SEEDED = [
             ("naskah.migrations.0011_authority_newtypes", "seed"),
         ],
     ),
+    ("naskah.SeriNomor", [("naskah.migrations.0012_data13_seri_nomor", "seed")]),
     ("workflows.HariLibur", [("workflows.migrations.0002_hari_libur_2026", "seed")]),
     ("masuk.InstruksiDisposisi", [("naskah.masuk.migrations.0002_instruksi_standar", "seed")]),
     # Refresh requests for the letter records present when it ran (none after a flush).

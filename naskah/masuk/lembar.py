@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.models import UnitKerja
+from naskah.context import with_artwork
 from naskah.masuk.models import KlasifikasiKeamanan, SuratMasuk, Urgensi
 from naskah.masuk.selectors import disposisi_tree, flatten_tree
 from naskah.rendering import format_tanggal, render_naskah
@@ -62,12 +63,15 @@ def kop_for(unit: UnitKerja) -> dict:
         )
         if p
     )
-    return {
-        "variant": variant,
-        "emblem": node.lambang,
-        "lines": [line for line in lines if line],
-        "address_lines": [line for line in (first, second) if line],
-    }
+    return with_artwork(
+        {
+            "variant": variant,
+            "emblem": node.lambang,
+            "lines": [line for line in lines if line],
+            "address_lines": [line for line in (first, second) if line],
+        },
+        node,
+    )
 
 
 def _label(node) -> str:

@@ -1,9 +1,10 @@
 """Vector emblems for the kop: a gold Garuda silhouette and a regional-logo roundel.
 
 These are simplified, clearly stylised drawings, used when the deployment has not
-configured the official artwork. Real artwork goes in ``kop["emblem_image"]`` (a file
-path or PNG/JPEG bytes) and then replaces the drawing. Shapes are defined once at import
-on a 100 x 110 grid and scaled at draw time.
+configured the official artwork (demo only: `check --deploy` fails while a letterhead in
+use has none, naskah.E013). Real artwork goes in ``kop["emblem_image"]`` (a file path,
+PNG/JPEG bytes, or SVG bytes validated by core.lambang) and then replaces the drawing.
+Shapes are defined once at import on a 100 x 110 grid and scaled at draw time.
 """
 
 from __future__ import annotations
@@ -254,6 +255,30 @@ def _draw_vector(canvas, kind: str, x: float, y: float, width: float, height: fl
     canvas.restoreState()
 
 
+def is_svg(data: bytes) -> bool:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!--"))
+
+
+def draw_svg(canvas, data: bytes, x: float, y: float, width: float, height: float) -> None:
+    """SVG artwork as vectors, scaled to fit the box and centred (svglib)."""
+    from reportlab.graphics import renderPDF
+
+    from core.lambang_svg import svg_drawing
+
+    drawing = svg_drawing(data)
+    if drawing is None:
+        raise RenderError("The kop emblem SVG cannot be drawn.")
+    scale = min(width / drawing.width, height / drawing.height)
+    canvas.saveState()
+    canvas.translate(
+        x + (width - drawing.width * scale) / 2, y + (height - drawing.height * scale) / 2
+    )
+    canvas.scale(scale, scale)
+    renderPDF.draw(drawing, canvas, 0, 0)
+    canvas.restoreState()
+
+
 @lru_cache(maxsize=16)
 def _image_reader(source: str | bytes) -> ImageReader:
     try:
@@ -266,10 +291,14 @@ def _image_reader(source: str | bytes) -> ImageReader:
 
 
 def draw_emblem(canvas, kind: str, image, x: float, y: float, width: float, height: float):
-    """Draw the configured image, else the vector emblem ``kind`` ("garuda"/"daerah")."""
+    """Draw the configured image (PNG/JPEG path or bytes, or SVG bytes that
+    core.lambang accepted), else the vector emblem ``kind`` ("garuda"/"daerah")."""
     if image:
         if not isinstance(image, (str, bytes)):
             raise RenderError("kop['emblem_image'] must be a file path or image bytes.")
+        if isinstance(image, bytes) and is_svg(image):
+            draw_svg(canvas, image, x, y, width, height)
+            return
         reader = _image_reader(image)
         canvas.drawImage(
             reader, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto"

@@ -114,9 +114,15 @@ def buku_for(*, naskah: Naskah, actor: Pegawai | None):
     """The numbering book of the letter: (numbering unit, family key), created on demand.
     Runs outside the signing transaction (creating a book writes an audit event, which
     must not come before `nomor_allocate` in one transaction)."""
+    from naskah.services.seri_nomor import seri_buku, seri_nomor_for, seri_unit
     from penomoran.models import BukuNomor
     from penomoran.services import bukunomor_create
 
+    seri = seri_nomor_for(naskah)
+    if seri is not None:
+        seri_unit_penomoran = seri_unit(seri)
+        if seri_unit_penomoran is not None:
+            return seri_buku(seri=seri, unit=seri_unit_penomoran, actor=actor)
     unit = unit_penomoran_for(naskah.penandatangan)
     family = (naskah.jenis.format_nomor or "default")[:50]
     buku = BukuNomor.objects.filter(unit=unit, jenis=family).first()
@@ -458,6 +464,7 @@ def naskah_sign(
 @sensitive_variables("key")
 def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> DokumenTersegel:
     from naskah.services.pengajuan import naskah_route_open
+    from naskah.services.seri_nomor import seri_kode_unit
     from penomoran.services import nomor_allocate
     from signing.services import pdf_sign
 
@@ -500,6 +507,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                     object_type="naskah.naskah",
                     object_id=locked.pk,
                     actor=signer,
+                    kode_unit=seri_kode_unit(locked, buku),
                 )
                 record.nomor = nomor
                 record.save()

@@ -50,7 +50,7 @@ def test_register_pdf_and_images_gets_agenda_number_and_files(register):
             ("halaman3.png", make_scan("PNG")),
         ]
     )
-    assert surat.nomor_agenda == f"1/BIRO-UMUM/{surat.agenda_tahun}"
+    assert surat.nomor_agenda == f"1/II.07/{surat.agenda_tahun}"  # official code (demo)
     assert surat.agenda_urut == 1
     assert surat.nomor_ref.object_id == str(surat.kunci)
     rows = list(surat.berkas.order_by("urutan"))

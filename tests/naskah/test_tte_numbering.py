@@ -43,8 +43,8 @@ def test_year_rollover_restarts_at_one(demo):
         naskah_sign(naskah=b, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
     a.refresh_from_db()
     b.refresh_from_db()
-    assert a.nomor.endswith("/1/DISKOMINFOTIK/2026")
-    assert b.nomor.endswith("/1/DISKOMINFOTIK/2027") and b.tanggal == dt.date(2027, 1, 1)
+    assert a.nomor.endswith("/1/V.25/2026")  # the official unit code (demo value)
+    assert b.nomor.endswith("/1/V.25/2027") and b.tanggal == dt.date(2027, 1, 1)
 
 
 @pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_setda_letter_numbered_by_biro_umum(demo):
     )
     naskah_sign(naskah=naskah, signer=demo["sekda"], passphrase=PASSPHRASE)
     nomor = Nomor.objects.get(object_id=str(naskah.pk))
-    assert nomor.buku.unit.kode == "BIRO-UMUM" and "/BIRO-UMUM/" in nomor.teks
+    assert nomor.buku.unit.kode == "BIRO-UMUM" and "/II.07/" in nomor.teks
 
 
 @pytest.mark.django_db
