@@ -161,15 +161,26 @@ def signer_passphrase_change(
 
 
 def certificate_revoke(
-    *, certificate: SignerCertificate, actor: Pegawai, reason: str
+    *,
+    certificate: SignerCertificate,
+    actor: Pegawai,
+    reason: str,
+    reason_code: str = SignerCertificate.RevocationReason.UNSPECIFIED,
 ) -> SignerCertificate:
     """An administrator revokes a certificate (lost passphrase, left office, compromise).
-    The signer can then set a new passphrase and is issued a new certificate."""
+    The signer can then set a new passphrase and is issued a new certificate.
+
+    The CA's CRL is regenerated in the same transaction and OCSP answers from the row, so
+    the revocation is visible to outside verifiers as soon as this commits."""
+    from signing.pki import crl_regenerate
+
     if not can_revoke_certificate(actor):
         raise PermissionDeniedError(_("You may not revoke signing certificates."))
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the revocation."), code="reason_required")
+    if reason_code not in SignerCertificate.RevocationReason.values:
+        raise ApplicationError(_("Unknown revocation reason code."), code="bad_reason_code")
     with transaction.atomic():
         row = SignerCertificate.objects.select_for_update().get(pk=certificate.pk)
         if row.status == SignerCertificate.Status.REVOKED:
@@ -180,12 +191,28 @@ def certificate_revoke(
         row.revoked_at = timezone.now()
         row.revoked_by = actor
         row.revocation_reason = reason[:1000]
-        row.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        row.revocation_reason_code = reason_code
+        row.save(
+            update_fields=[
+                "status",
+                "revoked_at",
+                "revoked_by",
+                "revocation_reason",
+                "revocation_reason_code",
+            ]
+        )
+        ca = crl_regenerate()
         audit_record(
             actor=actor,
             action="signing.certificate_revoke",
             obj=row,
-            details={"serial": row.serial_hex, "signer": row.pegawai_id, "reason": reason},
+            details={
+                "serial": row.serial_hex,
+                "signer": row.pegawai_id,
+                "reason": reason,
+                "reason_code": reason_code,
+                "crl_number": ca.crl_number,
+            },
         )
     return row
 
@@ -264,6 +291,7 @@ def pdf_sign(
                 "certificate_serial": result.certificate.serial_hex,
                 "certificate_subject": result.certificate.subject,
                 "timestamped": result.timestamped,
+                "level": result.level,
                 "reason": reason,
             },
         )
