@@ -156,8 +156,7 @@ def pades_sign(
         raise PadesError(f"Unknown PAdES level {level!r}.", code="bad_pades_level")
     if level != "B-B" and timestamper is None:
         raise PadesError(
-            _("PAdES %(level)s needs a timestamp authority (NASKAH_TSA_URL).")
-            % {"level": level},
+            _("PAdES %(level)s needs a timestamp authority (NASKAH_TSA_URL).") % {"level": level},
             code="tsa_required",
         )
     long_term = level in ("B-LT", "B-LTA")

@@ -165,8 +165,10 @@ def crl_current(ca: CertificateAuthority | None = None) -> bytes:
 
     ca = ca or ca_get_or_create()
     refresh = dt.timedelta(hours=float(_setting("NASKAH_CRL_REFRESH_HOURS", 6)))
-    if not ca.crl_der or ca.crl_next_update is None or ca.crl_next_update - refresh <= (
-        timezone.now()
+    if (
+        not ca.crl_der
+        or ca.crl_next_update is None
+        or ca.crl_next_update - refresh <= (timezone.now())
     ):
         ca = crl_regenerate(ca)
     return bytes(ca.crl_der)
@@ -204,6 +206,8 @@ def _ocsp_sign(
     algorithm=None,
 ) -> bytes:
     ca_cert = crypto.certificate_load(ca.certificate_pem)
+    # RFC 5019 CertIDs use SHA-1 (an identifier, not a signature); requests may pick another.
+    algorithm = algorithm or hashes.SHA1()  # noqa: S303
     responder_cert, responder_key = _responder(ca)
     status, revoked_at, reason = _status_for_serial(serial)
     now = timezone.now()
@@ -211,10 +215,10 @@ def _ocsp_sign(
     builder = (
         ocsp.OCSPResponseBuilder()
         .add_response_by_hash(
-            issuer_name_hash=_name_hash(ca_cert, algorithm or hashes.SHA1()),
-            issuer_key_hash=_key_hash(ca_cert, algorithm or hashes.SHA1()),
+            issuer_name_hash=_name_hash(ca_cert, algorithm),
+            issuer_key_hash=_key_hash(ca_cert, algorithm),
             serial_number=serial,
-            algorithm=algorithm or hashes.SHA1(),
+            algorithm=algorithm,
             cert_status=status,
             this_update=now - dt.timedelta(seconds=1),
             next_update=now + dt.timedelta(minutes=minutes),
@@ -273,10 +277,9 @@ def ocsp_respond(request_der: bytes) -> bytes:
     ) or request.issuer_key_hash != _key_hash(ca_cert, algorithm):
         return _error(ocsp.OCSPResponseStatus.UNAUTHORIZED)  # not our CA
     nonce = None
-    try:
-        nonce = request.extensions.get_extension_for_class(x509.OCSPNonce).value.nonce
-    except x509.ExtensionNotFound:
-        pass
+    for ext in request.extensions:
+        if isinstance(ext.value, x509.OCSPNonce):
+            nonce = ext.value.nonce
     return _ocsp_sign(ca, request.serial_number, nonce=nonce, algorithm=algorithm)
 
 
