@@ -241,6 +241,7 @@ def test_b_lta_validates_as_lta_in_pyhanko(enrolled, pdf, lta):
     import asyncio
 
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.ades.report import AdESPassed
     from pyhanko.sign.validation.ades import ades_lta_validation
     from pyhanko.sign.validation.policy_decl import (
         PdfSignatureValidationSpec,
@@ -248,14 +249,13 @@ def test_b_lta_validates_as_lta_in_pyhanko(enrolled, pdf, lta):
         RevocationInfoGatheringSpec,
         SignatureValidationSpec,
     )
-    from pyhanko.sign.ades.report import AdESPassed
-    from pyhanko_certvalidator.registry import SimpleTrustManager
     from pyhanko_certvalidator.context import CertValidationPolicySpec
     from pyhanko_certvalidator.policy_decl import (
         REQUIRE_REVINFO,
         CertRevTrustPolicy,
         RevocationCheckingPolicy,
     )
+    from pyhanko_certvalidator.registry import SimpleTrustManager
 
     from signing.validation import trust_roots
 
