@@ -385,3 +385,26 @@ def test_json_report_shape(enrolled, pdf):
     assert sig["signature_level"] == "PAdES-BASELINE-B"
     assert sig["revocation_status"] == "good" and sig["modified_after_signing"] is False
     assert sig["trust_anchor"] and sig["certificate_chain"][0].startswith("Common Name: Budi")
+
+
+def test_verification_upload_answers_json_with_the_real_cause(enrolled, pdf, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    signed = pdf_sign(pdf=pdf, signer=enrolled, credential=PASSPHRASE).pdf
+    response = client.post(
+        "/verifikasi/?format=json",
+        {"berkas": SimpleUploadedFile("surat.pdf", _flip(signed), "application/pdf")},
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["valid"] is False and data["sealed_in_naskah"] is False
+    [sig] = data["signatures"]
+    assert (sig["indication"], sig["sub_indication"]) == ("TOTAL_FAILED", "HASH_FAILURE")
+    assert sig["modified_after_signing"] is None
+    html = client.post(
+        "/verifikasi/",
+        {"berkas": SimpleUploadedFile("surat.pdf", _flip(signed), "application/pdf")},
+        HTTP_ACCEPT_LANGUAGE="id",
+    ).content.decode()
+    assert "HASH_FAILURE" in html
+    assert "tidak ada perubahan setelah penandatanganan" not in html.lower()
