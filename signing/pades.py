@@ -224,6 +224,8 @@ def document_timestamp_add(
     pdf_inspect(pdf)
     stamper = PdfTimeStamper(timestamper)
     try:
+        if not _has_document_timestamp(pdf):
+            pdf = _signatures_validation_info_add(pdf, validation_context)
         if _has_document_timestamp(pdf):
             reader = PdfFileReader(io.BytesIO(pdf), strict=False)
             out = stamper.update_archival_timestamp_chain(
@@ -241,6 +243,28 @@ def document_timestamp_add(
         logger.warning("document timestamp failed: %r", exc)
         raise PadesError(_("The PDF could not be timestamped."), code="timestamp_failed") from exc
     return out.getvalue()
+
+
+def _signatures_validation_info_add(pdf: bytes, validation_context: ValidationContext) -> bytes:
+    """B-T -> B-LT: add the validation data of every signature (and its timestamp) to the
+    DSS, one incremental update per signature. A signature whose certificate no longer
+    validates now (revoked or expired since) is left as it is and logged: its signing-time
+    data, if any, is already in the file."""
+    from pyhanko.sign.validation import add_validation_info
+
+    count = len(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
+    for index in range(count):
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = reader.embedded_signatures[index]
+        if embedded.sig_object_type != "/Sig":
+            continue
+        try:
+            pdf = add_validation_info(embedded, validation_context, in_place=False).getvalue()
+        except (PathBuildingError, PathValidationError, ValidationError) as exc:
+            logger.warning(
+                "no validation data added for signature %s: %r", embedded.field_name, exc
+            )
+    return pdf
 
 
 def _has_document_timestamp(pdf: bytes) -> bool:
