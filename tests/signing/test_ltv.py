@@ -408,3 +408,29 @@ def test_verification_upload_answers_json_with_the_real_cause(enrolled, pdf, cli
     assert "HASH_FAILURE" in html
     assert "cannot be determined" in html  # what changed cannot be known, not "no changes"
     assert "no changes after signing" not in html
+
+
+def test_crl_is_refreshed_before_its_next_update_by_the_scheduled_task(enrolled):
+    from signing.models import CertificateAuthority
+
+    pki.crl_current()
+    ca = CertificateAuthority.objects.get(pk=1)
+    number, next_update = ca.crl_number, ca.crl_next_update
+    assert pki.crl_refresh_task().startswith(f"CRL {number} ")  # fresh: nothing to do
+    with time_machine.travel(next_update - dt.timedelta(hours=1), tick=False):
+        pki.crl_refresh_task()
+    ca.refresh_from_db()
+    assert ca.crl_number == number + 1 and ca.crl_next_update > next_update
+
+
+def test_pades_level_checks(settings):
+    from signing.checks import _pades_level_problems
+
+    settings.NASKAH_TSA_URL, settings.NASKAH_PADES_LEVEL = "", "B-X"
+    assert [p.id for p in _pades_level_problems()] == ["signing.E004"]
+    settings.NASKAH_PADES_LEVEL = "B-LTA"
+    assert [p.id for p in _pades_level_problems()] == ["signing.W003"]
+    settings.NASKAH_TSA_URL, settings.NASKAH_PADES_LEVEL = "http://tsa.example", "B-T"
+    assert [p.id for p in _pades_level_problems()] == ["signing.W004"]
+    settings.NASKAH_PADES_LEVEL = "B-LTA"
+    assert _pades_level_problems() == []
