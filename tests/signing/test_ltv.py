@@ -434,3 +434,56 @@ def test_pades_level_checks(settings):
     assert [p.id for p in _pades_level_problems()] == ["signing.W004"]
     settings.NASKAH_PADES_LEVEL = "B-LTA"
     assert _pades_level_problems() == []
+
+
+def test_pyhanko_uses_the_ocsp_answer_of_the_view(enrolled, admin_user, tsa, client):
+    """OCSP only (no CRL): the response served by /pki/ocsp/ is given to pyHanko's
+    validator, which must check OCSP for the signer. Before the revocation the signature is
+    trusted; after it, validated now with a fresh answer it is revoked; validated at its
+    timestamp with the answer of signing time (what B-LT embeds) it is still good."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.policy_decl import (
+        CertRevTrustPolicy,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
+
+    from signing.validation import trust_roots
+
+    ocsp_required = CertRevTrustPolicy(
+        RevocationCheckingPolicy(
+            ee_certificate_rule=RevocationCheckingRule.OCSP_REQUIRED,
+            intermediate_ca_cert_rule=RevocationCheckingRule.NO_CHECK,
+        )
+    )
+    signed = pdf_sign(pdf=make_pdf(), signer=enrolled, credential=PASSPHRASE).pdf  # B-T
+    cert = _cert(enrolled)
+
+    def fetch() -> bytes:
+        return client.post("/pki/ocsp/", _ocsp_request(cert), content_type="x").content
+
+    def status(answer: bytes, moment=None):
+        context = ValidationContext(
+            trust_roots=trust_roots(),
+            ocsps=[answer],
+            allow_fetching=False,
+            revinfo_policy=ocsp_required,
+            retroactive_revinfo=True,
+            moment=moment,
+        )
+        ts_context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+        sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+        return validate_pdf_signature(sig, context, ts_context)
+
+    at_signing_answer = fetch()  # what B-LT embeds in the DSS at signing
+    before = status(at_signing_answer)
+    assert before.trusted and not before.revoked
+    stamped_at = before.timestamp_validity.timestamp
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1), tick=True):
+        certificate_revoke(certificate=_row(enrolled), actor=admin_user, reason="Kunci bocor")
+        now = status(fetch())
+        at_signing = status(at_signing_answer, moment=stamped_at)
+    assert now.revoked and not now.trusted
+    assert at_signing.trusted and not at_signing.revoked
