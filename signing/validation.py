@@ -360,8 +360,14 @@ def _signature_report(embedded, contexts: _Contexts, local_issuer: str) -> Signa
         level, modified_after = "UNKNOWN", None
     elif not status.valid:
         indication, sub = TOTAL_FAILED, "SIG_CRYPTO_FAILURE"
-    elif trust_status.revoked:
+    elif trust_status.revoked or (
+        revoked_now_at is not None and poe is not None and revoked_now_at <= poe
+    ):
+        # Also decided directly from the revocation time, not only by the validator at
+        # `poe`: pyHanko may set aside revocation data newer than the validation time
+        # ("too recent"; seen with OCSP responses), which would hide the revocation.
         indication, sub = (TOTAL_FAILED, "REVOKED") if poe else (INDETERMINATE, "REVOKED_NO_POE")
+        revoked_at = revoked_at or revoked_now_at
     elif _indic_name(trust_status):
         name = _indic_name(trust_status)
         if name in {"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"}:
@@ -387,7 +393,7 @@ def _signature_report(embedded, contexts: _Contexts, local_issuer: str) -> Signa
         problems.append(str(SUB_INDICATION_TEXT.get(sub, sub)).capitalize() + ".")
     if sub not in {"", "NO_POE"} and ts is not None and not ts_ok:
         problems.append(str(SUB_INDICATION_TEXT["NO_POE"]).capitalize() + ".")
-    if trust_status.revoked:
+    if sub in {"REVOKED", "REVOKED_NO_POE"}:
         revocation = "revoked"
     elif revoked_now_at is not None:
         revocation = "revoked_later"

@@ -196,6 +196,14 @@ def test_revoked_after_signing_stays_valid_earlier_and_fails_later(
     assert late.indication == "TOTAL_FAILED" and late.sub_indication == "REVOKED"
     assert late.revocation_status == "revoked"
     assert late.intact and late.valid  # the failure is the revocation, nothing else
+    # After the CRL is re-signed (thisUpdate later than the late signature's timestamp)
+    # the late signature is still reported revoked.
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=5), tick=True):
+        pki.crl_regenerate()
+        [late_again] = pdf_validate(after).signatures
+        [early_again] = pdf_validate(before).signatures
+    assert (late_again.indication, late_again.sub_indication) == ("TOTAL_FAILED", "REVOKED")
+    assert early_again.indication == "TOTAL_PASSED"
 
 
 def test_revoked_without_proof_of_existence_is_indeterminate(enrolled, admin_user, pdf):
