@@ -37,8 +37,9 @@ def arsip_sync_task() -> str:
 
 
 def arsip_lta_task() -> str:
-    """Scheduled (daily): bring archived letters to PAdES B-LTA and renew their archive
-    timestamps before the last one's certificate expires (idempotent)."""
+    """Scheduled (every 10 minutes; one query when nothing is due): bring archived
+    letters to PAdES B-LTA and renew their archive timestamps before the last one's
+    certificate expires (idempotent)."""
     from arsip.services.lta import arsip_lta_renew
 
     result = arsip_lta_renew()

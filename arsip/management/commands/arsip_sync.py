@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 name="arsip_lta",
                 defaults={
                     "func": "arsip.tasks.arsip_lta_task",
-                    "schedule_type": Schedule.DAILY,
+                    "schedule_type": Schedule.MINUTES,
+                    "minutes": 10,
                     "repeats": -1,
                 },
             )
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 },
             )
             self.stdout.write(self.style.SUCCESS("schedule arsip_sync: every minute"))
-            self.stdout.write(self.style.SUCCESS("schedule arsip_lta: daily"))
+            self.stdout.write(self.style.SUCCESS("schedule arsip_lta: every 10 minutes"))
             self.stdout.write(self.style.SUCCESS("schedule signing_crl_refresh: hourly"))
             return
         total = readers = 0
