@@ -1,11 +1,12 @@
 """Validation benchmark: `python -m benchmarks.validation` (or main() from `make bench`).
 
 A ~4 MB PDF (one incompressible image, ASCII85-encoded by reportlab) signed by 8 signers
-of the local CA (B-B, one incremental update each), validated by `signing.validation.pdf_validate` (the report of
-/verifikasi/: per-signature ETSI indication, the CA's CRL, DSS read) and, in the same run,
-by bare pyHanko (`validate_pdf_signature` for each signature with a ValidationContext
-trusting the CA). Target: pdf_validate <= 3 s. Prints the load average: the machine is
-shared, so compare the two figures of one run, not runs with each other.
+of the local CA (B-B, one incremental update each), validated by
+`signing.validation.pdf_validate` (the report of /verifikasi/: per-signature ETSI
+indication, the CA's CRL, DSS read) and, in the same run, by bare pyHanko
+(`validate_pdf_signature` for each signature with a ValidationContext trusting the CA).
+Target: pdf_validate <= 3 s. Prints the load average: the machine is shared, so compare
+the two figures of one run, not runs with each other.
 """
 
 from __future__ import annotations
