@@ -148,6 +148,19 @@ class ArsipRecord(models.Model):
     berkas_pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     berkas_pindai = models.CharField(_("stored scan"), max_length=500, blank=True)
     berkas_pindai_sha256 = models.CharField(_("scan SHA-256"), max_length=64, blank=True)
+    # PAdES B-LTA archive copy of `berkas_pdf` (arsip/services/lta.py): the sealed letter
+    # plus validation data and document timestamps, renewed before the last one expires.
+    # db_default: bulk SQL inserts (arsip_synth) that do not name these columns get "".
+    berkas_pdf_lta = models.CharField(
+        _("long-term PDF (B-LTA)"), max_length=500, blank=True, default="", db_default=""
+    )
+    berkas_pdf_lta_sha256 = models.CharField(
+        _("long-term PDF SHA-256"), max_length=64, blank=True, default="", db_default=""
+    )
+    lta_timestamp_at = models.DateTimeField(_("last archive timestamp"), null=True, blank=True)
+    lta_expires_at = models.DateTimeField(
+        _("last archive timestamp valid until"), null=True, blank=True
+    )
     vital = models.BooleanField(_("vital record"), default=False)
     legal_hold = models.BooleanField(_("legal hold"), default=False)
     legal_hold_alasan = models.CharField(_("reason for the hold"), max_length=300, blank=True)

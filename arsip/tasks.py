@@ -34,3 +34,13 @@ def arsip_sync_task() -> str:
         f"naskah {result.naskah}, masuk {result.masuk}, skipped {result.skipped}, "
         f"readers {result.pembaca}"
     )
+
+
+def arsip_lta_task() -> str:
+    """Scheduled (every 10 minutes; one query when nothing is due): bring archived
+    letters to PAdES B-LTA and renew their archive timestamps before the last one's
+    certificate expires (idempotent)."""
+    from arsip.services.lta import arsip_lta_renew
+
+    result = arsip_lta_renew()
+    return f"stamped {result.stamped}, skipped {result.skipped}, failed {result.failed}"

@@ -3,7 +3,8 @@
 Measures, on a 1-page reportlab PDF with an RSA-2048 signer under an RSA-3072 CA:
 - PAdES B-B sign only: Naskah's tuned signer (cached key + bytes_reserved) against
   pyHanko's default SimpleSigner built from the same key;
-- B-T sign with an in-process test TSA (pyHanko's DummyTimeStamper);
+- B-T sign with an in-process test TSA (pyHanko's DummyTimeStamper), and B-LT / B-LTA
+  (validation data in the DSS; B-LTA adds a document timestamp);
 - unlock: opening the sealed key (scrypt N=2^15 + AES-GCM) and loading it;
 - validation of the signed file (the pyHanko call `pdf_validate` makes per signature).
 Needs no database: it uses the same modules (signing.crypto, signing.pades) directly.
@@ -125,6 +126,36 @@ def main(runs: int = 15) -> dict[str, float]:
     def sign_tuned_bt() -> bytes:
         return pades_sign(pdf, signer=tuned, field_name="TTE", timestamper=stamper)
 
+    crl_der = crypto.crl_build(
+        ca_key=ca_key,
+        ca_cert=ca,
+        revoked=[],
+        number=1,
+        this_update=now - dt.timedelta(seconds=1),
+        next_update=now + dt.timedelta(days=1),
+    ).public_bytes(serialization.Encoding.DER)
+
+    def sign_tuned_long_term(level: str) -> Callable[[], bytes]:
+        # As signing.backends.local does: trust the CA, hand pyHanko the CA's CRL made in
+        # process (the service also signs an OCSP response: one more RSA-2048 signature).
+        def run() -> bytes:
+            ctx = ValidationContext(
+                trust_roots=[asn1_certificate(ca)],
+                crls=[crl_der],
+                allow_fetching=False,
+                revocation_mode="soft-fail",
+            )
+            return pades_sign(
+                pdf,
+                signer=tuned,
+                field_name="TTE",
+                timestamper=stamper,
+                level=level,
+                validation_context=ctx,
+            )
+
+        return run
+
     sealed = crypto.private_key_seal(key, secret=b"bench-passphrase-1", aad=b"bench")
 
     def unlock() -> object:
@@ -154,6 +185,12 @@ def main(runs: int = 15) -> dict[str, float]:
         "sign B-B, pyHanko default SimpleSigner (ms)": _median_ms(sign_default, runs),
         "sign B-B, Naskah tuned signer (ms)": _median_ms(sign_tuned, runs * 2),
         "sign B-T, tuned, in-process test TSA (ms)": _median_ms(sign_tuned_bt, runs),
+        "sign B-LT, tuned, in-process TSA + CRL (ms)": _median_ms(
+            sign_tuned_long_term("B-LT"), runs
+        ),
+        "sign B-LTA, tuned, in-process TSA + CRL (ms)": _median_ms(
+            sign_tuned_long_term("B-LTA"), runs
+        ),
         "unlock: scrypt + AES-GCM + key load (ms)": _median_ms(unlock, runs),
         "key load with OpenSSL RSA check, for comparison (ms)": _median_ms(
             load_with_rsa_check, runs

@@ -462,6 +462,17 @@ NASKAH_SIGNING_BACKEND = os.environ.get("NASKAH_SIGNING_BACKEND", "local")
 NASKAH_SIGNING_CA_SECRET = os.environ.get("NASKAH_SIGNING_CA_SECRET", "")
 NASKAH_SIGNING_CERT_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730)
 NASKAH_TSA_URL = os.environ.get("NASKAH_TSA_URL", "")
+# PAdES level of new signatures: B-B, B-T, B-LT or B-LTA (recommended with a TSA). Unset:
+# B-T with a TSA, else B-B (docs/signing.md).
+NASKAH_PADES_LEVEL = os.environ.get("NASKAH_PADES_LEVEL", "")
+# Archive timestamps (arsip/services/lta.py): renew this many days before the last one's
+# TSA certificate expires; fetch other CAs' revocation data (BSrE OCSP) over the network.
+NASKAH_LTA_RENEW_DAYS = env_int("NASKAH_LTA_RENEW_DAYS", 90)
+NASKAH_LTV_ALLOW_FETCHING = env_bool("NASKAH_LTV_ALLOW_FETCHING", False)
+# Local CA revocation data (signing/pki.py): CRL lifetime and refresh margin, OCSP lifetime.
+NASKAH_CRL_VALIDITY_HOURS = env_int("NASKAH_CRL_VALIDITY_HOURS", 24)
+NASKAH_CRL_REFRESH_HOURS = env_int("NASKAH_CRL_REFRESH_HOURS", 6)
+NASKAH_OCSP_VALIDITY_MINUTES = env_int("NASKAH_OCSP_VALIDITY_MINUTES", 60)
 NASKAH_TRUST_ROOTS = env_list("NASKAH_TRUST_ROOTS")
 NASKAH_BSRE_URL = os.environ.get("NASKAH_BSRE_URL", "")
 NASKAH_BSRE_USERNAME = os.environ.get("NASKAH_BSRE_USERNAME", "")

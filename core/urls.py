@@ -33,6 +33,7 @@ urlpatterns = [
     path("naskah/", include("naskah.urls")),
     path("alur/", include("workflows.urls")),
     path("tte/", include("signing.urls")),
+    path("pki/", include("signing.urls_pki")),
     path("arsip/", include("arsip.urls")),
     path("penomoran/", include("penomoran.urls")),
     path("surat-masuk/", include("naskah.masuk.urls")),

@@ -5,7 +5,10 @@ signing times, SHA-256, and whether the stored document is intact (re-hashed and
 with signing.pdf_validate). Rahasia / Sangat Rahasia letters show only whether they are
 valid. `/verifikasi/` validates an uploaded PDF. Both are rate-limited per client address
 (cache counter; settings NASKAH_VERIFIKASI_RATE = (requests, seconds)) and uploads are
-size-limited (NASKAH_VERIFIKASI_MAX_BYTES)."""
+size-limited (NASKAH_VERIFIKASI_MAX_BYTES).
+
+Both answer JSON with `?format=json` (or `Accept: application/json`): the report in the
+shape of ETSI EN 319 102-1's simple report (`signing.validation.validation_report_json`)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,6 +74,29 @@ class UploadForm(forms.Form):
         return data
 
 
+def _wants_json(request) -> bool:
+    return (
+        request.GET.get("format") == "json"
+        or request.POST.get("format") == "json"
+        or (
+            "application/json" in request.headers.get("Accept", "")
+            and "text/html" not in request.headers.get("Accept", "")
+        )
+    )
+
+
+def _json(report, *, error: str = "", status: int = 200, **extra) -> JsonResponse:
+    from signing.validation import validation_report_json
+
+    data = validation_report_json(report) if report is not None else {"valid": False}
+    if error:
+        data["error"] = error
+    data.update(extra)
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 def verifikasi_token(request, token: str):
     if _rate_limited(request):
@@ -104,6 +131,10 @@ def verifikasi_token(request, token: str):
         except ApplicationError as exc:
             error = exc.message
     valid = hash_ok and report is not None and report.ok
+    if _wants_json(request):
+        if naskah.klasifikasi_keamanan in CONFIDENTIAL:  # only whether it is valid
+            return _json(None, valid=valid, confidential=True)
+        return _json(report, error=error, stored_copy_intact=hash_ok, valid=valid)
     return render(
         request,
         "naskah/verifikasi/token.html",
@@ -160,6 +191,16 @@ def verifikasi_upload(request):
                 context["report"] = pdf_validate(data)
             except ApplicationError as exc:
                 context["error"] = exc.message
+            if _wants_json(request):
+                return _json(
+                    context.get("report"),
+                    error=context.get("error", ""),
+                    status=200 if context.get("report") else 400,
+                    sealed_in_naskah=match is not None,
+                )
         else:
+            if _wants_json(request):
+                errors = [str(e) for e in form.errors.get("berkas", [])]
+                return _json(None, error=" ".join(errors), status=400)
             return render(request, "naskah/verifikasi/upload.html", context, status=400)
     return render(request, "naskah/verifikasi/upload.html", context)

@@ -57,4 +57,39 @@ def check_signing_configuration(app_configs, **kwargs):
                     id="signing.W002",
                 )
             )
+    problems.extend(_pades_level_problems())
     return problems
+
+
+def _pades_level_problems() -> list:
+    level = str(getattr(settings, "NASKAH_PADES_LEVEL", "") or "").upper()
+    tsa = bool(getattr(settings, "NASKAH_TSA_URL", ""))
+    if level and level not in {"B-B", "B-T", "B-LT", "B-LTA"}:
+        return [
+            Error(
+                f"NASKAH_PADES_LEVEL is {level!r}.",
+                hint="Use B-B, B-T, B-LT or B-LTA.",
+                id="signing.E004",
+            )
+        ]
+    if level in {"B-T", "B-LT", "B-LTA"} and not tsa:
+        return [
+            Warning(
+                f"NASKAH_PADES_LEVEL is {level} but NASKAH_TSA_URL is empty: letters are "
+                "signed at B-B.",
+                hint="Configure an RFC 3161 timestamp authority.",
+                id="signing.W003",
+            )
+        ]
+    if tsa and level != "B-LTA":
+        return [
+            Warning(
+                f"A timestamp authority is configured but the PAdES level is "
+                f"{level or 'B-T (default)'}.",
+                hint="Set NASKAH_PADES_LEVEL=B-LTA: the validation data and a document "
+                "timestamp are embedded, so signatures stay verifiable after the "
+                "certificates expire.",
+                id="signing.W004",
+            )
+        ]
+    return []

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 ENVELOPE_MAGIC = b"NK1"
 SALT_LENGTH = 16
@@ -95,6 +95,18 @@ def private_key_seal(key: rsa.RSAPrivateKey, *, secret: bytes, aad: bytes) -> by
         serialization.NoEncryption(),
     )
     return envelope_seal(der, secret=secret, aad=aad)
+
+
+def private_key_seal_with(
+    key: rsa.RSAPrivateKey, *, secret: bytes, aad: bytes, log2_n: int
+) -> bytes:
+    """`private_key_seal` with another scrypt work factor (for high-entropy secrets)."""
+    der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return envelope_seal(der, secret=secret, aad=aad, log2_n=log2_n)
 
 
 def private_key_open(envelope: bytes, *, secret: bytes, aad: bytes) -> rsa.RSAPrivateKey:
@@ -167,6 +179,9 @@ def signer_certificate_build(
     not_before: dt.datetime,
     not_after: dt.datetime,
     email: str = "",
+    crl_url: str = "",
+    ocsp_url: str = "",
+    ca_issuers_url: str = "",
 ) -> x509.Certificate:
     builder = (
         x509.CertificateBuilder()
@@ -204,6 +219,131 @@ def signer_certificate_build(
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
         )
+    return _with_revocation_pointers(builder, crl_url, ocsp_url, ca_issuers_url).sign(
+        ca_key, hashes.SHA256()
+    )
+
+
+def _with_revocation_pointers(
+    builder: x509.CertificateBuilder, crl_url: str, ocsp_url: str, ca_issuers_url: str
+) -> x509.CertificateBuilder:
+    """CRL distribution point and authority information access (OCSP, caIssuers)."""
+    if crl_url:
+        builder = builder.add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(crl_url)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    access = []
+    if ocsp_url:
+        access.append(
+            x509.AccessDescription(
+                AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+            )
+        )
+    if ca_issuers_url:
+        access.append(
+            x509.AccessDescription(
+                AuthorityInformationAccessOID.CA_ISSUERS,
+                x509.UniformResourceIdentifier(ca_issuers_url),
+            )
+        )
+    if access:
+        builder = builder.add_extension(x509.AuthorityInformationAccess(access), critical=False)
+    return builder
+
+
+def ocsp_responder_certificate_build(
+    *,
+    ca_key: rsa.RSAPrivateKey,
+    ca_cert: x509.Certificate,
+    public_key: rsa.RSAPublicKey,
+    common_name: str,
+    organisation: str,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+) -> x509.Certificate:
+    """A delegated OCSP responder (RFC 6960 4.2.2.2): issued by the CA, extended key usage
+    id-kp-OCSPSigning and id-pkix-ocsp-nocheck (its own status is not checked)."""
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name, organisation))
+        .issuer_name(ca_cert.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False)
+        .add_extension(x509.OCSPNoCheck(), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+@dataclass(frozen=True)
+class RevokedEntry:
+    serial_number: int
+    revoked_at: dt.datetime
+    reason: x509.ReasonFlags | None = None
+
+
+def crl_build(
+    *,
+    ca_key: rsa.RSAPrivateKey,
+    ca_cert: x509.Certificate,
+    revoked: list[RevokedEntry],
+    number: int,
+    this_update: dt.datetime,
+    next_update: dt.datetime,
+) -> x509.CertificateRevocationList:
+    """A complete CRL (RFC 5280 5.) signed by the CA itself."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(this_update)
+        .next_update(next_update)
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            critical=False,
+        )
+    )
+    for entry in revoked:
+        item = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(entry.serial_number)
+            .revocation_date(entry.revoked_at)
+        )
+        if entry.reason is not None and entry.reason != x509.ReasonFlags.unspecified:
+            item = item.add_extension(x509.CRLReason(entry.reason), critical=False)
+        builder = builder.add_revoked_certificate(item.build())
     return builder.sign(ca_key, hashes.SHA256())
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from signing.models import SignerCertificate
+
 
 def _passphrase_field(label, autocomplete="new-password"):
     return forms.CharField(
@@ -41,6 +43,13 @@ class PassphraseChangeForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label=_("Reason code (published in the CRL and OCSP)"),
+        choices=SignerCertificate.RevocationReason.choices,
+        initial=SignerCertificate.RevocationReason.UNSPECIFIED,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     reason = forms.CharField(
         label=_("Reason for revocation"),
         max_length=1000,

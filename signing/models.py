@@ -23,6 +23,13 @@ class CertificateAuthority(models.Model):
     serial_hex = models.CharField(_("serial number"), max_length=64)
     not_after = models.DateTimeField(_("valid until"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The delegated OCSP responder (signing/pki.py), its key sealed like the CA's.
+    ocsp_certificate_pem = models.TextField(_("OCSP responder certificate (PEM)"), blank=True)
+    ocsp_sealed_key = models.BinaryField(_("OCSP responder sealed key"), blank=True, null=True)
+    # The current CRL, regenerated on every revocation and before its next update.
+    crl_der = models.BinaryField(_("current CRL"), blank=True, null=True)
+    crl_number = models.PositiveBigIntegerField(_("CRL number"), default=0)
+    crl_next_update = models.DateTimeField(_("CRL next update"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signing certificate authority")
@@ -50,6 +57,14 @@ class SignerCertificate(models.Model):
         ACTIVE = "active", _("active")
         REVOKED = "revoked", _("revoked")
         SUPERSEDED = "superseded", _("superseded")
+
+    class RevocationReason(models.TextChoices):
+        # RFC 5280 5.3.1 reason codes (the values are cryptography's ReasonFlags names).
+        UNSPECIFIED = "unspecified", _("unspecified")
+        KEY_COMPROMISE = "key_compromise", _("key compromise")
+        AFFILIATION_CHANGED = "affiliation_changed", _("affiliation changed")
+        SUPERSEDED = "superseded", _("superseded")
+        CESSATION = "cessation_of_operation", _("cessation of operation")
 
     pegawai = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,6 +95,12 @@ class SignerCertificate(models.Model):
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    revocation_reason_code = models.CharField(
+        _("revocation reason code"),
+        max_length=32,
+        choices=RevocationReason.choices,
+        default=RevocationReason.UNSPECIFIED,
+    )
 
     objects = SignerCertificateQuerySet.as_manager()
 

@@ -30,6 +30,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError, get_pyca_cryptography_hash
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,11 @@ logger = logging.getLogger(__name__)
 # signature with a two-certificate chain is ~2.4 KB DER; a TSA token adds 2-6 KB.
 BYTES_RESERVED_BB = 16_384
 BYTES_RESERVED_BT = 32_768
+# B-LT/B-LTA signatures carry no more in the CMS (validation data goes to the DSS), but
+# the signature's own timestamp token may carry its chain.
+BYTES_RESERVED_LT = 32_768
+
+PADES_LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 
 
 class PadesError(Exception):
@@ -136,9 +143,27 @@ def pades_sign(
     location: str = "",
     timestamper: TimeStamper | None = None,
     bytes_reserved: int | None = None,
+    level: str | None = None,
+    validation_context: ValidationContext | None = None,
 ) -> bytes:
-    """Add one invisible PAdES signature (B-B, or B-T when a timestamper is given) as an
-    incremental update and return the new file."""
+    """Add one invisible PAdES signature as an incremental update and return the new file.
+
+    `level`: B-B, B-T (needs `timestamper`), B-LT (also embeds certificates, CRLs and OCSP
+    responses in the document security store; needs `validation_context`) or B-LTA (also
+    adds a document timestamp over the DSS). None: B-T with a timestamper, else B-B."""
+    level = level or ("B-T" if timestamper else "B-B")
+    if level not in PADES_LEVELS:
+        raise PadesError(f"Unknown PAdES level {level!r}.", code="bad_pades_level")
+    if level != "B-B" and timestamper is None:
+        raise PadesError(
+            _("PAdES %(level)s needs a timestamp authority (NASKAH_TSA_URL).") % {"level": level},
+            code="tsa_required",
+        )
+    long_term = level in ("B-LT", "B-LTA")
+    if long_term and validation_context is None:
+        raise PadesError(f"PAdES {level} needs a validation context.", code="bad_pades_level")
+    if level == "B-B":
+        timestamper = None
     info = pdf_inspect(pdf)
     if field_name in info.field_names:
         raise PadesError(
@@ -151,6 +176,9 @@ def pades_sign(
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or None,
         location=location or None,
+        embed_validation_info=long_term,
+        use_pades_lta=level == "B-LTA",
+        validation_context=validation_context if long_term else None,
     )
     pdf_signer = signers.PdfSigner(
         meta,
@@ -170,4 +198,75 @@ def pades_sign(
     except (SigningError, PdfError) as exc:
         logger.warning("PAdES signing failed: %r", exc)
         raise PadesError(_("The PDF could not be signed."), code="signing_failed") from exc
+    except (PathBuildingError, PathValidationError, ValidationError) as exc:
+        logger.warning("PAdES %s: the signer's certificate does not validate: %r", level, exc)
+        raise PadesError(
+            _(
+                "The validation data for a long-term signature could not be collected: "
+                "the certificate does not validate (%(error)s)."
+            )
+            % {"error": exc},
+            code="validation_info_failed",
+        ) from exc
     return out.getvalue()
+
+
+def document_timestamp_add(
+    pdf: bytes,
+    *,
+    timestamper: TimeStamper,
+    validation_context: ValidationContext,
+) -> bytes:
+    """Archive timestamp (PAdES B-LTA renewal): update the DSS with the validation data of
+    everything already in the file, then add a document timestamp covering it."""
+    from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+
+    pdf_inspect(pdf)
+    stamper = PdfTimeStamper(timestamper)
+    try:
+        if not _has_document_timestamp(pdf):
+            pdf = _signatures_validation_info_add(pdf, validation_context)
+        if _has_document_timestamp(pdf):
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            out = stamper.update_archival_timestamp_chain(
+                reader, validation_context, in_place=False
+            )
+        else:
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            out = stamper.timestamp_pdf(writer, "sha256", validation_context, in_place=False)
+    except TimestampRequestError as exc:
+        raise PadesError(
+            _("The timestamp authority did not answer; the document was not signed."),
+            code="tsa_unavailable",
+        ) from exc
+    except (SigningError, PdfError, PathBuildingError, PathValidationError) as exc:
+        logger.warning("document timestamp failed: %r", exc)
+        raise PadesError(_("The PDF could not be timestamped."), code="timestamp_failed") from exc
+    return out.getvalue()
+
+
+def _signatures_validation_info_add(pdf: bytes, validation_context: ValidationContext) -> bytes:
+    """B-T -> B-LT: add the validation data of every signature (and its timestamp) to the
+    DSS, one incremental update per signature. A signature whose certificate no longer
+    validates now (revoked or expired since) is left as it is and logged: its signing-time
+    data, if any, is already in the file."""
+    from pyhanko.sign.validation import add_validation_info
+
+    count = len(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
+    for index in range(count):
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = reader.embedded_signatures[index]
+        if embedded.sig_object_type != "/Sig":
+            continue
+        try:
+            pdf = add_validation_info(embedded, validation_context, in_place=False).getvalue()
+        except (PathBuildingError, PathValidationError, ValidationError) as exc:
+            logger.warning(
+                "no validation data added for signature %s: %r", embedded.field_name, exc
+            )
+    return pdf
+
+
+def _has_document_timestamp(pdf: bytes) -> bool:
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    return any(s.sig_object_type == "/DocTimeStamp" for s in reader.embedded_signatures)

@@ -125,7 +125,11 @@ def certificate_revoke_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             certificate_revoke(
-                certificate=row, actor=request.user, reason=form.cleaned_data["reason"]
+                certificate=row,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                reason_code=form.cleaned_data["reason_code"]
+                or SignerCertificate.RevocationReason.UNSPECIFIED,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

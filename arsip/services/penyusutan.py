@@ -291,7 +291,7 @@ def _daftar(files: list[Berkas]) -> list[dict]:
 
 
 def _destroy_record(record: ArsipRecord) -> None:
-    for path in (record.berkas_pdf, record.berkas_pindai):
+    for path in (record.berkas_pdf, record.berkas_pindai, record.berkas_pdf_lta):
         if path:
             storage_delete(path)
     record.isi_teks = record.ocr_teks = record.lampiran_teks = ""

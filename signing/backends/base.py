@@ -30,6 +30,7 @@ class SignedResult:
     backend: str
     field_name: str
     timestamped: bool = False
+    level: str = ""  # PAdES level produced: B-B, B-T, B-LT, B-LTA ("" if unknown)
 
     @staticmethod
     def digest(pdf: bytes) -> str:

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from core.errors import ApplicationError
 from core.services.audit import audit_record
-from signing import crypto
+from signing import crypto, pki
 from signing.backends.base import (
     CredentialKind,
     SignedResult,
@@ -148,6 +148,9 @@ def certificate_issue_for(signer: Pegawai, *, passphrase: str) -> SignerCertific
         not_before=now - dt.timedelta(minutes=5),
         not_after=not_after,
         email=signer.email or "",
+        crl_url=pki.crl_url(ca),
+        ocsp_url=pki.ocsp_url(),
+        ca_issuers_url=pki.ca_certificate_url(ca),
     )
     serial_hex = format(cert.serial_number, "x")
     return SignerCertificate(
@@ -220,6 +223,34 @@ def key_open(row: SignerCertificate, passphrase: str) -> rsa.RSAPrivateKey:
         ) from exc
 
 
+def pades_level() -> str:
+    """NASKAH_PADES_LEVEL (B-B, B-T, B-LT, B-LTA); unset: B-T with a TSA, else B-B."""
+    level = str(_setting("NASKAH_PADES_LEVEL", "") or "").upper()
+    if level:
+        return level
+    return "B-T" if _setting("NASKAH_TSA_URL", "") else "B-B"
+
+
+def long_term_validation_context(certs: list[x509.Certificate]):
+    """The context pyHanko uses to collect the validation data embedded by B-LT/B-LTA:
+    the trust anchors of signing.validation, and the instance CA's current CRL and fresh
+    OCSP responses for `certs`, made in this process (no HTTP request to ourselves).
+    Certificates of other CAs (a TSA's) are checked in soft-fail mode: whatever
+    revocation data their chain carries is used, nothing is fetched."""
+    from pyhanko_certvalidator import ValidationContext
+
+    from signing.validation import trust_roots
+
+    crls, ocsps = pki.revocation_material(certs)
+    return ValidationContext(
+        trust_roots=trust_roots(),
+        crls=crls,
+        ocsps=ocsps,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+
+
 class LocalUnlockedKey(UnlockedKey):
     backend_name = "local"
 
@@ -229,9 +260,13 @@ class LocalUnlockedKey(UnlockedKey):
         cert = crypto.certificate_load(row.certificate_pem)
         self.certificate_info = crypto.CertificateInfo.from_x509(cert)
         self.issuer_name = crypto.issuer_display_name(cert)
+        self._certificate = cert
         self._signer: CachedKeySigner | None = CachedKeySigner(
             private_key=key, certificate=cert, chain=[ca_certificate()]
         )
+
+    def pyhanko_signer_certificate(self) -> x509.Certificate:
+        return self._certificate
 
     def pyhanko_signer(self) -> CachedKeySigner:
         if self._closed or self._signer is None:
@@ -330,6 +365,12 @@ class LocalBackend(SigningBackend):
             username=_setting("NASKAH_TSA_USERNAME", ""),
             password=_setting("NASKAH_TSA_PASSWORD", ""),
         )
+        level = pades_level()
+        context = (
+            long_term_validation_context([key.pyhanko_signer_certificate()])
+            if level in ("B-LT", "B-LTA")
+            else None
+        )
         signed_at = timezone.now()
         try:
             out = pades_sign(
@@ -340,6 +381,8 @@ class LocalBackend(SigningBackend):
                 location=location,
                 timestamper=timestamper,
                 bytes_reserved=_setting("NASKAH_SIGNING_BYTES_RESERVED", None),
+                level=level if timestamper is not None else "B-B",
+                validation_context=context,
             )
         except PadesError as exc:
             raise ApplicationError(exc.message, code=exc.code) from exc
@@ -351,4 +394,5 @@ class LocalBackend(SigningBackend):
             backend=self.name,
             field_name=field_name,
             timestamped=timestamper is not None,
+            level=level if timestamper is not None else "B-B",
         )

@@ -26,7 +26,26 @@ class Command(BaseCommand):
                     "repeats": -1,
                 },
             )
+            Schedule.objects.update_or_create(
+                name="arsip_lta",
+                defaults={
+                    "func": "arsip.tasks.arsip_lta_task",
+                    "schedule_type": Schedule.MINUTES,
+                    "minutes": 10,
+                    "repeats": -1,
+                },
+            )
+            Schedule.objects.update_or_create(
+                name="signing_crl_refresh",
+                defaults={
+                    "func": "signing.pki.crl_refresh_task",
+                    "schedule_type": Schedule.HOURLY,
+                    "repeats": -1,
+                },
+            )
             self.stdout.write(self.style.SUCCESS("schedule arsip_sync: every minute"))
+            self.stdout.write(self.style.SUCCESS("schedule arsip_lta: every 10 minutes"))
+            self.stdout.write(self.style.SUCCESS("schedule signing_crl_refresh: hourly"))
             return
         total = readers = 0
         while True:
