@@ -346,6 +346,11 @@ NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION"
 NASKAH_SIGNING_BACKEND = os.environ.get("NASKAH_SIGNING_BACKEND", "local")
 NASKAH_SIGNING_CA_SECRET = os.environ.get("NASKAH_SIGNING_CA_SECRET", "")
 NASKAH_SIGNING_CERT_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730)
+# The Django group whose members approve signing-certificate requests (and, with MFA, must
+# use a second factor): registration officers.
+NASKAH_REGISTRATION_OFFICER_GROUP = os.environ.get(
+    "NASKAH_REGISTRATION_OFFICER_GROUP", "Petugas Pendaftaran"
+)
 NASKAH_TSA_URL = os.environ.get("NASKAH_TSA_URL", "")
 NASKAH_TRUST_ROOTS = env_list("NASKAH_TRUST_ROOTS")
 NASKAH_BSRE_URL = os.environ.get("NASKAH_BSRE_URL", "")
