@@ -284,6 +284,8 @@ def _register(
                 },
             )
             _enqueue_ocr(surat.pk)
+            if asal == SuratMasuk.Asal.EKSTERNAL:
+                _notify_addressee(surat)
     except BaseException:
         storage_remove(saved, after="a failed registration")
         raise
@@ -682,6 +684,21 @@ def _notify(recipients: list[Pegawai], *, surat: SuratMasuk, kind: str, text: st
         )
         if notice is not None:
             Notifikasi.objects.filter(pk=notice.pk).update(link=link)
+
+
+def _notify_addressee(surat: SuratMasuk) -> None:
+    """An agendaris registered a letter: the addressed official (the holder of the position
+    today, a Plt/Plh included) is told. Internal letters were announced on delivery."""
+    holder = jabatan_holder_on(surat.jabatan_tujuan, timezone.localdate())
+    if holder is None:
+        return
+    _notify(
+        [holder.pegawai],
+        surat=surat,
+        kind="masuk_baru",
+        text=_notice_text(surat, _("New incoming letter")),
+        key=f"masuk-baru:{surat.pk}",
+    )
 
 
 def _dispose(
