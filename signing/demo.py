@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from core.models import Pegawai
 from signing.permissions import registration_officer_group
 
-# The head of the administration section of the Biro Umum checks identities for the demo.
-DEMO_OFFICER = "kabagtu"
+# The head of the cryptography (persandian) field of Diskominfotik checks identities for the
+# demo (the usual registration authority for signing certificates).
+DEMO_OFFICER = "kabidsandi"
 
 
 def demo_officer() -> Pegawai | None:
