@@ -3,6 +3,7 @@ signals; they are the only integration point for them)."""
 
 from __future__ import annotations
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -27,4 +28,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         actor=None,
         action="auth.login_failed",
         details={"username": str(credentials.get("username", ""))[:150]},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="naskah_audit_locked_out")
+def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    # django-axes locked the account or the address (too many failed sign-ins).
+    audit_record(
+        actor=None,
+        action="auth.locked_out",
+        details={"username": str(username or "")[:150], "ip_address": ip_address or ""},
     )

@@ -196,3 +196,29 @@ def check_oidc(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_audit_key(app_configs, **kwargs):
+    """The audit chain's key must live outside the database and its data folder, or
+    whoever copies the data folder can rewrite the chain undetected."""
+    source = getattr(settings, "NASKAH_AUDIT_KEY_SOURCE", "generated")
+    if source == "file" and not settings.NASKAH_AUDIT_KEY:
+        return [
+            Error(
+                f"The audit key file {settings.NASKAH_AUDIT_KEY_FILE} is missing or empty: "
+                "audit events cannot be sealed.",
+                hint="Create it (e.g. `openssl rand -base64 48`), readable only by Naskah.",
+                id="naskah.E007",
+            )
+        ]
+    if source == "generated" and not settings.DEBUG:
+        return [
+            Error(
+                "The audit chain's key was generated into the data folder: keep it outside "
+                "the database host's data and backups.",
+                hint="Set NASKAH_AUDIT_KEY_FILE (docs/deployment.md).",
+                id="naskah.E006",
+            )
+        ]
+    return []

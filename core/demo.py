@@ -536,6 +536,7 @@ GROUPS = [
     "Administrator Unit",
     "Panitia Penilai Arsip",
     "Pejabat Kearsipan",
+    "Petugas Pendaftaran",
 ]
 GROUP_MEMBERS = {
     "Agendaris": ["agendaris", "agendakominfo"],
@@ -543,6 +544,8 @@ GROUP_MEMBERS = {
     "Administrator Unit": ["kabagtu", "sekdiskominfo"],
     "Panitia Penilai Arsip": ["karoumum", "asisten3"],
     "Pejabat Kearsipan": ["kabagtu"],
+    # Registration officer for signing certificates (settings.NASKAH_SECOND_FACTOR_GROUPS).
+    "Petugas Pendaftaran": ["kabidsandi"],
 }
 
 # Role → permissions (app_label.codename); permissions of apps not installed are skipped.
@@ -554,7 +557,52 @@ GROUP_PERMISSIONS = {
         "penomoran.reserve_nomor",
         "penomoran.cancel_nomor",
     ],
+    "Petugas Pendaftaran": ["signing.revoke_signercertificate"],
 }
+
+# DEMO ONLY, printed by seed_demo: the second factor of the demo accounts that must have one
+# (heads of units, who sign; the administrator; the registration officer). Every one of them
+# gets a TOTP device with this published secret and the same three recovery codes, so the
+# demo and the browser tests can sign in. A real account enrols its own in Naskah.
+DEMO_TOTP_SECRET = "NASKAHDEMOTOTPLAMPUNGDEMOSECRETX"  # noqa: S105 - demo data, printed
+DEMO_RECOVERY_CODES = ("demopulih01", "demopulih02", "demopulih03")
+DEMO_DEVICE_NAME = "Demo TOTP (demo only)"
+
+
+def demo_totp_key_hex() -> str:
+    import base64
+
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def demo_second_factor_users() -> list[Pegawai]:
+    heads = Pegawai.objects.filter(penugasan__jabatan__kepala_unit=True)
+    admins = Pegawai.objects.filter(is_superuser=True)
+    officers = Pegawai.objects.filter(groups__name="Petugas Pendaftaran")
+    return list((heads | admins | officers).distinct().order_by("username"))
+
+
+def _demo_second_factor(people: list[Pegawai]) -> int:
+    """Give each of `people` the demo TOTP device and recovery codes unless they have a
+    TOTP device already (idempotent; an account that enrolled its own keeps it)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    created = 0
+    key = demo_totp_key_hex()
+    for person in people:
+        if TOTPDevice.objects.filter(user=person).exists():
+            continue
+        TOTPDevice.objects.create(user=person, name=DEMO_DEVICE_NAME, key=key, confirmed=True)
+        recovery, _ = StaticDevice.objects.get_or_create(
+            user=person, name="recovery", defaults={"confirmed": True}
+        )
+        StaticToken.objects.bulk_create(
+            [StaticToken(device=recovery, token=code) for code in DEMO_RECOVERY_CODES]
+        )
+        created += 1
+    return created
+
 
 # Example retention values for the demo ONLY: Lampung's JRA is set by Pergub after ANRI
 # approval and must be imported by an archivist (docs/klasifikasi.md).
@@ -753,6 +801,8 @@ def demo_seed(*, password: str) -> SeedResult:
             ).first()
             if permission is not None:
                 group.permissions.add(permission)
+
+    created += _demo_second_factor(demo_second_factor_users())
 
     for kode, (aktif, inaktif, nasib) in DEMO_JRA.items():
         KodeKlasifikasi.objects.filter(kode=kode, skema__aktif=True).update(

@@ -57,3 +57,14 @@ def notify(event: str, obj: models.Model) -> None:
     """Call every handler of `event` with the object's label ("app_label.model") and pk."""
     for handler in list(_registry.get(event, [])):
         handler(obj._meta.label_lower, str(obj.pk))
+
+
+# ``SECOND_FACTOR_REQUIRED``: must this person pass a second factor at sign-in? Core knows
+# administrators and the configured groups; an app that knows more (signing: who holds a
+# signing certificate) registers a predicate ``handler(user) -> bool`` in its ready().
+SECOND_FACTOR_REQUIRED = "second_factor_required"
+
+
+def any_true(event: str, *args) -> bool:
+    """True if any predicate registered for `event` answers True for `args`."""
+    return any(handler(*args) for handler in list(_registry.get(event, [])))

@@ -146,3 +146,44 @@ class NoStoreMiddleware:
             response.headers.pop("Last-Modified", None)
             response.headers.pop("ETag", None)
         return response
+
+
+class SecondFactorMiddleware:
+    """A signed-in session that has not passed its second factor sees only the second-factor
+    pages (verify, enrol, passkey ceremonies), sign-out and the language switch; every other
+    request is sent to the step it owes, with ``next`` kept (core.second_factor)."""
+
+    # URL prefixes reachable before the second factor (besides the two step pages).
+    OPEN_PREFIXES = ("/keluar/", "/i18n/", "/akun/passkey/", "/healthz", "/verifikasi/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            redirect_to = self._step_for(request)
+            if redirect_to is not None:
+                return redirect_to
+        return self.get_response(request)
+
+    def _step_for(self, request):
+        from urllib.parse import urlencode
+
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        from core.second_factor import second_factor_pending
+
+        path = request.path
+        static = (settings.STATIC_URL or "/static/", settings.MEDIA_URL or "/media/")
+        steps = {"verify": reverse("second_factor_verify"), "enrol": reverse("second_factor")}
+        if path in steps.values() or path.startswith(self.OPEN_PREFIXES + static):
+            return None
+        step = second_factor_pending(request)
+        if step is None:
+            return None
+        target = steps[step]
+        if request.method == "GET" and path not in ("/", reverse("login")):
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        return HttpResponseRedirect(target)

@@ -571,7 +571,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One action, append-only; `hash` covers the event and the previous event's hash.
+    """One action, append-only; `hash` is an HMAC (key kept outside the database) of the
+    event and the previous event's hash.
 
     An event is written inside the transaction of the action it records, without `seq` and
     `hash`; right after that transaction commits it is sealed into the chain (see
@@ -592,6 +593,9 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True, null=True)
+    # Written with the row by the application: a nonce and an HMAC (audit key) of the
+    # event's identity, so the sealer refuses a row inserted by anyone without the key.
+    tag = models.CharField(max_length=100, unique=True, null=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

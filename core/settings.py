@@ -6,6 +6,7 @@ environment variable with a safe default. See docs/deployment.md for the full li
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -60,6 +61,48 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> tuple[bytes, str]:
+    """The audit chain's HMAC key and where it came from: NASKAH_AUDIT_KEY,
+    NASKAH_AUDIT_KEY_FILE (kept outside the database and its backups), else a key made once
+    in the data folder for development (the `naskah.E006` deploy check refuses that with
+    DEBUG off). A configured file that is missing gives an empty key: sealing then refuses
+    to run and the check names the file."""
+    if os.environ.get("NASKAH_AUDIT_KEY"):
+        return os.environ["NASKAH_AUDIT_KEY"].encode(), "environment"
+    if os.environ.get("NASKAH_AUDIT_KEY_FILE"):
+        path = Path(os.environ["NASKAH_AUDIT_KEY_FILE"])
+        return (path.read_bytes().strip() if path.is_file() else b""), "file"
+    key_file = DATA_DIR / "audit_key"
+    if not key_file.exists():
+        # Written whole under a temporary name, then linked into place: a process starting
+        # at the same moment either finds the complete file or loses the race harmlessly.
+        fd = os.open(tmp := DATA_DIR / f".audit_key.{os.getpid()}", os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return key_file.read_bytes().strip(), "generated"
+
+
+NASKAH_AUDIT_KEY, NASKAH_AUDIT_KEY_SOURCE = _audit_key()
+NASKAH_AUDIT_KEY_FILE = os.environ.get("NASKAH_AUDIT_KEY_FILE", "")
+# Checkpoints of the chain head, signed with an Ed25519 key and written outside the
+# database (docs/security.md "Audit trail"). The key file is made on first use when absent.
+NASKAH_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("NASKAH_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
+)
+NASKAH_AUDIT_CHECKPOINT_KEY_FILE = Path(
+    os.environ.get("NASKAH_AUDIT_CHECKPOINT_KEY_FILE", DATA_DIR / "audit_checkpoint_key.pem")
+)
+NASKAH_AUDIT_CHECKPOINT_MINUTES = env_int("NASKAH_AUDIT_CHECKPOINT_MINUTES", 60)
+# An unsealed event younger than this is a commit whose seal is still on its way.
+NASKAH_AUDIT_SEAL_GRACE_SECONDS = env_int("NASKAH_AUDIT_SEAL_GRACE_SECONDS", 300)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -75,6 +118,11 @@ INSTALLED_APPS = [
     "guardian",
     "django_q",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "core",
     "workflows",
     "signing",
@@ -97,9 +145,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    # Any signed-in session (password, OIDC or another backend) passes the second factor
+    # before it reaches a page (docs/security.md, "Sign-in").
+    "core.middleware.SecondFactorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -145,6 +199,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.Pegawai"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # OpenID Connect sign-in (core/oidc.py): inert unless NASKAH_OIDC_* is configured
     "core.oidc.NaskahOIDCBackend",
@@ -155,6 +211,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.password_validation.OrganisationWordsValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -300,6 +357,31 @@ NASKAH_PERMISSIONS_POLICY = os.environ.get(
 )
 # Pages of these URL namespaces, and every PDF, are sent with Cache-Control: no-store.
 NASKAH_NO_STORE_NAMESPACES = env_list("NASKAH_NO_STORE_NAMESPACES", "naskah,masuk,arsip,verifikasi")
+# --- Sign-in: lockout (django-axes) and the second factor (django-otp) -----------------------
+# docs/security.md, "Sign-in". Failures are counted in the database (shared by every host),
+# separately by account and by client address; either reaching the limit locks it out.
+AXES_FAILURE_LIMIT = env_int("NASKAH_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NASKAH_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = env_list("NASKAH_LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.views_signin.signin_locked_out"
+AXES_VERBOSE = False
+# Who must have a second factor besides administrators (is_staff/superuser) and signers
+# (decided by the signing app through core.hooks): members of these groups.
+NASKAH_SECOND_FACTOR_GROUPS = env_list("NASKAH_SECOND_FACTOR_GROUPS", "Petugas Pendaftaran")
+OTP_TOTP_ISSUER = os.environ.get("NASKAH_TOTP_ISSUER", "Naskah")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys (django-otp-webauthn) as a second factor only, never a password replacement.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = os.environ.get("NASKAH_WEBAUTHN_RP_NAME", "Naskah")
+# Password rules: words of the organisation that a password may not contain (besides the
+# region and government names above and the username).
+NASKAH_PASSWORD_FORBIDDEN_WORDS = env_list(
+    "NASKAH_PASSWORD_FORBIDDEN_WORDS",
+    "lampung,pemprov,provinsi,naskah,diskominfo,diskominfotik,pemerintah,lampungprov",
+)
 
 # --- Guardian: explicit grants only, never model-wide rights on letters ---------------------
 GUARDIAN_RAISE_403 = False
@@ -328,17 +410,50 @@ NASKAH = {
     "UNIT_BIRO_HUKUM": os.environ.get("NASKAH_UNIT_BIRO_HUKUM", "BIRO-HUKUM"),
 }
 
+# Administrator-installed TrueType fonts for the renderer (naskah/rendering/fonts.py):
+# NASKAH_FONT_ARIAL_REGULAR, _BOLD, _ITALIC, _BOLDITALIC (Pasal 32 names Arial) and the same
+# for NASKAH_FONT_BOOKMAN_* (Bookman Old Style). Unset: the shipped metric-compatible fonts.
+NASKAH_FONTS = {
+    family: {
+        style: os.environ.get(f"NASKAH_FONT_{family.upper()}_{suffix}", "")
+        for style, suffix in (
+            ("regular", "REGULAR"),
+            ("bold", "BOLD"),
+            ("italic", "ITALIC"),
+            ("bold_italic", "BOLDITALIC"),
+        )
+    }
+    for family in ("arial", "bookman")
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Whether NASKAH_PUBLIC_BASE_URL was configured (the deploy check refuses the derived one).
 NASKAH_PUBLIC_BASE_URL_SET = bool(os.environ.get("NASKAH_PUBLIC_BASE_URL"))
+
+
+def _webauthn_defaults() -> tuple[str, list[str]]:
+    """The relying party is the public address's host (an IP address is not a valid one:
+    the demo at 127.0.0.1 offers passkeys at http://localhost:PORT instead)."""
+    from urllib.parse import urlsplit
+
+    base = urlsplit(NASKAH["PUBLIC_BASE_URL"])
+    host = base.hostname or "localhost"
+    if host.replace(".", "").isdigit() or ":" in host:
+        host = "localhost"
+    origin = f"{base.scheme}://{host}" + (f":{base.port}" if base.port else "")
+    return host, [origin]
+
+
+OTP_WEBAUTHN_RP_ID = os.environ.get("NASKAH_WEBAUTHN_RP_ID") or _webauthn_defaults()[0]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("NASKAH_WEBAUTHN_ORIGINS") or _webauthn_defaults()[1]
 
 NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False)
 

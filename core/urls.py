@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import oidc, views
+from core import oidc, views, views_signin
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,13 @@ urlpatterns = [
     # expects them
     path("sso/masuk/", oidc.SSOLoginView.as_view(), name="oidc_authentication_init"),
     path("sso/callback/", oidc.SSOCallbackView.as_view(), name="oidc_authentication_callback"),
+    path(
+        "masuk/faktor-kedua/",
+        views_signin.second_factor_verify_view,
+        name="second_factor_verify",
+    ),
+    path("akun/faktor-kedua/", views_signin.second_factor_view, name="second_factor"),
+    path("akun/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path(
         "akun/kata-sandi/",
         auth_views.PasswordChangeView.as_view(),

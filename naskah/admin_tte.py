@@ -4,7 +4,14 @@ documents and deliveries (read-only records)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from naskah.models import AturanTTE, Distribusi, DokumenTersegel, NaskahTTE, UnitPenomoran
+from naskah.models import (
+    AturanTTE,
+    Distribusi,
+    DokumenTersegel,
+    NaskahTTE,
+    PertinggalTersegel,
+    UnitPenomoran,
+)
 
 
 @admin.register(UnitPenomoran)
@@ -60,6 +67,11 @@ class DokumenTersegelAdmin(ReadOnlyAdmin):
     @admin.display(description=_("stored file"))
     def berkas_tersimpan(self, obj) -> str:
         return obj.berkas.name
+
+
+@admin.register(PertinggalTersegel)
+class PertinggalTersegelAdmin(ReadOnlyAdmin):
+    list_display = ["tte", "urutan", "penandatangan", "signed_at", "jumlah_paraf", "sha256"]
 
 
 @admin.register(Distribusi)

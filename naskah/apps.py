@@ -7,8 +7,12 @@ class NaskahConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
+        from naskah import checks
         from naskah.services.pengajuan import naskah_route_outcome
         from workflows import hooks
+
+        # Administrator-installed fonts (NASKAH_FONT_*); a bad path is a system-check error.
+        checks.configure_from_settings()
 
         # The letter's status follows its approval route, whoever moves it.
         hooks.register("naskah.naskah", naskah_route_outcome)

@@ -58,6 +58,7 @@ def naskah_layout(jenis: JenisNaskah, *, signer: Jabatan | None = None) -> dict:
 
 def _title(template: str, signer: Jabatan | None) -> str:
     title = template.replace("{kepala_daerah}", _region("JABATAN_KEPALA_DAERAH", ""))
+    title = title.replace("{nama_daerah}", _region("NAMA_DAERAH", "").upper())
     if signer is not None:
         title = title.replace("{jabatan}", signer.nama_ttd_tampil)
     return title.replace("{jabatan}", "").strip()
@@ -212,6 +213,14 @@ def _people_groups(ids: list[int], on: dt.date) -> list[list[list[str]]]:
     return groups
 
 
+def _section_heading(jenis: JenisNaskah, label: str, number: int) -> str:
+    """A section title; numbered "A. Persoalan" when the type's layout asks for it
+    (`section_numbers: true`, Telaahan Staf)."""
+    if (jenis.layout or {}).get("section_numbers"):
+        return f"{chr(ord('A') + (number - 1) % 26)}. {label}"
+    return label
+
+
 def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict, list, list]:
     """The `fields` dict for the renderer, plus blocks to put into the body: label:value
     rows (after the first paragraph) and titled sections (after the body)."""
@@ -219,6 +228,7 @@ def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict,
     rows: list[list[str]] = []
     row_blocks: list[dict] = []
     sections: list[dict] = []
+    section_count = 0
     for spec in jenis.fields_schema:
         name, kind = spec["name"], spec["type"]
         value = values.get(name)
@@ -235,15 +245,22 @@ def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict,
             if placement == "rows":
                 rows.append([spec["label"], value])
             elif placement == "section":
-                sections += [{"type": "heading", "text": spec["label"]}, paragraph(value)]
+                section_count += 1
+                title = _section_heading(jenis, spec["label"], section_count)
+                sections += [{"type": "heading", "text": title}, paragraph(value)]
         elif kind == "blocks":
             out[name] = value
             if placement == "section":
-                sections += [{"type": "heading", "text": spec["label"]}, *value]
+                section_count += 1
+                title = _section_heading(jenis, spec["label"], section_count)
+                sections += [{"type": "heading", "text": title}, *value]
         elif kind == "people":
             groups = _people_groups(value, on)
             out[name] = groups[0] if len(groups) == 1 else groups
-            if placement == "rows":
+            if placement == "rows" and spec.get("row_format") == "name":
+                # One "label : name, name" row (Notula: Sekretaris/Pencatat)
+                rows.append([spec["label"], ", ".join(g[0][1] for g in groups)])
+            elif placement == "rows":
                 numbered = len(groups) > 1
                 flat = [
                     [f"{i}. {label}" if numbered and k == 0 else label, text]
@@ -262,6 +279,118 @@ def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict,
     return out, row_blocks, sections
 
 
+# --- Parties and the other signature blocks (Surat Kuasa, Berita Acara, Notula) ---------------
+
+
+def _person_rows(person: Pegawai | None, jabatan_nama: str) -> list[list[str]]:
+    if person is None:
+        return [
+            ["Nama", VACANT_NAME],
+            ["NIP", "-"],
+            ["Pangkat/Gol.", "-"],
+            ["Jabatan", jabatan_nama],
+        ]
+    return [
+        ["Nama", person.nama_lengkap],
+        ["NIP", person.nip or "-"],
+        ["Pangkat/Gol.", person.pangkat_golongan or "-"],
+        ["Jabatan", jabatan_nama or "-"],
+    ]
+
+
+def _holder_rows(jabatan: Jabatan, on: dt.date) -> list[list[str]]:
+    """The identity rows of whoever acts for `jabatan` on the date ("Plt. Kepala ..." for
+    an acting holder)."""
+    holder = jabatan_holder_on(jabatan, on)
+    if holder is None:
+        return _person_rows(None, jabatan.nama)
+    acting = f"{holder.jenis.capitalize()}. " if holder.is_acting else ""
+    return _person_rows(holder.pegawai, f"{acting}{jabatan.nama}")
+
+
+def party_blocks(jenis: JenisNaskah, parties: list, values: dict, signer: Jabatan, on) -> list:
+    """Body blocks identifying each party ("Nama : ... / NIP : ... / Pangkat/Gol. : ... /
+    Jabatan : ...", then "selanjutnya disebut PEMBERI KUASA."), from the type's layout key
+    ``parties``: [{"source": "signer" | <people or signers field>, "label": ..., "intro":
+    ...}]. A signers row's own role ("peran") names its party when given."""
+    out: list[dict] = []
+    for party in parties or []:
+        source, label = party.get("source", ""), party.get("label", "")
+        people: list[tuple[list[list[str]], str]] = []
+        if source == "signer":
+            own = values.get(party.get("label_field", "")) or label
+            people.append((_holder_rows(signer, on), own))
+        else:
+            spec = next((f for f in jenis.fields_schema if f["name"] == source), None)
+            value = values.get(source) or []
+            if spec is None or not value:
+                continue
+            if spec["type"] == "people":
+                persons = {p.pk: p for p in Pegawai.objects.filter(pk__in=value)}
+                for pk in value:
+                    person = persons.get(pk)
+                    if person is None:
+                        continue
+                    found = pegawai_assignments_on(person, on)
+                    jabatan_nama = found[0].jabatan.nama if found else ""
+                    people.append((_person_rows(person, jabatan_nama), label))
+            elif spec["type"] == "signers":
+                found = {
+                    j.pk: j for j in Jabatan.objects.filter(pk__in=[r["jabatan_id"] for r in value])
+                }
+                for row in value:
+                    jabatan = found.get(row["jabatan_id"])
+                    if jabatan is None:
+                        continue
+                    people.append((_holder_rows(jabatan, on), row.get("peran") or label))
+        if not people:
+            continue
+        if party.get("intro"):
+            out.append(paragraph(party["intro"], align="left"))
+        for rows, name in people:
+            out.append({"type": "fields", "rows": rows})
+            out.append(paragraph(f"selanjutnya disebut **{name.upper()}**.", align="left"))
+    return out
+
+
+def people_signature_blocks(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[list, list]:
+    """Signature blocks of the people named in ``people`` fields with a ``signature_role``
+    (Penerima Kuasa, Sekretaris/Pencatat): (blocks left of the signer's, blocks after)."""
+    from naskah.rendering import signature_block
+
+    left: list = []
+    right: list = []
+    for spec in jenis.fields_schema:
+        role = spec.get("signature_role")
+        ids = values.get(spec["name"]) or []
+        if spec["type"] != "people" or not role or not ids:
+            continue
+        persons = {p.pk: p for p in Pegawai.objects.filter(pk__in=ids)}
+        for pk in ids:
+            person = persons.get(pk)
+            if person is None:
+                continue
+            found = pegawai_assignments_on(person, on)
+            jabatan = found[0].jabatan if found else None
+            block = signature_block(
+                group=jenis.kelompok,
+                subgroup=jenis.subkelompok,
+                signer={
+                    "nama": person.nama,
+                    "gelar_depan": person.gelar_depan,
+                    "gelar_belakang": person.gelar_belakang,
+                    "nip": person.nip or None,
+                    "pangkat_golongan": person.pangkat_golongan,
+                    "jabatan_ttd": jabatan.nama_ttd_tampil if jabatan else role,
+                    "jabatan_jenis": jabatan.jenis if jabatan else "pelaksana",
+                    "acting": "",
+                },
+                role_label=role,
+            )
+            (left if spec.get("signature_side", "left") == "left" else right).append(block)
+    return left, right
+
+
 # --- The whole context --------------------------------------------------------------------------
 
 
@@ -274,7 +403,7 @@ def naskah_render_context(
     `signer_holder`: a caller that has just found who acts for the signing position on the
     letter's date (signing, under its lock) passes that Pemangku, so neither the position
     nor its holder is read again. It is used only when it is for the revision's signer."""
-    from naskah.rendering import signature_block
+    from naskah.rendering import resolve_layout, signature_block
 
     naskah = revisi.naskah
     jenis = naskah.jenis
@@ -299,6 +428,8 @@ def naskah_render_context(
                 "{" + spec["name"] + "}", str(value or "").upper()
             )
     layout["title"] = " ".join(layout["title"].split())
+    parties = layout.pop("parties", None)
+    layout.pop("section_numbers", None)
     kop = kop_context(signer.unit, kepala_daerah=jenis.kop_kepala_daerah, signer=signer)
     fields, row_blocks, sections = fields_context(jenis, revisi.fields, on)
 
@@ -315,8 +446,13 @@ def naskah_render_context(
             0,
         )
         body = body[:cut] + row_blocks + body[cut:]
+    if parties:
+        body = party_blocks(jenis, parties, revisi.fields, signer, on) + body
     body += sections
 
+    # Pasal 44(2): piagam, sertifikat (and STTPP) print the name without titles.
+    # Pasal 44(2): the per-type flag or the layout option (Piagam, Sertifikat).
+    titles_exempt = jenis.nama_tanpa_gelar or bool(resolve_layout(layout)["titles_exempt"])
     main = dict(
         signature_block(
             group=jenis.kelompok,
@@ -325,7 +461,7 @@ def naskah_render_context(
                 signer, on, preview=preview, holder=signer_holder if known else _UNKNOWN
             ),
             mandate=mandate_dict(signer, mandat),
-            titles_exempt=jenis.nama_tanpa_gelar,
+            titles_exempt=titles_exempt,
         )
     )
     if principal is not None and jenis.layout_kind == "keputusan":
@@ -338,7 +474,7 @@ def naskah_render_context(
         )
     penandatangan: dict | list = main
     extra = [
-        row
+        {**row, "peran": row.get("peran") or spec.get("role_label", "")}
         for spec in jenis.fields_schema
         if spec["type"] == "signers"
         for row in revisi.fields.get(spec["name"], [])
@@ -358,10 +494,17 @@ def naskah_render_context(
                     signer=signer_dict(jabatan, on, preview=preview),
                     mandate=mandate_dict(jabatan, ""),
                     role_label=row.get("peran", ""),
-                    titles_exempt=jenis.nama_tanpa_gelar,
+                    titles_exempt=titles_exempt,
                 )
             )
         penandatangan = blocks
+
+    main_index = 0
+    left, right = people_signature_blocks(jenis, revisi.fields, on)
+    if left or right:
+        own = penandatangan if isinstance(penandatangan, list) else [penandatangan]
+        main_index = len(left)
+        penandatangan = [*left, *own, *right]
 
     tujuan = [r for r in revisi.penerima if r["jenis"] == "tujuan"]
     tembusan = [
@@ -390,6 +533,7 @@ def naskah_render_context(
             with default_storage.open(lamp.berkas.name, "rb") as handle:
                 pdfs.append(handle.read())
 
+    _new_kind_defaults(jenis, layout, fields)
     if jenis.layout_kind == "disposisi":
         fields.setdefault("hal", header.get("hal", ""))
         fields.setdefault("sifat", SIFAT_LABEL.get(header.get("urgensi"), ""))
@@ -400,13 +544,25 @@ def naskah_render_context(
         fields.setdefault("nomor_agenda", "")
         fields.setdefault("catatan", "")
 
+    klasifikasi = KLASIFIKASI_LABEL.get(header.get("klasifikasi_keamanan"), "Biasa")
+    distribusi: list[str] = []
+    if klasifikasi in ("Rahasia", "Sangat Rahasia"):
+        # Numbered copies with a distribution list (domain.md 4.1): copy n goes to the n-th
+        # addressee or copy holder; the last is the file copy (pertinggal).
+        distribusi = [r["label"] for r in tujuan] + [
+            r["label"] for r in revisi.penerima if r["jenis"] == "tembusan"
+        ]
+        distribusi.append("Pertinggal")
+
     context = {
         "kop": kop,
         "nomor": None if preview else naskah.nomor,
         "tanggal": None if preview else naskah.tanggal,
         "tempat": header.get("tempat") or signer.unit.kota or _region("KOTA", ""),
         "sifat": SIFAT_LABEL.get(header.get("urgensi"), "Biasa"),
-        "klasifikasi_keamanan": KLASIFIKASI_LABEL.get(header.get("klasifikasi_keamanan"), "Biasa"),
+        "klasifikasi_keamanan": klasifikasi,
+        "distribusi": distribusi,
+        "salinan": {"ke": None, "dari": len(distribusi)} if distribusi else None,
         "lampiran_label": jumlah_berkas(len(ordered)),
         "hal": header.get("hal", ""),
         "tujuan": [r["label"] for r in tujuan],
@@ -417,6 +573,7 @@ def naskah_render_context(
         "body": body,
         "fields": fields,
         "penandatangan": penandatangan,
+        "penandatangan_utama": main_index,
         "tembusan": tembusan,
         "lampiran": typed,
         "lampiran_pdfs": pdfs,
@@ -424,6 +581,18 @@ def naskah_render_context(
         "tte": None,
     }
     return layout, context
+
+
+def _new_kind_defaults(jenis: JenisNaskah, layout: dict, fields: dict) -> None:
+    """Region names and labels the issue-13 layout kinds print (settings.NASKAH)."""
+    if layout.get("perintah_label"):
+        fields.setdefault("perintah_label", layout["perintah_label"])
+    daerah = _region("NAMA_DAERAH", "").upper()
+    if jenis.layout_kind == "peraturan":
+        fields.setdefault("pengundang_jabatan", f"SEKRETARIS DAERAH {daerah}".strip())
+        fields.setdefault("berita_daerah_label", f"BERITA DAERAH {daerah}".strip())
+    elif jenis.layout_kind == "perjanjian":
+        fields.setdefault("pihak_kesatu_instansi", _region("NAMA_PEMERINTAH", ""))
 
 
 def naskah_render_pdf(revisi: NaskahRevisi, *, preview: bool = True) -> bytes:

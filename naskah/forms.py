@@ -43,7 +43,8 @@ class NaskahForm(forms.Form):
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 12, "data-editor": "body"}),
         help_text=_(
             "Blank line: new paragraph. 1. numbered, a. lettered, - bullet list; "
-            "| cell | cell | table row; **bold**, _italic_; ## heading."
+            "| cell | cell | table row; Label :: value aligned label row; **bold**, _italic_; "
+            "## heading."
         ),
     )
 
@@ -244,3 +245,24 @@ class LampiranForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 4}),
     )
+
+
+class PencabutanForm(forms.Form):
+    """Withdraw a signed letter: the later signed letter that withdraws it, and why."""
+
+    oleh = forms.ModelChoiceField(
+        label=_("Withdrawing letter"),
+        queryset=None,
+        help_text=_("A later signed letter of this unit or a unit above it that cites the number."),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    alasan = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oleh"].queryset = candidates
+        self.fields["oleh"].label_from_instance = lambda n: f"{n.nomor} — {n.hal}"[:200]

@@ -8,6 +8,8 @@ The body is stored only as Blocks (the renderer contract); never as HTML. The ma
     | Header | Header |        (a table: first row is the header, then rows)
     ## Heading
     >> centred paragraph
+    Nama :: Budi Santoso      (label rows: consecutive "label :: value" lines form one
+    NIP :: 19800101...         aligned "label : value" block, e.g. identity rows)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
 _LETTERED = re.compile(r"^\s*[a-z][.)]\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
+_LABEL_ROW = re.compile(r"^\s*(?P<label>[^|:\s][^|:]{0,79}?)\s*::(?:\s+(?P<value>.*))?$")
 _INLINE = re.compile(r"(\*\*(?P<bold>.+?)\*\*|(?<![\w])_(?P<italic>[^_]+?)_(?![\w]))")
 
 BLOCK_TYPES = {"paragraph", "list", "table", "fields", "heading"}
@@ -67,6 +70,7 @@ def blocks_from_markup(text: str) -> list[dict]:
     para: list[str] = []
     current_list: dict | None = None
     table: dict | None = None
+    rows: dict | None = None
 
     def flush_para():
         nonlocal para
@@ -79,18 +83,33 @@ def blocks_from_markup(text: str) -> list[dict]:
             para = []
 
     def flush_all():
-        nonlocal current_list, table
+        nonlocal current_list, table, rows
         flush_para()
         current_list = None
         table = None
+        rows = None
 
     for raw in lines:
         line = raw.rstrip()
         if not line.strip():
-            # A blank line ends a paragraph or table; a list may continue after it.
+            # A blank line ends a paragraph, table or label rows; a list may continue.
             flush_para()
             table = None
+            rows = None
             continue
+        label_row = _LABEL_ROW.match(line)
+        if label_row is not None:
+            flush_para()
+            current_list = None
+            table = None
+            if rows is None:
+                rows = {"type": "fields", "rows": []}
+                blocks.append(rows)
+            rows["rows"].append(
+                [label_row.group("label"), (label_row.group("value") or "").strip()]
+            )
+            continue
+        rows = None
         stripped = line.strip()
         if stripped.startswith("|"):
             flush_para()
@@ -190,7 +209,7 @@ def markup_from_blocks(blocks: list[dict]) -> str:
             rows = [block.get("header", [])] + block.get("rows", [])
             parts.append("\n".join("| " + " | ".join(r) + " |" for r in rows))
         elif kind == "fields":
-            parts.append("\n".join(f"| {k} | {v} |" for k, v in block.get("rows", [])))
+            parts.append("\n".join(f"{k} :: {v}".rstrip() for k, v in block.get("rows", [])))
     return "\n\n".join(parts)
 
 

@@ -20,7 +20,19 @@ from core.models import (
 
 PAPER_CHOICES = [("A4", "A4"), ("F4", "F4 (215 × 330 mm)")]
 FONT_CHOICES = [("arial", "Arial"), ("bookman", "Bookman Old Style")]
-LAYOUT_KINDS = ["surat", "nota_dinas", "judul", "keputusan", "disposisi"]
+LAYOUT_KINDS = [
+    "surat",
+    "nota_dinas",
+    "judul",
+    "keputusan",
+    "disposisi",
+    # issue 13 item 4 (naskah/rendering/layouts_newtypes.py)
+    "daftar_hadir",
+    "piagam",
+    "peraturan",
+    "perjanjian",
+    "sppd",
+]
 # Keys a letter type may override in its `layout` JSON (the renderer contract's layout dict).
 LAYOUT_OVERRIDE_KEYS = {
     "paper",
@@ -30,6 +42,24 @@ LAYOUT_OVERRIDE_KEYS = {
     "page_numbers",
     "continuation_words",
     "place_date_label",
+    # layout corrections per type (docs/rendering.md "Types")
+    "nomor_format",
+    "number_placeholder",
+    "signer_role_label",
+    "yth_above_title",
+    "tentang_line",
+    "memo_rows",
+    "jabatan_after_title",
+    "body_first",
+    "receipt_block",
+    # read by naskah.context, not passed to the renderer
+    "parties",
+    "section_numbers",
+    # issue 13 item 4: landscape pages (Piagam, Sertifikat); Pasal 44(2) title exemption and
+    # the judul's "MEMERINTAHKAN:" replacement, both read by naskah.context
+    "orientation",
+    "titles_exempt",
+    "perintah_label",
 }
 
 
@@ -97,6 +127,11 @@ class JenisNaskah(models.Model):
         JUDUL = "judul", _("Titled document")
         KEPUTUSAN = "keputusan", _("Decree (keputusan)")
         DISPOSISI = "disposisi", _("Disposition sheet")
+        DAFTAR_HADIR = "daftar_hadir", _("Attendance list (daftar hadir)")
+        PIAGAM = "piagam", _("Certificate (piagam, sertifikat)")
+        PERATURAN = "peraturan", _("Regulation (peraturan, BAB/Pasal)")
+        PERJANJIAN = "perjanjian", _("Agreement between two parties (MoU, PKS)")
+        SPPD = "sppd", _("Official travel order (SPPD, two-sided form)")
 
     kode = models.SlugField(_("code"), max_length=40, unique=True)
     nama = models.CharField(_("name"), max_length=120)
@@ -469,9 +504,11 @@ def lampiran_max_pages() -> int:
     return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))
 
 
-# Signing, sealed documents, dispatch and batch signing (issue 5).
+# Withdrawal of a signed letter by a later letter (issue 11); signing, sealed documents,
+# dispatch and batch signing (issue 5).
 # Signing authority: the matrix and delegations (issue 13).
 from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401
+from naskah.models_pencabutan import PencabutanNaskah  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401
     AturanTTE,
     BatchTTE,
@@ -479,5 +516,6 @@ from naskah.models_tte import (  # noqa: E402, F401
     Distribusi,
     DokumenTersegel,
     NaskahTTE,
+    PertinggalTersegel,
     UnitPenomoran,
 )

@@ -116,6 +116,10 @@ class NaskahTTE(models.Model):
     def dokumen_terakhir(self) -> DokumenTersegel | None:
         return self.dokumen.order_by("-urutan").first()
 
+    def pertinggal_terakhir(self) -> PertinggalTersegel | None:
+        """The latest sealed file copy (never sent to recipients)."""
+        return self.pertinggal.order_by("-urutan").first()
+
 
 def tersegel_upload_to(instance: DokumenTersegel, filename: str) -> str:
     """Unguessable (a random token). The signing service names sealed files itself, in the
@@ -167,6 +171,45 @@ class DokumenTersegel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tte.naskah_id} #{self.urutan}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Sealed documents are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Sealed documents are immutable.")
+
+
+class PertinggalTersegel(models.Model):
+    """One sealed version of the letter's file copy (pertinggal): the letter as sent plus
+    a final page listing the paraf chain of the signed revision. Sealed in the same
+    signing transaction as the recipients' version of the same number (`urutan`), stored
+    beside it, offered to the drafting unit and never sent to recipients. Immutable."""
+
+    tte = models.ForeignKey(NaskahTTE, on_delete=models.PROTECT, related_name="pertinggal")
+    urutan = models.PositiveSmallIntegerField(_("signature number"))
+    berkas = models.FileField(_("sealed file"), max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    ukuran = models.PositiveBigIntegerField(_("size (bytes)"))
+    penandatangan = models.ForeignKey(
+        Pegawai, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    jumlah_paraf = models.PositiveSmallIntegerField(_("paraf listed"), default=0)
+
+    objects = DokumenTersegelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sealed file copy")
+        verbose_name_plural = _("sealed file copies")
+        ordering = ["tte", "urutan"]
+        constraints = [
+            models.UniqueConstraint(fields=["tte", "urutan"], name="unique_pertinggal_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tte.naskah_id} pertinggal #{self.urutan}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

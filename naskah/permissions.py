@@ -141,3 +141,50 @@ def can_share_naskah(user: Pegawai, naskah: Naskah) -> bool:
 def can_retry_distribusi(user: Pegawai, naskah: Naskah) -> bool:
     """The letter's drafter or signer retries a failed e-mail delivery."""
     return user.is_authenticated and user.pk in (naskah.konseptor_id, naskah.penandatangan_id)
+
+
+def _unit_within(unit, ancestor) -> bool:
+    """`unit` is `ancestor` or lies under it in the unit tree."""
+    return unit.pk == ancestor.pk or unit.path.startswith(ancestor.path)
+
+
+def can_withdraw_naskah(user: Pegawai, naskah: Naskah) -> bool:
+    """Recording that a signed letter was withdrawn (pencabutan) is for people who hold a
+    position today in the letter's issuing unit (its signer's unit) or a unit above it.
+    The authority is the withdrawing letter itself, which must be signed."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if naskah.status != Naskah.Status.DITANDATANGANI:
+        return False
+    issuer = naskah.penandatangan.unit
+    return any(
+        _unit_within(issuer, row.jabatan.unit)
+        for row in pegawai_assignments_on(user, timezone.localdate())
+    )
+
+
+# The archive's records staff (arsip.permissions.GROUP_ARSIPARIS; naskah cannot import arsip).
+ARSIPARIS_GROUP = "Arsiparis"
+
+
+def can_read_pertinggal(user: Pegawai, naskah: Naskah, day: dt.date | None = None) -> bool:
+    """The file copy (pertinggal, with the paraf chain) is for the drafting side, never
+    for recipients: the konseptor and the route's participants (paraf givers, signer and
+    whoever acts for their positions), and, for letters that are not Rahasia or Sangat
+    Rahasia, the drafting unit's administrators and the archive's records staff. Being a
+    recipient (Distribusi) or having the letter shared gives no access."""
+    from workflows.selectors import route_reader_ids
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if naskah.konseptor_id == user.pk:
+        return True
+    day = day or timezone.localdate()
+    if user.pk in route_reader_ids(naskah, day):
+        return True
+    if naskah.klasifikasi_keamanan in CONFIDENTIAL:
+        return False
+    if user.groups.filter(name=ARSIPARIS_GROUP).exists():
+        return True
+    path = naskah.unit.path
+    return any(path.startswith(p) for p in _admin_unit_paths(user, day))

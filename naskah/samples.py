@@ -76,9 +76,12 @@ def _long_laporan() -> str:
 
 
 def samples() -> dict[str, Sample]:
+    from naskah.samples_newtypes import new_type_samples
+
     today = timezone.localdate()
     next_monday = today + dt.timedelta(days=7 - today.weekday())
     return {
+        **new_type_samples(today),
         "surat_dinas": Sample(
             konseptor="kabagtu",
             signer=SEKDA,
@@ -153,13 +156,22 @@ def samples() -> dict[str, Sample]:
             hal="Percepatan Transformasi Digital",
             body=(
                 "Dalam rangka percepatan transformasi digital pemerintahan, dengan ini "
-                "menginstruksikan:\n\n"
-                "Kepada: Kepala Perangkat Daerah di Lingkungan Pemerintah Provinsi Lampung\n\n"
-                "1. menggunakan aplikasi naskah dinas elektronik;\n"
-                "2. melaporkan pelaksanaan instruksi ini setiap triwulan.\n\n"
-                "Instruksi ini mulai berlaku pada tanggal dikeluarkan."
+                "menginstruksikan:"
             ),
-            fields={"tentang": "Percepatan Transformasi Digital Pemerintahan"},
+            fields={
+                "tentang": "Percepatan Transformasi Digital Pemerintahan",
+                "kepada": [
+                    "Sekretaris Daerah Provinsi Lampung",
+                    "Kepala Perangkat Daerah di Lingkungan Pemerintah Provinsi Lampung",
+                ],
+                "diktum": [
+                    blocks_from_markup("Menggunakan aplikasi naskah dinas elektronik."),
+                    blocks_from_markup(
+                        "Melaporkan pelaksanaan Instruksi ini kepada Gubernur setiap triwulan."
+                    ),
+                    blocks_from_markup("Instruksi ini mulai berlaku pada tanggal dikeluarkan."),
+                ],
+            },
         ),
         "surat_perintah": Sample(
             konseptor="prakommuda",
@@ -241,9 +253,14 @@ def samples() -> dict[str, Sample]:
             signer=DISDIK,
             hal="Keterangan Aktif Bekerja",
             body=(
-                "Yang bertanda tangan di bawah ini menerangkan bahwa **Eko Prasetyo, S.Pd.**, "
-                "NIP 199009092015031002, adalah pegawai pada Bidang Pembinaan SMA Dinas "
-                "Pendidikan dan Kebudayaan Provinsi Lampung dan masih aktif bekerja.\n\n"
+                "Yang bertanda tangan di bawah ini, Kepala Dinas Pendidikan dan Kebudayaan "
+                "Provinsi Lampung, menerangkan bahwa:\n\n"
+                "Nama :: Eko Prasetyo, S.Pd.\n"
+                "NIP :: 199009092015031002\n"
+                "Jabatan :: Analis Kurikulum dan Pembelajaran\n"
+                "Unit kerja :: Bidang Pembinaan SMA\n\n"
+                "adalah pegawai Dinas Pendidikan dan Kebudayaan Provinsi Lampung dan masih "
+                "aktif bekerja.\n\n"
                 "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya."
             ),
         ),
@@ -253,7 +270,7 @@ def samples() -> dict[str, Sample]:
             mandat="ub",
             hal="Pengiriman Dokumen Evaluasi SPBE",
             body=(
-                "| No. | Naskah yang Dikirim | Banyaknya | Keterangan |\n"
+                "| No. | Naskah/Barang yang Dikirim | Banyaknya | Keterangan |\n"
                 "| 1 | Dokumen evaluasi SPBE | 1 (satu) berkas | Disampaikan dengan hormat |"
             ),
             tujuan=[
@@ -265,10 +282,8 @@ def samples() -> dict[str, Sample]:
             signer=KOMINFO,
             hal="Kuasa Pengambilan Sertifikat Elektronik",
             body=(
-                "Yang bertanda tangan di bawah ini, Kepala Dinas Komunikasi, Informatika dan "
-                "Statistik Provinsi Lampung, memberi kuasa kepada:\n\n"
                 "Untuk mengambil sertifikat elektronik atas nama pejabat Dinas Komunikasi, "
-                "Informatika dan Statistik pada Balai Sertifikasi Elektronik.\n\n"
+                "Informatika dan Statistik pada Balai Besar Sertifikasi Elektronik.\n\n"
                 "Demikian surat kuasa ini dibuat untuk dipergunakan sebagaimana mestinya."
             ),
             fields={"penerima_kuasa": ["stafaptika"]},
@@ -278,8 +293,13 @@ def samples() -> dict[str, Sample]:
             signer=KABID_APTIKA,
             hal="Pernyataan Menjaga Kerahasiaan Data",
             body=(
-                "Yang bertanda tangan di bawah ini menyatakan akan menjaga kerahasiaan data "
-                "dan informasi yang dikelola dalam aplikasi naskah dinas elektronik.\n\n"
+                "Yang bertanda tangan di bawah ini:\n\n"
+                "Nama :: Rudi Hermawan, S.Kom., M.Cs.\n"
+                "NIP :: 198001252006041007\n"
+                "Pangkat/Gol. :: Penata Tingkat I (III/d)\n"
+                "Jabatan :: Kepala Bidang Aplikasi Informatika\n\n"
+                "menyatakan akan menjaga kerahasiaan data dan informasi yang dikelola dalam "
+                "aplikasi naskah dinas elektronik.\n\n"
                 "Demikian pernyataan ini dibuat dengan sebenarnya."
             ),
         ),
@@ -288,10 +308,8 @@ def samples() -> dict[str, Sample]:
             signer=KOMINFO,
             hal="Serah Terima Perangkat Server",
             body=(
-                "Pada hari ini telah dilaksanakan serah terima perangkat server aplikasi "
-                "naskah dinas elektronik dari Dinas Komunikasi, Informatika dan Statistik "
-                "(Pihak Kesatu) kepada Dinas Pendidikan dan Kebudayaan (Pihak Kedua) "
-                "dengan rincian:\n\n"
+                "Pada hari ini PIHAK KESATU menyerahkan kepada PIHAK KEDUA perangkat server "
+                "aplikasi naskah dinas elektronik dengan rincian:\n\n"
                 "| No. | Barang | Jumlah |\n| 1 | Server rak 2U | 2 unit |\n"
                 "| 2 | Perangkat jaringan | 1 set |\n\n"
                 "Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya."
@@ -300,6 +318,7 @@ def samples() -> dict[str, Sample]:
                 "judul_acara": "Serah Terima Perangkat Server",
                 "peran_penandatangan": "Pihak Kesatu",
                 "penandatangan_lain": [{"jabatan": DISDIK, "peran": "Pihak Kedua"}],
+                "mengetahui": [{"jabatan": SEKDA}],
             },
         ),
         "pengumuman": Sample(
@@ -324,10 +343,14 @@ def samples() -> dict[str, Sample]:
             konseptor="prakommuda",
             signer=KABID_APTIKA,
             hal="Telaahan Pengadaan Sertifikat Elektronik",
+            tujuan=[{"jabatan": KOMINFO}],
             fields={
                 "tentang": "Pengadaan Sertifikat Elektronik bagi Pejabat",
                 "persoalan": blocks_from_markup(
                     "Sebagian pejabat belum memiliki sertifikat elektronik."
+                ),
+                "praanggapan": blocks_from_markup(
+                    "Anggaran penerbitan sertifikat tersedia pada tahun berjalan."
                 ),
                 "fakta": blocks_from_markup("Baru 60% pejabat memiliki sertifikat elektronik."),
                 "analisis": blocks_from_markup(
@@ -349,7 +372,11 @@ def samples() -> dict[str, Sample]:
             ),
             fields={
                 "hari_tanggal": today.isoformat(),
+                "waktu_panggilan": "12.30 WIB",
                 "waktu": "13.00 WIB s.d. 15.00 WIB",
+                "pencatat": ["statistisi"],
+                "dibuka": "pukul 13.05 WIB",
+                "ditutup": "pukul 15.00 WIB",
                 "tempat_acara": "Ruang Rapat Bidang Persandian",
                 "acara": "Evaluasi Keamanan Informasi",
                 "pimpinan_rapat": "Kepala Bidang Persandian dan Statistik",
@@ -361,9 +388,14 @@ def samples() -> dict[str, Sample]:
             signer=KOMINFO,
             hal="Rekomendasi Penggunaan Nama Domain",
             body=(
-                "Berdasarkan hasil verifikasi, Dinas Komunikasi, Informatika dan Statistik "
-                "memberikan rekomendasi penggunaan subdomain **sma.lampungprov.go.id** kepada "
-                "Dinas Pendidikan dan Kebudayaan Provinsi Lampung."
+                "Berdasarkan hasil verifikasi, Kepala Dinas Komunikasi, Informatika dan "
+                "Statistik Provinsi Lampung memberikan rekomendasi kepada:\n\n"
+                "Instansi :: Dinas Pendidikan dan Kebudayaan Provinsi Lampung\n"
+                "Alamat :: Jalan Drs. Warsito Nomor 72, Teluk Betung, Bandar Lampung\n"
+                "Subdomain :: sma.lampungprov.go.id\n\n"
+                "untuk menggunakan subdomain tersebut bagi layanan informasi sekolah menengah "
+                "atas. Demikian rekomendasi ini diberikan untuk dipergunakan sebagaimana "
+                "mestinya."
             ),
             fields={"tentang": "Penggunaan Subdomain"},
         ),
@@ -426,7 +458,8 @@ def sample_revision(kode: str) -> NaskahRevisi:
             values[name] = [_pegawai(u).pk for u in values[name]]
         elif spec["type"] == "signers":
             values[name] = [
-                {"jabatan_id": _jabatan(r["jabatan"]).pk, "peran": r["peran"]} for r in values[name]
+                {"jabatan_id": _jabatan(r["jabatan"]).pk, "peran": r.get("peran", "")}
+                for r in values[name]
             ]
     draft = draft_check(
         jenis=jenis,

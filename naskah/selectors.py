@@ -95,3 +95,27 @@ def penerima_search(query: str, *, limit: int = 8) -> dict[str, list]:
         Q(nama__icontains=query) | Q(nip__startswith=query), is_active=True
     ).order_by("nama")[:limit]
     return {"unit": list(units), "jabatan": list(positions), "pegawai": list(people)}
+
+
+def naskah_withdraw_candidates(user, naskah):
+    """Signed letters the user can read that may withdraw `naskah`: issued by its unit or
+    one above it, signed after it (the service checks the rest)."""
+    from naskah.models import NaskahTTE
+
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    if record is None:
+        return Naskah.objects.none()
+    unit = naskah.penandatangan.unit
+    # The unit's own path and its ancestors' (materialised paths end in ".").
+    prefixes = [unit.path[: i + 1] for i, char in enumerate(unit.path) if char == "."]
+    return (
+        naskah_visible_to(user)
+        .filter(
+            status=Naskah.Status.DITANDATANGANI,
+            tte__selesai=True,
+            tte__dibuat_pada__gt=record.dibuat_pada,
+            penandatangan__unit__path__in=prefixes,
+        )
+        .exclude(pk=naskah.pk)
+        .order_by("-tanggal", "-pk")
+    )

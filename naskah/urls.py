@@ -56,6 +56,12 @@ urlpatterns += [
         views_tte.distribusi_ulang,
         name="distribusi_ulang",
     ),
+    path("<int:pk>/cabut/", views_tte.naskah_withdraw_view, name="withdraw"),
+    path(
+        "<int:pk>/tte/pertinggal/",
+        views_tte.naskah_tte_pertinggal_pdf,
+        name="tte_pertinggal",
+    ),
     path("tte/batch/", views_tte.tte_batch, name="tte_batch"),
     path("tte/batch/<int:pk>/", views_tte.tte_batch_detail, name="tte_batch_detail"),
     path("masuk-internal/", views_tte.naskah_masuk_internal, name="masuk_internal"),

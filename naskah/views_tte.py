@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,14 +16,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import ApplicationError
 from core.files import stored_file_response
-from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE
-from naskah.permissions import can_retry_distribusi, naskah_get_visible, naskah_visible_to
+from naskah.forms import PencabutanForm
+from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE, PencabutanNaskah
+from naskah.permissions import (
+    can_read_pertinggal,
+    can_retry_distribusi,
+    can_withdraw_naskah,
+    naskah_get_visible,
+    naskah_visible_to,
+)
+from naskah.selectors import naskah_withdraw_candidates
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,
     inbox_for,
     naskah_dispatch_retry,
 )
+from naskah.services.pencabutan import naskah_withdraw
 from naskah.services.tte import naskah_sign, naskah_sign_check
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
 
@@ -50,6 +60,10 @@ def naskah_tte(request, pk: int):
         return redirect("naskah:tte", pk=naskah.pk)
     plan, reason = _sign_state(naskah, request.user)
     record = NaskahTTE.objects.filter(naskah=naskah).select_related("nomor").first()
+    pencabutan = PencabutanNaskah.objects.filter(naskah=naskah).select_related("oleh").first()
+    withdraw_form = None
+    if pencabutan is None and record is not None and can_withdraw_naskah(request.user, naskah):
+        withdraw_form = PencabutanForm(candidates=naskah_withdraw_candidates(request.user, naskah))
     return render(
         request,
         "naskah/tte/detail.html",
@@ -58,9 +72,14 @@ def naskah_tte(request, pk: int):
             "plan": plan,
             "reason": reason,
             "record": record,
+            "pencabutan": pencabutan,
+            "withdraw_form": withdraw_form,
             "dokumen": record.dokumen.select_related("penandatangan", "jabatan") if record else [],
             "distribusi": Distribusi.objects.filter(naskah=naskah).select_related("pegawai"),
             "can_retry": can_retry_distribusi(request.user, naskah),
+            "pertinggal": record.pertinggal_terakhir()
+            if record and can_read_pertinggal(request.user, naskah)
+            else None,
         },
     )
 
@@ -91,6 +110,35 @@ def distribusi_ulang(request, pk: int, distribusi_id: int):
 
 
 @login_required
+@require_POST
+def naskah_withdraw_view(request, pk: int):
+    """Record that a later signed letter withdraws this one (pencabutan)."""
+    naskah = naskah_get_visible(request.user, pk)
+    if not can_withdraw_naskah(request.user, naskah):
+        raise PermissionDenied
+    form = PencabutanForm(request.POST, candidates=naskah_withdraw_candidates(request.user, naskah))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("naskah:tte", pk=naskah.pk)
+    try:
+        row = naskah_withdraw(
+            naskah=naskah,
+            by_naskah=form.cleaned_data["oleh"],
+            user=request.user,
+            reason=form.cleaned_data["alasan"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The letter is recorded as withdrawn by %(nomor)s.") % {"nomor": row.oleh.nomor},
+        )
+    return redirect("naskah:tte", pk=naskah.pk)
+
+
+@login_required
 @require_GET
 def naskah_tte_pdf(request, pk: int):
     naskah = naskah_get_visible(request.user, pk)
@@ -104,6 +152,23 @@ def naskah_tte_pdf(request, pk: int):
     safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
     return stored_file_response(
         dokumen.berkas.name, content_type="application/pdf", filename=f"naskah-{safe}.pdf"
+    )
+
+
+@login_required
+@require_GET
+def naskah_tte_pertinggal_pdf(request, pk: int):
+    """The sealed file copy with the paraf page: the drafting side only (permissions)."""
+    naskah = naskah_get_visible(request.user, pk)
+    if not can_read_pertinggal(request.user, naskah):
+        raise Http404
+    record = NaskahTTE.objects.filter(naskah=naskah).first()
+    copy = record.pertinggal_terakhir() if record else None
+    if copy is None:
+        raise Http404
+    safe = "".join(c if c.isalnum() else "-" for c in naskah.nomor or str(naskah.pk))
+    return stored_file_response(
+        copy.berkas.name, content_type="application/pdf", filename=f"pertinggal-{safe}.pdf"
     )
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
 from core.middleware import client_ip
-from naskah.models import DokumenTersegel, NaskahTTE
+from naskah.models import DokumenTersegel, NaskahTTE, PencabutanNaskah, PertinggalTersegel
 from naskah.permissions import CONFIDENTIAL
 from naskah.services.tte import sealed_bytes
 
@@ -119,6 +119,9 @@ def verifikasi_token(request, token: str):
             "error": error,
             "valid": valid,
             "pending": not record.selesai,
+            "pencabutan": PencabutanNaskah.objects.filter(naskah=naskah)
+            .select_related("oleh")
+            .first(),
         },
     )
 
@@ -135,10 +138,21 @@ def verifikasi_upload(request):
             data = form.cleaned_data["berkas"]
             sha = hashlib.sha256(data).hexdigest()
             match = DokumenTersegel.objects.filter(sha256=sha).select_related("tte__naskah").first()
+            if match is None:  # the drafting unit's file copy (pertinggal) is sealed too
+                match = (
+                    PertinggalTersegel.objects.filter(sha256=sha)
+                    .select_related("tte__naskah")
+                    .first()
+                )
             context.update({"sha256": sha, "match": match})
             if match is not None:
                 context["match_confidential"] = (
                     match.tte.naskah.klasifikasi_keamanan in CONFIDENTIAL
+                )
+                context["pencabutan"] = (
+                    PencabutanNaskah.objects.filter(naskah_id=match.tte.naskah_id)
+                    .select_related("oleh")
+                    .first()
                 )
             try:
                 from signing.validation import pdf_validate

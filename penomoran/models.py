@@ -187,3 +187,9 @@ class Nomor(models.Model):
 
     def __str__(self) -> str:
         return self.teks
+
+    @property
+    def terpakai(self) -> bool:
+        """Attached to what it numbers (a signed letter, a registered incoming letter): it
+        can no longer be cancelled; a signed letter is withdrawn by a later letter."""
+        return self.status == self.Status.DIGUNAKAN or bool(self.object_type)

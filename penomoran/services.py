@@ -539,8 +539,10 @@ def nomor_use_reserved(
 
 
 def nomor_cancel(*, nomor: Nomor, alasan: str, actor: Pegawai | None) -> Nomor:
-    """Cancel an issued or reserved number. It stays in the register as cancelled, with
-    the reason, and is never issued again."""
+    """Cancel a reserved number not used yet. It stays in the register as cancelled, with
+    the reason, and is never issued again. A number attached to what it numbers (a signed
+    letter, a registered incoming letter) is refused: the letter stays valid until a later
+    letter withdraws it (docs/numbering.md, "Numbers and withdrawal")."""
     alasan = (alasan or "").strip()
     if not alasan:
         raise ApplicationError(
@@ -554,6 +556,16 @@ def nomor_cancel(*, nomor: Nomor, alasan: str, actor: Pegawai | None) -> Nomor:
             raise ConflictError(
                 _("The number %(teks)s is already cancelled.") % {"teks": row.teks},
                 code="already_cancelled",
+            )
+        if row.terpakai:
+            raise ConflictError(
+                _(
+                    "The number %(teks)s belongs to a signed or registered letter and cannot "
+                    "be cancelled. A signed letter is withdrawn by a later letter that "
+                    "references it."
+                )
+                % {"teks": row.teks},
+                code="number_used",
             )
         previous = row.status
         row.status = Nomor.Status.BATAL

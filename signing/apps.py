@@ -5,7 +5,11 @@ class SigningConfig(AppConfig):
     name = "signing"
 
     def ready(self):
+        from core import hooks
         from signing import checks  # noqa: F401  (registers system checks)
+        from signing.permissions import signer_needs_second_factor
+
+        hooks.register(hooks.SECOND_FACTOR_REQUIRED, signer_needs_second_factor)
 
     def demo_seed(self) -> str:
         """Called by `manage.py seed_demo`: the demo registration officer."""

@@ -216,6 +216,19 @@ def certificate_load(pem: str | bytes) -> x509.Certificate:
     return x509.load_pem_x509_certificate(data)
 
 
+def issuer_display_name(cert: x509.Certificate) -> str:
+    """The issuer as a reader names it: its common name, followed by its organisation when
+    the common name does not already contain it."""
+    issuer = cert.issuer
+    cns = issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    orgs = issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    cn = str(cns[0].value) if cns else ""
+    org = str(orgs[0].value) if orgs else ""
+    if cn and org and org not in cn:
+        return f"{cn}, {org}"
+    return cn or org or issuer.rfc4514_string()
+
+
 @dataclass(frozen=True)
 class CertificateInfo:
     """What a signed result or a validation report says about a certificate."""

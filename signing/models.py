@@ -171,3 +171,26 @@ class CertificateRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pegawai} ({self.get_status_display()})"
+
+
+class PassphraseAttempts(models.Model):
+    """Wrong signing passphrases in a row for one signer (signing/throttle.py). A guess
+    reserves its place here, in its own committed transaction, before it is evaluated, so
+    parallel guesses cannot all pass the check together."""
+
+    pegawai = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("signer"),
+    )
+    failed = models.PositiveIntegerField(_("attempts counted"), default=0)
+    last_attempt = models.DateTimeField(_("last attempt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing passphrase attempts")
+        verbose_name_plural = _("signing passphrase attempts")
+
+    def __str__(self) -> str:
+        return f"{self.pegawai_id}: {self.failed}"

@@ -41,3 +41,13 @@ def can_decide_certificate_request(user: Pegawai) -> bool:
         and user.is_active
         and user.groups.filter(name=registration_officer_group()).exists()
     )
+
+
+def signer_needs_second_factor(user: Pegawai) -> bool:
+    """Signers (an active signing certificate) and whoever manages certificates must pass a
+    second factor at sign-in (core.second_factor; docs/security.md)."""
+    from signing.models import SignerCertificate
+
+    if can_manage_certificates(user):
+        return True
+    return SignerCertificate.objects.for_signer(user).active().exists()

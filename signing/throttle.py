@@ -1,25 +1,37 @@
 """Slows down passphrase guessing: after NASKAH_SIGNING_MAX_FAILED_ATTEMPTS wrong
-passphrases a signer must wait NASKAH_SIGNING_LOCKOUT_SECONDS before trying again.
+passphrases a signer must wait NASKAH_SIGNING_LOCKOUT_SECONDS (counted from the last
+attempt) before trying again.
 
-The counter lives in Django's cache (Redis in production, so it is shared by all hosts).
-It is deliberately not a database row: a wrong passphrase raises inside the caller's
-transaction (e.g. the letter-signing transaction), which rolls back, and the count must
-survive that. With BSrE this also keeps Naskah from exhausting BSrE's own attempt limit,
-which locks the certificate until a BSrE reset.
+Check and count are one step. Before a passphrase is evaluated, the guess reserves a place
+in the signer's PassphraseAttempts row: under the row lock (SELECT ... FOR UPDATE on
+PostgreSQL; SQLite's IMMEDIATE transaction serialises writers) the count is compared with
+the limit and raised, and that transaction commits at once. N parallel guesses therefore
+evaluate at most `limit` passphrases; the rest are refused without being tried. A right
+passphrase clears the count; an error that is not a wrong passphrase (the backend is down)
+gives its place back.
+
+The reservation is a durable transaction (``transaction.atomic(durable=True)``): it must not
+be nested in a caller's transaction, whose rollback after the wrong passphrase would undo the
+count. The services call the guard before they open theirs. With BSrE this also keeps Naskah
+from exhausting BSrE's own attempt limit, which locks the certificate until a BSrE reset.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from signing.models import PassphraseAttempts
 
 if TYPE_CHECKING:
     from core.models import Pegawai
@@ -34,47 +46,66 @@ def _limits() -> tuple[int, int]:
     )
 
 
-def _key(signer: Pegawai) -> str:
-    return f"naskah:signing:failed:{signer.pk}"
-
-
-def passphrase_throttle_check(signer: Pegawai) -> None:
-    limit, seconds = _limits()
-    if limit and (cache.get(_key(signer)) or 0) >= limit:
-        raise ApplicationError(
-            _(
-                "Too many wrong signing passphrases. Wait %(minutes)d minutes and try again, "
-                "or ask an administrator if you forgot it."
-            )
-            % {"minutes": max(1, seconds // 60)},
-            code="passphrase_locked",
+def _locked_error(seconds: int) -> ApplicationError:
+    return ApplicationError(
+        _(
+            "Too many wrong signing passphrases. Wait %(minutes)d minutes and try again, "
+            "or ask an administrator if you forgot it."
         )
+        % {"minutes": max(1, seconds // 60)},
+        code="passphrase_locked",
+    )
 
 
-def passphrase_throttle_failure(signer: Pegawai) -> None:
-    _limit, seconds = _limits()
-    key = _key(signer)
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    logger.warning("wrong signing passphrase for signer %s (%d in a row)", signer.pk, count)
+def passphrase_attempt_reserve(signer: Pegawai) -> None:
+    """Count this guess before it is evaluated, or refuse it if the signer is locked out.
+    Commits on its own (durable)."""
+    limit, seconds = _limits()
+    if not limit:
+        return
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        PassphraseAttempts.objects.bulk_create(
+            [PassphraseAttempts(pegawai_id=signer.pk)], ignore_conflicts=True
+        )
+        row = PassphraseAttempts.objects.select_for_update().get(pegawai_id=signer.pk)
+        if (
+            row.failed
+            and row.last_attempt
+            and row.last_attempt <= now - dt.timedelta(seconds=seconds)
+        ):
+            row.failed = 0  # the lockout (or the streak) has expired
+        if row.failed >= limit:
+            raise _locked_error(seconds)
+        row.failed += 1
+        row.last_attempt = now
+        row.save(update_fields=["failed", "last_attempt"])
+
+
+def passphrase_attempt_release(signer: Pegawai) -> None:
+    """The guess could not be evaluated (not a wrong passphrase): give its place back."""
+    PassphraseAttempts.objects.filter(pegawai_id=signer.pk, failed__gt=0).update(
+        failed=F("failed") - 1
+    )
 
 
 def passphrase_throttle_reset(signer: Pegawai) -> None:
-    cache.delete(_key(signer))
+    PassphraseAttempts.objects.filter(pegawai_id=signer.pk).update(failed=0)
 
 
 @contextmanager
 def passphrase_guard(signer: Pegawai) -> Iterator[None]:
-    """Refuse while locked out; count a wrong passphrase; reset after a right one."""
-    passphrase_throttle_check(signer)
+    """Reserve (or refuse) the guess; keep it counted if wrong; clear after a right one."""
+    passphrase_attempt_reserve(signer)
     try:
         yield
     except ApplicationError as exc:
         if exc.code == "wrong_passphrase":
-            passphrase_throttle_failure(signer)
+            logger.warning("wrong signing passphrase for signer %s", signer.pk)
+        else:
+            passphrase_attempt_release(signer)
+        raise
+    except BaseException:
+        passphrase_attempt_release(signer)
         raise
     passphrase_throttle_reset(signer)

@@ -24,6 +24,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    """Each test anchors the audit chain in its own folder with its own checkpoint key."""
+    settings.NASKAH_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    settings.NASKAH_AUDIT_CHECKPOINT_KEY_FILE = tmp_path / "audit_checkpoint_key.pem"
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test gets an empty in-memory cache (rate limits, previews, throttles): a shared
     Redis would leak state between parallel workers and ignores time-machine. The Redis
@@ -34,6 +41,18 @@ def _isolated_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_passed(request, monkeypatch):
+    """Most tests sign people in with `client.force_login` and test something else: their
+    sessions count as having passed the second factor. Tests marked `second_factor` (and the
+    browser tests, which sign in through the real pages) get the production rule."""
+    if request.node.get_closest_marker("second_factor") or request.node.get_closest_marker(
+        "browser"
+    ):
+        return
+    monkeypatch.setattr("core.second_factor.second_factor_pending", lambda request: None)
 
 
 @pytest.fixture
@@ -73,11 +92,16 @@ _SEEDED = [
         [
             ("naskah.migrations.0002_jenis_naskah_seed", "seed"),
             ("naskah.migrations.0003_alur_status_koordinasi_izin", "seed_koordinasi"),
+            ("naskah.migrations.0008_layouts_type_fidelity", "forwards"),
+            ("naskah.migrations.0010_newtypes_jenis_naskah", "seed"),
         ],
     ),
     (
         "naskah.KewenanganTandaTangan",
-        [("naskah.migrations.0006_authority_matrix", "seed")],
+        [
+            ("naskah.migrations.0006_authority_matrix", "seed"),
+            ("naskah.migrations.0011_authority_newtypes", "seed"),
+        ],
     ),
     ("workflows.HariLibur", [("workflows.migrations.0002_hari_libur_2026", "seed")]),
     ("masuk.InstruksiDisposisi", [("naskah.masuk.migrations.0002_instruksi_standar", "seed")]),

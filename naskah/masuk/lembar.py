@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.models import UnitKerja
 from naskah.masuk.models import KlasifikasiKeamanan, SuratMasuk, Urgensi
 from naskah.masuk.selectors import disposisi_tree, flatten_tree
-from naskah.rendering import format_tanggal, render_naskah, signature_block
+from naskah.rendering import format_tanggal, render_naskah
 
 URGENSI_LABEL = {
     Urgensi.AMAT_SEGERA: "Amat Segera",
@@ -32,7 +32,11 @@ STATUS_LABEL = {
 
 
 def _waktu(value) -> str:
-    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else "-"
+    """ "7 Desember 2026 09.30": the Indonesian date and the time as HH.MM."""
+    if not value:
+        return "-"
+    local = timezone.localtime(value)
+    return f"{format_tanggal(local.date())} {local:%H.%M}"
 
 
 def kop_for(unit: UnitKerja) -> dict:
@@ -71,7 +75,11 @@ def _label(node) -> str:
     text = c.penerima_label
     if c.ke_tim_id:
         text = f"{text} (tim kerja)"
-    return f"{text} [utama]" if c.utama else text
+    return text
+
+
+def _kapasitas(act) -> str:
+    return "" if act.dari_jenis == "definitif" else f"{act.dari_jenis.capitalize()}. "
 
 
 def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
@@ -104,21 +112,14 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
         },
         "penandatangan": [],
     }
-    if first is not None:
-        p, j = first.dari_pegawai, first.dari_jabatan
-        context["penandatangan"] = signature_block(
-            group="lainnya",
-            signer={
-                "nama": p.nama,
-                "gelar_depan": p.gelar_depan,
-                "gelar_belakang": p.gelar_belakang,
-                "nip": p.nip,
-                "pangkat_golongan": p.pangkat_golongan,
-                "jabatan_ttd": j.nama_ttd_tampil,
-                "jabatan_jenis": j.jenis,
-                "acting": "" if first.dari_jenis == "definitif" else first.dari_jenis,
-            },
-        )
+    # The paraf and date/time of each disposition, not a full signature block.
+    context["fields"]["paraf"] = [
+        {
+            "oleh": f"{_kapasitas(act)}{act.dari_jabatan.nama} ({act.dari_pegawai.nama_lengkap})",
+            "waktu": _waktu(act.dibuat_pada),
+        }
+        for act in acts
+    ]
     rows = []
     numbers: dict[int, str] = {}
     counters: dict[str, int] = {}
@@ -140,7 +141,7 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
                 state += f"; balasan: {reply.nomor or 'konsep'} ({reply.hal})"
         if node.terlambat:
             state += "; TERLAMBAT"
-        kapasitas = "" if act.dari_jenis == "definitif" else f"{act.dari_jenis.capitalize()}. "
+        kapasitas = _kapasitas(act)
         instr = ", ".join(i.nama for i in act.instruksi.all())
         rows.append(
             [

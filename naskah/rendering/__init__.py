@@ -6,7 +6,14 @@ See docs/rendering.md for the layout and context keys.
 """
 
 from .errors import RenderError
-from .render import LAYOUT_DEFAULTS, LAYOUT_KINDS, render_naskah, resolve_layout
+from .render import (
+    LAYOUT_DEFAULTS,
+    LAYOUT_KINDS,
+    append_pdf,
+    render_naskah,
+    render_paraf_page,
+    resolve_layout,
+)
 from .signature import SignatureBlock, SignatureStyle, signature_block
 from .text import format_tanggal
 
@@ -16,8 +23,10 @@ __all__ = [
     "RenderError",
     "SignatureBlock",
     "SignatureStyle",
+    "append_pdf",
     "format_tanggal",
     "render_naskah",
+    "render_paraf_page",
     "resolve_layout",
     "signature_block",
 ]

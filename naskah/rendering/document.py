@@ -4,8 +4,8 @@ Continuation words ("kata penyambung") need the first word of the *next* page wh
 current page is being finished. Each page draws a form XObject named ``cont<n>`` in its
 bottom-right corner; the form is defined as soon as the first word of page n+1 is laid
 out (or left empty on the last page of a part), so a single layout pass suffices. The
-TTE footer works the same way: every page holding a signature block draws ``tte<n>``, and
-only the last signed page's form receives the footer text.
+TTE footer of a signed render is one form XObject (``tte``) drawn at the bottom of every
+page; merged lampiran PDFs get the same sentence stamped on in merge.py.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Decor:
     security_red: bool
     tte_footer: str
     page_number_format: str
+    copy_label: str = ""
 
 
 class PartStart(Flowable):
@@ -101,6 +102,20 @@ def _cell_first_word(cell) -> str:
             if word:
                 return word
     return ""
+
+
+def draw_tte_footer(canvas, text: str, styles: Styles, width: float, left: float, right: float):
+    """The TTE footer sentence (Paragraph markup) in small type at the bottom of a page,
+    under a thin rule, between ``left`` and ``right`` margins."""
+    para = Paragraph(text, styles.small)
+    _, h = para.wrap(width - left - right, 40 * mm)
+    y = 6 * mm
+    canvas.saveState()
+    canvas.setStrokeColor(black)
+    canvas.setLineWidth(0.4)
+    canvas.line(left, y + h + 1.5 * mm, width - right, y + h + 1.5 * mm)
+    para.drawOn(canvas, left, y)
+    canvas.restoreState()
 
 
 class NaskahDoc(BaseDocTemplate):
@@ -212,12 +227,22 @@ class NaskahDoc(BaseDocTemplate):
             if page == 1:
                 self._define_watermark(canvas)
             canvas.doForm("wm")
+        if decor.tte_footer:
+            if page == 1:
+                self._define_tte_footer(canvas, "tte")
+            canvas.doForm("tte")
         styles = decor.styles
         if decor.security_label:
             canvas.saveState()
             canvas.setFillColor(RED if decor.security_red else black)
             canvas.setFont(styles.bold_font, styles.size)
             canvas.drawString(self.margins["left"], height - 8 * mm, decor.security_label)
+            if decor.copy_label:
+                canvas.setFillColor(black)
+                canvas.setFont(styles.font, styles.size * 0.75)
+                canvas.drawString(
+                    self.margins["left"], height - 8 * mm - styles.leading, decor.copy_label
+                )
             canvas.restoreState()
         if decor.page_numbers and page > 1:
             canvas.saveState()
@@ -233,9 +258,6 @@ class NaskahDoc(BaseDocTemplate):
         page = canvas.getPageNumber()
         if self.decor.continuation_words:
             canvas.doForm(f"cont{page}")
-        if self.signed_pages and self.signed_pages[-1] == page and self.decor.tte_footer:
-            # Only the last signed page gets the footer text; see finish().
-            canvas.doForm(f"tte{page}")
 
     def _define_watermark(self, canvas):
         decor = self.decor
@@ -266,19 +288,15 @@ class NaskahDoc(BaseDocTemplate):
         self._defined.add(name)
 
     def _define_tte_footer(self, canvas, name: str):
-        styles = self.decor.styles
-        width, _ = self.pagesize
         canvas.beginForm(name)
-        para = Paragraph(self.decor.tte_footer, styles.small)
-        avail = width - self.margins["left"] - self.margins["right"]
-        _, h = para.wrap(avail, 40 * mm)
-        y = 6 * mm
-        canvas.setStrokeColor(black)
-        canvas.setLineWidth(0.4)
-        canvas.line(
-            self.margins["left"], y + h + 1.5 * mm, width - self.margins["right"], y + h + 1.5 * mm
+        draw_tte_footer(
+            canvas,
+            self.decor.tte_footer,
+            self.decor.styles,
+            self.pagesize[0],
+            self.margins["left"],
+            self.margins["right"],
         )
-        para.drawOn(canvas, self.margins["left"], y)
         canvas.endForm()
         self._defined.add(name)
 
@@ -309,10 +327,4 @@ class NaskahDoc(BaseDocTemplate):
             for page in range(1, self.page_count + 1):
                 if f"cont{page}" not in self._defined:
                     self._define_text_form(canvas, f"cont{page}", "")
-        if self.signed_pages and self.decor.tte_footer:
-            *earlier, last = self.signed_pages
-            for page in earlier:
-                canvas.beginForm(f"tte{page}")
-                canvas.endForm()
-            self._define_tte_footer(canvas, f"tte{last}")
         canvas.save()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus.flowables import Flowable
 
@@ -31,8 +33,76 @@ def _kop_style(font: str, size: float, align: int = TA_CENTER) -> ParagraphStyle
     )
 
 
+# The letterhead fits its text by shrinking a line down to this share of its size before
+# breaking it; address lines break only between their parts (see _address_parts).
+KOP_MIN_SCALE = 0.8
+KOP_MIN_SCALE_ADDRESS = 0.9
+KOP_EMBLEM_GAP = 2 * mm
+_ADDRESS_BREAK = re.compile(
+    r"(?<=,)\s+|\s+(?=(?:Telp\.?|Telepon|Faks(?:imile)?\.?|Fax|Kode\s+Pos|Laman|Website|"
+    r"Pos-el|E-?mail|Surel)\b)",
+    re.IGNORECASE,
+)
+
+
+def _address_parts(text: str) -> list[str]:
+    """An address line cut at its separators (after a comma, before "Telp.", "Kode Pos",
+    "Laman", "Pos-el" ...); each part keeps its label with its number."""
+    return [part for part in _ADDRESS_BREAK.split(text.strip()) if part]
+
+
+def _balanced(parts: list[str], fits, joiner: str = " ") -> list[str]:
+    """The fewest lines that fit, split as evenly as possible, so that no short last line
+    holds a lone postcode or phone number. A part wider than a line stays whole (the
+    caller breaks it between words)."""
+    n = len(parts)
+    if n <= 1:
+        return list(parts)
+    if n > 14:  # many words: greedy filling is good enough and stays cheap
+        lines: list[str] = []
+        for part in parts:
+            if lines and fits(f"{lines[-1]}{joiner}{part}"):
+                lines[-1] = f"{lines[-1]}{joiner}{part}"
+            else:
+                lines.append(part)
+        return lines
+    for count in range(1, n + 1):
+        best = None
+        for cuts in itertools.combinations(range(1, n), count - 1):
+            bounds = (0, *cuts, n)
+            lines = [joiner.join(parts[a:b]) for a, b in itertools.pairwise(bounds)]
+            if not all(fits(line) for line in lines):
+                continue
+            widths = [fits.width(line) for line in lines]
+            score = max(widths) - min(widths)
+            if best is None or score < best[0]:
+                best = (score, lines)
+        if best is not None:
+            return best[1]
+    return list(parts)
+
+
+class _Fits:
+    def __init__(self, font: str, size: float, width: float):
+        self.font, self.size, self.limit = font, size, width
+
+    def width(self, text: str) -> float:
+        return stringWidth(text, self.font, self.size)
+
+    def __call__(self, text: str) -> bool:
+        return self.width(text) <= self.limit + 0.01
+
+
 class Kop(Flowable):
-    """The letterhead, drawn on the first page only (it is the first flowable)."""
+    """The letterhead, drawn on the first page only (it is the first flowable).
+
+    The text is centred on the page when every line fits clear of the emblem on both
+    sides, shrunk within limits (names down to KOP_MIN_SCALE of their size, address lines
+    down to KOP_MIN_SCALE_ADDRESS). Otherwise it is centred in the space beside the
+    emblem, each line shrunk within the same limits or else broken: address lines evenly
+    between their parts (a postcode or phone number stays with its label and never ends up
+    alone on a short last line), other lines between words.
+    """
 
     def __init__(self, kop: dict, styles: Styles, sizes: dict, emblem_mm: float):
         super().__init__()
@@ -53,10 +123,10 @@ class Kop(Flowable):
         self.emblem_size = emblem_mm * mm
         bold = styles.bold_font
         regular = styles.font
-        paragraphs = []
+        # (text, font, size, is_address)
+        specs = []
         if variant == "kepala_daerah":
-            for line in lines:
-                paragraphs.append(Paragraph(esc(line), _kop_style(bold, sizes["unit"])))
+            specs = [(line, bold, sizes["unit"], False) for line in lines]
         else:
             last = len(lines) - 1
             for i, line in enumerate(lines):
@@ -66,55 +136,101 @@ class Kop(Flowable):
                     size, font = sizes["pemda"], regular if last > 0 else bold
                 else:
                     size, font = (sizes["pemda"] + sizes["unit"]) / 2, bold
-                paragraphs.append(Paragraph(esc(line), _kop_style(font, size)))
-            for line in address:
-                paragraphs.append(Paragraph(esc(line), _kop_style(regular, sizes["address"])))
-        self.paragraphs = paragraphs
+                specs.append((line, font, size, False))
+            specs += [(line, regular, sizes["address"], True) for line in address]
+        self.specs = specs
         self.rule = variant != "kepala_daerah"
 
     def naskah_first_word(self) -> str:
-        words = self.paragraphs[0].getPlainText().split()
+        words = self.specs[0][0].split()
         return words[0] if words else ""
+
+    # fitting ---------------------------------------------------------------------------
+    def _shrunk(self, text: str, font: str, size: float, address: bool, limit: float):
+        """(text, font, size) shrunk within limits to fit ``limit``, or None."""
+        least = KOP_MIN_SCALE_ADDRESS if address else KOP_MIN_SCALE
+        scale = 1.0
+        while scale >= least - 1e-9:
+            if _Fits(font, size * scale, limit)(text):
+                return (text, font, size * scale)
+            scale -= 0.025
+        return None
+
+    def _broken(self, text: str, font: str, size: float, address: bool, limit: float):
+        """Lines of ``text`` at ``size`` fitting ``limit``: address lines broken evenly
+        between their parts, other lines between words."""
+        fits = _Fits(font, size, limit)
+        parts = _address_parts(text) if address else text.split(" ")
+        out = []
+        for piece in _balanced(parts, fits):
+            if fits(piece):
+                out.append((piece, font, size))
+            else:  # one part wider than the line: break it between words
+                out += [(w, font, size) for w in _balanced(piece.split(" "), fits)]
+        return out
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
         e = self.emblem_size
+        specs = [(" ".join(t.split()), f, s, a) for t, f, s, a in self.specs]
         if self.variant == "kepala_daerah":
-            heights = [p.wrap(avail_width, avail_height)[1] for p in self.paragraphs]
-            self.height = e * 1.1 + 2 * mm + sum(heights)
+            self._left, column = 0.0, avail_width
+            page = [self._shrunk(*spec, avail_width) for spec in specs]
         else:
-            text_width = avail_width - e - 2 * mm
-            heights = [p.wrap(text_width, avail_height)[1] for p in self.paragraphs]
-            self.height = max(e, sum(heights)) + 2.5 * mm + 4
-        self._heights = heights
+            self._left = e + KOP_EMBLEM_GAP
+            column = avail_width - self._left
+            page = [self._shrunk(*spec, avail_width - 2 * self._left) for spec in specs]
+        if all(page):
+            # Every line fits clear of the emblem on both sides: centred on the page.
+            self._centre, laid = avail_width / 2, page
+        else:
+            # Centred in the space beside the emblem, shrunk or broken to fit it.
+            self._centre, laid = self._left + column / 2, []
+            for spec in specs:
+                fitted = self._shrunk(*spec, column)
+                laid += [fitted] if fitted else self._broken(*spec, column)
+        self._laid = laid
+        text_h = sum(size * 1.15 for _t, _f, size in laid)
+        self._text_h = text_h
+        if self.variant == "kepala_daerah":
+            self.height = e * 1.1 + 2 * mm + text_h
+        else:
+            self.height = max(e, text_h) + 2.5 * mm + 4
         return self.width, self.height
+
+    def line_boxes(self) -> list[tuple[str, float, float, str, float]]:
+        """(text, x, width, font, size) of each drawn text line (after wrap), for checks."""
+        out = []
+        for text, font, size in self._laid:
+            w = stringWidth(text, font, size)
+            out.append((text, max(self._centre - w / 2, self._left), w, font, size))
+        return out
 
     def draw(self):
         canvas = self.canv
         e = self.emblem_size
+        boxes = self.line_boxes()
         if self.variant == "kepala_daerah":
             top = self.height
             draw_emblem(
                 canvas, self.emblem, self.image, (self.width - e) / 2, top - e * 1.1, e, e * 1.1
             )
             y = top - e * 1.1 - 2 * mm
-            for para, h in zip(self.paragraphs, self._heights, strict=True):
-                y -= h
-                para.drawOn(canvas, 0, y)
-            return
-        rule_space = 2.5 * mm + 4
-        body_h = self.height - rule_space
-        draw_emblem(canvas, self.emblem, self.image, 0, rule_space + (body_h - e), e, e)
-        text_h = sum(self._heights)
-        y = rule_space + body_h - (body_h - text_h) / 2
-        x = e + 2 * mm
-        for para, h in zip(self.paragraphs, self._heights, strict=True):
-            y -= h
-            para.drawOn(canvas, x, y)
-        canvas.setLineWidth(2.2)
-        canvas.line(0, 4, self.width, 4)
-        canvas.setLineWidth(0.7)
-        canvas.line(0, 1, self.width, 1)
+        else:
+            rule_space = 2.5 * mm + 4
+            body_h = self.height - rule_space
+            draw_emblem(canvas, self.emblem, self.image, 0, rule_space + (body_h - e), e, e)
+            y = rule_space + body_h - (body_h - self._text_h) / 2
+        for text, x, _w, font, size in boxes:
+            leading = size * 1.15
+            y -= leading
+            canvas.setFont(font, size)
+            canvas.drawString(x, y + leading - size * 0.95, text)
+        if self.rule:
+            canvas.setLineWidth(2.2)
+            canvas.line(0, 4, self.width, 4)
+            canvas.setLineWidth(0.7)
+            canvas.line(0, 1, self.width, 1)
 
 
 QR_BORDER = 4  # quiet zone in modules, as QrCodeWidget draws it
@@ -177,6 +293,7 @@ class SignatureGrid(Flowable):
         lines_before: list[str] | None = None,
         qr_url: str = "",
         qr_size: float = 22 * mm,
+        qr_caption: str = "",
     ):
         super().__init__()
         self.blocks = blocks
@@ -189,6 +306,7 @@ class SignatureGrid(Flowable):
         self.lines_before = lines_before or []
         self.qr_url = qr_url
         self.qr_size = qr_size
+        self.qr_caption = qr_caption
 
     def naskah_first_word(self) -> str:
         above, _name, _below = self._lines(self.blocks[0])
@@ -286,9 +404,55 @@ class SignatureGrid(Flowable):
             doc.mark_signed(canvas.getPageNumber())
 
     def _draw_qr(self, cell, space_top):
+        """The QR code beside the signature space (left of the block when there is room,
+        else inside the space), with its short caption under it."""
         x = cell[0]
+        small = self.styles.small
+        caption_h = small.leading if self.qr_caption else 0
         size = min(self.qr_size, self.space + self.styles.leading * 2)
         gap = 3 * mm
-        qx = x - size - gap if x >= size + gap else x
-        qy = space_top - self.space + (self.space - size) / 2
+        if x >= size + gap:
+            qx = x - size - gap
+            qy = space_top - self.space + (self.space - size) / 2
+        else:  # inside the space: keep the caption above the name line
+            size = min(size, self.space - caption_h)
+            qx = x
+            qy = space_top - self.space + caption_h
         draw_qr(self.canv, self.qr_url, qx, qy, size)
+        if self.qr_caption:
+            canvas = self.canv
+            canvas.saveState()
+            canvas.setFont(small.fontName, small.fontSize)
+            canvas.drawCentredString(qx + size / 2, qy - small.fontSize * 0.9, self.qr_caption)
+            canvas.restoreState()
+
+
+class QrMark(Flowable):
+    """The TTE QR code with its caption on its own (a form without a signature block: the
+    Lembar Disposisi); marks its page as signed like a signature block does."""
+
+    def __init__(self, url: str, styles: Styles, caption: str, size: float = 22 * mm):
+        super().__init__()
+        self.url = url
+        self.styles = styles
+        self.caption = caption
+        self.size = size
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = self.size + (self.styles.small.leading if self.caption else 0)
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        small = self.styles.small
+        x = self.width - self.size
+        draw_qr(canvas, self.url, x, self.height - self.size, self.size)
+        if self.caption:
+            canvas.saveState()
+            canvas.setFont(small.fontName, small.fontSize)
+            canvas.drawCentredString(x + self.size / 2, small.fontSize * 0.2, self.caption)
+            canvas.restoreState()
+        doc = getattr(canvas, "_doctemplate", None)
+        if doc is not None:
+            doc.mark_signed(canvas.getPageNumber())

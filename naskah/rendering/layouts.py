@@ -20,10 +20,11 @@ from reportlab.platypus.flowables import HRFlowable
 from .blocks import colon_table, label_width, para_style, render_blocks, table_style
 from .document import PartStart
 from .errors import RenderError
-from .flowables import Kop, SignatureGrid
+from .flowables import Kop, QrMark, SignatureGrid
 from .signature import SignatureBlock
 from .text import Styles, esc, format_tanggal, roman
 
+PARAF_HEADER = ["No.", "Nama", "Jabatan", "Kapasitas", "Paraf", "Tanggal dan waktu"]
 BOX = TableStyle(
     [
         ("BOX", (0, 0), (-1, -1), 0.8, black),
@@ -100,6 +101,11 @@ class Builder:
         signers = self.p.signers if signers is None else signers
         if not signers:
             return []
+        role = self.layout.get("signer_role_label") or ""
+        main = self._main_signer_index(signers)
+        if role and not signers[main].get("role_label"):
+            signers = list(signers)
+            signers[main] = {**signers[main], "role_label": role}
         tte = self.ctx.get("tte") or {}
         return [
             SignatureGrid(
@@ -112,13 +118,56 @@ class Builder:
                 name_underline=self.layout["signature_name_underline"],
                 lines_before=lines_before,
                 qr_url=tte.get("qr_url") or "",
+                qr_caption=self.layout["tte_qr_caption"] if tte.get("qr_url") else "",
             )
         ]
+
+    def _main_signer_index(self, signers) -> int:
+        """The letter's own signer among the blocks: the first, unless the context says
+        which (Surat Kuasa and Notula put the other party's block on the left)."""
+        index = self.ctx.get("penandatangan_utama", 0)
+        return index if isinstance(index, int) and 0 <= index < len(signers) else 0
+
+    def receipt(self) -> list:
+        """The recipient's acknowledgement of a Surat Pengantar, bottom left: received on,
+        recipient, name and NIP, filled in by hand."""
+        if not self.layout["receipt_block"]:
+            return []
+        dots = "." * 24
+        width = self.w * self.layout["signature_x"] - self.s.size
+        label_w = label_width(self.s, ["Diterima tanggal"], width, cap=0.6)
+        lines = [
+            colon_table([["Diterima tanggal", dots]], self.s, width, label_w),
+            Paragraph("Penerima,", self.s.left),
+            Spacer(0, self.layout["signature_space_mm"] * mm * 0.8),
+            colon_table([["Nama", dots], ["NIP", dots]], self.s, width, label_w),
+        ]
+        return [self.gap(), KeepTogether(lines)]
+
+    def sifat(self) -> str:
+        """The "Sifat" row: a Rahasia, Sangat Rahasia or Terbatas naskah states its
+        classification there (never "Biasa" beside a RAHASIA mark), with the urgency after
+        it when that is not Biasa."""
+        urgency = self.ctx.get("sifat") or "Biasa"
+        security = self.ctx.get("klasifikasi_keamanan") or "Biasa"
+        if security == "Biasa":
+            return urgency
+        return security if urgency == "Biasa" else f"{security}, {urgency}"
+
+    def distribusi(self) -> list:
+        """The distribution list of a classified naskah (copy numbers in order)."""
+        items = _str_list(self.ctx.get("distribusi"), "distribusi")
+        if not items:
+            return []
+        style = para_style(self.s.left, "left", 0.0, self.s.size * 1.8, 0.0)
+        flow = [self.gap(), Paragraph(esc(self.layout["distribusi_label"]), self.s.left)]
+        flow += [Paragraph(esc(item), style, bulletText=f"{i}.") for i, item in enumerate(items, 1)]
+        return [KeepTogether(flow)]
 
     def tembusan(self) -> list:
         items = _str_list(self.ctx.get("tembusan"), "tembusan")
         if not items:
-            return []
+            return self.distribusi()
         flow = [self.gap(), Paragraph(esc(self.layout["tembusan_label"]), self.s.left)]
         if len(items) == 1:
             flow.append(Paragraph(esc(items[0]), self.s.left))
@@ -128,7 +177,7 @@ class Builder:
                 Paragraph(esc(item), style, bulletText=f"{i}.")
                 for i, item in enumerate(items, start=1)
             ]
-        return [KeepTogether(flow)]
+        return [KeepTogether(flow), *self.distribusi()]
 
     def addressee_cell(self, items: list[str]) -> list:
         if len(items) == 1:
@@ -210,7 +259,8 @@ class Builder:
                 story += [self.centered(judul, bold=True), self.gap()]
             story += render_blocks(item.get("body") or [], self.s, self.w)
             story += [self.gap()]
-            story += self.signatures(self.p.signers[:1])
+            main = self._main_signer_index(self.p.signers)
+            story += self.signatures(self.p.signers[main : main + 1])
         return story
 
     # kinds ---------------------------------------------------------------------------
@@ -220,7 +270,7 @@ class Builder:
         story += self.right_lines(self.place_date_lines()) + [self.gap()]
         rows = [
             ["Nomor", self.p.nomor],
-            ["Sifat", ctx.get("sifat") or "Biasa"],
+            ["Sifat", self.sifat()],
             ["Lampiran", ctx.get("lampiran_label") or "-"],
             ["Hal", ctx.get("hal") or ""],
         ]
@@ -263,7 +313,7 @@ class Builder:
         rows += [
             ["Tanggal", self.p.tanggal],
             ["Nomor", self.p.nomor],
-            ["Sifat", ctx.get("sifat") or "Biasa"],
+            ["Sifat", self.sifat()],
             ["Lampiran", ctx.get("lampiran_label") or "-"],
             ["Hal", ctx.get("hal") or ""],
         ]
@@ -274,37 +324,74 @@ class Builder:
         ]
         story += self.body() + [self.gap(0.5)]
         story += self.signatures()
+        story += self.distribusi()
         return story
 
     def judul(self) -> list:
         ctx = self.ctx
+        layout = self.layout
         fields = _fields(ctx)
         story = self.kop()
-        title = self.layout["title"]
+        title = layout["title"]
         if not title:
             raise RenderError("A 'judul' layout needs a title, e.g. 'SURAT TUGAS'.")
-        story += [self.centered(title, bold=True, underline=self.layout["title_underline"])]
+        tujuan = _str_list(ctx.get("tujuan"), "tujuan")
+        yth = self.yth_block(tujuan, ctx.get("tujuan_tempat") or "")
+        if layout["yth_above_title"]:  # Surat Edaran: "Yth." under the kop, above the title
+            story += yth + [self.gap(0.5)]
+        story += [self.centered(title, bold=True, underline=layout["title_underline"])]
         story += self.nomor_lines()
-        if fields.get("tentang"):
+        if fields.get("tentang") and layout["tentang_line"]:
             story += [self.gap(0.5), self.centered("TENTANG", bold=True)]
             story += [self.centered(str(fields["tentang"]).upper(), bold=True)]
+        if layout["jabatan_after_title"] and self.p.signers:
+            # Instruksi: "GUBERNUR LAMPUNG," under the title (the signer's position line)
+            lines = self.p.signers[self._main_signer_index(self.p.signers)]["lines_above"]
+            if lines:
+                story += [self.gap(), self.centered(lines[-1], bold=True)]
         story += [self.gap()]
-        tujuan = _str_list(ctx.get("tujuan"), "tujuan")
-        story += self.yth_block(tujuan, ctx.get("tujuan_tempat") or "")
-        label_w = label_width(self.s, ["Menimbang", "Kepada"], self.w)
+        if layout["memo_rows"]:  # Telaahan Staf: Kepada, Dari, Tanggal, Lampiran, Perihal
+            story += self.memo_rows(tujuan, fields)
+        elif not layout["yth_above_title"]:
+            story += yth
+        label_w = label_width(self.s, ["Menimbang", "Kepada", "KELIMA"], self.w)
+        if layout["body_first"]:
+            story += self.body() + [self.gap(0.5)]
         if fields.get("dasar"):
             story += self.labeled("Dasar", fields["dasar"], label_w)
-        if fields.get("kepada") or fields.get("untuk"):
+        if (fields.get("kepada") or fields.get("untuk")) and not layout["body_first"]:
             perintah = fields.get("perintah_label") or "MEMERINTAHKAN:"
             story += [self.gap(0.5), self.centered(perintah, bold=True), self.gap(0.5)]
         if fields.get("kepada"):
             story += self.kepada(fields["kepada"], label_w)
         if fields.get("untuk"):
             story += self.labeled("Untuk", fields["untuk"], label_w)
-        story += self.body() + [self.gap(0.5)]
+        diktum = fields.get("diktum") or []
+        if diktum:  # Instruksi: "Untuk :" then KESATU, KEDUA, ...
+            if not isinstance(diktum, list):
+                raise RenderError("fields['diktum'] must be a list of {'label', 'body'}.")
+            story += [colon_table([["Untuk", ""]], self.s, self.w, label_w), self.gap(0.3)]
+            for item in diktum:
+                if not isinstance(item, dict) or not item.get("label"):
+                    raise RenderError("Each diktum needs a 'label' (KESATU, ...) and a 'body'.")
+                story += self.labeled(str(item["label"]), item.get("body") or [], label_w)
+        if not layout["body_first"]:
+            story += self.body() + [self.gap(0.5)]
         story += self.signatures(lines_before=self.place_date_lines())
+        story += self.receipt()
         story += self.tembusan()
         return story
+
+    def memo_rows(self, tujuan: list[str], fields: dict) -> list:
+        ctx = self.ctx
+        rows = [
+            ["Kepada", self.addressee_cell([f"Yth. {t}" for t in tujuan] or ["-"])],
+            ["Dari", ctx.get("dari") or "-"],
+            ["Tanggal", self.p.tanggal],
+            ["Lampiran", ctx.get("lampiran_label") or "-"],
+            ["Perihal", str(fields.get("tentang") or ctx.get("hal") or "")],
+        ]
+        return [colon_table(rows, self.s, self.w), self.gap()]
 
     def kepada(self, value, label_w: float) -> list:
         """ "Kepada" of a Surat Perintah/Tugas: one [label, value] table, or numbered groups."""
@@ -421,8 +508,44 @@ class Builder:
             [("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 5), (1, 5))], parent=table_style(self.s, BOX)
         )
         story += [Table(data, colWidths=[half, half], style=style, hAlign="LEFT"), self.gap()]
-        story += self.signatures(lines_before=self.place_date_lines())
+        story += self.paraf_rows(f.get("paraf"))
         return story
+
+    def paraf_rows(self, paraf) -> list:
+        """Lembar Disposisi: the paraf and date (and time) of each disposition, not a full
+        signature block. ``fields["paraf"]``: [{"oleh", "waktu"}]; without it the signer's
+        position and name with the letter's date."""
+        if paraf is None:
+            paraf = []
+            for block in self.p.signers[:1]:
+                position = " ".join(block["lines_above"]).rstrip(",")
+                paraf.append({"oleh": f"{position} ({block['name']})", "waktu": self.p.tanggal})
+        if not isinstance(paraf, list) or not all(isinstance(p, dict) for p in paraf):
+            raise RenderError("fields['paraf'] must be a list of {'oleh', 'waktu'}.")
+        if not paraf:
+            return []
+        cell = self.s.cell
+        data = [[Paragraph("<b>Paraf oleh</b>", cell), Paragraph("<b>Tanggal dan waktu</b>", cell)]]
+        for row in paraf:
+            data.append(
+                [
+                    Paragraph(esc(_display(row.get("oleh"))), cell),
+                    Paragraph(esc(_display(row.get("waktu"))), cell),
+                ]
+            )
+        tte = self.ctx.get("tte") or {}
+        flow: list = [
+            Table(
+                data,
+                colWidths=[self.w * 0.65, self.w * 0.35],
+                style=table_style(self.s, BOX),
+                hAlign="LEFT",
+                repeatRows=1,
+            )
+        ]
+        if tte.get("qr_url"):
+            flow += [self.gap(0.5), QrMark(tte["qr_url"], self.s, self.layout["tte_qr_caption"])]
+        return flow
 
 
 def _display(value) -> str:
@@ -477,3 +600,46 @@ def build_story(kind: str, parts: Parts) -> tuple[list, list[Table]]:
     story += getattr(builder, kind)()
     story += builder.lampiran()
     return story, builder.lampiran_headers
+
+
+def paraf_story(
+    styles: Styles, width: float, rows: list[dict], *, nomor: str, hal: str, note: str
+) -> list:
+    """The pertinggal's paraf page: title, the letter's number and subject, the table."""
+    story: list = [
+        NextPageTemplate("later"),
+        Paragraph("LEMBAR PARAF", styles.title),
+        Paragraph("(pertinggal)", styles.center),
+        Spacer(0, styles.leading),
+    ]
+    info = [["Nomor", nomor or "-"], ["Hal", hal or "-"]]
+    story += [colon_table(info, styles, width), Spacer(0, styles.leading * 0.5)]
+    cell = styles.cell
+    if rows:
+        data = [[Paragraph(f"<b>{esc(h)}</b>", cell) for h in PARAF_HEADER]]
+        for i, row in enumerate(rows, start=1):
+            data.append(
+                [
+                    Paragraph(str(i), cell),
+                    Paragraph(esc(_display(row.get("nama"))), cell),
+                    Paragraph(esc(_display(row.get("jabatan"))), cell),
+                    Paragraph(esc(_display(row.get("kapasitas"))), cell),
+                    Paragraph(esc(_display(row.get("jenis"))), cell),
+                    Paragraph(esc(_display(row.get("waktu"))), cell),
+                ]
+            )
+        fractions = [0.06, 0.22, 0.25, 0.14, 0.14, 0.19]
+        story.append(
+            Table(
+                data,
+                colWidths=[width * f for f in fractions],
+                style=table_style(styles, BOX),
+                hAlign="LEFT",
+                repeatRows=1,
+            )
+        )
+    else:
+        story.append(Paragraph("Tidak ada paraf pada revisi yang ditandatangani.", styles.left))
+    if note:
+        story += [Spacer(0, styles.leading * 0.5), Paragraph(esc(note), styles.small)]
+    return story

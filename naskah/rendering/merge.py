@@ -68,19 +68,53 @@ def _watermark_page_pdf(text: str, width: float, height: float, font_key: str) -
     return buffer.getvalue()
 
 
-def merge(main: bytes, readers: list[PdfReader], *, watermark: str, font_key: str) -> bytes:
-    """Append every page of ``readers`` after ``main``; stamp the watermark on them too."""
+@lru_cache(maxsize=16)
+def _footer_page_pdf(
+    text: str, width: float, height: float, font_key: str, margins: tuple, font_size: float
+) -> bytes:
+    from .document import draw_tte_footer
+    from .text import styles_for
+
+    styles = styles_for(font_key, font_size)
+    family = font_family(font_key)
+    # a page narrower than the letter's margins allow keeps at least half its width
+    left, right = (min(m, width / 4) for m in margins)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=family.regular)
+    draw_tte_footer(canvas, text, styles, width, left, right)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def merge(
+    main: bytes,
+    readers: list[PdfReader],
+    *,
+    watermark: str,
+    font_key: str,
+    footer: str = "",
+    margins: tuple[float, float] = (85.0, 57.0),
+    font_size: float = 12.0,
+) -> bytes:
+    """Append every page of ``readers`` after ``main``; stamp the watermark (previews) or
+    the TTE footer (signed renders: every page of the signed document carries it) on them."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(main)))
-    stamps: dict[tuple[float, float], object] = {}  # one parsed stamp per page size
+    stamps: dict[tuple, object] = {}  # one parsed stamp per kind and page size
     for reader in readers:
         for page in reader.pages:
             added = writer.add_page(page)
+            size = (float(added.mediabox.width), float(added.mediabox.height))
             if watermark:
-                size = (float(added.mediabox.width), float(added.mediabox.height))
-                if size not in stamps:
+                if ("wm", size) not in stamps:
                     pdf = _watermark_page_pdf(watermark, *size, font_key)
-                    stamps[size] = PdfReader(io.BytesIO(pdf)).pages[0]
-                added.merge_page(stamps[size], over=True)
+                    stamps["wm", size] = PdfReader(io.BytesIO(pdf)).pages[0]
+                added.merge_page(stamps["wm", size], over=True)
+            if footer:
+                if ("tte", size) not in stamps:
+                    pdf = _footer_page_pdf(footer, *size, font_key, tuple(margins), font_size)
+                    stamps["tte", size] = PdfReader(io.BytesIO(pdf)).pages[0]
+                added.merge_page(stamps["tte", size], over=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

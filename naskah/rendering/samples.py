@@ -402,6 +402,12 @@ SAMPLES = {
 }
 
 
+# Issue 13 item 4 kinds (kept in their own module).
+from .samples_newtypes import NEW_SAMPLES  # noqa: E402
+
+SAMPLES.update(NEW_SAMPLES)
+
+
 def main(argv: list[str] | None = None) -> None:
     from .render import render_naskah
 

@@ -48,12 +48,17 @@ from naskah.models import (
     Naskah,
     NaskahRevisi,
     NaskahTTE,
+    PertinggalTersegel,
     UnitPenomoran,
 )
 from naskah.models_tte import new_token
 from signing.backends.base import UnlockedKey
 
-DEFAULT_FORMATS = {"default": "{kode}/{nomor}/{unit}/{tahun}"}
+DEFAULT_FORMATS = {
+    "default": "{kode}/{nomor}/{unit}/{tahun}",
+    # circulars: "NOMOR 000.1.2.3/5 TAHUN 2026" (issue 13; observed Lampung circulars)
+    "surat_edaran": "{kode}/{nomor} TAHUN {tahun}",
+}
 OPD_KOP = (UnitKerja.JenisKop.PERANGKAT_DAERAH, UnitKerja.JenisKop.UPTD)
 
 logger = logging.getLogger(__name__)
@@ -269,11 +274,11 @@ def verification_url(token: str) -> str:
     return f"{base}/verifikasi/{token}"
 
 
-def _store(pdf: bytes, written: list[str]) -> str:
+def _store(pdf: bytes, written: list[str], folder: str = "tersegel") -> str:
     """Write the sealed bytes into the pending area under a new random name; they are
     published when the signing transaction commits, never before (core.services.storage).
     The pending file is added to `written`, for removal if the transaction fails."""
-    name = storage_new_name("naskah/tersegel", ".pdf")
+    name = storage_new_name(f"naskah/{folder}", ".pdf")
     try:
         return storage_save_pending(name, pdf, written)
     except OSError as error:
@@ -282,9 +287,27 @@ def _store(pdf: bytes, written: list[str]) -> str:
         ) from error
 
 
-def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
+def tte_footer_text(issuer: str) -> str:
+    """The footer sentence naming the certificate's issuer. `NASKAH_TTE_FOOTER` may replace
+    the wording; it must contain ``{penerbit}`` (the issuer), so the footer never claims a
+    certificate authority that did not issue the signer's certificate."""
+    template = getattr(settings, "NASKAH_TTE_FOOTER", "") or ""
+    if not issuer:
+        return ""  # the renderer prints a sentence that names no issuer
+    if "{penerbit}" not in template:
+        template = (
+            "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "
+            "elektronik yang diterbitkan oleh {penerbit}."
+        )
+    return template.replace("{penerbit}", issuer)
+
+
+def _render_final(
+    locked: Naskah, record: NaskahTTE, plan: SignPlan, key: UnlockedKey | None = None
+) -> tuple[bytes, dict, dict]:
     """The plan's revision was read under the lock; its holder is who acts for the signing
-    position on the office date of the check (reused when that is the letter's date)."""
+    position on the office date of the check (reused when that is the letter's date).
+    `key`: the signer's unlocked key; its backend/certificate names the footer's issuer."""
     from naskah.context import naskah_render_context
     from naskah.rendering import RenderError, render_naskah
 
@@ -295,12 +318,14 @@ def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
         preview=False,
         signer_holder=plan.holder if plan.on == locked.tanggal else None,
     )
+    issuer = getattr(key, "issuer_name", "") or ""
     context["tte"] = {
         "qr_url": verification_url(record.token),
-        "footer_text": getattr(settings, "NASKAH_TTE_FOOTER", ""),
+        "issuer": issuer,
+        "footer_text": tte_footer_text(issuer),
     }
     try:
-        return render_naskah(layout, context)
+        return render_naskah(layout, context), layout, context
     except RenderError as error:
         logger.warning("final letter %s could not be laid out: %s", locked.pk, error)
         raise ApplicationError(
@@ -310,6 +335,66 @@ def _render_final(locked: Naskah, record: NaskahTTE, plan: SignPlan) -> bytes:
             ),
             code="render_failed",
         ) from error
+
+
+PARAF_CAPACITY = {
+    "definitif": "Definitif",
+    "plt": "Plt.",
+    "plh": "Plh.",
+    "pj": "Pj.",
+    "ketua_tim": "Ketua Tim",
+    "reassigned": "Dialihkan",
+}
+PARAF_KIND = {"paraf_hierarki": "Hierarki", "paraf_koordinasi": "Koordinasi"}
+
+
+def paraf_chain(route, revision: str) -> list[dict]:
+    """The paraf recorded on the signed revision, in route order: name, position,
+    capacity (definitif, Plt., Plh. ...), kind and the date and time (HH.MM)."""
+    from naskah.rendering import format_tanggal
+    from workflows.models import StepKind, StepState
+
+    if route is None:
+        return []
+    rows = []
+    for state in (
+        StepState.objects.filter(
+            route=route, status=StepState.Status.APPROVED, covers_revision=revision
+        )
+        .exclude(kind=StepKind.TANDATANGAN)
+        .select_related("acted_by", "jabatan")
+        .order_by("stage_index", "acted_at", "pk")
+    ):
+        when = timezone.localtime(state.acted_at) if state.acted_at else None
+        rows.append(
+            {
+                "nama": state.acted_by.nama_lengkap if state.acted_by else "-",
+                "jabatan": state.jabatan.nama if state.jabatan else "-",
+                "kapasitas": PARAF_CAPACITY.get(state.acted_capacity, state.acted_capacity),
+                "jenis": PARAF_KIND.get(state.kind, state.kind),
+                "waktu": f"{format_tanggal(when.date())} {when:%H.%M}" if when else "-",
+            }
+        )
+    return rows
+
+
+def _pertinggal_source(pdf: bytes, layout: dict, context: dict, rows: list[dict]) -> bytes:
+    """The file copy before sealing: the letter as sent plus the paraf page."""
+    from naskah.rendering import RenderError, append_pdf, render_paraf_page
+
+    # The page is part of the official document: Indonesian, whatever the UI language.
+    note = (
+        "Pertinggal naskah dinas yang ditandatangani secara elektronik; tidak dikirim kepada "
+        "penerima. Paraf di atas tercatat pada revisi yang ditandatangani."
+    )
+    try:
+        page = render_paraf_page(layout, context, rows, note=note)
+    except RenderError as error:
+        raise ApplicationError(
+            _("The final letter could not be laid out: %(error)s") % {"error": error},
+            code="render_failed",
+        ) from error
+    return append_pdf(pdf, page)
 
 
 def _complete_route(locked: Naskah, signer: Pegawai, route, state_id: int | None) -> None:
@@ -421,7 +506,9 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 record.save()
                 # Written to the letter row with its new status below (same transaction).
                 locked.nomor, locked.tanggal = nomor.teks, nomor.tanggal
-                source = _render_final(locked, record, plan)
+                source, layout, context = _render_final(locked, record, plan, key)
+                rows = paraf_chain(route, str(locked.revisi_terakhir))
+                pertinggal_source = _pertinggal_source(source, layout, context, rows)
             else:
                 record = NaskahTTE.objects.select_for_update().get(naskah=locked)
                 previous = record.dokumen_terakhir()
@@ -431,6 +518,17 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                         _("The stored sealed file does not match its hash; signing stopped."),
                         code="stored_file_changed",
                     )
+                # The file copy carries every signature too (none before this feature).
+                copy = record.pertinggal_terakhir()
+                pertinggal_source, rows = None, []
+                if copy is not None:
+                    pertinggal_source = sealed_bytes(copy)
+                    if hashlib.sha256(pertinggal_source).hexdigest() != copy.sha256:
+                        raise ApplicationError(
+                            _("The stored sealed file does not match its hash; signing stopped."),
+                            code="stored_file_changed",
+                        )
+                    rows = [None] * copy.jumlah_paraf
             found = pdf_active_content(source)
             if found:  # invariant 10: nothing active is ever sealed (lampiran are cleaned)
                 raise ApplicationError(
@@ -463,6 +561,27 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             )
             dokumen.berkas.name = name
             dokumen.save()
+            pertinggal = None
+            if pertinggal_source is not None:
+                sealed_copy = pdf_sign(
+                    pdf=pertinggal_source,
+                    signer=signer,
+                    credential=key,
+                    field_name=f"TTE_{plan.urutan}",
+                    reason=_("Electronic signature of an official letter"),
+                    location=_region("KOTA", ""),
+                )
+                pertinggal = PertinggalTersegel(
+                    tte=record,
+                    urutan=plan.urutan,
+                    sha256=sealed_copy.sha256,
+                    ukuran=len(sealed_copy.pdf),
+                    penandatangan=signer,
+                    signed_at=sealed_copy.signed_at,
+                    jumlah_paraf=len(rows),
+                )
+                pertinggal.berkas.name = _store(sealed_copy.pdf, written, folder="pertinggal")
+                pertinggal.save()
             if plan.first:
                 _complete_route(locked, signer, route, plan.signature_state_id)
             last = plan.urutan == plan.total
@@ -488,6 +607,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                     "jabatan": plan.jabatan.pk,
                     "kapasitas": holder.jenis,
                     "sha256": result.sha256,
+                    "pertinggal_sha256": pertinggal.sha256 if pertinggal else "",
                     "field": result.field_name,
                     "timestamped": result.timestamped,
                 },
@@ -510,7 +630,8 @@ def _enqueue_dispatch(naskah_pk: int) -> None:
     task_enqueue("naskah.tasks.naskah_dispatch_task", naskah_pk, task_name=f"dispatch-{naskah_pk}")
 
 
-def sealed_bytes(dokumen: DokumenTersegel) -> bytes:
+def sealed_bytes(dokumen) -> bytes:
+    """The stored bytes of a sealed version (DokumenTersegel or PertinggalTersegel)."""
     return storage_read(dokumen.berkas.name)
 
 
@@ -518,6 +639,7 @@ __all__ = [
     "buku_for",
     "naskah_sign",
     "naskah_sign_check",
+    "paraf_chain",
     "sealed_bytes",
     "sign_plan",
     "signer_authority",

@@ -52,6 +52,8 @@ class UnlockedKey(ABC):
     is needed to sign in memory only and drops it on exit."""
 
     backend_name: str = ""
+    # Who issues the certificate this key signs with, as a letter's TTE footer names it.
+    issuer_name: str = ""
 
     def __init__(self, signer: Pegawai):
         self.signer = signer

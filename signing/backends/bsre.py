@@ -542,11 +542,17 @@ def _to_application_error(exc: BsreError) -> ApplicationError:
     return ApplicationError(exc.message, code=exc.code, extra={"http_status": exc.http_status})
 
 
+# The certificate authority behind BSrE signatures, by its current name (formerly "Balai
+# Sertifikasi Elektronik"; the issue brief gives the current name).
+BSRE_ISSUER_NAME = "Balai Besar Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara"
+
+
 class BsreUnlockedKey(UnlockedKey):
     """For BSrE the key stays at BSrE: "unlocking" keeps the credential in this process's
     memory for the batch (each document is a separate BSrE request) and drops it on exit."""
 
     backend_name = "bsre"
+    issuer_name = BSRE_ISSUER_NAME
 
     def __init__(self, signer: Pegawai, credential: str, kind: CredentialKind):
         super().__init__(signer)

@@ -246,6 +246,7 @@ class LocalUnlockedKey(UnlockedKey):
         self.certificate_id = row.pk
         cert = crypto.certificate_load(row.certificate_pem)
         self.certificate_info = crypto.CertificateInfo.from_x509(cert)
+        self.issuer_name = crypto.issuer_display_name(cert)
         self._signer: CachedKeySigner | None = CachedKeySigner(
             private_key=key, certificate=cert, chain=[ca_certificate()]
         )

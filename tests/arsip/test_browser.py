@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from arsip.permissions import GROUP_PANITIA
 from arsip.services.records import arsip_record_set_flags, berkas_close
 from tests.arsip.conftest import make_record
+from tests.browser_login import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -82,10 +83,7 @@ def test_archivist_searches_and_proposes_destruction(
     arsip_record_set_flags(actor=arsiparis, record=held, legal_hold=True, alasan="Perkara 7/2026")
 
     page = browser_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "arsiparis")
-    page.fill("#id_password", "demo-pass-123")
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "arsiparis")
     page.goto(f"{live_server.url}/arsip/")
     page.fill("#id_q", "peraturan")
     page.click("#search-submit")

@@ -32,6 +32,10 @@ def test_chain_links_each_event_to_the_previous():
     call_command("verify_audit")
 
 
+def _codes(result):
+    return {finding.code for finding in result.findings}
+
+
 def test_verify_detects_an_edited_row():
     events = _events(5)
     with connection.cursor() as cursor:
@@ -40,8 +44,8 @@ def test_verify_detects_an_edited_row():
             ['{"i": 99, "teks": "Surat"}', 3],
         )
     result = audit_verify_chain()
-    assert not result.ok and result.broken_seq == 3 and result.checked == 2
-    with pytest.raises(CommandError, match="BROKEN at event #3"):
+    assert not result.ok and result.broken_seq == 3 and _codes(result) == {"hmac"}
+    with pytest.raises(CommandError, match=r"BROKEN \(hmac\): event #3"):
         call_command("verify_audit")
     assert events
 
@@ -50,11 +54,12 @@ def test_verify_detects_a_deleted_row_and_a_truncated_tail():
     _events(5)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE seq = 2")
-    assert audit_verify_chain().broken_seq == 2
+    result = audit_verify_chain()
+    assert result.broken_seq == 2 and "gap" in _codes(result)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE seq >= 2")
     result = audit_verify_chain()
-    assert not result.ok and "chain head" in result.reason
+    assert not result.ok and "head" in _codes(result)
 
 
 def test_events_are_append_only():
@@ -88,18 +93,27 @@ def test_events_are_sealed_when_their_transaction_commits(django_capture_on_comm
         assert event.seq is None and event.hash is None  # no chain lock while working
     event.refresh_from_db()
     assert event.seq == 1 and len(event.hash) == 64
-    assert audit_verify_chain(seal_first=False).ok
+    assert audit_verify_chain().ok
 
 
-def test_unsealed_events_are_sealed_by_the_next_seal_or_verify():
+def test_unsealed_events_are_reported_not_sealed_by_verification(settings):
     audit_record(actor=None, action="test.a")
     audit_record(actor=None, action="test.b")  # e.g. the process died before sealing
     assert AuditEvent.objects.filter(seq__isnull=True).count() == 2
-    call_command("verify_audit")
+    result = audit_verify_chain()
+    assert result.ok and result.pending == 2  # within the grace window: on their way
+    settings.NASKAH_AUDIT_SEAL_GRACE_SECONDS = 0
+    result = audit_verify_chain()
+    assert _codes(result) == {"unsealed"} and "unsealed event id" in result.reason
+    with pytest.raises(CommandError, match="unsealed"):
+        call_command("verify_audit")
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 2  # verification wrote nothing
+    assert audit_seal_pending() == 2  # the sealing path (checkpoint task, next commit)
     assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
         "test.a",
         "test.b",
     ]
+    assert audit_verify_chain().ok
 
 
 def test_request_ip_is_recorded(client):
@@ -148,7 +162,7 @@ def test_concurrent_committers_leave_nothing_unsealed(monkeypatch):
     assert errors == []
     assert AuditEvent.objects.count() == threads * per_thread
     assert not AuditEvent.objects.filter(seq__isnull=True).exists()
-    assert audit_verify_chain(seal_first=False).ok
+    assert audit_verify_chain().ok
 
 
 @pytest.mark.postgres
@@ -191,4 +205,4 @@ def test_a_committer_does_not_wait_for_a_busy_sealer_and_hands_off_long_work(mon
     assert AuditEvent.objects.filter(seq__isnull=True).count() == 2
     assert OrmQ.objects.count() == 1
     assert audit.audit_seal_pending() == 2  # what the queued task runs
-    assert audit_verify_chain(seal_first=False).ok
+    assert audit_verify_chain().ok

@@ -68,8 +68,14 @@ PRODUCTION = {
 
 
 def test_check_deploy_clean_with_production_variables(tmp_path):
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "audit_key").write_text("k" * 64)
     result = _run(
-        ["check", "--deploy", "--fail-level", "WARNING"], DATA_DIR=str(tmp_path), **PRODUCTION
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DATA_DIR=str(tmp_path / "data"),
+        NASKAH_AUDIT_KEY_FILE=str(secrets / "audit_key"),
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -80,6 +86,7 @@ def test_check_deploy_warns_on_defaults(tmp_path):
     assert result.returncode != 0
     assert "security.W004" in result.stderr  # no HSTS
     assert "naskah.W001" in result.stderr  # SQLite in production
+    assert "naskah.E006" in result.stderr  # audit key kept in the data folder
     assert "naskah.E033" in result.stderr  # no public base URL for QR codes
 
 
@@ -104,8 +111,11 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
     assert first.returncode == 0, first.stderr
     key = (tmp_path / "secret_key").read_text()
     assert len(key) > 50 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    audit_key = (tmp_path / "audit_key").read_text()
+    assert len(audit_key) > 50 and oct((tmp_path / "audit_key").stat().st_mode)[-3:] == "600"
     _run(["check"], DATA_DIR=str(tmp_path))
     assert (tmp_path / "secret_key").read_text() == key
+    assert (tmp_path / "audit_key").read_text() == audit_key
 
 
 def test_queue_checks(settings):

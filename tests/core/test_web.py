@@ -46,13 +46,13 @@ def test_password_change(client, demo):
         reverse("password_change"),
         {
             "old_password": "demo-pass-123",
-            "new_password1": "Lampung-Baru-2026!",
-            "new_password2": "Lampung-Baru-2026!",
+            "new_password1": "Kopi-Hitam-Pagi-27!",
+            "new_password2": "Kopi-Hitam-Pagi-27!",
         },
     )
     assert response.status_code == 302
     demo["agendaris"].refresh_from_db()
-    assert demo["agendaris"].check_password("Lampung-Baru-2026!")
+    assert demo["agendaris"].check_password("Kopi-Hitam-Pagi-27!")
 
 
 def test_password_change_with_wrong_old_password_changes_nothing(client, demo):

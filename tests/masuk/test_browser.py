@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_login import sign_in
+
 from .conftest import make_scan
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,11 +76,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     def session(username):
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
         page = context.new_page()
-        page.goto(f"{base}/masuk/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "demo-pass-123")
-        page.locator("form button[type=submit]").first.click()
-        page.wait_for_load_state()
+        sign_in(page, base, username)
         return context, page
 
     # 1. the agendaris registers the scan

@@ -62,8 +62,17 @@ def test_sheet_has_form_and_tree_with_acting_official(org, kka):
         "Untuk ditindaklanjuti",
         "Siapkan jawaban",
         "Kirim data paling lambat besok.",
-        "Plh. KEPALA BIDANG PERSANDIAN DAN STATISTIK",
+        "Paraf oleh",
+        "Plh. Kepala Bidang Persandian dan Statistik",
         "RIWAYAT DISPOSISI",
         "Belum dibaca",
     ):
         assert expected in text, expected
+    # paraf and date/time of the disposition instead of a full signature block; time as
+    # HH.MM (Indonesian style); no "[utama]" tags
+    import re
+
+    assert re.search(r"\d{1,2} \w+ 20\d\d \d\d\.\d\d", text), text
+    assert not re.search(r"\d\d:\d\d", text)
+    assert "[utama]" not in text
+    assert "NIP" not in text.split("RIWAYAT DISPOSISI")[0]

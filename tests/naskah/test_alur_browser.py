@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from naskah.models import Naskah
+from tests.browser_login import sign_in
 from tests.naskah.alur_helpers import letter
 
 CHROMIUM = "/usr/bin/chromium"
@@ -46,11 +47,7 @@ def browser():
 def session(browser, base: str, username: str):
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
     page = context.new_page()
-    page.goto(f"{base}/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, base, username, PASSWORD)
     return page
 
 

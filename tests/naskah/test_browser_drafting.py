@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.browser_login import sign_in
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -50,10 +52,7 @@ def _preview_text(page, base: str) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_typing_updates_the_live_preview(live_server, demo, browser_page, tmp_path):
     page = browser_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("input[name=username]", "prakommuda")
-    page.fill("input[name=password]", "demo-pass-123")
-    page.click("button[type=submit], input[type=submit]")
+    sign_in(page, live_server.url, "prakommuda")
     page.goto(f"{live_server.url}/naskah/baru/surat_undangan/")
 
     page.fill("#id_hal", "Undangan Rapat Uji Peramban")

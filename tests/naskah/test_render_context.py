@@ -15,6 +15,7 @@ from naskah.markup import blocks_from_markup, markup_from_blocks
 from naskah.models import JenisNaskah
 from naskah.samples import sample_revision, samples
 from tests.naskah.conftest import jabatan
+from tests.naskah.test_new_types import NEW_EXPECTED
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,10 @@ EXPECTED = {
     "nota_dinas": ["NOTA DINAS", "Kepada", "Dari", "Hal", "Rudi Hermawan"],
     "memo": ["MEMO", "Kepada", "Ganjar Jationo"],
     "surat_edaran": [
+        "Yth.",  # above the title
+        "Kepala Perangkat Daerah",
         "SURAT EDARAN",
+        "NOMOR \u2026/\u2026 TAHUN 20",
         "TENTANG",
         "PENGGUNAAN NASKAH DINAS ELEKTRONIK",
         "Dikeluarkan di",
@@ -70,6 +74,16 @@ EXPECTED = {
         "GUBERNUR LAMPUNG",
         "INSTRUKSI GUBERNUR LAMPUNG",
         "TENTANG",
+        "PERCEPATAN TRANSFORMASI DIGITAL PEMERINTAHAN",
+        "GUBERNUR LAMPUNG,",
+        "dengan ini menginstruksikan:",
+        "Kepada",
+        "1. Sekretaris Daerah Provinsi Lampung",
+        "Untuk",
+        "KESATU",
+        "Menggunakan aplikasi",
+        "KEDUA",
+        "KETIGA",
         "Dikeluarkan di",
         "Ahmad Rizal Mahendra, S.E., M.M.",
     ],
@@ -106,6 +120,10 @@ EXPECTED = {
     "surat_keterangan": [
         "DINAS PENDIDIKAN DAN KEBUDAYAAN",
         "SURAT KETERANGAN",
+        "NOMOR \u2026",
+        "Nama : Eko Prasetyo, S.Pd.",
+        "NIP : 199009092015031002",
+        "Jabatan : Analis Kurikulum",
         "Plt. KEPALA DINAS",
         "Dr. Irwan Saputra, M.Pd.",
     ],
@@ -116,42 +134,116 @@ EXPECTED = {
         "u.b.",
         "ASISTEN ADMINISTRASI UMUM",
         "Hendra Gunawan",
+        "Diterima tanggal",  # the recipient's acknowledgement
+        "Penerima,",
+        "Nama",
+        "NIP",
     ],
-    "surat_kuasa": ["SURAT KUASA", "memberi kuasa kepada", "Bayu Aji Nugroho", "Ganjar Jationo"],
-    "surat_pernyataan": ["SURAT PERNYATAAN", "Rudi Hermawan"],
+    "surat_kuasa": [
+        "SURAT KUASA",
+        "Yang bertanda tangan di bawah ini:",
+        "Nama : Ganjar Jationo, S.Kom., M.T.",
+        "NIP : 197411112000121003",
+        "selanjutnya disebut PEMBERI KUASA.",
+        "Memberi kuasa kepada:",
+        "Nama : Bayu Aji Nugroho",
+        "selanjutnya disebut PENERIMA KUASA.",
+        "Untuk mengambil",
+        # both signature blocks: Penerima Kuasa on the left, Pemberi Kuasa on the right
+        "Penerima Kuasa",
+        "Bayu Aji Nugroho, A.Md.",
+        "NIP 199608102022031003",
+        "Pemberi Kuasa",
+        "Ganjar Jationo, S.Kom., M.T.",
+    ],
+    "surat_pernyataan": [
+        "SURAT PERNYATAAN",
+        "Nama : Rudi Hermawan, S.Kom., M.Cs.",
+        "NIP : 198001252006041007",
+        "Pangkat/Gol. : Penata Tingkat I (III/d)",
+        "menyatakan",
+        "Rudi Hermawan",
+    ],
     "berita_acara": [
         "BERITA ACARA SERAH TERIMA PERANGKAT SERVER",
+        "Yang bertanda tangan di bawah ini:",
+        "Nama : Ganjar Jationo, S.Kom., M.T.",
+        "Jabatan : Kepala Dinas Komunikasi",
+        "selanjutnya disebut PIHAK KESATU.",
+        "Nama : Dr. Irwan Saputra, M.Pd.",
+        "Jabatan : Plt. Kepala Dinas Pendidikan",
+        "selanjutnya disebut PIHAK KEDUA.",
         "Pihak Kesatu",
-        "Pihak Kedua",
         "Ganjar Jationo",
+        "Pihak Kedua",
         "Irwan Saputra",
+        "Mengetahui",
+        "SEKRETARIS DAERAH",
+        "Budi Hartono Wibisono",
     ],
     "pengumuman": ["PENGUMUMAN", "TENTANG", "Ganjar Jationo"],
     "laporan": ["LAPORAN", "A. Pendahuluan", "E. Penutup", "Ganjar Jationo"],
-    "telaahan_staf": ["TELAAHAN STAF", "Persoalan", "Fakta", "Analisis", "Simpulan", "Saran"],
+    "telaahan_staf": [
+        "TELAAHAN STAF",
+        "Kepada : Yth. Kepala Dinas Komunikasi",
+        "Dari : Kepala Bidang Aplikasi Informatika",
+        "Tanggal",
+        "Perihal : Pengadaan Sertifikat Elektronik bagi Pejabat",
+        "A. Persoalan",
+        "B. Praanggapan",
+        "C. Fakta",
+        "D. Analisis",
+        "E. Simpulan",
+        "F. Saran",
+        "Rudi Hermawan",
+    ],
     "notula": [
         "NOTULA",
         "Hari/tanggal",
+        "Waktu panggilan : 12.30 WIB",
+        "Waktu rapat : 13.00 WIB",
         "Pimpinan rapat",
+        "Sekretaris/Pencatat : Putri Ayu Wulandari, S.Si.",
+        "Rapat dibuka : pukul 13.05 WIB",
+        "Rapat ditutup : pukul 15.00 WIB",
         "Hasil Rapat",
         "Peserta rapat",
+        # both sign: the note-taker on the left, the chair (the letter's signer) right
+        "Sekretaris/Pencatat",
+        "Putri Ayu Wulandari, S.Si.",
+        "Pimpinan Rapat",
         "Plh. KEPALA BIDANG PERSANDIAN",
     ],
-    "rekomendasi": ["REKOMENDASI", "sma.lampungprov.go.id"],
+    "rekomendasi": [
+        "REKOMENDASI",
+        "Instansi : Dinas Pendidikan dan Kebudayaan Provinsi Lampung",
+        "Subdomain : sma.lampungprov.go.id",
+    ],
     "lembar_disposisi": [
         "LEMBAR DISPOSISI",
         "Universitas Lampung",
         "123/UN26/HM/2026",
         "Tindak lanjuti",
         "Mohon dilaporkan",
+        "Paraf oleh",  # paraf and date, not a full signature block
+        "KEPALA DINAS KOMUNIKASI",
+        "Ganjar Jationo",
     ],
+}
+
+# What a layout must NOT print (issue 13 item 5).
+ABSENT = {
+    "laporan": ["NOMOR"],
+    "notula": ["NOMOR"],
+    "telaahan_staf": ["NOMOR", "TENTANG"],
+    "lembar_disposisi": ["[utama]", "NIP"],
 }
 
 
 def test_every_registered_type_has_a_sample_and_expectation(demo):
     kodes = set(JenisNaskah.objects.values_list("kode", flat=True))
-    assert kodes == set(samples()) == set(EXPECTED)
-    assert len(kodes) >= 21
+    assert kodes == set(samples()) == set(EXPECTED) | set(NEW_EXPECTED)
+    assert len(kodes) >= 31
 
 
 @pytest.mark.parametrize("kode", sorted(EXPECTED))
@@ -161,6 +253,9 @@ def test_type_renders_required_parts_in_order(demo, kode):
     assert context["watermark"] == "KONSEP" and context["nomor"] is None
     text = _text(naskah_render_pdf(revisi, preview=True))
     _in_order(text, EXPECTED[kode])
+    for absent in ABSENT.get(kode, []):
+        assert absent not in text, absent
+    assert "NOMOR:" not in text  # title lines print "NOMOR" without a colon
 
 
 def test_long_letter_runs_over_several_pages(demo):

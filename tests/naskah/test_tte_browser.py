@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_login import sign_in
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, kode
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,10 +53,7 @@ def _shot(page, tmp_path, name):
 def _login(browser, base, username):
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
     page = context.new_page()
-    page.goto(f"{base}/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo-pass-123")
-    page.click("button[type=submit], input[type=submit]")
+    sign_in(page, base, username)
     return page
 
 

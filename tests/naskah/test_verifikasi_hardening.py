@@ -21,10 +21,13 @@ def _clean_cache():
     cache.clear()
 
 
-def test_missing_stored_file_gives_a_clear_message_not_a_server_error(demo, client, settings):
+def test_missing_stored_file_gives_a_clear_message_not_a_server_error(
+    demo, client, settings, django_capture_on_commit_callbacks
+):
     enroll(demo["kadiskominfo"])
     naskah = ready_letter(demo)
-    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
+    with django_capture_on_commit_callbacks(execute=True):  # the sealed file is published
+        naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
     dokumen = naskah.tte.dokumen_terakhir()
     (pathlib.Path(settings.MEDIA_ROOT) / dokumen.berkas.name).unlink()
     client.raise_request_exception = False

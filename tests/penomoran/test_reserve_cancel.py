@@ -185,27 +185,40 @@ def test_use_reserved_refuses_an_object_that_already_has_a_number(buku, actor, r
 # --- cancel ------------------------------------------------------------------------------------
 
 
-def test_cancel_keeps_the_number_with_its_reason(buku, actor):
-    nomor = allocate(buku, actor, 1)
-    cancelled = nomor_cancel(nomor=nomor, alasan="Naskah ditarik", actor=actor)
+def test_cancel_keeps_the_number_with_its_reason(buku, reserver):
+    nomor = reserve(buku, reserver)
+    cancelled = nomor_cancel(nomor=nomor, alasan="Tidak jadi dikirim", actor=reserver)
     assert cancelled.status == Nomor.Status.BATAL
-    assert cancelled.alasan_batal == "Naskah ditarik"
-    assert cancelled.dibatalkan_oleh == actor
+    assert cancelled.alasan_batal == "Tidak jadi dikirim"
+    assert cancelled.dibatalkan_oleh == reserver
     assert cancelled.dibatalkan_pada is not None
-    assert (cancelled.object_type, cancelled.object_id) == ("naskah.naskah", "1")
     assert Nomor.objects.filter(pk=nomor.pk, status="batal").exists()
     event = AuditEvent.objects.get(action="penomoran.nomor.cancel")
     assert event.details == {
-        "alasan": "Naskah ditarik",
-        "status_sebelumnya": "digunakan",
+        "alasan": "Tidak jadi dikirim",
+        "status_sebelumnya": "dicadangkan",
         "teks": nomor.teks,
     }
 
 
-def test_cancelled_number_is_never_reused(buku, actor):
-    first = allocate(buku, actor, 1)
-    nomor_cancel(nomor=first, alasan="Naskah ditarik", actor=actor)
-    # the same letter may be numbered again, with a new number
+def test_a_used_number_cannot_be_cancelled(buku, actor, reserver):
+    nomor = allocate(buku, actor, 1)  # attached to a signed letter
+    with pytest.raises(ConflictError, match="cannot be cancelled") as raised:
+        nomor_cancel(nomor=nomor, alasan="Naskah ditarik", actor=actor)
+    assert raised.value.code == "number_used"
+    nomor.refresh_from_db()
+    assert (nomor.status, nomor.alasan_batal, nomor.dibatalkan_oleh) == ("digunakan", "", None)
+    assert not AuditEvent.objects.filter(action="penomoran.nomor.cancel").exists()
+    # Nor a reserved number once a letter was attached to it.
+    reserved = reserve(buku, reserver)
+    nomor_use_reserved(nomor=reserved, object_type="naskah.naskah", object_id=2, actor=reserver)
+    with pytest.raises(ConflictError, match="cannot be cancelled"):
+        nomor_cancel(nomor=reserved, alasan="Naskah ditarik", actor=reserver)
+
+
+def test_cancelled_number_is_never_reused(buku, actor, reserver):
+    first = reserve(buku, reserver, tanggal=dt.date(2026, 5, 4))
+    nomor_cancel(nomor=first, alasan="Tidak jadi", actor=reserver)
     again = allocate(buku, actor, 1)
     assert again.urut == 2
     assert again.teks != first.teks
@@ -230,8 +243,9 @@ def test_cancel_requires_a_reason(buku, actor, alasan):
     assert nomor.status == Nomor.Status.DIGUNAKAN
 
 
-def test_cancel_twice_is_refused(buku, actor):
-    nomor = allocate(buku, actor, 1)
+def test_cancel_twice_is_refused(buku, reserver):
+    actor = reserver
+    nomor = reserve(buku, reserver)
     nomor_cancel(nomor=nomor, alasan="Naskah ditarik", actor=actor)
     with pytest.raises(ConflictError, match="already cancelled"):
         nomor_cancel(nomor=nomor, alasan="lagi", actor=actor)

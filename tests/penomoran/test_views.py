@@ -51,10 +51,14 @@ def numbers(org):
             buku=buku, kode_klasifikasi="000.1", object_type="x", object_id=0, actor=actor
         )
     with time_machine.travel(dt.datetime(2026, 5, 4, 3, tzinfo=UTC), tick=False):
+        first = nomor_reserve(  # reserved, then cancelled unused
+            buku=buku,
+            tanggal=dt.date(2026, 5, 4),
+            alasan="Surat darurat",
+            actor=actor,
+            kode_klasifikasi="000.1.2.3",
+        )
         with transaction.atomic():
-            first = nomor_allocate(
-                buku=buku, kode_klasifikasi="000.1.2.3", object_type="x", object_id=1, actor=actor
-            )
             nomor_allocate(
                 buku=buku, kode_klasifikasi="800.1", object_type="x", object_id=2, actor=actor
             )
@@ -266,7 +270,10 @@ def test_register_shows_reserve_and_cancel_only_with_the_permissions(client, org
     client.force_login(user)
     page = client.get(url("register", org["buku"])).content.decode()
     assert reverse("penomoran:reserve", args=[org["buku"].pk]) in page
-    assert "/batal/" in page
+    reserved = org["buku"].nomor_set.get(status="dicadangkan")
+    used = org["buku"].nomor_set.get(status="digunakan", tahun=2026)
+    assert reverse("penomoran:cancel", args=[reserved.pk]) in page
+    assert reverse("penomoran:cancel", args=[used.pk]) not in page  # a used number stays
 
 
 @pytest.mark.usefixtures("_may_4")
@@ -317,7 +324,7 @@ def test_reserve_refuses_get(client, org):
 
 def test_cancel_from_the_register(client, org, numbers):
     client.force_login(grant(staff(org["sekre"], "agendaris"), "cancel_nomor"))
-    nomor = numbers.nomor_set.get(teks="800.1/2/DISKOMINFOTIK/2026")
+    nomor = numbers.nomor_set.get(teks="000.1/3/DISKOMINFOTIK/2026")  # reserved, unused
     response = client.post(
         reverse("penomoran:cancel", args=[nomor.pk]), {"alasan": "Salah alamat"}, follow=True
     )
@@ -326,8 +333,23 @@ def test_cancel_from_the_register(client, org, numbers):
     assert (nomor.status, nomor.alasan_batal) == ("batal", "Salah alamat")
 
 
+def test_cancelling_a_used_number_is_refused(client, org, numbers):
+    from core.models import AuditEvent
+
+    client.force_login(grant(staff(org["sekre"], "agendaris"), "cancel_nomor"))
+    nomor = numbers.nomor_set.get(teks="800.1/2/DISKOMINFOTIK/2026")  # a signed letter's
+    events = AuditEvent.objects.count()
+    response = client.post(
+        reverse("penomoran:cancel", args=[nomor.pk]), {"alasan": "Salah alamat"}, follow=True
+    )
+    assert "cannot be cancelled" in response.content.decode()
+    nomor.refresh_from_db()
+    assert (nomor.status, nomor.alasan_batal) == ("digunakan", "")
+    assert AuditEvent.objects.count() == events  # nothing changed, nothing recorded
+
+
 def test_cancel_needs_a_reason_permission_and_unit(client, org, numbers):
-    nomor = numbers.nomor_set.get(teks="800.1/2/DISKOMINFOTIK/2026")
+    nomor = numbers.nomor_set.get(teks="000.1/3/DISKOMINFOTIK/2026")
     cancel_url = reverse("penomoran:cancel", args=[nomor.pk])
     client.force_login(staff(org["sekre"], "agendaris"))
     assert client.post(cancel_url, {"alasan": "x"}).status_code == 403
@@ -336,7 +358,7 @@ def test_cancel_needs_a_reason_permission_and_unit(client, org, numbers):
     client.force_login(grant(staff(org["dinas"], "kadis"), "cancel_nomor"))
     client.post(cancel_url, {"alasan": ""})
     nomor.refresh_from_db()
-    assert nomor.status == "digunakan"
+    assert nomor.status == "dicadangkan"
 
 
 def test_cancel_twice_shows_the_conflict(client, org, numbers):

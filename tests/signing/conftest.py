@@ -27,7 +27,7 @@ def make_pdf(text: str = "Surat dinas uji", pages: int = 1) -> bytes:
 def _clear_cache():
     from django.core.cache import cache
 
-    cache.clear()  # the passphrase throttle counts in the cache
+    cache.clear()  # previews and rate limits live in the cache
     yield
     cache.clear()
 

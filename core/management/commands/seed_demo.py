@@ -3,7 +3,12 @@ import os
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from core.demo import demo_seed
+from core.demo import (
+    DEMO_RECOVERY_CODES,
+    DEMO_TOTP_SECRET,
+    demo_second_factor_users,
+    demo_seed,
+)
 
 DEFAULT_DEMO_PASSWORD = "demo-lampung-2026"  # noqa: S105 - demo data only, printed to the operator
 
@@ -37,5 +42,13 @@ class Command(BaseCommand):
         if quiet:
             return
         self.stdout.write(f"Demo logins (password for new accounts: {password}):")
+        required = {p.username for p in demo_second_factor_users()}
         for username, name, position in result.logins:
-            self.stdout.write(f"  {username:<15} {name:<40} {position}")
+            mark = "*" if username in required else " "
+            self.stdout.write(f" {mark}{username:<15} {name:<40} {position}")
+        self.stdout.write(
+            "* = second factor at sign-in (DEMO ONLY, never in production). Either\n"
+            f"    the code of an authenticator app given the demo secret {DEMO_TOTP_SECRET},\n"
+            "    or the current code printed by `.venv/bin/python manage.py demo_totp`,\n"
+            f"    or a recovery code (each once per account): {', '.join(DEMO_RECOVERY_CODES)}."
+        )

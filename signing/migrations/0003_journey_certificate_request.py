@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('signing', '0001_initial'),
+        ('signing', '0002_signin_passphrase_attempts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
