@@ -91,11 +91,13 @@ def main() -> dict:
     from naskah.rendering.flowables import qr_runs
     from naskah.services.tte import naskah_sign, verification_url
     from naskah.services.tte_batch import naskah_batch_sign
+    from signing.demo import demo_officer
     from signing.pades import pades_sign
     from signing.services import signer_enroll, signer_unlock
 
     signer = Pegawai.objects.get(username="kadiskominfo")
-    signer_enroll(signer=signer, passphrase=PASSPHRASE)
+    registration_officer = demo_officer
+    signer_enroll(signer=signer, passphrase=PASSPHRASE, officer=registration_officer())
 
     unlock_ms = []
     for _ in range(3):

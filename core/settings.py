@@ -461,6 +461,11 @@ NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION"
 NASKAH_SIGNING_BACKEND = os.environ.get("NASKAH_SIGNING_BACKEND", "local")
 NASKAH_SIGNING_CA_SECRET = os.environ.get("NASKAH_SIGNING_CA_SECRET", "")
 NASKAH_SIGNING_CERT_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730)
+# The Django group whose members approve signing-certificate requests: registration officers
+# (keep it in NASKAH_SECOND_FACTOR_GROUPS so they pass a second factor).
+NASKAH_REGISTRATION_OFFICER_GROUP = os.environ.get(
+    "NASKAH_REGISTRATION_OFFICER_GROUP", "Petugas Pendaftaran"
+)
 NASKAH_TSA_URL = os.environ.get("NASKAH_TSA_URL", "")
 # PAdES level of new signatures: B-B, B-T, B-LT or B-LTA (recommended with a TSA). Unset:
 # B-T with a TSA, else B-B (docs/signing.md).

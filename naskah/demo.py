@@ -170,15 +170,29 @@ def letter_through_paraf(naskah: Naskah) -> Naskah:
 
 
 def signer_ready(pegawai: Pegawai, passphrase: str) -> bool:
-    """Give the signer a certificate with the demo passphrase if they have none."""
+    """Give the signer a certificate with the demo passphrase if they have none: the signer
+    requests it and the demo registration officer approves (signing/demo.py)."""
+    from signing.demo import demo_officer
     from signing.selectors import signer_status
     from signing.services import signer_enroll
 
     status = signer_status(signer=pegawai)
     if status.ready:
         return True
+    officer = demo_officer()
+    if officer is None or officer.pk == pegawai.pk:
+        return False
     if status.code in {"no_certificate", "expired", "revoked"}:
-        signer_enroll(signer=pegawai, passphrase=passphrase)
+        from signing.models import CertificateRequest
+        from signing.services import certificate_request_approve
+
+        pending = CertificateRequest.objects.filter(
+            pegawai=pegawai, status=CertificateRequest.Status.DIAJUKAN
+        ).first()
+        if pending is not None:  # asked for with the demo passphrase in an earlier run
+            certificate_request_approve(request=pending, officer=officer)
+        else:
+            signer_enroll(signer=pegawai, passphrase=passphrase, officer=officer)
         return True
     return False
 
@@ -231,5 +245,9 @@ def demo_seed_letters(*, stdout=None) -> list[Naskah]:
             naskah_dispatch(naskah=naskah)
             say(f"signed and dispatched: {naskah.nomor} {naskah.hal}")
         made.append(naskah)
+    from signing.demo import demo_certificate_holders
+
+    holders = demo_certificate_holders()
+    say("Demo users holding a signing certificate: " + (", ".join(holders) if holders else "none"))
     say(f"Demo signing passphrase (all demo signers): {passphrase}")
     return made

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from signing.models import CertificateAuthority, SignerCertificate
+from signing.models import CertificateAuthority, CertificateRequest, SignerCertificate
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,3 +29,13 @@ class SignerCertificateAdmin(ReadOnlyAdmin):
 class CertificateAuthorityAdmin(ReadOnlyAdmin):
     list_display = ("subject", "serial_hex", "not_after", "created_at")
     exclude = ("sealed_key",)
+
+
+@admin.register(CertificateRequest)
+class CertificateRequestAdmin(ReadOnlyAdmin):
+    """Requests are decided on /tte/permohonan/ by registration officers, not here."""
+
+    list_display = ("pegawai", "status", "created_at", "diputuskan_oleh", "diputuskan_pada")
+    list_filter = ("status",)
+    search_fields = ("pegawai__nama", "pegawai__nip", "serial_hex")
+    exclude = ("sealed_key", "public_key_pem")

@@ -10,3 +10,13 @@ class SigningConfig(AppConfig):
         from signing.permissions import signer_needs_second_factor
 
         hooks.register(hooks.SECOND_FACTOR_REQUIRED, signer_needs_second_factor)
+
+    def demo_seed(self) -> str:
+        """Called by `manage.py seed_demo`: the demo registration officer."""
+        from signing.demo import demo_officer
+        from signing.permissions import registration_officer_group
+
+        officer = demo_officer()
+        if officer is None:
+            return ""
+        return f"registration officer ({registration_officer_group()}): {officer.username}"

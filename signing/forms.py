@@ -55,3 +55,11 @@ class RevokeForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+class RejectRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        max_length=1000,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )

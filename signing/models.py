@@ -129,6 +129,71 @@ class SignerCertificate(models.Model):
         return self.status == self.Status.ACTIVE and not self.is_expired
 
 
+class CertificateRequest(models.Model):
+    """A signer's request for a certificate of the local CA (self-service enrolment).
+
+    The key pair is generated when the signer asks, and the private key is sealed with the
+    passphrase they type then (the passphrase is never stored). The certificate is issued
+    only when a registration officer, after checking the signer's identity against the
+    Pegawai record (NIP, position), approves: the CA then certifies the stored public key.
+    """
+
+    class Status(models.TextChoices):
+        DIAJUKAN = "diajukan", _("Requested")
+        DITOLAK = "ditolak", _("Rejected")
+        DITERBITKAN = "diterbitkan", _("Approved and issued")
+
+    pegawai = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="permohonan_sertifikat",
+        verbose_name=_("signer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DIAJUKAN
+    )
+    serial_hex = models.CharField(_("serial number"), max_length=64, unique=True)
+    public_key_pem = models.TextField(_("public key (PEM)"))
+    # Emptied once the request is decided: the issued certificate row keeps the key.
+    sealed_key = models.BinaryField(_("sealed private key"), blank=True)
+    nip = models.CharField(_("NIP at request time"), max_length=18, blank=True)
+    jabatan = models.CharField(_("position at request time"), max_length=400, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    diputuskan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    diputuskan_pada = models.DateTimeField(_("decided at"), null=True, blank=True)
+    alasan_penolakan = models.TextField(_("reason for rejection"), blank=True)
+    sertifikat = models.OneToOneField(
+        SignerCertificate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="permohonan",
+        verbose_name=_("issued certificate"),
+    )
+
+    class Meta:
+        verbose_name = _("certificate request")
+        verbose_name_plural = _("certificate requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pegawai"],
+                condition=Q(status="diajukan"),
+                name="signing_one_open_request_per_signer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pegawai} ({self.get_status_display()})"
+
+
 class PassphraseAttempts(models.Model):
     """Wrong signing passphrases in a row for one signer (signing/throttle.py). A guess
     reserves its place here, in its own committed transaction, before it is evaluated, so

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 if TYPE_CHECKING:
     from core.models import Pegawai
     from signing.models import SignerCertificate
@@ -24,6 +26,21 @@ def can_revoke_certificate(user: Pegawai) -> bool:
 
 def can_view_certificate(user: Pegawai, certificate: SignerCertificate) -> bool:
     return certificate.pegawai_id == user.pk or can_manage_certificates(user)
+
+
+def registration_officer_group() -> str:
+    """The Django group of registration officers (NASKAH_REGISTRATION_OFFICER_GROUP)."""
+    return getattr(settings, "NASKAH_REGISTRATION_OFFICER_GROUP", "") or "Petugas Pendaftaran"
+
+
+def can_decide_certificate_request(user: Pegawai) -> bool:
+    """Approve or reject certificate requests: members of the registration officer group.
+    (Not deciding one's own request is checked by the service.)"""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.groups.filter(name=registration_officer_group()).exists()
+    )
 
 
 def signer_needs_second_factor(user: Pegawai) -> bool:

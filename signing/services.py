@@ -21,14 +21,17 @@ from core.services.audit import audit_record
 from signing import crypto
 from signing.backends import get_backend
 from signing.backends.base import CredentialKind, SignedResult, SigningBackend, UnlockedKey
-from signing.models import SignerCertificate
-from signing.permissions import can_revoke_certificate
+from signing.models import CertificateRequest, SignerCertificate
+from signing.permissions import can_decide_certificate_request, can_revoke_certificate
 from signing.throttle import passphrase_guard
 
 if TYPE_CHECKING:
     from core.models import Pegawai
 
 __all__ = [
+    "certificate_request_approve",
+    "certificate_request_reject",
+    "certificate_request_submit",
     "certificate_revoke",
     "pdf_archive_timestamp",
     "pdf_sign",
@@ -74,12 +77,22 @@ def _passphrase_check(signer: Pegawai, passphrase: str) -> None:
         )
 
 
+def _signer_identity(signer: Pegawai) -> tuple[str, str]:
+    """The NIP and the positions (with units) the signer holds today, as recorded."""
+    from core.selectors.organisasi import pegawai_jabatan_acting_on
+
+    jabatan = "; ".join(
+        f"{p.jabatan.nama} — {p.jabatan.unit.nama}" for p in pegawai_jabatan_acting_on(signer)
+    )
+    return signer.nip or "", jabatan[:400]
+
+
 @sensitive_variables()
-def signer_enroll(*, signer: Pegawai, passphrase: str) -> SignerCertificate:
-    """Set the signer's signing passphrase for the first time (or after their certificate
-    expired or was revoked): a new key and certificate are issued, the key sealed with the
-    passphrase."""
-    from signing.backends.local import certificate_issue_for
+def certificate_request_submit(*, signer: Pegawai, passphrase: str) -> CertificateRequest:
+    """The signer asks for a certificate (first time, or after expiry or revocation) and
+    sets the signing passphrase. The key pair is generated now and the private key sealed
+    with the passphrase; nothing is issued until a registration officer approves."""
+    from signing.backends.local import key_pair_generate_sealed
 
     _local_backend_required()
     _passphrase_check(signer, passphrase)
@@ -89,35 +102,168 @@ def signer_enroll(*, signer: Pegawai, passphrase: str) -> SignerCertificate:
             _("You already have a valid signing certificate; change its passphrase instead."),
             code="certificate_exists",
         )
+    if CertificateRequest.objects.filter(
+        pegawai=signer, status=CertificateRequest.Status.DIAJUKAN
+    ).exists():
+        raise ApplicationError(
+            _("Your certificate request is already waiting for a registration officer."),
+            code="request_pending",
+        )
     # Key generation and sealing (~0.2 s) happen before the transaction opens.
-    new = certificate_issue_for(signer, passphrase=passphrase)
+    serial_hex, public_pem, sealed = key_pair_generate_sealed(passphrase)
+    nip, jabatan = _signer_identity(signer)
     try:
         with transaction.atomic():
-            stale = list(SignerCertificate.objects.select_for_update().for_signer(signer).active())
-            for row in stale:
-                if not row.is_expired:
-                    raise ConflictError(
-                        _("A certificate was issued to you a moment ago; reload the page."),
-                    )
-                row.status = SignerCertificate.Status.SUPERSEDED
-                row.save(update_fields=["status"])
-            new.save()
+            row = CertificateRequest.objects.create(
+                pegawai=signer,
+                serial_hex=serial_hex,
+                public_key_pem=public_pem,
+                sealed_key=sealed,
+                nip=nip,
+                jabatan=jabatan,
+            )
             audit_record(
                 actor=signer,
+                action="signing.certificate_request",
+                obj=row,
+                details={"serial": serial_hex, "nip": nip, "jabatan": jabatan},
+            )
+    except IntegrityError as exc:
+        raise ConflictError(
+            _("Your certificate request is already waiting for a registration officer.")
+        ) from exc
+    return row
+
+
+def _decide_guard(request: CertificateRequest, officer: Pegawai) -> None:
+    if not can_decide_certificate_request(officer):
+        raise PermissionDeniedError(
+            _("Only a registration officer may decide certificate requests.")
+        )
+    if request.pegawai_id == officer.pk:
+        raise PermissionDeniedError(
+            _("A registration officer may not decide his or her own certificate request.")
+        )
+
+
+def _request_lock(request: CertificateRequest) -> CertificateRequest:
+    row = CertificateRequest.objects.select_for_update().get(pk=request.pk)
+    if row.status != CertificateRequest.Status.DIAJUKAN:
+        raise ConflictError(_("This certificate request was already decided."))
+    return row
+
+
+def certificate_request_approve(
+    *, request: CertificateRequest, officer: Pegawai
+) -> SignerCertificate:
+    """A registration officer, having checked the signer's identity against the Pegawai
+    record, approves the request: the local CA certifies the requested key."""
+    from signing.backends.local import certificate_build_for
+
+    _local_backend_required()
+    _decide_guard(request, officer)
+    signer = request.pegawai
+    if not signer.is_active:
+        raise ApplicationError(
+            _("The account of this signer is inactive; reject the request instead."),
+            code="signer_inactive",
+        )
+    try:
+        with transaction.atomic():
+            row = _request_lock(request)
+            stale = list(SignerCertificate.objects.select_for_update().for_signer(signer).active())
+            for old in stale:
+                if not old.is_expired:
+                    raise ConflictError(
+                        _("This signer already has a valid certificate; reject the request.")
+                    )
+                old.status = SignerCertificate.Status.SUPERSEDED
+                old.save(update_fields=["status"])
+            new = certificate_build_for(
+                signer,
+                serial_hex=row.serial_hex,
+                public_key_pem=row.public_key_pem,
+                sealed_key=bytes(row.sealed_key),
+            )
+            new.save()
+            row.status = CertificateRequest.Status.DITERBITKAN
+            row.diputuskan_oleh = officer
+            row.diputuskan_pada = timezone.now()
+            row.sertifikat = new
+            row.sealed_key = b""
+            row.save(
+                update_fields=[
+                    "status",
+                    "diputuskan_oleh",
+                    "diputuskan_pada",
+                    "sertifikat",
+                    "sealed_key",
+                ]
+            )
+            audit_record(
+                actor=officer,
+                action="signing.certificate_request_approve",
+                obj=row,
+                details={"serial": row.serial_hex, "signer": signer.pk, "nip": signer.nip or ""},
+            )
+            audit_record(
+                actor=officer,
                 action="signing.certificate_issue",
                 obj=new,
                 details={
                     "serial": new.serial_hex,
                     "subject": new.subject,
                     "not_after": new.not_after,
-                    "superseded": [row.serial_hex for row in stale],
+                    "request": row.pk,
+                    "superseded": [old.serial_hex for old in stale],
                 },
             )
     except IntegrityError as exc:
         raise ConflictError(
-            _("A certificate was issued to you a moment ago; reload the page.")
+            _("A certificate was issued to this signer a moment ago; reload the page.")
         ) from exc
     return new
+
+
+def certificate_request_reject(
+    *, request: CertificateRequest, officer: Pegawai, reason: str
+) -> CertificateRequest:
+    """A registration officer rejects a request (identity not confirmed, wrong person)."""
+    _decide_guard(request, officer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for the rejection."), code="reason_required")
+    with transaction.atomic():
+        row = _request_lock(request)
+        row.status = CertificateRequest.Status.DITOLAK
+        row.diputuskan_oleh = officer
+        row.diputuskan_pada = timezone.now()
+        row.alasan_penolakan = reason[:1000]
+        row.sealed_key = b""
+        row.save(
+            update_fields=[
+                "status",
+                "diputuskan_oleh",
+                "diputuskan_pada",
+                "alasan_penolakan",
+                "sealed_key",
+            ]
+        )
+        audit_record(
+            actor=officer,
+            action="signing.certificate_request_reject",
+            obj=row,
+            details={"serial": row.serial_hex, "signer": row.pegawai_id, "reason": reason},
+        )
+    return row
+
+
+@sensitive_variables()
+def signer_enroll(*, signer: Pegawai, passphrase: str, officer: Pegawai) -> SignerCertificate:
+    """Request and approval in one call, for seeding demo data and scripts: the officer's
+    rules are the same as on the page (a registration officer, not the signer)."""
+    request = certificate_request_submit(signer=signer, passphrase=passphrase)
+    return certificate_request_approve(request=request, officer=officer)
 
 
 @sensitive_variables()

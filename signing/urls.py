@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.tte_settings, name="settings"),
     path("passphrase/atur/", views.enrol, name="enrol"),
     path("passphrase/ganti/", views.passphrase_change, name="passphrase_change"),
+    path("permohonan/", views.request_queue, name="request_queue"),
+    path("permohonan/<int:pk>/setujui/", views.request_approve, name="request_approve"),
+    path("permohonan/<int:pk>/tolak/", views.request_reject, name="request_reject"),
     path("sertifikat/", views.certificate_list, name="certificate_list"),
     path(
         "sertifikat/<int:pk>/cabut/",

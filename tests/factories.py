@@ -57,3 +57,20 @@ class TimKerjaFactory(factory.django.DjangoModelFactory):
     nama = factory.Sequence(lambda n: f"Tim {n}")
     unit = factory.SubFactory(UnitKerjaFactory)
     ketua = factory.SubFactory(PegawaiFactory)
+
+
+def registration_officer(username: str = "petugas-pendaftaran"):
+    """A member of the registration officer group (approves certificate requests)."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+
+    from core.models import Pegawai
+
+    officer = Pegawai.objects.filter(username=username).first() or PegawaiFactory(
+        username=username, nama="Petugas Pendaftaran TTE"
+    )
+    group, _ = Group.objects.get_or_create(
+        name=getattr(settings, "NASKAH_REGISTRATION_OFFICER_GROUP", "Petugas Pendaftaran")
+    )
+    group.user_set.add(officer)
+    return officer

@@ -10,7 +10,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -114,17 +124,56 @@ def routes_finished(user: Pegawai, *, filters: InboxFilters | None = None) -> Qu
     return qs.select_related("unit", "content_type", "drafter").order_by("-finished_at", "-pk")
 
 
+# Notices about a task of the recipient ("your turn", reminders, overdue): once the task is
+# done (the step is no longer active for them, e.g. the letter was signed) they stop counting
+# as unread. An escalation is about someone else's step: done when that step is.
+TASK_NOTICE_KINDS = ("step", "reminder", "overdue")
+ESCALATION_NOTICE_KINDS = ("escalation",)
+
+
+def notifikasi_task_open() -> Q:
+    """Q on Notifikasi: the notice is not about a task, or its task is still open."""
+    own_step_active = Exists(
+        StepState.objects.filter(
+            route=OuterRef("route"),
+            assignee=OuterRef("recipient"),
+            status=StepState.Status.ACTIVE,
+        )
+    )
+    any_step_active = Exists(
+        StepState.objects.filter(route=OuterRef("route"), status=StepState.Status.ACTIVE)
+    )
+    return (
+        ~Q(kind__in=TASK_NOTICE_KINDS + ESCALATION_NOTICE_KINDS)
+        | Q(route__isnull=True)
+        | (Q(kind__in=TASK_NOTICE_KINDS) & own_step_active)
+        | (Q(kind__in=ESCALATION_NOTICE_KINDS) & any_step_active)
+    )
+
+
+def notifikasi_unread(user: Pegawai) -> QuerySet[Notifikasi]:
+    """Unread notices that still matter (one query when counted)."""
+    return Notifikasi.objects.filter(recipient=user, read_at__isnull=True).filter(
+        notifikasi_task_open()
+    )
+
+
 def inbox_counts(user: Pegawai) -> dict[str, int]:
     """Counters for the navigation (three queries plus the acting positions)."""
     return {
         "perlu_tindakan": inbox_action(user).count(),
         "dalam_proses": Route.objects.filter(drafter=user, status__in=Route.OPEN_STATUSES).count(),
-        "notifikasi": Notifikasi.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "notifikasi": notifikasi_unread(user).count(),
     }
 
 
 def notifikasi_for(user: Pegawai) -> QuerySet[Notifikasi]:
-    return Notifikasi.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    """The user's notices, newest first; `task_open` False marks a task already done."""
+    return (
+        Notifikasi.objects.filter(recipient=user)
+        .annotate(task_open=ExpressionWrapper(notifikasi_task_open(), output_field=BooleanField()))
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- one route ----------------------------------------------------------------------------

@@ -98,12 +98,19 @@ def _audit(actor: Pegawai | None, action: str, route: Route, **details) -> None:
 
 
 def notifikasi_create(
-    *, recipient: Pegawai, kind: str, text: str, route: Route | None = None, key: str | None = None
+    *,
+    recipient: Pegawai,
+    kind: str,
+    text: str,
+    route: Route | None = None,
+    key: str | None = None,
+    link: str = "",
 ) -> Notifikasi | None:
-    """Create an in-app notice (once per key) and send its e-mail after commit."""
+    """Create an in-app notice (once per key) and send its e-mail after commit. The text
+    must carry no confidential content (it is also the e-mail's)."""
     if key and Notifikasi.objects.filter(key=key).exists():
         return None
-    link = route.link if route is not None and route.link else ""
+    link = link or (route.link if route is not None and route.link else "")
     if not link and route is not None:
         link = reverse("workflows:route_detail", args=[route.pk])
     notice = Notifikasi.objects.create(
@@ -269,6 +276,17 @@ def notifikasi_email_retry(*, notifikasi_ids: Iterable[int], actor: Pegawai) -> 
                 details={"notifikasi": queued},
             )
     return len(queued)
+
+
+def notifikasi_open(*, user: Pegawai, notifikasi_id: int) -> Notifikasi:
+    """The user opens one of his notices: it is marked read (once) and returned."""
+    notice = Notifikasi.objects.filter(recipient=user, pk=notifikasi_id).first()
+    if notice is None:
+        raise PermissionDeniedError(_("This notification is not yours."))
+    if notice.read_at is None:
+        Notifikasi.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notice.refresh_from_db(fields=["read_at"])
+    return notice
 
 
 def notifikasi_mark_read(*, user: Pegawai, notifikasi_ids: Iterable[int] | None = None) -> int:

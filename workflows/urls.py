@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/tarik/", views.route_withdraw, name="route_withdraw"),
     path("<int:pk>/alihkan/", views.step_reassign, name="step_reassign"),
     path("notifikasi/", views.notifikasi_list, name="notifikasi"),
+    path("notifikasi/<int:pk>/buka/", views.notifikasi_open, name="notifikasi_open"),
     path("notifikasi/dibaca/", views.notifikasi_read, name="notifikasi_read"),
 ]

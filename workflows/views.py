@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError
 from workflows import hooks, selectors, services
@@ -223,6 +223,22 @@ def notifikasi_list(request):
         request.GET.get("page")
     )
     return render(request, "workflows/notifikasi.html", {"page": page})
+
+
+@login_required
+@require_GET
+def notifikasi_open(request, pk: int):
+    """Open one notice: mark it read and go to what it is about."""
+    try:
+        notice = services.notifikasi_open(user=request.user, notifikasi_id=pk)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    target = notice.link
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        target = "workflows:notifikasi"
+    return redirect(target)
 
 
 @login_required

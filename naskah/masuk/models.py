@@ -387,3 +387,42 @@ class BerkasTindakLanjut(models.Model):
 
     def __str__(self) -> str:
         return self.nama_asli
+
+
+class SuratBalasan(models.Model):
+    """The reply draft started from an incoming letter ("Buat konsep surat balasan"): the
+    link both pages show. The reply is an ordinary outgoing letter; who sees it follows the
+    outgoing rules (a draft: its drafter only)."""
+
+    surat = models.ForeignKey(
+        SuratMasuk,
+        verbose_name=_("incoming letter"),
+        on_delete=models.PROTECT,
+        related_name="balasan",
+    )
+    naskah = models.OneToOneField(
+        "naskah.Naskah",
+        verbose_name=_("reply letter"),
+        on_delete=models.PROTECT,
+        related_name="membalas",
+    )
+    cabang = models.ForeignKey(
+        DisposisiPenerima,
+        verbose_name=_("from the disposition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dibuat_oleh = models.ForeignKey(
+        Pegawai, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    dibuat_pada = models.DateTimeField(_("started at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply letter")
+        verbose_name_plural = _("reply letters")
+        ordering = ["dibuat_pada"]
+
+    def __str__(self) -> str:
+        return f"{self.surat} → {self.naskah_id}"

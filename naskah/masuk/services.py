@@ -40,6 +40,7 @@ from naskah.masuk.models import (
     DisposisiPenerima,
     InstruksiDisposisi,
     KlasifikasiKeamanan,
+    SuratBalasan,
     SuratMasuk,
     TindakLanjut,
     Urgensi,
@@ -284,6 +285,8 @@ def _register(
                 },
             )
             _enqueue_ocr(surat.pk)
+            if asal == SuratMasuk.Asal.EKSTERNAL:
+                _notify_addressee(surat)
     except BaseException:
         storage_remove(saved, after="a failed registration")
         raise
@@ -682,6 +685,21 @@ def _notify(recipients: list[Pegawai], *, surat: SuratMasuk, kind: str, text: st
         )
         if notice is not None:
             Notifikasi.objects.filter(pk=notice.pk).update(link=link)
+
+
+def _notify_addressee(surat: SuratMasuk) -> None:
+    """An agendaris registered a letter: the addressed official (the holder of the position
+    today, a Plt/Plh included) is told. Internal letters were announced on delivery."""
+    holder = jabatan_holder_on(surat.jabatan_tujuan, timezone.localdate())
+    if holder is None:
+        return
+    _notify(
+        [holder.pegawai],
+        surat=surat,
+        kind="masuk_baru",
+        text=_notice_text(surat, _("New incoming letter")),
+        key=f"masuk-baru:{surat.pk}",
+    )
 
 
 def _dispose(
@@ -1136,3 +1154,82 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
                 details={"surat": row.surat_id, "actions": done},
             )
     return counts
+
+
+# --- A reply starts from the letter it answers ------------------------------------------------
+
+
+def reply_reference_text(surat: SuratMasuk) -> str:
+    """The opening paragraph of a reply: "Menunjuk surat Saudara Nomor … tanggal … hal …"
+    (Indonesian: it is the letter's own text, written in the letter's language)."""
+    from naskah.formatting import tanggal_panjang
+
+    parts = ["Menunjuk surat Saudara"]
+    if surat.nomor_surat:
+        parts.append(f"Nomor {surat.nomor_surat}")
+    if surat.tanggal_surat:
+        parts.append(f"tanggal {tanggal_panjang(surat.tanggal_surat)}")
+    parts.append(f"hal {surat.hal}")
+    return " ".join(parts) + ", bersama ini kami sampaikan hal-hal sebagai berikut."
+
+
+def _reply_recipient(surat: SuratMasuk) -> dict:
+    """The sender: the signing position of an internal letter, else the external sender."""
+    if surat.sumber_type == "naskah.naskah" and surat.sumber_id:
+        from naskah.models import Naskah
+
+        source = Naskah.objects.filter(pk=surat.sumber_id).only("penandatangan_id").first()
+        if source is not None:
+            return {"jenis": "tujuan", "jabatan_id": source.penandatangan_id}
+    return {"jenis": "tujuan", "nama": surat.pengirim[:255]}
+
+
+def suratmasuk_reply_draft(
+    *, actor: Pegawai, surat: SuratMasuk, cabang: DisposisiPenerima | None = None
+):
+    """ "Buat konsep surat balasan": a new surat dinas draft for the actor with the sender
+    as recipient, the reference to the letter answered as its first paragraph, the same
+    subject, classification and security class, linked to the incoming letter (both pages
+    show the link). The draft is the actor's like any other: only he sees it until he
+    submits it."""
+    from naskah.markup import _run
+    from naskah.models import JenisNaskah
+    from naskah.selectors import signer_choices, signer_default
+    from naskah.services import naskah_create
+
+    if not SuratMasuk.objects.filter(perms.visible_q(actor), pk=surat.pk).exists():
+        raise PermissionDeniedError(_("You cannot see this incoming letter."))
+    if cabang is not None and cabang.surat_id != surat.pk:
+        raise PermissionDeniedError(_("This disposition belongs to another letter."))
+    jenis = JenisNaskah.objects.filter(kode="surat_dinas", aktif=True).first()
+    if jenis is None:
+        raise ApplicationError(
+            _("The letter type for replies (surat dinas) is not active."), code="no_jenis"
+        )
+    choices = signer_choices(jenis, actor)
+    signer = next((j for j in choices if j.pk == surat.jabatan_tujuan_id), None)
+    signer = signer or signer_default(jenis, actor, choices)
+    if signer is None:
+        raise PermissionDeniedError(_("Nobody you may draft for can sign a surat dinas."))
+    options = getattr(signer, "mandat_options", [""]) or [""]
+    body = [{"type": "paragraph", "runs": [_run(reply_reference_text(surat))], "align": "justify"}]
+    with transaction.atomic():
+        naskah = naskah_create(
+            actor=actor,
+            jenis=jenis,
+            penandatangan=signer,
+            mandat="" if "" in options else options[0],
+            hal=surat.hal,
+            body=body,
+            penerima=[_reply_recipient(surat)],
+            klasifikasi_keamanan=surat.klasifikasi_keamanan,
+            kode_klasifikasi=surat.kode_klasifikasi,
+        )
+        SuratBalasan.objects.create(surat=surat, naskah=naskah, cabang=cabang, dibuat_oleh=actor)
+        audit_record(
+            actor=actor,
+            action="masuk.suratmasuk.reply_draft",
+            obj=surat,
+            details={"naskah": naskah.pk, "cabang": cabang.pk if cabang else None},
+        )
+    return naskah

@@ -21,6 +21,7 @@ urlpatterns = [
     path("surat/<int:pk>/lembar-disposisi.pdf", views.lembar, name="lembar"),
     path("surat/<int:pk>/disposisi/", views.disposisi, name="disposisi"),
     path("surat/<int:pk>/tutup/", views.tutup, name="tutup"),
+    path("surat/<int:pk>/balasan/", views.balasan, name="balasan"),
     path("cabang/<int:cabang_id>/teruskan/", views.teruskan, name="teruskan"),
     path("cabang/<int:cabang_id>/lapor/", views.lapor, name="lapor"),
     path("cabang/<int:cabang_id>/tutup/", views.tutup_cabang, name="tutup_cabang"),

@@ -33,6 +33,7 @@ from naskah.masuk.services import (
     suratmasuk_close,
     suratmasuk_ocr_retry,
     suratmasuk_register,
+    suratmasuk_reply_draft,
 )
 
 
@@ -155,7 +156,42 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
         "can_manage": perms.can_manage_register(user, surat),
         "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
         "alasan_form": AlasanForm(),
+        **_replies(user, surat),
     }
+
+
+def _replies(user, surat: SuratMasuk) -> dict:
+    """Reply letters started from this letter that the user may see (a draft: its drafter
+    only), and how many others there are."""
+    from naskah.permissions import naskah_visible_to
+
+    rows = list(surat.balasan.select_related("naskah__jenis", "dibuat_oleh"))
+    visible = set(
+        naskah_visible_to(user)
+        .filter(pk__in=[r.naskah_id for r in rows])
+        .values_list("pk", flat=True)
+    )
+    shown = [r for r in rows if r.naskah_id in visible]
+    return {"replies": shown, "hidden_replies": len(rows) - len(shown)}
+
+
+@login_required
+@require_POST
+def balasan(request, pk: int):
+    """ "Buat konsep surat balasan": a new reply draft, opened in the editor."""
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    cabang = None
+    if request.POST.get("cabang", "").isdigit():
+        cabang = DisposisiPenerima.objects.filter(
+            pk=int(request.POST["cabang"]), surat=surat
+        ).first()
+    try:
+        naskah = suratmasuk_reply_draft(actor=request.user, surat=surat, cabang=cabang)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("masuk:detail", pk=surat.pk)
+    messages.success(request, _("A reply draft was started; complete it and submit it."))
+    return redirect("naskah:edit", pk=naskah.pk)
 
 
 @login_required

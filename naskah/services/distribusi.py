@@ -160,6 +160,51 @@ def _register_unit(unit):
     return unit
 
 
+def arrival_notice_text(naskah: Naskah, jenis: str) -> str:
+    """The arrival notice (and its e-mail): for Rahasia / Sangat Rahasia letters only the
+    classification marker and the number, never the subject or the sender."""
+    from core.models import confidential_marker
+
+    copy = jenis == "tembusan"
+    marker = confidential_marker(naskah.klasifikasi_keamanan)
+    if marker:
+        text = (
+            _("Copy of a letter received: %(marker)s %(nomor)s")
+            if copy
+            else _("Letter received: %(marker)s %(nomor)s")
+        )
+        return text % {"marker": marker, "nomor": naskah.nomor}
+    text = (
+        _("Copy of a letter received: %(jenis)s %(nomor)s from %(unit)s — %(hal)s")
+        if copy
+        else _("Letter received: %(jenis)s %(nomor)s from %(unit)s — %(hal)s")
+    )
+    return text % {
+        "jenis": naskah.jenis.nama,
+        "nomor": naskah.nomor,
+        "unit": naskah.unit.nama if naskah.unit_id else "",
+        "hal": naskah.hal,
+    }
+
+
+def _arrival_notice(naskah: Naskah, row: Distribusi) -> None:
+    """Tell an internal recipient (the holder on the day, acting holders included) that a
+    letter arrived: a notice, and an e-mail where they have an address (workflows)."""
+    from django.urls import reverse
+
+    from workflows.services import notifikasi_create
+
+    if row.pegawai_id is None:
+        return
+    notifikasi_create(
+        recipient=row.pegawai,
+        kind="naskah_diterima",
+        text=arrival_notice_text(naskah, row.jenis),
+        link=reverse("naskah:tte_pdf", args=[naskah.pk]),
+        key=f"naskah-diterima:{row.pk}",
+    )
+
+
 def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: bytes) -> None:
     """Internal letters signed in Naskah are registered automatically in each addressed
     unit's incoming register (once per unit; idempotent). A unit whose registration fails
@@ -225,9 +270,10 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
         now = timezone.now()
         for row in rows:
             if row.saluran == Distribusi.Saluran.INTERNAL and row.status == "menunggu":
-                Distribusi.objects.filter(pk=row.pk, status="menunggu").update(
+                if Distribusi.objects.filter(pk=row.pk, status="menunggu").update(
                     status=Distribusi.Status.TERKIRIM, dikirim_pada=now
-                )
+                ):
+                    _arrival_notice(naskah, row)
                 delivered.append(row.label)
         if delivered:
             audit_record(
@@ -515,6 +561,12 @@ def distribusi_read(*, distribusi: Distribusi, actor: Pegawai) -> Distribusi:
             dibaca_pada=timezone.now()
         )
         if updated:
+            from workflows.models import Notifikasi
+
+            # Reading the letter also reads its arrival notice.
+            Notifikasi.objects.filter(
+                key=f"naskah-diterima:{distribusi.pk}", read_at__isnull=True
+            ).update(read_at=timezone.now())
             audit_record(
                 actor=actor,
                 action="naskah.read",
@@ -524,6 +576,16 @@ def distribusi_read(*, distribusi: Distribusi, actor: Pegawai) -> Distribusi:
             )
     distribusi.refresh_from_db()
     return distribusi
+
+
+def inbox_unread_count(user: Pegawai) -> int:
+    """Letters delivered to the user and not opened yet: one count query (the menu)."""
+    return Distribusi.objects.filter(
+        pegawai=user,
+        saluran=Distribusi.Saluran.INTERNAL,
+        status=Distribusi.Status.TERKIRIM,
+        dibaca_pada__isnull=True,
+    ).count()
 
 
 def inbox_for(user: Pegawai):

@@ -128,23 +128,44 @@ def _ca_private_key(ca: CertificateAuthority) -> rsa.RSAPrivateKey:
 
 
 @sensitive_variables()
-def certificate_issue_for(signer: Pegawai, *, passphrase: str) -> SignerCertificate:
-    """Generate a key pair, have the CA certify it and return an unsaved row holding the
-    key sealed with `passphrase`. The caller saves it inside its transaction."""
+def key_pair_generate_sealed(passphrase: str) -> tuple[str, str, bytes]:
+    """A new signer key pair for a certificate request: (serial_hex, public key PEM, the
+    private key sealed with `passphrase`). The serial is chosen now because the sealed
+    envelope is bound to it; the certificate is built later, on approval."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = crypto.rsa_generate(SIGNER_KEY_BITS)
+    serial_hex = format(x509.random_serial_number(), "x")
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    sealed = crypto.private_key_seal(key, secret=passphrase.encode(), aad=signer_aad(serial_hex))
+    return serial_hex, public_pem, sealed
+
+
+def certificate_build_for(
+    signer: Pegawai, *, serial_hex: str, public_key_pem: str, sealed_key: bytes
+) -> SignerCertificate:
+    """Have the CA certify a requested public key and return an unsaved row holding the
+    already sealed key. Needs no passphrase: the CA key signs the public key only."""
+    from cryptography.hazmat.primitives import serialization
+
     ca = ca_get_or_create()
     ca_cert = crypto.certificate_load(ca.certificate_pem)
     ca_key = _ca_private_key(ca)
     now = timezone.now()
     days = int(_setting("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730))
     not_after = min(now + dt.timedelta(days=days), ca_cert.not_valid_after_utc)
-    key = crypto.rsa_generate(SIGNER_KEY_BITS)
+    public_key = serialization.load_pem_public_key(public_key_pem.encode())
     cert = crypto.signer_certificate_build(
         ca_key=ca_key,
         ca_cert=ca_cert,
-        public_key=key.public_key(),
+        public_key=public_key,
         common_name=str(signer),
         organisation=_organisation(),
-        serial_number=x509.random_serial_number(),
+        serial_number=int(serial_hex, 16),
         not_before=now - dt.timedelta(minutes=5),
         not_after=not_after,
         email=signer.email or "",
@@ -152,15 +173,12 @@ def certificate_issue_for(signer: Pegawai, *, passphrase: str) -> SignerCertific
         ocsp_url=pki.ocsp_url(),
         ca_issuers_url=pki.ca_certificate_url(ca),
     )
-    serial_hex = format(cert.serial_number, "x")
     return SignerCertificate(
         pegawai=signer,
         serial_hex=serial_hex,
         subject=cert.subject.rfc4514_string(),
         certificate_pem=crypto.certificate_pem(cert),
-        sealed_key=crypto.private_key_seal(
-            key, secret=passphrase.encode(), aad=signer_aad(serial_hex)
-        ),
+        sealed_key=bytes(sealed_key),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
         status=SignerCertificate.Status.ACTIVE,

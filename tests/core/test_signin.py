@@ -195,11 +195,12 @@ def test_required_roles_without_a_device_are_sent_to_enrolment(client, db, setti
 @second_factor
 def test_a_signer_with_a_certificate_must_have_a_second_factor(client, db):
     from signing.services import signer_enroll
+    from tests.factories import registration_officer
 
     signer = PegawaiFactory()
     client.force_login(signer)
     assert client.get("/organisasi/").status_code == 200  # not a signer yet: optional
-    signer_enroll(signer=signer, passphrase="kunci-tte-rahasia-1")
+    signer_enroll(signer=signer, passphrase="kunci-tte-rahasia-1", officer=registration_officer())
     response = client.get("/organisasi/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("second_factor"))
 

@@ -44,6 +44,7 @@ def ready_letter(
 
 def enroll(pegawai, passphrase=PASSPHRASE):
     from signing.services import signer_enroll
+    from tests.factories import registration_officer
 
-    signer_enroll(signer=pegawai, passphrase=passphrase)
+    signer_enroll(signer=pegawai, passphrase=passphrase, officer=registration_officer())
     return pegawai

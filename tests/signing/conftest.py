@@ -8,7 +8,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from tests.factories import PegawaiFactory
+from tests.factories import PegawaiFactory, registration_officer
 
 PASSPHRASE = "kunci-tte-rahasia-1"
 
@@ -46,7 +46,7 @@ def signer(db):
 def enrolled(signer):
     from signing.services import signer_enroll
 
-    signer_enroll(signer=signer, passphrase=PASSPHRASE)
+    signer_enroll(signer=signer, passphrase=PASSPHRASE, officer=registration_officer())
     return signer
 
 

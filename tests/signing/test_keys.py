@@ -20,7 +20,7 @@ from signing.services import (
     signer_passphrase_change,
 )
 from signing.validation import pdf_validate
-from tests.factories import PegawaiFactory
+from tests.factories import PegawaiFactory, registration_officer
 from tests.signing.conftest import PASSPHRASE, make_pdf
 
 NEW_PASSPHRASE = "kunci-baru-lebih-panjang-2"
@@ -59,7 +59,7 @@ def _clear_key_forms(row: SignerCertificate, passphrase: str) -> list[bytes]:
 
 def test_passphrase_and_clear_key_are_never_stored_or_logged(signer, admin_user, caplog):
     caplog.set_level(logging.DEBUG)
-    signer_enroll(signer=signer, passphrase=PASSPHRASE)
+    signer_enroll(signer=signer, passphrase=PASSPHRASE, officer=registration_officer())
     pdf_sign(pdf=make_pdf(), signer=signer, credential=PASSPHRASE)
     with pytest.raises(ApplicationError):
         pdf_sign(pdf=make_pdf(), signer=signer, credential=PASSPHRASE + "salah")
@@ -93,7 +93,7 @@ def test_a_changed_instance_secret_is_reported_clearly(enrolled, settings):
     other = PegawaiFactory()
     settings.NASKAH_SIGNING_CA_SECRET = "a-different-secret-than-before"
     with pytest.raises(ApplicationError) as info:
-        signer_enroll(signer=other, passphrase=PASSPHRASE)
+        signer_enroll(signer=other, passphrase=PASSPHRASE, officer=registration_officer())
     assert info.value.code == "ca_secret_mismatch"
     assert not SignerCertificate.objects.filter(pegawai=other).exists()
 
@@ -101,7 +101,7 @@ def test_a_changed_instance_secret_is_reported_clearly(enrolled, settings):
 def test_enrolment_issues_a_nonrepudiation_certificate(signer):
     from cryptography import x509
 
-    row = signer_enroll(signer=signer, passphrase=PASSPHRASE)
+    row = signer_enroll(signer=signer, passphrase=PASSPHRASE, officer=registration_officer())
     cert = x509.load_pem_x509_certificate(row.certificate_pem.encode())
     usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     assert usage.content_commitment and usage.digital_signature
@@ -114,7 +114,7 @@ def test_enrolment_issues_a_nonrepudiation_certificate(signer):
 
 def test_enrolling_twice_is_refused(enrolled):
     with pytest.raises(ApplicationError) as info:
-        signer_enroll(signer=enrolled, passphrase=NEW_PASSPHRASE)
+        signer_enroll(signer=enrolled, passphrase=NEW_PASSPHRASE, officer=registration_officer())
     assert info.value.code == "certificate_exists"
     assert SignerCertificate.objects.filter(pegawai=enrolled).count() == 1
 
@@ -129,7 +129,7 @@ def test_enrolling_twice_is_refused(enrolled):
 )
 def test_weak_passphrases_are_refused(signer, passphrase, code):
     with pytest.raises(ApplicationError) as info:
-        signer_enroll(signer=signer, passphrase=passphrase)
+        signer_enroll(signer=signer, passphrase=passphrase, officer=registration_officer())
     assert info.value.code == code
     assert not SignerCertificate.objects.exists()
 
@@ -137,7 +137,7 @@ def test_weak_passphrases_are_refused(signer, passphrase, code):
 def test_username_is_not_a_passphrase(db):
     person = PegawaiFactory(username="budi.santoso.pns")
     with pytest.raises(ApplicationError) as info:
-        signer_enroll(signer=person, passphrase="budi.santoso.pns")
+        signer_enroll(signer=person, passphrase="budi.santoso.pns", officer=registration_officer())
     assert info.value.code == "passphrase_guessable"
 
 
@@ -197,7 +197,7 @@ def test_revocation_needs_permission_and_a_reason(enrolled, admin_user):
 def test_after_revocation_a_new_passphrase_issues_a_new_certificate(enrolled, admin_user):
     old = SignerCertificate.objects.get(pegawai=enrolled)
     certificate_revoke(certificate=old, actor=admin_user, reason="Lupa passphrase")
-    new = signer_enroll(signer=enrolled, passphrase=NEW_PASSPHRASE)
+    new = signer_enroll(signer=enrolled, passphrase=NEW_PASSPHRASE, officer=registration_officer())
     assert new.serial_hex != old.serial_hex
     result = pdf_sign(pdf=make_pdf(), signer=enrolled, credential=NEW_PASSPHRASE)
     assert result.certificate.serial_hex == new.serial_hex
@@ -210,7 +210,9 @@ def test_after_expiry_a_new_passphrase_replaces_the_certificate(enrolled):
 
     old = SignerCertificate.objects.get(pegawai=enrolled)
     with time_machine.travel(old.not_after + dt.timedelta(days=2), tick=False):
-        new = signer_enroll(signer=enrolled, passphrase=NEW_PASSPHRASE)
+        new = signer_enroll(
+            signer=enrolled, passphrase=NEW_PASSPHRASE, officer=registration_officer()
+        )
         old.refresh_from_db()
         assert old.status == SignerCertificate.Status.SUPERSEDED
         assert new.status == SignerCertificate.Status.ACTIVE
@@ -236,7 +238,7 @@ def test_status_reports_expiry_and_revocation(enrolled, admin_user):
 def test_enrolment_is_refused_when_bsre_manages_certificates(signer, settings):
     settings.NASKAH_SIGNING_BACKEND = "bsre"
     with pytest.raises(ApplicationError) as info:
-        signer_enroll(signer=signer, passphrase=PASSPHRASE)
+        signer_enroll(signer=signer, passphrase=PASSPHRASE, officer=registration_officer())
     assert info.value.code == "backend_manages_certificates"
 
 
@@ -271,19 +273,14 @@ def test_a_right_passphrase_resets_the_count(enrolled, settings):
     assert info.value.code == "wrong_passphrase"  # not locked: the count restarted
 
 
-def test_concurrent_enrolment_keeps_one_active_certificate(signer, monkeypatch):
-    """Another request issues a certificate while this one is generating its key."""
+def test_a_request_is_decided_once(signer):
+    """Two officers approving the same request: the second finds it decided."""
     from core.errors import ConflictError
-    from signing.backends import local
+    from signing.services import certificate_request_approve, certificate_request_submit
 
-    real_issue = local.certificate_issue_for
-
-    def racing_issue(person, *, passphrase):
-        real_issue(person, passphrase=NEW_PASSPHRASE).save()  # the other request wins
-        return real_issue(person, passphrase=passphrase)
-
-    monkeypatch.setattr(local, "certificate_issue_for", racing_issue)
+    request = certificate_request_submit(signer=signer, passphrase=PASSPHRASE)
+    certificate_request_approve(request=request, officer=registration_officer())
     with pytest.raises(ConflictError):
-        signer_enroll(signer=signer, passphrase=PASSPHRASE)
+        certificate_request_approve(request=request, officer=registration_officer("petugas-2"))
     assert SignerCertificate.objects.filter(pegawai=signer).count() == 1
-    assert not AuditEvent.objects.filter(action="signing.certificate_issue").exists()
+    assert AuditEvent.objects.filter(action="signing.certificate_issue").count() == 1

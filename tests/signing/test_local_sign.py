@@ -17,7 +17,7 @@ from core.models import AuditEvent
 from signing.models import SignerCertificate
 from signing.services import certificate_revoke, pdf_sign, signer_enroll, signer_unlock
 from signing.validation import pdf_validate
-from tests.factories import PegawaiFactory
+from tests.factories import PegawaiFactory, registration_officer
 from tests.signing.conftest import PASSPHRASE, make_pdf
 
 PDFSIG = shutil.which("pdfsig")
@@ -90,7 +90,7 @@ def test_one_byte_changed_inside_the_signed_range_fails_pyhanko(enrolled, pdf):
 def test_three_signers_in_sequence_all_validate(db, tmp_path):
     people = [PegawaiFactory(nama=f"Pejabat {n}") for n in range(3)]
     for person in people:
-        signer_enroll(signer=person, passphrase=PASSPHRASE)
+        signer_enroll(signer=person, passphrase=PASSPHRASE, officer=registration_officer())
     doc = make_pdf()
     for n, person in enumerate(people):
         doc = pdf_sign(pdf=doc, signer=person, credential=PASSPHRASE, field_name=f"Paraf_{n}").pdf
@@ -140,7 +140,7 @@ def test_expired_certificate_is_refused_before_signing(enrolled, pdf, settings):
 
 def test_validity_period_is_configurable(signer, settings):
     settings.NASKAH_SIGNING_CERT_VALIDITY_DAYS = 30
-    row = signer_enroll(signer=signer, passphrase=PASSPHRASE)
+    row = signer_enroll(signer=signer, passphrase=PASSPHRASE, officer=registration_officer())
     assert dt.timedelta(days=29) < row.not_after - row.not_before < dt.timedelta(days=31)
 
 
@@ -186,7 +186,7 @@ def test_batch_unlock_signs_many_and_locks_on_exit(enrolled):
 
 def test_an_unlocked_key_cannot_sign_for_someone_else(enrolled, db):
     other = PegawaiFactory()
-    signer_enroll(signer=other, passphrase=PASSPHRASE)
+    signer_enroll(signer=other, passphrase=PASSPHRASE, officer=registration_officer())
     with (
         signer_unlock(signer=enrolled, passphrase=PASSPHRASE) as key,
         pytest.raises(ApplicationError) as info,

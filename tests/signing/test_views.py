@@ -9,7 +9,7 @@ from django.urls import reverse
 from signing.models import SignerCertificate
 from signing.services import pdf_sign
 from signing.validation import pdf_validate
-from tests.factories import PegawaiFactory
+from tests.factories import PegawaiFactory, registration_officer
 from tests.signing.conftest import PASSPHRASE, make_pdf
 
 
@@ -28,7 +28,16 @@ def test_enrol_through_the_page(client, signer):
         reverse("signing:enrol"), {"passphrase": PASSPHRASE, "passphrase2": PASSPHRASE}
     )
     assert response.status_code == 302
+    assert not SignerCertificate.objects.filter(pegawai=signer).exists()  # a request only
+    page = client.get(reverse("signing:settings"))
+    assert b'id="tte-request-pending"' in page.content
+    assert b"Set your signing passphrase" not in page.content
+    officer = registration_officer()
+    client.force_login(officer)
+    request = signer.permohonan_sertifikat.get()
+    assert client.post(reverse("signing:request_approve", args=[request.pk])).status_code == 302
     row = SignerCertificate.objects.get(pegawai=signer)
+    client.force_login(signer)
     page = client.get(reverse("signing:settings"))
     assert row.serial_hex.encode() in page.content
     assert b"Change your signing passphrase" in page.content
