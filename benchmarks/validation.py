@@ -63,12 +63,22 @@ def _big_pdf(megabytes: float = 3.2) -> bytes:
 
 def _signed_document() -> bytes:
     from core.models import Pegawai
+    from signing.demo import demo_officer
     from signing.services import pdf_sign, signer_enroll
 
     doc = _big_pdf()
+    officer = demo_officer()
+    if officer is None:  # no demo data: a registration officer of the benchmark's own
+        from django.contrib.auth.models import Group
+
+        from signing.demo import registration_officer_group
+
+        officer = Pegawai.objects.create(username="bench-val-officer", nama="Petugas")
+        group, _ = Group.objects.get_or_create(name=registration_officer_group())
+        group.user_set.add(officer)
     for n in range(SIGNERS):
         person = Pegawai.objects.create(username=f"bench-val-{n}", nama=f"Pejabat {n}")
-        signer_enroll(signer=person, passphrase=PASSPHRASE)
+        signer_enroll(signer=person, passphrase=PASSPHRASE, officer=officer)
         doc = pdf_sign(pdf=doc, signer=person, credential=PASSPHRASE, field_name=f"TTE_{n}").pdf
     return doc
 

@@ -17,7 +17,7 @@ from core.services.storage import storage_read
 from signing.services import pdf_sign, signer_enroll
 from signing.validation import pdf_validate
 from tests.arsip.conftest import make_record
-from tests.factories import PegawaiFactory
+from tests.factories import PegawaiFactory, registration_officer
 from tests.signing.conftest import PASSPHRASE, _TsaServer, make_pdf
 
 
@@ -34,7 +34,7 @@ def tsa(tmp_path, settings):
 @pytest.fixture
 def archived(demo, tsa):
     signer = PegawaiFactory(nama="Kepala Dinas")
-    signer_enroll(signer=signer, passphrase=PASSPHRASE)
+    signer_enroll(signer=signer, passphrase=PASSPHRASE, officer=registration_officer())
     signed = pdf_sign(pdf=make_pdf("Surat arsip"), signer=signer, credential=PASSPHRASE).pdf
     name = default_storage.save("test-lta/surat.pdf", ContentFile(signed))
     record = make_record(
