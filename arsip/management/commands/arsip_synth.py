@@ -5,9 +5,10 @@
 Records spread over the existing units (run seed_demo first), some 120 classification
 codes and the years 2019-2026, with Indonesian subjects and bodies drawn from a Zipf
 distribution over a morphologically built vocabulary (arsip.synth). Bulk paths: COPY
-into a staging table and one INSERT ... SELECT that also fills the tsvector columns on
-PostgreSQL (search indexes dropped during the load and rebuilt after); executemany and
-then the batched reindex on SQLite. Memory stays bounded by the batch size.
+into a staging table, one INSERT ... SELECT, then the search rows from words and stems made
+in Python (arsip.search.index) on PostgreSQL (search indexes dropped during the load and
+rebuilt after); executemany and then the batched reindex on SQLite. Memory stays bounded
+by the batch size.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
-from arsip.search.index import PG_UPSERT, arsip_reindex_all
+from arsip.search.index import arsip_index_records, arsip_reindex_all
 from arsip.services.records import retention_dates
 from arsip.synth import EXTERNAL, JENIS_KODE, Generator
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
@@ -283,7 +284,9 @@ class Command(BaseCommand):
                     f"SELECT {cols} FROM arsip_synth_stage ORDER BY tanggal RETURNING id"
                 )
                 ids = [row[0] for row in cursor.fetchall()]
-                cursor.execute(PG_UPSERT, [ids, True])
+            # Words and stems are made in Python (arsip.search.stemmer), once per record,
+            # and written as the two tsvectors by one INSERT ... SELECT FROM unnest(...).
+            arsip_index_records(record_ids=ids, force=True)
 
     def _insert_sqlite(self, rows):
         cols = ", ".join(COLUMNS)
