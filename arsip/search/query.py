@@ -629,14 +629,13 @@ def _vocabulary_near(word: str) -> list[str]:
     the trigram index (`kata % word`); SQLite: words with the same first two letters and
     a length within two, compared in Python. Both rank with the same similarity."""
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        candidates = list(
-            ArsipKata.objects.filter(kata__trigram_similar=word)
-            .annotate(sim=TrigramSimilarity("kata", word))
-            .order_by("-sim", "kata")
-            .values_list("kata", flat=True)[:20]
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT kata FROM arsip_arsipkata WHERE kata %% %s "
+                "ORDER BY similarity(kata, %s) DESC, kata LIMIT 20",
+                [word, word],
+            )
+            candidates = [row[0] for row in cursor.fetchall()]
     else:
         prefix = word[:2]
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
