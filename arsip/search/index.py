@@ -232,7 +232,11 @@ def arsip_index_records(*, record_ids: Iterable[int], force: bool = False) -> in
 
 def arsip_reindex_all(*, batch_size: int = 2000, force: bool = False, progress=None) -> int:
     """Rebuild the whole index in bounded memory: walks records by id in batches, one
-    transaction per batch. With `force` on SQLite the FTS5 table is emptied first."""
+    transaction per batch. With `force` on SQLite the FTS5 table is emptied first, and on
+    both engines the vocabulary is rebuilt from scratch (dropping the words only
+    destroyed or changed records had)."""
+    if force:
+        ArsipKata.objects.all().delete()
     if force and connection.vendor == "sqlite":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("INSERT INTO arsip_fts(arsip_fts) VALUES ('delete-all')")
