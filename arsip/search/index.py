@@ -99,12 +99,11 @@ class _Doc:
     __slots__ = ("hal", "hal_s", "isi", "isi_s", "lain", "lain_s", "words")
 
     def __init__(self, hal: str, isi: str, lain: str):
-        self.words: set[str] = set()
-        for name, text in (("hal", hal), ("isi", isi), ("lain", lain)):
-            tokens = tokenize(text)
-            self.words.update(tokens)
-            setattr(self, name, " ".join(tokens))
-            setattr(self, name + "_s", " ".join([stem(t) for t in tokens]))
+        tokens = [tokenize(hal), tokenize(isi), tokenize(lain)]
+        self.hal, self.isi, self.lain = (" ".join(t) for t in tokens)
+        # `stem` is cached per word: after a warm-up nearly every call is a cache hit.
+        self.hal_s, self.isi_s, self.lain_s = (" ".join(map(stem, t)) for t in tokens)
+        self.words = set().union(*tokens)
 
 
 def _lain(values: dict) -> str:

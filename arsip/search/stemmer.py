@@ -29,7 +29,7 @@ _MIN = 3
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens (letters and digits), as both engines see them."""
-    return [t.lower() for t in WORD_RE.findall(text or "")]
+    return WORD_RE.findall(text.lower()) if text else []
 
 
 @cache
