@@ -49,16 +49,17 @@ SORT_NEWEST = "terbaru"
 SORT_OLDEST = "terlama"
 SORTS = (SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST)
 
-# A letter-number fragment: anything with a "/" (`3470/BAPPEDA`, `/DISKOMINFOTIK/`), or a
-# dotted code with a digit (`800.1.2`). They search the number, never the text index.
-_NUMBER_FRAGMENT = re.compile(
-    r"^(?:[0-9A-Za-z.\-]*/[0-9A-Za-z./\-]*|(?=.*\d)[0-9A-Za-z\-]*\.[0-9A-Za-z.\-]*)$"
+# A letter-number fragment: a "/" or a dot with a digit somewhere (`3470/BAPPEDA`,
+# `800.1.2`). They search the number, never the text index.
+_NUMBER_FRAGMENT = re.compile(r"^(?=.*\d)[0-9A-Za-z.\-]*[/.][0-9A-Za-z./\-]*$")
+# A unit-code fragment: a code with a slash before or after it (`/DISKOMINFOTIK/`,
+# `/DISKOMINFOTIK`). Letters on both sides of a slash (`dan/atau`) stay words.
+_UNIT_FRAGMENT = re.compile(
+    r"^(?:/([A-Za-z][A-Za-z\-]*[A-Za-z])/?|([A-Za-z][A-Za-z\-]*[A-Za-z])/)$"
 )
 # A unit code typed on its own in capitals (`DISKOMINFOTIK`): searched in the number's
 # unit part when it is the code of a unit.
 _UNIT_WORD = re.compile(r"^[A-Z][A-Z0-9\-]{1,39}$")
-# A unit-code fragment: letters and hyphens between slashes (`/DISKOMINFOTIK/`).
-_UNIT_FRAGMENT = re.compile(r"^/?([A-Za-z][A-Za-z\-]*[A-Za-z])/?$")
 # A year typed as a word filters by the letter's year.
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _PHRASE = re.compile(r'"([^"]+)"')
@@ -106,12 +107,12 @@ def parse_query(text: str) -> ParsedQuery:
     rest = _PHRASE.sub(" ", text)
     words, numbers, units, years, unit_words = [], [], [], [], []
     for chunk in rest.split():
+        unit = _UNIT_FRAGMENT.match(chunk)
+        if unit:
+            units.append(((unit.group(1) or unit.group(2)).upper(),))
+            continue
         if _NUMBER_FRAGMENT.match(chunk):
-            unit = _UNIT_FRAGMENT.match(chunk)
-            if unit and "/" in chunk:
-                units.append((unit.group(1).upper(),))
-            else:
-                numbers.append(chunk.upper())
+            numbers.append(chunk.upper())
             continue
         if _YEAR.match(chunk):
             if int(chunk) not in years:
@@ -552,30 +553,32 @@ _FTS_NEWEST = (
     "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = arsip_fts.rowid "
     "WHERE arsip_fts MATCH %s AND {where} ORDER BY arsip_fts.rowid DESC"
 )
+# The permitted hits among the newest `limit` matches, the lowest record id among those
+# matches, and the id range of the whole index (both ends from the primary key).
 _FTS_NEWEST_COUNT = (
-    "SELECT count(*) FROM (SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s "
+    "SELECT count(arsip_arsipindeks.record_id), min(f.rid), "
+    "(SELECT min(record_id) FROM arsip_arsipindeks), "
+    "(SELECT max(record_id) FROM arsip_arsipindeks) "
+    "FROM (SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s "
     "ORDER BY rowid DESC LIMIT %s) f "
-    "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = f.rid WHERE {where}"
+    "LEFT JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = f.rid AND {where}"
 )
-
-
-def _sqlite_count_limit() -> int:
-    return int(getattr(settings, "ARSIP_SEARCH_SQLITE_COUNT_LIMIT", 200_000))
 
 
 def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
     """FTS5 matches are read newest-archived first (rowid order, which FTS5 walks
     lazily), joined to the search row for the filters. Up to the rank limit every match
     is ranked with bm25; above it the page is read in archive order with LIMIT and the
-    total is estimated: the user's share of the newest `rank limit` matches times all the
-    matches (counted up to `ARSIP_SEARCH_SQLITE_COUNT_LIMIT`), shown as "about"."""
+    total is estimated, shown as "about": the user's hits among the newest `rank limit`
+    matches, scaled by how much of the index's id range those matches span (matches are
+    assumed as dense in older records as in the newest; nothing more is counted)."""
     match = fts5_match(parsed)
     where, params = _where(qs)
     limit = _sqlite_rank_limit()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT rowid FROM arsip_fts WHERE arsip_fts MATCH %s LIMIT %s)",
-            [match, max(limit, _sqlite_count_limit()) + 1],
+            [match, limit + 1],
         )
         n_match = cursor.fetchone()[0]
         if n_match <= limit:
@@ -595,14 +598,15 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
             _FTS_NEWEST_COUNT.format(where=where),
             [match, limit, *params],
         )
-        seen = cursor.fetchone()[0]
+        seen, lowest, first_id, last_id = cursor.fetchone()
         cursor.execute(
             _FTS_NEWEST.format(where=where) + " LIMIT %s OFFSET %s",
             [match, *params, per_page + 1, offset],
         )
         ids = [pk for pk, _ in cursor.fetchall()]
-    # The share of permitted hits among the newest `limit` matches, applied to all of them.
-    total = max(seen * n_match // limit, offset + len(ids))
+    span = max(1, (last_id or 0) - (lowest or 0) + 1)
+    whole = max(span, (last_id or 0) - (first_id or 0) + 1)
+    total = max(seen * whole // span, offset + len(ids))
     return _Page(ids[:per_page], total, True, len(ids) > per_page, SORT_NEWEST, estimated=True)
 
 

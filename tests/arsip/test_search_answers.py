@@ -49,6 +49,8 @@ def numbered(demo):
 def test_unit_fragment_between_slashes_finds_the_numbers_holding_it(numbered):
     user = numbered["arsiparis"]
     assert parse_query("/DISKOMINFOTIK/").units == (("DISKOMINFOTIK",),)
+    assert parse_query("DISKOMINFOTIK/").units == (("DISKOMINFOTIK",),)
+    assert parse_query("dan/atau").words == ("dan", "atau")  # not a number
     result = search(user, q="/DISKOMINFOTIK/")
     assert hals(result) == ["Surat aptika B", "Surat dinas A"] and result.total == 2
     assert hals(search(user, q="/DISDIKBUD/")) == ["Surat balasan D", "Surat sekolah C"]
