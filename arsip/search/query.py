@@ -1,9 +1,12 @@
 """The archive search used by the search page, the reports and `bench_search`.
 
 How a query runs (same shape on both engines):
-1. Parse what was typed: words, "quoted phrases", and letter-number fragments (anything
-   with a "/" or a dotted code such as 800.1.2), which go to the number column, never to
-   the text index.
+1. Parse what was typed: words, "quoted phrases", letter-number fragments (a "/" or a
+   dot and a digit, such as 3470/BAPPEDA or 800.1.2), which go to the number column,
+   never to the text index; unit-code fragments (`/DISKOMINFOTIK/`, or a unit's code
+   typed in capitals), which go to the number's unit part; years typed as words, which
+   filter by the letter's year. Words and stems come from `arsip.search.stemmer`, the
+   same on both engines.
 2. Filters first, on the narrow search rows (`ArsipIndeks`), never on the wide record
    rows: visibility for this user (`arsip_visibility_q`), date range, year, letter
    type, unit, classification code, urgency, security class, status; sender/recipient
@@ -18,9 +21,11 @@ How a query runs (same shape on both engines):
    - SQLite: the FTS5 match list is counted up to a rank limit. Under it, every match
      is joined to its record for the filters and ranked with bm25 (exact-word columns
      weigh more than stem columns). Over it, matches are read newest-archived first
-     (FTS5 walks rowids lazily) with LIMIT, and the total is the number of permitted
-     hits among the newest rank-limit matches, shown as "more than".
-4. Only the shown page is loaded, and its snippets are highlighted in Python.
+     (FTS5 walks rowids lazily) with LIMIT, and the total is estimated from the
+     permitted hits among the newest rank-limit matches ("about").
+4. Only the shown page is loaded (with unit and code, long texts deferred), and its
+   snippets are highlighted in Python. A query that finds nothing offers "did you mean"
+   suggestions, each checked to find a record the user may open.
 """
 
 from __future__ import annotations
