@@ -393,7 +393,7 @@ def make_snippet(record: ArsipRecord, parsed: ParsedQuery, other: tuple = ()) ->
 def _page_records(ids: list[int], parsed: ParsedQuery) -> list[tuple[ArsipRecord, str]]:
     """The page's records with unit and classification code (one statement), their long
     OCR and attachment text deferred; those are read (one more statement) only for the
-    records whose body does not hold a matching word."""
+    records whose subject and body hold no matching word."""
     records = (
         ArsipRecord.objects.select_related("unit", "kode_klasifikasi")
         .defer("ocr_teks", "lampiran_teks")
@@ -406,7 +406,14 @@ def _page_records(ids: list[int], parsed: ParsedQuery) -> list[tuple[ArsipRecord
         if parsed.has_text and record.isi_teks:
             found = _snippet_in(record.isi_teks, parsed.exact_words, parsed.stems)
         snippets[record.pk] = found
-    missing = [pk for pk, found in snippets.items() if found is None]
+    # OCR and attachment text only for records whose subject and body hold no match
+    # (a match in the subject is highlighted there; the body's start is the snippet).
+    missing = [
+        r.pk
+        for r in ordered
+        if snippets[r.pk] is None
+        and not any(t in parsed.exact_words or stem(t) in parsed.stems for t in tokenize(r.hal))
+    ]
     if parsed.has_text and missing:
         others = ArsipRecord.objects.filter(pk__in=missing).values_list(
             "pk", "ocr_teks", "lampiran_teks"

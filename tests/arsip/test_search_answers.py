@@ -243,3 +243,14 @@ def test_search_page_adds_at_most_three_statements_to_the_service(demo, client):
         client.get(reverse("arsip:search"))
     empty_page = len(ctx.captured_queries)
     assert page - empty_page <= service + 3, (page, empty_page, service)
+
+
+def test_snippet_from_deferred_ocr_text(demo):
+    """OCR and attachment text are not loaded with the page's records; a record whose only
+    match is there still gets its snippet from it (one more statement)."""
+    make_record(
+        hal="Pindaian lama", isi="Tidak ada teks.", ocr_teks="Naskah tentang irigasi sawah."
+    )
+    result = search(demo["arsiparis"], q="irigasi")
+    assert hals(result) == ["Pindaian lama"]
+    assert "<mark>irigasi</mark>" in result.hits[0].snippet_html
