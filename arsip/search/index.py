@@ -160,6 +160,14 @@ def _pg_index(rows: list[dict], hashes: dict[int, str]) -> int:
     return count
 
 
+def arsip_index_loaded_rows(rows: list[dict]) -> int:
+    """PostgreSQL bulk loads (`arsip_synth`): index rows the caller already holds in
+    memory (keys: `pk`, the text fields and the filter columns, as read from the record),
+    so the freshly inserted records are not read back. Same words, stems and hash as
+    `arsip_index_records`."""
+    return _pg_index(rows, {row["pk"]: _hash(row) for row in rows})
+
+
 def _fts_values(row: ArsipIndeksTeks) -> list:
     return [row.record_id, row.hal, row.isi, row.lain, row.hal_s, row.isi_s, row.lain_s]
 

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
-from arsip.search.index import arsip_index_records, arsip_reindex_all
+from arsip.search.index import arsip_index_loaded_rows, arsip_reindex_all
 from arsip.services.records import retention_dates
 from arsip.synth import EXTERNAL, JENIS_KODE, Generator
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
@@ -69,6 +69,24 @@ PG_SEARCH_INDEXES = {
         "USING gin ((UPPER(nomor::text)) gin_trgm_ops)"
     ),
 }
+# Positions in a generated row of what the search index needs (arsip.search.index).
+_SOURCE_ID = COLUMNS.index("source_id")
+_INDEXED = tuple(
+    (field, COLUMNS.index(field))
+    for field in (
+        "hal",
+        "isi_teks",
+        "ocr_teks",
+        "lampiran_teks",
+        "tanggal",
+        "unit_id",
+        "kode_klasifikasi_id",
+        "jenis_kode",
+        "urgensi",
+        "klasifikasi_keamanan",
+        "status",
+    )
+)
 YEARS = list(range(2019, 2027))
 SECURITY = (("biasa", 0.90), ("terbatas", 0.07), ("rahasia", 0.02), ("sangat_rahasia", 0.01))
 URGENCY = (("biasa", 0.8), ("segera", 0.15), ("amat_segera", 0.05))
@@ -281,12 +299,16 @@ class Command(BaseCommand):
                         copy.write_row(row)
                 cursor.execute(
                     f"INSERT INTO arsip_arsiprecord ({cols}) "  # noqa: S608
-                    f"SELECT {cols} FROM arsip_synth_stage ORDER BY tanggal RETURNING id"
+                    f"SELECT {cols} FROM arsip_synth_stage ORDER BY tanggal "
+                    "RETURNING id, source_id"
                 )
-                ids = [row[0] for row in cursor.fetchall()]
-            # Words and stems are made in Python (arsip.search.stemmer), once per record,
-            # and written as the two tsvectors by one INSERT ... SELECT FROM unnest(...).
-            arsip_index_records(record_ids=ids, force=True)
+                ids = {source_id: pk for pk, source_id in cursor.fetchall()}
+            # Words and stems are made in Python (arsip.search.stemmer) from the rows in
+            # memory, once per record, and written as the two tsvectors by one
+            # INSERT ... SELECT FROM unnest(...): nothing is read back.
+            arsip_index_loaded_rows(
+                [{"pk": ids[row[_SOURCE_ID]], **{f: row[i] for f, i in _INDEXED}} for row in rows]
+            )
 
     def _insert_sqlite(self, rows):
         cols = ", ".join(COLUMNS)
