@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
@@ -135,37 +136,50 @@ def _changed(rows: list[dict], force: bool) -> tuple[list[dict], dict[int, str]]
     return rows, hashes
 
 
-def _pg_index(rows: list[dict], hashes: dict[int, str]) -> int:
-    columns: list[list] = [[] for _ in range(8)]
+@dataclass
+class PreparedRows:
+    """Search-row values made in Python for a batch (everything but the record ids)."""
+
+    columns: list[list]  # hash, exact hal/isi/lain, stem hal/isi/lain
+    words: set[str]
+
+
+def _prepare(rows: list[dict], hashes: list[str]) -> PreparedRows:
+    columns: list[list] = [[] for _ in range(7)]
     words: set[str] = set()
-    for row in rows:
+    for row, digest in zip(rows, hashes, strict=True):
         doc = _Doc(row["hal"], row["isi_teks"], _lain(row))
         words |= doc.words
-        values = (
-            row["pk"],
-            hashes[row["pk"]],
-            doc.hal,
-            doc.isi,
-            doc.lain,
-            doc.hal_s,
-            doc.isi_s,
-            doc.lain_s,
-        )
+        values = (digest, doc.hal, doc.isi, doc.lain, doc.hal_s, doc.isi_s, doc.lain_s)
         for column, value in zip(columns, values, strict=True):
             column.append(value)
+    return PreparedRows(columns, words)
+
+
+def _pg_write(ids: list[int], prepared: PreparedRows) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(PG_UPSERT, columns)
+        cursor.execute(PG_UPSERT, [ids, *prepared.columns])
         count = cursor.rowcount
-    _vocabulary_add(words)
+    _vocabulary_add(prepared.words)
     return count
 
 
-def arsip_index_loaded_rows(rows: list[dict]) -> int:
-    """PostgreSQL bulk loads (`arsip_synth`): index rows the caller already holds in
-    memory (keys: `pk`, the text fields and the filter columns, as read from the record),
-    so the freshly inserted records are not read back. Same words, stems and hash as
-    `arsip_index_records`."""
-    return _pg_index(rows, {row["pk"]: _hash(row) for row in rows})
+def _pg_index(rows: list[dict], hashes: dict[int, str]) -> int:
+    prepared = _prepare(rows, [hashes[row["pk"]] for row in rows])
+    return _pg_write([row["pk"] for row in rows], prepared)
+
+
+def arsip_index_prepare(rows: list[dict]) -> PreparedRows:
+    """PostgreSQL bulk loads (`arsip_synth`), step 1: words, stems and hashes of rows the
+    caller holds in memory (keys: the text fields and the filter columns, with the
+    values the record will have), before the records exist. Same values as
+    `arsip_index_records` makes, so a later reindex finds nothing to redo."""
+    return _prepare(rows, [_hash(row) for row in rows])
+
+
+def arsip_index_write_prepared(ids: list[int], prepared: PreparedRows) -> int:
+    """Step 2: write the search rows of the records `ids` (in the prepared order)."""
+    return _pg_write(ids, prepared)
 
 
 def _fts_values(row: ArsipIndeksTeks) -> list:

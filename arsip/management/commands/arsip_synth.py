@@ -22,7 +22,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
-from arsip.search.index import arsip_index_loaded_rows, arsip_reindex_all
+from arsip.search.index import (
+    arsip_index_prepare,
+    arsip_index_write_prepared,
+    arsip_reindex_all,
+)
 from arsip.services.records import retention_dates
 from arsip.synth import EXTERNAL, JENIS_KODE, Generator
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
@@ -203,12 +207,15 @@ class Command(BaseCommand):
                         "",
                     )
                 )
+            prepared = None
+            if is_pg:  # the search rows' words and stems, made here while the writer works
+                prepared = arsip_index_prepare([{f: row[i] for f, i in _INDEXED} for row in rows])
             if pending is not None:
                 pending.result()
             if is_pg and not connection.in_atomic_block:
-                pending = writer.submit(self._write_pg, rows)
+                pending = writer.submit(self._write_pg, rows, prepared)
             elif is_pg:  # inside a caller's transaction (tests): another connection would wait
-                self._copy_pg(rows)
+                self._copy_pg(rows, prepared)
             else:  # one writer and the GIL: nothing to overlap
                 self._insert_sqlite(rows)
             done += size
@@ -229,9 +236,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"{count} records in {time.perf_counter() - started:.1f} s")
         )
 
-    def _write_pg(self, rows) -> None:
+    def _write_pg(self, rows, prepared) -> None:
         try:
-            self._copy_pg(rows)
+            self._copy_pg(rows, prepared)
         finally:
             connection.close()  # the writer thread's own connection
 
@@ -284,7 +291,7 @@ class Command(BaseCommand):
                 cursor.execute(sql)
                 self.stdout.write(f"index {name}: {time.perf_counter() - start:.1f} s")
 
-    def _copy_pg(self, rows):
+    def _copy_pg(self, rows, prepared):
         cols = ", ".join(COLUMNS)
         with transaction.atomic():
             raw = connection.connection
@@ -303,12 +310,10 @@ class Command(BaseCommand):
                     "RETURNING id, source_id"
                 )
                 ids = {source_id: pk for pk, source_id in cursor.fetchall()}
-            # Words and stems are made in Python (arsip.search.stemmer) from the rows in
-            # memory, once per record, and written as the two tsvectors by one
-            # INSERT ... SELECT FROM unnest(...): nothing is read back.
-            arsip_index_loaded_rows(
-                [{"pk": ids[row[_SOURCE_ID]], **{f: row[i] for f, i in _INDEXED}} for row in rows]
-            )
+            # Words and stems were made in Python from the rows in memory (`prepared`,
+            # by the generating thread, while this one waited on the database); they are
+            # written as the two tsvectors by one INSERT ... SELECT FROM unnest(...).
+            arsip_index_write_prepared([ids[row[_SOURCE_ID]] for row in rows], prepared)
 
     def _insert_sqlite(self, rows):
         cols = ", ".join(COLUMNS)
