@@ -190,6 +190,7 @@ class ArsipRecord(models.Model):
                 name="arsip_rec_nomor_parts",
             ),
             models.Index(fields=["status", "unit"], name="arsip_rec_status_unit"),
+            models.Index(fields=["nomor_unit"], name="arsip_rec_nomor_unit"),
         ]
 
     def __str__(self) -> str:
@@ -371,3 +372,19 @@ class ArsipIndeksTeks(models.Model):
 
     def __str__(self) -> str:
         return str(self.record_id)
+
+
+class ArsipKata(models.Model):
+    """One word of the search vocabulary: every exact word of four to forty letters that
+    was ever indexed (kept by the index, never pruned). It feeds the "did you mean"
+    suggestions (PostgreSQL: pg_trgm similarity over a trigram index; SQLite: words of
+    about the same length and first letter, compared in Python). A suggestion is shown
+    only when it finds a record the user may open, so the list itself reveals nothing."""
+
+    kata = models.CharField(max_length=40, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search vocabulary word")
+
+    def __str__(self) -> str:
+        return self.kata

@@ -62,12 +62,18 @@ def search(request):
         result = arsip_search(user=request.user, params=params)
     query = request.GET.copy()
     query.pop("page", None)
+    suggestions = []
+    for text in result.suggestions if result else ():
+        other = query.copy()
+        other["q"] = text
+        suggestions.append((text, other.urlencode()))
     return render(
         request,
         "arsip/search.html",
         {
             "form": form,
             "result": result,
+            "suggestions": suggestions,
             "querystring": query.urlencode(),
             "is_archivist": can_manage_archive(request.user),
         },

@@ -4,30 +4,45 @@ Every record has one narrow search row (`ArsipIndeks`: date, unit, code, letter 
 urgency, security class, status) so searches filter and sort without reading the
 record's wide row.
 
+Words and stems are made in Python, in one place for both engines
+(`arsip.search.stemmer`: the `tokenize` tokens and their PySastrawi stems), so the same
+query finds the same records on SQLite and PostgreSQL.
+
 PostgreSQL: the search row also holds two tsvectors weighted A (subject), B (body),
-C (OCR and attachment text): `tsv` with the `indonesian` configuration (recall: stems)
-and `tsv_exact` with `simple` (exact words, ranked higher). Letter numbers are left out
-of both; they are structured columns with a trigram index. One INSERT ... SELECT ...
-ON CONFLICT does a batch.
+C (OCR and attachment text), both built with the `simple` configuration from text made
+here: `tsv` from the stems (recall) and `tsv_exact` from the exact words (ranked
+higher). PostgreSQL's own `indonesian` stemmer is not used. Letter numbers are left out
+of both; they are structured columns. One INSERT ... SELECT FROM unnest(...) ... ON
+CONFLICT does a batch.
 
 SQLite: FTS5 table `arsip_fts` whose external content is `ArsipIndeksTeks` (exact words
-and the stems from `arsip.search.stemmer` per field). The old entry is deleted from FTS5
-with the values it was indexed with, then the new one is written.
+and the stems per field). The old entry is deleted from FTS5 with the values it was
+indexed with, then the new one is written.
 
-Both are idempotent: a record whose source hash (text and filter columns) is unchanged
-is skipped.
+The vocabulary (`ArsipKata`: every exact word of four or more letters ever indexed)
+feeds the "did you mean" suggestions; a suggestion is only offered after checking that
+it finds a record the user may open.
+
+Both are idempotent: a record whose source hash (text, filter columns and
+`INDEX_VERSION`) is unchanged is skipped. Bumping `INDEX_VERSION` makes a plain
+`manage.py arsip_reindex` redo every record.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipRecord
-from arsip.search.stemmer import stem_text
+from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
+from arsip.search.stemmer import stem, tokenize
 
+# Version of the words and stems in the index: part of the source hash. 2: PySastrawi
+# stems made in Python for both engines (1: a rule-based stripper on SQLite and
+# PostgreSQL's `indonesian` configuration).
+INDEX_VERSION = "2"
 _TEXT = ("hal", "isi_teks", "ocr_teks", "lampiran_teks")
 _FILTERS = (
     "tanggal",
@@ -38,33 +53,27 @@ _FILTERS = (
     "klasifikasi_keamanan",
     "status",
 )
+_FIELDS = ("pk", *_TEXT, *_FILTERS)
+VOCAB_MIN, VOCAB_MAX = 4, 40
 
 
-def _pg_vector(config: str) -> str:
+def _vector(column: str) -> str:
     return (
-        f"setweight(to_tsvector('{config}', coalesce(r.hal, '')), 'A') "
-        f"|| setweight(to_tsvector('{config}', coalesce(r.isi_teks, '')), 'B') "
-        f"|| setweight(to_tsvector('{config}', coalesce(r.ocr_teks, '') || ' ' "
-        "|| coalesce(r.lampiran_teks, '')), 'C')"
+        f"setweight(to_tsvector('simple', t.{column}_hal), 'A') "
+        f"|| setweight(to_tsvector('simple', t.{column}_isi), 'B') "
+        f"|| setweight(to_tsvector('simple', t.{column}_lain), 'C')"
     )
 
 
-# SQL expressions over a record row aliased `r`, shared by the index task and arsip_synth.
-PG_TSV_SQL = _pg_vector("indonesian")
-PG_TSV_EXACT_SQL = _pg_vector("simple")
-PG_HASH_SQL = (
-    "md5(concat_ws(chr(31), r.hal, r.isi_teks, r.ocr_teks, r.lampiran_teks, r.tanggal, "
-    "r.unit_id, r.kode_klasifikasi_id, r.jenis_kode, r.urgensi, r.klasifikasi_keamanan, "
-    "r.status))"
-)
-PG_UPSERT = (  # fixed SQL fragments only; the ids are a bound parameter
+PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "INSERT INTO arsip_arsipindeks (record_id, tanggal, unit_id, kode_klasifikasi_id, "  # noqa: S608
     "jenis_kode, urgensi, klasifikasi_keamanan, status, sumber_hash, tsv, tsv_exact) "
     "SELECT r.id, r.tanggal, r.unit_id, r.kode_klasifikasi_id, r.jenis_kode, r.urgensi, "
-    f"r.klasifikasi_keamanan, r.status, {PG_HASH_SQL}, {PG_TSV_SQL}, {PG_TSV_EXACT_SQL} "
-    "FROM arsip_arsiprecord r LEFT JOIN arsip_arsipindeks i ON i.record_id = r.id "
-    "WHERE r.id = ANY(%s) AND (%s OR i.record_id IS NULL OR i.sumber_hash <> "
-    f"{PG_HASH_SQL}) "
+    f"r.klasifikasi_keamanan, r.status, t.hash, {_vector('s')}, {_vector('e')} "
+    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::text[]) "
+    "AS t(id, hash, e_hal, e_isi, e_lain, s_hal, s_isi, s_lain) "
+    "JOIN arsip_arsiprecord r ON r.id = t.id "
     "ON CONFLICT (record_id) DO UPDATE SET tanggal = EXCLUDED.tanggal, "
     "unit_id = EXCLUDED.unit_id, kode_klasifikasi_id = EXCLUDED.kode_klasifikasi_id, "
     "jenis_kode = EXCLUDED.jenis_kode, urgensi = EXCLUDED.urgensi, "
@@ -73,44 +82,128 @@ PG_UPSERT = (  # fixed SQL fragments only; the ids are a bound parameter
 )
 
 
-def source_hash(record: ArsipRecord) -> str:
-    """Same value as PG_HASH_SQL (concat_ws skips NULLs; none of these columns is NULL)."""
-    parts = [getattr(record, f) for f in (*_TEXT, *_FILTERS)]
-    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+def _hash(values: dict) -> str:
+    parts = [values[f] for f in (*_TEXT, *_FILTERS)]
+    joined = "\x1f".join("" if p is None else str(p) for p in parts) + "\x1f" + INDEX_VERSION
     return hashlib.md5(joined.encode(), usedforsecurity=False).hexdigest()
 
 
-def _fts_values(row: ArsipIndeksTeks) -> list:
-    return [row.record_id, row.hal, row.isi, row.lain, row.hal_s, row.isi_s, row.lain_s]
+def source_hash(record: ArsipRecord) -> str:
+    """A hash of what the index holds for a record: its text, filter columns and
+    `INDEX_VERSION`."""
+    return _hash({f: getattr(record, f) for f in (*_TEXT, *_FILTERS)})
 
 
-def _sqlite_index(records: list[ArsipRecord], force: bool) -> int:
-    """Replace the FTS5 entries and search rows of changed records in bulk: remove the
-    old FTS5 entries with the exact values they were indexed with, then write new ones."""
-    hashes = {r.pk: source_hash(r) for r in records}
+class _Doc:
+    """The indexed text of one record: exact tokens and stems per field."""
+
+    __slots__ = ("hal", "hal_s", "isi", "isi_s", "lain", "lain_s", "words")
+
+    def __init__(self, hal: str, isi: str, lain: str):
+        tokens = [tokenize(hal), tokenize(isi), tokenize(lain)]
+        self.hal, self.isi, self.lain = (" ".join(t) for t in tokens)
+        # `stem` is cached per word: after a warm-up nearly every call is a cache hit.
+        self.hal_s, self.isi_s, self.lain_s = (" ".join(map(stem, t)) for t in tokens)
+        self.words = set().union(*tokens)
+
+
+def _lain(values: dict) -> str:
+    return f"{values['ocr_teks'] or ''}\n{values['lampiran_teks'] or ''}".strip()
+
+
+def _vocabulary_add(words: set[str]) -> None:
+    kata = sorted(
+        w for w in words if VOCAB_MIN <= len(w) <= VOCAB_MAX and w.isalpha() and w.isascii()
+    )
+    ArsipKata.objects.bulk_create(
+        [ArsipKata(kata=w) for w in kata], ignore_conflicts=True, batch_size=2000
+    )
+
+
+def _rows(ids: list[int]) -> list[dict]:
+    return list(ArsipRecord.objects.filter(pk__in=ids).values(*_FIELDS))
+
+
+def _changed(rows: list[dict], force: bool) -> tuple[list[dict], dict[int, str]]:
+    hashes = {row["pk"]: _hash(row) for row in rows}
     if not force:
         current = dict(
             ArsipIndeks.objects.filter(record_id__in=list(hashes)).values_list(
                 "record_id", "sumber_hash"
             )
         )
-        records = [r for r in records if current.get(r.pk) != hashes[r.pk]]
-    if not records:
-        return 0
-    ids = [r.pk for r in records]
+        rows = [row for row in rows if current.get(row["pk"]) != hashes[row["pk"]]]
+    return rows, hashes
+
+
+@dataclass
+class PreparedRows:
+    """Search-row values made in Python for a batch (everything but the record ids)."""
+
+    columns: list[list]  # hash, exact hal/isi/lain, stem hal/isi/lain
+    words: set[str]
+
+
+def _prepare(rows: list[dict], hashes: list[str]) -> PreparedRows:
+    columns: list[list] = [[] for _ in range(7)]
+    words: set[str] = set()
+    for row, digest in zip(rows, hashes, strict=True):
+        doc = _Doc(row["hal"], row["isi_teks"], _lain(row))
+        words |= doc.words
+        values = (digest, doc.hal, doc.isi, doc.lain, doc.hal_s, doc.isi_s, doc.lain_s)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    return PreparedRows(columns, words)
+
+
+def _pg_write(ids: list[int], prepared: PreparedRows) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(PG_UPSERT, [ids, *prepared.columns])
+        count = cursor.rowcount
+    _vocabulary_add(prepared.words)
+    return count
+
+
+def _pg_index(rows: list[dict], hashes: dict[int, str]) -> int:
+    prepared = _prepare(rows, [hashes[row["pk"]] for row in rows])
+    return _pg_write([row["pk"] for row in rows], prepared)
+
+
+def arsip_index_prepare(rows: list[dict]) -> PreparedRows:
+    """PostgreSQL bulk loads (`arsip_synth`), step 1: words, stems and hashes of rows the
+    caller holds in memory (keys: the text fields and the filter columns, with the
+    values the record will have), before the records exist. Same values as
+    `arsip_index_records` makes, so a later reindex finds nothing to redo."""
+    return _prepare(rows, [_hash(row) for row in rows])
+
+
+def arsip_index_write_prepared(ids: list[int], prepared: PreparedRows) -> int:
+    """Step 2: write the search rows of the records `ids` (in the prepared order)."""
+    return _pg_write(ids, prepared)
+
+
+def _fts_values(row: ArsipIndeksTeks) -> list:
+    return [row.record_id, row.hal, row.isi, row.lain, row.hal_s, row.isi_s, row.lain_s]
+
+
+def _sqlite_index(rows: list[dict], hashes: dict[int, str]) -> int:
+    """Replace the FTS5 entries and search rows of changed records in bulk: remove the
+    old FTS5 entries with the exact values they were indexed with, then write new ones."""
+    ids = [row["pk"] for row in rows]
     old_rows = list(ArsipIndeksTeks.objects.filter(record_id__in=ids))
-    new_rows = []
-    for record in records:
-        lain = f"{record.ocr_teks}\n{record.lampiran_teks}".strip()
+    new_rows, words = [], set()
+    for row in rows:
+        doc = _Doc(row["hal"], row["isi_teks"], _lain(row))
+        words |= doc.words
         new_rows.append(
             ArsipIndeksTeks(
-                record_id=record.pk,
-                hal=record.hal,
-                isi=record.isi_teks,
-                lain=lain,
-                hal_s=stem_text(record.hal),
-                isi_s=stem_text(record.isi_teks),
-                lain_s=stem_text(lain),
+                record_id=row["pk"],
+                hal=doc.hal,
+                isi=doc.isi,
+                lain=doc.lain,
+                hal_s=doc.hal_s,
+                isi_s=doc.isi_s,
+                lain_s=doc.lain_s,
             )
         )
     with connection.cursor() as cursor:
@@ -131,15 +224,16 @@ def _sqlite_index(records: list[ArsipRecord], force: bool) -> int:
     ArsipIndeks.objects.bulk_create(
         [
             ArsipIndeks(
-                record_id=r.pk,
-                sumber_hash=hashes[r.pk],
-                **{f: getattr(r, f) for f in _FILTERS},
+                record_id=row["pk"],
+                sumber_hash=hashes[row["pk"]],
+                **{f: row[f] for f in _FILTERS},
             )
-            for r in records
+            for row in rows
         ],
         batch_size=1000,
     )
-    return len(records)
+    _vocabulary_add(words)
+    return len(rows)
 
 
 def arsip_index_records(*, record_ids: Iterable[int], force: bool = False) -> int:
@@ -149,17 +243,21 @@ def arsip_index_records(*, record_ids: Iterable[int], force: bool = False) -> in
     if not ids:
         return 0
     with transaction.atomic():
+        rows, hashes = _changed(_rows(ids), force)
+        if not rows:
+            return 0
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(PG_UPSERT, [ids, force])
-                return cursor.rowcount
-        records = list(ArsipRecord.objects.filter(pk__in=ids).only("pk", *_TEXT, *_FILTERS))
-        return _sqlite_index(records, force)
+            return _pg_index(rows, hashes)
+        return _sqlite_index(rows, hashes)
 
 
 def arsip_reindex_all(*, batch_size: int = 2000, force: bool = False, progress=None) -> int:
     """Rebuild the whole index in bounded memory: walks records by id in batches, one
-    transaction per batch. With `force` on SQLite the FTS5 table is emptied first."""
+    transaction per batch. With `force` on SQLite the FTS5 table is emptied first, and on
+    both engines the vocabulary is rebuilt from scratch (dropping the words only
+    destroyed or changed records had)."""
+    if force:
+        ArsipKata.objects.all().delete()
     if force and connection.vendor == "sqlite":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("INSERT INTO arsip_fts(arsip_fts) VALUES ('delete-all')")

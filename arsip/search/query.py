@@ -1,9 +1,12 @@
 """The archive search used by the search page, the reports and `bench_search`.
 
 How a query runs (same shape on both engines):
-1. Parse what was typed: words, "quoted phrases", and letter-number fragments (anything
-   with a "/" or a dotted code such as 800.1.2), which go to the number column, never to
-   the text index.
+1. Parse what was typed: words, "quoted phrases", letter-number fragments (a "/" or a
+   dot and a digit, such as 3470/BAPPEDA or 800.1.2), which go to the number column,
+   never to the text index; unit-code fragments (`/DISKOMINFOTIK/`, or a unit's code
+   typed in capitals), which go to the number's unit part; years typed as words, which
+   filter by the letter's year. Words and stems come from `arsip.search.stemmer`, the
+   same on both engines.
 2. Filters first, on the narrow search rows (`ArsipIndeks`), never on the wide record
    rows: visibility for this user (`arsip_visibility_q`), date range, year, letter
    type, unit, classification code, urgency, security class, status; sender/recipient
@@ -18,13 +21,16 @@ How a query runs (same shape on both engines):
    - SQLite: the FTS5 match list is counted up to a rank limit. Under it, every match
      is joined to its record for the filters and ranked with bm25 (exact-word columns
      weigh more than stem columns). Over it, matches are read newest-archived first
-     (FTS5 walks rowids lazily) with LIMIT, and the total is the number of permitted
-     hits among the newest rank-limit matches, shown as "more than".
-4. Only the shown page is loaded, and its snippets are highlighted in Python.
+     (FTS5 walks rowids lazily) with LIMIT, and the total is estimated from the
+     permitted hits among the newest rank-limit matches ("about").
+4. Only the shown page is loaded (with unit and code, long texts deferred), and its
+   snippets are highlighted in Python. A query that finds nothing offers "did you mean"
+   suggestions, each checked to find a record the user may open.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -35,19 +41,32 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils.safestring import SafeString, mark_safe
 
-from arsip.models import ArsipIndeks, ArsipRecord
+from arsip.models import ArsipIndeks, ArsipKata, ArsipRecord
 from arsip.permissions import arsip_visibility_q
 from arsip.search.stemmer import stem, tokenize
-from core.models import KodeKlasifikasi, Pegawai
+from core.models import KodeKlasifikasi, Pegawai, UnitKerja
 
 SORT_RELEVANCE = "relevansi"
 SORT_NEWEST = "terbaru"
 SORT_OLDEST = "terlama"
 SORTS = (SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST)
 
+# A letter-number fragment: a "/" or a dot with a digit somewhere (`3470/BAPPEDA`,
+# `800.1.2`). They search the number, never the text index.
 _NUMBER_FRAGMENT = re.compile(r"^(?=.*\d)[0-9A-Za-z.\-]*[/.][0-9A-Za-z./\-]*$")
+# A unit-code fragment: a code with a slash before or after it (`/DISKOMINFOTIK/`,
+# `/DISKOMINFOTIK`). Letters on both sides of a slash (`dan/atau`) stay words.
+_UNIT_FRAGMENT = re.compile(
+    r"^(?:/([A-Za-z][A-Za-z\-]*[A-Za-z])/?|([A-Za-z][A-Za-z\-]*[A-Za-z])/)$"
+)
+# A unit code typed on its own in capitals (`DISKOMINFOTIK`): searched in the number's
+# unit part when it is the code of a unit.
+_UNIT_WORD = re.compile(r"^[A-Z][A-Z0-9\-]{1,39}$")
+# A year typed as a word filters by the letter's year.
+_YEAR = re.compile(r"^(19|20)\d\d$")
 _PHRASE = re.compile(r'"([^"]+)"')
 # FTS5 column weights: exact subject, body, other text; stemmed subject, body, other.
 _BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
@@ -62,6 +81,11 @@ class ParsedQuery:
     words: tuple[str, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
     number_fragments: tuple[str, ...] = ()
+    # Unit parts of the number: each entry is the set of codes one fragment stands for.
+    units: tuple[tuple[str, ...], ...] = ()
+    years: tuple[int, ...] = ()
+    # Words typed in capitals that may be unit codes (resolved by `_resolve_units`).
+    unit_words: tuple[str, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -86,15 +110,59 @@ def parse_query(text: str) -> ParsedQuery:
         elif tokens:
             phrases.append(tokens)
     rest = _PHRASE.sub(" ", text)
-    words, numbers = [], []
+    words, numbers, units, years, unit_words = [], [], [], [], []
     for chunk in rest.split():
+        unit = _UNIT_FRAGMENT.match(chunk)
+        if unit:
+            units.append(((unit.group(1) or unit.group(2)).upper(),))
+            continue
         if _NUMBER_FRAGMENT.match(chunk):
             numbers.append(chunk.upper())
             continue
+        if _YEAR.match(chunk):
+            if int(chunk) not in years:
+                years.append(int(chunk))
+            continue
+        if _UNIT_WORD.match(chunk) and len(chunk) >= 3 and chunk not in unit_words:
+            unit_words.append(chunk)
         for token in tokenize(chunk):
             if token not in words:
                 words.append(token)
-    return ParsedQuery(tuple(words[:12]), tuple(phrases[:4]), tuple(numbers[:3]))
+    return ParsedQuery(
+        tuple(words[:12]),
+        tuple(phrases[:4]),
+        tuple(numbers[:3]),
+        units=tuple(units[:3]),
+        years=tuple(years[:4]),
+        unit_words=tuple(unit_words[:3]),
+    )
+
+
+def _resolve_units(parsed: ParsedQuery) -> ParsedQuery:
+    """Unit-code fragments stand for the unit and the units below it whose codes extend
+    it (`DISKOMINFOTIK` also means `DISKOMINFOTIK-APTIKA`); a word typed in capitals
+    that is a unit's code becomes such a fragment instead of a text word. One statement
+    over the units, only when the query has a unit fragment or a word in capitals."""
+    wanted = {codes[0] for codes in parsed.units} | set(parsed.unit_words)
+    if not wanted:
+        return parsed
+    q = Q(kode__in=wanted)
+    for code in wanted:
+        q |= Q(kode__startswith=code + "-")
+    known = set(UnitKerja.objects.filter(q).values_list("kode", flat=True))
+
+    def family(code: str) -> tuple[str, ...]:
+        return tuple(sorted({code} | {k for k in known if k.startswith(code + "-")}))
+
+    units = [family(codes[0]) for codes in parsed.units]
+    words = list(parsed.words)
+    for word in parsed.unit_words:
+        if word in known:
+            units.append(family(word))
+            for token in tokenize(word):
+                if token in words:
+                    words.remove(token)
+    return dataclasses.replace(parsed, words=tuple(words), units=tuple(units[:3]))
 
 
 @dataclass
@@ -136,6 +204,8 @@ class ArsipSearchResult:
     sort_applied: str
     parsed: ParsedQuery = field(default_factory=ParsedQuery)
     total_estimated: bool = False
+    # "Did you mean": whole queries with one word replaced, each finding a record.
+    suggestions: list[str] = field(default_factory=list)
 
     @property
     def last_page(self) -> int:
@@ -153,6 +223,12 @@ def _filter_q(params: ArsipSearchParams, parsed: ParsedQuery) -> Q:
         q &= Q(tanggal__lte=params.tanggal_sampai)
     if params.tahun:
         q &= Q(tanggal__gte=dt.date(params.tahun, 1, 1), tanggal__lte=dt.date(params.tahun, 12, 31))
+    if parsed.years:
+        # A year typed as a word: the letter's year (any of those typed).
+        years = Q()
+        for year in parsed.years:
+            years |= Q(tanggal__gte=dt.date(year, 1, 1), tanggal__lte=dt.date(year, 12, 31))
+        q &= years
     if params.jenis_kode:
         q &= Q(jenis_kode=params.jenis_kode)
     if params.unit_id:
@@ -180,6 +256,11 @@ def _filter_q(params: ArsipSearchParams, parsed: ParsedQuery) -> Q:
         fragments.append(params.nomor.strip().upper())
     for fragment in fragments:
         q &= _number_q(fragment)
+    for codes in parsed.units:
+        # The number's structured unit part (btree `arsip_rec_nomor_unit`), not a
+        # trigram scan of the whole number.
+        ids = ArsipRecord.objects.filter(nomor_unit__in=codes).values("pk")
+        q &= Q(record_id__in=ids)
     return q
 
 
@@ -220,19 +301,23 @@ def fts5_match(parsed: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
+def _tsquery(words, phrases, convert) -> SearchQuery | None:
+    """A raw `simple` tsquery over tokens made by `tokenize` (letters and digits only, so
+    no tsquery syntax can get in): words ANDed, phrases as `a <-> b`."""
+    parts = [convert(w) for w in words]
+    parts += ["(" + " <-> ".join(convert(w) for w in phrase) + ")" for phrase in phrases]
+    if not parts:
+        return None
+    return SearchQuery(" & ".join(parts), config="simple", search_type="raw")
+
+
 def _pg_queries(parsed: ParsedQuery) -> tuple[SearchQuery, SearchQuery]:
-    stem_q = exact_q = None
-    if parsed.words:
-        words = " ".join(parsed.words)
-        stem_q = SearchQuery(words, config="indonesian", search_type="plain")
-        exact_q = SearchQuery(words, config="simple", search_type="plain")
-    for phrase in parsed.phrases:
-        text = " ".join(phrase)
-        s = SearchQuery(text, config="indonesian", search_type="phrase")
-        e = SearchQuery(text, config="simple", search_type="phrase")
-        stem_q = s if stem_q is None else stem_q & s
-        exact_q = e if exact_q is None else exact_q & e
-    return stem_q, exact_q
+    """(stem query for the stem vector `tsv`, exact query for `tsv_exact`): both vectors
+    and both queries are made from the same Python tokens and stems."""
+    return (
+        _tsquery(parsed.words, parsed.phrases, stem),
+        _tsquery(parsed.words, parsed.phrases, lambda w: w),
+    )
 
 
 def _pg_scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
@@ -275,23 +360,71 @@ def _highlight(text: str, exact: set[str], stems: set[str]) -> str:
     return "".join(out)
 
 
-def make_snippet(record: ArsipRecord, parsed: ParsedQuery) -> str:
-    exact, stems = parsed.exact_words, parsed.stems
-    for text in (record.isi_teks, record.ocr_teks, record.lampiran_teks):
-        if not text:
-            continue
-        words = text.split()
-        for i, word in enumerate(words):
-            token = re.sub(r"[^0-9A-Za-z\u00c0-\u024f]", "", word).lower()
-            if token and (token in exact or stem(token) in stems):
-                start = max(0, i - _WORDS_AROUND // 2)
-                piece = " ".join(words[start : start + _WORDS_AROUND])
-                prefix = "… " if start else ""
-                suffix = " …" if start + _WORDS_AROUND < len(words) else ""
-                return prefix + _highlight(piece, exact, stems) + suffix
+def _snippet_in(text: str, exact: set[str], stems: set[str]) -> str | None:
+    words = (text or "").split()
+    for i, word in enumerate(words):
+        token = re.sub(r"[^0-9A-Za-z\u00c0-\u024f]", "", word).lower()
+        if token and (token in exact or stem(token) in stems):
+            start = max(0, i - _WORDS_AROUND // 2)
+            piece = " ".join(words[start : start + _WORDS_AROUND])
+            prefix = "… " if start else ""
+            suffix = " …" if start + _WORDS_AROUND < len(words) else ""
+            return prefix + _highlight(piece, exact, stems) + suffix
+    return None
+
+
+def _snippet_head(record: ArsipRecord) -> str:
     body = (record.isi_teks or "").split()
     piece = " ".join(body[:_WORDS_AROUND])
     return html.escape(piece) + (" …" if len(body) > _WORDS_AROUND else "")
+
+
+def make_snippet(record: ArsipRecord, parsed: ParsedQuery, other: tuple = ()) -> str:
+    """A highlighted piece of the body, or else of `other` texts (OCR and attachment
+    text, passed in: the page does not load them with the records)."""
+    exact, stems = parsed.exact_words, parsed.stems
+    for text in (record.isi_teks, *other):
+        found = _snippet_in(text, exact, stems) if text else None
+        if found is not None:
+            return found
+    return _snippet_head(record)
+
+
+def _page_records(ids: list[int], parsed: ParsedQuery) -> list[tuple[ArsipRecord, str]]:
+    """The page's records with unit and classification code (one statement), their long
+    OCR and attachment text deferred; those are read (one more statement) only for the
+    records whose subject and body hold no matching word."""
+    records = (
+        ArsipRecord.objects.select_related("unit", "kode_klasifikasi")
+        .defer("ocr_teks", "lampiran_teks")
+        .in_bulk(ids)
+    )
+    ordered = [records[pk] for pk in ids if pk in records]
+    snippets: dict[int, str | None] = {}
+    for record in ordered:
+        found = None
+        if parsed.has_text and record.isi_teks:
+            found = _snippet_in(record.isi_teks, parsed.exact_words, parsed.stems)
+        snippets[record.pk] = found
+    # OCR and attachment text only for records whose subject and body hold no match
+    # (a match in the subject is highlighted there; the body's start is the snippet).
+    missing = [
+        r.pk
+        for r in ordered
+        if snippets[r.pk] is None
+        and not any(t in parsed.exact_words or stem(t) in parsed.stems for t in tokenize(r.hal))
+    ]
+    if parsed.has_text and missing:
+        others = ArsipRecord.objects.filter(pk__in=missing).values_list(
+            "pk", "ocr_teks", "lampiran_teks"
+        )
+        for pk, ocr, lampiran in others:
+            for text in (ocr, lampiran):
+                found = _snippet_in(text, parsed.exact_words, parsed.stems) if text else None
+                if found is not None:
+                    snippets[pk] = found
+                    break
+    return [(r, snippets[r.pk] or _snippet_head(r)) for r in ordered]
 
 
 # --- the search ---------------------------------------------------------------------------
@@ -379,6 +512,7 @@ def _search_pg_inner(qs, parsed, sort, offset, per_page, cap) -> _Page:
     matches = qs.filter(tsv=stem_q)
     text_estimate = _pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q))
     common = text_estimate > _common_rows()
+    phrase_rows = None
     if common and parsed.phrases:
         # The planner counts a phrase as if its words only had to occur anywhere in the
         # letter. Words that are each common but seldom stand together ("terunduh
@@ -398,7 +532,13 @@ def _search_pg_inner(qs, parsed, sort, offset, per_page, cap) -> _Page:
         # other filters. Walk the date index (or the unit/date index) instead, which finds
         # a page of matches in a few milliseconds, and show the planner's estimate of the
         # filtered result as the count.
-        estimate = max(_pg_estimate(matches), cap)
+        estimate = _pg_estimate(matches)
+        if phrase_rows is not None:
+            # The planner's estimate is for the phrase's words ANDed; the sample counted
+            # the phrase itself, so scale the estimate by the phrase's share of them.
+            estimate = min(estimate, estimate * phrase_rows // max(text_estimate, 1))
+        else:
+            estimate = max(estimate, cap)
         return _pg_newest(matches, sort, offset, per_page, estimate, estimated=True)
     rows = list(matches.order_by().values_list("record_id", "tanggal")[: cap + 1])
     if len(rows) <= cap:
@@ -413,6 +553,8 @@ def _pg_newest(matches, sort, offset, per_page, total, *, estimated) -> _Page:
     order = ("tanggal", "record_id") if sort == SORT_OLDEST else ("-tanggal", "-record_id")
     ordered = matches.order_by(*order).values_list("record_id", flat=True)
     ids = list(ordered[offset : offset + per_page + 1])
+    # An estimate never shows fewer results than the pages already seen.
+    total = max(total, offset + len(ids))
     return _Page(ids[:per_page], total, True, len(ids) > per_page, sort, estimated=estimated)
 
 
@@ -423,18 +565,25 @@ _FTS_NEWEST = (
     "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = arsip_fts.rowid "
     "WHERE arsip_fts MATCH %s AND {where} ORDER BY arsip_fts.rowid DESC"
 )
+# The permitted hits among the newest `limit` matches, the lowest record id among those
+# matches, and the id range of the whole index (both ends from the primary key).
 _FTS_NEWEST_COUNT = (
-    "SELECT count(*) FROM (SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s "
+    "SELECT count(arsip_arsipindeks.record_id), min(f.rid), "
+    "(SELECT min(record_id) FROM arsip_arsipindeks), "
+    "(SELECT max(record_id) FROM arsip_arsipindeks) "
+    "FROM (SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s "
     "ORDER BY rowid DESC LIMIT %s) f "
-    "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = f.rid WHERE {where}"
+    "LEFT JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = f.rid AND {where}"
 )
 
 
 def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
     """FTS5 matches are read newest-archived first (rowid order, which FTS5 walks
-    lazily), joined to the record row for the filters. Up to the rank limit every match
+    lazily), joined to the search row for the filters. Up to the rank limit every match
     is ranked with bm25; above it the page is read in archive order with LIMIT and the
-    count is the number of hits among the newest `rank limit` matches ("more than")."""
+    total is estimated, shown as "about": the user's hits among the newest `rank limit`
+    matches, scaled by how much of the index's id range those matches span (matches are
+    assumed as dense in older records as in the newest; nothing more is counted)."""
     match = fts5_match(parsed)
     where, params = _where(qs)
     limit = _sqlite_rank_limit()
@@ -461,18 +610,100 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
             _FTS_NEWEST_COUNT.format(where=where),
             [match, limit, *params],
         )
-        seen = cursor.fetchone()[0]
+        seen, lowest, first_id, last_id = cursor.fetchone()
         cursor.execute(
             _FTS_NEWEST.format(where=where) + " LIMIT %s OFFSET %s",
             [match, *params, per_page + 1, offset],
         )
         ids = [pk for pk, _ in cursor.fetchall()]
-    total = max(seen, offset + len(ids[:per_page]))
-    return _Page(ids[:per_page], min(total, cap), True, len(ids) > per_page, SORT_NEWEST)
+    span = max(1, (last_id or 0) - (lowest or 0) + 1)
+    whole = max(span, (last_id or 0) - (first_id or 0) + 1)
+    total = max(seen * whole // span, offset + len(ids))
+    return _Page(ids[:per_page], total, True, len(ids) > per_page, SORT_NEWEST, estimated=True)
+
+
+# --- "did you mean" -----------------------------------------------------------------------
+
+SUGGEST_SIMILARITY = 0.3  # pg_trgm's default similarity threshold
+_SUGGEST_CANDIDATES = 2  # per unknown word
+_SUGGEST_MAX = 3
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "  # as pg_trgm pads a word
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's `similarity` for single lower-case words: shared trigrams / all."""
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def _vocabulary_near(word: str) -> list[str]:
+    """The words of the search vocabulary most like `word`, best first. PostgreSQL:
+    the trigram index (`kata % word`); SQLite: words with the same first two letters and
+    a length within two, compared in Python. Both rank with the same similarity."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT kata FROM arsip_arsipkata WHERE kata %% %s "
+                "ORDER BY similarity(kata, %s) DESC, kata LIMIT 20",
+                [word, word],
+            )
+            candidates = [row[0] for row in cursor.fetchall()]
+    else:
+        prefix = word[:2]
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        candidates = list(
+            ArsipKata.objects.annotate(n=Length("kata"))
+            .filter(kata__gte=prefix, kata__lt=upper, n__gte=len(word) - 2, n__lte=len(word) + 2)
+            .values_list("kata", flat=True)[:5000]
+        )
+    ranked = sorted(
+        ((trigram_similarity(word, c), c) for c in candidates if c != word),
+        key=lambda item: (-item[0], item[1]),
+    )
+    return [c for sim, c in ranked if sim >= SUGGEST_SIMILARITY][:_SUGGEST_CANDIDATES]
+
+
+def _finds_any(qs: QuerySet, parsed: ParsedQuery) -> bool:
+    """Whether `parsed` finds at least one record of `qs` (the user's visible, filtered
+    search rows): one statement."""
+    if connection.vendor == "postgresql":
+        stem_q, _ = _pg_queries(parsed)
+        return qs.filter(tsv=stem_q).exists()
+    where, params = _where(qs)
+    with connection.cursor() as cursor:
+        cursor.execute(_FTS_NEWEST.format(where=where) + " LIMIT 1", [fts5_match(parsed), *params])
+        return cursor.fetchone() is not None
+
+
+def arsip_suggestions(qs: QuerySet, parsed: ParsedQuery, text: str) -> list[str]:
+    """ "Did you mean": for a query that found nothing, the typed text with one unknown
+    word (not in the search vocabulary) replaced by a similar vocabulary word, for each
+    replacement that finds a record this user may open (checked, so a suggestion never
+    reveals a word of a record the user cannot read)."""
+    candidates = [w for w in parsed.words if w.isalpha() and 4 <= len(w) <= 40]
+    if not candidates:
+        return []
+    known = set(ArsipKata.objects.filter(kata__in=candidates).values_list("kata", flat=True))
+    out: list[str] = []
+    for word in candidates:
+        if word in known:
+            continue
+        for other in _vocabulary_near(word):
+            words = tuple(other if w == word else w for w in parsed.words)
+            if _finds_any(qs, dataclasses.replace(parsed, words=words)):
+                pattern = re.compile(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", re.I)
+                out.append(pattern.sub(other, text.strip(), count=1))
+            if len(out) >= _SUGGEST_MAX:
+                return out
+    return out
 
 
 def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResult:
-    parsed = parse_query(params.q)
+    parsed = _resolve_units(parse_query(params.q))
     cap = candidate_cap()
     per_page = max(1, min(params.per_page, 100))
     page = max(1, min(params.page, cap // per_page))
@@ -491,19 +722,18 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
     else:
         result = _search_sqlite(qs, parsed, sort, offset, per_page, cap)
 
-    records = ArsipRecord.objects.in_bulk(result.ids)
     hits = []
-    for pk in result.ids:
-        record = records.get(pk)
-        if record is None:
-            continue
+    for record, snippet in _page_records(result.ids, parsed):
         hal_html = (
             mark_safe(_highlight(record.hal, parsed.exact_words, parsed.stems))  # noqa: S308
             if parsed.has_text
             else mark_safe(html.escape(record.hal))  # noqa: S308
         )
-        snippet = mark_safe(make_snippet(record, parsed))  # noqa: S308 - escaped above
-        hits.append(ArsipHit(record, result.scores.get(pk), hal_html, snippet))
+        snippet_html = mark_safe(snippet)  # noqa: S308 - escaped in _highlight/_snippet_head
+        hits.append(ArsipHit(record, result.scores.get(record.pk), hal_html, snippet_html))
+    suggestions = []
+    if not hits and page == 1 and parsed.words:
+        suggestions = arsip_suggestions(qs, parsed, params.q)
     return ArsipSearchResult(
         hits=hits,
         total=result.total,
@@ -514,4 +744,5 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
         sort_applied=result.sort,
         parsed=parsed,
         total_estimated=result.estimated,
+        suggestions=suggestions,
     )

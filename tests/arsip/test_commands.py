@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from arsip.models import ArsipIndeks, ArsipPembaca, ArsipRecord
+from arsip.search.index import arsip_reindex_all
 from arsip.synth import Generator, build_vocabulary, derive
 from core.models import Pegawai
 
@@ -30,6 +31,8 @@ def test_synth_and_bench_search_end_to_end(demo):
     call_command("arsip_synth", count=300, batch=100, codes=5, readers_pool=1, stdout=out)
     assert ArsipRecord.objects.count() == 300
     assert ArsipIndeks.objects.count() == 300
+    # The bulk load indexed from memory exactly what the index task would: nothing to redo.
+    assert arsip_reindex_all() == 0
     # With a pool no larger than the people, every record names two or three readers.
     per_record = ArsipPembaca.objects.values("record").annotate(n=Count("pk"))
     assert per_record.count() == 300

@@ -53,7 +53,7 @@ def test_upsert_update_is_audited_and_reindexed(demo):
     event = AuditEvent.objects.filter(action="arsip.record.update").get()
     assert event.details["changed"] == ["hal"]
     if ArsipIndeksTeks.objects.exists():  # SQLite keeps the indexed text
-        assert ArsipIndeksTeks.objects.get(record=record).hal == "Permohonan cuti besar"
+        assert ArsipIndeksTeks.objects.get(record=record).hal == "permohonan cuti besar"
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,10 @@
 Records spread over the existing units (run seed_demo first), some 120 classification
 codes and the years 2019-2026, with Indonesian subjects and bodies drawn from a Zipf
 distribution over a morphologically built vocabulary (arsip.synth). Bulk paths: COPY
-into a staging table and one INSERT ... SELECT that also fills the tsvector columns on
-PostgreSQL (search indexes dropped during the load and rebuilt after); executemany and
-then the batched reindex on SQLite. Memory stays bounded by the batch size.
+into a staging table, one INSERT ... SELECT, then the search rows from words and stems made
+in Python (arsip.search.index) on PostgreSQL (search indexes dropped during the load and
+rebuilt after); executemany and then the batched reindex on SQLite. Memory stays bounded
+by the batch size.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
-from arsip.search.index import PG_UPSERT, arsip_reindex_all
+from arsip.search.index import (
+    arsip_index_prepare,
+    arsip_index_write_prepared,
+    arsip_reindex_all,
+)
 from arsip.services.records import retention_dates
 from arsip.synth import EXTERNAL, JENIS_KODE, Generator
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
@@ -68,6 +73,24 @@ PG_SEARCH_INDEXES = {
         "USING gin ((UPPER(nomor::text)) gin_trgm_ops)"
     ),
 }
+# Positions in a generated row of what the search index needs (arsip.search.index).
+_SOURCE_ID = COLUMNS.index("source_id")
+_INDEXED = tuple(
+    (field, COLUMNS.index(field))
+    for field in (
+        "hal",
+        "isi_teks",
+        "ocr_teks",
+        "lampiran_teks",
+        "tanggal",
+        "unit_id",
+        "kode_klasifikasi_id",
+        "jenis_kode",
+        "urgensi",
+        "klasifikasi_keamanan",
+        "status",
+    )
+)
 YEARS = list(range(2019, 2027))
 SECURITY = (("biasa", 0.90), ("terbatas", 0.07), ("rahasia", 0.02), ("sangat_rahasia", 0.01))
 URGENCY = (("biasa", 0.8), ("segera", 0.15), ("amat_segera", 0.05))
@@ -184,12 +207,15 @@ class Command(BaseCommand):
                         "",
                     )
                 )
+            prepared = None
+            if is_pg:  # the search rows' words and stems, made here while the writer works
+                prepared = arsip_index_prepare([{f: row[i] for f, i in _INDEXED} for row in rows])
             if pending is not None:
                 pending.result()
             if is_pg and not connection.in_atomic_block:
-                pending = writer.submit(self._write_pg, rows)
+                pending = writer.submit(self._write_pg, rows, prepared)
             elif is_pg:  # inside a caller's transaction (tests): another connection would wait
-                self._copy_pg(rows)
+                self._copy_pg(rows, prepared)
             else:  # one writer and the GIL: nothing to overlap
                 self._insert_sqlite(rows)
             done += size
@@ -210,9 +236,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"{count} records in {time.perf_counter() - started:.1f} s")
         )
 
-    def _write_pg(self, rows) -> None:
+    def _write_pg(self, rows, prepared) -> None:
         try:
-            self._copy_pg(rows)
+            self._copy_pg(rows, prepared)
         finally:
             connection.close()  # the writer thread's own connection
 
@@ -265,7 +291,7 @@ class Command(BaseCommand):
                 cursor.execute(sql)
                 self.stdout.write(f"index {name}: {time.perf_counter() - start:.1f} s")
 
-    def _copy_pg(self, rows):
+    def _copy_pg(self, rows, prepared):
         cols = ", ".join(COLUMNS)
         with transaction.atomic():
             raw = connection.connection
@@ -280,10 +306,14 @@ class Command(BaseCommand):
                         copy.write_row(row)
                 cursor.execute(
                     f"INSERT INTO arsip_arsiprecord ({cols}) "  # noqa: S608
-                    f"SELECT {cols} FROM arsip_synth_stage ORDER BY tanggal RETURNING id"
+                    f"SELECT {cols} FROM arsip_synth_stage ORDER BY tanggal "
+                    "RETURNING id, source_id"
                 )
-                ids = [row[0] for row in cursor.fetchall()]
-                cursor.execute(PG_UPSERT, [ids, True])
+                ids = {source_id: pk for pk, source_id in cursor.fetchall()}
+            # Words and stems were made in Python from the rows in memory (`prepared`,
+            # by the generating thread, while this one waited on the database); they are
+            # written as the two tsvectors by one INSERT ... SELECT FROM unnest(...).
+            arsip_index_write_prepared([ids[row[_SOURCE_ID]] for row in rows], prepared)
 
     def _insert_sqlite(self, rows):
         cols = ", ".join(COLUMNS)
