@@ -41,6 +41,7 @@ from arsip.models import ArsipIndeks, ArsipRecord
 from arsip.permissions import arsip_visibility_q
 from arsip.search.stemmer import stem, tokenize
 from core.models import KodeKlasifikasi, Pegawai
+from core.observability import SEARCH_LATENCY
 
 SORT_RELEVANCE = "relevansi"
 SORT_NEWEST = "terbaru"
@@ -471,6 +472,7 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
     return _Page(ids[:per_page], min(total, cap), True, len(ids) > per_page, SORT_NEWEST)
 
 
+@SEARCH_LATENCY.time()  # naskah_search_duration_seconds (docs/operations.md)
 def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResult:
     parsed = parse_query(params.q)
     cap = candidate_cap()
