@@ -480,6 +480,9 @@ def _webauthn_defaults() -> tuple[str, list[str]]:
 OTP_WEBAUTHN_RP_ID = os.environ.get("NASKAH_WEBAUTHN_RP_ID") or _webauthn_defaults()[0]
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("NASKAH_WEBAUTHN_ORIGINS") or _webauthn_defaults()[1]
 
+# Largest emergency block of numbers issued before an outage (penomoran/blok.py).
+NASKAH_NOMOR_BLOCK_MAX = env_int("NASKAH_NOMOR_BLOCK_MAX", 100)
+
 NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False)
 
 # --- Signing (signing/; docs/signing.md) --------------------------------------------------------
