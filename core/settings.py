@@ -288,7 +288,7 @@ NASKAH_STATIC_MANIFEST = env_bool("NASKAH_STATIC_MANIFEST", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "core.staticfiles.NaskahStaticFilesStorage"
         if NASKAH_STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -200,7 +200,7 @@ def test_manifest_storage_when_asked(monkeypatch):
     try:
         fresh = importlib.reload(module)
         assert fresh.STORAGES["staticfiles"]["BACKEND"] == (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.staticfiles.NaskahStaticFilesStorage"
         )
     finally:
         monkeypatch.delenv("NASKAH_STATIC_MANIFEST")
