@@ -7,14 +7,16 @@ clusters against DATABASE_URL (PostgreSQL), for load and failure tests.
 Each web process is a gunicorn server (deploy/gunicorn.conf.py) with --threads threads on
 its own loopback port (--port, --port+1, …); each worker is `manage.py qcluster` (the main
 queue), and --slow more serve the slow queue (Q_SLOW_CLUSTER). The processes' pids and
-ports are printed as JSON lines. Ctrl-C, SIGTERM or --duration stops them all: SIGTERM,
-then SIGKILL after --stop-timeout seconds. With --check it waits until every web process
-answers /healthz and /readyz, prints the result and stops (exit 1 if any did not).
+ports are printed as JSON lines on standard output (the processes' own output and logs go
+to standard error). Ctrl-C, SIGTERM or --duration stops them all: SIGTERM, then SIGKILL to
+each process group after --stop-timeout seconds. With --check it waits until every web
+process answers /healthz and /readyz, prints the result and stops (exit 1 if any did not).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -90,7 +92,14 @@ def main(argv=None) -> int:
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir / str(port)),
         }
         command = [python, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "core.wsgi"]
-        proc = subprocess.Popen(command, cwd=ROOT, env=web_env, preexec_fn=preexec)  # noqa: PLW1509
+        proc = subprocess.Popen(  # noqa: PLW1509
+            command,
+            cwd=ROOT,
+            env=web_env,
+            preexec_fn=preexec,
+            stdout=sys.stderr,
+            start_new_session=True,
+        )
         procs.append(({"role": "web", "port": port, "pid": proc.pid}, proc))
     slow_name = env.get("Q_SLOW_CLUSTER", "lambat")
     clusters = [("naskah", args.workers), (slow_name, args.slow if slow_name else 0)]
@@ -98,7 +107,12 @@ def main(argv=None) -> int:
         for _ in range(count):
             q_env = {**env, "Q_CLUSTER_NAME": name}
             proc = subprocess.Popen(  # noqa: PLW1509
-                [python, "manage.py", "qcluster"], cwd=ROOT, env=q_env, preexec_fn=preexec
+                [python, "manage.py", "qcluster"],
+                cwd=ROOT,
+                env=q_env,
+                preexec_fn=preexec,
+                stdout=sys.stderr,
+                start_new_session=True,  # its own group: a hung cluster is killed whole
             )
             procs.append(({"role": "qcluster", "cluster": name, "pid": proc.pid}, proc))
     for info, _proc in procs:
@@ -119,7 +133,8 @@ def main(argv=None) -> int:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # the process and its children
                 proc.wait(timeout=5)
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
