@@ -207,7 +207,7 @@ def blok_sheet_pdf(*, blok, numbers: Iterable[Nomor]) -> bytes:
     data = [[Paragraph(escape(h), head) for h in headers]]
     for nomor in numbers:
         data.append([str(nomor.urut), Paragraph(escape(nomor.teks), cell), "", "", "", "", ""])
-    widths = [16, 55, 26, 62, 45, 45, 24]  # mm; 273 = landscape A4 less margins
+    widths = [16, 65, 26, 52, 45, 45, 24]  # mm; 273 = landscape A4 less margins
     table = Table(
         data,
         colWidths=[w * mm for w in widths],
