@@ -6,6 +6,7 @@ environment variable with a safe default. See docs/deployment.md for the full li
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -134,6 +135,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (compressed, hashed names with NASKAH_STATIC_MANIFEST).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Request id, JSON log context and request latency by view (core/observability.py).
+    "core.observability.ObservabilityMiddleware",
     # Before XFrameOptionsMiddleware in this list, so it sees X-Frame-Options on the way out.
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
@@ -275,6 +280,21 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
+with contextlib.suppress(OSError):  # WhiteNoise serves it and warns when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# WhiteNoise's compressed storage with hashed names (needs `collectstatic`; deploy/ sets it).
+# Off (the default, development and tests): plain storage, files found in static/ directly.
+NASKAH_STATIC_MANIFEST = env_bool("NASKAH_STATIC_MANIFEST", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "core.staticfiles.NaskahStaticFilesStorage"
+        if NASKAH_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Far-future caching only for hashed names; the rest revalidates after a minute.
+WHITENOISE_MAX_AGE = 60
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -426,14 +446,35 @@ NASKAH_FONTS = {
     for family in ("arial", "bookman")
 }
 
+# Logs: "plain" lines, or "json" (one object per line with the request id; docs/operations.md).
+NASKAH_LOG_FORMAT = os.environ.get("NASKAH_LOG_FORMAT", "plain").strip().lower()
+if NASKAH_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("NASKAH_LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": NASKAH_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# /metrics (Prometheus): answered to these client addresses or networks, or to anyone with
+# `Authorization: Bearer NASKAH_METRICS_TOKEN`. /readyz fails when the oldest queued task is
+# older than NASKAH_READY_QUEUE_MAX_AGE_SECONDS.
+NASKAH_METRICS_ALLOWED_IPS = env_list("NASKAH_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+NASKAH_METRICS_TOKEN = env_secret("NASKAH_METRICS_TOKEN")
+NASKAH_READY_QUEUE_MAX_AGE_SECONDS = env_int("NASKAH_READY_QUEUE_MAX_AGE_SECONDS", 900)
 
 # Whether NASKAH_PUBLIC_BASE_URL was configured (the deploy check refuses the derived one).
 NASKAH_PUBLIC_BASE_URL_SET = bool(os.environ.get("NASKAH_PUBLIC_BASE_URL"))
@@ -454,6 +495,9 @@ def _webauthn_defaults() -> tuple[str, list[str]]:
 
 OTP_WEBAUTHN_RP_ID = os.environ.get("NASKAH_WEBAUTHN_RP_ID") or _webauthn_defaults()[0]
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("NASKAH_WEBAUTHN_ORIGINS") or _webauthn_defaults()[1]
+
+# Largest emergency block of numbers issued before an outage (penomoran/blok.py).
+NASKAH_NOMOR_BLOCK_MAX = env_int("NASKAH_NOMOR_BLOCK_MAX", 100)
 
 NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False)
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import oidc, views, views_signin
+from core import observability, oidc, views, views_signin
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,6 +40,8 @@ urlpatterns = [
     path("verifikasi/", include("naskah.urls_verifikasi")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
 ]
 

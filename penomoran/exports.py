@@ -161,3 +161,79 @@ def register_pdf(*, buku: BukuNomor, rows: Iterable[Nomor], judul_filter: str) -
 
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def blok_sheet_pdf(*, blok, numbers: Iterable[Nomor]) -> bytes:
+    """The printed sheet of an emergency block (penomoran.blok): every number with blank
+    columns that the office fills in by hand during the outage."""
+    buku = blok.buku
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"Blok nomor darurat {buku.nama}",
+    )
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"].clone("cell", fontSize=9, leading=11)
+    head = cell.clone("head", fontName="Helvetica-Bold")
+    numbers = list(numbers)
+    story = [
+        Paragraph(escape(f"BLOK NOMOR DARURAT — {buku.nama.upper()}"), styles["Title"]),
+        Paragraph(
+            escape(
+                f"{buku.unit.nama} · tahun {blok.tahun} · nomor urut {blok.urut_awal} s.d. "
+                f"{blok.urut_akhir} ({len(numbers)} nomor) · diterbitkan "
+                f"{waktu_indonesia(blok.dibuat_pada)} oleh {blok.dibuat_oleh} · "
+                f"blok #{blok.pk}"
+            ),
+            styles["Normal"],
+        ),
+        Paragraph(escape(f"Alasan: {blok.alasan}"), styles["Normal"]),
+        Paragraph(
+            escape(
+                "Pakai nomor berurutan, satu nomor untuk satu surat, dan jangan dipakai dua kali. "
+                "Setelah sistem pulih, daftarkan setiap surat beserta pindaiannya; nomor yang "
+                "tidak terpakai dibatalkan dengan alasan."
+            ),
+            styles["Italic"],
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    headers = ("No. Urut", "Nomor", "Tanggal", "Hal", "Penanda tangan", "Tujuan", "Paraf TU")
+    data = [[Paragraph(escape(h), head) for h in headers]]
+    for nomor in numbers:
+        data.append([str(nomor.urut), Paragraph(escape(nomor.teks), cell), "", "", "", "", ""])
+    widths = [16, 65, 26, 52, 45, 45, 24]  # mm; 273 = landscape A4 less margins
+    table = Table(
+        data,
+        colWidths=[w * mm for w in widths],
+        rowHeights=[None] + [11 * mm] * len(numbers),
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story.append(table)
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(
+            document.pagesize[0] - 12 * mm,
+            7 * mm,
+            f"Blok #{blok.pk} · {buku.nama} · Halaman {document.page}",
+        )
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

@@ -195,3 +195,87 @@ class Nomor(models.Model):
         """Attached to what it numbers (a signed letter, a registered incoming letter): it
         can no longer be cancelled; a signed letter is withdrawn by a later letter."""
         return self.status == self.Status.DIGUNAKAN or bool(self.object_type)
+
+
+class BlokDarurat(models.Model):
+    """A contiguous block of numbers an administrator reserves ahead of an outage
+    (docs/numbering.md, "Outage fallback"). Its numbers are ordinary reserved `Nomor` rows
+    (running numbers `urut_awal`..`urut_akhir` of the book's year): each ends either used by
+    a manual letter registered afterwards or cancelled with a reason, so the series stays
+    gap-free."""
+
+    buku = models.ForeignKey(
+        BukuNomor, verbose_name=_("book"), on_delete=models.PROTECT, related_name="blok_set"
+    )
+    tahun = models.PositiveSmallIntegerField(_("year"))
+    urut_awal = models.PositiveIntegerField(_("first running number"))
+    urut_akhir = models.PositiveIntegerField(_("last running number"))
+    alasan = models.TextField(_("reason"))
+    dibuat_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dibuat_pada = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("emergency block of numbers")
+        verbose_name_plural = _("emergency blocks of numbers")
+        ordering = ["-dibuat_pada"]
+        permissions = [
+            ("issue_blokdarurat", _("Can issue an emergency block of numbers before an outage"))
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(urut_akhir__gte=models.F("urut_awal")),
+                name="penomoran_blok_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buku} {self.tahun}: {self.urut_awal}–{self.urut_akhir}"
+
+    def nomor_qs(self):
+        return Nomor.objects.filter(
+            buku_id=self.buku_id,
+            tahun=self.tahun,
+            urut__gte=self.urut_awal,
+            urut__lte=self.urut_akhir,
+        )
+
+
+class SuratManual(models.Model):
+    """A letter signed on paper during an outage with a number of an emergency block,
+    registered afterwards with its scan (sanitised PDF)."""
+
+    blok = models.ForeignKey(
+        BlokDarurat,
+        verbose_name=_("emergency block"),
+        on_delete=models.PROTECT,
+        related_name="surat_set",
+    )
+    nomor = models.OneToOneField(
+        Nomor, verbose_name=_("number"), on_delete=models.PROTECT, related_name="surat_manual"
+    )
+    tanggal = models.DateField(_("letter date"))
+    hal = models.CharField(_("subject"), max_length=500)
+    penandatangan = models.CharField(_("signed by (name and position)"), max_length=300)
+    tujuan = models.TextField(_("recipients"))
+    berkas = models.FileField(_("scan"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    didaftarkan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    didaftarkan_pada = models.DateTimeField(_("registered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("manual letter")
+        verbose_name_plural = _("manual letters")
+        ordering = ["nomor__urut"]
+
+    def __str__(self) -> str:
+        return f"{self.nomor.teks}: {self.hal}"

@@ -79,3 +79,18 @@ def can_view_register(user, buku) -> bool:
     from penomoran.models import BukuNomor
 
     return BukuNomor.objects.filter(register_scope(user), pk=buku.pk).exists()
+
+
+BLOCK_PERMISSION = "penomoran.issue_blokdarurat"
+
+
+def can_issue_block(user) -> bool:
+    """Issue an emergency block of numbers before an outage: administrators (superusers)
+    and holders of ``penomoran.issue_blokdarurat``."""
+    return _active(user) and (user.is_superuser or user.has_perm(BLOCK_PERMISSION))
+
+
+def can_register_manual(user) -> bool:
+    """Register a letter signed on paper with a block number: whoever may reserve numbers
+    (the TU/agenda officer) or issue blocks."""
+    return can_reserve(user) or can_issue_block(user)

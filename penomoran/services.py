@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import AuditEvent, Pegawai, UnitKerja
+from core.observability import NUMBERING_WAIT
 from core.services.audit import audit_event_build, audit_record, audit_schedule_seal
 from penomoran import permissions
 from penomoran.formats import (
@@ -467,6 +469,7 @@ def nomor_allocate(
     # The locked section: from the counter UPDATE to the caller's commit. No savepoint of
     # our own (fewer round trips under the lock): if anything below fails, the caller's
     # whole transaction must roll back, so an increment can never outlive its row.
+    started = time.perf_counter()
     with transaction.atomic(savepoint=False):
         nomor = _nomor_issue(
             book,
@@ -481,6 +484,9 @@ def nomor_allocate(
             object_type=object_type,
             object_id=object_id,
         )
+    # Observed after the commit, so the metric costs nothing while the counter is locked.
+    waited = time.perf_counter() - started
+    transaction.on_commit(lambda: NUMBERING_WAIT.labels("allocate").observe(waited))
     return nomor
 
 

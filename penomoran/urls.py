@@ -1,6 +1,6 @@
 from django.urls import path
 
-from penomoran import views
+from penomoran import views, views_blok
 
 app_name = "penomoran"
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("<int:pk>/register.pdf", views.register_pdf, name="register_pdf"),
     path("<int:pk>/cadangkan/", views.nomor_reserve_view, name="reserve"),
     path("nomor/<int:pk>/batal/", views.nomor_cancel_view, name="cancel"),
+    # Outage fallback: emergency blocks of numbers (penomoran/blok.py)
+    path("<int:pk>/blok/", views_blok.blok_list, name="blok_list"),
+    path("blok/<int:pk>/", views_blok.blok_detail, name="blok_detail"),
+    path("blok/<int:pk>/lembar.pdf", views_blok.blok_sheet, name="blok_sheet"),
+    path("blok/<int:pk>/daftar/", views_blok.surat_manual_register_view, name="blok_register"),
+    path("blok/<int:pk>/batal/", views_blok.blok_cancel_view, name="blok_cancel"),
+    path("manual/<int:pk>/pindaian.pdf", views_blok.surat_manual_scan, name="manual_scan"),
 ]

@@ -48,6 +48,7 @@ from arsip.models import ArsipIndeks, ArsipKata, ArsipRecord
 from arsip.permissions import arsip_visibility_q
 from arsip.search.stemmer import stem, tokenize
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
+from core.observability import SEARCH_LATENCY
 
 SORT_RELEVANCE = "relevansi"
 SORT_NEWEST = "terbaru"
@@ -702,6 +703,7 @@ def arsip_suggestions(qs: QuerySet, parsed: ParsedQuery, text: str) -> list[str]
     return out
 
 
+@SEARCH_LATENCY.time()  # naskah_search_duration_seconds (docs/operations.md)
 def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResult:
     parsed = _resolve_units(parse_query(params.q))
     cap = candidate_cap()
