@@ -138,7 +138,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     page.goto(f"{base}/surat-masuk/surat/{surat.pk}/")
     report = page.locator(f".aksi-cabang[data-cabang='{child.pk}'] form.form-laporan")
     report.locator("textarea").fill("Konfirmasi kehadiran sudah dikirim.")
-    report.locator("button[type=submit]").click()
+    report.locator("button[type=submit]:not([form])").click()  # not "Draft a reply letter"
     page.wait_for_load_state()
     ctx.close()
 
@@ -147,7 +147,7 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     page.goto(f"{base}/surat-masuk/surat/{surat.pk}/")
     report = page.locator(f".aksi-cabang[data-cabang='{lead.pk}'] form.form-laporan")
     report.locator("textarea").fill("Sudah dihadiri, laporan terlampir.")
-    report.locator("button[type=submit]").click()
+    report.locator("button[type=submit]:not([form])").click()  # not "Draft a reply letter"
     page.wait_for_load_state()
     ctx.close()
     ctx, page = session("karoumum")

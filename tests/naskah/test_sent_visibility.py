@@ -74,6 +74,8 @@ NO_LETTER_URLS = {
     "workflows:inbox",
     "workflows:notifikasi",
     "workflows:notifikasi_read",
+    "workflows:notifikasi_open",  # the user's own notice (404 for anyone else's)
+    "naskah:kelas_usulan",  # the SKKAAD class proposed for a code (no letter)
 }
 # A tembusan recipient with no other role, and a recipient unit's acting head.
 OUTSIDERS = ["sekdisdik", "sekda"]

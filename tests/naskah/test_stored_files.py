@@ -159,14 +159,15 @@ def test_crash_between_seal_and_commit_publishes_nothing_and_the_sweeper_removes
     monkeypatch.undo()
     media = Path(settings.MEDIA_ROOT)
     left = _files(media)
-    assert len(left) == 1 and left[0].is_relative_to(media / "pending")  # never published
-    assert left[0].read_bytes().startswith(b"%PDF")  # a validly signed PDF, in hiding
+    # The sealed letter and its file copy (pertinggal), never published.
+    assert len(left) == 2 and all(p.is_relative_to(media / "pending") for p in left)
+    assert all(p.read_bytes().startswith(b"%PDF") for p in left)  # validly signed, in hiding
     assert not Nomor.objects.exists() and not BerkasTertunda.objects.exists()
 
     # Young pending files may belong to a running transaction: kept.
-    assert storage_sweep() == {"published": 0, "deleted": 0, "waiting": 1}
+    assert storage_sweep() == {"published": 0, "deleted": 0, "waiting": 2}
     later = timezone.now() + dt.timedelta(minutes=settings.NASKAH_STORAGE_PENDING_MAX_AGE_MINUTES)
-    assert storage_sweep(now=later + dt.timedelta(seconds=1))["deleted"] == 1
+    assert storage_sweep(now=later + dt.timedelta(seconds=1))["deleted"] == 2
     assert _files(media) == []
 
     # The number the crashed attempt had is given to another letter; its PDF is the only one.
@@ -176,7 +177,8 @@ def test_crash_between_seal_and_commit_publishes_nothing_and_the_sweeper_removes
     second.refresh_from_db()
     first.refresh_from_db()
     assert second.nomor.split("/")[1] == "1" and not first.nomor
-    assert _files(media) == [media / dokumen.berkas.name]
+    copy = second.tte.pertinggal_terakhir()
+    assert _files(media) == sorted([media / dokumen.berkas.name, media / copy.berkas.name])
 
 
 def test_committed_file_whose_publication_did_not_happen_is_published_by_the_sweeper(
@@ -198,8 +200,9 @@ def test_committed_file_whose_publication_did_not_happen_is_published_by_the_swe
     response = client.get(reverse("naskah:tte_pdf", args=[naskah.pk]))
     assert response.status_code == 200 and _body(response).startswith(b"%PDF")
 
-    assert storage_sweep()["published"] == 1
-    assert _files(media) == [media / dokumen.berkas.name]
+    assert storage_sweep()["published"] == 2  # the sealed letter and its file copy
+    copy = naskah.tte.pertinggal_terakhir()
+    assert _files(media) == sorted([media / dokumen.berkas.name, media / copy.berkas.name])
     assert not BerkasTertunda.objects.exists()
     assert DokumenTersegel.objects.get().berkas.name == dokumen.berkas.name
     assert storage_sweep() == {"published": 0, "deleted": 0, "waiting": 0}
