@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -57,12 +58,37 @@ def _locked_error(seconds: int) -> ApplicationError:
     )
 
 
+# A guess refused only because earlier guesses are still being evaluated waits this long
+# for them: a right passphrase among them clears the count (so a signer's parallel
+# signatures with the right passphrase all go through), wrong ones keep it full.
+IN_FLIGHT_WAIT_SECONDS = 10.0
+
+
+class _Full(Exception):
+    def __init__(self, recent: bool):
+        self.recent = recent
+
+
 def passphrase_attempt_reserve(signer: Pegawai) -> None:
     """Count this guess before it is evaluated, or refuse it if the signer is locked out.
-    Commits on its own (durable)."""
+    Commits on its own (durable). While the count is full only because of guesses made in
+    the last IN_FLIGHT_WAIT_SECONDS (possibly still being evaluated), wait for them, holding
+    no lock; at most `limit` guesses are ever evaluated."""
     limit, seconds = _limits()
     if not limit:
         return
+    deadline = time.monotonic() + IN_FLIGHT_WAIT_SECONDS
+    while True:
+        try:
+            _reserve_once(signer, limit, seconds)
+            return
+        except _Full as full:
+            if not full.recent or time.monotonic() >= deadline:
+                raise _locked_error(seconds) from None
+        time.sleep(0.1)
+
+
+def _reserve_once(signer: Pegawai, limit: int, seconds: int) -> None:
     now = timezone.now()
     with transaction.atomic(durable=True):
         PassphraseAttempts.objects.bulk_create(
@@ -76,7 +102,11 @@ def passphrase_attempt_reserve(signer: Pegawai) -> None:
         ):
             row.failed = 0  # the lockout (or the streak) has expired
         if row.failed >= limit:
-            raise _locked_error(seconds)
+            recent = bool(
+                row.last_attempt
+                and row.last_attempt > now - dt.timedelta(seconds=IN_FLIGHT_WAIT_SECONDS)
+            )
+            raise _Full(recent)
         row.failed += 1
         row.last_attempt = now
         row.save(update_fields=["failed", "last_attempt"])
