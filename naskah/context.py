@@ -239,22 +239,51 @@ def _section_heading(jenis: JenisNaskah, label: str, number: int) -> str:
     return label
 
 
-def fields_context(jenis: JenisNaskah, values: dict, on: dt.date) -> tuple[dict, list, list]:
+def _placeholder_value(kind: str, text: str):
+    """A readable stand-in for a missing typed field, in the shape its kind renders."""
+    if kind in {"blocks"}:
+        return [paragraph(text)]
+    if kind == "diktum":
+        return [[paragraph(text)]]
+    if kind == "lines":
+        return [text]
+    return text
+
+
+def fields_context(
+    jenis: JenisNaskah, values: dict, on: dt.date, placeholders: dict | None = None
+) -> tuple[dict, list, list]:
     """The `fields` dict for the renderer, plus blocks to put into the body: label:value
-    rows (after the first paragraph) and titled sections (after the body)."""
+    rows (after the first paragraph) and titled sections (after the body).
+
+    `placeholders` ({name: text}, previews only): a missing field is shown as its text
+    ("[Tempat belum diisi]") where the value would be."""
     out: dict = {}
     rows: list[list[str]] = []
     row_blocks: list[dict] = []
     sections: list[dict] = []
     section_count = 0
+    placeholders = placeholders or {}
     for spec in jenis.fields_schema:
         name, kind = spec["name"], spec["type"]
         value = values.get(name)
+        missing = None
         if value in (None, "", []):
-            continue
+            missing = placeholders.get(name)
+            if missing is None or kind == "signers":
+                continue
+            value = _placeholder_value(kind, missing)
         placement = spec.get("placement", "")
+        if kind == "people" and missing is not None:
+            group = [["Nama", missing], ["Pangkat/Gol.", "-"], ["NIP", "-"], ["Jabatan", "-"]]
+            out[name] = group
+            if placement == "rows" and spec.get("row_format") == "name":
+                rows.append([spec["label"], missing])
+            elif placement == "rows":
+                row_blocks.append({"type": "fields", "rows": group})
+            continue
         if kind == "date":
-            text = _date_text(spec, value)
+            text = missing if missing is not None else _date_text(spec, value)
             out[name] = text
             if placement == "rows":
                 rows.append([spec["label"], text])
@@ -413,14 +442,17 @@ def people_signature_blocks(jenis: JenisNaskah, values: dict, on: dt.date) -> tu
 
 
 def naskah_render_context(
-    revisi: NaskahRevisi, *, preview: bool = True, signer_holder=None
+    revisi: NaskahRevisi, *, preview: bool = True, signer_holder=None, placeholders=None
 ) -> tuple[dict, dict]:
     """(layout, context) for the renderer from one revision. `revisi` may be unsaved (a
     live preview of a form); it is read, never written.
 
     `signer_holder`: a caller that has just found who acts for the signing position on the
     letter's date (signing, under its lock) passes that Pemangku, so neither the position
-    nor its holder is read again. It is used only when it is for the revision's signer."""
+    nor its holder is read again. It is used only when it is for the revision's signer.
+
+    `placeholders` ({field name: text}): a live preview's stand-ins for typed fields not
+    filled in yet (naskah.preview)."""
     from naskah.rendering import resolve_layout, signature_block
 
     naskah = revisi.naskah
@@ -442,14 +474,13 @@ def naskah_render_context(
     for spec in jenis.fields_schema:
         value = revisi.fields.get(spec["name"])
         if spec["type"] == "text":
-            layout["title"] = layout["title"].replace(
-                "{" + spec["name"] + "}", str(value or "").upper()
-            )
+            value = value or (placeholders or {}).get(spec["name"], "")
+            layout["title"] = layout["title"].replace("{" + spec["name"] + "}", str(value).upper())
     layout["title"] = " ".join(layout["title"].split())
     parties = layout.pop("parties", None)
     layout.pop("section_numbers", None)
     kop = kop_context(signer.unit, kepala_daerah=jenis.kop_kepala_daerah, signer=signer)
-    fields, row_blocks, sections = fields_context(jenis, revisi.fields, on)
+    fields, row_blocks, sections = fields_context(jenis, revisi.fields, on, placeholders)
 
     body = list(revisi.body)
     if row_blocks:

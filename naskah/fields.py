@@ -64,9 +64,10 @@ def _is_empty(value) -> bool:
     return value in (None, "", [], {})
 
 
-def clean_values(schema: list[dict], values: dict) -> dict:
+def clean_values(schema: list[dict], values: dict, *, require: bool = True) -> dict:
     """Validate structured values against the schema; return the normalised dict that a
-    revision stores. Raises ValidationError with a message per field name."""
+    revision stores. Raises ValidationError with a message per field name.
+    `require=False`: a required field may still be empty (a draft being written)."""
     from core.models import Jabatan, Pegawai
 
     if not isinstance(values, dict):
@@ -82,7 +83,7 @@ def clean_values(schema: list[dict], values: dict) -> dict:
         name, kind = spec["name"], spec["type"]
         value = values.get(name)
         if _is_empty(value):
-            if spec.get("required"):
+            if require and spec.get("required"):
                 errors[name] = [_("%(label)s is required.") % {"label": spec["label"]}]
             continue
         try:
@@ -146,7 +147,7 @@ def clean_values(schema: list[dict], values: dict) -> dict:
             errors[name] = exc.messages
             continue
         if _is_empty(value):
-            if spec.get("required"):
+            if require and spec.get("required"):
                 errors[name] = [_("%(label)s is required.") % {"label": spec["label"]}]
             continue
         cleaned[name] = value

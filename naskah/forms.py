@@ -16,6 +16,7 @@ from naskah.fields import from_form_text, to_form_text
 from naskah.markup import blocks_from_markup, markup_from_blocks
 from naskah.models import JenisNaskah, KlasifikasiKeamanan, Mandat, NaskahRevisi, Urgensi
 from naskah.selectors import signer_choices, signer_default
+from naskah.selectors_kewenangan import jabatan_signers
 
 SIGNER_ROWS = 3
 TEXTAREA = {"class": "form-control font-monospace", "rows": 4}
@@ -28,7 +29,9 @@ class NaskahForm(forms.Form):
     hal = forms.CharField(
         label=_("Subject (hal)"), max_length=500, validators=[validate_single_line]
     )
-    urgensi = forms.ChoiceField(label=_("Urgency"), choices=Urgensi.choices)
+    # A new letter is "Biasa" unless the drafter says otherwise (not the list's first
+    # choice, Amat Segera).
+    urgensi = forms.ChoiceField(label=_("Urgency"), choices=Urgensi.choices, initial=Urgensi.BIASA)
     klasifikasi_keamanan = forms.ChoiceField(
         label=_("Security classification"), choices=KlasifikasiKeamanan.choices
     )
@@ -52,7 +55,14 @@ class NaskahForm(forms.Form):
     # The default class SKKAAD last proposed; while the chosen class still equals it, a
     # new code's proposal replaces it (a class the drafter picked is never replaced).
     kelas_usulan = forms.CharField(widget=forms.HiddenInput, required=False)
-    tempat = forms.CharField(label=_("Place"), max_length=100, required=False)
+    # Where the letter is issued ("Bandar Lampung, 7 Desember 2026"), not where an event
+    # takes place (a type's own "Tempat" field, e.g. Surat Undangan).
+    tempat = forms.CharField(
+        label=_("Place of issue"),
+        max_length=100,
+        required=False,
+        help_text=_("The city printed before the date; empty: the signer's unit's city."),
+    )
     body = forms.CharField(
         label=_("Body"),
         required=False,
@@ -64,10 +74,14 @@ class NaskahForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, jenis: JenisNaskah, user: Pegawai, **kwargs):
+    def __init__(
+        self, *args, jenis: JenisNaskah, user: Pegawai, for_preview: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.jenis = jenis
         self.user = user
+        if for_preview:  # the preview shows a placeholder for a subject not written yet
+            self.fields["hal"].required = False
         self.signers = signer_choices(jenis, user)
         self.fields["penandatangan"].choices = [(j.pk, signer_label(j)) for j in self.signers]
         # a.n./u.b. only where a delegation in force covers the type (issue 13).
@@ -89,10 +103,14 @@ class NaskahForm(forms.Form):
             .distinct()
             .order_by("nama")
         ]
-        positions = [("", "---------")] + [
-            (j.pk, f"{j.nama} — {j.unit.nama}")
-            for j in Jabatan.objects.filter(aktif=True).select_related("unit")
-        ]
+        # The other signers (Berita Acara): only positions the authority matrix lets sign
+        # the type, as one queryset filter (naskah.selectors_kewenangan.jabatan_signers).
+        positions = [("", "---------")]
+        if any(spec["type"] == "signers" for spec in jenis.fields_schema):
+            positions += [
+                (j.pk, f"{j.nama} — {j.unit.nama}")
+                for j in jabatan_signers(jenis).select_related("unit").order_by("unit__path")
+            ]
         self.typed_names: list[str] = []
         for spec in jenis.fields_schema:
             name, kind = spec["name"], spec["type"]
@@ -113,7 +131,9 @@ class NaskahForm(forms.Form):
                         label=f"{label} {i + 1}", choices=positions, required=False
                     )
                     self.fields[f"{key}_peran_{i}"] = forms.CharField(
-                        label=_("Role"), max_length=120, required=False
+                        label=_("%(label)s %(n)d: role") % {"label": label, "n": i + 1},
+                        max_length=120,
+                        required=False,
                     )
                 self.typed_names.append(name)
                 continue
@@ -246,7 +266,7 @@ class NaskahForm(forms.Form):
         return {
             "penandatangan": Jabatan.objects.get(pk=data["penandatangan"]),
             "mandat": data.get("mandat") or "",
-            "hal": data["hal"],
+            "hal": data.get("hal") or "",
             "urgensi": data["urgensi"],
             "klasifikasi_keamanan": data["klasifikasi_keamanan"],
             "kode_klasifikasi": kka,

@@ -29,7 +29,13 @@ from naskah.permissions import (
     naskah_get_internal,
     naskah_get_visible,
 )
-from naskah.preview import preview_fetch, preview_render, preview_store, unsaved_revision
+from naskah.preview import (
+    preview_draft,
+    preview_fetch,
+    preview_render,
+    preview_store,
+    unsaved_revision,
+)
 from naskah.rendering import RenderError
 from naskah.selectors import (
     jenis_naskah_active,
@@ -40,7 +46,6 @@ from naskah.selectors import (
     penerima_search,
 )
 from naskah.services import (
-    draft_check,
     lampiran_add,
     lampiran_remove,
     naskah_create,
@@ -160,7 +165,7 @@ def naskah_edit(request, pk: int):
 
 
 def _preview(request, *, jenis, naskah=None):
-    form = NaskahForm(request.POST, jenis=jenis, user=request.user)
+    form = NaskahForm(request.POST, jenis=jenis, user=request.user, for_preview=True)
     htmx = request.headers.get("HX-Request") == "true"
     error = None
     if not form.is_valid():
@@ -172,7 +177,7 @@ def _preview(request, *, jenis, naskah=None):
         try:
             values = form.service_values()
             lampiran = list(naskah_latest_revision(naskah).lampiran) if naskah is not None else []
-            draft = draft_check(jenis=jenis, lampiran=lampiran, **values)
+            draft = preview_draft(jenis=jenis, values=values, lampiran=lampiran)
             revisi = unsaved_revision(actor=request.user, jenis=jenis, draft=draft, naskah=naskah)
             pdf = preview_render(revisi)
         except ApplicationError as exc:

@@ -38,10 +38,21 @@ from naskah.selectors_kewenangan import jenis_allows_signer, signer_problem
 
 logger = logging.getLogger(__name__)
 
+# The note of a revision the form's autosave made (naskah.services.autosave); stored text,
+# like the other notes, in the letters' language.
+AUTOSAVE_CATATAN = "Tersimpan otomatis"
 
-def _message(exc: ValidationError) -> str:
+
+def _message(exc: ValidationError, schema: list[dict] | None = None) -> str:
+    """One readable line; a typed field is named by its label, never by its key."""
     if hasattr(exc, "error_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        labels = {spec["name"]: spec.get("label") or spec["name"] for spec in schema or []}
+        parts = []
+        for key, messages in exc.message_dict.items():
+            text = " ".join(messages)
+            label = labels.get(key, "")
+            parts.append(text if not label or text.startswith(label) else f"{label}: {text}")
+        return "; ".join(parts)
     return " ".join(exc.messages)
 
 
@@ -170,9 +181,14 @@ def draft_check(
     body: list,
     penerima: list[dict],
     lampiran: list[int],
+    complete: bool = True,
 ) -> Draft:
     """Validate a draft's content against its type; raise ApplicationError on the first
-    problem. Pure checks: nothing is written."""
+    problem. Pure checks: nothing is written.
+
+    `complete=False` (a draft being written: save, autosave, preview) lets required typed
+    fields and the body still be empty; every value given is checked all the same.
+    Submission checks completeness (naskah.services.periksa) before anyone signs."""
     if not jenis.aktif:
         raise ApplicationError(_("This letter type is not in use."), code="invalid")
     hal = (hal or "").strip()
@@ -200,10 +216,10 @@ def draft_check(
     if kode_klasifikasi is not None and not kode_klasifikasi.aktif:
         raise ApplicationError(_("This classification code is not in use."))
     try:
-        fields = clean_values(jenis.fields_schema, fields or {})
+        fields = clean_values(jenis.fields_schema, fields or {}, require=complete)
         body = validate_blocks(body or [], max_chars=body_max_chars())
     except ValidationError as exc:
-        raise ApplicationError(_message(exc), code="invalid") from None
+        raise ApplicationError(_message(exc, jenis.fields_schema), code="invalid") from None
     signers = [
         row
         for spec in jenis.fields_schema
@@ -226,7 +242,7 @@ def draft_check(
         spec.get("required") and spec["type"] in {"blocks", "diktum", "lines"}
         for spec in jenis.fields_schema
     )
-    if not body and not content_fields:
+    if complete and not body and not content_fields:
         raise ApplicationError(_("The letter body is empty."), code="invalid")
     snapshot = penerima_resolve(penerima or [])
     header = {
@@ -291,8 +307,11 @@ def naskah_create(
     klasifikasi_keamanan: str = KlasifikasiKeamanan.BIASA,
     kode_klasifikasi: KodeKlasifikasi | None = None,
     tempat: str = "",
+    otomatis: bool = False,
 ) -> Naskah:
-    """Create a draft with its first revision."""
+    """Create a draft with its first revision. A draft may still be incomplete (required
+    typed fields, body): submission checks that. `otomatis`: made by the form's autosave
+    (the revision's note and the audit event say so)."""
     unit = pegawai_primary_unit(actor)
     if unit is None:
         raise PermissionDeniedError(_("You hold no position, so you cannot draft letters."))
@@ -309,18 +328,23 @@ def naskah_create(
         body=body,
         penerima=penerima or [],
         lampiran=[],
+        complete=False,
     )
     naskah = Naskah.objects.create(
         jenis=jenis, unit=unit, konseptor=actor, revisi_terakhir=1, **_mirror(draft)
     )
-    _revision_create(naskah=naskah, actor=actor, draft=draft, nomor=1)
-    _penerima_store(naskah, draft.penerima)
-    audit_record(
+    _revision_create(
+        naskah=naskah,
         actor=actor,
-        action="naskah.create",
-        obj=naskah,
-        details={"jenis": jenis.kode, "revisi": 1},
+        draft=draft,
+        nomor=1,
+        catatan=AUTOSAVE_CATATAN if otomatis else "",
     )
+    _penerima_store(naskah, draft.penerima)
+    details = {"jenis": jenis.kode, "revisi": 1}
+    if otomatis:
+        details["otomatis"] = True
+    audit_record(actor=actor, action="naskah.create", obj=naskah, details=details)
     return naskah
 
 
@@ -386,6 +410,7 @@ def _draft_from_revision(naskah: Naskah, revisi: NaskahRevisi, **changes) -> Dra
         "body": revisi.body,
         "penerima": revisi.penerima,
         "lampiran": list(revisi.lampiran),
+        "complete": False,
     }
     values.update(changes)
     return draft_check(**values)
@@ -426,6 +451,7 @@ def naskah_update(
         body=body,
         penerima=penerima if penerima is not None else latest.penerima,
         lampiran=list(latest.lampiran),
+        complete=False,
     )
     revisi = _save_revision(
         actor=actor, locked=locked, draft=draft, expected_revisi=expected_revisi, catatan=catatan

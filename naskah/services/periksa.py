@@ -62,6 +62,13 @@ def naskah_content_problems(naskah: Naskah, revisi: NaskahRevisi) -> list[Proble
                 "kode_klasifikasi",
             )
         )
+    content_fields = any(
+        spec.get("required") and spec["type"] in {"blocks", "diktum", "lines"}
+        for spec in jenis.fields_schema
+    )
+    if not revisi.body and not content_fields:
+        # A draft may be saved before its body is written (autosave); it is not signed so.
+        problems.append(Problem("no_body", _("The letter body is empty."), "body"))
     try:
         clean_values(jenis.fields_schema, revisi.fields or {})
     except ValidationError as exc:
