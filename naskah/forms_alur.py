@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Pegawai, UnitKerja
+from core.selectors.organisasi import unit_ancestors
 from naskah.models import Naskah
 
 NOTE = forms.Textarea(attrs={"rows": 2, "class": "form-control"})
@@ -26,9 +27,13 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, naskah: Naskah, required_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.required_ids = set(required_ids)
+        # Coordination is with OTHER units: the drafter's own unit and the units above it
+        # initial the letter in the hierarchy anyway, so they are not offered.
+        own_chain = [naskah.unit_id, *unit_ancestors(naskah.unit).values_list("pk", flat=True)]
         self.fields["koordinasi"].queryset = (
             UnitKerja.objects.filter(aktif=True, jabatan__kepala_unit=True, jabatan__aktif=True)
             .exclude(pk__in=self.required_ids)
+            .exclude(pk__in=own_chain)
             .distinct()
             .order_by("path")
         )

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -52,6 +54,7 @@ from naskah.services import (
     naskah_update,
     penerima_resolve,
 )
+from naskah.services.autosave import naskah_autosave, naskah_autosave_new
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +107,14 @@ def _form_page(request, *, form, jenis, naskah=None, penerima=None, status=200):
             else reverse("naskah:preview_new", args=[jenis.kode])
         ),
         "lampiran": naskah_active_lampiran(naskah) if naskah else [],
-        "lampiran_form": (
-            LampiranForm(initial={"revisi": naskah.revisi_terakhir}) if naskah else None
+        # Shown before the first save too: adding one saves the draft first (drafting.js).
+        "lampiran_form": LampiranForm(initial={"revisi": naskah.revisi_terakhir if naskah else 0}),
+        "autosave_url": (
+            reverse("naskah:autosave_edit", args=[naskah.pk])
+            if naskah
+            else reverse("naskah:autosave_new", args=[jenis.kode])
         ),
+        "autosave_key": uuid.uuid4().hex,
     }
     return render(request, "naskah/form.html", context, status=status)
 
@@ -164,15 +172,86 @@ def naskah_edit(request, pk: int):
     return _form_page(request, form=form, jenis=naskah.jenis, naskah=naskah, status=status)
 
 
+def _form_error_text(form) -> str:
+    """The form's errors in one line, each named by the field's label."""
+    return "; ".join(
+        f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
+        for k, v in form.errors.items()
+    )
+
+
+def _autosave_response(result=None, *, status=200, state="", message="") -> JsonResponse:
+    if result is None:
+        return JsonResponse({"status": state, "message": message}, status=status)
+    naskah, revisi = result.naskah, result.revisi
+    state = "deferred" if result.retry_after else ("saved" if result.saved else "unchanged")
+    return JsonResponse(
+        {
+            "status": state,
+            "naskah": naskah.pk,
+            "revisi": revisi.nomor,
+            "saved_at": timezone.localtime(revisi.dibuat_pada).strftime("%H:%M"),
+            "retry_after": result.retry_after,
+            "edit_url": reverse("naskah:edit", args=[naskah.pk]),
+            "preview_url": reverse("naskah:preview_edit", args=[naskah.pk]),
+            "autosave_url": reverse("naskah:autosave_edit", args=[naskah.pk]),
+            "lampiran_url": reverse("naskah:lampiran_add", args=[naskah.pk]),
+            "approval_url": reverse("naskah:alur_detail", args=[naskah.pk]),
+        },
+        status=status,
+    )
+
+
+def _autosave(request, *, jenis, naskah=None):
+    form = NaskahForm(request.POST, jenis=jenis, user=request.user)
+    if not form.is_valid():
+        return _autosave_response(status=400, state="invalid", message=_form_error_text(form))
+    try:
+        values = form.service_values()
+        if naskah is None:
+            result = naskah_autosave_new(
+                actor=request.user,
+                jenis=jenis,
+                key=request.POST.get("autosave_key", ""),
+                values=values,
+            )
+        else:
+            result = naskah_autosave(
+                actor=request.user,
+                naskah=naskah,
+                expected_revisi=form.cleaned_data.get("revisi") or 0,
+                values=values,
+                immediate=request.POST.get("segera") == "1",
+            )
+    except ConflictError as exc:
+        return _autosave_response(status=409, state="conflict", message=exc.message)
+    except ApplicationError as exc:
+        return _autosave_response(status=400, state="invalid", message=exc.message)
+    return _autosave_response(result)
+
+
+@login_required
+@require_POST
+def naskah_autosave_new_view(request, kode: str):
+    """The first autosave of a new letter creates the draft (JSON answer)."""
+    jenis = get_object_or_404(JenisNaskah, kode=kode, aktif=True)
+    return _autosave(request, jenis=jenis)
+
+
+@login_required
+@require_POST
+def naskah_autosave_edit_view(request, pk: int):
+    """An autosave of a draft (JSON answer: saved, unchanged, or deferred with retry_after)."""
+    naskah = naskah_get_editable(request.user, pk)
+    return _autosave(request, jenis=naskah.jenis, naskah=naskah)
+
+
 def _preview(request, *, jenis, naskah=None):
     form = NaskahForm(request.POST, jenis=jenis, user=request.user, for_preview=True)
     htmx = request.headers.get("HX-Request") == "true"
     error = None
     if not form.is_valid():
-        error = "; ".join(
-            f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
-            for k, v in form.errors.items()
-        )
+        error = _form_error_text(form)
     else:
         try:
             values = form.service_values()

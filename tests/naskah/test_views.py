@@ -79,11 +79,13 @@ def test_preview_reports_problems_instead_of_failing(client, demo):
     client.force_login(demo["prakommuda"])
     response = client.post(
         reverse("naskah:preview_new", args=["surat_undangan"]),
-        _post_data(f_tempat_acara=""),
+        _post_data(f_hari_tanggal="bukan tanggal"),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert "Tempat is required" in response.content.decode()
+    html = response.content.decode()
+    assert "Hari/tanggal" in html and "valid date" in html
+    assert "hari_tanggal" not in html.split('data-preview-state="error"')[1]
 
 
 def test_create_then_edit_and_stale_edit(client, demo):
