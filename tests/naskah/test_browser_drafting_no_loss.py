@@ -102,8 +102,7 @@ def test_enter_adds_recipient_autosave_and_leave_warning(
     assert page.input_value("#id_f_waktu") == "09.00 WIB s.d. selesai"
     # once autosaved, leaving does not ask
     page.wait_for_function(
-        "() => /Saved automatically/.test(document.getElementById('autosave-status')"
-        ".textContent)",
+        "() => /Saved automatically/.test(document.getElementById('autosave-status').textContent)",
         timeout=30000,
     )
     _shot(page, f"{size}-3-saved-again")

@@ -30,6 +30,7 @@ OK_OR_FORBIDDEN = "ok_or_403"
 LETTER_URLS = {
     "naskah:edit": ("get", "pk", NOT_FOUND, 302),  # insider: to the approval page (item 8)
     "naskah:preview_edit": ("post", "pk", NOT_FOUND, NOT_FOUND),  # a signed letter is final
+    "naskah:autosave_edit": ("post", "pk", NOT_FOUND, NOT_FOUND),  # likewise
     "naskah:pdf": ("get", "pk", NOT_FOUND, 200),
     "naskah:revisions": ("get", "pk", NOT_FOUND, 200),
     "naskah:revision_pdf": ("get", "rev1", NOT_FOUND, 200),
@@ -64,6 +65,7 @@ NO_LETTER_URLS = {
     "naskah:choose",
     "naskah:new",
     "naskah:preview_new",
+    "naskah:autosave_new",
     "naskah:preview_file",
     "naskah:penerima_search",
     "naskah:alur_list",

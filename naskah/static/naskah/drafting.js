@@ -38,7 +38,19 @@
   form.addEventListener("input", markChanged);
   form.addEventListener("change", markChanged);
   form.addEventListener("naskah-changed", markChanged);
-  form.addEventListener("submit", function () { leaving = true; });
+  form.addEventListener("submit", function (e) {
+    clearTimeout(timer);
+    if (inFlight) {
+      // An autosave is on its way (it may be creating the draft): send the form once it
+      // has answered, to the URL and revision it answered with, never a second draft.
+      e.preventDefault();
+      inFlight.then(function () {
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      });
+      return;
+    }
+    leaving = true;
+  });
 
   window.addEventListener("beforeunload", function (e) {
     if (leaving || !dirty()) return undefined;
