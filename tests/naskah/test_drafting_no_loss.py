@@ -248,6 +248,33 @@ def test_every_type_previews_an_empty_form_with_placeholders_not_field_keys(clie
     assert not Naskah.objects.exists()
 
 
+def test_every_type_previews_a_half_filled_form(client, demo):
+    """The first half of each type's text, date and block fields filled: those values are
+    on the page, no field key is, and the rest is marked (or left out when optional)."""
+    client.force_login(demo["prakommuda"])
+    user = demo["prakommuda"]
+    for jenis in JenisNaskah.objects.filter(aktif=True).order_by("urutan"):
+        data = {**_empty_form_data(jenis, user), "hal": "Perihal Setengah Jadi"}
+        filled = []
+        for spec in jenis.fields_schema[: max(1, len(jenis.fields_schema) // 2)]:
+            key = f"f_{spec['name']}"
+            if spec["type"] in {"text", "textarea", "blocks"}:
+                data[key] = f"Isian {len(filled) + 1} Contoh"
+                filled.append(data[key])
+            elif spec["type"] == "date":
+                data[key] = "2026-12-10"
+                filled.append("Desember 2026")
+        response = client.post(reverse("naskah:preview_new", args=[jenis.kode]), data)
+        assert response.status_code == 200, (jenis.kode, response.content[:300])
+        text = " ".join(_text(response.content).split())
+        for value in filled:
+            assert value.lower() in text.lower(), (jenis.kode, value)
+        for spec in jenis.fields_schema:
+            if "_" in spec["name"]:
+                assert spec["name"] not in text, (jenis.kode, spec["name"])
+        assert "{" not in text, jenis.kode
+
+
 def test_a_half_filled_undangan_shows_what_is_filled_and_marks_the_rest(client, demo):
     client.force_login(demo["prakommuda"])
     data = _data(hal="", f_waktu="", f_acara="Rapat Evaluasi", f_hari_tanggal="2026-11-30")
