@@ -4,6 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# `make run` writes the server's, the workers' and the libraries' INFO lines here; the
+# terminal shows warnings, errors and the welcome block.
+LOG_FILE ?= $(abspath $(or $(DATA_DIR),data))/logs/naskah.log
+QUIET_LOGS := NASKAH_CONSOLE_LOG_LEVEL=WARNING NASKAH_LOG_FILE=$(LOG_FILE)
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: install run test test-pg lint format bench vendor messages clean
@@ -20,13 +24,13 @@ install: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --noinput
-	PORT=$(PORT) HOST=$(HOST) $(PY) manage.py seed_demo
-	$(PY) manage.py workflows_setup_schedules
-	$(PY) manage.py masuk_setup_schedules
-	$(PY) manage.py arsip_sync --schedule
-	$(PY) manage.py storage_sweep --schedule
-	$(PY) manage.py audit_checkpoint --schedule
-	PORT=$(PORT) HOST=$(HOST) $(PY) scripts/run_dev.py
+	PORT=$(PORT) HOST=$(HOST) $(QUIET_LOGS) $(PY) manage.py seed_demo
+	$(QUIET_LOGS) $(PY) manage.py workflows_setup_schedules
+	$(QUIET_LOGS) $(PY) manage.py masuk_setup_schedules
+	$(QUIET_LOGS) $(PY) manage.py arsip_sync --schedule
+	$(QUIET_LOGS) $(PY) manage.py storage_sweep --schedule
+	$(QUIET_LOGS) $(PY) manage.py audit_checkpoint --schedule
+	PORT=$(PORT) HOST=$(HOST) $(QUIET_LOGS) $(PY) scripts/run_dev.py
 
 test: install
 	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)

@@ -187,3 +187,42 @@ class SecondFactorMiddleware:
         if request.method == "GET" and path not in ("/", reverse("login")):
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"
         return HttpResponseRedirect(target)
+
+
+class PlainNotFoundMiddleware:
+    """With DEBUG on (`make run`), Django answers a missing page with its technical 404, which
+    lists every URL of the site: a user who may not see a letter must see the normal 404
+    page instead. DEBUG keeps its other help (the technical 500 page, template errors).
+    NASKAH_DEBUG_TECHNICAL_404=1 brings the technical page back for a developer.
+
+    Sits after CommonMiddleware, so APPEND_SLASH still redirects `/naskah/1` to `/naskah/1/`.
+    """
+
+    def __init__(self, get_response):
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if not settings.DEBUG or settings.NASKAH_DEBUG_TECHNICAL_404:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.urls import Resolver404, resolve
+
+        try:
+            resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404 as exc:
+            return self._not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404):
+            return self._not_found(request, exception)
+        return None
+
+    @staticmethod
+    def _not_found(request, exception):
+        from django.views import defaults
+
+        return defaults.page_not_found(request, exception)

@@ -105,6 +105,9 @@ NASKAH_AUDIT_CHECKPOINT_MINUTES = env_int("NASKAH_AUDIT_CHECKPOINT_MINUTES", 60)
 # An unsealed event younger than this is a commit whose seal is still on its way.
 NASKAH_AUDIT_SEAL_GRACE_SECONDS = env_int("NASKAH_AUDIT_SEAL_GRACE_SECONDS", 300)
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, show Django's technical 404 (every URL of the site) instead of the normal
+# 404 page: for a developer only, never for the demo (core.middleware.PlainNotFoundMiddleware).
+NASKAH_DEBUG_TECHNICAL_404 = env_bool("NASKAH_DEBUG_TECHNICAL_404", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -154,6 +157,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    # DEBUG only: the normal 404 page instead of Django's technical one (lists every URL).
+    "core.middleware.PlainNotFoundMiddleware",
     # Any signed-in session (password, OIDC or another backend) passes the second factor
     # before it reaches a page (docs/security.md, "Sign-in").
     "core.middleware.SecondFactorMiddleware",
@@ -463,11 +468,31 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": NASKAH_LOG_FORMAT,
             "filters": ["request_id"],
+            # `make run` keeps library INFO lines (fontTools, OCR, queue) off the terminal:
+            # NASKAH_CONSOLE_LOG_LEVEL=WARNING, with everything in NASKAH_LOG_FILE.
+            "level": os.environ.get("NASKAH_CONSOLE_LOG_LEVEL", "NOTSET").upper(),
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+# Every log line also goes to this file when set (`make run`: DATA_DIR/logs/naskah.log).
+NASKAH_LOG_FILE = os.environ.get("NASKAH_LOG_FILE", "")
+if NASKAH_LOG_FILE:
+    Path(NASKAH_LOG_FILE).parent.mkdir(parents=True, exist_ok=True)
+    LOGGING["handlers"]["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": NASKAH_LOG_FILE,
+        "formatter": NASKAH_LOG_FORMAT,
+        "filters": ["request_id"],
+    }
+    LOGGING["root"]["handlers"].append("file")
+    # The development server's request lines: in the file; 4xx/5xx also on the console.
+    LOGGING["loggers"]["django.server"] = {
+        "handlers": ["console", "file"],
+        "level": "INFO",
+        "propagate": False,
+    }
 
 # /metrics (Prometheus): answered to these client addresses or networks, or to anyone with
 # `Authorization: Bearer NASKAH_METRICS_TOKEN`. /readyz fails when the oldest queued task is

@@ -7,7 +7,7 @@ from core import observability, oidc, views, views_signin
 urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views_signin.SignOutView.as_view(), name="logout"),
     # OpenID Connect sign-in (404 unless NASKAH_OIDC_* is configured); names as the library
     # expects them
     path("sso/masuk/", oidc.SSOLoginView.as_view(), name="oidc_authentication_init"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LogoutView
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -153,3 +154,12 @@ def _refresh(context: dict, user) -> dict:
     context["totp_devices"] = TOTPDevice.objects.filter(user=user, confirmed=True)
     context["verified"] = True
     return context
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out, which then says so on the sign-in page."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have signed out."))
+        return response

@@ -32,3 +32,14 @@ class NaskahConfig(AppConfig):
         out = io.StringIO()
         letters = demo_seed_letters(stdout=out)
         return out.getvalue().strip() or f"{len(letters)} demo letters"
+
+    def demo_welcome(self) -> list[str]:
+        """Lines for `manage.py demo_welcome`: who can sign, and with which passphrase."""
+        from naskah.demo import demo_passphrase
+        from signing.demo import demo_certificate_holders
+
+        holders = demo_certificate_holders()
+        return [
+            "Signing certificates held by: " + (", ".join(holders) if holders else "nobody yet"),
+            f"Demo signing passphrase: {demo_passphrase()}",
+        ]

@@ -11,6 +11,7 @@ the same network can open a scanned QR code (core/baseurl.py). It is printed at 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -35,11 +36,38 @@ def _die_with_parent() -> None:
         pass
 
 
+STOP_SECONDS = 2.0
+
+
+def _wait_until_up(url: str, procs: list[subprocess.Popen], timeout: float = 60) -> bool:
+    """Wait until the web server answers (so the welcome block comes after its start-up)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback, our own server
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     base_url = os.environ.get("NASKAH_PUBLIC_BASE_URL") or dev_base_url(host, port)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NASKAH_PUBLIC_BASE_URL": base_url}
+    data_dir = Path(os.environ.get("DATA_DIR", ROOT / "data")).resolve()
+    log_file = os.environ.get("NASKAH_LOG_FILE") or str(data_dir / "logs" / "naskah.log")
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "NASKAH_PUBLIC_BASE_URL": base_url,
+        # Library INFO lines (fontTools, OCR), request lines and the workers' per-minute
+        # lines go to the log file; the terminal shows warnings and errors.
+        "NASKAH_LOG_FILE": log_file,
+        "NASKAH_CONSOLE_LOG_LEVEL": os.environ.get("NASKAH_CONSOLE_LOG_LEVEL", "WARNING"),
+    }
     if not env.get("DEBUG"):
         env["DEBUG"] = "1"  # the embedded demo serves static files itself
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -48,11 +76,13 @@ def main() -> int:
             [*manage, "runserver", "--noreload", f"{host}:{port}"],
             env=env,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            start_new_session=True,  # its own process group: stopped with its children
         ),
         subprocess.Popen(
             [*manage, "qcluster"],
             env=env,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            start_new_session=True,  # its own process group: stopped with its children
         ),
     ]
     slow = env.get("Q_SLOW_CLUSTER", "lambat")
@@ -63,23 +93,33 @@ def main() -> int:
                 [*manage, "qcluster"],
                 env={**env, "Q_CLUSTER_NAME": slow},
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            start_new_session=True,  # its own process group: stopped with its children
             )
         )
-    print(f"Naskah is running on http://{host}:{port}/ (Ctrl-C stops the server and the workers)")
+    _wait_until_up(f"http://127.0.0.1:{port}/healthz", procs)
+    print(f"Naskah is running on http://{host}:{port}/")
     print(f"Public base URL (QR codes, e-mailed links): {base_url}")
     if base_url_problem(base_url) and host not in ("0.0.0.0", "::"):  # noqa: S104
         print("  (reachable from this machine only; HOST=0.0.0.0 make run serves the network)")
+    # The short block a new user reads: one login per role, certificates, passphrase.
+    subprocess.run([*manage, "demo_welcome", "--url", base_url], env=env, check=False)
 
     def stop(*_):
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
-        deadline = time.monotonic() + 15
+        # Within 3 seconds: the workers' tasks are idempotent and the broker hands an
+        # unfinished task out again, so a worker that is still busy is killed.
+        deadline = time.monotonic() + STOP_SECONDS
         for proc in procs:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                proc.kill()
+                pass
+        for proc in procs:  # the group: a cluster's worker processes go with it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
     signal.signal(signal.SIGHUP, lambda *a: (stop(), sys.exit(0)))
