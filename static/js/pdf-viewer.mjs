@@ -3,7 +3,7 @@
 // <iframe>'d PDF as a black box). No inline script (Content-Security-Policy): the markup is
 //
 //   <div class="pdf-viewer" data-pdf-viewer data-src="/naskah/1/pdf/"
-//        data-label-one-page="1 page" data-label-pages="%(n)s pages" data-label-page="Page %(n)s"
+//        data-label-one-page="1 page" data-label-pages="{n} pages" data-label-page="Page {n}"
 //        data-label-error="…">
 //     <div class="pdf-viewer-bar">… <span data-pdf-count></span> <a href="…">download</a></div>
 //     <div class="pdf-viewer-pages" data-pdf-pages></div>
@@ -31,7 +31,7 @@ function loadLib() {
 
 function label(el, name, n) {
   const text = el.dataset[name] || "";
-  return text.replace("%(n)s", String(n));
+  return text.replace("{n}", String(n));
 }
 
 function setState(el, state) {
