@@ -45,6 +45,11 @@ urlpatterns += [
         views_alur.naskah_alur_correct,
         name="alur_correct",
     ),
+    path(
+        "<int:pk>/alur/koreksi/<int:state_pk>/pratinjau/",
+        views_alur.naskah_alur_correct_preview,
+        name="alur_correct_preview",
+    ),
     path("<int:pk>/alur/tarik/", views_alur.naskah_alur_withdraw, name="alur_withdraw"),
     path("<int:pk>/alur/komentar/", views_alur.naskah_alur_comment, name="alur_comment"),
     path("<int:pk>/alur/alihkan/", views_alur.naskah_alur_reassign, name="alur_reassign"),

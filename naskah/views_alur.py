@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,6 +49,7 @@ from naskah.services.pengajuan import (
     naskah_withdraw,
 )
 from naskah.services.periksa import naskah_readiness_problems
+from naskah.viewer import letter_pdf
 from workflows.models import Route, Step, StepKind, StepState
 from workflows.permissions import step_capacity, step_reassign_candidates
 from workflows.selectors import route_stages
@@ -135,6 +137,7 @@ def naskah_alur_detail(request, pk: int):
             ),
             "share_form": ShareForm() if can_share_naskah(request.user, naskah) else None,
             "shares": shares,
+            "pdf": letter_pdf(naskah, internal=True) if naskah.revisi_terakhir else None,
         },
     )
 
@@ -277,9 +280,9 @@ def naskah_alur_act(request, pk: int):
     return _back(naskah)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def naskah_alur_correct(request, pk: int, state_pk: int):
+def _correctable(request, pk: int, state_pk: int):
+    """The letter, its open route and the reviewer's active step: 404 unless the user
+    holds that step today."""
     naskah = naskah_get_internal(request.user, pk)
     route = naskah_route_open(naskah)
     state = (
@@ -291,6 +294,57 @@ def naskah_alur_correct(request, pk: int, state_pk: int):
     )
     if state is None or step_capacity(request.user, state) is None:
         raise Http404
+    return naskah, route, state
+
+
+@login_required
+@require_POST
+def naskah_alur_correct_preview(request, pk: int, state_pk: int):
+    """The live preview of the correction form (htmx), drawn like the drafting preview
+    (naskah.preview: an unsaved revision, a short-lived token for naskah:preview_file)
+    with the letter's recipients and attachments, which a correction keeps."""
+    from naskah.preview import preview_render, preview_store, unsaved_revision
+    from naskah.rendering import RenderError
+    from naskah.services import draft_check
+
+    naskah, _route, _state = _correctable(request, pk, state_pk)
+    revisi = naskah_latest_revision(naskah)
+    form = NaskahForm(request.POST, jenis=naskah.jenis, user=request.user)
+    error = None
+    if not form.is_valid():
+        error = "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".lstrip(": ")
+            for k, v in form.errors.items()
+        )
+    else:
+        try:
+            values = form.service_values()
+            values["penerima"] = list(revisi.penerima)
+            draft = draft_check(jenis=naskah.jenis, lampiran=list(revisi.lampiran), **values)
+            pdf = preview_render(
+                unsaved_revision(actor=request.user, jenis=naskah.jenis, draft=draft, naskah=naskah)
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        except RenderError:
+            error = _(
+                "The letter cannot be laid out with this type's layout. "
+                "The administrator can find the reason in the server log."
+            )
+    if error is not None:
+        return render(request, "naskah/alur/_correct_preview.html", {"error": error})
+    token = preview_store(user=request.user, pdf=pdf)
+    return render(
+        request,
+        "naskah/alur/_correct_preview.html",
+        {"src": reverse("naskah:preview_file", args=[token]), "size": len(pdf)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def naskah_alur_correct(request, pk: int, state_pk: int):
+    naskah, route, state = _correctable(request, pk, state_pk)
     revisi = naskah_latest_revision(naskah)
     status = 200
     if request.method == "GET":
@@ -327,7 +381,14 @@ def naskah_alur_correct(request, pk: int, state_pk: int):
     return render(
         request,
         "naskah/alur/correct.html",
-        {"naskah": naskah, "form": form, "state": state, "route": route, "revisi": revisi},
+        {
+            "naskah": naskah,
+            "form": form,
+            "state": state,
+            "route": route,
+            "revisi": revisi,
+            "preview_url": reverse("naskah:alur_correct_preview", args=[naskah.pk, state.pk]),
+        },
         status=status,
     )
 

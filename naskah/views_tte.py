@@ -38,6 +38,7 @@ from naskah.services.distribusi import (
 from naskah.services.pencabutan import naskah_withdraw
 from naskah.services.tte import naskah_sign, naskah_sign_check
 from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
+from naskah.viewer import letter_pdf
 
 
 def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
@@ -94,6 +95,7 @@ def naskah_tte(request, pk: int):
             else None,
             "internal": True,
             "return_state": signature_state,
+            "pdf": letter_pdf(naskah, internal=True) if naskah.revisi_terakhir else None,
         },
     )
 
@@ -117,6 +119,7 @@ def _sent_view(request, naskah: Naskah):
             "lampiran": Lampiran.objects.filter(naskah=naskah, pk__in=sent or []),
             "distribusi": [],
             "internal": False,
+            "pdf": letter_pdf(naskah, internal=False),
             "pencabutan": PencabutanNaskah.objects.filter(naskah=naskah)
             .select_related("oleh")
             .first(),

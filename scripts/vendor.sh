@@ -4,14 +4,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BOOTSTRAP=5.3.9
 HTMX=2.0.11
+# PDF.js: the modern build (ES modules; Chromium, Firefox and Safari of the last two years).
+PDFJS=6.5.438
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" >/dev/null)
-mkdir -p "$tmp/b" "$tmp/h"
+(cd "$tmp" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "pdfjs-dist@$PDFJS" >/dev/null)
+mkdir -p "$tmp/b" "$tmp/h" "$tmp/p"
 tar xzf "$tmp/bootstrap-$BOOTSTRAP.tgz" -C "$tmp/b"
 tar xzf "$tmp/htmx.org-$HTMX.tgz" -C "$tmp/h"
+tar xzf "$tmp/pdfjs-dist-$PDFJS.tgz" -C "$tmp/p"
 dest_b="static/vendor/bootstrap-$BOOTSTRAP" dest_h="static/vendor/htmx-$HTMX"
 mkdir -p "$dest_b" "$dest_h"
 cp "$tmp/b/package/dist/css/bootstrap.min.css" "$tmp/b/package/dist/js/bootstrap.bundle.min.js" "$tmp/b/package/LICENSE" "$dest_b/"
 cp "$tmp/h/package/dist/htmx.min.js" "$tmp/h/package/LICENSE" "$dest_h/"
-echo "vendored bootstrap $BOOTSTRAP and htmx $HTMX"
+# Only the library and its worker: the project's own viewer (static/js/pdf-viewer.mjs) draws
+# the pages; no viewer app, no source maps, no wasm decoders (our PDFs need none).
+dest_p="static/vendor/pdfjs-$PDFJS"
+mkdir -p "$dest_p"
+cp "$tmp/p/package/build/pdf.min.mjs" "$tmp/p/package/build/pdf.worker.min.mjs" "$tmp/p/package/LICENSE" "$dest_p/"
+echo "vendored bootstrap $BOOTSTRAP, htmx $HTMX and pdfjs-dist $PDFJS"

@@ -200,7 +200,9 @@ def _arrival_notice(naskah: Naskah, row: Distribusi) -> None:
         recipient=row.pegawai,
         kind="naskah_diterima",
         text=arrival_notice_text(naskah, row.jenis),
-        link=reverse("naskah:tte_pdf", args=[naskah.pk]),
+        # The letter as sent, drawn in the page (a phone shows a bare PDF link poorly);
+        # its viewer fetches the sealed PDF, which records the read receipt.
+        link=reverse("naskah:tte", args=[naskah.pk]),
         key=f"naskah-diterima:{row.pk}",
     )
 

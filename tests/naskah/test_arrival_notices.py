@@ -55,7 +55,7 @@ def test_delivery_notifies_every_internal_recipient_once(demo):
     assert sorted(n.recipient_id for n in notices) == sorted(r.pegawai_id for r in rows)
     for notice in notices:
         assert naskah.nomor in notice.text and naskah.hal in notice.text
-        assert notice.link == reverse("naskah:tte_pdf", args=[naskah.pk])
+        assert notice.link == reverse("naskah:tte", args=[naskah.pk])
     _run_notice_emails()
     sent = [m for m in mail.outbox if naskah.nomor in m.subject]
     assert len(sent) == len([r for r in rows if r.pegawai.email])

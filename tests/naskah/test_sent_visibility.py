@@ -41,6 +41,7 @@ LETTER_URLS = {
     "naskah:alur_submit": ("get", "pk", NOT_FOUND, OK),
     "naskah:alur_act": ("post", "pk", NOT_FOUND, OK),
     "naskah:alur_correct": ("get", "state", NOT_FOUND, NOT_FOUND),  # no open step left
+    "naskah:alur_correct_preview": ("post", "state", NOT_FOUND, NOT_FOUND),  # same rule
     "naskah:alur_withdraw": ("post", "pk", NOT_FOUND, OK),
     "naskah:alur_comment": ("post", "pk", NOT_FOUND, OK),
     "naskah:alur_reassign": ("post", "pk", NOT_FOUND, OK),
@@ -173,6 +174,25 @@ def test_every_url_is_listed():
         resolver = get_resolver().namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in resolver.reverse_dict if isinstance(n, str)}
     assert names == set(LETTER_URLS) | NO_LETTER_URLS
+
+
+def test_recipient_urls_are_the_allow_list():
+    """What a recipient may open is exactly naskah.permissions.RECIPIENT_URL_NAMES; every
+    URL pattern that takes a letter (or one of its parts) is classified in LETTER_URLS."""
+    from naskah.permissions import RECIPIENT_URL_NAMES
+
+    allowed = {name for name, row in LETTER_URLS.items() if row[2] != NOT_FOUND}
+    assert allowed == RECIPIENT_URL_NAMES
+    letter_patterns = set()
+    for namespace in ("naskah", "verifikasi", "workflows"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        for name in resolver.reverse_dict:
+            if not isinstance(name, str):
+                continue
+            params = {p for _, params in resolver.reverse_dict.getlist(name)[0][0] for p in params}
+            if params & {"pk", "token", "nomor", "lampiran_pk", "state_pk", "distribusi_id"}:
+                letter_patterns.add(f"{namespace}:{name}")
+    assert letter_patterns - NO_LETTER_URLS <= set(LETTER_URLS), letter_patterns - set(LETTER_URLS)
 
 
 @pytest.mark.parametrize("who", OUTSIDERS + INSIDERS)
