@@ -114,7 +114,7 @@ def test_pages_load_without_csp_violations(live_server, demo, chromium):
     page.fill("#id_body", "Dengan hormat, kami mengundang Saudara.")
     page.fill("#penerima-q", "Pendidikan")
     page.locator("[data-penerima]").first.click()
-    page.wait_for_selector("#preview iframe", timeout=20000)
+    page.wait_for_selector("#preview [data-pdf-viewer] canvas", timeout=20000)
     page.wait_for_timeout(1000)
     drafter.visit("/arsip/")
     # the language switch works without its former inline onchange handler

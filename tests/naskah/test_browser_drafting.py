@@ -43,7 +43,7 @@ def browser_page():
 
 
 def _preview_text(page, base: str) -> str:
-    src = page.locator("#preview iframe").get_attribute("src").split("#")[0]
+    src = page.locator("#preview [data-pdf-viewer]").get_attribute("data-src")
     response = page.request.get(base + src)
     assert response.headers["content-type"] == "application/pdf"
     return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
@@ -65,18 +65,18 @@ def test_typing_updates_the_live_preview(live_server, demo, browser_page, tmp_pa
     )
     page.fill("#penerima-q", "Pendidikan")
     page.locator("[data-penerima]").first.click()
-    page.wait_for_selector("#preview iframe", timeout=20000)
-    page.wait_for_function("document.querySelector('#preview iframe') !== null", timeout=20000)
+    page.wait_for_selector("#preview [data-pdf-viewer]", timeout=20000)
+    page.wait_for_function("document.querySelector('#preview [data-pdf-viewer]') !== null", timeout=20000)
     page.wait_for_timeout(1500)
-    first_src = page.locator("#preview iframe").get_attribute("src")
+    first_src = page.locator("#preview [data-pdf-viewer]").get_attribute("data-src")
     text = _preview_text(page, live_server.url)
     assert "Uji Pratinjau Langsung" in text and "Dinas Pendidikan" in text
     page.screenshot(path=str(tmp_path / "drafting-1.png"), full_page=True)
 
     page.fill("#id_f_acara", "Acara Diubah Saat Mengetik")
     page.wait_for_function(
-        "src => document.querySelector('#preview iframe')"
-        " && document.querySelector('#preview iframe').getAttribute('src') !== src",
+        "src => document.querySelector('#preview [data-pdf-viewer]')"
+        " && document.querySelector('#preview [data-pdf-viewer]').getAttribute('data-src') !== src",
         arg=first_src,
         timeout=20000,
     )

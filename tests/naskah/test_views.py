@@ -58,14 +58,14 @@ def test_preview_endpoint_returns_pdf_with_typed_text(client, demo):
     assert not Naskah.objects.exists()
 
 
-def test_htmx_preview_returns_iframe_with_short_lived_link_for_the_user_only(client, demo):
+def test_htmx_preview_returns_the_pdf_viewer_with_short_lived_link_for_the_user_only(client, demo):
     client.force_login(demo["prakommuda"])
     response = client.post(
         reverse("naskah:preview_new", args=["surat_undangan"]), _post_data(), HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
-    assert "<iframe" in html
-    src = html.split('src="')[1].split("#")[0]
+    assert "data-pdf-viewer" in html and "<iframe" not in html
+    src = html.split('data-src="')[1].split('"')[0]
     pdf = client.get(src)
     assert pdf["Content-Type"] == "application/pdf"
     # framed by our own page only; every other page refuses framing
