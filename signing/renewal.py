@@ -2,10 +2,11 @@
 
 `NASKAH_SIGNING_RENEWAL_NOTICE_DAYS` (30) days before an active certificate of the local CA
 expires, the scheduled sweep (`renewal_sweep_task`, daily; `signing_setup_schedules`)
-tells its holder once: an in-app notice and its e-mail (workflows.services
-`notifikasi_create`, whose idempotency key is the certificate's serial, so the notice is
-never created twice; the text carries no secret, only the expiry date and the link to the
-TTE page). The notice is an attempt recorded on the certificate row
+tells its holder once: an in-app notice and its e-mail, through the core.hooks event
+SIGNING_RENEWAL_DUE, which the notice app answers with workflows.services
+`notifikasi_create` (idempotency key: the certificate's serial, so the notice is never
+created twice; the text carries no secret, only the expiry date and the link to the TTE
+page). The notice is an attempt recorded on the certificate row
 (core.services.attempts, DESIGN invariant 11): `renewal_state` pending → running → sent,
 or failed after the retries, with its error; a worker that died is redone.
 
@@ -27,8 +28,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services.attempts import (
@@ -90,7 +90,7 @@ def renewal_due_certificates(now: dt.datetime | None = None):
 def certificate_renewal_notify(*, certificate_id: int) -> bool:
     """One attempt at the renewal notice of one certificate (module docstring). True when
     this call created the notice."""
-    from workflows.services import notifikasi_create
+    from core import hooks
 
     attempt = attempt_claim(RENEWAL_SLOT, certificate_id)
     if attempt is None:
@@ -113,29 +113,22 @@ def certificate_renewal_notify(*, certificate_id: int) -> bool:
             status=S.FAILED,
             renewal_error=_("The certificate is no longer active; no notice was sent."),
         )
-    expiry = formats.date_format(timezone.localtime(row.not_after), "DATE_FORMAT")
+    if not hooks.has_handlers(hooks.SIGNING_RENEWAL_DUE):
+        return attempt_done(
+            RENEWAL_SLOT,
+            attempt,
+            status=S.FAILED,
+            renewal_error=_("No notification service is installed; no notice was sent."),
+        )
     try:
         with transaction.atomic():
-            notice = notifikasi_create(
-                recipient=row.pegawai,
-                kind="signing.renewal",
-                text=_(
-                    "Your signing certificate expires on %(date)s. Request its renewal on "
-                    "the TTE page; a registration officer approves it."
-                )
-                % {"date": expiry},
-                key=f"signing.renewal:{row.serial_hex}",
-                link=reverse("signing:settings"),
-            )
+            # The notice app (workflows) makes the in-app notice and queues its e-mail.
+            hooks.notify(hooks.SIGNING_RENEWAL_DUE, row)
             audit_record(
                 actor=None,
                 action="signing.renewal_notice",
                 obj=row,
-                details={
-                    "serial": row.serial_hex,
-                    "not_after": row.not_after,
-                    "notice": notice.pk if notice is not None else None,
-                },
+                details={"serial": row.serial_hex, "not_after": row.not_after},
             )
     except Exception as exc:  # noqa: BLE001 - recorded on the certificate, retried
         logger.warning("renewal notice for certificate %s failed: %r", row.pk, exc)

@@ -202,7 +202,7 @@ def test_renewal_notice_failure_is_recorded_and_retried(enrolled, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("smtp down")
 
-    monkeypatch.setattr("workflows.services.notifikasi_create", broken)
+    monkeypatch.setattr("workflows.services.notifikasi_create", broken)  # the hook's work
     with time_machine.travel(row.not_after - dt.timedelta(days=5), tick=True):
         assert certificate_renewal_sweep() == 0
         row.refresh_from_db()
@@ -333,3 +333,16 @@ def test_pkcs11_wrong_pin_is_a_clear_error(token_ca, signer, settings):
     assert caught.value.code == "pkcs11_login"
     assert not CertificateAuthority.objects.exists()
     assert not CertificateRequest.objects.filter(status="diterbitkan").exists()
+
+
+def test_renewal_without_a_notice_app_is_recorded_as_failed(enrolled, monkeypatch):
+    from core import hooks
+    from signing.renewal import certificate_renewal_sweep
+
+    monkeypatch.setitem(hooks._registry, hooks.SIGNING_RENEWAL_DUE, [])
+    row = _row(enrolled)
+    with time_machine.travel(row.not_after - dt.timedelta(days=3), tick=True):
+        assert certificate_renewal_sweep() == 0
+        row.refresh_from_db()
+        assert row.renewal_state == "failed" and "notification" in row.renewal_error
+        assert certificate_renewal_sweep() == 0  # recorded, not looped
