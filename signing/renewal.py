@@ -107,19 +107,21 @@ def certificate_renewal_notify(*, certificate_id: int) -> bool:
     row = SignerCertificate.objects.select_related("pegawai").get(pk=certificate_id)
     if row.status != SignerCertificate.Status.ACTIVE:
         # Revoked or superseded since it was found due: nothing to renew.
-        return attempt_done(
+        attempt_done(
             RENEWAL_SLOT,
             attempt,
             status=S.FAILED,
             renewal_error=_("The certificate is no longer active; no notice was sent."),
         )
+        return False
     if not hooks.has_handlers(hooks.SIGNING_RENEWAL_DUE):
-        return attempt_done(
+        attempt_done(
             RENEWAL_SLOT,
             attempt,
             status=S.FAILED,
             renewal_error=_("No notification service is installed; no notice was sent."),
         )
+        return False
     try:
         with transaction.atomic():
             # The notice app (workflows) makes the in-app notice and queues its e-mail.
