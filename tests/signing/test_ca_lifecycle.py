@@ -346,3 +346,22 @@ def test_renewal_without_a_notice_app_is_recorded_as_failed(enrolled, monkeypatc
         row.refresh_from_db()
         assert row.renewal_state == "failed" and "notification" in row.renewal_error
         assert certificate_renewal_sweep() == 0  # recorded, not looped
+
+
+def test_tte_page_offers_renewal_only_inside_the_window(client, enrolled):
+    from django.urls import reverse
+
+    client.force_login(enrolled)
+    assert b"tte-renewal" not in client.get(reverse("signing:settings")).content
+    row = _row(enrolled)
+    with time_machine.travel(row.not_after - dt.timedelta(days=10), tick=True):
+        client.force_login(enrolled)  # the earlier session has expired by then
+        page = client.get(reverse("signing:settings"))
+        assert b'id="tte-renewal"' in page.content
+        response = client.post(
+            reverse("signing:enrol"),
+            {"passphrase": "frasa-baru-yang-panjang", "passphrase2": "frasa-baru-yang-panjang"},
+        )
+        assert response.status_code == 302
+        assert CertificateRequest.objects.filter(pegawai=enrolled, status="diajukan").exists()
+        assert _row(enrolled).status == SignerCertificate.Status.ACTIVE
