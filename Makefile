@@ -24,6 +24,7 @@ run: install
 	$(PY) manage.py workflows_setup_schedules
 	$(PY) manage.py masuk_setup_schedules
 	$(PY) manage.py arsip_sync --schedule
+	$(PY) manage.py signing_setup_schedules
 	$(PY) manage.py storage_sweep --schedule
 	$(PY) manage.py audit_checkpoint --schedule
 	PORT=$(PORT) HOST=$(HOST) $(PY) scripts/run_dev.py
