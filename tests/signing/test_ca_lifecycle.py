@@ -63,6 +63,25 @@ def _verify_signed_by(cert: x509.Certificate, issuer_public) -> None:
     )
 
 
+def _path_validates(cert: x509.Certificate, *, anchor: x509.Certificate, link) -> None:
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+
+    from signing.pades import asn1_certificate
+
+    context = ValidationContext(
+        trust_roots=[asn1_certificate(anchor)], allow_fetching=False, revocation_mode="soft-fail"
+    )
+    validator = CertificateValidator(
+        asn1_certificate(cert),
+        intermediate_certs=[asn1_certificate(link)],
+        validation_context=context,
+    )
+    path = asyncio.run(validator.async_validate_usage({"digital_signature"}))
+    assert len(path) == 3  # anchor, link, end entity
+
+
 # --- CA rotation ------------------------------------------------------------------------------
 
 
@@ -88,6 +107,12 @@ def test_rotation_old_and_new_letters_both_validate(enrolled, admin_user, client
     _verify_signed_by(old_with_new, old_cert.public_key())
     assert new_with_old.subject == old_cert.subject and new_with_old.issuer == new_cert.subject
     _verify_signed_by(new_with_old, new_cert.public_key())
+    # A verifier who trusts only the old root accepts a new-CA certificate through
+    # OldWithNew; one who trusts only the new root accepts an old one through NewWithOld.
+    other = PegawaiFactory(nama="Sri Wahyuni")
+    signer_enroll(signer=other, passphrase=PASSPHRASE, officer=registration_officer())
+    _path_validates(_cert(other), anchor=old_cert, link=old_with_new)
+    _path_validates(_cert(enrolled), anchor=new_cert, link=new_with_old)
     links = client.get(f"/pki/ca/{new_ca.serial_hex}-links.pem")
     assert links.status_code == 200 and links.content.count(b"BEGIN CERTIFICATE") == 2
 
@@ -96,8 +121,6 @@ def test_rotation_old_and_new_letters_both_validate(enrolled, admin_user, client
     assert event.details["generation"] == 2
 
     # A new signer is issued a certificate by the new CA.
-    other = PegawaiFactory(nama="Sri Wahyuni")
-    signer_enroll(signer=other, passphrase=PASSPHRASE, officer=registration_officer())
     assert _cert(other).issuer == new_cert.subject
     _verify_signed_by(_cert(other), new_cert.public_key())
     assert _row(other).issuer_serial_hex == new_ca.serial_hex
