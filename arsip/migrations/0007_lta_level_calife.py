@@ -12,26 +12,35 @@ def _levels(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('arsip', '0006_search_kosakata_nomor_unit'),
+        ("arsip", "0006_search_kosakata_nomor_unit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='arsiprecord',
-            name='lta_checked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='last long-term attempt'),
+            model_name="arsiprecord",
+            name="lta_checked_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="last long-term attempt"
+            ),
         ),
         migrations.AddField(
-            model_name='arsiprecord',
-            name='lta_error',
-            field=models.CharField(blank=True, db_default='', default='', max_length=500, verbose_name='long-term error'),
+            model_name="arsiprecord",
+            name="lta_error",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=500,
+                verbose_name="long-term error",
+            ),
         ),
         migrations.AddField(
-            model_name='arsiprecord',
-            name='lta_level',
-            field=models.CharField(blank=True, db_default='', default='', max_length=6, verbose_name='long-term level'),
+            model_name="arsiprecord",
+            name="lta_level",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=6, verbose_name="long-term level"
+            ),
         ),
         migrations.RunPython(_levels, migrations.RunPython.noop),
     ]

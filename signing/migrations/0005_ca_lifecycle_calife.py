@@ -5,102 +5,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signing', '0004_journey_certificate_request'),
+        ("signing", "0004_journey_certificate_request"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaGeneration',
+            name="CaGeneration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generation', models.PositiveIntegerField(unique=True, verbose_name='generation')),
-                ('certificate_pem', models.TextField(verbose_name='certificate (PEM)')),
-                ('sealed_key', models.BinaryField(blank=True, verbose_name='sealed private key')),
-                ('key_backend', models.CharField(default='database', max_length=16, verbose_name='key storage')),
-                ('key_label', models.CharField(blank=True, max_length=64, verbose_name='PKCS#11 key label')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('serial_hex', models.CharField(max_length=64, unique=True, verbose_name='serial number')),
-                ('not_after', models.DateTimeField(verbose_name='valid until')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('retired_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='retired at')),
-                ('ocsp_certificate_pem', models.TextField(blank=True, verbose_name='OCSP responder certificate (PEM)')),
-                ('ocsp_sealed_key', models.BinaryField(blank=True, null=True, verbose_name='OCSP responder sealed key')),
-                ('crl_der', models.BinaryField(blank=True, null=True, verbose_name='current CRL')),
-                ('crl_number', models.PositiveBigIntegerField(default=0, verbose_name='CRL number')),
-                ('crl_next_update', models.DateTimeField(blank=True, null=True, verbose_name='CRL next update')),
-                ('link_certificates_pem', models.TextField(blank=True, verbose_name='link certificates (PEM)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("generation", models.PositiveIntegerField(unique=True, verbose_name="generation")),
+                ("certificate_pem", models.TextField(verbose_name="certificate (PEM)")),
+                ("sealed_key", models.BinaryField(blank=True, verbose_name="sealed private key")),
+                (
+                    "key_backend",
+                    models.CharField(default="database", max_length=16, verbose_name="key storage"),
+                ),
+                (
+                    "key_label",
+                    models.CharField(blank=True, max_length=64, verbose_name="PKCS#11 key label"),
+                ),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                (
+                    "serial_hex",
+                    models.CharField(max_length=64, unique=True, verbose_name="serial number"),
+                ),
+                ("not_after", models.DateTimeField(verbose_name="valid until")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "retired_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="retired at"
+                    ),
+                ),
+                (
+                    "ocsp_certificate_pem",
+                    models.TextField(blank=True, verbose_name="OCSP responder certificate (PEM)"),
+                ),
+                (
+                    "ocsp_sealed_key",
+                    models.BinaryField(
+                        blank=True, null=True, verbose_name="OCSP responder sealed key"
+                    ),
+                ),
+                ("crl_der", models.BinaryField(blank=True, null=True, verbose_name="current CRL")),
+                (
+                    "crl_number",
+                    models.PositiveBigIntegerField(default=0, verbose_name="CRL number"),
+                ),
+                (
+                    "crl_next_update",
+                    models.DateTimeField(blank=True, null=True, verbose_name="CRL next update"),
+                ),
+                (
+                    "link_certificates_pem",
+                    models.TextField(blank=True, verbose_name="link certificates (PEM)"),
+                ),
             ],
             options={
-                'verbose_name': 'retired certificate authority generation',
-                'verbose_name_plural': 'retired certificate authority generations',
-                'ordering': ['-generation'],
+                "verbose_name": "retired certificate authority generation",
+                "verbose_name_plural": "retired certificate authority generations",
+                "ordering": ["-generation"],
             },
         ),
         migrations.AddField(
-            model_name='certificateauthority',
-            name='generation',
-            field=models.PositiveIntegerField(default=1, verbose_name='generation'),
+            model_name="certificateauthority",
+            name="generation",
+            field=models.PositiveIntegerField(default=1, verbose_name="generation"),
         ),
         migrations.AddField(
-            model_name='certificateauthority',
-            name='key_backend',
-            field=models.CharField(default='database', max_length=16, verbose_name='key storage'),
+            model_name="certificateauthority",
+            name="key_backend",
+            field=models.CharField(default="database", max_length=16, verbose_name="key storage"),
         ),
         migrations.AddField(
-            model_name='certificateauthority',
-            name='key_label',
-            field=models.CharField(blank=True, max_length=64, verbose_name='PKCS#11 key label'),
+            model_name="certificateauthority",
+            name="key_label",
+            field=models.CharField(blank=True, max_length=64, verbose_name="PKCS#11 key label"),
         ),
         migrations.AddField(
-            model_name='certificateauthority',
-            name='link_certificates_pem',
-            field=models.TextField(blank=True, verbose_name='link certificates (PEM)'),
+            model_name="certificateauthority",
+            name="link_certificates_pem",
+            field=models.TextField(blank=True, verbose_name="link certificates (PEM)"),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='issuer_serial_hex',
-            field=models.CharField(blank=True, db_index=True, max_length=64, verbose_name='issuing CA serial number'),
+            model_name="signercertificate",
+            name="issuer_serial_hex",
+            field=models.CharField(
+                blank=True, db_index=True, max_length=64, verbose_name="issuing CA serial number"
+            ),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_attempts',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='renewal notice attempts'),
+            model_name="signercertificate",
+            name="renewal_attempts",
+            field=models.PositiveSmallIntegerField(
+                default=0, verbose_name="renewal notice attempts"
+            ),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_error',
-            field=models.CharField(blank=True, max_length=500, verbose_name='renewal notice error'),
+            model_name="signercertificate",
+            name="renewal_error",
+            field=models.CharField(blank=True, max_length=500, verbose_name="renewal notice error"),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_lease',
+            model_name="signercertificate",
+            name="renewal_lease",
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_next_try',
+            model_name="signercertificate",
+            name="renewal_next_try",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_notified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='renewal notice sent'),
+            model_name="signercertificate",
+            name="renewal_notified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="renewal notice sent"),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_started_at',
+            model_name="signercertificate",
+            name="renewal_started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_state',
-            field=models.CharField(blank=True, choices=[('pending', 'Pending'), ('running', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], max_length=10, verbose_name='renewal notice'),
+            model_name="signercertificate",
+            name="renewal_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("pending", "Pending"),
+                    ("running", "Sending"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                ],
+                max_length=10,
+                verbose_name="renewal notice",
+            ),
         ),
         migrations.AddField(
-            model_name='signercertificate',
-            name='renewal_token',
+            model_name="signercertificate",
+            name="renewal_token",
             field=models.CharField(blank=True, editable=False, max_length=32),
         ),
     ]
