@@ -28,6 +28,7 @@ run: install
 	$(QUIET_LOGS) $(PY) manage.py workflows_setup_schedules
 	$(QUIET_LOGS) $(PY) manage.py masuk_setup_schedules
 	$(QUIET_LOGS) $(PY) manage.py arsip_sync --schedule
+	$(QUIET_LOGS) $(PY) manage.py signing_setup_schedules
 	$(QUIET_LOGS) $(PY) manage.py storage_sweep --schedule
 	$(QUIET_LOGS) $(PY) manage.py audit_checkpoint --schedule
 	PORT=$(PORT) HOST=$(HOST) $(QUIET_LOGS) $(PY) scripts/run_dev.py

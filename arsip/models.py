@@ -161,6 +161,15 @@ class ArsipRecord(models.Model):
     lta_expires_at = models.DateTimeField(
         _("last archive timestamp valid until"), null=True, blank=True
     )
+    # The PAdES level the archive copy reached ("B-LT" without a TSA, "B-LTA" with one) and
+    # the outcome of the last attempt (DESIGN invariant 11): its time and error, if any.
+    lta_level = models.CharField(
+        _("long-term level"), max_length=6, blank=True, default="", db_default=""
+    )
+    lta_checked_at = models.DateTimeField(_("last long-term attempt"), null=True, blank=True)
+    lta_error = models.CharField(
+        _("long-term error"), max_length=500, blank=True, default="", db_default=""
+    )
     vital = models.BooleanField(_("vital record"), default=False)
     legal_hold = models.BooleanField(_("legal hold"), default=False)
     legal_hold_alasan = models.CharField(_("reason for the hold"), max_length=300, blank=True)

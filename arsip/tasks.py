@@ -43,4 +43,16 @@ def arsip_lta_task() -> str:
     from arsip.services.lta import arsip_lta_renew
 
     result = arsip_lta_renew()
-    return f"stamped {result.stamped}, skipped {result.skipped}, failed {result.failed}"
+    return (
+        f"stamped {result.stamped}, B-LT {result.augmented}, skipped {result.skipped}, "
+        f"failed {result.failed}"
+    )
+
+
+def arsip_lta_record_task(record_id: int) -> str:
+    """Queued when a letter arrives in the archive: its B-LT/B-LTA copy at once
+    (idempotent: nothing happens if the schedule did it first)."""
+    from arsip.services.lta import arsip_lta_one
+
+    outcome = arsip_lta_one(record_id)
+    return {True: "stored", False: "not due", None: "failed"}[outcome]

@@ -59,6 +59,17 @@ def notify(event: str, obj: models.Model) -> None:
         handler(obj._meta.label_lower, str(obj.pk))
 
 
+# ``SIGNING_RENEWAL_DUE``: a signer certificate (signing.SignerCertificate) enters its
+# renewal window (signing/renewal.py). The app that keeps notices registers a handler that
+# tells the holder (in-app notice and e-mail, once per certificate); it runs inside the
+# renewal attempt's transaction, so a failing handler fails the attempt, which is retried.
+SIGNING_RENEWAL_DUE = "signing_renewal_due"
+
+
+def has_handlers(event: str) -> bool:
+    return bool(_registry.get(event))
+
+
 # ``SECOND_FACTOR_REQUIRED``: must this person pass a second factor at sign-in? Core knows
 # administrators and the configured groups; an app that knows more (signing: who holds a
 # signing certificate) registers a predicate ``handler(user) -> bool`` in its ready().

@@ -548,6 +548,14 @@ NASKAH_CRL_VALIDITY_HOURS = env_int("NASKAH_CRL_VALIDITY_HOURS", 24)
 NASKAH_CRL_REFRESH_HOURS = env_int("NASKAH_CRL_REFRESH_HOURS", 6)
 NASKAH_OCSP_VALIDITY_MINUTES = env_int("NASKAH_OCSP_VALIDITY_MINUTES", 60)
 NASKAH_TRUST_ROOTS = env_list("NASKAH_TRUST_ROOTS")
+# CA key lifecycle (signing/ca_keys.py, signing/ca_lifecycle.py, signing/renewal.py): where
+# the CA key lives ("database": sealed with the CA secret; "pkcs11": in a token, never
+# leaving it), the token, its user PIN (env or *_FILE), and the renewal notice lead time.
+NASKAH_CA_KEY_BACKEND = os.environ.get("NASKAH_CA_KEY_BACKEND", "database")
+NASKAH_CA_PKCS11_MODULE = os.environ.get("NASKAH_CA_PKCS11_MODULE", "")
+NASKAH_CA_PKCS11_TOKEN = os.environ.get("NASKAH_CA_PKCS11_TOKEN", "")
+NASKAH_CA_PKCS11_PIN = env_secret("NASKAH_CA_PKCS11_PIN")
+NASKAH_SIGNING_RENEWAL_NOTICE_DAYS = env_int("NASKAH_SIGNING_RENEWAL_NOTICE_DAYS", 30)
 NASKAH_BSRE_URL = os.environ.get("NASKAH_BSRE_URL", "")
 NASKAH_BSRE_USERNAME = os.environ.get("NASKAH_BSRE_USERNAME", "")
 NASKAH_BSRE_PASSWORD = os.environ.get("NASKAH_BSRE_PASSWORD", "")

@@ -3,7 +3,12 @@
 
 from django.contrib import admin
 
-from signing.models import CertificateAuthority, CertificateRequest, SignerCertificate
+from signing.models import (
+    CaGeneration,
+    CertificateAuthority,
+    CertificateRequest,
+    SignerCertificate,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,16 +24,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(SignerCertificate)
 class SignerCertificateAdmin(ReadOnlyAdmin):
-    list_display = ("pegawai", "serial_hex", "status", "not_after", "created_at")
-    list_filter = ("status",)
+    list_display = ("pegawai", "serial_hex", "status", "not_after", "renewal_state", "created_at")
+    list_filter = ("status", "renewal_state")
     search_fields = ("pegawai__nama", "serial_hex")
     exclude = ("sealed_key",)
 
 
 @admin.register(CertificateAuthority)
 class CertificateAuthorityAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "serial_hex", "not_after", "created_at")
+    list_display = ("subject", "generation", "key_backend", "serial_hex", "not_after", "created_at")
     exclude = ("sealed_key",)
+
+
+@admin.register(CaGeneration)
+class CaGenerationAdmin(ReadOnlyAdmin):
+    """Retired CA generations (signing/ca_lifecycle.py): still trust anchors and CRL/OCSP
+    signers for what they issued."""
+
+    list_display = ("subject", "generation", "key_backend", "serial_hex", "retired_at")
+    exclude = ("sealed_key", "ocsp_sealed_key", "crl_der")
 
 
 @admin.register(CertificateRequest)

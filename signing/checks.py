@@ -58,6 +58,45 @@ def check_signing_configuration(app_configs, **kwargs):
                 )
             )
     problems.extend(_pades_level_problems())
+    problems.extend(_ca_key_problems())
+    return problems
+
+
+def _ca_key_problems() -> list:
+    """signing/ca_keys.py: the CA key backend and its PKCS#11 settings."""
+    backend = str(getattr(settings, "NASKAH_CA_KEY_BACKEND", "") or "database").lower()
+    if backend not in {"database", "pkcs11"}:
+        return [
+            Error(
+                f"NASKAH_CA_KEY_BACKEND is {backend!r}.",
+                hint="Use 'database' or 'pkcs11'.",
+                id="signing.E005",
+            )
+        ]
+    if backend != "pkcs11":
+        return []
+    problems = []
+    module = str(getattr(settings, "NASKAH_CA_PKCS11_MODULE", "") or "")
+    if not module or not Path(module).is_file():
+        problems.append(
+            Error(
+                f"NASKAH_CA_PKCS11_MODULE {module!r} is not a file.",
+                hint="Name the token's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so.",
+                id="signing.E006",
+            )
+        )
+    if not getattr(settings, "NASKAH_CA_PKCS11_TOKEN", ""):
+        problems.append(
+            Error("NASKAH_CA_PKCS11_TOKEN is empty.", hint="The token label.", id="signing.E007")
+        )
+    if not getattr(settings, "NASKAH_CA_PKCS11_PIN", ""):
+        problems.append(
+            Warning(
+                "NASKAH_CA_PKCS11_PIN is empty: the token will refuse to sign.",
+                hint="Set NASKAH_CA_PKCS11_PIN or NASKAH_CA_PKCS11_PIN_FILE.",
+                id="signing.W005",
+            )
+        )
     return problems
 
 

@@ -122,6 +122,15 @@ def private_key_open(envelope: bytes, *, secret: bytes, aad: bytes) -> rsa.RSAPr
     return key
 
 
+def sign_builder(builder, key):
+    """Sign a certificate or CRL builder with SHA-256: with the key itself, or through its
+    `sign_builder` when the key lives in a token (signing/ca_keys.py)."""
+    external = getattr(key, "sign_builder", None)
+    if external is not None:
+        return external(builder)
+    return builder.sign(key, hashes.SHA256())
+
+
 def rsa_generate(bits: int) -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
@@ -136,11 +145,17 @@ def _name(common_name: str, organisation: str = "") -> x509.Name:
 
 
 def ca_certificate_build(
-    key: rsa.RSAPrivateKey, *, common_name: str, organisation: str, days: int, now: dt.datetime
+    key: rsa.RSAPrivateKey,
+    *,
+    common_name: str,
+    organisation: str,
+    days: int,
+    now: dt.datetime,
+    path_length: int = 0,
 ) -> x509.Certificate:
     name = _name(common_name, organisation)
     public = key.public_key()
-    return (
+    return sign_builder(
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -148,7 +163,7 @@ def ca_certificate_build(
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
         .add_extension(
             x509.KeyUsage(
                 digital_signature=False,
@@ -163,8 +178,8 @@ def ca_certificate_build(
             ),
             critical=True,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False),
+        key,
     )
 
 
@@ -219,8 +234,8 @@ def signer_certificate_build(
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
         )
-    return _with_revocation_pointers(builder, crl_url, ocsp_url, ca_issuers_url).sign(
-        ca_key, hashes.SHA256()
+    return sign_builder(
+        _with_revocation_pointers(builder, crl_url, ocsp_url, ca_issuers_url), ca_key
     )
 
 
@@ -273,7 +288,7 @@ def ocsp_responder_certificate_build(
 ) -> x509.Certificate:
     """A delegated OCSP responder (RFC 6960 4.2.2.2): issued by the CA, extended key usage
     id-kp-OCSPSigning and id-pkix-ocsp-nocheck (its own status is not checked)."""
-    return (
+    return sign_builder(
         x509.CertificateBuilder()
         .subject_name(_name(common_name, organisation))
         .issuer_name(ca_cert.subject)
@@ -302,8 +317,8 @@ def ocsp_responder_certificate_build(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
             critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
+        ),
+        ca_key,
     )
 
 
@@ -344,7 +359,7 @@ def crl_build(
         if entry.reason is not None and entry.reason != x509.ReasonFlags.unspecified:
             item = item.add_extension(x509.CRLReason(entry.reason), critical=False)
         builder = builder.add_revoked_certificate(item.build())
-    return builder.sign(ca_key, hashes.SHA256())
+    return sign_builder(builder, ca_key)
 
 
 def certificate_pem(cert: x509.Certificate) -> str:

@@ -30,6 +30,13 @@ class CertificateAuthority(models.Model):
     crl_der = models.BinaryField(_("current CRL"), blank=True, null=True)
     crl_number = models.PositiveBigIntegerField(_("CRL number"), default=0)
     crl_next_update = models.DateTimeField(_("CRL next update"), null=True, blank=True)
+    # CA lifecycle (signing/ca_lifecycle.py): the generation counts rotations; the key lives
+    # sealed in `sealed_key` ("database") or in a PKCS#11 token under `key_label`.
+    generation = models.PositiveIntegerField(_("generation"), default=1)
+    key_backend = models.CharField(_("key storage"), max_length=16, default="database")
+    key_label = models.CharField(_("PKCS#11 key label"), max_length=64, blank=True)
+    # RFC 4210 4.4 link certificates to the previous generation (OldWithNew, NewWithOld).
+    link_certificates_pem = models.TextField(_("link certificates (PEM)"), blank=True)
 
     class Meta:
         verbose_name = _("signing certificate authority")
@@ -40,6 +47,37 @@ class CertificateAuthority(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class CaGeneration(models.Model):
+    """A retired generation of the instance CA (signing/ca_lifecycle.py). It issues no new
+    certificate, but stays a trust anchor and keeps signing the CRL and OCSP answers for
+    the certificates it issued, so letters signed before a rotation keep validating."""
+
+    generation = models.PositiveIntegerField(_("generation"), unique=True)
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    sealed_key = models.BinaryField(_("sealed private key"), blank=True)
+    key_backend = models.CharField(_("key storage"), max_length=16, default="database")
+    key_label = models.CharField(_("PKCS#11 key label"), max_length=64, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    serial_hex = models.CharField(_("serial number"), max_length=64, unique=True)
+    not_after = models.DateTimeField(_("valid until"))
+    created_at = models.DateTimeField(_("created at"))
+    retired_at = models.DateTimeField(_("retired at"), default=timezone.now)
+    ocsp_certificate_pem = models.TextField(_("OCSP responder certificate (PEM)"), blank=True)
+    ocsp_sealed_key = models.BinaryField(_("OCSP responder sealed key"), blank=True, null=True)
+    crl_der = models.BinaryField(_("current CRL"), blank=True, null=True)
+    crl_number = models.PositiveBigIntegerField(_("CRL number"), default=0)
+    crl_next_update = models.DateTimeField(_("CRL next update"), null=True, blank=True)
+    link_certificates_pem = models.TextField(_("link certificates (PEM)"), blank=True)
+
+    class Meta:
+        verbose_name = _("retired certificate authority generation")
+        verbose_name_plural = _("retired certificate authority generations")
+        ordering = ["-generation"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} (#{self.generation})"
 
 
 class SignerCertificateQuerySet(models.QuerySet):
@@ -65,6 +103,12 @@ class SignerCertificate(models.Model):
         AFFILIATION_CHANGED = "affiliation_changed", _("affiliation changed")
         SUPERSEDED = "superseded", _("superseded")
         CESSATION = "cessation_of_operation", _("cessation of operation")
+
+    class RenewalState(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     pegawai = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,6 +145,22 @@ class SignerCertificate(models.Model):
         choices=RevocationReason.choices,
         default=RevocationReason.UNSPECIFIED,
     )
+    # Which CA generation issued it (its serial); filled on issue (signing/ca_lifecycle.py).
+    issuer_serial_hex = models.CharField(
+        _("issuing CA serial number"), max_length=64, blank=True, db_index=True
+    )
+    # The renewal notice N days before expiry (signing/renewal.py), an attempt recorded
+    # here (core.services.attempts): "" not due yet, then pending/running/sent/failed.
+    renewal_state = models.CharField(
+        _("renewal notice"), max_length=10, choices=RenewalState.choices, blank=True
+    )
+    renewal_attempts = models.PositiveSmallIntegerField(_("renewal notice attempts"), default=0)
+    renewal_token = models.CharField(max_length=32, blank=True, editable=False)
+    renewal_lease = models.CharField(max_length=200, blank=True, editable=False)
+    renewal_started_at = models.DateTimeField(null=True, blank=True)
+    renewal_error = models.CharField(_("renewal notice error"), max_length=500, blank=True)
+    renewal_next_try = models.DateTimeField(null=True, blank=True)
+    renewal_notified_at = models.DateTimeField(_("renewal notice sent"), null=True, blank=True)
 
     objects = SignerCertificateQuerySet.as_manager()
 

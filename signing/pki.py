@@ -69,7 +69,8 @@ def _responder_aad(ca: CertificateAuthority) -> bytes:
 def ocsp_responder_ensure(ca: CertificateAuthority) -> CertificateAuthority:
     """Issue the delegated OCSP responder certificate if the CA has none or it expires
     within 30 days. Returns the (refreshed) CA row."""
-    from signing.backends.local import _ca_private_key, _organisation, ca_secret
+    from signing.backends.local import _organisation, ca_secret
+    from signing.ca_keys import ca_key_for
 
     now = timezone.now()
     if ca.ocsp_certificate_pem:
@@ -80,7 +81,7 @@ def ocsp_responder_ensure(ca: CertificateAuthority) -> CertificateAuthority:
     key = crypto.rsa_generate(OCSP_RESPONDER_KEY_BITS)
     days = int(_setting("NASKAH_OCSP_RESPONDER_VALIDITY_DAYS", 365))
     cert = crypto.ocsp_responder_certificate_build(
-        ca_key=_ca_private_key(ca),
+        ca_key=ca_key_for(ca),
         ca_cert=ca_cert,
         public_key=key.public_key(),
         common_name=f"OCSP {ca_cert.subject.rfc4514_string()}"[:64],
@@ -92,7 +93,7 @@ def ocsp_responder_ensure(ca: CertificateAuthority) -> CertificateAuthority:
         key, secret=ca_secret(), aad=_responder_aad(ca), log2_n=_RESPONDER_SCRYPT_LOG2_N
     )
     with transaction.atomic():
-        row = CertificateAuthority.objects.select_for_update().get(pk=ca.pk)
+        row = type(ca).objects.select_for_update().get(pk=ca.pk)
         if row.ocsp_certificate_pem != ca.ocsp_certificate_pem:
             return row  # another process issued one meanwhile
         row.ocsp_certificate_pem = crypto.certificate_pem(cert)
@@ -114,15 +115,20 @@ def _responder(ca: CertificateAuthority):
                 bytes(ca.ocsp_sealed_key), secret=ca_secret(), aad=_responder_aad(ca)
             )
             cached = (crypto.certificate_load(pem), key)
-            _responder_cache.clear()
+            if len(_responder_cache) > 16:  # one entry per CA generation
+                _responder_cache.clear()
             _responder_cache[pem] = cached
     return cached
 
 
-def _revoked_entries() -> list[crypto.RevokedEntry]:
-    rows = SignerCertificate.objects.filter(
-        status=SignerCertificate.Status.REVOKED, revoked_at__isnull=False
-    ).only("serial_hex", "revoked_at", "revocation_reason_code")
+def _revoked_entries(ca) -> list[crypto.RevokedEntry]:
+    from signing.ca_lifecycle import issued_by
+
+    rows = (
+        issued_by(ca)
+        .filter(status=SignerCertificate.Status.REVOKED, revoked_at__isnull=False)
+        .only("serial_hex", "revoked_at", "revocation_reason_code")
+    )
     return [
         crypto.RevokedEntry(
             serial_number=int(row.serial_hex, 16),
@@ -135,19 +141,21 @@ def _revoked_entries() -> list[crypto.RevokedEntry]:
 
 def crl_regenerate(ca: CertificateAuthority | None = None) -> CertificateAuthority:
     """Sign a new complete CRL listing every revoked certificate and store it on the CA
-    row. Call inside the revocation's transaction (it locks the CA row)."""
-    from signing.backends.local import _ca_private_key, ca_get_or_create
+    row. Call inside the revocation's transaction (it locks the CA row). `ca` may be a
+    retired generation (signing/ca_lifecycle.py): each generation signs its own CRL."""
+    from signing.backends.local import ca_get_or_create
+    from signing.ca_keys import ca_key_for
 
     ca = ca or ca_get_or_create()
     now = timezone.now()
     hours = float(_setting("NASKAH_CRL_VALIDITY_HOURS", 24))
     with transaction.atomic():
-        row = CertificateAuthority.objects.select_for_update().get(pk=ca.pk)
+        row = type(ca).objects.select_for_update().get(pk=ca.pk)
         number = row.crl_number + 1
         crl = crypto.crl_build(
-            ca_key=_ca_private_key(row),
+            ca_key=ca_key_for(row),
             ca_cert=crypto.certificate_load(row.certificate_pem),
-            revoked=_revoked_entries(),
+            revoked=_revoked_entries(row),
             number=number,
             this_update=now - dt.timedelta(seconds=1),
             next_update=now + dt.timedelta(hours=hours),
@@ -175,18 +183,24 @@ def crl_current(ca: CertificateAuthority | None = None) -> bytes:
 
 
 def crl_refresh_task() -> str:
-    """Scheduled (hourly): keep the CRL fresh before its next update (idempotent)."""
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    if ca is None:
-        return "no CA"
-    crl_current(ca)
-    ca.refresh_from_db()
-    return f"CRL {ca.crl_number} until {ca.crl_next_update:%Y-%m-%d %H:%M}"
+    """Scheduled (hourly): keep the CRL of every CA generation fresh before its next
+    update (idempotent)."""
+    from signing.ca_lifecycle import ca_generations
+
+    done = []
+    for ca in ca_generations():
+        crl_current(ca)
+        ca.refresh_from_db()
+        done.append(f"CRL {ca.crl_number} until {ca.crl_next_update:%Y-%m-%d %H:%M}")
+    return "; ".join(done) or "no CA"
 
 
-def _status_for_serial(serial: int):
+def _status_for_serial(ca, serial: int):
+    from signing.ca_lifecycle import issued_by
+
     row = (
-        SignerCertificate.objects.filter(serial_hex=format(serial, "x"))
+        issued_by(ca)
+        .filter(serial_hex=format(serial, "x"))
         .only("status", "revoked_at", "revocation_reason_code")
         .first()
     )
@@ -209,7 +223,7 @@ def _ocsp_sign(
     # RFC 5019 CertIDs use SHA-1 (an identifier, not a signature); requests may pick another.
     algorithm = algorithm or hashes.SHA1()  # noqa: S303
     responder_cert, responder_key = _responder(ca)
-    status, revoked_at, reason = _status_for_serial(serial)
+    status, revoked_at, reason = _status_for_serial(ca, serial)
     now = timezone.now()
     minutes = float(_setting("NASKAH_OCSP_VALIDITY_MINUTES", 60))
     builder = (
@@ -265,16 +279,20 @@ def ocsp_respond(request_der: bytes) -> bytes:
         request = ocsp.load_der_ocsp_request(request_der)
     except ValueError:
         return _error(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    if ca is None:
-        return _error(ocsp.OCSPResponseStatus.UNAUTHORIZED)
-    ca_cert = crypto.certificate_load(ca.certificate_pem)
+    from signing.ca_lifecycle import ca_generations
+
     algorithm = request.hash_algorithm
     if not isinstance(algorithm, hashes.SHA1 | hashes.SHA256 | hashes.SHA384 | hashes.SHA512):
         return _error(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
-    if request.issuer_name_hash != _name_hash(
-        ca_cert, algorithm
-    ) or request.issuer_key_hash != _key_hash(ca_cert, algorithm):
+    ca = None
+    for candidate in ca_generations():  # the CA generation named by the CertID
+        ca_cert = crypto.certificate_load(candidate.certificate_pem)
+        if request.issuer_name_hash == _name_hash(
+            ca_cert, algorithm
+        ) and request.issuer_key_hash == _key_hash(ca_cert, algorithm):
+            ca = candidate
+            break
+    if ca is None:
         return _error(ocsp.OCSPResponseStatus.UNAUTHORIZED)  # not our CA
     nonce = None
     for ext in request.extensions:
@@ -284,12 +302,12 @@ def ocsp_respond(request_der: bytes) -> bytes:
 
 
 def ocsp_response_for(cert: x509.Certificate) -> bytes | None:
-    """An OCSP response for a certificate of the instance CA (None for other issuers)."""
-    ca = CertificateAuthority.objects.filter(pk=1).first()
+    """An OCSP response for a certificate of any generation of the instance CA (None for
+    other issuers)."""
+    from signing.ca_lifecycle import ca_for_issuer
+
+    ca = ca_for_issuer(cert)
     if ca is None:
-        return None
-    ca_cert = crypto.certificate_load(ca.certificate_pem)
-    if cert.issuer != ca_cert.subject:
         return None
     return _ocsp_sign(ca, cert.serial_number)
 
@@ -298,14 +316,17 @@ def revocation_material(
     certs: list[x509.Certificate],
 ) -> tuple[list[asn1_crl.CertificateList], list[asn1_ocsp.OCSPResponse]]:
     """The current CRL and OCSP responses for those of `certs` issued by the instance CA,
-    as pyHanko's ValidationContext takes them (`crls=`, `ocsps=`)."""
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    if ca is None:
-        return [], []
-    ca_cert = crypto.certificate_load(ca.certificate_pem)
-    ours = [c for c in certs if c.issuer == ca_cert.subject and c != ca_cert]
-    if not ours:
-        return [], []
-    crls = [asn1_crl.CertificateList.load(crl_current(ca))]
-    ocsps = [asn1_ocsp.OCSPResponse.load(_ocsp_sign(ca, c.serial_number)) for c in ours]
+    as pyHanko's ValidationContext takes them (`crls=`, `ocsps=`). Every CA generation
+    (signing/ca_lifecycle.py) answers for the certificates it issued."""
+    from signing.ca_lifecycle import ca_generations
+
+    crls: list[asn1_crl.CertificateList] = []
+    ocsps: list[asn1_ocsp.OCSPResponse] = []
+    for ca in ca_generations():
+        ca_cert = crypto.certificate_load(ca.certificate_pem)
+        ours = [c for c in certs if c.issuer == ca_cert.subject and c != ca_cert]
+        if not ours:
+            continue
+        crls.append(asn1_crl.CertificateList.load(crl_current(ca)))
+        ocsps.extend(asn1_ocsp.OCSPResponse.load(_ocsp_sign(ca, c.serial_number)) for c in ours)
     return crls, ocsps

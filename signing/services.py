@@ -96,8 +96,11 @@ def certificate_request_submit(*, signer: Pegawai, passphrase: str) -> Certifica
 
     _local_backend_required()
     _passphrase_check(signer, passphrase)
+    from signing.renewal import renewal_due
+
     current = SignerCertificate.objects.for_signer(signer).active().first()
-    if current is not None and not current.is_expired:
+    # Inside the renewal window (signing/renewal.py) a valid certificate may be renewed.
+    if current is not None and not current.is_expired and not renewal_due(current):
         raise ApplicationError(
             _("You already have a valid signing certificate; change its passphrase instead."),
             code="certificate_exists",
@@ -159,6 +162,7 @@ def certificate_request_approve(
     """A registration officer, having checked the signer's identity against the Pegawai
     record, approves the request: the local CA certifies the requested key."""
     from signing.backends.local import certificate_build_for
+    from signing.renewal import renewal_due
 
     _local_backend_required()
     _decide_guard(request, officer)
@@ -173,7 +177,7 @@ def certificate_request_approve(
             row = _request_lock(request)
             stale = list(SignerCertificate.objects.select_for_update().for_signer(signer).active())
             for old in stale:
-                if not old.is_expired:
+                if not old.is_expired and not renewal_due(old):
                     raise ConflictError(
                         _("This signer already has a valid certificate; reject the request.")
                     )
@@ -350,7 +354,10 @@ def certificate_revoke(
                 "revocation_reason_code",
             ]
         )
-        ca = crl_regenerate()
+        from signing.ca_lifecycle import ca_for_issuer
+
+        # The CRL of the CA generation that issued it (signing/ca_lifecycle.py).
+        ca = crl_regenerate(ca_for_issuer(crypto.certificate_load(row.certificate_pem)))
         audit_record(
             actor=actor,
             action="signing.certificate_revoke",

@@ -8,6 +8,7 @@ app_name = "pki"
 
 urlpatterns = [
     path("crl/<str:serial>.crl", views_pki.crl, name="crl"),
+    path("ca/<str:serial>-links.pem", views_pki.ca_links, name="ca_links"),
     path("ca/<str:serial>.cer", views_pki.ca_certificate, name="ca_certificate"),
     path("ocsp/", views_pki.ocsp, name="ocsp"),
     path("ocsp/<path:encoded>", views_pki.ocsp, name="ocsp_get"),

@@ -34,7 +34,6 @@ from pyhanko_certvalidator import ValidationContext
 
 from core.errors import ApplicationError
 from signing.crypto import CertificateInfo, certificate_load
-from signing.models import CertificateAuthority
 from signing.pades import PadesError, pdf_inspect
 
 logger = logging.getLogger(__name__)
@@ -165,9 +164,10 @@ def _load_pem_or_der(path: Path) -> list[asn1_x509.Certificate]:
 
 def trust_roots() -> list[asn1_x509.Certificate]:
     """The instance CA (if created) and every certificate in NASKAH_TRUST_ROOTS."""
+    from signing.ca_lifecycle import ca_generations
+
     roots: list[asn1_x509.Certificate] = []
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    if ca is not None:
+    for ca in ca_generations():  # every generation: letters signed before a rotation
         roots.extend(
             asn1_x509.Certificate.load(der)
             for _t, _h, der in asn1_pem.unarmor(ca.certificate_pem.encode(), True)
@@ -185,17 +185,19 @@ def _local_crls() -> list:
     """The instance CA's current CRL (the one /pki/crl/ serves), for pyHanko's validator."""
     from asn1crypto import crl as asn1_crl
 
+    from signing.ca_lifecycle import ca_generations
     from signing.pki import crl_current
 
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    if ca is None:
-        return []
-    try:
-        der = crl_current(ca)
-    except ApplicationError as exc:  # the CA key cannot be opened: use the stored CRL
-        logger.error("the CRL cannot be refreshed: %s", exc.message)
-        der = bytes(ca.crl_der or b"")
-    return [asn1_crl.CertificateList.load(der)] if der else []
+    crls = []
+    for ca in ca_generations():
+        try:
+            der = crl_current(ca)
+        except ApplicationError as exc:  # the CA key cannot be opened: use the stored CRL
+            logger.error("the CRL cannot be refreshed: %s", exc.message)
+            der = bytes(ca.crl_der or b"")
+        if der:
+            crls.append(asn1_crl.CertificateList.load(der))
+    return crls
 
 
 @dataclass
@@ -329,7 +331,9 @@ def _revocation_date(status) -> dt.datetime | None:
     return details.revocation_date if details is not None else None
 
 
-def _signature_report(embedded, contexts: _Contexts, local_issuer: str) -> SignatureReport:
+def _signature_report(
+    embedded, contexts: _Contexts, local_issuer: frozenset[str]
+) -> SignatureReport:
     if embedded.sig_object_type == "/DocTimeStamp":
         return _document_timestamp_report(embedded, contexts)
     status: PdfSignatureStatus = validate_pdf_signature(embedded, contexts.now, contexts.now)
@@ -399,7 +403,7 @@ def _signature_report(embedded, contexts: _Contexts, local_issuer: str) -> Signa
         revocation = "revoked_later"
     elif not status.intact or not status.valid or trust_status.validation_path is None:
         revocation = "not_checked"
-    elif (cert_info and cert_info.issuer == local_issuer) or contexts.dss.has_revinfo:
+    elif (cert_info and cert_info.issuer in local_issuer) or contexts.dss.has_revinfo:
         revocation = "good"
     else:
         revocation = "unknown"
@@ -490,10 +494,11 @@ def pdf_validate(pdf: bytes) -> ValidationReport:
     if info.signature_count == 0:
         raise ApplicationError(_("The PDF has no electronic signature."), code="unsigned")
     roots = trust_roots()
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    local_issuer = ""
-    if ca is not None:
-        local_issuer = certificate_load(ca.certificate_pem).subject.rfc4514_string()
+    from signing.ca_lifecycle import ca_generations
+
+    local_issuer = frozenset(
+        certificate_load(ca.certificate_pem).subject.rfc4514_string() for ca in ca_generations()
+    )
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     contexts = _Contexts(roots, _dss_read(reader))
     reports = []

@@ -56,11 +56,16 @@ def safe_next(request) -> str:
 def _settings_page(request, *, enrol_form=None, change_form=None, status_code=200):
     from django.conf import settings
 
+    from signing.renewal import renewal_due
+
     status = signer_status(signer=request.user)
     local = getattr(settings, "NASKAH_SIGNING_BACKEND", "local") == "local"
     has_active = local and SignerCertificate.objects.for_signer(request.user).active().exists()
     latest = certificate_request_latest(signer=request.user) if local else None
     pending = latest is not None and latest.status == latest.Status.DIAJUKAN
+    renewal = local and renewal_due(
+        SignerCertificate.objects.for_signer(request.user).active().first()
+    )
     context = {
         "status": status,
         "local_backend": local,
@@ -69,7 +74,8 @@ def _settings_page(request, *, enrol_form=None, change_form=None, status_code=20
         "pending_request": pending,
         "next": safe_next(request),
         "can_decide": can_decide_certificate_request(request.user),
-        "show_enrol": local and not status.ready and not pending,
+        "show_enrol": local and (not status.ready or renewal) and not pending,
+        "renewal_due": renewal,
         "show_change": local and has_active and status.ready,
         "enrol_form": enrol_form or EnrolForm(),
         "change_form": change_form or PassphraseChangeForm(),

@@ -10,14 +10,18 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
 from signing import crypto, pki
-from signing.models import CertificateAuthority
+from signing.models import CaGeneration, CertificateAuthority
 
 MAX_OCSP_REQUEST = 10_000
 
 
-def _ca(serial: str) -> CertificateAuthority:
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    if ca is None or ca.serial_hex != serial.lower():
+def _ca(serial: str) -> CertificateAuthority | CaGeneration:
+    """The CA generation with this serial: the current one or a retired one, whose CRL
+    is still served for the certificates it issued (signing/ca_lifecycle.py)."""
+    from signing.ca_lifecycle import ca_for_serial
+
+    ca = ca_for_serial(serial)
+    if ca is None:
         raise Http404
     return ca
 
@@ -36,6 +40,17 @@ def ca_certificate(request, serial: str):
     der = crypto.certificate_load(ca.certificate_pem).public_bytes(serialization.Encoding.DER)
     response = HttpResponse(der, content_type="application/pkix-cert")
     response["Content-Disposition"] = f'attachment; filename="naskah-ca-{ca.serial_hex}.cer"'
+    return response
+
+
+def ca_links(request, serial: str):
+    """The link certificates (RFC 4210 4.4) between this generation and the previous one,
+    PEM: OldWithNew then NewWithOld."""
+    ca = _ca(serial)
+    if not ca.link_certificates_pem:
+        raise Http404
+    response = HttpResponse(ca.link_certificates_pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = f'attachment; filename="naskah-ca-{ca.serial_hex}-links.pem"'
     return response
 
 

@@ -98,10 +98,13 @@ def _load_source(source_type: str, source_id: str):
 def _store(*, readers: set[int], seen: list[int], **values) -> ArsipRecord:
     """Upsert the record and name exactly `readers`, then drop the refresh requests read
     before the readers were: one transaction, so either all of it or none happens."""
+    from arsip.services.lta import arsip_lta_arrived
+
     with transaction.atomic():
         record = arsip_record_upsert(**values, pembaca=[Pegawai(pk=pk) for pk in readers])
         arsip_record_readers_set(record=record, pegawai_ids=readers)
         ArsipPembacaAntrian.objects.filter(pk__in=seen).delete()
+        arsip_lta_arrived(record)  # B-T letters (BSrE's too) become B-LT/B-LTA now
     return record
 
 

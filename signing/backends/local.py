@@ -68,8 +68,10 @@ def ca_get_or_create() -> CertificateAuthority:
     existing = CertificateAuthority.objects.filter(pk=1).first()
     if existing is not None:
         return existing
+    from signing.ca_lifecycle import new_ca_key
+
     now = timezone.now()
-    key = crypto.rsa_generate(CA_KEY_BITS)
+    key, backend, label = new_ca_key()
     name = _setting("NASKAH_SIGNING_CA_NAME", "") or f"Naskah CA {_organisation()}"
     cert = crypto.ca_certificate_build(
         key,
@@ -77,6 +79,9 @@ def ca_get_or_create() -> CertificateAuthority:
         organisation=_organisation(),
         days=int(_setting("NASKAH_SIGNING_CA_VALIDITY_DAYS", 20 * 365)),
         now=now,
+        # 1, so that the link certificate to a next generation (RFC 4210 4.4, made by
+        # signing.ca_lifecycle.ca_rotate) validates under this root in strict verifiers.
+        path_length=1,
     )
     serial_hex = format(cert.serial_number, "x")
     try:
@@ -84,9 +89,11 @@ def ca_get_or_create() -> CertificateAuthority:
             ca = CertificateAuthority.objects.create(
                 pk=1,
                 certificate_pem=crypto.certificate_pem(cert),
-                sealed_key=crypto.private_key_seal(
-                    key, secret=ca_secret(), aad=_ca_aad(serial_hex)
-                ),
+                sealed_key=crypto.private_key_seal(key, secret=ca_secret(), aad=_ca_aad(serial_hex))
+                if backend == "database"
+                else b"",
+                key_backend=backend,
+                key_label=label,
                 subject=cert.subject.rfc4514_string(),
                 serial_hex=serial_hex,
                 not_after=cert.not_valid_after_utc,
@@ -95,7 +102,7 @@ def ca_get_or_create() -> CertificateAuthority:
                 actor=None,
                 action="signing.ca_create",
                 obj=ca,
-                details={"serial": serial_hex, "subject": ca.subject},
+                details={"serial": serial_hex, "subject": ca.subject, "key_backend": backend},
             )
     except IntegrityError:
         return CertificateAuthority.objects.get(pk=1)
@@ -104,6 +111,15 @@ def ca_get_or_create() -> CertificateAuthority:
 
 def ca_certificate() -> x509.Certificate:
     return crypto.certificate_load(ca_get_or_create().certificate_pem)
+
+
+def issuer_certificate(cert: x509.Certificate) -> x509.Certificate:
+    """The certificate of the CA generation that issued `cert` (the current CA's when
+    none matches: a certificate of this instance always has one)."""
+    from signing.ca_lifecycle import ca_for_issuer
+
+    ca = ca_for_issuer(cert)
+    return crypto.certificate_load(ca.certificate_pem) if ca is not None else ca_certificate()
 
 
 def ca_certificate_if_exists() -> x509.Certificate | None:
@@ -152,9 +168,11 @@ def certificate_build_for(
     already sealed key. Needs no passphrase: the CA key signs the public key only."""
     from cryptography.hazmat.primitives import serialization
 
+    from signing.ca_keys import ca_key_for
+
     ca = ca_get_or_create()
     ca_cert = crypto.certificate_load(ca.certificate_pem)
-    ca_key = _ca_private_key(ca)
+    ca_key = ca_key_for(ca)
     now = timezone.now()
     days = int(_setting("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730))
     not_after = min(now + dt.timedelta(days=days), ca_cert.not_valid_after_utc)
@@ -183,6 +201,7 @@ def certificate_build_for(
         not_after=cert.not_valid_after_utc,
         status=SignerCertificate.Status.ACTIVE,
         created_at=now,
+        issuer_serial_hex=ca.serial_hex,
     )
 
 
@@ -280,7 +299,7 @@ class LocalUnlockedKey(UnlockedKey):
         self.issuer_name = crypto.issuer_display_name(cert)
         self._certificate = cert
         self._signer: CachedKeySigner | None = CachedKeySigner(
-            private_key=key, certificate=cert, chain=[ca_certificate()]
+            private_key=key, certificate=cert, chain=[issuer_certificate(cert)]
         )
 
     def pyhanko_signer_certificate(self) -> x509.Certificate:

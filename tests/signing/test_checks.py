@@ -30,3 +30,19 @@ def test_unknown_backend_and_missing_trust_root(settings, tmp_path):
     settings.NASKAH_SIGNING_BACKEND = "hsm"
     settings.NASKAH_TRUST_ROOTS = [str(tmp_path / "nope.pem")]
     assert _ids() == ["signing.E001", "signing.W002"]
+
+
+def test_ca_key_backend_checks(settings, tmp_path):
+    settings.NASKAH_CA_KEY_BACKEND = "hsm"
+    assert "signing.E005" in _ids()
+    settings.NASKAH_CA_KEY_BACKEND = "pkcs11"
+    settings.NASKAH_CA_PKCS11_MODULE = str(tmp_path / "missing.so")
+    settings.NASKAH_CA_PKCS11_TOKEN = ""
+    settings.NASKAH_CA_PKCS11_PIN = ""
+    assert {"signing.E006", "signing.E007", "signing.W005"} <= set(_ids())
+    module = tmp_path / "libtoken.so"
+    module.write_bytes(b"")
+    settings.NASKAH_CA_PKCS11_MODULE = str(module)
+    settings.NASKAH_CA_PKCS11_TOKEN = "naskah-ca"
+    settings.NASKAH_CA_PKCS11_PIN = "1234"
+    assert not {"signing.E005", "signing.E006", "signing.E007", "signing.W005"} & set(_ids())
