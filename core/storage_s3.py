@@ -1,0 +1,115 @@
+"""Stored files on an S3-compatible object store (docs/deployment.md, "Object storage").
+
+`NaskahS3Storage` is django-storages' `S3Storage` with the one rule Naskah's files need:
+a name is written once. Nothing is ever saved over an existing object:
+
+- `get_available_name` refuses a name that exists (`FileExistsError`) instead of inventing
+  another one: every name Naskah writes carries a random token (core.services.storage), so
+  an existing name is a bug or an attack, never a collision to work around;
+- the upload itself is a conditional write (``PutObject`` with ``If-None-Match: *``): when
+  another writer created the name between the check and the upload, the store refuses it
+  (412) and so do we. Stores without conditional writes ignore the header; the check
+  still holds.
+
+`move` is the pending area's publication on S3: a server-side copy to the final name
+(conditional as well), then the pending object's deletion. With a versioned bucket under
+Object Lock that deletion only adds a delete marker; the locked version stays until its
+retention ends (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import os
+
+from botocore.exceptions import ClientError
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name, is_seekable
+
+
+def _status(error: ClientError) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _refused_as_existing(error: ClientError) -> bool:
+    return _status(error) == 412 or _code(error) in {"PreconditionFailed", "412"}
+
+
+class NaskahS3Storage(S3Storage):
+    """S3 storage that never overwrites an object (module docstring)."""
+
+    def get_default_settings(self):
+        defaults = super().get_default_settings()
+        defaults["file_overwrite"] = False
+        defaults["gzip"] = False  # the stored bytes are the bytes we hash
+        return defaults
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        # Whatever the configuration says: a stored file is never replaced.
+        self.file_overwrite = False
+
+    def get_available_name(self, name, max_length=None):
+        name = clean_name(name)
+        if max_length is not None and len(name) > max_length:
+            raise OSError(f"storage name {name!r} is longer than {max_length} characters")
+        if self.exists(name):
+            raise FileExistsError(f"{name} already exists; stored files are never overwritten")
+        return name
+
+    def _save(self, name, content):
+        cleaned = clean_name(name)
+        key = self._normalize_name(cleaned)
+        params = self._get_write_parameters(key, content)
+        if is_seekable(content):
+            content.seek(0, os.SEEK_SET)
+        body = content.read()
+        if isinstance(body, str):
+            body = body.encode()
+        try:
+            self.connection.meta.client.put_object(
+                Bucket=self.bucket_name, Key=key, Body=body, IfNoneMatch="*", **params
+            )
+        except ClientError as exc:
+            if _refused_as_existing(exc):
+                raise FileExistsError(
+                    f"{cleaned} already exists; stored files are never overwritten"
+                ) from exc
+            raise
+        return cleaned
+
+    def move(self, source: str, target: str) -> None:
+        """Publish `source` under `target`: server-side copy, then delete `source`.
+        FileNotFoundError when `source` is gone (someone else moved it), FileExistsError
+        when `target` exists already."""
+        src_key = self._normalize_name(clean_name(source))
+        dst_key = self._normalize_name(clean_name(target))
+        if self.exists(target):
+            raise FileExistsError(f"{target} already exists; stored files are never overwritten")
+        params = self._get_write_parameters(dst_key)
+        try:
+            self.connection.meta.client.copy_object(
+                Bucket=self.bucket_name,
+                Key=dst_key,
+                CopySource={"Bucket": self.bucket_name, "Key": src_key},
+                MetadataDirective="REPLACE",
+                IfNoneMatch="*",
+                **params,
+            )
+        except ClientError as exc:
+            if _status(exc) == 404 or _code(exc) in {"NoSuchKey", "404"}:
+                raise FileNotFoundError(f"{source} does not exist") from exc
+            if _refused_as_existing(exc):
+                raise FileExistsError(f"{target} already exists") from exc
+            raise
+        self.delete(source)
+
+    def check_reachable(self) -> None:
+        """Raise unless the bucket answers (HeadBucket): the /readyz storage probe."""
+        self.connection.meta.client.head_bucket(Bucket=self.bucket_name)
+
+
+__all__ = ["NaskahS3Storage"]
