@@ -24,6 +24,7 @@ accepts the settings; it is not a test of a real store's enforcement).
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import socket
 import sys
@@ -76,6 +77,7 @@ class LocalS3:
     def start(self) -> LocalS3:
         from moto.server import ThreadedMotoServer
 
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
         self.create_bucket(self.bucket)
