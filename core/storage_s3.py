@@ -19,9 +19,10 @@ retention ends (docs/deployment.md).
 
 from __future__ import annotations
 
+import contextlib
 import os
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name, is_seekable
 
@@ -36,6 +37,22 @@ def _code(error: ClientError) -> str:
 
 def _refused_as_existing(error: ClientError) -> bool:
     return _status(error) == 412 or _code(error) in {"PreconditionFailed", "412"}
+
+
+class StorageUnavailable(OSError):  # noqa: N818 - an OSError like the local file system's
+    """The object store refused or did not answer. An OSError, as a failing disk would
+    raise, so callers handle both alike (e.g. signing: "the sealed file could not be
+    stored", the transaction rolls back)."""
+
+
+@contextlib.contextmanager
+def _store_errors(action: str, name: str):
+    try:
+        yield
+    except ClientError as exc:
+        raise StorageUnavailable(f"object store refused to {action} {name}: {_code(exc)}") from exc
+    except BotoCoreError as exc:
+        raise StorageUnavailable(f"object store unreachable to {action} {name}: {exc}") from exc
 
 
 def _needs_checksum(error: ClientError) -> bool:
@@ -77,23 +94,40 @@ class NaskahS3Storage(S3Storage):
         if isinstance(body, str):
             body = body.encode()
         try:
-            self.connection.meta.client.put_object(
-                Bucket=self.bucket_name,
-                Key=key,
-                Body=body,
-                IfNoneMatch="*",
-                # The store checks the bytes it received against their SHA-256 and keeps
-                # it (Object Lock buckets also require a checksum on every write).
-                ChecksumAlgorithm="SHA256",
-                **params,
-            )
-        except ClientError as exc:
-            if _refused_as_existing(exc):
+            with _store_errors("write", cleaned):
+                self.connection.meta.client.put_object(
+                    Bucket=self.bucket_name,
+                    Key=key,
+                    Body=body,
+                    IfNoneMatch="*",
+                    # The store checks the bytes it received against their SHA-256 and
+                    # keeps it (Object Lock buckets also require a checksum on every write).
+                    ChecksumAlgorithm="SHA256",
+                    **params,
+                )
+        except StorageUnavailable as exc:
+            if isinstance(exc.__cause__, ClientError) and _refused_as_existing(exc.__cause__):
                 raise FileExistsError(
                     f"{cleaned} already exists; stored files are never overwritten"
-                ) from exc
+                ) from exc.__cause__
             raise
         return cleaned
+
+    def _open(self, name, mode="rb"):
+        with _store_errors("read", name):
+            return super()._open(name, mode)
+
+    def exists(self, name):
+        with _store_errors("look up", name):
+            return super().exists(name)
+
+    def delete(self, name):
+        with _store_errors("delete", name):
+            super().delete(name)
+
+    def listdir(self, name):
+        with _store_errors("list", name):
+            return super().listdir(name)
 
     def move(self, source: str, target: str) -> None:
         """Publish `source` under `target`: server-side copy, then delete `source`.
@@ -120,12 +154,16 @@ class NaskahS3Storage(S3Storage):
             if _refused_as_existing(exc):
                 raise FileExistsError(f"{target} already exists") from exc
             if not _needs_checksum(exc):
-                raise
+                with _store_errors("copy to", target):
+                    raise
             # Some stores (moto among them) want a checksum header on every write into a
             # bucket with default Object Lock retention, which a server-side copy cannot
             # carry: copy through this process instead (a conditional, checksummed put).
             with self.open(source, "rb") as handle:
                 self._save(target, handle)
+        except BotoCoreError:
+            with _store_errors("copy to", target):
+                raise
         self.delete(source)
 
     def check_reachable(self) -> None:

@@ -100,8 +100,11 @@ def _copy_to_storage(source: Path, name: str) -> str:
     from django.core.files import File
     from django.core.files.storage import default_storage
 
-    with source.open("rb") as handle:
-        saved = default_storage.save(name, File(handle))
+    try:
+        with source.open("rb") as handle:
+            saved = default_storage.save(name, File(handle))
+    except FileExistsError:  # object storage refuses the name outright (core.storage_s3)
+        saved = None
     if saved != name:
         raise BackupError(f"{name} exists in storage already; restore only into empty storage")
     return stored_sha256(name)[0]
