@@ -17,6 +17,7 @@ from naskah.models import DokumenTersegel, Naskah
 from naskah.services.tte import naskah_sign, sealed_bytes
 from penomoran.models import Nomor
 from tests.naskah.conftest import pdf_bytes
+from tests.naskah.test_backup import _restore
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, kode, ready_letter
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,66 @@ def _fail_pending_puts(real):
         return real(self, operation_name, api_params)
 
     return call
+
+
+@pytest.fixture
+def demo_backup(demo, tmp_path, settings):
+    """The demo with its signed letters, checkpointed and backed up (local storage)."""
+    from django.core.management import call_command
+
+    from core.services.audit import audit_checkpoint_create
+    from naskah.demo import demo_seed_letters
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    demo_seed_letters()
+    audit_checkpoint_create()
+    call_command("naskah_backup", str(tmp_path / "backup"))
+    return tmp_path / "backup"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_demo_backup_restores_into_an_empty_s3_bucket(
+    demo_backup,
+    s3_server,
+    tmp_path,
+    monkeypatch,  # noqa: F811 - the imported fixture
+):
+    """naskah_restore --verify of the demo's backup into a fresh SQLite database and a new,
+    empty bucket (also the way from MEDIA_ROOT to object storage); a second restore into the
+    now filled bucket is refused, and an object deleted afterwards is found."""
+    import json
+    import uuid
+
+    from django.db import connection
+
+    from naskah.services.backup import MANIFEST
+    from scripts.s3_local import LocalS3
+
+    if connection.vendor != "sqlite":
+        pytest.skip("restores into SQLite; the PostgreSQL restore is in test_backup.py")
+    bucket = LocalS3(f"naskah-restore-{uuid.uuid4().hex[:8]}", port=s3_server.port)
+    bucket.create_bucket(bucket.bucket)
+    for key, value in bucket.env().items():
+        monkeypatch.setenv(key, value)  # the child process stores into the bucket
+    target = tmp_path / "restored"
+    target.mkdir()
+    url = f"sqlite:///{target / 'naskah.sqlite3'}"
+
+    restored = _restore(demo_backup, target, url, "--verify")
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "Verified." in restored.stdout
+    manifest = json.loads((demo_backup / MANIFEST).read_text())
+    stored = _objects(bucket)
+    assert {entry["path"] for entry in manifest["files"]} == set(stored)
+    for entry in manifest["files"]:
+        assert hashlib.sha256(stored[entry["path"]]).hexdigest() == entry["sha256"]
+    assert not (target / "media").exists()  # nothing went to a local folder
+
+    again = _restore(demo_backup, target, url)
+    assert again.returncode != 0 and "not empty" in again.stderr
+
+    victim = manifest["files"][0]["path"]
+    bucket.client().delete_object(Bucket=bucket.bucket, Key=victim)
+    missing = _restore(demo_backup, target, url, "--verify-only")
+    assert missing.returncode != 0 and victim in missing.stderr
