@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -157,6 +158,10 @@ def demo_backup(demo, tmp_path, settings):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    django_settings.IS_POSTGRES,
+    reason="restores into SQLite; the PostgreSQL restore is in tests/naskah/test_backup.py",
+)
 @pytest.mark.django_db(transaction=True)
 def test_demo_backup_restores_into_an_empty_s3_bucket(
     demo_backup,
@@ -170,13 +175,9 @@ def test_demo_backup_restores_into_an_empty_s3_bucket(
     import json
     import uuid
 
-    from django.db import connection
-
     from naskah.services.backup import MANIFEST
     from scripts.s3_local import LocalS3
 
-    if connection.vendor != "sqlite":
-        pytest.skip("restores into SQLite; the PostgreSQL restore is in test_backup.py")
     bucket = LocalS3(f"naskah-restore-{uuid.uuid4().hex[:8]}", port=s3_server.port)
     bucket.create_bucket(bucket.bucket)
     for key, value in bucket.env().items():
