@@ -318,7 +318,12 @@ def _default_storage() -> dict:
         "default_acl": None,
         "querystring_auth": True,
         "file_overwrite": False,
+        # Retention Naskah sets on every stored file (bucket created with Object Lock).
+        "object_lock_mode": os.environ.get("NASKAH_S3_OBJECT_LOCK_MODE", "").strip().upper(),
+        "object_lock_days": env_int("NASKAH_S3_OBJECT_LOCK_DAYS", 0),
     }
+    if options["object_lock_mode"] not in ("", "GOVERNANCE", "COMPLIANCE"):
+        raise ImproperlyConfigured("NASKAH_S3_OBJECT_LOCK_MODE is GOVERNANCE or COMPLIANCE")
     return {"BACKEND": "core.storage_s3.NaskahS3Storage", "OPTIONS": options}
 
 

@@ -20,11 +20,16 @@ retention ends (docs/deployment.md).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 
 from botocore.exceptions import BotoCoreError, ClientError
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name, is_seekable
+
+# Names that are not kept: the pending area (copied to the final name on commit, then
+# deleted) and the /readyz probe of local storage.
+UNLOCKED_PREFIXES = ("pending/", "readyz/")
 
 
 def _status(error: ClientError) -> int:
@@ -69,7 +74,30 @@ class NaskahS3Storage(S3Storage):
         defaults = super().get_default_settings()
         defaults["file_overwrite"] = False
         defaults["gzip"] = False  # the stored bytes are the bytes we hash
+        # Object Lock retention set by Naskah on each stored file (not on pending copies
+        # nor /readyz probes): "GOVERNANCE" or "COMPLIANCE" and a number of days. Empty:
+        # the bucket's default retention, if any, applies (docs/deployment.md).
+        defaults["object_lock_mode"] = ""
+        defaults["object_lock_days"] = 0
         return defaults
+
+    def _relative(self, key: str) -> str:
+        location = (self.location or "").strip("/")
+        return key[len(location) + 1 :] if location and key.startswith(location + "/") else key
+
+    def _get_write_parameters(self, name, content=None):
+        params = super()._get_write_parameters(name, content)
+        relative = self._relative(name)
+        if (
+            self.object_lock_mode
+            and int(self.object_lock_days or 0) > 0
+            and not relative.startswith(UNLOCKED_PREFIXES)
+        ):
+            params["ObjectLockMode"] = str(self.object_lock_mode).upper()
+            params["ObjectLockRetainUntilDate"] = dt.datetime.now(dt.UTC) + dt.timedelta(
+                days=int(self.object_lock_days)
+            )
+        return params
 
     def __init__(self, **settings):
         super().__init__(**settings)

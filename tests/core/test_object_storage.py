@@ -59,6 +59,15 @@ def test_settings_select_s3_from_the_environment(monkeypatch, tmp_path):
         assert options["secret_key"] == "from-a-file"
         assert options["endpoint_url"] == "http://127.0.0.1:9000"
         assert options["addressing_style"] == "path" and options["file_overwrite"] is False
+        assert (options["object_lock_mode"], options["object_lock_days"]) == ("", 0)
+        monkeypatch.setenv("NASKAH_S3_OBJECT_LOCK_MODE", "compliance")
+        monkeypatch.setenv("NASKAH_S3_OBJECT_LOCK_DAYS", "3650")
+        options = naskah_settings._default_storage()["OPTIONS"]
+        assert (options["object_lock_mode"], options["object_lock_days"]) == ("COMPLIANCE", 3650)
+        monkeypatch.setenv("NASKAH_S3_OBJECT_LOCK_MODE", "forever")
+        with pytest.raises(Exception, match="GOVERNANCE or COMPLIANCE"):
+            naskah_settings._default_storage()
+        monkeypatch.delenv("NASKAH_S3_OBJECT_LOCK_MODE")
         monkeypatch.delenv("NASKAH_S3_BUCKET")
         with pytest.raises(Exception, match="NASKAH_S3_BUCKET"):
             naskah_settings._default_storage()
@@ -200,3 +209,38 @@ def test_object_lock_bucket_accepts_writes_and_publication(s3_server):
     # The pending copy is hidden by a delete marker; its locked version waits out retention.
     assert [m["Key"] for m in versions.get("DeleteMarkers", ())] == ["pending/a/b.pdf"]
     assert [v["Key"] for v in versions.get("Versions", ())] == ["pending/a/b.pdf"]
+
+
+def test_naskah_sets_retention_on_stored_files_but_not_on_pending_copies(s3_server):
+    """NASKAH_S3_OBJECT_LOCK_MODE/DAYS: each stored file gets its own retention; the pending
+    copy gets none, so it is removed for good once published (no second locked copy of
+    every sealed PDF), while the published version cannot be deleted."""
+    import uuid
+
+    bucket = f"naskah-lock-{uuid.uuid4().hex[:8]}"
+    client = s3_server.client()
+    client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+    storage = NaskahS3Storage(
+        **{
+            **s3_server.storage_options(),
+            "bucket_name": bucket,
+            "object_lock_mode": "GOVERNANCE",
+            "object_lock_days": 30,
+        }
+    )
+    storage.save("pending/naskah/x.pdf", ContentFile(b"sealed"))
+    assert "ObjectLockMode" not in client.head_object(Bucket=bucket, Key="pending/naskah/x.pdf")
+    storage.move("pending/naskah/x.pdf", "naskah/x.pdf")
+    head = client.head_object(Bucket=bucket, Key="naskah/x.pdf")
+    assert head["ObjectLockMode"] == "GOVERNANCE"
+    assert head["ObjectLockRetainUntilDate"] > timezone.now() + dt.timedelta(days=29)
+    versions = client.list_object_versions(Bucket=bucket)
+    pending = [v for v in versions.get("Versions", ()) if v["Key"] == "pending/naskah/x.pdf"]
+    for version in pending:  # the unlocked pending version can be purged
+        client.delete_object(
+            Bucket=bucket, Key="pending/naskah/x.pdf", VersionId=version["VersionId"]
+        )
+    final = [v for v in versions["Versions"] if v["Key"] == "naskah/x.pdf"][0]
+    with pytest.raises(Exception, match="AccessDenied|locked|retention"):
+        client.delete_object(Bucket=bucket, Key="naskah/x.pdf", VersionId=final["VersionId"])
+    assert storage.open("naskah/x.pdf").read() == b"sealed"
