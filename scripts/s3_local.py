@@ -16,6 +16,12 @@ From a shell (runs until Ctrl-C or SIGTERM, printing the environment to use)::
     python scripts/s3_local.py --bucket naskah [--port 9000] [--object-lock-days 1]
     # prints NASKAH_STORAGE=s3 NASKAH_S3_ENDPOINT_URL=http://127.0.0.1:PORT ...
 
+    # in the background, then run the stack against it:
+    python scripts/s3_local.py --env-file /tmp/naskah-s3.env & S3_PID=$!
+    while [ ! -s /tmp/naskah-s3.env ]; do sleep 0.2; done
+    set -a; . /tmp/naskah-s3.env; set +a
+    python scripts/stack.py --web 2 --workers 2 ...; kill $S3_PID
+
 ``--object-lock-days N`` creates the bucket with Object Lock (versioning on) and a default
 retention of N days in GOVERNANCE mode, the shape docs/deployment.md recommends (moto
 accepts the settings; it is not a test of a real store's enforcement).
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import socket
 import sys
@@ -156,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--object-lock-days", type=int, default=0)
     parser.add_argument("--object-lock-mode", default="GOVERNANCE")
+    parser.add_argument(
+        "--env-file", help="also write the variables there, one KEY=VALUE a line (for `. FILE`)"
+    )
     args = parser.parse_args(argv)
     server = LocalS3(
         args.bucket,
@@ -163,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         object_lock_days=args.object_lock_days,
         object_lock_mode=args.object_lock_mode,
     ).start()
+    if args.env_file:
+        partial = f"{args.env_file}.partial"
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.writelines(f"{key}={value}\n" for key, value in server.env().items())
+        os.replace(partial, args.env_file)  # whole or absent for a reader waiting on it
     print(" ".join(f"{key}={value}" for key, value in server.env().items()), flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
