@@ -153,6 +153,16 @@ class NaskahS3Storage(S3Storage):
         with _store_errors("delete", name):
             super().delete(name)
 
+    def get_modified_time(self, name):
+        try:
+            return super().get_modified_time(name)
+        except ClientError as exc:
+            if _status(exc) == 404 or _code(exc) in {"NoSuchKey", "404"}:
+                # Gone meanwhile (published or swept by another process), as on a disk.
+                raise FileNotFoundError(f"{name} does not exist") from exc
+            with _store_errors("look up", name):
+                raise
+
     def listdir(self, name):
         with _store_errors("list", name):
             return super().listdir(name)

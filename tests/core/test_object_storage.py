@@ -94,6 +94,13 @@ def test_upload_read_list_and_verify_hash(s3_storage):
     assert timezone.now() - default_storage.get_modified_time(name) < dt.timedelta(minutes=5)
     with pytest.raises(NotImplementedError):
         default_storage.path(name)  # nothing may rely on a local path
+    # A name that is gone answers as on a disk (storage_sweep relies on it).
+    missing = storage_new_name("uji", ".pdf")
+    with pytest.raises(FileNotFoundError):
+        default_storage.get_modified_time(missing)
+    with pytest.raises(FileNotFoundError):
+        default_storage.open(missing)
+    assert not default_storage.exists(missing)
 
 
 def test_a_stored_name_is_never_overwritten(s3_storage, monkeypatch):
