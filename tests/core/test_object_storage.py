@@ -68,6 +68,13 @@ def test_settings_select_s3_from_the_environment(monkeypatch, tmp_path):
         with pytest.raises(Exception, match="GOVERNANCE or COMPLIANCE"):
             naskah_settings._default_storage()
         monkeypatch.delenv("NASKAH_S3_OBJECT_LOCK_MODE")
+        # Any storage given whole as JSON wins.
+        monkeypatch.setenv(
+            "NASKAH_STORAGE_DEFAULT",
+            '{"BACKEND": "core.storage_s3.NaskahS3Storage", "OPTIONS": {"bucket_name": "b"}}',
+        )
+        assert naskah_settings._default_storage()["OPTIONS"] == {"bucket_name": "b"}
+        monkeypatch.delenv("NASKAH_STORAGE_DEFAULT")
         monkeypatch.delenv("NASKAH_S3_BUCKET")
         with pytest.raises(Exception, match="NASKAH_S3_BUCKET"):
             naskah_settings._default_storage()

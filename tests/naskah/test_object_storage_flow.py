@@ -67,6 +67,13 @@ def test_sign_serve_archive_and_back_up_on_s3(
         Bucket=s3_storage.bucket, Key=dokumen.berkas.name, ChecksumMode="ENABLED"
     )
     assert base64.b64decode(head["ChecksumSHA256"]).hex() == dokumen.sha256  # store agrees
+    # The sealed object cannot be replaced through the application's storage.
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    with pytest.raises(FileExistsError):
+        default_storage.save(dokumen.berkas.name, ContentFile(b"%PDF-1.7 forged"))
+    assert _objects(s3_storage)[dokumen.berkas.name] == sealed
 
     client.force_login(demo["prakommuda"])
     response = client.get(reverse("naskah:tte_pdf", args=[naskah.pk]))
