@@ -258,3 +258,27 @@ def test_naskah_sets_retention_on_stored_files_but_not_on_pending_copies(s3_serv
     with pytest.raises(Exception, match="AccessDenied|locked|retention"):
         client.delete_object(Bucket=bucket, Key="naskah/x.pdf", VersionId=final["VersionId"])
     assert storage.open("naskah/x.pdf").read() == b"sealed"
+
+
+def test_deploy_check_warns_about_s3_without_object_lock(s3_storage, settings):
+    from core.checks import check_object_lock
+
+    assert [w.id for w in check_object_lock(None)] == ["naskah.W034"]
+    default = settings.STORAGES["default"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **default,
+            "OPTIONS": {
+                **default["OPTIONS"],
+                "object_lock_mode": "COMPLIANCE",
+                "object_lock_days": 3650,
+            },
+        },
+    }
+    assert check_object_lock(None) == []
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    assert check_object_lock(None) == []
