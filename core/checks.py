@@ -147,6 +147,8 @@ def check_object_lock(app_configs, **kwargs):
     options = storage.get("OPTIONS", {})
     if options.get("object_lock_mode") and int(options.get("object_lock_days") or 0) > 0:
         return []
+    if getattr(settings, "NASKAH_S3_BUCKET_RETENTION", False):
+        return []  # the bucket's default retention locks every object
     return [
         Warning(
             "Stored files are in an S3 bucket, but NASKAH_S3_OBJECT_LOCK_MODE and "

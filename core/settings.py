@@ -327,6 +327,8 @@ def _default_storage() -> dict:
     return {"BACKEND": "core.storage_s3.NaskahS3Storage", "OPTIONS": options}
 
 
+# The bucket applies a default Object Lock retention itself: silences naskah.W034.
+NASKAH_S3_BUCKET_RETENTION = env_bool("NASKAH_S3_BUCKET_RETENTION", False)
 STORAGES = {
     "default": _default_storage(),
     "staticfiles": {

@@ -264,6 +264,9 @@ def test_deploy_check_warns_about_s3_without_object_lock(s3_storage, settings):
     from core.checks import check_object_lock
 
     assert [w.id for w in check_object_lock(None)] == ["naskah.W034"]
+    settings.NASKAH_S3_BUCKET_RETENTION = True  # the bucket's default retention
+    assert check_object_lock(None) == []
+    settings.NASKAH_S3_BUCKET_RETENTION = False
     default = settings.STORAGES["default"]
     settings.STORAGES = {
         **settings.STORAGES,
