@@ -138,6 +138,31 @@ def check_file_serving(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_object_lock(app_configs, **kwargs):
+    """Stored files on S3 without Object Lock retention set by Naskah: whoever holds the
+    application's key can delete a sealed letter (docs/deployment.md, "Object storage")."""
+    storage = settings.STORAGES.get("default", {})
+    if storage.get("BACKEND") != "core.storage_s3.NaskahS3Storage":
+        return []
+    options = storage.get("OPTIONS", {})
+    if options.get("object_lock_mode") and int(options.get("object_lock_days") or 0) > 0:
+        return []
+    if getattr(settings, "NASKAH_S3_BUCKET_RETENTION", False):
+        return []  # the bucket's default retention locks every object
+    return [
+        Warning(
+            "Stored files are in an S3 bucket, but NASKAH_S3_OBJECT_LOCK_MODE and "
+            "NASKAH_S3_OBJECT_LOCK_DAYS are not set: sealed letters are protected only by "
+            "the bucket's own settings.",
+            hint="Enable Object Lock on the bucket and set both (docs/deployment.md, "
+            '"Object storage"); with a default retention on the bucket instead, silence '
+            "naskah.W034.",
+            id="naskah.W034",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_public_base_url(app_configs, **kwargs):
     """QR codes and e-mailed links must reach the site from a phone outside this machine's
     network: NASKAH_PUBLIC_BASE_URL set, and not loopback, private or link-local."""

@@ -290,8 +290,52 @@ with contextlib.suppress(OSError):  # WhiteNoise serves it and warns when it is 
 # WhiteNoise's compressed storage with hashed names (needs `collectstatic`; deploy/ sets it).
 # Off (the default, development and tests): plain storage, files found in static/ directly.
 NASKAH_STATIC_MANIFEST = env_bool("NASKAH_STATIC_MANIFEST", False)
+
+
+def _default_storage() -> dict:
+    """Where stored files go (docs/deployment.md, "Object storage"): the local MEDIA_ROOT
+    (NASKAH_STORAGE=local, the default), an S3-compatible bucket (NASKAH_STORAGE=s3 and the
+    NASKAH_S3_* variables), or any Django storage given whole as JSON in
+    NASKAH_STORAGE_DEFAULT ({"BACKEND": ..., "OPTIONS": {...}})."""
+    import json
+
+    if os.environ.get("NASKAH_STORAGE_DEFAULT"):
+        return json.loads(os.environ["NASKAH_STORAGE_DEFAULT"])
+    kind = os.environ.get("NASKAH_STORAGE", "local").strip().lower()
+    if kind in ("", "local"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"NASKAH_STORAGE is {kind!r}; use local or s3")
+    bucket = os.environ.get("NASKAH_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("NASKAH_STORAGE=s3 needs NASKAH_S3_BUCKET")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("NASKAH_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("NASKAH_S3_REGION") or None,
+        "access_key": env_secret("NASKAH_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_secret("NASKAH_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": os.environ.get("NASKAH_S3_ADDRESSING_STYLE") or None,
+        "location": os.environ.get("NASKAH_S3_PREFIX", "").strip("/"),
+        "verify": False if env_bool("NASKAH_S3_INSECURE_TLS") else None,
+        # Files leave only through views that check visibility (core/files.py): no ACL,
+        # no public URL.
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        # Retention Naskah sets on every stored file (bucket created with Object Lock).
+        "object_lock_mode": os.environ.get("NASKAH_S3_OBJECT_LOCK_MODE", "").strip().upper(),
+        "object_lock_days": env_int("NASKAH_S3_OBJECT_LOCK_DAYS", 0),
+    }
+    if options["object_lock_mode"] not in ("", "GOVERNANCE", "COMPLIANCE"):
+        raise ImproperlyConfigured("NASKAH_S3_OBJECT_LOCK_MODE is GOVERNANCE or COMPLIANCE")
+    return {"BACKEND": "core.storage_s3.NaskahS3Storage", "OPTIONS": options}
+
+
+# The bucket applies a default Object Lock retention itself: silences naskah.W034.
+NASKAH_S3_BUCKET_RETENTION = env_bool("NASKAH_S3_BUCKET_RETENTION", False)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     "staticfiles": {
         "BACKEND": "core.staticfiles.NaskahStaticFilesStorage"
         if NASKAH_STATIC_MANIFEST

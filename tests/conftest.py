@@ -126,3 +126,36 @@ def _seeded_reference_data(request):
             for module, function in steps:
                 getattr(importlib.import_module(module), function)(apps, None)
     yield
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """One local S3-compatible server (moto's server mode on 127.0.0.1, scripts/s3_local.py)
+    for the whole test session; each test that needs it gets a bucket of its own."""
+    pytest.importorskip("moto.server")
+    from scripts.s3_local import LocalS3
+
+    server = LocalS3(bucket="naskah-session").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """Make a fresh bucket on the local S3 server the default storage for this test.
+    Returns the server, whose `.bucket` is the test's bucket."""
+    import uuid
+
+    from scripts.s3_local import LocalS3
+
+    bucket = f"naskah-{uuid.uuid4().hex[:12]}"
+    s3_server.create_bucket(bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "core.storage_s3.NaskahS3Storage",
+            "OPTIONS": {**s3_server.storage_options(), "bucket_name": bucket},
+        },
+    }
+    view = LocalS3(bucket, port=s3_server.port)  # same server, this test's bucket
+    return view

@@ -76,6 +76,12 @@ def storage_save_pending(name: str, content: bytes, written: list[str]) -> str:
 
 
 def _move(storage: Storage, source: str, target: str) -> None:
+    """Give the file `source` the name `target`. Local storage renames (atomic); object
+    storage (core.storage_s3) copies on the server and deletes the source; any other
+    storage copies through Django's API. Never writes over an existing `target`."""
+    if hasattr(storage, "move"):
+        storage.move(source, target)
+        return
     src, dst = _path(storage, source), _path(storage, target)
     if src is not None and dst is not None:
         os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -105,6 +111,10 @@ def storage_publish(name: str) -> bool:
                 moved = True
             except FileNotFoundError:
                 pass  # a concurrent publisher moved it first
+            except FileExistsError:
+                # A concurrent publisher wrote the final name first: the pending copy is
+                # the same bytes, no longer needed.
+                default_storage.delete(pending)
     if not default_storage.exists(name):
         logger.error("stored file %s is neither pending nor published", name)
         return False

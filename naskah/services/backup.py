@@ -4,7 +4,8 @@ A backup folder holds:
 
 - ``database.sqlite3`` (SQLite online backup API: a consistent copy while the site runs) or
   ``database.pgdump`` (``pg_dump --format=custom``: one consistent snapshot);
-- ``media/``: every stored file (MEDIA_ROOT), each copied while its SHA-256 is computed;
+- ``media/``: every stored file (Django's default storage: MEDIA_ROOT or the S3 bucket),
+  each copied while its SHA-256 is computed;
 - ``audit-checkpoints/``: the signed checkpoints of the audit chain head;
 - ``manifest.json``: the database file's hash, every stored file with size and SHA-256, and
   the audit chain head (seq, hash) read *before* the dump. The chain only grows, so the
@@ -16,8 +17,8 @@ every file the dump refers to (files added meanwhile are harmless extras).
 Keys are not in the backup (the audit key, the checkpoint key, SECRET_KEY, the signing CA
 secret): keep them apart, as docs/deployment.md says; a restore needs them configured.
 
-`backup_restore` writes into the configured database and MEDIA_ROOT and refuses unless both
-are empty; `backup_verify` then checks the restored copy: the audit chain
+`backup_restore` writes into the configured database and default storage and refuses unless
+both are empty; `backup_verify` then checks the restored copy: the audit chain
 (`verify_audit`), every file against the manifest and a sample of sealed PDFs' signatures.
 """
 
@@ -41,7 +42,7 @@ SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 MEDIA_DIR = "media"
 CHECKPOINT_DIR = "audit-checkpoints"
-# Top-level folders of MEDIA_ROOT that hold no data (the /readyz probe).
+# Top-level folders of the stored files that hold no data (the /readyz probe).
 SKIPPED_MEDIA = {"readyz"}
 _CHUNK = 1024 * 1024
 
@@ -78,6 +79,72 @@ def file_sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _copy_from_storage(name: str, target: Path) -> tuple[str, int]:
+    """Copy the stored file `name` to the local `target` (new file): SHA-256 and size."""
+    from django.core.files.storage import default_storage
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with default_storage.open(name, "rb") as src, target.open("xb") as dst:
+        while chunk := src.read(_CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    return digest.hexdigest(), size
+
+
+def _copy_to_storage(source: Path, name: str) -> str:
+    """Store the local file `source` under exactly `name`; its SHA-256."""
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    try:
+        with source.open("rb") as handle:
+            saved = default_storage.save(name, File(handle))
+    except FileExistsError:  # object storage refuses the name outright (core.storage_s3)
+        saved = None
+    if saved != name:
+        raise BackupError(f"{name} exists in storage already; restore only into empty storage")
+    return stored_sha256(name)[0]
+
+
+def stored_sha256(name: str) -> tuple[str, int]:
+    """SHA-256 and size of the stored file `name` (FileNotFoundError when missing)."""
+    from django.core.files.storage import default_storage
+
+    digest, size = hashlib.sha256(), 0
+    with default_storage.open(name, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _stored_names() -> list[str]:
+    """Every stored file's name in the default storage (local or S3), sorted, without the
+    /readyz probes."""
+    from django.core.files.storage import default_storage
+
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        try:
+            dirs, names = default_storage.listdir(folder)
+        except FileNotFoundError:
+            return
+        prefix = f"{folder}/" if folder else ""
+        found.extend(prefix + name for name in names)
+        for sub in sorted(dirs):
+            if not folder and sub in SKIPPED_MEDIA:
+                continue
+            walk(prefix + sub)
+
+    walk("")
+    return sorted(found)
+
+
 def _files(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
@@ -96,6 +163,16 @@ def _empty_dir(path: Path) -> bool:
 
 def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
+
+
+def _local_storage() -> bool:
+    from django.core.files.storage import default_storage
+
+    try:
+        default_storage.path("x")
+    except NotImplementedError:
+        return False
+    return True
 
 
 def _audit_head() -> dict:
@@ -221,7 +298,7 @@ def _load_database(directory: Path, manifest: dict) -> None:
 
 
 def backup_create(directory, *, stdout=None) -> dict:
-    """Write a backup of the configured database, MEDIA_ROOT and audit checkpoints into
+    """Write a backup of the configured database, stored files and audit checkpoints into
     `directory` (new or empty). Returns the manifest."""
     from core.services.audit import audit_seal_pending
 
@@ -231,9 +308,8 @@ def backup_create(directory, *, stdout=None) -> dict:
     if not _empty_dir(directory):
         raise BackupError(f"{directory} is not empty")
     directory.mkdir(parents=True, exist_ok=True)
-    media_root = _media_root()
-    if not media_root.is_dir():
-        media_root.mkdir(parents=True, exist_ok=True)
+    if _local_storage():
+        _media_root().mkdir(parents=True, exist_ok=True)
     started = timezone.now()
 
     # Seal what has committed, so that the recorded head covers it (best effort: without
@@ -258,10 +334,12 @@ def backup_create(directory, *, stdout=None) -> dict:
     _say(stdout, f"database: {db_file} ({db_size} bytes)")
 
     files = []
-    for path in _files(media_root):
-        relative = path.relative_to(media_root).as_posix()
-        sha, size = _copy_hashed(path, directory / MEDIA_DIR / relative)
-        files.append({"path": relative, "size": size, "sha256": sha})
+    for name in _stored_names():
+        try:
+            sha, size = _copy_from_storage(name, directory / MEDIA_DIR / name)
+        except FileNotFoundError:
+            continue  # a pending file published (moved) or swept meanwhile
+        files.append({"path": name, "size": size, "sha256": sha})
     _say(stdout, f"stored files: {len(files)} ({sum(f['size'] for f in files)} bytes)")
 
     manifest = {
@@ -319,7 +397,7 @@ def backup_check(directory) -> list[str]:
 
 
 def backup_restore(directory, *, stdout=None) -> dict:
-    """Restore the backup in `directory` into the configured database and MEDIA_ROOT, both
+    """Restore the backup in `directory` into the configured database and default storage, both
     of which must be empty. The audit checkpoints go to NASKAH_AUDIT_CHECKPOINT_DIR when
     that is empty. Returns the manifest."""
     directory = Path(directory)
@@ -327,14 +405,14 @@ def backup_restore(directory, *, stdout=None) -> dict:
     problems = backup_check(directory)
     if problems:
         raise BackupError("the backup is damaged: " + "; ".join(problems[:10]))
-    media_root = _media_root()
-    if not _empty_dir(media_root):
-        raise BackupError(f"MEDIA_ROOT {media_root} is not empty; restore only into empty storage")
+    if _stored_names():
+        where = f"MEDIA_ROOT {_media_root()}" if _local_storage() else "the storage bucket"
+        raise BackupError(f"{where} is not empty; restore only into empty storage")
 
     _load_database(directory, manifest)
     _say(stdout, f"database restored from {manifest['database']['file']}")
     for entry in manifest["files"]:
-        sha, _size = _copy_hashed(directory / MEDIA_DIR / entry["path"], media_root / entry["path"])
+        sha = _copy_to_storage(directory / MEDIA_DIR / entry["path"], entry["path"])
         if sha != entry["sha256"]:
             raise BackupError(f"{entry['path']} changed while it was restored")
     _say(stdout, f"stored files restored: {len(manifest['files'])}")
@@ -384,11 +462,13 @@ def backup_verify(directory, *, sample: int = 5, stdout=None) -> list[str]:
     if current < head["seq"]:
         problems.append(f"the audit chain ends at #{current}, before the recorded #{head['seq']}")
 
-    media_root = _media_root()
     bad_files = 0
     for entry in manifest["files"]:
-        path = media_root / entry["path"]
-        if not path.is_file() or file_sha256(path) != (entry["sha256"], entry["size"]):
+        try:
+            found = stored_sha256(entry["path"])
+        except FileNotFoundError:
+            found = None
+        if found != (entry["sha256"], entry["size"]):
             bad_files += 1
             if bad_files <= 20:
                 problems.append(f"stored file {entry['path']} is missing or differs")

@@ -13,10 +13,11 @@ class Command(BaseCommand):
     # The target database is empty until the restore: no check may query it first.
     requires_system_checks = []
     help = (
-        "Restore the backup in DIR into the configured database and MEDIA_ROOT, which must be "
-        "empty (or into --database-url / --media-root). With --verify, then check the audit "
-        "chain, every stored file's hash and a sample of signatures; exits non-zero on any "
-        "problem. --check-only checks the backup folder itself and restores nothing."
+        "Restore the backup in DIR into the configured database and default storage (MEDIA_ROOT "
+        "or the S3 bucket), which must be empty (or into --database-url / --media-root). "
+        "With --verify, then check the audit chain, every stored file's hash and a sample of "
+        "signatures; exits non-zero on any problem. --check-only checks the backup folder "
+        "itself and restores nothing."
     )
 
     def add_arguments(self, parser):
