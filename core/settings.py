@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    # The session's unlocked paraf key for this request (signing/paraf.py).
+    "signing.paraf.ParafKeyMiddleware",
     # Any signed-in session (password, OIDC or another backend) passes the second factor
     # before it reaches a page (docs/security.md, "Sign-in").
     "core.middleware.SecondFactorMiddleware",

@@ -522,3 +522,6 @@ from naskah.models_tte import (  # noqa: E402, F401
     PertinggalTersegel,
     UnitPenomoran,
 )
+
+# Signed paraf statements (issue 18 item 4).
+from naskah.models_paraf import ParafStatement  # noqa: E402, F401

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from signing import crypto
-from signing.models import CertificateAuthority, SignerCertificate
+from signing.models import CertificateAuthority, ParafCredential, SignerCertificate
 
 OCSP_RESPONDER_KEY_BITS = 2048
 # The CA secret is 32 random-looking bytes from HKDF, not a human passphrase, so the
@@ -120,9 +120,17 @@ def _responder(ca: CertificateAuthority):
 
 
 def _revoked_entries() -> list[crypto.RevokedEntry]:
-    rows = SignerCertificate.objects.filter(
-        status=SignerCertificate.Status.REVOKED, revoked_at__isnull=False
-    ).only("serial_hex", "revoked_at", "revocation_reason_code")
+    rows = list(
+        SignerCertificate.objects.filter(
+            status=SignerCertificate.Status.REVOKED, revoked_at__isnull=False
+        ).only("serial_hex", "revoked_at", "revocation_reason_code")
+    )
+    # Paraf certificates (signing/paraf.py) are issued by the same CA.
+    rows += list(
+        ParafCredential.objects.filter(
+            status=ParafCredential.Status.REVOKED, revoked_at__isnull=False
+        ).only("serial_hex", "revoked_at", "revocation_reason_code")
+    )
     return [
         crypto.RevokedEntry(
             serial_number=int(row.serial_hex, 16),
@@ -189,13 +197,28 @@ def _status_for_serial(serial: int):
         SignerCertificate.objects.filter(serial_hex=format(serial, "x"))
         .only("status", "revoked_at", "revocation_reason_code")
         .first()
+    ) or (
+        ParafCredential.objects.filter(serial_hex=format(serial, "x"))
+        .only("status", "revoked_at", "revocation_reason_code")
+        .first()
     )
     if row is None:
         return ocsp.OCSPCertStatus.UNKNOWN, None, None
-    if row.status == SignerCertificate.Status.REVOKED and row.revoked_at is not None:
+    if row.status == "revoked" and row.revoked_at is not None:
         reason = x509.ReasonFlags[row.revocation_reason_code or "unspecified"]
         return ocsp.OCSPCertStatus.REVOKED, row.revoked_at, reason
     return ocsp.OCSPCertStatus.GOOD, None, None
+
+
+def paraf_revocation_status(serial: int) -> tuple[str, dt.datetime | None]:
+    """("good" | "revoked" | "unknown", revoked at): the status OCSP answers for a
+    certificate of the instance CA, read the same way (signing/paraf.py verification)."""
+    status, revoked_at, _reason = _status_for_serial(serial)
+    if status == ocsp.OCSPCertStatus.REVOKED:
+        return "revoked", revoked_at
+    if status == ocsp.OCSPCertStatus.GOOD:
+        return "good", None
+    return "unknown", None
 
 
 def _ocsp_sign(
