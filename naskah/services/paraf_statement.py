@@ -257,3 +257,32 @@ def paraf_statements_audit() -> dict:
             for row, check in failures
         ],
     }
+
+
+# The file copy's paraf page is part of the official document: always Indonesian.
+PDF_CHECK_TEXT = {
+    "valid": "Pernyataan paraf sah",
+    "revoked": "Pernyataan paraf TIDAK SAH: sertifikat dicabut",
+    "revision_mismatch": "Pernyataan paraf TIDAK SAH: revisi lain",
+}
+
+
+def step_statements_pdf_text(route) -> dict[int, str]:
+    """{step state id: the verification state of its latest paraf or correction statement}
+    for the file copy's paraf page (LEMBAR PARAF)."""
+    rows = (
+        ParafStatement.objects.filter(
+            step_state__route=route,
+            route_event__kind__in=[RouteEvent.Kind.APPROVED, RouteEvent.Kind.CORRECTED],
+        )
+        .select_related("step_state", "route_event", "audit_event")
+        .order_by("created_at", "pk")
+    )
+    texts = {}
+    for row in rows:
+        check = paraf_statement_verify(row)
+        text = PDF_CHECK_TEXT.get(
+            check.code, "Pernyataan paraf TIDAK SAH: tanda tangan atau isi tidak cocok"
+        )
+        texts[row.step_state_id] = f"{text} (sertifikat {row.serial_hex[:16]})"
+    return texts

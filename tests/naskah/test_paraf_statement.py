@@ -258,3 +258,63 @@ def test_password_signin_unlocks_the_key_for_the_session(demo, client, team_lett
     kek = paraf_keys.kek_derive(user.pk, PASSWORD)
     assert kek.hex() not in json.dumps(session) and PASSWORD not in json.dumps(session)
     assert connection.vendor  # the session is server side (database or cache)
+
+
+def test_letter_page_lists_statements_and_shows_a_failing_one(demo, client, signed, team_letter):
+    from django.urls import reverse
+
+    client.force_login(demo["prakompertama"])  # the drafter
+    url = reverse("naskah:alur_detail", args=[team_letter.pk])
+    page = client.get(url).content.decode()
+    assert "paraf-valid" in page and "paraf-failed" not in page
+    _tamper(signed, signature=b"\x30\x06\x02\x01\x01\x02\x01\x01")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "paraf-failed" in page
+    assert "does not match the statement" in page
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_file_copy_paraf_page_and_public_verification_show_the_state(
+    demo, client, team_letter, _media
+):
+    from pypdf import PdfReader
+
+    from naskah.models import Naskah, PertinggalTersegel
+    from naskah.services.tte import naskah_sign, sealed_bytes
+    from tests.naskah.tte_helpers import PASSPHRASE, enroll
+
+    while team_letter.status != Naskah.Status.SIAP_TANDATANGAN:
+        _act(naskah_paraf, team_letter)
+        team_letter.refresh_from_db()
+    signer = demo["kadiskominfo"]
+    enroll(signer)
+    naskah_sign(naskah=team_letter, signer=signer, passphrase=PASSPHRASE)
+    team_letter.refresh_from_db()
+    copy = PertinggalTersegel.objects.get(tte=team_letter.tte)
+    import io
+
+    last = " ".join(PdfReader(io.BytesIO(sealed_bytes(copy))).pages[-1].extract_text().split())
+    assert "LEMBAR PARAF" in last
+    assert last.count("Pernyataan paraf sah") == copy.jumlah_paraf >= 2, last
+
+    url = f"/verifikasi/{team_letter.tte.token}"
+    data = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert data["paraf_statements"]["count"] >= 2 and data["paraf_statements"]["failed"] == 0
+    statement = ParafStatement.objects.filter(naskah=team_letter).first()
+    body = json.loads(statement.payload)
+    body["actor"]["nama"] = "Orang Lain"
+    _tamper(statement, payload=paraf_keys.canonical_json(body))
+    data = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert data["paraf_statements"]["failed"] == 1
+    assert data["paraf_statements"]["failures"] == ["bad_signature"]
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "FAILED verification" in page
