@@ -219,6 +219,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "core.password_validation.OrganisationWordsValidator"},
+    # Not a rule: reseals the person's paraf key with the new password (signing/paraf.py).
+    {"NAME": "signing.paraf.ParafKeyRewrap"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

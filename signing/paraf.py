@@ -88,6 +88,12 @@ _unlocked: contextvars.ContextVar[_Unlocked | None] = contextvars.ContextVar(
 )
 
 
+# {pegawai id: new KEK} after a password change in this request (ParafKeyMiddleware).
+_rekeyed: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "naskah_paraf_rekeyed", default=None
+)
+
+
 def _session_aad(pegawai_id: int) -> bytes:
     return b"naskah-paraf-session|" + str(pegawai_id).encode()
 
@@ -113,7 +119,10 @@ def kek_derive(pegawai_id: int, password: str) -> bytes:
 def session_unlock(request, user, password: str) -> None:
     """At a password sign-in: keep the KEK for this session, encrypted under a random key
     that goes to the browser only (the cookie is set by ParafKeyMiddleware)."""
-    kek = kek_derive(user.pk, password)
+    _session_store(request, user, kek_derive(user.pk, password))
+
+
+def _session_store(request, user, kek: bytes) -> None:
     cookie_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(12)
     blob = nonce + AESGCM(cookie_key).encrypt(nonce, kek, _session_aad(user.pk))
@@ -150,10 +159,18 @@ class ParafKeyMiddleware:
 
     def __call__(self, request):
         token = _unlocked.set(_from_request(request))
+        rekey_token = _rekeyed.set({})
         try:
             response = self.get_response(request)
+            rekeyed = _rekeyed.get()
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and user.pk in rekeyed:
+                # The person changed their password in this request: the session keeps the
+                # new KEK (the key was resealed with it by paraf_rewrap).
+                _session_store(request, user, rekeyed[user.pk])
         finally:
             _unlocked.reset(token)
+            _rekeyed.reset(rekey_token)
         value = getattr(request, "_naskah_paraf_cookie", None)
         if value:
             response.set_cookie(
@@ -424,7 +441,35 @@ def paraf_rewrap(user, new_password: str) -> bool:
             der, secret=new_kek, aad=_credential_aad(row.serial_hex), log2_n=_ENVELOPE_LOG2_N
         )
     )
+    cookie_key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(12)
+    blob = nonce + AESGCM(cookie_key).encrypt(nonce, new_kek, _session_aad(user.pk))
+    _unlocked.set(_Unlocked(user.pk, blob, cookie_key))
+    rekeyed = _rekeyed.get()
+    if rekeyed is not None:
+        rekeyed[user.pk] = new_kek
     return True
+
+
+class ParafKeyRewrap:
+    """A password "validator" that validates nothing: Django calls its
+    ``password_changed`` after a password is set. When the person changes their own
+    password in a session holding their unlocked paraf key, the key is resealed with the
+    new password; otherwise (a reset by an administrator) the old key can no longer be
+    opened and is revoked and replaced at its next use."""
+
+    def validate(self, password: str, user=None) -> None:
+        return None
+
+    def password_changed(self, password: str, user=None) -> None:
+        if user is not None and user.pk is not None:
+            try:
+                paraf_rewrap(user, password)
+            except Exception:  # a password change must not fail because of the paraf key
+                logger.exception("paraf key of %s could not be resealed", user.pk)
+
+    def get_help_text(self) -> str:
+        return ""
 
 
 # --- statements ----------------------------------------------------------------------------

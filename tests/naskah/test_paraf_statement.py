@@ -318,3 +318,44 @@ def test_file_copy_paraf_page_and_public_verification_show_the_state(
     assert data["paraf_statements"]["failures"] == ["bad_signature"]
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "FAILED verification" in page
+
+
+def test_password_change_in_the_session_reseals_the_key_and_a_reset_replaces_it(
+    demo, client, team_letter
+):
+    """Changing one's own password keeps the same paraf key (resealed, session updated);
+    a reset by someone else leaves a key nobody can open: revoked and replaced at next use,
+    earlier statements stay valid."""
+    state = waiting(team_letter)[0]
+    user = state.assignee
+    client.post("/masuk/", {"username": user.username, "password": PASSWORD})
+    _act(naskah_paraf, team_letter)  # issues the key (unlocked with the password)
+    first = ParafCredential.objects.get(pegawai=user, status="active")
+    new_password = "ganti-Sandi-2026!x"
+    response = client.post(
+        _password_change_url(),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302, response.content[:500]
+    first.refresh_from_db()
+    assert first.status == "active"
+    kek = paraf_keys.kek_derive(user.pk, new_password)
+    paraf_keys.crypto.envelope_open(  # opens with the new password only
+        bytes(first.sealed_key), secret=kek, aad=paraf_keys._credential_aad(first.serial_hex)
+    )
+    # An administrator resets the password: the next statement revokes the old key.
+    user.set_password("reset-Oleh-Admin-77")
+    user.save()
+    with paraf_keys.paraf_unlocked(user, "reset-Oleh-Admin-77"):
+        paraf_keys.statement_sign(user=user, payload={"actor": {"id": user.pk}, "time": "x"})
+    first.refresh_from_db()
+    assert first.status == "revoked" and first.revocation_reason_code == "superseded"
+    assert ParafCredential.objects.filter(pegawai=user, status="active").count() == 1
+    earlier = ParafStatement.objects.get(naskah=team_letter)
+    assert paraf_statement_verify(earlier).ok
+
+
+def _password_change_url():
+    from django.urls import reverse
+
+    return reverse("password_change")
