@@ -527,6 +527,11 @@ NASKAH_CRL_VALIDITY_HOURS = env_int("NASKAH_CRL_VALIDITY_HOURS", 24)
 NASKAH_CRL_REFRESH_HOURS = env_int("NASKAH_CRL_REFRESH_HOURS", 6)
 NASKAH_OCSP_VALIDITY_MINUTES = env_int("NASKAH_OCSP_VALIDITY_MINUTES", 60)
 NASKAH_TRUST_ROOTS = env_list("NASKAH_TRUST_ROOTS")
+# Cryptographic paraf (docs/paraf.md): refuse a paraf, return or correction when the
+# official's paraf key is not unlocked (no password sign-in in this session); lifetime of
+# paraf certificates.
+NASKAH_PARAF_STATEMENT_REQUIRED = env_bool("NASKAH_PARAF_STATEMENT_REQUIRED", False)
+NASKAH_PARAF_CERT_VALIDITY_DAYS = env_int("NASKAH_PARAF_CERT_VALIDITY_DAYS", 3 * 365)
 NASKAH_BSRE_URL = os.environ.get("NASKAH_BSRE_URL", "")
 NASKAH_BSRE_USERNAME = os.environ.get("NASKAH_BSRE_USERNAME", "")
 NASKAH_BSRE_PASSWORD = os.environ.get("NASKAH_BSRE_PASSWORD", "")
