@@ -359,3 +359,21 @@ def _password_change_url():
     from django.urls import reverse
 
     return reverse("password_change")
+
+
+def test_administrator_revokes_a_paraf_certificate_through_the_page(demo, client, signed):
+    from django.urls import reverse
+
+    cred = ParafCredential.objects.get(pegawai=signed.pegawai)
+    url = reverse("signing:paraf_revoke", args=[cred.pk])
+    client.force_login(demo["prakompertama"])
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    client.force_login(demo["admin"])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    cred.refresh_from_db()
+    assert cred.status == "active"
+    response = client.post(url, {"reason": "Perangkat hilang", "reason_code": "key_compromise"})
+    assert response.status_code == 302
+    cred.refresh_from_db()
+    assert cred.status == "revoked" and cred.revocation_reason_code == "key_compromise"
+    assert paraf_statement_verify(signed).ok  # made before the revocation
