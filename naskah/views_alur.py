@@ -33,7 +33,7 @@ from naskah.permissions import (
 )
 from naskah.selectors import naskah_latest_revision
 from naskah.selectors_alur import naskah_list_for_user, naskah_route_page
-from naskah.services.paraf_statement import naskah_paraf_statements
+from naskah.selectors_paraf import naskah_paraf_statements
 from naskah.services.pengajuan import (
     jenis_koordinasi_wajib,
     naskah_comment,

@@ -220,16 +220,6 @@ def paraf_statement_verify(statement: ParafStatement) -> paraf_keys.StatementChe
     return check
 
 
-def naskah_paraf_statements(naskah: Naskah) -> list[StatementState]:
-    """Every statement of the letter, oldest first, with its verification state."""
-    rows = (
-        ParafStatement.objects.filter(naskah=naskah)
-        .select_related("step_state", "route_event", "audit_event", "pegawai")
-        .order_by("created_at", "pk")
-    )
-    return [StatementState(row, paraf_statement_verify(row)) for row in rows]
-
-
 def paraf_statements_verify_all():
     """(checked, failures) over every statement: failures as (statement, check)."""
     failures = []
