@@ -246,6 +246,16 @@ def test_verify_audit_flags_a_forged_statement(demo, signed):
     assert "paraf" in str(raised.value).lower()
 
 
+def test_verify_audit_flags_a_removed_statement(demo, signed):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM naskah_parafstatement WHERE id = %s", [signed.pk])
+    from naskah.services.paraf_statement import paraf_statements_audit
+
+    result = paraf_statements_audit()
+    assert result["checked"] == 0
+    assert any("missing: removed" in line for line in result["failures"])
+
+
 def test_password_signin_unlocks_the_key_for_the_session(demo, client, team_letter):
     state = waiting(team_letter)[0]
     user = state.assignee
