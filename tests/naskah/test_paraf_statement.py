@@ -387,3 +387,50 @@ def test_administrator_revokes_a_paraf_certificate_through_the_page(demo, client
     cred.refresh_from_db()
     assert cred.status == "revoked" and cred.revocation_reason_code == "key_compromise"
     assert paraf_statement_verify(signed).ok  # made before the revocation
+
+
+def test_paraf_through_the_page_after_a_password_signin_is_signed(demo, client, team_letter):
+    """End to end: sign in with the password (the key is unlocked for the session through
+    the browser-held cookie), initial on the letter's page: a verified statement."""
+    from django.urls import reverse
+
+    from naskah.services.pengajuan import naskah_route_open
+
+    state = waiting(team_letter)[0]
+    user = state.assignee
+    client.post("/masuk/", {"username": user.username, "password": PASSWORD})
+    route = naskah_route_open(team_letter)
+    response = client.post(
+        reverse("naskah:alur_act", args=[team_letter.pk]),
+        {
+            "action": "paraf",
+            "step_state": state.pk,
+            "revisi": team_letter.revisi_terakhir,
+            "version": route.version,
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    statement = ParafStatement.objects.get(naskah=team_letter, step_state=state)
+    assert statement.pegawai_id == user.pk and paraf_statement_verify(statement).ok
+    # Without the browser's cookie the session alone unlocks nothing.
+    client.cookies.pop(paraf_keys.COOKIE_NAME)
+    state = waiting(team_letter)[0]
+    if state.assignee_id == user.pk:  # pragma: no cover - the chain moves to someone else
+        return
+    client.logout()
+    client.post("/masuk/", {"username": state.assignee.username, "password": PASSWORD})
+    assert client.session.get(paraf_keys.SESSION_KEY)  # unlocked, but the cookie is lost:
+    client.cookies.pop(paraf_keys.COOKIE_NAME)
+    client.post(
+        reverse("naskah:alur_act", args=[team_letter.pk]),
+        {
+            "action": "paraf",
+            "step_state": state.pk,
+            "revisi": team_letter.revisi_terakhir,
+            "version": naskah_route_open(team_letter).version,
+        },
+    )
+    state.refresh_from_db()
+    assert state.status == "approved"  # recorded (statements not required by default)
+    assert not ParafStatement.objects.filter(step_state=state).exists()  # but unsigned
