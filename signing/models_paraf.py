@@ -30,6 +30,8 @@ class ParafCredential(models.Model):
     )
     serial_hex = models.CharField(_("serial number"), max_length=64, unique=True)
     subject = models.CharField(_("subject"), max_length=255)
+    # Serial of the CA certificate that issued it (which CA generation answers for it).
+    issuer_serial_hex = models.CharField(_("issuer serial number"), max_length=64, blank=True)
     certificate_pem = models.TextField(_("certificate (PEM)"))
     # Sealed with the sign-in password (scrypt + AES-256-GCM, signing/crypto.py envelope).
     sealed_key = models.BinaryField(_("sealed private key"))

@@ -293,11 +293,40 @@ def paraf_certificate_build(
     builder = crypto._with_revocation_pointers(
         builder, pki.crl_url(ca_row), pki.ocsp_url(), pki.ca_certificate_url(ca_row)
     )
+    return _ca_sign(builder, ca_key)
+
+
+# --- the two seams with the CA (kept here so CA key backends and CA generations plug in) ---
+
+
+def _ca_key(ca):
+    """The CA's signing key (an in-memory RSA key of the sealed CA row)."""
+    from signing.backends.local import _ca_private_key
+
+    return _ca_private_key(ca)
+
+
+def _ca_sign(builder: x509.CertificateBuilder, ca_key) -> x509.Certificate:
+    """Sign with the CA key itself, or through its ``sign_builder`` when the key lives
+    outside the process (a token)."""
+    external = getattr(ca_key, "sign_builder", None)
+    if external is not None:
+        return external(builder)
     return builder.sign(ca_key, hashes.SHA256())
 
 
+def _issuer_certificate(cert: x509.Certificate) -> x509.Certificate | None:
+    """The instance CA certificate that issued `cert` (None: not ours)."""
+    from signing.backends.local import ca_certificate_if_exists
+
+    ca_cert = ca_certificate_if_exists()
+    if ca_cert is None or ca_cert.subject != cert.issuer:
+        return None
+    return ca_cert
+
+
 def _credential_issue(user, kek: bytes) -> tuple[ParafCredential, ec.EllipticCurvePrivateKey]:
-    from signing.backends.local import _ca_private_key, ca_get_or_create
+    from signing.backends.local import ca_get_or_create
 
     ca = ca_get_or_create()
     ca_cert = crypto.certificate_load(ca.certificate_pem)
@@ -306,7 +335,7 @@ def _credential_issue(user, kek: bytes) -> tuple[ParafCredential, ec.EllipticCur
     serial_hex = format(serial, "x")
     now = timezone.now()
     cert = paraf_certificate_build(
-        ca_key=_ca_private_key(ca),
+        ca_key=_ca_key(ca),
         ca_cert=ca_cert,
         public_key=key.public_key(),
         user=user,
@@ -324,6 +353,7 @@ def _credential_issue(user, kek: bytes) -> tuple[ParafCredential, ec.EllipticCur
             pegawai=user,
             serial_hex=serial_hex,
             subject=cert.subject.rfc4514_string()[:255],
+            issuer_serial_hex=ca.serial_hex,
             certificate_pem=crypto.certificate_pem(cert),
             sealed_key=sealed,
             not_before=cert.not_valid_before_utc,
@@ -518,7 +548,6 @@ CHECK_TEXT = {
     "valid": _("Valid: signed by the official's paraf key, certificate trusted and not revoked."),
     "malformed": _("The statement cannot be read."),
     "not_canonical": _("The statement is not in canonical form (it was altered)."),
-    "no_ca": _("The instance certificate authority is missing."),
     "untrusted_certificate": _("The certificate was not issued by this instance's authority."),
     "not_paraf_certificate": _("The certificate is not a paraf certificate."),
     "other_person": _("The certificate belongs to another person than the one named."),
@@ -549,7 +578,6 @@ def statement_verify(*, payload: str, signature: bytes, certificate_pem: str) ->
     """Cryptographic check of one statement: canonical form, certificate chained to the
     instance CA with the paraf usage and naming the actor, signature, validity and
     revocation status at the statement's time (the status the CRL and OCSP publish)."""
-    from signing.backends.local import ca_certificate_if_exists
     from signing.pki import paraf_revocation_status
 
     try:
@@ -561,9 +589,9 @@ def statement_verify(*, payload: str, signature: bytes, certificate_pem: str) ->
         return _fail("malformed")
     if canonical_json(body) != payload:
         return _fail("not_canonical", body)
-    ca_cert = ca_certificate_if_exists()
+    ca_cert = _issuer_certificate(cert)
     if ca_cert is None:
-        return _fail("no_ca", body)
+        return _fail("untrusted_certificate", body)
     try:
         cert.verify_directly_issued_by(ca_cert)
     except (ValueError, TypeError, InvalidSignature):
