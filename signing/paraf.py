@@ -34,7 +34,7 @@ import os
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -79,7 +79,7 @@ class _Unlocked:
         nonce, ciphertext = self.blob[:12], self.blob[12:]
         try:
             return AESGCM(self.cookie_key).decrypt(nonce, ciphertext, _session_aad(self.pegawai_id))
-        except Exception:  # noqa: BLE001 - a wrong or stale cookie unlocks nothing
+        except (InvalidTag, ValueError):  # a wrong or stale cookie unlocks nothing
             return None
 
 
@@ -135,12 +135,14 @@ def _session_store(request, user, kek: bytes) -> None:
 
 
 def _from_request(request) -> _Unlocked | None:
+    cookie = request.COOKIES.get(COOKIE_NAME, "")
+    if not cookie:  # checked first: most requests never touch the session or the user
+        return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
     stored = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    cookie = request.COOKIES.get(COOKIE_NAME, "")
-    if not stored or not cookie or stored.get("pegawai") != user.pk:
+    if not stored or stored.get("pegawai") != user.pk:
         return None
     try:
         return _Unlocked(
@@ -574,12 +576,25 @@ def parse_time(value: str) -> dt.datetime | None:
     return parsed if parsed.tzinfo else None
 
 
+def paraf_revocation_status(serial: int) -> tuple[str, dt.datetime | None]:
+    """("good" | "revoked" | "unknown", revoked at) of a paraf certificate: read from the
+    row the CA's OCSP responder answers from and its CRL lists (signing/pki.py)."""
+    row = (
+        ParafCredential.objects.filter(serial_hex=format(serial, "x"))
+        .only("status", "revoked_at")
+        .first()
+    )
+    if row is None:
+        return "unknown", None
+    if row.status == ParafCredential.Status.REVOKED and row.revoked_at is not None:
+        return "revoked", row.revoked_at
+    return "good", None
+
+
 def statement_verify(*, payload: str, signature: bytes, certificate_pem: str) -> StatementCheck:
     """Cryptographic check of one statement: canonical form, certificate chained to the
     instance CA with the paraf usage and naming the actor, signature, validity and
     revocation status at the statement's time (the status the CRL and OCSP publish)."""
-    from signing.pki import paraf_revocation_status
-
     try:
         body = json.loads(payload)
         cert = crypto.certificate_load(certificate_pem)

@@ -210,17 +210,6 @@ def _status_for_serial(serial: int):
     return ocsp.OCSPCertStatus.GOOD, None, None
 
 
-def paraf_revocation_status(serial: int) -> tuple[str, dt.datetime | None]:
-    """("good" | "revoked" | "unknown", revoked at): the status OCSP answers for a
-    certificate of the instance CA, read the same way (signing/paraf.py verification)."""
-    status, revoked_at, _reason = _status_for_serial(serial)
-    if status == ocsp.OCSPCertStatus.REVOKED:
-        return "revoked", revoked_at
-    if status == ocsp.OCSPCertStatus.GOOD:
-        return "good", None
-    return "unknown", None
-
-
 def _ocsp_sign(
     ca: CertificateAuthority,
     serial: int,

@@ -212,6 +212,15 @@ def test_revocation_after_the_statement_keeps_it_valid(demo, signed, team_letter
 
     crl = x509.load_der_x509_crl(bytes(CertificateAuthority.objects.get(pk=1).crl_der))
     assert crl.get_revoked_certificate_by_serial_number(int(cred.serial_hex, 16)) is not None
+    # ... and its OCSP responder answers "revoked".
+    from cryptography.x509 import ocsp
+
+    from signing.pki import ocsp_response_for
+
+    answer = ocsp.load_der_ocsp_response(
+        ocsp_response_for(x509.load_pem_x509_certificate(cred.certificate_pem.encode()))
+    )
+    assert answer.certificate_status == ocsp.OCSPCertStatus.REVOKED
     # A statement dated after the revocation fails.
     body = json.loads(signed.payload)
     with paraf_keys.paraf_unlocked(signed.pegawai, PASSWORD):
@@ -434,3 +443,16 @@ def test_paraf_through_the_page_after_a_password_signin_is_signed(demo, client, 
     state.refresh_from_db()
     assert state.status == "approved"  # recorded (statements not required by default)
     assert not ParafStatement.objects.filter(step_state=state).exists()  # but unsigned
+
+
+def test_correction_kept_with_the_reviewer_is_signed_too(demo, team_letter):
+    from naskah.markup import blocks_from_markup
+
+    team_letter.refresh_from_db()
+    values = values_from(team_letter, body=blocks_from_markup("Isi diperbaiki, belum diparaf."))
+    revisi, _outcome = _act(naskah_correct, team_letter, values=values, approve=False)
+    s = ParafStatement.objects.get(naskah=team_letter, action="correct")
+    body = json.loads(s.payload)
+    assert body["event"] == "revision_changed" and body["approved"] is False
+    assert body["capacity"] and s.revisi_nomor == revisi.nomor
+    assert paraf_statement_verify(s).ok
