@@ -79,3 +79,13 @@ SECOND_FACTOR_REQUIRED = "second_factor_required"
 def any_true(event: str, *args) -> bool:
     """True if any predicate registered for `event` answers True for `args`."""
     return any(handler(*args) for handler in list(_registry.get(event, [])))
+
+
+# ``AUDIT_VERIFY``: further checks `manage.py verify_audit` runs beside the chain (naskah:
+# the signed paraf statements). A handler ``handler() -> AuditCheck`` reads only.
+AUDIT_VERIFY = "audit_verify"
+
+
+def collect(event: str, *args) -> list:
+    """The answers of every handler registered for `event`, in registration order."""
+    return [handler(*args) for handler in list(_registry.get(event, []))]

@@ -159,6 +159,8 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     # DEBUG only: the normal 404 page instead of Django's technical one (lists every URL).
     "core.middleware.PlainNotFoundMiddleware",
+    # The session's unlocked paraf key for this request (signing/paraf.py).
+    "signing.paraf.ParafKeyMiddleware",
     # Any signed-in session (password, OIDC or another backend) passes the second factor
     # before it reaches a page (docs/security.md, "Sign-in").
     "core.middleware.SecondFactorMiddleware",
@@ -222,6 +224,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "core.password_validation.OrganisationWordsValidator"},
+    # Not a rule: reseals the person's paraf key with the new password (signing/paraf.py).
+    {"NAME": "signing.paraf.ParafKeyRewrap"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -600,6 +604,11 @@ NASKAH_CA_PKCS11_MODULE = os.environ.get("NASKAH_CA_PKCS11_MODULE", "")
 NASKAH_CA_PKCS11_TOKEN = os.environ.get("NASKAH_CA_PKCS11_TOKEN", "")
 NASKAH_CA_PKCS11_PIN = env_secret("NASKAH_CA_PKCS11_PIN")
 NASKAH_SIGNING_RENEWAL_NOTICE_DAYS = env_int("NASKAH_SIGNING_RENEWAL_NOTICE_DAYS", 30)
+# Cryptographic paraf (docs/paraf.md): refuse a paraf, return or correction when the
+# official's paraf key is not unlocked (no password sign-in in this session); lifetime of
+# paraf certificates.
+NASKAH_PARAF_STATEMENT_REQUIRED = env_bool("NASKAH_PARAF_STATEMENT_REQUIRED", False)
+NASKAH_PARAF_CERT_VALIDITY_DAYS = env_int("NASKAH_PARAF_CERT_VALIDITY_DAYS", 3 * 365)
 NASKAH_BSRE_URL = os.environ.get("NASKAH_BSRE_URL", "")
 NASKAH_BSRE_USERNAME = os.environ.get("NASKAH_BSRE_USERNAME", "")
 NASKAH_BSRE_PASSWORD = os.environ.get("NASKAH_BSRE_PASSWORD", "")

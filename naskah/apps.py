@@ -21,6 +21,11 @@ class NaskahConfig(AppConfig):
             "naskah.naskah",
             lambda route: reverse("naskah:alur_detail", args=[route.object_id]),
         )
+        # verify_audit also checks every signed paraf statement (issue 18 item 4).
+        from core import hooks as core_hooks
+        from naskah.services.paraf_statement import paraf_statements_audit
+
+        core_hooks.register(core_hooks.AUDIT_VERIFY, paraf_statements_audit)
 
     def demo_seed(self) -> str:
         """Called by `manage.py seed_demo`: demo letters taken through the real flow."""

@@ -511,6 +511,9 @@ from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  
 
 # Numbering series per letter family (issue 13).
 from naskah.models_nomor import SeriNomor  # noqa: E402, F401
+
+# Signed paraf statements (issue 18 item 4).
+from naskah.models_paraf import ParafStatement  # noqa: E402, F401
 from naskah.models_pencabutan import PencabutanNaskah  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401
     AturanTTE,

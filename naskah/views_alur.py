@@ -34,6 +34,7 @@ from naskah.permissions import (
 )
 from naskah.selectors import naskah_latest_revision
 from naskah.selectors_alur import naskah_list_for_user, naskah_route_page
+from naskah.selectors_paraf import naskah_paraf_statements
 from naskah.services.pengajuan import (
     jenis_koordinasi_wajib,
     naskah_comment,
@@ -123,6 +124,8 @@ def naskah_alur_detail(request, pk: int):
             "mine": mine,
             "is_drafter": is_drafter,
             "can_edit": can_edit_naskah(request.user, naskah),
+            # Signed paraf statements with their verification state (issue 18 item 4).
+            "paraf_statements": naskah_paraf_statements(naskah) if route is not None else [],
             "can_submit": is_drafter and naskah.status in Naskah.EDITABLE_STATUSES,
             "withdraw_form": (
                 WithdrawForm(initial={"version": route.version})

@@ -97,6 +97,19 @@ def _json(report, *, error: str = "", status: int = 200, **extra) -> JsonRespons
     return response
 
 
+def _paraf_summary(naskah) -> dict:
+    """How many signed paraf statements the letter has and how many fail verification
+    (names stay on the internal pages; issue 18 item 4)."""
+    from naskah.selectors_paraf import naskah_paraf_statements
+
+    states = naskah_paraf_statements(naskah)
+    return {
+        "count": len(states),
+        "failed": sum(1 for s in states if not s.ok),
+        "failures": sorted({s.check.code for s in states if not s.ok}),
+    }
+
+
 @require_GET
 def verifikasi_token(request, token: str):
     if _rate_limited(request):
@@ -131,10 +144,13 @@ def verifikasi_token(request, token: str):
         except ApplicationError as exc:
             error = exc.message
     valid = hash_ok and report is not None and report.ok
+    paraf = _paraf_summary(naskah)
     if _wants_json(request):
         if naskah.klasifikasi_keamanan in CONFIDENTIAL:  # only whether it is valid
             return _json(None, valid=valid, confidential=True)
-        return _json(report, error=error, stored_copy_intact=hash_ok, valid=valid)
+        return _json(
+            report, error=error, stored_copy_intact=hash_ok, valid=valid, paraf_statements=paraf
+        )
     return render(
         request,
         "naskah/verifikasi/token.html",
@@ -149,6 +165,7 @@ def verifikasi_token(request, token: str):
             "report": report,
             "error": error,
             "valid": valid,
+            "paraf": paraf,
             "pending": not record.selesai,
             "pencabutan": PencabutanNaskah.objects.filter(naskah=naskah)
             .select_related("oleh")

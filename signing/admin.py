@@ -2,11 +2,15 @@
 (TTE pages), never edited here; the sealed keys are not shown at all."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from signing.models import (
     CaGeneration,
     CertificateAuthority,
     CertificateRequest,
+    ParafCredential,
     SignerCertificate,
 )
 
@@ -53,3 +57,20 @@ class CertificateRequestAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("pegawai__nama", "pegawai__nip", "serial_hex")
     exclude = ("sealed_key", "public_key_pem")
+
+
+@admin.register(ParafCredential)
+class ParafCredentialAdmin(ReadOnlyAdmin):
+    """Paraf certificates (docs/paraf.md); revoked on /tte/paraf/<id>/cabut/."""
+
+    list_display = ("pegawai", "serial_hex", "status", "not_after", "created_at", "revoke")
+    list_filter = ("status",)
+    search_fields = ("pegawai__nama", "serial_hex")
+    exclude = ("sealed_key",)
+
+    @admin.display(description=_("Revoke"))
+    def revoke(self, obj):
+        if obj.status != ParafCredential.Status.ACTIVE:
+            return "-"
+        url = reverse("signing:paraf_revoke", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Revoke"))

@@ -62,14 +62,14 @@ def ca_for_issuer(cert: x509.Certificate) -> AnyCa | None:
     return None
 
 
-def issued_by(ca: AnyCa):
-    """The signer certificates of this generation. Rows issued before issuers were
-    recorded have no issuer serial: they belong to the current CA until the first
-    rotation records it."""
+def issued_by(ca: AnyCa, *, model=SignerCertificate):
+    """The signer (or, with model=ParafCredential, paraf) certificates of this generation.
+    Rows issued before issuers were recorded have no issuer serial: they belong to the
+    current CA until the first rotation records it."""
     condition = Q(issuer_serial_hex=ca.serial_hex)
     if isinstance(ca, CertificateAuthority):
         condition |= Q(issuer_serial_hex="")
-    return SignerCertificate.objects.filter(condition)
+    return model.objects.filter(condition)
 
 
 def ca_base_name() -> str:

@@ -275,3 +275,6 @@ class PassphraseAttempts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pegawai_id}: {self.failed}"
+
+
+from signing.models_paraf import ParafCredential  # noqa: E402, F401

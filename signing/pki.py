@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from signing import crypto
-from signing.models import CertificateAuthority, SignerCertificate
+from signing.models import CertificateAuthority, ParafCredential, SignerCertificate
 
 OCSP_RESPONDER_KEY_BITS = 2048
 # The CA secret is 32 random-looking bytes from HKDF, not a human passphrase, so the
@@ -124,9 +124,15 @@ def _responder(ca: CertificateAuthority):
 def _revoked_entries(ca) -> list[crypto.RevokedEntry]:
     from signing.ca_lifecycle import issued_by
 
-    rows = (
+    rows = list(
         issued_by(ca)
         .filter(status=SignerCertificate.Status.REVOKED, revoked_at__isnull=False)
+        .only("serial_hex", "revoked_at", "revocation_reason_code")
+    )
+    # Paraf certificates (signing/paraf.py) are issued by the same CA generations.
+    rows += list(
+        issued_by(ca, model=ParafCredential)
+        .filter(status=ParafCredential.Status.REVOKED, revoked_at__isnull=False)
         .only("serial_hex", "revoked_at", "revocation_reason_code")
     )
     return [
@@ -203,10 +209,15 @@ def _status_for_serial(ca, serial: int):
         .filter(serial_hex=format(serial, "x"))
         .only("status", "revoked_at", "revocation_reason_code")
         .first()
+    ) or (
+        issued_by(ca, model=ParafCredential)
+        .filter(serial_hex=format(serial, "x"))
+        .only("status", "revoked_at", "revocation_reason_code")
+        .first()
     )
     if row is None:
         return ocsp.OCSPCertStatus.UNKNOWN, None, None
-    if row.status == SignerCertificate.Status.REVOKED and row.revoked_at is not None:
+    if row.status == "revoked" and row.revoked_at is not None:
         reason = x509.ReasonFlags[row.revocation_reason_code or "unspecified"]
         return ocsp.OCSPCertStatus.REVOKED, row.revoked_at, reason
     return ocsp.OCSPCertStatus.GOOD, None, None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from signing import views
+from signing import views, views_paraf
 
 app_name = "signing"
 
@@ -16,5 +16,10 @@ urlpatterns = [
         "sertifikat/<int:pk>/cabut/",
         views.certificate_revoke_view,
         name="certificate_revoke",
+    ),
+    path(
+        "paraf/<int:pk>/cabut/",
+        views_paraf.paraf_credential_revoke_view,
+        name="paraf_revoke",
     ),
 ]

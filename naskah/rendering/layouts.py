@@ -643,7 +643,15 @@ def paraf_story(
                     Paragraph(esc(_display(row.get("nama"))), cell),
                     Paragraph(esc(_display(row.get("jabatan"))), cell),
                     Paragraph(esc(_display(row.get("kapasitas"))), cell),
-                    Paragraph(esc(_display(row.get("jenis"))), cell),
+                    Paragraph(
+                        esc(_display(row.get("jenis")))
+                        + (
+                            f'<br/><font size="7">{esc(row["pernyataan"])}</font>'
+                            if row.get("pernyataan")
+                            else ""
+                        ),
+                        cell,
+                    ),
                     Paragraph(esc(_display(row.get("waktu"))), cell),
                 ]
             )

@@ -35,8 +35,10 @@ from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import pegawai_assignments_on
 from core.services.audit import audit_record
 from naskah.models import JenisNaskah, KlasifikasiKeamanan, Naskah, NaskahRevisi
+from naskah.models_paraf import ParafStatement
 from naskah.permissions import CONFIDENTIAL
 from naskah.services.drafting import _save_revision, draft_check
+from naskah.services.paraf_statement import paraf_statement_prepare, paraf_statement_store
 from naskah.services.periksa import naskah_readiness_problems, raise_for_problems
 from workflows import services as alur
 from workflows.hooks import RouteOutcome
@@ -199,8 +201,8 @@ def _refuse_signature_step(state: StepState) -> None:
         )
 
 
-def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details) -> None:
-    audit_record(
+def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details):
+    return audit_record(
         actor=actor,
         action=f"naskah.{action}",
         obj=naskah,
@@ -211,11 +213,16 @@ def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details) -> Non
     )
 
 
-def _finish(outcome: RouteOutcome, locked: Naskah, actor: Pegawai, action: str, **details):
+def _finish(
+    outcome: RouteOutcome, locked: Naskah, actor: Pegawai, action: str, statement=None, **details
+):
     status = naskah_status_sync(outcome.route)
     if status:
         locked.status = status
-    _audit(
+    if statement is not None:
+        # The audit trail seals the signed paraf statement's hash (docs/signing.md).
+        details["paraf_statement"] = statement.payload_sha256
+    event = _audit(
         actor,
         action,
         locked,
@@ -224,6 +231,8 @@ def _finish(outcome: RouteOutcome, locked: Naskah, actor: Pegawai, action: str, 
         status=locked.status,
         **details,
     )
+    if statement is not None:
+        paraf_statement_store(statement, audit_event=event)
     return outcome
 
 
@@ -401,7 +410,14 @@ def naskah_paraf(
             note=note,
             expected_version=expected_version,
         )
-        return _finish(outcome, locked, actor, "paraf", step_state=state.pk)
+        statement = paraf_statement_prepare(
+            actor=actor,
+            naskah=locked,
+            step_state=state,
+            action=ParafStatement.Action.PARAF,
+            revisi_nomor=expected_revisi,
+        )
+        return _finish(outcome, locked, actor, "paraf", statement, step_state=state.pk)
 
 
 def naskah_return(
@@ -433,11 +449,19 @@ def naskah_return(
             to_step=target,
             expected_version=expected_version,
         )
+        statement = paraf_statement_prepare(
+            actor=actor,
+            naskah=locked,
+            step_state=state,
+            action=ParafStatement.Action.RETURN,
+            revisi_nomor=expected_revisi,
+        )
         return _finish(
             outcome,
             locked,
             actor,
             "return",
+            statement,
             step_state=state.pk,
             to_step=target.pk if target else None,
             note=note,
@@ -493,7 +517,8 @@ def naskah_correct(
             )
         from workflows.permissions import step_capacity
 
-        if step_capacity(actor, state) is None:
+        capacity = step_capacity(actor, state)
+        if capacity is None:
             raise PermissionDeniedError(_("This step is not yours to act on."))
         if approve:
             _refuse_signature_step(state)
@@ -543,11 +568,22 @@ def naskah_correct(
                 previous_revision=str(expected_revisi),
                 note=note,
             )
+        statement = paraf_statement_prepare(
+            actor=actor,
+            naskah=locked,
+            step_state=state,
+            action=ParafStatement.Action.CORRECT,
+            revisi_nomor=revisi.nomor,
+            capacity=capacity,
+            from_revisi=expected_revisi,
+            approved=approve,
+        )
         _finish(
             outcome,
             locked,
             actor,
             "correct",
+            statement,
             step_state=state.pk,
             from_revisi=expected_revisi,
             approved=approve,

@@ -351,6 +351,8 @@ PARAF_CAPACITY = {
     "reassigned": "Dialihkan",
 }
 PARAF_KIND = {"paraf_hierarki": "Hierarki", "paraf_koordinasi": "Koordinasi"}
+# The paraf page is part of the official document: Indonesian whatever the UI language.
+PERNYATAAN_TIDAK_ADA = "Tanpa pernyataan bertanda tangan"
 
 
 def paraf_chain(route, revision: str) -> list[dict]:
@@ -361,6 +363,9 @@ def paraf_chain(route, revision: str) -> list[dict]:
 
     if route is None:
         return []
+    from naskah.services.paraf_statement import step_statements_pdf_text
+
+    statements = step_statements_pdf_text(route)
     rows = []
     for state in (
         StepState.objects.filter(
@@ -378,6 +383,8 @@ def paraf_chain(route, revision: str) -> list[dict]:
                 "kapasitas": PARAF_CAPACITY.get(state.acted_capacity, state.acted_capacity),
                 "jenis": PARAF_KIND.get(state.kind, state.kind),
                 "waktu": f"{format_tanggal(when.date())} {when:%H.%M}" if when else "-",
+                # The signed paraf statement and its verification state (issue 18 item 4).
+                "pernyataan": statements.get(state.pk, PERNYATAAN_TIDAK_ADA),
             }
         )
     return rows

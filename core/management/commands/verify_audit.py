@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core import hooks
 from core.services.audit import audit_verify_chain
 
 
@@ -16,6 +17,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, checkpoints=None, **options):
         result = audit_verify_chain(checkpoint_dir=checkpoints)
+        # Checks the apps add (naskah: every signed paraf statement).
+        extra_failures = []
+        for extra in hooks.collect(hooks.AUDIT_VERIFY):
+            for line in extra["failures"]:
+                self.stderr.write(f"[{extra['name']}] {line}")
+            extra_failures += [extra["name"]] * bool(extra["failures"])
+            self.stdout.write(
+                f"{extra['name']}: {extra['checked']} checked, {len(extra['failures'])} failed"
+            )
         for finding in result.findings:
             more = f" (and {finding.count - 1} more)" if finding.count > 1 else ""
             self.stderr.write(f"[{finding.code}] {finding.message}{more}")
@@ -28,6 +38,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Audit chain BROKEN ({codes}): {result.reason} "
                 f"({result.checked} sealed events read)"
+                + (
+                    "; also FAILED: " + ", ".join(sorted(set(extra_failures)))
+                    if extra_failures
+                    else ""
+                )
+            )
+        if extra_failures:
+            raise CommandError(
+                "Audit chain intact but FAILED: " + ", ".join(sorted(set(extra_failures)))
             )
         self.stdout.write(
             self.style.SUCCESS(
