@@ -4,9 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BOOTSTRAP=5.3.9
 HTMX=2.0.11
+SWAGGER_UI=5.35.0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" >/dev/null)
+(cd "$tmp" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "swagger-ui-dist@$SWAGGER_UI" >/dev/null)
 mkdir -p "$tmp/b" "$tmp/h"
 tar xzf "$tmp/bootstrap-$BOOTSTRAP.tgz" -C "$tmp/b"
 tar xzf "$tmp/htmx.org-$HTMX.tgz" -C "$tmp/h"
@@ -14,4 +15,8 @@ dest_b="static/vendor/bootstrap-$BOOTSTRAP" dest_h="static/vendor/htmx-$HTMX"
 mkdir -p "$dest_b" "$dest_h"
 cp "$tmp/b/package/dist/css/bootstrap.min.css" "$tmp/b/package/dist/js/bootstrap.bundle.min.js" "$tmp/b/package/LICENSE" "$dest_b/"
 cp "$tmp/h/package/dist/htmx.min.js" "$tmp/h/package/LICENSE" "$dest_h/"
-echo "vendored bootstrap $BOOTSTRAP and htmx $HTMX"
+mkdir -p "$tmp/s" && tar xzf "$tmp/swagger-ui-dist-$SWAGGER_UI.tgz" -C "$tmp/s"
+dest_s="static/vendor/swagger-ui-$SWAGGER_UI"
+mkdir -p "$dest_s"
+cp "$tmp/s/package/swagger-ui-bundle.js" "$tmp/s/package/swagger-ui.css" "$tmp/s/package/LICENSE" "$tmp/s/package/NOTICE" "$dest_s/"
+echo "vendored bootstrap $BOOTSTRAP, htmx $HTMX and swagger-ui-dist $SWAGGER_UI"
