@@ -45,12 +45,24 @@ class VendoredSwagger(DocsBase):
         )
 
 
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Send the same key to retry safely: the first response is returned again "
+    "and nothing is created twice; the same key with a different request is refused (422).",
+    "schema": {"type": "string", "maxLength": 255},
+}
+
+
 class NaskahAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         # Error responses are problem documents: say so in the contract.
         for item in schema.get("paths", {}).values():
-            for operation in item.values():
+            for method, operation in item.items():
+                if method == "post" and operation.get("security"):
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_HEADER)
                 for code, response in operation.get("responses", {}).items():
                     content = response.get("content") or {}
                     if str(code)[0] in "45" and "application/json" in content:
@@ -129,10 +141,15 @@ def _server_error(request, exc):
 
 
 def _register_routers() -> None:
-    from api.routers import oauth, organisasi
+    from api.routers import arsip, masuk, naskah, oauth, organisasi, referensi, verifikasi
 
     api.add_router("/oauth", oauth.router, tags=["oauth"])
-    api.add_router("/", organisasi.router, tags=["organisasi"])
+    api.add_router("/", organisasi.router, tags=["organisation"])
+    api.add_router("/", referensi.router, tags=["reference"])
+    api.add_router("/", naskah.router, tags=["letters"])
+    api.add_router("/", masuk.router, tags=["incoming"])
+    api.add_router("/", arsip.router, tags=["archive"])
+    api.add_router("/", verifikasi.router, tags=["verification"])
 
 
 _register_routers()
