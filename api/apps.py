@@ -6,4 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        pass
+        from api.services import webhooks  # noqa: F401 (registers the audit hook)

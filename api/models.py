@@ -152,3 +152,75 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pemanggil} {self.kunci}"
+
+
+class WebhookEvent(models.TextChoices):
+    """Events a client may subscribe to (what the services audit, api.services.webhooks)."""
+
+    LETTER_SUBMITTED = "letter.submitted", _("Draft submitted")
+    LETTER_PARAF_GIVEN = "letter.paraf_given", _("Paraf given")
+    LETTER_RETURNED = "letter.returned", _("Returned to the drafter")
+    LETTER_SIGNED = "letter.signed", _("Signed")
+    LETTER_DISPATCHED = "letter.dispatched", _("Dispatched")
+    LETTER_READ = "letter.read", _("Read by a recipient")
+    INCOMING_REGISTERED = "incoming.registered", _("Incoming letter registered")
+    DISPOSITION_CREATED = "disposition.created", _("Disposition created")
+    DISPOSITION_CLOSED = "disposition.closed", _("Disposition closed")
+    RECORD_TRANSFERRED = "record.transferred", _("Records transferred")
+    RECORD_DISPOSED = "record.disposed", _("Records destroyed")
+
+
+class WebhookSubscription(models.Model):
+    """Where a client wants its events. The signing secret (Standard Webhooks `whsec_…`)
+    is kept encrypted under a key derived from the server's secret key: it must be read to
+    sign, so it cannot be a one-way hash."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret_encrypted = models.TextField(editable=False)
+    aktif = models.BooleanField(_("active"), default=True)
+    dibuat_pada = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.client.nama} → {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription; its attempts are recorded here
+    (core.services.attempts, DESIGN invariant 11)."""
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("Pending")
+        DIPROSES = "diproses", _("Sending")
+        TERKIRIM = "terkirim", _("Delivered")
+        GAGAL = "gagal", _("Failed")
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.CharField(max_length=40, unique=True)
+    event_type = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    dibuat_pada = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MENUNGGU)
+    percobaan = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    token = models.CharField(max_length=32, blank=True, editable=False)
+    sewa = models.CharField(max_length=200, blank=True, editable=False)
+    mulai_pada = models.DateTimeField(null=True, blank=True)
+    kesalahan = models.CharField(_("last error"), max_length=500, blank=True)
+    coba_lagi_pada = models.DateTimeField(_("next try"), null=True, blank=True)
+    terkirim_pada = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    respons_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-dibuat_pada"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.message_id}"

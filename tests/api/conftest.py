@@ -61,3 +61,11 @@ def auth(token: str) -> dict:
 @pytest.fixture
 def unit_root(db):
     return UnitKerja.objects.order_by("path").first()
+
+
+def unrelated_unit(unit: UnitKerja) -> UnitKerja:
+    """A unit neither above nor below `unit` (another agency)."""
+    for other in UnitKerja.objects.order_by("-path"):
+        if not other.path.startswith(unit.path) and not unit.path.startswith(other.path):
+            return other
+    raise AssertionError("the demo has no unrelated unit")

@@ -10,7 +10,7 @@ from api.models import IdempotencyRecord
 from core.models import AuditEvent, KodeKlasifikasi
 from core.selectors.organisasi import jabatan_holder_on, pegawai_primary_unit
 from naskah.models import Naskah
-from tests.api.conftest import auth
+from tests.api.conftest import auth, unrelated_unit
 from tests.naskah.alur_helpers import paraf, waiting
 from tests.naskah.conftest import pdf_bytes
 from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan
@@ -227,13 +227,8 @@ def test_outsider_client_gets_404(client, demo, drafter_client, make_client, tok
     pk = _create(client, token, draft_body()).json()["id"]
     client.post(f"/api/v1/letters/{pk}/submit", {}, content_type="application/json", **auth(token))
     # A client serving another unit, with no service account.
-    from core.models import UnitKerja
-
     drafter_unit = pegawai_primary_unit(demo["prakommuda"])
-    other = UnitKerja.objects.exclude(pk=drafter_unit.pk).exclude(
-        path__in=[drafter_unit.path[: i + 1] for i, c in enumerate(drafter_unit.path) if c == "."]
-    )
-    other = other.exclude(path__startswith=drafter_unit.path).order_by("-path").first()
+    other = unrelated_unit(drafter_unit)
     outsider = token_for(make_client(scopes=("letters:read",), units=[other], nama="Outsider"))
     assert client.get(f"/api/v1/letters/{pk}", **auth(outsider)).status_code == 404
     assert client.get(f"/api/v1/letters/{pk}/route", **auth(outsider)).status_code == 404
