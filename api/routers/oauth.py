@@ -13,7 +13,7 @@ from ninja import Form, Router, Schema
 from api.auth import rate_limit_hit
 from api.errors import ApiProblem
 from api.schemas import Problem
-from api.services.clients import apiclient_authenticate, token_issue_client
+from api.services.clients import apiclient_authenticate, token_issue_client, token_ttl
 
 router = Router(auth=None)
 
@@ -74,5 +74,5 @@ def token(
             401, _("The client is not known or the secret is wrong."), code="invalid_client"
         )
     issued = token_issue_client(client=client, scopes=scope.split() if scope else None)
-    ttl = int((issued.token.berakhir - issued.token.dibuat_pada).total_seconds())
+    ttl = int(token_ttl().total_seconds())
     return TokenOut(access_token=issued.value, expires_in=ttl, scope=" ".join(issued.token.scopes))
