@@ -197,3 +197,22 @@ def test_verify_a_pdf(client, demo, make_client, token_for):
     assert (
         body["valid"] is False and body["sealed_in_naskah"] is False and len(body["sha256"]) == 64
     )
+
+
+def test_purge_old_keys_and_tokens(demo, make_client, token_for, client):
+    from django.core.management import call_command
+
+    from api.models import IdempotencyRecord
+
+    token_for(make_client())
+    IdempotencyRecord.objects.create(
+        pemanggil="client:1",
+        kunci="old",
+        request_hash="x",
+        dibuat_pada=timezone.now() - dt.timedelta(days=30),
+    )
+    IdempotencyRecord.objects.create(pemanggil="client:1", kunci="new", request_hash="x")
+    ApiToken.objects.update(berakhir=timezone.now() - dt.timedelta(days=2))
+    call_command("api_purge")
+    assert list(IdempotencyRecord.objects.values_list("kunci", flat=True)) == ["new"]
+    assert not ApiToken.objects.exists()
