@@ -124,6 +124,8 @@ def test_organisation_and_reference_reads(client, demo, make_client, token_for):
     assert client.get("/api/v1/units/999999", **auth(token)).status_code == 404
     codes = client.get("/api/v1/classification-codes?q=000.1", **auth(token)).json()["items"]
     assert codes and all(c["kode"].startswith("000.1") or "000.1" in c["nama"] for c in codes)
+    one_code = client.get(f"/api/v1/classification-codes/{codes[0]['id']}", **auth(token))
+    assert one_code.status_code == 200 and one_code.json()["kode"] == codes[0]["kode"]
     types = client.get("/api/v1/letter-types", **auth(token)).json()
     assert any(t["kode"] == "surat_dinas" for t in types)
     assert client.get("/api/v1/letter-types/surat_dinas", **auth(token)).status_code == 200
