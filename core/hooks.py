@@ -70,6 +70,20 @@ def has_handlers(event: str) -> bool:
     return bool(_registry.get(event))
 
 
+# ``AUDIT_RECORDED``: an audit event was written (core.services.audit.audit_record), inside
+# the service's transaction. Every state change a service makes is audited, so this is the
+# one place to learn of them: the API's webhooks (api.services.webhooks) register a handler
+# ``handler(event: AuditEvent)`` that queues deliveries in the same transaction. Handlers
+# must be cheap and must not fail the action for reasons of their own.
+AUDIT_RECORDED = "audit_recorded"
+
+
+def emit(event: str, *args) -> None:
+    """Call every handler of `event` with `args` (for hooks that pass more than a pk)."""
+    for handler in list(_registry.get(event, [])):
+        handler(*args)
+
+
 # ``SECOND_FACTOR_REQUIRED``: must this person pass a second factor at sign-in? Core knows
 # administrators and the configured groups; an app that knows more (signing: who holds a
 # signing certificate) registers a predicate ``handler(user) -> bool`` in its ready().

@@ -39,6 +39,8 @@ urlpatterns = [
     path("surat-masuk/", include("naskah.masuk.urls")),
     path("verifikasi/", include("naskah.urls_verifikasi")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The integration API (issue 17; api/v1.py, docs/api.md).
+    path("api/", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", observability.readyz, name="readyz"),
     path("metrics", observability.metrics_view, name="metrics"),

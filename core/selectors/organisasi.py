@@ -194,3 +194,20 @@ def organisasi_tree(tanggal: dt.date | None = None) -> list[UnitNode]:
             )
         nodes.append(UnitNode(unit=unit, kepala=head, pemangku=holder))
     return nodes
+
+
+def jabatan_holders_on(jabatan_ids, tanggal: dt.date | None = None) -> dict[int, Pemangku]:
+    """Who acts today for each of these positions (the same precedence as
+    `jabatan_holder_on`: Plh, Pj, Plt, definitive), in one query."""
+    found: dict[int, list[Penugasan]] = {}
+    for row in Penugasan.objects.filter(
+        penugasan_active_on(tanggal), jabatan_id__in=list(jabatan_ids), pegawai__is_active=True
+    ).select_related("pegawai", "jabatan"):
+        found.setdefault(row.jabatan_id, []).append(row)
+    holders = {}
+    for jabatan_id, rows in found.items():
+        first = sorted(rows, key=lambda p: (_PRECEDENCE[p.jenis], p.mulai, p.pk))[0]
+        holders[jabatan_id] = Pemangku(
+            pegawai=first.pegawai, jabatan=first.jabatan, jenis=first.jenis, penugasan=first
+        )
+    return holders

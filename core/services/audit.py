@@ -35,6 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from core import hooks
 from core.middleware import current_request_info
 from core.models import AuditEvent, AuditHead, Pegawai
 
@@ -187,6 +188,7 @@ def audit_record(
     )
     event.save(force_insert=True)
     audit_schedule_seal(event.pk)
+    hooks.emit(hooks.AUDIT_RECORDED, event)
     return event
 
 
