@@ -164,8 +164,8 @@ def naskah_batch_continue(
 
     if batch.penandatangan_id != signer.pk:
         raise ApplicationError(_("This batch is not yours."), code="not_yours")
-    batch_mark_stale(batch)
     batch.refresh_from_db()
+    batch_mark_stale(batch)
     if batch.status == BatchTTE.Status.BERJALAN:
         raise ConflictError(_("The batch is still being signed."), code="batch_running")
     if not batch.items.filter(status__in=REMAINING).exists():
