@@ -66,7 +66,7 @@ SEARCHES = ["permohonan", "undangan", "sertifikat elektronik", "laporan", "data 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=60, help="seconds of load and faults")
-    parser.add_argument("--drain", type=float, default=90, help="seconds to let work finish")
+    parser.add_argument("--drain", type=float, default=120, help="seconds to let work finish")
     parser.add_argument("--web", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=3, help="load threads")
@@ -76,6 +76,13 @@ def parse_args(argv=None):
     parser.add_argument("--no-ocr", action="store_true", help="incoming letters need no OCR")
     parser.add_argument("--fresh", action="store_true", help="drop, create, migrate and seed")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: time)")
+    parser.add_argument(
+        "--task-timeout",
+        type=int,
+        default=60,
+        help="Q_TIMEOUT of the stack; a killed worker's task is handed out again 15 s after "
+        "it (Q_RETRY). Keep --drain longer than both",
+    )
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     return parser.parse_args(argv)
 
@@ -774,6 +781,10 @@ def main(argv=None) -> int:
     env.setdefault("DATA_DIR", str(ROOT / "data" / "chaos"))
     env["NASKAH_TTE_BATCH_LEASE_SECONDS"] = env.get("NASKAH_TTE_BATCH_LEASE_SECONDS", "10")
     env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+    # A task running in a killed worker keeps its queue lease until Q_RETRY, then is handed
+    # out again (core/services/attempts.py): short here, so the drain sees it finish.
+    env["Q_TIMEOUT"] = str(args.task_timeout)
+    env["Q_RETRY"] = str(args.task_timeout + 15)
     env.pop("Q_SYNC", None)
     for item in args.env:
         key, _, value = item.partition("=")
