@@ -30,10 +30,11 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
@@ -220,6 +221,14 @@ def _claim(batch_pk: int, token: str) -> int | None:
                 pk=batch_pk, pemilik=token, status=BatchTTE.Status.BERJALAN
             ).update(denyut_pada=now):
                 return None
+            # A letter this run claimed before a database error: its signing rolled back.
+            again = (
+                BatchTTEItem.objects.filter(batch_id=batch_pk, status=Item.PROSES, pemilik=token)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if again is not None:
+                return again
             waiting = list(
                 BatchTTEItem.objects.filter(batch_id=batch_pk, status=Item.MENUNGGU)
                 .order_by("pk")
@@ -268,17 +277,57 @@ def batch_sign_item(item_pk: int, token: str, signer: Pegawai, key: UnlockedKey)
     return item.status
 
 
+# A database error in the run (a connection terminated, a failover) is retried this many
+# times, with a growing pause, before the run gives up and records itself interrupted.
+RUN_DB_RETRIES = 5
+
+
 @sensitive_variables("key")
 def batch_run(batch_pk: int, signer: Pegawai, key: UnlockedKey, token: str = "") -> None:
     """Sign the batch's waiting letters as run `token` (module docstring); closes the key at
-    the end and marks the batch finished if it is still this run's."""
+    the end. A run that signed every letter it could marks the batch finished; a run stopped
+    by errors it could not get past marks it interrupted (its claimed letter "terputus"), so
+    the page never says "finished" while letters wait."""
     if not token:  # the run of a batch started before runs had tokens
         token = BatchTTE.objects.values_list("pemilik", flat=True).get(pk=batch_pk)
+    completed = False
     try:
-        while (item_pk := _claim(batch_pk, token)) is not None:
-            batch_sign_item(item_pk, token, signer, key)
+        errors = 0
+        while True:
+            try:
+                item_pk = _claim(batch_pk, token)
+                if item_pk is None:
+                    break
+                batch_sign_item(item_pk, token, signer, key)
+                errors = 0
+            except DatabaseError:
+                # The item claimed before the error stays "proses" with this run's token:
+                # the next claim takes it again (its signing transaction rolled back).
+                errors += 1
+                logger.warning("batch %s: database error (%d)", batch_pk, errors, exc_info=True)
+                connection.close()
+                if errors > RUN_DB_RETRIES:
+                    raise
+                time.sleep(min(0.25 * 2**errors, 5))
+        completed = True
     finally:
         key.close()
-        BatchTTE.objects.filter(pk=batch_pk, pemilik=token, status=BatchTTE.Status.BERJALAN).update(
-            status=BatchTTE.Status.SELESAI, selesai_pada=timezone.now()
-        )
+        _run_end(batch_pk, token, completed)
+
+
+def _run_end(batch_pk: int, token: str, completed: bool) -> None:
+    try:
+        mine = BatchTTE.objects.filter(pk=batch_pk, pemilik=token, status=BatchTTE.Status.BERJALAN)
+        if completed:
+            mine.update(status=BatchTTE.Status.SELESAI, selesai_pada=timezone.now())
+            return
+        with transaction.atomic():
+            if mine.update(status=BatchTTE.Status.TERHENTI, selesai_pada=timezone.now()):
+                BatchTTEItem.objects.filter(
+                    batch_id=batch_pk, status=Item.PROSES, pemilik=token
+                ).update(
+                    status=Item.TERPUTUS,
+                    pesan=_("Interrupted: the server stopped while signing; not signed."),
+                )
+    except DatabaseError:  # the database is still away: the lease marks it on view
+        logger.exception("batch %s: could not record the end of the run", batch_pk)

@@ -90,3 +90,50 @@ def test_a_finished_batch_with_a_failed_letter_continues_with_that_letter_only(d
     naskah_batch_continue(batch=batch, signer=signer, passphrase=PASSPHRASE, background=False)
     assert list(batch.items.values_list("status", flat=True)) == ["berhasil", "berhasil"]
     assert DokumenTersegel.objects.filter(tte__naskah__in=letters).count() == 2
+
+
+def test_a_database_error_mid_run_is_retried_and_a_run_that_gives_up_is_interrupted(
+    demo, monkeypatch
+):
+    """Found by the chaos run: a terminated database connection ended the run, which then
+    recorded the batch "finished" with letters still waiting."""
+    from django.db import OperationalError
+
+    import naskah.services.tte_batch as tte_batch
+
+    signer = enroll(demo["kadiskominfo"])
+    letters = [ready_letter(demo, hal=f"Surat {i}") for i in range(3)]
+    real = tte_batch.batch_sign_item
+    calls = {"n": 0}
+
+    def flaky(item_pk, token, signer, key):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second letter's transaction loses its connection
+            raise OperationalError("terminating connection due to administrator command")
+        return real(item_pk, token, signer, key)
+
+    monkeypatch.setattr(tte_batch, "batch_sign_item", flaky)
+    monkeypatch.setattr(tte_batch.time, "sleep", lambda s: None)
+    batch = naskah_batch_sign(
+        signer=signer, naskah_ids=[n.pk for n in letters], passphrase=PASSPHRASE, background=False
+    )
+    batch.refresh_from_db()
+    assert batch.status == "selesai"
+    assert list(batch.items.values_list("status", flat=True)) == ["berhasil"] * 3
+    assert DokumenTersegel.objects.filter(tte__naskah__in=letters).count() == 3
+
+    # A database that stays away: the run stops and says so; nothing is called finished.
+    more = [ready_letter(demo, hal=f"Surat lagi {i}") for i in range(2)]
+
+    def down(item_pk, token, signer, key):
+        raise OperationalError("the database is away")
+
+    monkeypatch.setattr(tte_batch, "batch_sign_item", down)
+    with pytest.raises(OperationalError):
+        naskah_batch_sign(
+            signer=signer, naskah_ids=[n.pk for n in more], passphrase=PASSPHRASE, background=False
+        )
+    stopped = BatchTTE.objects.order_by("-pk").first()
+    assert stopped.status == "terhenti"
+    assert sorted(stopped.items.values_list("status", flat=True)) == ["menunggu", "terputus"]
+    assert not DokumenTersegel.objects.filter(tte__naskah__in=more).exists()
