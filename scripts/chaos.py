@@ -24,9 +24,11 @@ On loopback only. Steps:
    and interrupted batches finish (interrupted batches are continued through their page,
    with the passphrase, as a person would); the stack stops.
 5. Checks, printed as one JSON object on standard output: duplicate and missing numbers in
-   every book, letters signed twice, deliveries doubled or missing, tasks neither finished
-   nor visibly failed, the audit chain, orphan files. Exit status 1 if any loss column is
-   not zero.
+   every book, letters signed twice, deliveries doubled or missing, background work
+   stranded (pending or running on its object with no queued message or retry schedule
+   left to run it; work still queued after the drain is reported, and is a failure only
+   with --require-drained), the audit chain, orphan files. Exit status 1 if any loss
+   column is not zero.
 
 Plans and final checks read the database through the ORM (the driver is a Django process
 with the same settings); every change goes through HTTP. The storage is the configured one:
@@ -83,6 +85,12 @@ def parse_args(argv=None):
         help="Q_TIMEOUT of the stack; a killed worker's task is handed out again 15 s after "
         "it (Q_RETRY). Keep --drain longer than both",
     )
+    parser.add_argument(
+        "--require-drained",
+        action="store_true",
+        help="count work still queued after the drain as a failure (not only stranded work)",
+    )
+    parser.add_argument("--slow", type=int, default=1, help="slow-queue clusters (OCR, e-mail)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     return parser.parse_args(argv)
 
@@ -166,7 +174,7 @@ class Stack:
             "--workers",
             str(args.workers),
             "--slow",
-            "1",
+            str(args.slow),
             "--port",
             str(args.port),
             "--restart",
@@ -657,6 +665,57 @@ def drain(load: Load, seconds: float, stats: Counter) -> dict:
 # --- Checks ------------------------------------------------------------------------------------
 
 
+def _messages() -> set[tuple[str, object]]:
+    """(task, first argument) of every message on the queue and every pending schedule (the
+    attempts' retries are one-off schedules): the work something will still run."""
+    import ast
+
+    from django_q.models import OrmQ, Schedule
+
+    found: set[tuple[str, object]] = set()
+    for message in OrmQ.objects.all():
+        with contextlib.suppress(Exception):
+            args = message.args() or ()
+            found.add((message.func(), args[0] if args else None))
+    for func, args in Schedule.objects.values_list("func", "args"):
+        with contextlib.suppress(ValueError, SyntaxError):
+            parsed = ast.literal_eval(args) if args else ()
+            found.add((func, parsed[0] if parsed else None))
+    return found
+
+
+def _stranded() -> dict:
+    """Open work (pending or running on its object) that no queued message or retry
+    schedule will ever run: work lost. Each kind of background work must have none."""
+    from naskah.masuk.models import SuratMasuk
+    from naskah.models import Distribusi, NaskahTTE
+
+    messages = _messages()
+    ocr = [
+        pk
+        for pk in SuratMasuk.objects.filter(ocr_status__in=["menunggu", "diproses"]).values_list(
+            "pk", flat=True
+        )
+        if ("naskah.masuk.tasks.suratmasuk_ocr_task", pk) not in messages
+    ]
+    dispatch = [
+        pk
+        for pk, naskah_id in NaskahTTE.objects.filter(selesai=True)
+        .exclude(kirim_status__in=["selesai", "gagal"])
+        .values_list("pk", "naskah_id")
+        if ("naskah.tasks.naskah_dispatch_attempt_task", pk) not in messages
+        and ("naskah.tasks.naskah_dispatch_task", naskah_id) not in messages
+    ]
+    email = [
+        pk
+        for pk in Distribusi.objects.filter(status__in=["menunggu", "mengirim"]).values_list(
+            "pk", flat=True
+        )
+        if ("naskah.tasks.distribusi_email_task", pk) not in messages
+    ]
+    return {"ocr": ocr, "dispatch": dispatch, "email": email}
+
+
 def checks() -> dict:
     from django.apps import apps
     from django.core.files.storage import default_storage
@@ -718,6 +777,9 @@ def checks() -> dict:
         status="berhasil", naskah__tte__isnull=True
     ).count()
     result["incoming_registered"] = SuratMasuk.objects.count()
+    stranded = _stranded()
+    result["tasks_stranded"] = sum(len(v) for v in stranded.values())
+    result["tasks_stranded_detail"] = stranded
     work = _open_work()
     result["tasks_unfinished"] = sum(v for k, v in work.items() if k != "batches")
     result["tasks_unfinished_detail"] = work
@@ -762,7 +824,7 @@ LOSS_COLUMNS = [
     "dispatched_without_delivery",
     "batch_items_open",
     "batch_items_signed_but_letter_not",
-    "tasks_unfinished",
+    "tasks_stranded",
     "orphan_files",
     "missing_files",
     "pending_files_left",
@@ -847,7 +909,8 @@ def main(argv=None) -> int:
         "errors": load.errors if load else [],
         **checks(),
     }
-    result["losses"] = {k: result[k] for k in LOSS_COLUMNS if result[k]}
+    columns = LOSS_COLUMNS + (["tasks_unfinished"] if args.require_drained else [])
+    result["losses"] = {k: result[k] for k in columns if result[k]}
     result["ok"] = not result["losses"] and result["audit_chain_valid"]
     print(json.dumps(result, indent=2, default=str))
     return 0 if result["ok"] else 1

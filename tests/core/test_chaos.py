@@ -48,6 +48,7 @@ def test_chaos_short_form_loses_and_doubles_nothing(tmp_path):
             "--task-timeout",
             "20",
             "--no-ocr",
+            "--require-drained",
             "--kill-every",
             "4",
             "--clients",
