@@ -4,35 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('naskah', '0012_data13_seri_nomor'),
+        ("naskah", "0012_data13_seri_nomor"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='batchtte',
-            name='denyut_pada',
+            model_name="batchtte",
+            name="denyut_pada",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='batchtte',
-            name='pemilik',
+            model_name="batchtte",
+            name="pemilik",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AddField(
-            model_name='batchtteitem',
-            name='diklaim_pada',
+            model_name="batchtteitem",
+            name="diklaim_pada",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='batchtteitem',
-            name='pemilik',
+            model_name="batchtteitem",
+            name="pemilik",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AlterField(
-            model_name='batchtteitem',
-            name='status',
-            field=models.CharField(choices=[('menunggu', 'Waiting'), ('proses', 'Signing'), ('berhasil', 'Signed'), ('gagal', 'Failed'), ('terputus', 'Interrupted, not signed')], default='menunggu', max_length=10),
+            model_name="batchtteitem",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("menunggu", "Waiting"),
+                    ("proses", "Signing"),
+                    ("berhasil", "Signed"),
+                    ("gagal", "Failed"),
+                    ("terputus", "Interrupted, not signed"),
+                ],
+                default="menunggu",
+                max_length=10,
+            ),
         ),
     ]
