@@ -31,9 +31,10 @@ On loopback only. Steps:
    column is not zero.
 
 Plans and final checks read the database through the ORM (the driver is a Django process
-with the same settings); every change goes through HTTP. The storage is the configured one:
---env KEY=VALUE passes settings to the stack and the checks (e.g. the S3 storage settings of
-docs/deployment.md with a local S3-compatible server).
+with the same settings); every change goes through HTTP. The storage is the configured one
+(DATA_DIR/media by default); --s3 starts the local S3-compatible server of
+scripts/s3_local.py (moto, loopback) and runs the stack and the checks against its bucket;
+--env KEY=VALUE passes any other setting (e.g. NASKAH_S3_* of a real store) to both.
 """
 
 from __future__ import annotations
@@ -91,6 +92,12 @@ def parse_args(argv=None):
         help="count work still queued after the drain as a failure (not only stranded work)",
     )
     parser.add_argument("--slow", type=int, default=1, help="slow-queue clusters (OCR, e-mail)")
+    parser.add_argument(
+        "--s3",
+        action="store_true",
+        help="store files in a local S3-compatible server (scripts/s3_local.py, moto) on "
+        "loopback instead of DATA_DIR/media",
+    )
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     return parser.parse_args(argv)
 
@@ -852,6 +859,16 @@ def main(argv=None) -> int:
         key, _, value = item.partition("=")
         env[key] = value
     Path(env["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    s3 = None
+    if args.s3:
+        sys.path.insert(0, str(ROOT))
+        try:
+            from scripts.s3_local import LocalS3
+        except ImportError:
+            print("--s3 needs scripts/s3_local.py and moto[server] (object storage).")
+            return 2
+        s3 = LocalS3(bucket="naskah-chaos").start()  # in this process, for the whole run
+        env.update(s3.env())
     if args.fresh:
         _fresh_database(database_url, env)
     # This process: the same settings, its own connections spared by the faults.
@@ -910,9 +927,12 @@ def main(argv=None) -> int:
         **checks(),
     }
     columns = LOSS_COLUMNS + (["tasks_unfinished"] if args.require_drained else [])
+    result["storage"] = "s3" if s3 is not None else "local"
     result["losses"] = {k: result[k] for k in columns if result[k]}
     result["ok"] = not result["losses"] and result["audit_chain_valid"]
     print(json.dumps(result, indent=2, default=str))
+    if s3 is not None:
+        s3.stop()
     return 0 if result["ok"] else 1
 
 
