@@ -305,7 +305,8 @@ def batch_run(batch_pk: int, signer: Pegawai, key: UnlockedKey, token: str = "")
                 # the next claim takes it again (its signing transaction rolled back).
                 errors += 1
                 logger.warning("batch %s: database error (%d)", batch_pk, errors, exc_info=True)
-                connection.close()
+                if not connection.in_atomic_block:  # a fresh connection for the retry
+                    connection.close()
                 if errors > RUN_DB_RETRIES:
                     raise
                 time.sleep(min(0.25 * 2**errors, 5))

@@ -5,12 +5,14 @@
     python tests/naskah/batch_child.py page BATCH       the batch page as its signer sees it
     python tests/naskah/batch_child.py continue BATCH   the page's "continue" form, waited for
     python tests/naskah/batch_child.py check BATCH      the letters' signatures, as JSON
+    python tests/naskah/batch_child.py takeover BATCH TOKEN  a continue's row changes
 
 The database, storage and keys come from the environment the test passes (DATABASE_URL,
 DATA_DIR, MEDIA_ROOT, NASKAH_AUDIT_KEY). Progress goes to standard output, one line per
 event, flushed: "claimed ITEM", "inside NASKAH" (the letter is signed inside its still open
 transaction), "done ITEM STATUS". With BATCH_CHILD_HOLD=N the N-th letter waits 30 s inside
-its transaction after signing, so the test kills the process at the worst moment.
+its transaction after signing, so the test kills the process at the worst moment; with
+BATCH_CHILD_PAUSE=S the run waits S seconds after each claim (a slow or frozen run).
 """
 
 from __future__ import annotations
@@ -48,10 +50,13 @@ def _instrument() -> None:
             time.sleep(30)
         return result
 
+    pause = float(os.environ.get("BATCH_CHILD_PAUSE", "0"))
+
     def claim(batch_pk, token):
         pk = real_claim(batch_pk, token)
         if pk is not None:
             _say("claimed", pk)
+            time.sleep(pause)  # a slow run: claimed, committed, not signing yet
         return pk
 
     def sign_item(item_pk, token, signer, key):
@@ -130,6 +135,18 @@ def main(argv: list[str]) -> int:
         _say("unlocked")
         tte_batch.batch_run(int(rest[0]), signer, key, rest[1])
         _say("finished", rest[0])
+    elif mode == "takeover":
+        # What "continue" does to the rows once the lease has passed (naskah_batch_continue),
+        # done while the old run may still be alive: a new run token, every letter not
+        # signed waiting again.
+        from naskah.models import BatchTTEItem
+
+        batch_pk, token = int(rest[0]), rest[1]
+        BatchTTE.objects.filter(pk=batch_pk).update(pemilik=token, status="berjalan")
+        BatchTTEItem.objects.filter(
+            batch_id=batch_pk, status__in=["menunggu", "proses", "terputus", "gagal"]
+        ).update(status="menunggu", pemilik="", diklaim_pada=None)
+        _say(json.dumps({"taken": batch_pk}))
     elif mode == "page":
         response = _client().get(reverse("naskah:tte_batch_detail", args=[int(rest[0])]))
         _say(json.dumps({"status": response.status_code, "html": response.content.decode()}))

@@ -170,22 +170,40 @@ def _batch_pk(env: dict) -> int:
 
 
 def test_two_runs_of_one_batch_at_once_sign_nothing_twice(demo, tmp_path):
-    ids = _letters(demo, 6)
-    token = "a" * 32
-    batch = BatchTTE.objects.create(penandatangan=demo["kadiskominfo"], pemilik=token)
+    """A run that is still alive when the batch is taken over (a continue after its lease
+    passed, e.g. a process frozen rather than dead): both run at once in two processes; the
+    old one stops at its next claim, the letter it was signing meanwhile is signed by one
+    of them only (the item's row lock and run token), every letter exactly once."""
+    ids = _letters(demo, 8)
+    old, new = "a" * 32, "b" * 32
+    batch = BatchTTE.objects.create(penandatangan=demo["kadiskominfo"], pemilik=old)
     BatchTTEItem.objects.bulk_create([BatchTTEItem(batch=batch, naskah_id=i) for i in ids])
     env = _env(_database_url(tmp_path))
-    runs = [_spawn(env, "run", batch.pk, token) for _ in range(2)]
-    outputs = []
-    for run in runs:
-        out, err = run.communicate(timeout=180)
-        assert run.returncode == 0, out + err
-        outputs.append(out)
-    claimed = [
-        {int(line.split()[1]) for line in out.splitlines() if line.startswith("claimed")}
+    first = _spawn({**env, "BATCH_CHILD_PAUSE": "1"}, "run", batch.pk, old)
+    try:
+        while True:  # the old run is signing
+            line = first.stdout.readline()
+            assert line, first.stderr.read()
+            if line.startswith("claimed"):
+                break
+        assert _child(env, "takeover", batch.pk, new) == {"taken": batch.pk}
+        second = _spawn(env, "run", batch.pk, new)
+        outputs = []
+        for run in (first, second):
+            out, err = run.communicate(timeout=180)
+            assert run.returncode == 0, out + err
+            outputs.append(out)
+    finally:
+        for run in (first,):
+            if run.poll() is None:
+                run.kill()
+    signed = [
+        {int(line.split()[1]) for line in out.splitlines() if line.endswith(" berhasil")}
         for out in outputs
     ]
-    assert not (claimed[0] & claimed[1])  # no letter taken by both runs
+    assert not (signed[0] & signed[1])  # no item signed by both runs
+    assert signed[1]  # the new run did sign
     state = {int(k): v for k, v in _child(env, "check", batch.pk).items()}
     _assert_once_or_never(state)
     assert all(state[pk]["signatures"] == 1 for pk in ids)
+    assert all(state[pk]["item"] == "berhasil" for pk in ids)
