@@ -10,7 +10,7 @@ LOG_FILE ?= $(abspath $(or $(DATA_DIR),data))/logs/naskah.log
 QUIET_LOGS := NASKAH_CONSOLE_LOG_LEVEL=WARNING NASKAH_LOG_FILE=$(LOG_FILE)
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-pg lint format bench vendor messages clean
+.PHONY: install run test test-pg lint format bench chaos vendor messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Naskah needs Python 3.11 or newer"'
@@ -46,6 +46,12 @@ format: install
 
 bench: install
 	$(PY) scripts/bench.py $(BENCH)
+
+# The chaos run (docs/benchmarks.md, "Chaos run"): PostgreSQL only, on loopback; the named
+# database is DROPPED and created again. CHAOS_ARGS e.g. "--duration 300 --no-ocr".
+CHAOS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/naskah_chaos
+chaos: install
+	DATABASE_URL=$(CHAOS_DATABASE_URL) DATA_DIR=$${DATA_DIR:-data/chaos} $(PY) scripts/chaos.py --fresh $(CHAOS_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=static --no-obsolete

@@ -291,6 +291,10 @@ class BatchTTE(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BERJALAN)
     dibuat_pada = models.DateTimeField(auto_now_add=True)
     selesai_pada = models.DateTimeField(null=True, blank=True)
+    # The run that holds the key now (a random token per start or continue; never a secret)
+    # and its last sign of life: a run silent past the lease has lost its process.
+    pemilik = models.CharField(max_length=32, blank=True)
+    denyut_pada = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("batch signing")
@@ -304,14 +308,19 @@ class BatchTTE(models.Model):
 class BatchTTEItem(models.Model):
     class Status(models.TextChoices):
         MENUNGGU = "menunggu", _("Waiting")
+        PROSES = "proses", _("Signing")
         BERHASIL = "berhasil", _("Signed")
         GAGAL = "gagal", _("Failed")
+        TERPUTUS = "terputus", _("Interrupted, not signed")
 
     batch = models.ForeignKey(BatchTTE, on_delete=models.CASCADE, related_name="items")
     naskah = models.ForeignKey("naskah.Naskah", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.MENUNGGU)
     pesan = models.CharField(max_length=500, blank=True)
     selesai_pada = models.DateTimeField(null=True, blank=True)
+    # The claim: which run took the letter ("proses") and when (its lease starts then).
+    pemilik = models.CharField(max_length=32, blank=True)
+    diklaim_pada = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "pk"]

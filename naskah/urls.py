@@ -76,5 +76,6 @@ urlpatterns += [
     ),
     path("tte/batch/", views_tte.tte_batch, name="tte_batch"),
     path("tte/batch/<int:pk>/", views_tte.tte_batch_detail, name="tte_batch_detail"),
+    path("tte/batch/<int:pk>/lanjut/", views_tte.tte_batch_continue, name="tte_batch_continue"),
     path("masuk-internal/", views_tte.naskah_masuk_internal, name="masuk_internal"),
 ]

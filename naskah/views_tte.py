@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import ApplicationError
 from core.files import stored_file_response
 from naskah.forms import PencabutanForm
-from naskah.models import BatchTTE, Distribusi, Naskah, NaskahTTE, PencabutanNaskah
+from naskah.models import BatchTTE, BatchTTEItem, Distribusi, Naskah, NaskahTTE, PencabutanNaskah
 from naskah.permissions import (
     can_read_pertinggal,
     can_retry_distribusi,
@@ -37,7 +37,7 @@ from naskah.services.distribusi import (
 )
 from naskah.services.pencabutan import naskah_withdraw
 from naskah.services.tte import naskah_sign, naskah_sign_check
-from naskah.services.tte_batch import batch_is_stale, naskah_batch_sign
+from naskah.services.tte_batch import batch_mark_stale, naskah_batch_continue, naskah_batch_sign
 from naskah.viewer import letter_pdf
 
 
@@ -260,16 +260,21 @@ def tte_batch(request):
 @require_GET
 def tte_batch_detail(request, pk: int):
     batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
+    batch_mark_stale(batch)  # a run silent past its lease: shown (and recorded) interrupted
     items = list(batch.items.select_related("naskah__jenis"))
-    done = sum(1 for i in items if i.status != "menunggu")
+    signed = sum(1 for i in items if i.status == BatchTTEItem.Status.BERHASIL)
+    done = sum(1 for i in items if i.status in ("berhasil", "gagal"))
     context = {
         "batch": batch,
-        "stale": batch_is_stale(batch, items),
+        "stale": batch.status == BatchTTE.Status.TERHENTI,
         "items": items,
         "done": done,
+        "signed": signed,
+        "not_signed": len(items) - signed,
         "total": len(items),
         "percent": int(100 * done / len(items)) if items else 100,
         "failed": [i for i in items if i.status == "gagal"],
+        "can_continue": batch.status != BatchTTE.Status.BERJALAN and signed < len(items),
     }
     template = (
         "naskah/tte/_batch_progress.html"
@@ -277,6 +282,21 @@ def tte_batch_detail(request, pk: int):
         else "naskah/tte/batch_detail.html"
     )
     return render(request, template, context)
+
+
+@login_required
+@sensitive_post_parameters("passphrase")
+@require_POST
+def tte_batch_continue(request, pk: int):
+    """Continue a batch: the passphrase again, and only the letters not signed."""
+    batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
+    try:
+        naskah_batch_continue(
+            batch=batch, signer=request.user, passphrase=request.POST.get("passphrase", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("naskah:tte_batch_detail", pk=batch.pk)
 
 
 @login_required

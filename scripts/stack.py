@@ -8,7 +8,9 @@ Each web process is a gunicorn server (deploy/gunicorn.conf.py) with --threads t
 its own loopback port (--port, --port+1, …); each worker is `manage.py qcluster` (the main
 queue), and --slow more serve the slow queue (Q_SLOW_CLUSTER). The processes' pids and
 ports are printed as JSON lines on standard output (the processes' own output and logs go
-to standard error). Ctrl-C, SIGTERM or --duration stops them all: SIGTERM, then SIGKILL to
+to standard error). With --restart a process that dies is started again, like systemd's
+Restart=always, and a JSON line with "restarted" gives its new pid (scripts/chaos.py).
+Ctrl-C, SIGTERM or --duration stops them all: SIGTERM, then SIGKILL to
 each process group after --stop-timeout seconds. With --check it waits until every web
 process answers /healthz and /readyz, prints the result and stops (exit 1 if any did not).
 """
@@ -60,6 +62,11 @@ def parse_args(argv=None):
     parser.add_argument("--migrate", action="store_true", help="run migrate first")
     parser.add_argument("--duration", type=float, default=0, help="stop after N seconds")
     parser.add_argument("--check", action="store_true", help="start, probe, stop")
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="start a process again when it dies (a JSON line with its new pid): chaos runs",
+    )
     parser.add_argument("--stop-timeout", type=float, default=20)
     parser.add_argument(
         "--allow-sqlite", action="store_true", help="run without PostgreSQL (one host only)"
@@ -82,39 +89,41 @@ def main(argv=None) -> int:
 
     metrics_dir = Path(env.get("DATA_DIR", ROOT / "data")).resolve() / "stack-metrics"
     procs: list[tuple[dict, subprocess.Popen]] = []
-    for index in range(args.web):
-        port = args.port + index
-        web_env = {
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": "1",
-            "GUNICORN_THREADS": str(args.threads),
-            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir / str(port)),
-        }
-        command = [python, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "core.wsgi"]
+
+    def spawn(info: dict) -> subprocess.Popen:
+        if info["role"] == "web":
+            port = info["port"]
+            run_env = {
+                **env,
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_WORKERS": "1",
+                "GUNICORN_THREADS": str(args.threads),
+                "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir / str(port)),
+            }
+            command = [python, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "core.wsgi"]
+        else:
+            run_env = {**env, "Q_CLUSTER_NAME": info["cluster"]}
+            command = [python, "manage.py", "qcluster"]
         proc = subprocess.Popen(  # noqa: PLW1509
             command,
             cwd=ROOT,
-            env=web_env,
+            env=run_env,
             preexec_fn=preexec,
             stdout=sys.stderr,
-            start_new_session=True,
+            start_new_session=True,  # its own group: a hung process is killed whole
         )
-        procs.append(({"role": "web", "port": port, "pid": proc.pid}, proc))
+        info["pid"] = proc.pid
+        return proc
+
+    for index in range(args.web):
+        info = {"role": "web", "port": args.port + index}
+        procs.append((info, spawn(info)))
     slow_name = env.get("Q_SLOW_CLUSTER", "lambat")
     clusters = [("naskah", args.workers), (slow_name, args.slow if slow_name else 0)]
     for name, count in clusters:
         for _ in range(count):
-            q_env = {**env, "Q_CLUSTER_NAME": name}
-            proc = subprocess.Popen(  # noqa: PLW1509
-                [python, "manage.py", "qcluster"],
-                cwd=ROOT,
-                env=q_env,
-                preexec_fn=preexec,
-                stdout=sys.stderr,
-                start_new_session=True,  # its own group: a hung cluster is killed whole
-            )
-            procs.append(({"role": "qcluster", "cluster": name, "pid": proc.pid}, proc))
+            info = {"role": "qcluster", "cluster": name}
+            procs.append((info, spawn(info)))
     for info, _proc in procs:
         print(json.dumps(info), flush=True)
 
@@ -155,10 +164,17 @@ def main(argv=None) -> int:
             ok = ok and all(proc.poll() is None for _info, proc in procs)
         else:
             ends = time.monotonic() + args.duration if args.duration else None
-            while all(proc.poll() is None for _info, proc in procs):
+            while args.restart or all(proc.poll() is None for _info, proc in procs):
                 if ends is not None and time.monotonic() >= ends:
                     break
-                time.sleep(0.5)
+                for index, (info, proc) in enumerate(procs):
+                    if args.restart and proc.poll() is not None:
+                        with contextlib.suppress(ProcessLookupError):
+                            os.killpg(proc.pid, signal.SIGKILL)  # what is left of its group
+                        died = {"died": info["pid"], "returncode": proc.returncode}
+                        procs[index] = (info, spawn(info))
+                        print(json.dumps({**info, **died, "restarted": True}), flush=True)
+                time.sleep(0.2 if args.restart else 0.5)
             ok = all(proc.poll() is None for _info, proc in procs)
     except KeyboardInterrupt:
         pass

@@ -1,0 +1,75 @@
+"""The chaos run's short form (scripts/chaos.py, docs/benchmarks.md "Chaos run"): two web
+processes and two worker clusters on this test's PostgreSQL database, 20 s of HTTP load
+while web and worker processes are SIGKILLed and database connections terminated, then
+nothing lost or doubled. PostgreSQL only: the stack is several processes on one database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_chaos_short_form_loses_and_doubles_nothing(tmp_path):
+    params = connection.settings_dict
+    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    url = (
+        f"postgres://{params.get('USER') or 'postgres'}{password}@"
+        f"{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+    )
+    connection.close()  # the run terminates the database's connections, this one too
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DATA_DIR": str(tmp_path / "data"),
+        "NASKAH_AUDIT_KEY": settings.NASKAH_AUDIT_KEY.decode(),
+    }
+    for name in ("REDIS_URL", "Q_SYNC", "MEDIA_ROOT", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "scripts/chaos.py",
+            "--duration",
+            "20",
+            "--drain",
+            "60",
+            "--task-timeout",
+            "20",
+            "--no-ocr",
+            "--require-drained",
+            "--kill-every",
+            "4",
+            "--clients",
+            "2",
+            "--port",
+            str(8600 + os.getpid() % 200 * 3),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.stdout.strip(), done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["losses"] == {}, json.dumps(result, indent=1)
+    assert result["audit_chain_valid"], result
+    assert done.returncode == 0, done.stderr[-3000:]
+    ops = result["operations"]
+    # The run did work and faults happened (not a test that cannot fail).
+    assert ops.get("drafts_created", 0) > 0 and ops.get("paraf_posted", 0) > 0
+    assert result["letters_signed"] > 0 and result["incoming_registered"] > 0
+    assert ops.get("killed_web", 0) + ops.get("killed_worker", 0) + ops.get("terminations", 0)
