@@ -112,10 +112,8 @@ def main() -> int:
         # unfinished task out again, so a worker that is still busy is killed.
         deadline = time.monotonic() + STOP_SECONDS
         for proc in procs:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
         for proc in procs:  # the group: a cluster's worker processes go with it
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)

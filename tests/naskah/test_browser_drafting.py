@@ -66,7 +66,9 @@ def test_typing_updates_the_live_preview(live_server, demo, browser_page, tmp_pa
     page.fill("#penerima-q", "Pendidikan")
     page.locator("[data-penerima]").first.click()
     page.wait_for_selector("#preview [data-pdf-viewer]", timeout=20000)
-    page.wait_for_function("document.querySelector('#preview [data-pdf-viewer]') !== null", timeout=20000)
+    page.wait_for_function(
+        "document.querySelector('#preview [data-pdf-viewer]') !== null", timeout=20000
+    )
     page.wait_for_timeout(1500)
     first_src = page.locator("#preview [data-pdf-viewer]").get_attribute("data-src")
     text = _preview_text(page, live_server.url)
