@@ -93,7 +93,7 @@ def main() -> int:
                 [*manage, "qcluster"],
                 env={**env, "Q_CLUSTER_NAME": slow},
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
-            start_new_session=True,  # its own process group: stopped with its children
+                start_new_session=True,  # its own process group: stopped with its children
             )
         )
     _wait_until_up(f"http://127.0.0.1:{port}/healthz", procs)
