@@ -8,13 +8,13 @@ The checks, the registration and the receipt are in pertukaran.services."""
 
 # No `from __future__ import annotations`: the idempotent decorator wraps these views,
 # and django-ninja reads their (real) parameter types through the wrapper.
-import datetime as dt
 import hashlib
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from api.auth import require_actor, require_scope
 from api.errors import ApiProblem
@@ -43,7 +43,7 @@ class TandaTerimaOut(Schema):
 
     id: int
     nomor_agenda: str
-    diterima_pada: dt.datetime
+    diterima_pada: str = Field(description="ISO 8601 time of registration (as signed)")
     uid: str
     nomor_surat: str
     sha256: str

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def post(client, token, data: bytes, key: str = ""):
-    headers = auth(token)
+    headers = {**auth(token), "HTTP_ACCEPT_LANGUAGE": "en"}
     if key:
         headers["HTTP_IDEMPOTENCY_KEY"] = key
     upload = io.BytesIO(data)
@@ -82,28 +82,56 @@ def _problem(response, status: int, code: str):
     return body
 
 
-def test_a_tampered_pdf_is_refused(client, signed, receiving, token_for):
+def test_refusals_are_clear_problem_documents_and_register_nothing(
+    client, signed, receiving, token_for, make_client
+):
     token = token_for(receiving["reg"])
+    package = paket_build(signed)
 
     def flip(pdf: bytes) -> bytes:
         at = pdf.index(b"stream", len(pdf) // 3) + 40
         return pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1 :]
 
-    response = post(client, token, rebuild(paket_build(signed), pdf_change=flip))
-    _problem(response, 422, "signature_invalid")
-    assert not SuratMasuk.objects.filter(nomor_surat=signed.nomor).exists()
+    # A PDF changed after signing (its hash in surat.json updated to match).
+    _problem(post(client, token, rebuild(package, pdf_change=flip)), 422, "signature_invalid")
 
+    # Metadata the PDF does not say.
+    def other_subject(meta):
+        meta["hal"] = "Permohonan Anggaran Yang Tidak Ada"
 
-def test_a_signer_outside_the_peers_trust_anchors_is_refused(
-    client, signed, receiving, token_for
-):
-    from signing.pki import ca_create_self_signed  # noqa: F401 - see below
+    body = _problem(
+        post(client, token, rebuild(package, meta_change=other_subject)), 422, "metadata_mismatch"
+    )
+    assert "subject" in body["detail"]
 
+    # A package naming another sender than the calling peer.
+    def other_sender(meta):
+        meta["pengirim"]["kode_instansi"] = "kab-lain"
+
+    _problem(post(client, token, rebuild(package, meta_change=other_sender)), 403, "sender_mismatch")
+
+    # surat.json against the schema: every error listed.
+    def broken(meta):
+        del meta["retensi"]
+        meta["klasifikasi_keamanan"] = "publik"
+
+    body = _problem(post(client, token, rebuild(package, meta_change=broken)), 422, "invalid_package")
+    locs = {tuple(e["loc"]) for e in body["errors"]}
+    assert ("klasifikasi_keamanan",) in locs and () in locs
+
+    # A client that is not bound to a peer.
+    stranger = make_client(
+        scopes=("incoming:write",), units=[receiving["unit"]], akun=receiving["agendaris"]
+    )
+    _problem(post(client, token_for(stranger), package), 403, "unknown_peer")
+
+    # A signer whose certificate does not chain to the peer's trust anchors.
     mitra = receiving["mitra"]
     mitra.jangkar_kepercayaan = _other_ca_pem()
     mitra.save()
-    response = post(client, token_for(receiving["reg"]), paket_build(signed))
-    _problem(response, 422, "signature_invalid")
+    _problem(post(client, token, package), 422, "signature_invalid")
+
+    assert not SuratMasuk.objects.filter(nomor_surat=signed.nomor).exists()
     assert PenerimaanMitra.objects.count() == 0
 
 
@@ -130,42 +158,6 @@ def _other_ca_pem() -> str:
         .sign(key, hashes.SHA256())
     )
     return cert.public_bytes(serialization.Encoding.PEM).decode()
-
-
-def test_a_client_that_is_not_a_peer_is_refused(client, signed, receiving, token_for, make_client):
-    stranger = make_client(
-        scopes=("incoming:write",), units=[receiving["unit"]], akun=receiving["agendaris"]
-    )
-    response = post(client, token_for(stranger), paket_build(signed))
-    _problem(response, 403, "unknown_peer")
-
-
-def test_a_package_naming_another_sender_is_refused(client, signed, receiving, token_for):
-    def other_sender(meta):
-        meta["pengirim"]["kode_instansi"] = "kab-lain"
-
-    package = rebuild(paket_build(signed), meta_change=other_sender)
-    _problem(post(client, token_for(receiving["reg"]), package), 403, "sender_mismatch")
-
-
-def test_metadata_that_the_pdf_does_not_say_is_refused(client, signed, receiving, token_for):
-    def other_subject(meta):
-        meta["hal"] = "Permohonan Anggaran Yang Tidak Ada"
-
-    package = rebuild(paket_build(signed), meta_change=other_subject)
-    body = _problem(post(client, token_for(receiving["reg"]), package), 422, "metadata_mismatch")
-    assert "subject" in body["detail"] or "hal" in body["detail"]
-
-
-def test_an_invalid_package_lists_its_schema_errors(client, signed, receiving, token_for):
-    def broken(meta):
-        del meta["retensi"]
-        meta["klasifikasi_keamanan"] = "publik"
-
-    package = rebuild(paket_build(signed), meta_change=broken)
-    body = _problem(post(client, token_for(receiving["reg"]), package), 422, "invalid_package")
-    locs = {tuple(e["loc"]) for e in body["errors"]}
-    assert ("klasifikasi_keamanan",) in locs and () in locs
 
 
 def test_dispatch_queues_one_delivery_per_peer_and_retries_until_the_peer_answers(
