@@ -27,9 +27,7 @@ class InstansiMitra(models.Model):
     url_dasar = models.URLField(
         _("base URL"), max_length=300, blank=True, help_text=_("e.g. https://naskah.example.go.id")
     )
-    client_id_mitra = models.CharField(
-        _("our client id at the peer"), max_length=100, blank=True
-    )
+    client_id_mitra = models.CharField(_("our client id at the peer"), max_length=100, blank=True)
     secret_mitra_encrypted = models.TextField(blank=True, editable=False)
     client = models.OneToOneField(
         "api.ApiClient",

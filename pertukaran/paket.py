@@ -182,7 +182,10 @@ def paket_read(data: bytes) -> Paket:
 
     def checked(name: str, entry: dict) -> bytes:
         content = zf.read(name)
-        if hashlib.sha256(content).hexdigest() != entry["sha256"] or len(content) != entry["ukuran"]:
+        if (
+            hashlib.sha256(content).hexdigest() != entry["sha256"]
+            or len(content) != entry["ukuran"]
+        ):
             raise _invalid(
                 _("The file %(name)s does not match its SHA-256 in surat.json.") % {"name": name}
             )

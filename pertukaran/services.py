@@ -308,7 +308,9 @@ def _peer_token(mitra: InstansiMitra) -> str:
     if response.status_code >= 500 or response.status_code == 429:
         raise _Unavailable(f"token: HTTP {response.status_code}")
     if response.status_code != 200:
-        raise _Refused(_("The peer refused our credentials: %(p)s") % {"p": _problem_text(response)})
+        raise _Refused(
+            _("The peer refused our credentials: %(p)s") % {"p": _problem_text(response)}
+        )
     return response.json()["access_token"]
 
 
@@ -349,7 +351,9 @@ def pengiriman_kirim(*, pengiriman_id: int) -> str:
     attempt = attempt_claim(SLOT, pengiriman_id)
     if attempt is None:
         return (
-            PengirimanMitra.objects.filter(pk=pengiriman_id).values_list("status", flat=True).first()
+            PengirimanMitra.objects.filter(pk=pengiriman_id)
+            .values_list("status", flat=True)
+            .first()
             or ""
         )
     row = PengirimanMitra.objects.select_related("mitra", "naskah").get(pk=pengiriman_id)
@@ -399,7 +403,9 @@ def pengiriman_kirim(*, pengiriman_id: int) -> str:
             receipt = response.json()
         except ValueError:
             return failed(
-                _attempt_error(attempt, _("The peer's receipt is not JSON.")), "bad_receipt", retry=True
+                _attempt_error(attempt, _("The peer's receipt is not JSON.")),
+                "bad_receipt",
+                retry=True,
             )
         valid = receipt_verify(receipt, receipt_key_for_token(token))
         with transaction.atomic():

@@ -90,9 +90,7 @@ def _bearer(request) -> str:
     summary="Receive a signed letter from a peer instance (201 receipt; 200 if already received)",
 )
 @idempotent
-def exchange_receive(
-    request, paket: File[UploadedFile], unit_id: Form[int | None] = None
-):
+def exchange_receive(request, paket: File[UploadedFile], unit_id: Form[int | None] = None):
     caller, actor = require_actor(request, Scope.INCOMING_WRITE)
     mitra = (
         InstansiMitra.objects.filter(client=caller.client).first()

@@ -108,14 +108,18 @@ def test_refusals_are_clear_problem_documents_and_register_nothing(
     def other_sender(meta):
         meta["pengirim"]["kode_instansi"] = "kab-lain"
 
-    _problem(post(client, token, rebuild(package, meta_change=other_sender)), 403, "sender_mismatch")
+    _problem(
+        post(client, token, rebuild(package, meta_change=other_sender)), 403, "sender_mismatch"
+    )
 
     # surat.json against the schema: every error listed.
     def broken(meta):
         del meta["retensi"]
         meta["klasifikasi_keamanan"] = "publik"
 
-    body = _problem(post(client, token, rebuild(package, meta_change=broken)), 422, "invalid_package")
+    body = _problem(
+        post(client, token, rebuild(package, meta_change=broken)), 422, "invalid_package"
+    )
     locs = {tuple(e["loc"]) for e in body["errors"]}
     assert ("klasifikasi_keamanan",) in locs and () in locs
 
