@@ -59,7 +59,9 @@ def _receive(request, fn):
         return fn()
     except ApplicationError as exc:
         if exc.code == "invalid_package":
-            raise ApiProblem(422, exc.message, code=exc.code, errors=exc.extra.get("errors"))
+            raise ApiProblem(
+                422, exc.message, code=exc.code, errors=exc.extra.get("errors")
+            ) from exc
         raise
 
 

@@ -7,6 +7,7 @@ receipt comes back. No network beyond loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -74,10 +75,8 @@ def peer(tmp_path):
         start_new_session=True,
     )
     yield {"port": port, "env": env, "data": data, "proc": proc, "log": tmp_path / "peer.log"}
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=20)
     log.close()
 
