@@ -23,7 +23,11 @@ from api.services.clients import (
     apiclient_rotate_secret,
     token_revoke,
 )
-from api.services.webhooks import webhook_redeliver, webhook_subscribe
+from api.services.webhooks import (
+    subscribed_events_changed,
+    webhook_redeliver,
+    webhook_subscribe,
+)
 from core.errors import ApplicationError
 
 
@@ -59,6 +63,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            subscribed_events_changed()
             from core.services.audit import audit_record
 
             audit_record(
@@ -143,6 +148,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            subscribed_events_changed()
             return
         data = form.cleaned_data
         try:

@@ -128,6 +128,9 @@ def apiclient_deactivate(*, actor: Pegawai, client: ApiClient) -> None:
     now = timezone.now()
     with transaction.atomic():
         ApiClient.objects.filter(pk=client.pk).update(aktif=False)
+        from api.services.webhooks import subscribed_events_changed
+
+        subscribed_events_changed()
         ApiToken.objects.filter(client=client, dicabut_pada__isnull=True).update(dicabut_pada=now)
         audit_record(actor=actor, action="api.client_deactivated", obj=client)
 

@@ -129,6 +129,37 @@ def url_allowed(url: str) -> bool:
         return False
 
 
+# --- Which events anyone subscribes to (cached: most actions then cost no query) ---------------
+
+_EVENTS_CACHE_KEY = "api:webhook-events"
+_EVENTS_CACHE_SECONDS = 300
+
+
+def subscribed_events() -> frozenset[str]:
+    from django.core.cache import cache
+
+    found = cache.get(_EVENTS_CACHE_KEY)
+    if found is None:
+        found = sorted(
+            {
+                e
+                for events in WebhookSubscription.objects.filter(
+                    aktif=True, client__aktif=True
+                ).values_list("events", flat=True)
+                for e in events
+            }
+        )
+        cache.set(_EVENTS_CACHE_KEY, found, _EVENTS_CACHE_SECONDS)
+    return frozenset(found)
+
+
+def subscribed_events_changed() -> None:
+    """Call when a subscription or a client changes (after commit)."""
+    from django.core.cache import cache
+
+    transaction.on_commit(lambda: cache.delete(_EVENTS_CACHE_KEY))
+
+
 # --- Administration (audited) ------------------------------------------------------------------
 
 
@@ -154,6 +185,7 @@ def webhook_subscribe(
             events=list(dict.fromkeys(events)),
             secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
         )
+        subscribed_events_changed()
         audit_record(
             actor=actor,
             action="api.webhook_subscribed",
@@ -256,8 +288,8 @@ def on_audit_event(event: AuditEvent) -> None:
     """core.hooks.AUDIT_RECORDED handler: queue deliveries for the subscribed clients. A
     failure here is logged and never fails the action (its own savepoint)."""
     kind = EVENT_MAP.get(event.action)
-    if kind is None:
-        return
+    if kind is None or kind.value not in subscribed_events():
+        return  # the common case costs no SQL statement
     try:
         with transaction.atomic():
             _queue_deliveries(event, kind)
