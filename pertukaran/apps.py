@@ -7,3 +7,9 @@ class PertukaranConfig(AppConfig):
 
     name = "pertukaran"
     verbose_name = _("Letters between instances")
+
+    def ready(self):
+        from core import hooks
+        from pertukaran.services import on_letter_dispatched
+
+        hooks.register(hooks.LETTER_DISPATCHED, on_letter_dispatched)

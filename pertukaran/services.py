@@ -257,6 +257,17 @@ def pertukaran_plan(naskah) -> list[PengirimanMitra]:
     return rows
 
 
+def on_letter_dispatched(label: str, pk: str) -> None:
+    """core.hooks.LETTER_DISPATCHED handler (inside the dispatch's transaction)."""
+    from naskah.models import Naskah
+
+    if label != "naskah.naskah":
+        return
+    naskah = Naskah.objects.filter(pk=pk).first()
+    if naskah is not None:
+        pertukaran_plan(naskah)
+
+
 def receipt_canonical(receipt: dict) -> bytes:
     body = {k: v for k, v in receipt.items() if k != "tanda_tangan"}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
