@@ -604,9 +604,7 @@ def pertukaran_terima(
     """Receive a package into `unit`'s incoming register (module docstring). `mitra` is the
     calling peer (API) or the peer the package says it comes from (import); `roots` (import
     of a package from a sender that is not a peer) are this instance's trust anchors."""
-    from naskah.masuk.models import SuratMasuk
     from naskah.masuk.permissions import can_register
-    from naskah.masuk.services import suratmasuk_register_internal
 
     if not can_register(actor, unit):
         raise PermissionDeniedError(
@@ -632,8 +630,36 @@ def pertukaran_terima(
     _check_text(paket)
     kode_klasifikasi = _kode(meta)
     jabatan = _addressed(unit)
-    pengirim = meta["pengirim"]
     sumber_id = hashlib.sha256(f"{kode}|{meta['nomor'].strip()}".encode()).hexdigest()[:64]
+    try:
+        return _register(
+            actor=actor,
+            unit=unit,
+            paket=paket,
+            mitra=mitra,
+            kode_klasifikasi=kode_klasifikasi,
+            jabatan=jabatan,
+            sumber_id=sumber_id,
+            receipt_key=receipt_key,
+            cara=cara,
+        )
+    except IntegrityError:
+        # The same letter was received concurrently and committed first.
+        existing = _existing(kode, paket)
+        if existing is None:
+            raise
+        return Diterima(existing, False)
+
+
+def _register(
+    *, actor, unit, paket, mitra, kode_klasifikasi, jabatan, sumber_id, receipt_key, cara
+) -> Diterima:
+    from naskah.masuk.models import SuratMasuk
+    from naskah.masuk.services import suratmasuk_register_internal
+
+    meta = paket.meta
+    kode = meta["pengirim"]["kode_instansi"]
+    pengirim = meta["pengirim"]
     with transaction.atomic():
         surat = suratmasuk_register_internal(
             unit=unit,
