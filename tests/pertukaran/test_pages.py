@@ -86,3 +86,27 @@ def test_agendaris_imports_a_package_once(client, signed, demo):
     assert surat.unit == unit
     assert PenerimaanMitra.objects.get().cara == PenerimaanMitra.Cara.IMPOR
     assert "already received" in response.content.decode()
+
+
+def test_admin_lists_failed_deliveries_and_retries_them(client, signed, demo):
+    mitra = InstansiMitra.objects.create(nama="Kota Metro", kode="metro", url_dasar="https://x")
+    row = PengirimanMitra.objects.create(
+        naskah=signed,
+        mitra=mitra,
+        kunci="k",
+        status=PengirimanMitra.Status.GAGAL,
+        percobaan=5,
+        kesalahan="The peer did not answer.",
+    )
+    client.force_login(Pegawai.objects.get(username="admin"))
+    page = client.get("/admin/pertukaran/pengirimanmitra/?status__exact=gagal").content.decode()
+    assert signed.nomor in page and "The peer did not answer." in page
+    assert signed.hal not in page  # administrators are not readers (invariant 12)
+    response = client.post(
+        "/admin/pertukaran/pengirimanmitra/",
+        {"action": "retry", "_selected_action": [row.pk]},
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == PengirimanMitra.Status.MENUNGGU and row.percobaan == 0
+    assert client.get("/admin/pertukaran/instansimitra/add/").status_code == 200
