@@ -1,6 +1,7 @@
 """Two Naskah instances side by side on loopback (issue 17 item 5): this test process is
 the sending instance (its test database), a second instance runs in a subprocess with its
-own DATA_DIR and SQLite database on its own port (migrate, a minimal receiving
+own DATA_DIR and database (SQLite; a PostgreSQL database of its own when the tests run
+on PostgreSQL) on its own port (migrate, a minimal receiving
 organisation, `runserver --noreload`). A signed letter addressed to the second instance is
 dispatched, delivered over the API, registered in its incoming register, and the signed
 receipt comes back. No network beyond loopback."""
@@ -36,6 +37,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _peer_database(data: Path) -> str:
+    """SQLite in the peer's DATA_DIR; on PostgreSQL (DATABASE_URL given) a database of its
+    own on the same server, created afresh."""
+    from django.conf import settings
+
+    if not settings.IS_POSTGRES:
+        return ""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    name = f"{db['NAME']}_peer"
+    with psycopg.connect(_pg_dsn("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
+
+
+def _pg_dsn(name: str) -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return (
+        f"host={db.get('HOST') or '127.0.0.1'} port={db.get('PORT') or 5432} "
+        f"user={db.get('USER') or 'postgres'} password={db.get('PASSWORD') or ''} dbname={name}"
+    )
+
+
+def _peer_rows(peer, sql: str) -> list[tuple]:
+    if not peer["database_url"]:
+        with sqlite3.connect(peer["data"] / "naskah.sqlite3") as db:
+            return [tuple(r) for r in db.execute(sql).fetchall()]
+    import psycopg
+
+    name = peer["database_url"].rsplit("/", 1)[1]
+    with psycopg.connect(_pg_dsn(name)) as conn:
+        return [
+            tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in r)
+            for r in conn.execute(sql).fetchall()
+        ]
+
+
 def _peer_env(data: Path) -> dict:
     env = {
         k: v
@@ -60,6 +102,9 @@ def peer(tmp_path):
     data = tmp_path / "peer-data"
     port = _free_port()
     env = _peer_env(data)
+    database_url = _peer_database(data)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     py = sys.executable
     script = (
         f"'{py}' manage.py migrate --noinput && '{py}' manage.py pertukaran_demo_penerima && "
@@ -74,11 +119,23 @@ def peer(tmp_path):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    yield {"port": port, "env": env, "data": data, "proc": proc, "log": tmp_path / "peer.log"}
+    yield {
+        "port": port,
+        "env": env,
+        "data": data,
+        "proc": proc,
+        "log": tmp_path / "peer.log",
+        "database_url": database_url,
+    }
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
     log.close()
+    if database_url:
+        import psycopg
+
+        with psycopg.connect(_pg_dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database_url.rsplit("/", 1)[1]}"')
 
 
 def _wait_ready(peer) -> None:
@@ -157,13 +214,12 @@ def test_a_letter_signed_here_is_registered_in_the_other_instance_with_a_receipt
     assert row.tanda_terima["penerima"]["kode_instansi"] == "metro"
     assert row.diterima_pada is not None and row.nomor_agenda
 
-    with sqlite3.connect(peer["data"] / "naskah.sqlite3") as db:
-        rows = db.execute(
-            "SELECT nomor_surat, hal, asal, nomor_agenda, tanggal_surat FROM masuk_suratmasuk"
-        ).fetchall()
-        received = db.execute(
-            "SELECT pengirim_kode, nomor_surat, cara FROM pertukaran_penerimaanmitra"
-        ).fetchall()
+    rows = _peer_rows(
+        peer, "SELECT nomor_surat, hal, asal, nomor_agenda, tanggal_surat FROM masuk_suratmasuk"
+    )
+    received = _peer_rows(
+        peer, "SELECT pengirim_kode, nomor_surat, cara FROM pertukaran_penerimaanmitra"
+    )
     assert rows == [
         (signed.nomor, signed.hal, "eksternal", row.nomor_agenda, signed.tanggal.isoformat())
     ]
