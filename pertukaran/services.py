@@ -511,7 +511,14 @@ def _check_text(paket: Paket) -> None:
     if _norm_text(meta["hal"]).replace(" ", "") not in squeezed:
         missing.append(_("subject"))
     tanggal = dt.date.fromisoformat(meta["tanggal"])
-    if _norm_text(tanggal_panjang(tanggal)).replace(" ", "") not in squeezed:
+    # The long Indonesian date (as Naskah writes it) or a numeric one (other systems).
+    written = [
+        tanggal_panjang(tanggal),
+        tanggal.strftime("%d-%m-%Y"),
+        tanggal.strftime("%d/%m/%Y"),
+        tanggal.isoformat(),
+    ]
+    if not any(_norm_text(w).replace(" ", "") in squeezed for w in written):
         missing.append(_("date"))
     if missing:
         raise ApplicationError(
