@@ -56,12 +56,18 @@ def _peer_database(data: Path) -> str:
 
 def _pg_dsn(name: str) -> str:
     from django.conf import settings
+    from psycopg.conninfo import make_conninfo
 
     db = settings.DATABASES["default"]
-    return (
-        f"host={db.get('HOST') or '127.0.0.1'} port={db.get('PORT') or 5432} "
-        f"user={db.get('USER') or 'postgres'} password={db.get('PASSWORD') or ''} dbname={name}"
-    )
+    parts = {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": db.get("PORT") or 5432,
+        "user": db.get("USER") or "postgres",
+        "dbname": name,
+    }
+    if db.get("PASSWORD"):
+        parts["password"] = db["PASSWORD"]
+    return make_conninfo(**parts)
 
 
 def _peer_rows(peer, sql: str) -> list[tuple]:
