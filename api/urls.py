@@ -10,6 +10,7 @@ import time
 
 from django.urls import path, re_path
 
+from api.errors import CONTENT_TYPE, problem_response
 from api.v1 import api
 from api.views import not_found, personal_token_revoke, personal_tokens
 
@@ -21,6 +22,11 @@ def _logged(view):
     def wrapper(request, *args, **kwargs):
         start = time.monotonic()
         response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type") != CONTENT_TYPE:
+            # django-ninja answers a wrong method in plain text: a problem document too.
+            allowed = response.get("Allow", "")
+            response = problem_response(request, 405, code="method_not_allowed")
+            response["Allow"] = allowed
         caller = getattr(request, "api_caller", None)
         logger.info(
             "api %s %s %s client=%s token=%s %.0fms",

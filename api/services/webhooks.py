@@ -135,21 +135,32 @@ _EVENTS_CACHE_KEY = "api:webhook-events"
 _EVENTS_CACHE_SECONDS = 300
 
 
+def _subscribed_events_query() -> list[str]:
+    return sorted(
+        {
+            e
+            for events in WebhookSubscription.objects.filter(
+                aktif=True, client__aktif=True
+            ).values_list("events", flat=True)
+            for e in events
+        }
+    )
+
+
 def subscribed_events() -> frozenset[str]:
     from django.core.cache import cache
 
-    found = cache.get(_EVENTS_CACHE_KEY)
+    try:
+        found = cache.get(_EVENTS_CACHE_KEY)
+    except Exception:  # the cache is down: ask the database, never fail the action
+        logger.warning("webhooks: cache unavailable, reading subscriptions", exc_info=True)
+        return frozenset(_subscribed_events_query())
     if found is None:
-        found = sorted(
-            {
-                e
-                for events in WebhookSubscription.objects.filter(
-                    aktif=True, client__aktif=True
-                ).values_list("events", flat=True)
-                for e in events
-            }
-        )
-        cache.set(_EVENTS_CACHE_KEY, found, _EVENTS_CACHE_SECONDS)
+        found = _subscribed_events_query()
+        try:
+            cache.set(_EVENTS_CACHE_KEY, found, _EVENTS_CACHE_SECONDS)
+        except Exception:
+            logger.warning("webhooks: cache unavailable", exc_info=True)
     return frozenset(found)
 
 
@@ -157,7 +168,13 @@ def subscribed_events_changed() -> None:
     """Call when a subscription or a client changes (after commit)."""
     from django.core.cache import cache
 
-    transaction.on_commit(lambda: cache.delete(_EVENTS_CACHE_KEY))
+    def forget():
+        try:
+            cache.delete(_EVENTS_CACHE_KEY)
+        except Exception:  # the entry expires on its own within _EVENTS_CACHE_SECONDS
+            logger.warning("webhooks: cache unavailable", exc_info=True)
+
+    transaction.on_commit(forget)
 
 
 # --- Administration (audited) ------------------------------------------------------------------
@@ -335,11 +352,21 @@ hooks.register(hooks.AUDIT_RECORDED, on_audit_event)
 # --- Delivery -----------------------------------------------------------------------------------
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer (a failure), never followed: it could lead anywhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, body: bytes, headers: dict) -> int:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     timeout = getattr(settings, "NASKAH_WEBHOOK_TIMEOUT", 10)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code

@@ -124,6 +124,8 @@ def test_organisation_and_reference_reads(client, demo, make_client, token_for):
     assert client.get("/api/v1/units/999999", **auth(token)).status_code == 404
     codes = client.get("/api/v1/classification-codes?q=000.1", **auth(token)).json()["items"]
     assert codes and all(c["kode"].startswith("000.1") or "000.1" in c["nama"] for c in codes)
+    one_code = client.get(f"/api/v1/classification-codes/{codes[0]['id']}", **auth(token))
+    assert one_code.status_code == 200 and one_code.json()["kode"] == codes[0]["kode"]
     types = client.get("/api/v1/letter-types", **auth(token)).json()
     assert any(t["kode"] == "surat_dinas" for t in types)
     assert client.get("/api/v1/letter-types/surat_dinas", **auth(token)).status_code == 200
@@ -216,3 +218,45 @@ def test_purge_old_keys_and_tokens(demo, make_client, token_for, client):
     call_command("api_purge")
     assert list(IdempotencyRecord.objects.values_list("kunci", flat=True)) == ["new"]
     assert not ApiToken.objects.exists()
+
+
+def test_dispositions_and_their_events(client, demo, pat_for, make_client, settings):
+    from api.models import WebhookDelivery
+    from api.services.webhooks import webhook_subscribe
+    from core.selectors.organisasi import jabatan_holder_on
+    from naskah.masuk.demo import grant_register_permission
+    from naskah.masuk.models import InstruksiDisposisi
+    from naskah.masuk.services import Tujuan, disposisi_create
+
+    settings.NASKAH_WEBHOOK_ALLOW_LOOPBACK = True
+    grant_register_permission()
+    agendaris = demo["agendaris"]
+    unit = masuk_perms.register_units(agendaris)[0]
+    head = Jabatan.objects.filter(unit=unit, kepala_unit=True, aktif=True).first()
+    below = Jabatan.objects.filter(atasan=head, aktif=True).first()
+    reg = make_client(scopes=("letters:read", "events:receive"), units=[unit])
+    webhook_subscribe(
+        actor=demo["admin"],
+        client=reg.client,
+        url="http://127.0.0.1:9/hook",
+        events=["incoming.registered", "disposition.created"],
+    )
+    token = pat_for(agendaris, scopes=("letters:read", "incoming:write"))
+    created = client.post(
+        "/api/v1/incoming", _incoming(unit, jabatan_tujuan_id=head.pk), **auth(token)
+    )
+    assert created.status_code == 201, created.content
+    surat = SuratMasuk.objects.get(pk=created.json()["id"])
+    disposisi_create(
+        surat=surat,
+        actor=jabatan_holder_on(head).pegawai,
+        targets=[Tujuan(jabatan=below)],
+        instruksi=[InstruksiDisposisi.objects.order_by("pk").first()],
+        catatan="Mohon ditindaklanjuti",
+    )
+    rows = client.get(f"/api/v1/incoming/{surat.pk}/dispositions", **auth(token)).json()
+    assert len(rows) == 1
+    assert rows[0]["ke_jabatan_id"] == below.pk and rows[0]["status"] == "belum_dibaca"
+    assert rows[0]["instruksi"] and rows[0]["catatan"] == "Mohon ditindaklanjuti"
+    events = list(WebhookDelivery.objects.order_by("pk").values_list("event_type", flat=True))
+    assert events == ["incoming.registered", "disposition.created"]

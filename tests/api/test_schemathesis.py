@@ -3,6 +3,8 @@ the WSGI app directly (no server): for every operation, generated requests (a fe
 examples each) never get a 5xx, and every response conforms to the document: status code,
 content type, headers and body schema (problem documents included)."""
 
+import contextlib
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -26,6 +28,24 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
+
+
+@contextlib.contextmanager
+def _keep_test_connection():
+    """The WSGI handler closes the database connection around each request (Django's
+    request_started/request_finished signals), which on PostgreSQL would end the test's
+    transaction; Django's own test client disconnects them the same way while it calls the
+    app (and reconnects them after, so this wraps each call)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -54,4 +74,5 @@ def test_api_conforms_to_its_contract(case, bearer):
     headers = {"Authorization": f"Bearer {bearer}"}
     if case.operation.path == "/api/v1/oauth/token":
         headers = {}
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    with _keep_test_connection():
+        case.call_and_validate(headers=headers, checks=CHECKS)

@@ -64,3 +64,22 @@ def test_openapi_and_docs_served(client, db):
     assert docs.status_code == 200
     assert b"vendor/swagger-ui-5.35.0/swagger-ui-bundle.js" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_wrong_method_is_a_405_problem(client, db):
+    response = client.delete("/api/v1/units")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert "GET" in response["Allow"]
+
+
+def test_server_error_is_a_500_problem(client, db, make_client, token_for, monkeypatch):
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("api.routers.referensi.jenis_naskah_active", broken)
+    token = token_for(make_client())
+    response = client.get("/api/v1/letter-types", **auth(token))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert b"boom" not in response.content  # no internals leak

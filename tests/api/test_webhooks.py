@@ -134,6 +134,17 @@ def test_unreachable_receiver_is_a_recorded_failure(demo, make_client, receiver)
     receiver.close = lambda: None
 
 
+def test_a_redirect_is_a_failure_not_followed(demo, make_client, receiver):
+    unit = pegawai_primary_unit(demo["prakommuda"])
+    _subscribe(demo, make_client, receiver, [unit])
+    submit(demo, letter(demo, "prakommuda"))
+    delivery = WebhookDelivery.objects.get()
+    receiver.answers = [302]
+    assert webhook_deliver(delivery_id=delivery.pk) == WebhookDelivery.Status.MENUNGGU
+    delivery.refresh_from_db()
+    assert delivery.respons_status == 302 and len(receiver.requests) == 1
+
+
 def test_no_event_about_a_rahasia_letter_to_a_unit_client(demo, make_client, receiver):
     unit = pegawai_primary_unit(demo["prakommuda"])
     _subscribe(demo, make_client, receiver, [unit])
