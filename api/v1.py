@@ -141,7 +141,16 @@ def _server_error(request, exc):
 
 
 def _register_routers() -> None:
-    from api.routers import arsip, masuk, naskah, oauth, organisasi, referensi, verifikasi
+    from api.routers import (
+        arsip,
+        masuk,
+        naskah,
+        oauth,
+        organisasi,
+        pertukaran,
+        referensi,
+        verifikasi,
+    )
 
     api.add_router("/oauth", oauth.router, tags=["oauth"])
     api.add_router("/", organisasi.router, tags=["organisation"])
@@ -150,6 +159,7 @@ def _register_routers() -> None:
     api.add_router("/", masuk.router, tags=["incoming"])
     api.add_router("/", arsip.router, tags=["archive"])
     api.add_router("/", verifikasi.router, tags=["verification"])
+    api.add_router("/", pertukaran.router, tags=["exchange"])
 
 
 _register_routers()

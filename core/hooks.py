@@ -37,6 +37,11 @@ PENUGASAN_EVENTS = (
     PENUGASAN_ENDED,
 )
 
+# A signed letter was dispatched (naskah.services.distribusi.naskah_dispatch, inside its
+# transaction, every time it runs): the letter exchange (pertukaran) queues its deliveries
+# to peer instances, idempotently.
+LETTER_DISPATCHED = "letter_dispatched"
+
 Handler = Callable[[str, str], None]
 _registry: dict[str, list[Handler]] = {}
 

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "naskah.masuk",
     "arsip",
     "api",
+    "pertukaran",
 ]
 
 MIDDLEWARE = [
@@ -483,6 +484,14 @@ NASKAH = {
     # (domain.md 5.2, paraf koordinasi). A unit code.
     "UNIT_BIRO_HUKUM": os.environ.get("NASKAH_UNIT_BIRO_HUKUM", "BIRO-HUKUM"),
 }
+
+# Letters between instances (pertukaran/, docs/api.md): this instance's agency code in the
+# packages it sends, the timeout of a delivery call, the largest package accepted, and
+# plain http to a loopback address (development and the two-instance test only).
+NASKAH_INSTANSI_KODE = os.environ.get("NASKAH_INSTANSI_KODE", "naskah")
+NASKAH_PERTUKARAN_TIMEOUT = env_int("NASKAH_PERTUKARAN_TIMEOUT", 30)
+NASKAH_PERTUKARAN_MAX_BYTES = env_int("NASKAH_PERTUKARAN_MAX_BYTES", 60 * 1024 * 1024)
+NASKAH_PERTUKARAN_ALLOW_LOOPBACK = env_bool("NASKAH_PERTUKARAN_ALLOW_LOOPBACK", False)
 
 # Administrator-installed TrueType fonts for the renderer (naskah/rendering/fonts.py):
 # NASKAH_FONT_ARIAL_REGULAR, _BOLD, _ITALIC, _BOLDITALIC (Pasal 32 names Arial) and the same

@@ -37,6 +37,7 @@ urlpatterns = [
     path("arsip/", include("arsip.urls")),
     path("penomoran/", include("penomoran.urls")),
     path("surat-masuk/", include("naskah.masuk.urls")),
+    path("pertukaran/", include("pertukaran.urls")),
     path("verifikasi/", include("naskah.urls_verifikasi")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The integration API (issue 17; api/v1.py, docs/api.md).

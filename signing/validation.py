@@ -484,16 +484,18 @@ def _with_lta(reports: list[SignatureReport]) -> list[SignatureReport]:
     return out
 
 
-def pdf_validate(pdf: bytes) -> ValidationReport:
+def pdf_validate(pdf: bytes, *, roots: list | None = None) -> ValidationReport:
     """List and check every signature in `pdf`. Raises ApplicationError (code not_pdf,
-    pdf_damaged, pdf_encrypted or unsigned) with a clear message."""
+    pdf_damaged, pdf_encrypted or unsigned) with a clear message. `roots`: validate
+    against these trust anchors only (a peer instance's CAs, pertukaran) instead of this
+    instance's."""
     try:
         info = pdf_inspect(pdf)
     except PadesError as exc:
         raise ApplicationError(exc.message, code=exc.code) from exc
     if info.signature_count == 0:
         raise ApplicationError(_("The PDF has no electronic signature."), code="unsigned")
-    roots = trust_roots()
+    roots = trust_roots() if roots is None else roots
     from signing.ca_lifecycle import ca_generations
 
     local_issuer = frozenset(

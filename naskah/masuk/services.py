@@ -321,10 +321,14 @@ def suratmasuk_register_internal(
     sumber_id: str | int,
     jumlah_lampiran: int = 0,
     actor: Pegawai | None = None,
+    asal: str = SuratMasuk.Asal.INTERNAL,
+    lampiran: tuple[tuple[str, bytes], ...] = (),
 ) -> SuratMasuk:
     """Register a letter signed in Naskah in a recipient unit's register (called by the
-    outgoing dispatch). Idempotent per (unit, source object): a second call returns the
-    letter registered by the first. The PDF is checked like any upload."""
+    outgoing dispatch, and by pertukaran for a signed letter from a peer instance, with
+    `asal` external and its attachment files). Idempotent per (unit, source object): a
+    second call returns the letter registered by the first. Files are checked like any
+    upload."""
     sumber = (str(sumber_type), str(sumber_id))
     if not sumber[0] or not sumber[1]:
         raise ApplicationError(_("The source letter is required."), code="no_source")
@@ -346,14 +350,14 @@ def suratmasuk_register_internal(
         jumlah_lampiran=jumlah_lampiran,
     )
     _validate(unit, data)
-    checked = check_uploads([(nama_berkas, pdf)])
+    checked = check_uploads([(nama_berkas, pdf), *lampiran])
     try:
         return _register(
             actor=actor,
             unit=unit,
             data=data,
             checked=checked,
-            asal=SuratMasuk.Asal.INTERNAL,
+            asal=asal,
             duplicates=[],
             sumber=sumber,
         )

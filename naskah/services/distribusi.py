@@ -296,6 +296,9 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
                 coba_lagi_pada__isnull=True,
             ).update(coba_lagi_pada=now):
                 _enqueue_email(row.pk)
+        # External recipients that are registered peer instances are delivered over the
+        # API by the app that keeps the peers (pertukaran), each delivery queued once.
+        hooks.notify(hooks.LETTER_DISPATCHED, naskah)
     pdf = None
     internal = [r for r in rows if r.saluran == Distribusi.Saluran.INTERNAL and r.jenis == "tujuan"]
     if internal:
