@@ -68,3 +68,18 @@ SECOND_FACTOR_REQUIRED = "second_factor_required"
 def any_true(event: str, *args) -> bool:
     """True if any predicate registered for `event` answers True for `args`."""
     return any(handler(*args) for handler in list(_registry.get(event, [])))
+
+
+# ``HOME_SECTIONS``: what needs this person today (the home page). Core knows no letters;
+# each app that holds work registers a provider ``handler(user) -> list[WorkSection]``
+# (core.worklist) in its ready(). A provider runs a fixed number of queries whatever the
+# amount of work (a count and the first few rows per section), so the page stays flat.
+HOME_SECTIONS = "home_sections"
+
+
+def collect(event: str, *args) -> list:
+    """Every item returned by the handlers of `event`, flattened, in registration order."""
+    found: list = []
+    for handler in list(_registry.get(event, [])):
+        found.extend(handler(*args) or [])
+    return found

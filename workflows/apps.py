@@ -13,3 +13,8 @@ class WorkflowsConfig(AppConfig):
         # Assignments made, approved, changed or ended are told to the unit's head.
         for event, handler in PENUGASAN_NOTICE_HANDLERS.items():
             hooks.register(event, handler)
+
+        from workflows.home import home_sections
+
+        # The home page's "letters to sign / to initial" (core.worklist).
+        hooks.register(hooks.HOME_SECTIONS, home_sections)

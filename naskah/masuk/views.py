@@ -54,15 +54,29 @@ def daftar(request):
     context = {
         "register_units": register_units,
         "register": selectors.suratmasuk_register_list(user, q=q)[:200] if register_units else [],
-        "to_dispose": selectors.suratmasuk_to_dispose(user),
-        "inbox": selectors.disposisi_inbox(user),
-        "outbox": selectors.disposisi_outbox(user),
+        "to_dispose": list(selectors.suratmasuk_to_dispose(user)),
+        "inbox": list(selectors.disposisi_inbox(user)),
+        "outbox": list(selectors.disposisi_outbox(user)),
         "q": q,
     }
-    if not tab:
-        tab = "register" if register_units else "inbox"
+    if tab not in ("register", "dispose", "inbox", "outbox"):
+        tab = _first_tab_with_work(context, q=q)
     context["tab"] = tab
     return render(request, "masuk/daftar.html", context)
+
+
+def _first_tab_with_work(context: dict, *, q: str) -> str:
+    """The tab that opens: a search shows the register; otherwise the first tab with work
+    in it (letters to dispose, then dispositions to me), then the register or my list."""
+    if q and context["register_units"]:
+        return "register"
+    if context["to_dispose"]:
+        return "dispose"
+    if context["inbox"]:
+        return "inbox"
+    if context["register_units"]:
+        return "register"
+    return "outbox" if context["outbox"] else "inbox"
 
 
 @login_required
