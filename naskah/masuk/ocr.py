@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
@@ -33,7 +34,12 @@ MIN_TEXT_CHARS = 20
 
 
 class OcrUnavailable(Exception):
-    """OCRmyPDF, tesseract, ghostscript or the language data is not installed."""
+    """OCRmyPDF, tesseract, ghostscript or the language data is not installed. `reason`
+    is a translated sentence for the registrar."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def image_to_pdf(data: bytes) -> bytes:
@@ -92,20 +98,22 @@ def _tesseract_languages(binary: str) -> frozenset[str]:
 def ocr_availability() -> str | None:
     """None when OCR can run; otherwise the reason it cannot (shown to the registrar)."""
     if not conf("NASKAH_MASUK_OCR_ENABLED"):
-        return "OCR is switched off (NASKAH_MASUK_OCR_ENABLED)."
+        return _("Reading scans (OCR) is switched off on this server.")
     try:
         import ocrmypdf  # noqa: F401
     except ImportError:
-        return "OCRmyPDF is not installed."
+        return _("Reading scans (OCR) is not installed on this server (OCRmyPDF is missing).")
     tesseract = shutil.which("tesseract")
     if tesseract is None:
-        return "tesseract is not installed."
+        return _("Reading scans (OCR) is not installed on this server (tesseract is missing).")
     if shutil.which("gs") is None:
-        return "ghostscript (gs) is not installed."
+        return _("Reading scans (OCR) is not installed on this server (ghostscript is missing).")
     languages = _tesseract_languages(tesseract)
     for lang in str(conf("NASKAH_MASUK_OCR_LANGUAGE")).split("+"):
         if lang not in languages:
-            return f"tesseract language data '{lang}' is not installed."
+            return _(
+                "Reading scans (OCR) cannot run: the language data “%(lang)s” is not installed."
+            ) % {"lang": lang}
     return None
 
 
@@ -139,12 +147,26 @@ class OcrResult:
     ocr_applied: bool
 
 
-def ocr_files(files: list[tuple[str, bytes]]) -> OcrResult:
+def has_signature(pdf: bytes) -> bool:
+    """Does the PDF carry a digital signature (a /Sig field)? OCRmyPDF would refuse it, and
+    rewriting it would break the signature: such a PDF is read from its text layer only."""
+    try:
+        fields = PdfReader(io.BytesIO(pdf)).get_fields() or {}
+    except Exception:  # unreadable here: the OCR path reports it
+        return False
+    return any(f.get("/FT") == "/Sig" for f in fields.values())
+
+
+def ocr_files(files: list[tuple[str, bytes]], *, text_only: bool = False) -> OcrResult:
     """Combined searchable PDF and its text. OcrUnavailable when OCR is needed but cannot
-    run (the combined PDF and whatever text it already has are on the exception)."""
+    run (the combined PDF and whatever text it already has are on the exception).
+    `text_only` (a born-digital letter) and signed PDFs: the text layer, never OCR."""
+    if len(files) == 1 and files[0][0] == PDF and (text_only or has_signature(files[0][1])):
+        pdf = files[0][1]
+        return OcrResult(pdf=pdf, text="\n\f".join(extract_text(pdf)), ocr_applied=False)
     pdf = combine(files)
     pages = extract_text(pdf)
-    if not needs_ocr(pages):
+    if text_only or not needs_ocr(pages):
         return OcrResult(pdf=pdf, text="\n\f".join(pages), ocr_applied=False)
     searchable = run_ocrmypdf(pdf)
     return OcrResult(pdf=searchable, text="\n\f".join(extract_text(searchable)), ocr_applied=True)

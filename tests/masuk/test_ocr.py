@@ -88,7 +88,7 @@ def test_missing_ocr_tools_show_unavailable_not_a_crash(register, monkeypatch):
     surat = register(files=[("scan.png", make_scan("PNG"))])
     assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.TIDAK_TERSEDIA
     surat.refresh_from_db()
-    assert "tesseract is not installed" in surat.ocr_pesan
+    assert "tesseract is missing" in surat.ocr_pesan
     assert surat.berkas_pdf  # the images were still joined into a PDF for preview
     assert surat.ocr_saran == {}
 
