@@ -10,6 +10,8 @@ class ArsipConfig(AppConfig):
 
         # Letters delivered, shared or disposed after archiving add their readers.
         hooks.register(hooks.READERS_CHANGED, arsip_readers_changed)
+        # Metadata corrected after archiving: the same queue refreshes the whole record.
+        hooks.register(hooks.RECORD_CHANGED, arsip_readers_changed)
 
         from arsip.home import home_sections
 

@@ -21,6 +21,12 @@ from django.db import models
 
 READERS_CHANGED = "readers_changed"
 
+# ``RECORD_CHANGED``: an object's own data changed after it was registered (an incoming
+# letter's metadata corrected). Same contract as READERS_CHANGED: called with
+# ``notify(RECORD_CHANGED, obj)`` inside the change's transaction; the archive queues a
+# refresh of its record (metadata, readers, search index).
+RECORD_CHANGED = "record_changed"
+
 # An assignment (core.Penugasan) was requested, took effect, was rejected, changed or
 # ended (core.services.organisasi). The app that keeps notices registers a handler that
 # tells the head of the position's unit; handlers run inside the service's transaction.

@@ -94,6 +94,38 @@ class RegisterForm(forms.Form):
         return data
 
 
+class EditForm(RegisterForm):
+    """Correcting a registered letter: the register's fields without the register (the
+    letter stays in its unit's register) and without the files."""
+
+    def __init__(self, *args, surat, **kwargs):
+        super().__init__(*args, units=[surat.unit], **kwargs)
+        del self.fields["unit"]
+        self.surat = surat
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        jabatan = data.get("jabatan_tujuan")
+        if jabatan and not jabatan.unit.path.startswith(self.surat.unit.path):
+            self.add_error("jabatan_tujuan", _("Choose a position of this register's unit."))
+        return data
+
+
+def edit_initial(surat) -> dict:
+    return {
+        "pengirim": surat.pengirim,
+        "nomor_surat": surat.nomor_surat,
+        "tanggal_surat": surat.tanggal_surat,
+        "tanggal_diterima": surat.tanggal_diterima,
+        "hal": surat.hal,
+        "urgensi": surat.urgensi,
+        "klasifikasi_keamanan": surat.klasifikasi_keamanan,
+        "kode_klasifikasi": surat.kode_klasifikasi.kode,
+        "jumlah_lampiran": surat.jumlah_lampiran,
+        "jabatan_tujuan": surat.jabatan_tujuan_id,
+    }
+
+
 def _below(jabatan: Jabatan) -> list[Jabatan]:
     """Active positions below `jabatan` (its subordinates, theirs, ...), breadth first."""
     result: list[Jabatan] = []

@@ -7,6 +7,7 @@ urlpatterns = [
     path("surat/", views.daftar, name="daftar"),
     path("surat/baru/", views.daftar_baru, name="daftar_baru"),
     path("surat/<int:pk>/", views.detail, name="detail"),
+    path("surat/<int:pk>/ubah/", views.ubah, name="ubah"),
     path("surat/<int:pk>/ocr/", views.ocr_status, name="ocr_status"),
     path("surat/<int:pk>/ocr/ulang/", views.ocr_ulang, name="ocr_ulang"),
     path("surat/<int:pk>/saran/", views.terapkan_saran, name="terapkan_saran"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,14 @@ from core.pdfsafe import removed_message
 from naskah.masuk import permissions as perms
 from naskah.masuk import selectors
 from naskah.masuk.conf import conf
-from naskah.masuk.forms import AlasanForm, DisposisiForm, LaporanForm, RegisterForm
+from naskah.masuk.forms import (
+    AlasanForm,
+    DisposisiForm,
+    EditForm,
+    LaporanForm,
+    RegisterForm,
+    edit_initial,
+)
 from naskah.masuk.lembar import lembar_disposisi_pdf
 from naskah.masuk.models import BerkasTindakLanjut, DisposisiPenerima, SuratMasuk
 from naskah.masuk.services import (
@@ -35,6 +43,7 @@ from naskah.masuk.services import (
     suratmasuk_register,
     suratmasuk_reply_draft,
 )
+from naskah.masuk.services_edit import suratmasuk_update
 
 
 def _uploads(request, field: str) -> list[tuple[str, bytes]]:
@@ -168,6 +177,7 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
         "dispose_form": DisposisiForm(dari=root.jabatan, prefix="root") if root else None,
         "can_close_letter": root is not None,
         "can_manage": perms.can_manage_register(user, surat),
+        "can_edit": perms.can_edit_register_entry(user, surat),
         "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
         "alasan_form": AlasanForm(),
         **_replies(user, surat),
@@ -213,6 +223,59 @@ def balasan(request, pk: int):
 def detail(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     return render(request, "masuk/detail.html", _detail_context(request, surat))
+
+
+@login_required
+def ubah(request, pk: int):
+    """Correct a registered letter's metadata (the register's agendaris only)."""
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    if not perms.can_edit_register_entry(request.user, surat):
+        raise PermissionDenied
+    duplicate = None
+    if request.method == "POST":
+        form = EditForm(request.POST, surat=surat)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                _saved, changed = suratmasuk_update(
+                    surat=surat,
+                    actor=request.user,
+                    data=_data_surat(d),
+                    konfirmasi_duplikat=d["konfirmasi_duplikat"],
+                )
+            except ConflictError as error:
+                if error.code != "duplicate":
+                    raise
+                duplicate = SuratMasuk.objects.filter(pk__in=error.extra["duplikat"])
+                form.add_error(None, error.message)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                if changed:
+                    messages.success(request, _("The letter's data was corrected."))
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("masuk:detail", pk=surat.pk)
+    else:
+        form = EditForm(surat=surat, initial=edit_initial(surat))
+    return render(
+        request, "masuk/ubah.html", {"surat": surat, "form": form, "duplicate": duplicate}
+    )
+
+
+def _data_surat(d: dict) -> DataSurat:
+    return DataSurat(
+        pengirim=d["pengirim"],
+        hal=d["hal"],
+        tanggal_diterima=d["tanggal_diterima"],
+        urgensi=d["urgensi"],
+        klasifikasi_keamanan=d["klasifikasi_keamanan"],
+        kode_klasifikasi=d["kode_klasifikasi"],
+        jabatan_tujuan=d["jabatan_tujuan"],
+        nomor_surat=d["nomor_surat"],
+        tanggal_surat=d["tanggal_surat"],
+        jumlah_lampiran=d["jumlah_lampiran"],
+    )
 
 
 @login_required
