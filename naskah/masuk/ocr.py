@@ -197,6 +197,20 @@ _HAL = re.compile(r"^\s*(?:Perihal|Hal)\s*[:;]\s*(\S.*?)\s*$", re.IGNORECASE | r
 _FIELD_START = re.compile(
     r"^\s*(Nomor|Sifat|Lampiran|Hal|Perihal|Kepada|Yth|Tanggal)\b", re.IGNORECASE
 )
+# "Bandar Lampung, 12 Maret 2026": the place-and-date line beside or under the subject
+# block; the subject stops before it (a place is one capitalised word, or two when the
+# first is a common place-name prefix such as "Bandar" or "Tanjung").
+_PLACE_DATE = re.compile(
+    r"((?:(?:Bandar|Tanjung|Kota|Kuala|Muara|Padang|Pangkal|Teluk|Pulau|Lubuk|Sungai)\s+)?"
+    r"[A-Z][a-z]+),\s*\d{1,2}\s+(?i:" + "|".join(BULAN) + r")\s+\d{4}"
+)
+_KEPADA = re.compile(r"^\s*(?:Kepada\s*)?Yth\.?\s*:?\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
+# The classification code that opens a government letter number: "551.2/123/III.14/2026".
+_KODE = re.compile(r"^\s*(?:[A-Z]{1,3}[-.]\s*)?(\d{3}(?:\.\d{1,3}){0,3})\s*/")
+# Letterhead lines: the issuing government and agency in capitals, before the number.
+_KOP_STOP = re.compile(
+    r"^\s*(Jalan|Jl\.|Alamat|Telepon|Telp|Laman|Website|E-?mail|Nomor|No\.)", re.IGNORECASE
+)
 
 
 def _dates(text: str) -> list[dt.date]:
@@ -215,21 +229,70 @@ def _dates(text: str) -> list[dt.date]:
     return [d for _, d in sorted(found, key=lambda item: item[0])]
 
 
+_SMALL_WORDS = {"dan", "di", "ke", "dari", "untuk", "pada", "serta"}
+
+
+def _titled(line: str) -> str:
+    words = line.title().split()
+    return " ".join(
+        w.lower() if i and w.lower() in _SMALL_WORDS else w for i, w in enumerate(words)
+    )
+
+
+def _letterhead(text: str) -> str:
+    """The sender from the letterhead: its lines in capitals at the top, up to the address
+    or the number ("PEMERINTAH KOTA METRO / DINAS KOMUNIKASI DAN INFORMATIKA")."""
+    lines = []
+    for line in text.splitlines()[:8]:
+        line = line.strip()
+        if not line:
+            if lines:
+                break
+            continue
+        if _KOP_STOP.match(line) or _FIELD_START.match(line):
+            break
+        letters = [c for c in line if c.isalpha()]
+        if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+            break
+        lines.append(" ".join(line.split()))
+    # The government's name alone is not the sender; the agency line under it is.
+    if len(lines) > 1 and lines[0].upper().startswith("PEMERINTAH"):
+        lines = lines[1:] + [lines[0]]
+        head = f"{lines[0]} {' '.join(lines[1:-1])}".strip()
+        return _titled(head) + ", " + _titled(lines[-1])
+    return _titled(" ".join(lines))[:255]
+
+
 def suggest_metadata(text: str) -> dict[str, str]:
-    """Suggested values (as strings for the form) for the sender's letter number, letter
-    date and subject. Only suggestions: the registrar confirms each before it is saved."""
+    """Suggested values (as strings for the form) for the sender, the sender's letter
+    number, letter date, subject, addressee ("kepada", matched to a position by the
+    caller) and classification code (from the number). Only suggestions: the registrar
+    confirms each before it is saved."""
     suggestions: dict[str, str] = {}
     if match := _NOMOR.search(text):
         suggestions["nomor_surat"] = match[1][:200]
     if match := _HAL.search(text):
-        subject = [match[1].strip()]
-        # A subject often continues on the next line(s), until the next field or a blank.
+        subject = []
+        # A subject often continues on the next line(s), until the next field, a blank
+        # line or the place-and-date line.
         rest = text[match.end() :].lstrip("\n").splitlines()
-        for line in rest[:2]:
-            if not line.strip() or _FIELD_START.match(line) or ":" in line:
+        for line in [match[1], *rest[:2]]:
+            if subject and (not line.strip() or _FIELD_START.match(line) or ":" in line):
+                break
+            place = _PLACE_DATE.search(line)
+            if place:
+                if line[: place.start()].strip():
+                    subject.append(line[: place.start()].strip())
                 break
             subject.append(line.strip())
-        suggestions["hal"] = " ".join(subject)[:500]
+        if subject:
+            suggestions["hal"] = " ".join(subject)[:500]
+    if match := _KEPADA.search(text):
+        suggestions["kepada"] = match[1][:255]
+    if "nomor_surat" in suggestions and (match := _KODE.match(suggestions["nomor_surat"])):
+        suggestions["kode_klasifikasi"] = match[1]
+    if sender := _letterhead(text):
+        suggestions["pengirim"] = sender
     dates = _dates(text)
     if dates:
         suggestions["tanggal_surat"] = dates[0].isoformat()

@@ -472,7 +472,9 @@ def _ocr_attempt(surat_id: int, attempt) -> str:
             "hal": surat.hal,
         }
         saran = {
-            k: v for k, v in ocr_lib.suggest_metadata(text).items() if _norm(v) != _norm(current[k])
+            k: v
+            for k, v in ocr_lib.suggest_metadata(text).items()
+            if k in current and _norm(v) != _norm(current[k])
         }
     with transaction.atomic():
         locked = SuratMasuk.objects.select_for_update().get(pk=surat_id)
