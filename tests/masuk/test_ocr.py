@@ -32,6 +32,9 @@ def test_suggestions_from_indonesian_letter_text():
         "nomor_surat": "005/412/IV.02/2026",
         "hal": "Permohonan Narasumber Rapat Evaluasi SPBE",
         "tanggal_surat": "2026-11-03",
+        "pengirim": "Pemerintah Kabupaten Pesawaran",  # the letterhead
+        "kepada": "Kepala Dinas",
+        "kode_klasifikasi": "005",  # the code that opens the number
     }
     assert ocr.suggest_metadata("Bandar Lampung, 31-12-2025\nHal: Undangan") == {
         "hal": "Undangan",
