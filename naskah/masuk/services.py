@@ -447,7 +447,7 @@ def _ocr_attempt(surat_id: int, attempt) -> str:
     # OCRed (OCRmyPDF refuses signed PDFs, and its metadata came from the letter itself).
     internal = surat.asal == SuratMasuk.Asal.INTERNAL
     try:
-        result = ocr_lib.ocr_files(files, text_only=internal)
+        result = ocr_lib.ocr_files(files, text_only=True) if internal else ocr_lib.ocr_files(files)
         pdf, text = result.pdf, result.text
         if not result.ocr_applied:
             message = "text layer present"
