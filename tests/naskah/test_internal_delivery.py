@@ -57,3 +57,17 @@ def test_a_signed_pdf_is_recognised():
     from naskah.masuk.ocr import has_signature
 
     assert has_signature(b"%PDF-1.4 not really") is False
+
+
+def test_a_stored_exception_name_is_shown_as_a_sentence(demo, client):
+    """A row written before errors were sentences (issue 15: "OCR: Gagal —
+    DigitalSignatureError …") shows a translated sentence, never the exception."""
+    from naskah.masuk.templatetags.masuk_pesan import pesan_pengguna
+
+    raw = "DigitalSignatureError: Input PDF has a digital signature."
+    assert "DigitalSignatureError" not in pesan_pengguna(raw)
+    assert "ocrmypdf.exceptions.DigitalSignatureError" not in pesan_pengguna(
+        "ocrmypdf.exceptions.DigitalSignatureError"
+    )
+    sentence = "Reading the scans failed (attempt 1 of 5)."
+    assert pesan_pengguna(sentence) == sentence
