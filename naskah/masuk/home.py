@@ -58,7 +58,13 @@ def home_sections(user) -> list[WorkSection]:
             key="dispose",
             title=_("Incoming letters to dispose"),
             count=count,
-            items=[_letter_item(s) for s in rows],
+            items=[
+                _letter_item(
+                    s,
+                    meta=f"{s.nomor_agenda} · {s.pengirim} · {s.get_urgensi_display()}",
+                )
+                for s in rows
+            ],
             all_url=f"{daftar}?tab=dispose",
             order=15,
             group=group,
