@@ -10,6 +10,13 @@ class ArsipConfig(AppConfig):
 
         # Letters delivered, shared or disposed after archiving add their readers.
         hooks.register(hooks.READERS_CHANGED, arsip_readers_changed)
+        # Metadata corrected after archiving: the same queue refreshes the whole record.
+        hooks.register(hooks.RECORD_CHANGED, arsip_readers_changed)
+
+        from arsip.home import home_sections
+
+        # The home page's files to close and disposal actions (core.worklist).
+        hooks.register(hooks.HOME_SECTIONS, home_sections)
 
     def demo_seed(self) -> str:
         """Called by `manage.py seed_demo`: archive the demo letters (idempotent)."""

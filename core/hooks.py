@@ -21,6 +21,12 @@ from django.db import models
 
 READERS_CHANGED = "readers_changed"
 
+# ``RECORD_CHANGED``: an object's own data changed after it was registered (an incoming
+# letter's metadata corrected). Same contract as READERS_CHANGED: called with
+# ``notify(RECORD_CHANGED, obj)`` inside the change's transaction; the archive queues a
+# refresh of its record (metadata, readers, search index).
+RECORD_CHANGED = "record_changed"
+
 # An assignment (core.Penugasan) was requested, took effect, was rejected, changed or
 # ended (core.services.organisasi). The app that keeps notices registers a handler that
 # tells the head of the position's unit; handlers run inside the service's transaction.
@@ -108,3 +114,18 @@ AUDIT_VERIFY = "audit_verify"
 def collect(event: str, *args) -> list:
     """The answers of every handler registered for `event`, in registration order."""
     return [handler(*args) for handler in list(_registry.get(event, []))]
+
+
+# ``HOME_SECTIONS``: what needs this person today (the home page). Core knows no letters;
+# each app that holds work registers a provider ``handler(user) -> list[WorkSection]``
+# (core.worklist) in its ready(). A provider runs a fixed number of queries whatever the
+# amount of work (a count and the first few rows per section), so the page stays flat.
+HOME_SECTIONS = "home_sections"
+
+
+def collect_flat(event: str, *args) -> list:
+    """Every item returned by the handlers of `event`, flattened, in registration order."""
+    found: list = []
+    for handler in list(_registry.get(event, [])):
+        found.extend(handler(*args) or [])
+    return found

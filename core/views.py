@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.selectors.organisasi import organisasi_tree, pegawai_assignments_on
+from core.worklist import work_sections
 
 
 def home(request):
@@ -14,7 +15,11 @@ def home(request):
             request, "registration/login.html", {"form": AuthenticationForm(request), "next": "/"}
         )
     assignments = pegawai_assignments_on(request.user)
-    return render(request, "core/home.html", {"assignments": assignments})
+    return render(
+        request,
+        "core/home.html",
+        {"assignments": assignments, "sections": work_sections(request.user)},
+    )
 
 
 @login_required

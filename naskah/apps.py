@@ -14,6 +14,12 @@ class NaskahConfig(AppConfig):
         # Administrator-installed fonts (NASKAH_FONT_*); a bad path is a system-check error.
         checks.configure_from_settings()
 
+        from core import hooks as core_hooks
+        from naskah.home import home_sections
+
+        # The home page's returned letters, drafts and letters received (core.worklist).
+        core_hooks.register(core_hooks.HOME_SECTIONS, home_sections)
+
         # The letter's status follows its approval route, whoever moves it.
         hooks.register("naskah.naskah", naskah_route_outcome)
         # Letters are acted on through naskah's pages (revision checks, lock order, audit).

@@ -17,3 +17,8 @@ class WorkflowsConfig(AppConfig):
 
         # A signer certificate nearing expiry is told to its holder (signing/renewal.py).
         hooks.register(hooks.SIGNING_RENEWAL_DUE, signing_renewal_notify)
+
+        from workflows.home import home_sections
+
+        # The home page's "letters to sign / to initial" (core.worklist).
+        hooks.register(hooks.HOME_SECTIONS, home_sections)

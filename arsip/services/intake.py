@@ -200,11 +200,17 @@ def arsip_readers_refresh(*, batch: int = 500) -> int:
             )
             seen = _pending(source_type, source_id)
             source = _load_source(source_type, source_id)
-            if (
+            alive = (
                 record is not None
                 and source is not None
                 and record.status != ArsipRecord.Status.DIMUSNAHKAN
-            ):
+            )
+            if alive and source_type == "masuk.suratmasuk":
+                # An incoming letter's metadata may be corrected after archiving
+                # (core.hooks.RECORD_CHANGED): re-read all of it (an idempotent upsert that
+                # also names the readers and reindexes what changed).
+                arsip_record_from_suratmasuk(source)
+            elif alive:
                 arsip_record_readers_set(
                     record=record, pegawai_ids=source_reader_ids(source_type, source)
                 )

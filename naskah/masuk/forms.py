@@ -3,6 +3,8 @@ in services.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +36,9 @@ def _control(form: forms.Form) -> None:
 
 
 class RegisterForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=UnitKerja.objects.none(), label=_("Register"))
+    unit = forms.ModelChoiceField(
+        queryset=UnitKerja.objects.none(), label=_("Agenda book of the unit")
+    )
     pengirim = forms.CharField(label=_("Sender (agency)"), max_length=255)
     nomor_surat = forms.CharField(label=_("Sender's letter number"), max_length=200, required=False)
     tanggal_surat = forms.DateField(label=_("Letter date"), required=False, widget=DateInput())
@@ -79,6 +83,42 @@ class RegisterForm(forms.Form):
         self.fields["tanggal_diterima"].initial = timezone.localdate()
         _control(self)
 
+    def suggested(self, saran: dict, typed=None) -> list[str]:
+        """Put the suggestions read from the scan into the form as initial values (what the
+        agendaris typed meanwhile, `typed`, wins). Returns the fields filled from them."""
+        filled = {}
+        for name in ("pengirim", "nomor_surat", "hal"):
+            if saran.get(name):
+                filled[name] = " ".join(str(saran[name]).split())
+        if saran.get("tanggal_surat"):
+            try:
+                day = dt.date.fromisoformat(saran["tanggal_surat"])
+            except ValueError:
+                day = None
+            if day and day <= timezone.localdate():
+                filled["tanggal_surat"] = day
+        kode = saran.get("kode_klasifikasi", "")
+        while kode:
+            if KodeKlasifikasi.objects.filter(kode=kode, skema__aktif=True, aktif=True).exists():
+                filled["kode_klasifikasi"] = kode
+                break
+            kode = kode.rpartition(".")[0]  # 551.2 unknown here: try 551
+        kepada = " ".join(str(saran.get("kepada", "")).lower().split())
+        if kepada:
+            matches = [
+                j for j in self.fields["jabatan_tujuan"].queryset if j.nama.lower() in kepada
+            ]
+            if matches:
+                filled["jabatan_tujuan"] = max(matches, key=lambda j: len(j.nama)).pk
+        for name, value in (typed or {}).items():
+            if name in self.fields and value not in ("", None):
+                default = self.fields[name].initial
+                if str(value) != str(default if default is not None else ""):
+                    filled.pop(name, None)
+                    self.initial[name] = value
+        self.initial.update(filled)
+        return sorted(filled)
+
     def clean_kode_klasifikasi(self):
         kode = self.cleaned_data["kode_klasifikasi"].strip()
         found = KodeKlasifikasi.objects.filter(kode=kode, skema__aktif=True, aktif=True).first()
@@ -92,6 +132,38 @@ class RegisterForm(forms.Form):
         if unit and jabatan and not jabatan.unit.path.startswith(unit.path):
             self.add_error("jabatan_tujuan", _("Choose a position of this register's unit."))
         return data
+
+
+class EditForm(RegisterForm):
+    """Correcting a registered letter: the register's fields without the register (the
+    letter stays in its unit's register) and without the files."""
+
+    def __init__(self, *args, surat, **kwargs):
+        super().__init__(*args, units=[surat.unit], **kwargs)
+        del self.fields["unit"]
+        self.surat = surat
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        jabatan = data.get("jabatan_tujuan")
+        if jabatan and not jabatan.unit.path.startswith(self.surat.unit.path):
+            self.add_error("jabatan_tujuan", _("Choose a position of this register's unit."))
+        return data
+
+
+def edit_initial(surat) -> dict:
+    return {
+        "pengirim": surat.pengirim,
+        "nomor_surat": surat.nomor_surat,
+        "tanggal_surat": surat.tanggal_surat,
+        "tanggal_diterima": surat.tanggal_diterima,
+        "hal": surat.hal,
+        "urgensi": surat.urgensi,
+        "klasifikasi_keamanan": surat.klasifikasi_keamanan,
+        "kode_klasifikasi": surat.kode_klasifikasi.kode,
+        "jumlah_lampiran": surat.jumlah_lampiran,
+        "jabatan_tujuan": surat.jabatan_tujuan_id,
+    }
 
 
 def _below(jabatan: Jabatan) -> list[Jabatan]:

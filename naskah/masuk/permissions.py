@@ -169,6 +169,12 @@ def can_manage_register(pegawai: Pegawai, surat: SuratMasuk) -> bool:
     return can_register(pegawai, surat.unit)
 
 
+def can_edit_register_entry(pegawai: Pegawai, surat: SuratMasuk) -> bool:
+    """Correct a registered letter's metadata: the agendaris (secretariat) of the unit
+    whose register holds it, with the same reach as managing the register."""
+    return can_manage_register(pegawai, surat)
+
+
 # --- Acting on the tree ------------------------------------------------------------------
 
 

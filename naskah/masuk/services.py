@@ -447,13 +447,16 @@ def _ocr_attempt(surat_id: int, attempt) -> str:
         with item.berkas.open("rb") as handle:
             files.append((item.jenis, handle.read()))
     pdf, text, status, message = b"", "", S.SELESAI, ""
+    # A letter signed in Naskah is born digital: its text layer is read as it is, never
+    # OCRed (OCRmyPDF refuses signed PDFs, and its metadata came from the letter itself).
+    internal = surat.asal == SuratMasuk.Asal.INTERNAL
     try:
-        result = ocr_lib.ocr_files(files)
+        result = ocr_lib.ocr_files(files, text_only=True) if internal else ocr_lib.ocr_files(files)
         pdf, text = result.pdf, result.text
         if not result.ocr_applied:
             message = "text layer present"
     except ocr_lib.OcrUnavailable as error:
-        status, message = S.TIDAK_TERSEDIA, str(error)
+        status, message = S.TIDAK_TERSEDIA, str(error.reason)
         pdf = ocr_lib.combine(files)
     if pdf:
         # OCRmyPDF and the joining keep whatever the scans carry: the stored searchable PDF
@@ -466,14 +469,16 @@ def _ocr_attempt(surat_id: int, attempt) -> str:
             if status == S.SELESAI:
                 status, message = S.GAGAL, str(error.message)[:500]
     saran = {}
-    if text:
+    if text and not internal:
         current = {
             "nomor_surat": surat.nomor_surat,
             "tanggal_surat": surat.tanggal_surat.isoformat() if surat.tanggal_surat else "",
             "hal": surat.hal,
         }
         saran = {
-            k: v for k, v in ocr_lib.suggest_metadata(text).items() if _norm(v) != _norm(current[k])
+            k: v
+            for k, v in ocr_lib.suggest_metadata(text).items()
+            if k in current and _norm(v) != _norm(current[k])
         }
     with transaction.atomic():
         locked = SuratMasuk.objects.select_for_update().get(pk=surat_id)

@@ -13,3 +13,9 @@ def disposisi_overdue_task() -> dict[str, int]:
     from naskah.masuk.services import disposisi_remind_overdue
 
     return disposisi_remind_overdue()
+
+
+def suratmasuk_unggah_ocr_task(token: str) -> str:
+    from naskah.masuk.unggah import unggah_ocr_run
+
+    return unggah_ocr_run(token=token)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +20,14 @@ from core.pdfsafe import removed_message
 from naskah.masuk import permissions as perms
 from naskah.masuk import selectors
 from naskah.masuk.conf import conf
-from naskah.masuk.forms import AlasanForm, DisposisiForm, LaporanForm, RegisterForm
+from naskah.masuk.forms import (
+    AlasanForm,
+    DisposisiForm,
+    EditForm,
+    LaporanForm,
+    RegisterForm,
+    edit_initial,
+)
 from naskah.masuk.lembar import lembar_disposisi_pdf
 from naskah.masuk.models import BerkasTindakLanjut, DisposisiPenerima, SuratMasuk
 from naskah.masuk.services import (
@@ -31,10 +40,13 @@ from naskah.masuk.services import (
     disposisi_report,
     suratmasuk_apply_saran,
     suratmasuk_close,
+    suratmasuk_find_duplicates,
     suratmasuk_ocr_retry,
     suratmasuk_register,
     suratmasuk_reply_draft,
 )
+from naskah.masuk.services_edit import suratmasuk_update
+from naskah.masuk.unggah import unggah_discard, unggah_files, unggah_get, unggah_stage
 
 
 def _uploads(request, field: str) -> list[tuple[str, bytes]]:
@@ -54,44 +66,55 @@ def daftar(request):
     context = {
         "register_units": register_units,
         "register": selectors.suratmasuk_register_list(user, q=q)[:200] if register_units else [],
-        "to_dispose": selectors.suratmasuk_to_dispose(user),
-        "inbox": selectors.disposisi_inbox(user),
-        "outbox": selectors.disposisi_outbox(user),
+        "to_dispose": list(selectors.suratmasuk_to_dispose(user)),
+        "inbox": list(selectors.disposisi_inbox(user)),
+        "outbox": list(selectors.disposisi_outbox(user)),
         "q": q,
     }
-    if not tab:
-        tab = "register" if register_units else "inbox"
+    if tab not in ("register", "dispose", "inbox", "outbox"):
+        tab = _first_tab_with_work(context, q=q)
     context["tab"] = tab
     return render(request, "masuk/daftar.html", context)
 
 
+def _first_tab_with_work(context: dict, *, q: str) -> str:
+    """The tab that opens: a search shows the register; otherwise the first tab with work
+    in it (letters to dispose, then dispositions to me), then the register or my list."""
+    if q and context["register_units"]:
+        return "register"
+    if context["to_dispose"]:
+        return "dispose"
+    if context["inbox"]:
+        return "inbox"
+    if context["register_units"]:
+        return "register"
+    return "outbox" if context["outbox"] else "inbox"
+
+
 @login_required
 def daftar_baru(request):
+    """Register a letter: first the scan (`unggah`), then this form, prefilled with what
+    was read from it (editable; nothing is saved before "Register the letter")."""
     units = perms.register_units(request.user)
     if not units:
         raise Http404("not an agendaris")
-    duplicate = None
+    token = request.POST.get("unggah") or request.GET.get("unggah", "")
+    unggahan = unggah_get(actor=request.user, token=token) if token else None
+    if token and unggahan is None:
+        messages.warning(request, _("The uploaded file is no longer kept; choose it again."))
+    duplicate, suggested = None, []
     if request.method == "POST":
         form = RegisterForm(request.POST, request.FILES, units=units)
+        new_files = _uploads(request, "berkas")
         if form.is_valid():
             d = form.cleaned_data
+            files = new_files or (unggah_files(unggahan) if unggahan else [])
             try:
                 surat = suratmasuk_register(
                     actor=request.user,
                     unit=d["unit"],
-                    data=DataSurat(
-                        pengirim=d["pengirim"],
-                        hal=d["hal"],
-                        tanggal_diterima=d["tanggal_diterima"],
-                        urgensi=d["urgensi"],
-                        klasifikasi_keamanan=d["klasifikasi_keamanan"],
-                        kode_klasifikasi=d["kode_klasifikasi"],
-                        jabatan_tujuan=d["jabatan_tujuan"],
-                        nomor_surat=d["nomor_surat"],
-                        tanggal_surat=d["tanggal_surat"],
-                        jumlah_lampiran=d["jumlah_lampiran"],
-                    ),
-                    files=_uploads(request, "berkas"),
+                    data=_data_surat(d),
+                    files=files,
                     konfirmasi_duplikat=d["konfirmasi_duplikat"],
                 )
             except ConflictError as error:
@@ -102,18 +125,81 @@ def daftar_baru(request):
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
+                if unggahan:
+                    unggah_discard(unggahan)
                 messages.success(
                     request,
                     _("Registered with agenda number %(agenda)s.") % {"agenda": surat.nomor_agenda},
                 )
                 _tell_removed(request, surat.konten_aktif_dihapus)
                 return redirect("masuk:detail", pk=surat.pk)
+        if new_files:
+            # Keep what was just uploaded for the next try (a duplicate warning, a typo):
+            # it need not be picked again.
+            try:
+                fresh = unggah_stage(actor=request.user, files=new_files)
+            except ApplicationError as error:
+                if not form.non_field_errors():
+                    form.add_error(None, error.message)
+            else:
+                if unggahan:
+                    unggah_discard(unggahan)
+                unggahan = fresh
     else:
         form = RegisterForm(units=units)
+        if unggahan and not unggahan.reading:
+            suggested = form.suggested(unggahan.saran)
     return render(
         request,
         "masuk/daftar_baru.html",
-        {"form": form, "duplicate": duplicate, "accept": "application/pdf,image/jpeg,image/png"},
+        {
+            "form": form,
+            "duplicate": duplicate,
+            "unggahan": unggahan,
+            "suggested": suggested,
+            "accept": ACCEPT,
+        },
+    )
+
+
+ACCEPT = "application/pdf,image/jpeg,image/png"
+
+
+@login_required
+@require_POST
+def unggah(request):
+    """Step one: the scan. Checked, kept in the pending area, read at once (a text layer)
+    or in the slow queue (OCR); then the form, which fills itself."""
+    if not perms.register_units(request.user):
+        raise Http404("not an agendaris")
+    try:
+        unggahan = unggah_stage(actor=request.user, files=_uploads(request, "berkas"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("masuk:daftar_baru")
+    return redirect(f"{reverse('masuk:daftar_baru')}?unggah={unggahan.token}")
+
+
+@login_required
+@require_GET
+def unggah_status(request):
+    """Polled while the scan is read: 204 (keep polling) until the suggestions are there,
+    then the form's fields filled with them (what was typed meanwhile is kept)."""
+    units = perms.register_units(request.user)
+    if not units:
+        raise Http404("not an agendaris")
+    unggahan = unggah_get(actor=request.user, token=request.GET.get("unggah", ""))
+    if unggahan is None:
+        raise Http404("no such upload")
+    if unggahan.reading:
+        return HttpResponse(status=204)
+    form = RegisterForm(units=units)
+    typed = {k: v for k, v in request.GET.items() if k not in ("unggah", "berkas")}
+    suggested = form.suggested(unggahan.saran, typed=typed)
+    return render(
+        request,
+        "masuk/_register_fields.html",
+        {"form": form, "unggahan": unggahan, "suggested": suggested},
     )
 
 
@@ -154,9 +240,25 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
         "dispose_form": DisposisiForm(dari=root.jabatan, prefix="root") if root else None,
         "can_close_letter": root is not None,
         "can_manage": perms.can_manage_register(user, surat),
-        "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
+        "can_edit": perms.can_edit_register_entry(user, surat),
+        **_saran(surat),
         "alasan_form": AlasanForm(),
         **_replies(user, surat),
+    }
+
+
+def _saran(surat: SuratMasuk) -> dict:
+    """The suggestions still open, and whether the suggested number is another letter's
+    (only then is the "register anyway" confirmation shown)."""
+    nomor = surat.ocr_saran.get("nomor_surat", "")
+    duplicate = bool(nomor) and bool(
+        suratmasuk_find_duplicates(
+            unit=surat.unit, pengirim=surat.pengirim, nomor_surat=nomor, exclude_pk=surat.pk
+        )
+    )
+    return {
+        "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
+        "saran_duplikat": duplicate,
     }
 
 
@@ -202,13 +304,66 @@ def detail(request, pk: int):
 
 
 @login_required
+def ubah(request, pk: int):
+    """Correct a registered letter's metadata (the register's agendaris only)."""
+    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    if not perms.can_edit_register_entry(request.user, surat):
+        raise PermissionDenied
+    duplicate = None
+    if request.method == "POST":
+        form = EditForm(request.POST, surat=surat)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                _saved, changed = suratmasuk_update(
+                    surat=surat,
+                    actor=request.user,
+                    data=_data_surat(d),
+                    konfirmasi_duplikat=d["konfirmasi_duplikat"],
+                )
+            except ConflictError as error:
+                if error.code != "duplicate":
+                    raise
+                duplicate = SuratMasuk.objects.filter(pk__in=error.extra["duplikat"])
+                form.add_error(None, error.message)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                if changed:
+                    messages.success(request, _("The letter's data was corrected."))
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("masuk:detail", pk=surat.pk)
+    else:
+        form = EditForm(surat=surat, initial=edit_initial(surat))
+    return render(
+        request, "masuk/ubah.html", {"surat": surat, "form": form, "duplicate": duplicate}
+    )
+
+
+def _data_surat(d: dict) -> DataSurat:
+    return DataSurat(
+        pengirim=d["pengirim"],
+        hal=d["hal"],
+        tanggal_diterima=d["tanggal_diterima"],
+        urgensi=d["urgensi"],
+        klasifikasi_keamanan=d["klasifikasi_keamanan"],
+        kode_klasifikasi=d["kode_klasifikasi"],
+        jabatan_tujuan=d["jabatan_tujuan"],
+        nomor_surat=d["nomor_surat"],
+        tanggal_surat=d["tanggal_surat"],
+        jumlah_lampiran=d["jumlah_lampiran"],
+    )
+
+
+@login_required
 @require_GET
 def ocr_status(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     context = {
         "surat": surat,
         "can_manage": perms.can_manage_register(request.user, surat),
-        "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
+        **_saran(surat),
     }
     return render(request, "masuk/_ocr.html", context)
 

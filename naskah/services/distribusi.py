@@ -207,13 +207,26 @@ def _arrival_notice(naskah: Naskah, row: Distribusi) -> None:
     )
 
 
+def internal_sender(naskah: Naskah) -> str:
+    """Who sent an internal letter, as the recipient's register shows it: the signer's
+    position and unit (the drafting unit is only where it was written)."""
+    jabatan = naskah.penandatangan
+    unit = jabatan.unit.nama if jabatan.unit_id else ""
+    if not unit or unit.lower() in jabatan.nama.lower():
+        return jabatan.nama
+    return f"{jabatan.nama}, {unit}"
+
+
 def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: bytes) -> None:
     """Internal letters signed in Naskah are registered automatically in each addressed
     unit's incoming register (once per unit; idempotent). A unit whose registration fails
     is logged and audited; the delivery itself stands."""
     from core.selectors.organisasi import pegawai_assignments_on
     from naskah.masuk.services import suratmasuk_register_internal
+    from naskah.selectors import naskah_active_lampiran
 
+    pengirim = internal_sender(naskah)
+    lampiran = naskah_active_lampiran(naskah).count()
     seen = set()
     for row in rows:
         jabatan = row.jabatan
@@ -231,7 +244,7 @@ def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: by
                 suratmasuk_register_internal(
                     unit=unit,
                     jabatan_tujuan=jabatan,
-                    pengirim=naskah.unit.nama,
+                    pengirim=pengirim,
                     nomor_surat=naskah.nomor,
                     tanggal_surat=naskah.tanggal,
                     hal=naskah.hal,
@@ -242,6 +255,7 @@ def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: by
                     nama_berkas=f"naskah-{naskah.pk}.pdf",
                     sumber_type="naskah.naskah",
                     sumber_id=naskah.pk,
+                    jumlah_lampiran=lampiran,
                 )
         except ApplicationError as error:
             logger.warning("registering letter %s in unit %s failed: %s", naskah.pk, unit.pk, error)

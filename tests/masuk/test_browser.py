@@ -83,6 +83,8 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     ctx, page = session("agendaris")
     page.goto(f"{base}/surat-masuk/surat/baru/")
     page.set_input_files("#berkas", str(scan))
+    page.click("#unggah-kirim")  # upload first; a scan is read in the slow queue
+    page.wait_for_selector("#bacaan-proses")  # the progress indicator while it reads
     page.fill("#id_pengirim", "Badan Siber dan Sandi Negara")
     page.fill("#id_hal", "Undangan sosialisasi")
     page.select_option("#id_urgensi", "segera")

@@ -32,6 +32,9 @@ def test_suggestions_from_indonesian_letter_text():
         "nomor_surat": "005/412/IV.02/2026",
         "hal": "Permohonan Narasumber Rapat Evaluasi SPBE",
         "tanggal_surat": "2026-11-03",
+        "pengirim": "Pemerintah Kabupaten Pesawaran",  # the letterhead
+        "kepada": "Kepala Dinas",
+        "kode_klasifikasi": "005",  # the code that opens the number
     }
     assert ocr.suggest_metadata("Bandar Lampung, 31-12-2025\nHal: Undangan") == {
         "hal": "Undangan",
@@ -88,7 +91,7 @@ def test_missing_ocr_tools_show_unavailable_not_a_crash(register, monkeypatch):
     surat = register(files=[("scan.png", make_scan("PNG"))])
     assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.TIDAK_TERSEDIA
     surat.refresh_from_db()
-    assert "tesseract is not installed" in surat.ocr_pesan
+    assert "tesseract is missing" in surat.ocr_pesan
     assert surat.berkas_pdf  # the images were still joined into a PDF for preview
     assert surat.ocr_saran == {}
 

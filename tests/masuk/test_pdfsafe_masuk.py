@@ -91,7 +91,7 @@ def test_the_searchable_pdf_is_cleaned_whatever_ocr_returns(register, monkeypatc
     monkeypatch.setattr(
         ocr_lib,
         "ocr_files",
-        lambda files: ocr_lib.OcrResult(pdf=malicious, text="Hal: Uji", ocr_applied=True),
+        lambda files, **kw: ocr_lib.OcrResult(pdf=malicious, text="Hal: Uji", ocr_applied=True),
     )
     assert suratmasuk_ocr_run(surat_id=surat.pk) == SuratMasuk.StatusOCR.SELESAI
     surat.refresh_from_db()
