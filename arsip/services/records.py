@@ -184,6 +184,7 @@ def arsip_record_upsert(
     berkas_pdf_sha256: str = "",
     berkas_pindai: str = "",
     berkas_pindai_sha256: str = "",
+    surat_kunci: str = "",
     pembaca: Iterable[Pegawai] = (),
     berkas: Berkas | None = None,
     actor: Pegawai | None = None,
@@ -220,6 +221,8 @@ def arsip_record_upsert(
         "berkas_pdf_sha256": berkas_pdf_sha256,
         "berkas_pindai": berkas_pindai,
         "berkas_pindai_sha256": berkas_pindai_sha256,
+        # Copies of one letter share its key (search groups them); else the record's own.
+        "surat_kunci": (surat_kunci or f"{source_type}:{source_id}")[:140],
     }
     record = (
         ArsipRecord.objects.select_for_update()
