@@ -14,6 +14,11 @@ class NaskahConfig(AppConfig):
         # Administrator-installed fonts (NASKAH_FONT_*); a bad path is a system-check error.
         checks.configure_from_settings()
 
+        # The numbering register links each number to its letter (penomoran.owners).
+        from naskah.nomor_owners import register_nomor_owners
+
+        register_nomor_owners()
+
         # The letter's status follows its approval route, whoever moves it.
         hooks.register("naskah.naskah", naskah_route_outcome)
         # Letters are acted on through naskah's pages (revision checks, lock order, audit).
