@@ -79,6 +79,7 @@ class ArsipDokumen:
     label: str
     sha256: str
     url: str
+    is_image: bool = False
 
 
 def _content_type(name: str) -> str:
@@ -154,6 +155,7 @@ def arsip_record_documents(record: ArsipRecord) -> list[ArsipDokumen]:
                 label,
                 record.berkas_pindai_sha256,
                 reverse("arsip:dokumen", args=[record.pk, "pindai"]),
+                _content_type(record.berkas_pindai).startswith("image/"),
             )
         )
     if record.source_type == "naskah.naskah":

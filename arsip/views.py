@@ -86,6 +86,9 @@ def search(request):
             "querystring": query.urlencode(),
             "is_archivist": can_manage_archive(request.user),
             "recent": recent,
+            # Filters stay folded unless one is in use (or the form has an error).
+            "filters_open": bool(form.errors)
+            or any(v for k, v in request.GET.items() if k not in ("q", "page", "sort")),
             "saved": saved,
         },
     )
@@ -170,6 +173,7 @@ def record_detail(request, pk: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("arsip:record", pk=record.pk)
+    documents = selectors.arsip_record_documents(record)
     return render(
         request,
         "arsip/record_detail.html",
@@ -177,7 +181,8 @@ def record_detail(request, pk: int):
             "record": record,
             "form": form,
             "is_archivist": can_manage_archive(request.user),
-            "documents": selectors.arsip_record_documents(record),
+            "documents": documents,
+            "shown": documents[0] if documents else None,
             "source_url": selectors.arsip_record_source_url(user=request.user, record=record),
         },
     )
