@@ -172,3 +172,28 @@ def test_closing_a_berkas_asks_first_and_shows_the_jra(people, codes, client):
     client.post(url, {"action": "close", "confirm": "yes"})
     with_jra.refresh_from_db()
     assert with_jra.status == Berkas.Status.AKTIF and with_jra.aktif_sampai is not None
+
+
+def test_link_files_command_backfills_and_is_idempotent(delivered):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = {r.pk: (r.berkas_pdf, r.berkas_pindai) for r in ArsipRecord.objects.all()}
+    ArsipRecord.objects.filter(source_type="masuk.suratmasuk").update(
+        berkas_pindai="", berkas_pindai_sha256=""
+    )
+    ArsipRecord.objects.filter(source_type="naskah.naskah").update(
+        berkas_pdf="", berkas_pdf_sha256=""
+    )
+    out = StringIO()
+    call_command("arsip_link_files", stdout=out)
+    assert "linked: 1 letter PDFs, 2 incoming files" in out.getvalue()
+    after = {r.pk: (r.berkas_pdf, r.berkas_pindai) for r in ArsipRecord.objects.all()}
+    assert after == before
+    assert all(
+        len(r.berkas_pdf_sha256 or r.berkas_pindai_sha256) == 64 for r in ArsipRecord.objects.all()
+    )
+    out = StringIO()
+    call_command("arsip_link_files", stdout=out)
+    assert "linked: 0 letter PDFs, 0 incoming files" in out.getvalue()

@@ -142,6 +142,11 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         page.goto(f"{base}/arsip/")
         assert page.locator("#recent .arsip-hit").count() == 2  # two letters, three records
         assert page.locator("#saved").is_visible()
+        # Each thumbnail is made on its first request (lazily) and then shown.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#recent img')]"
+            ".every(i => i.complete && i.naturalWidth > 0)"
+        )
         _no_sideways_scroll(page, size)
         shot(page, "start-page")
 
