@@ -197,3 +197,43 @@ def test_link_files_command_backfills_and_is_idempotent(delivered):
     out = StringIO()
     call_command("arsip_link_files", stdout=out)
     assert "linked: 0 letter PDFs, 0 incoming files" in out.getvalue()
+
+
+def test_lampiran_of_the_sent_revision_open_from_the_record(delivered, demo, client):
+    from django.core.files.base import ContentFile
+    from django.db.models import QuerySet
+
+    from naskah.models import Lampiran, NaskahRevisi, NaskahTTE
+    from tests.masuk.conftest import make_pdf
+
+    def attach(judul: str) -> Lampiran:
+        lampiran = Lampiran(
+            naskah=delivered,
+            jenis="berkas",
+            judul=judul,
+            ditambahkan_oleh=demo["prakommuda"],
+            sha256="0" * 64,
+        )
+        lampiran.berkas.save("l.pdf", ContentFile(make_pdf(judul)), save=False)
+        lampiran.save()
+        return lampiran
+
+    sent = attach("Daftar sekolah")
+    later = attach("Tidak terkirim")  # not in the signed revision
+    signed = NaskahTTE.objects.get(naskah=delivered).revisi
+    revisi = NaskahRevisi.objects.get(naskah=delivered, nomor=signed)
+    # As if it had been attached before signing (revisions are immutable through save()).
+    QuerySet(model=NaskahRevisi).filter(pk=revisi.pk).update(
+        lampiran=[*(revisi.lampiran or []), sent.pk]
+    )
+    issuer = ArsipRecord.objects.get(source_type="naskah.naskah")
+    client.force_login(demo["arsiparis"])
+    page = client.get(reverse("arsip:record", args=[issuer.pk])).content.decode()
+    assert "Attachment: Daftar sekolah" in page and "Tidak terkirim" not in page
+    response = client.get(reverse("arsip:lampiran", args=[issuer.pk, sent.pk]))
+    assert response.status_code == 200 and _read(response).startswith(b"%PDF")
+    assert client.get(reverse("arsip:lampiran", args=[issuer.pk, later.pk])).status_code == 404
+    copy = ArsipRecord.objects.exclude(pk=issuer.pk).filter(surat_kunci=issuer.surat_kunci).get()
+    assert client.get(reverse("arsip:lampiran", args=[copy.pk, sent.pk])).status_code == 404
+    client.force_login(demo["admin"])
+    assert client.get(reverse("arsip:lampiran", args=[issuer.pk, sent.pk])).status_code == 404
