@@ -788,9 +788,11 @@ def arsip_suggestions(qs: QuerySet, parsed: ParsedQuery, text: str) -> list[str]
     return out
 
 
-def _holders(user: Pegawai, hits: list[ArsipHit]) -> None:
+def _holders(user: Pegawai, hits: list[ArsipHit], parsed: ParsedQuery) -> None:
     """Fill each hit's holders: the records of the same letter the user may read, with
-    their unit's name. One statement for the page, however many copies there are."""
+    their unit's name. One statement for the page, however many copies there are; and
+    when a hit shows a recipient copy while the user may read the issuer's record, the
+    hit shows the issuer's record instead (one more statement for the page)."""
     keys = {hit.record.surat_kunci for hit in hits if hit.record.surat_kunci}
     if not keys:
         return
@@ -802,9 +804,32 @@ def _holders(user: Pegawai, hits: list[ArsipHit]) -> None:
     )
     for pk, key, unit, source_type in rows:
         found.setdefault(key, []).append(ArsipHolder(pk, unit, source_type == "naskah.naskah"))
-    for hit in hits:
-        holders = found.get(hit.record.surat_kunci, [])
-        hit.holders = sorted(holders, key=lambda h: not h.issuer)
+    swaps: dict[int, int] = {}
+    for i, hit in enumerate(hits):
+        holders = sorted(found.get(hit.record.surat_kunci, []), key=lambda h: not h.issuer)
+        hit.holders = holders
+        if holders and holders[0].issuer and holders[0].record_id != hit.record.pk:
+            swaps[i] = holders[0].record_id
+    if not swaps:
+        return
+    issuers = (
+        ArsipRecord.objects.select_related("unit", "kode_klasifikasi")
+        .defer("ocr_teks", "lampiran_teks")
+        .in_bulk(sorted(set(swaps.values())))
+    )
+    for i, pk in swaps.items():
+        record = issuers.get(pk)
+        if record is None:
+            continue
+        hit = hits[i]
+        hit.record = record
+        if parsed.has_text:
+            hit.hal_html = mark_safe(_highlight(record.hal, parsed.exact_words, parsed.stems))  # noqa: S308
+            found_in_body = _snippet_in(record.isi_teks, parsed.exact_words, parsed.stems)
+            if found_in_body is not None:
+                hit.snippet_html = mark_safe(found_in_body)  # noqa: S308 - escaped
+        else:
+            hit.hal_html = mark_safe(html.escape(record.hal))  # noqa: S308
 
 
 @SEARCH_LATENCY.time()  # naskah_search_duration_seconds (docs/operations.md)
@@ -837,7 +862,7 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
         )
         snippet_html = mark_safe(snippet)  # noqa: S308 - escaped in _highlight/_snippet_head
         hits.append(ArsipHit(record, result.scores.get(record.pk), hal_html, snippet_html))
-    _holders(user, hits)
+    _holders(user, hits, parsed)
     suggestions = []
     if not hits and page == 1 and parsed.words:
         suggestions = arsip_suggestions(qs, parsed, params.q)

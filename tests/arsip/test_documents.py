@@ -120,6 +120,7 @@ def test_search_shows_one_result_per_letter_with_its_holders(delivered, demo, cl
     holders = result.hits[0].holders
     assert len(holders) == 2 and holders[0].issuer and not holders[1].issuer
     issuer = ArsipRecord.objects.get(source_type="naskah.naskah")
+    assert result.hits[0].record == issuer  # the issuer's record stands for the letter
     assert holders[0].unit == issuer.unit.nama  # readable names, never unit codes
     assert holders[1].unit == UnitKerja.objects.get(kode="DISDIKBUD").nama
     plain = arsip_search(user=demo["arsiparis"], params=ArsipSearchParams())

@@ -174,6 +174,7 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         page.wait_for_load_state()
         page.wait_for_selector("#record-pdf[data-pdf-state=ready] canvas", timeout=30000)
         link = page.locator("#record-links a").first
+        assert page.url.endswith(f"/arsip/rekaman/{issuer.pk}/")  # the issuer's record
         status, ctype, body = _fetch(page, link.get_attribute("href"))
         assert status == 200 and ctype == "application/pdf" and body.startswith(b"%PDF")
         _no_sideways_scroll(page, size)
