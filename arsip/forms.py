@@ -37,7 +37,7 @@ class SearchForm(BootstrapMixin, forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     tahun = forms.IntegerField(label=_("Year"), required=False, min_value=1945, max_value=2200)
-    jenis_kode = forms.CharField(label=_("Letter type code"), required=False, max_length=40)
+    jenis_kode = forms.ChoiceField(label=_("Letter type"), required=False, choices=())
     unit = forms.ModelChoiceField(
         label=_("Unit"), required=False, queryset=UnitKerja.objects.filter(aktif=True)
     )
@@ -70,6 +70,13 @@ class SearchForm(BootstrapMixin, forms.Form):
         ],
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from naskah.models import JenisNaskah
+
+        types = JenisNaskah.objects.order_by("nama").values_list("kode", "nama")
+        self.fields["jenis_kode"].choices = [("", "—"), *types]
 
     def clean(self):
         data = super().clean()

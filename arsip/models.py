@@ -170,6 +170,16 @@ class ArsipRecord(models.Model):
     lta_error = models.CharField(
         _("long-term error"), max_length=500, blank=True, default="", db_default=""
     )
+    # The letter this record is a copy of: the issuer's record and the records of its
+    # recipient copies (incoming letters registered from it) share one key, so search
+    # shows one result per letter with the units that hold it. Records that are no copy of
+    # anything have a key of their own (`<source_type>:<source_id>`).
+    surat_kunci = models.CharField(
+        _("letter key"), max_length=140, blank=True, default="", db_default=""
+    )
+    # Page 1 of the document as a small PNG (arsip/services/thumbnail.py), made on first
+    # request by someone who may read the record; "" until then.
+    gambar = models.CharField(_("thumbnail"), max_length=500, blank=True, default="", db_default="")
     vital = models.BooleanField(_("vital record"), default=False)
     legal_hold = models.BooleanField(_("legal hold"), default=False)
     legal_hold_alasan = models.CharField(_("reason for the hold"), max_length=300, blank=True)
@@ -200,6 +210,7 @@ class ArsipRecord(models.Model):
             ),
             models.Index(fields=["status", "unit"], name="arsip_rec_status_unit"),
             models.Index(fields=["nomor_unit"], name="arsip_rec_nomor_unit"),
+            models.Index(fields=["surat_kunci"], name="arsip_rec_surat_kunci"),
         ]
 
     def __str__(self) -> str:
@@ -346,6 +357,7 @@ class ArsipIndeks(models.Model):
     klasifikasi_keamanan = models.CharField(max_length=20)
     status = models.CharField(max_length=20)
     sumber_hash = models.CharField(max_length=64)
+    surat_kunci = models.CharField(max_length=140, blank=True, default="", db_default="")
     tsv = SearchVectorField(null=True)
     tsv_exact = SearchVectorField(null=True)
 
@@ -397,3 +409,25 @@ class ArsipKata(models.Model):
 
     def __str__(self) -> str:
         return self.kata
+
+
+class ArsipPencarian(models.Model):
+    """A search someone saved: a name and the query string of the search page."""
+
+    pegawai = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    nama = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("query"), max_length=2000)
+    dibuat_pada = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["nama"]
+        constraints = [
+            models.UniqueConstraint(fields=["pegawai", "nama"], name="arsip_pencarian_nama")
+        ]
+
+    def __str__(self) -> str:
+        return self.nama

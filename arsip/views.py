@@ -12,14 +12,15 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arsip import selectors
 from arsip.forms import ApproveForm, AssessForm, FlagsForm, ProposeForm, SearchForm
-from arsip.models import Berkas, Penyusutan
+from arsip.models import ArsipPencarian, Berkas, Penyusutan
 from arsip.permissions import (
     can_manage_archive,
     is_arsiparis,
@@ -29,6 +30,8 @@ from arsip.permissions import (
 from arsip.search.query import ArsipSearchParams, arsip_search
 from arsip.services import export, records
 from arsip.services import penyusutan as lifecycle
+from arsip.services.pencarian import arsip_pencarian_delete, arsip_pencarian_save
+from arsip.services.thumbnail import arsip_thumbnail
 from core.errors import ApplicationError, PermissionDeniedError
 from core.files import stored_file_response
 
@@ -60,6 +63,12 @@ def search(request):
             page=data["page"] or 1,
         )
         result = arsip_search(user=request.user, params=params)
+    recent = saved = None
+    if not any(v for k, v in request.GET.items() if k != "page"):
+        # The start page: the newest letters this user may read, and their saved searches.
+        recent = arsip_search(user=request.user, params=ArsipSearchParams(per_page=8)).hits
+        saved = list(ArsipPencarian.objects.filter(pegawai=request.user))
+        result = None
     query = request.GET.copy()
     query.pop("page", None)
     suggestions = []
@@ -76,8 +85,68 @@ def search(request):
             "suggestions": suggestions,
             "querystring": query.urlencode(),
             "is_archivist": can_manage_archive(request.user),
+            "recent": recent,
+            # Filters stay folded unless one is in use (or the form has an error).
+            "filters_open": bool(form.errors)
+            or any(v for k, v in request.GET.items() if k not in ("q", "page", "sort")),
+            "saved": saved,
         },
     )
+
+
+@login_required
+@require_POST
+def saved_search_save(request):
+    query = request.POST.get("query", "")
+    try:
+        arsip_pencarian_save(pegawai=request.user, nama=request.POST.get("nama", ""), query=query)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Search saved."))
+    return redirect(reverse("arsip:search") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def saved_search_delete(request, pk: int):
+    if arsip_pencarian_delete(pegawai=request.user, pk=pk):
+        messages.success(request, _("Saved search deleted."))
+    return redirect("arsip:search")
+
+
+@login_required
+def record_document(request, pk: int, kind: str):
+    record = selectors.arsip_record_get_for_user(user=request.user, pk=pk)
+    name, ctype, filename = selectors.arsip_record_file(record, kind)
+    response = stored_file_response(name, content_type=ctype, filename=filename)
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@login_required
+def record_lampiran(request, pk: int, lampiran_pk: int):
+    record = selectors.arsip_record_get_for_user(user=request.user, pk=pk)
+    lampiran = selectors.arsip_record_lampiran_get(record, lampiran_pk)
+    return stored_file_response(
+        lampiran.berkas.name,
+        content_type="application/pdf",
+        filename=f"lampiran-{lampiran.pk}.pdf",
+    )
+
+
+@login_required
+def record_thumbnail(request, pk: int):
+    record = selectors.arsip_record_get_for_user(user=request.user, pk=pk)
+    if record.status == record.Status.DIMUSNAHKAN:
+        raise Http404
+    name = arsip_thumbnail(record)
+    if name is None:
+        raise Http404
+    response = stored_file_response(name, content_type="image/png", filename=f"arsip-{pk}.png")
+    # Private like every stored file, but the same image for the page's lifetime.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -104,10 +173,18 @@ def record_detail(request, pk: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("arsip:record", pk=record.pk)
+    documents = selectors.arsip_record_documents(record)
     return render(
         request,
         "arsip/record_detail.html",
-        {"record": record, "form": form, "is_archivist": can_manage_archive(request.user)},
+        {
+            "record": record,
+            "form": form,
+            "is_archivist": can_manage_archive(request.user),
+            "documents": documents,
+            "shown": documents[0] if documents else None,
+            "source_url": selectors.arsip_record_source_url(user=request.user, record=record),
+        },
     )
 
 
@@ -131,6 +208,9 @@ def berkas_detail(request, pk: int):
     except PermissionDeniedError as exc:
         _forbid(exc)
     if request.method == "POST" and request.POST.get("action") == "close":
+        if request.POST.get("confirm") != "yes":
+            # Closing starts the retention clock: only from the confirmation step.
+            return redirect(reverse("arsip:berkas", args=[berkas.pk]) + "?tutup=1#tutup")
         try:
             records.berkas_close(actor=request.user, berkas=berkas)
         except ApplicationError as exc:
@@ -138,10 +218,17 @@ def berkas_detail(request, pk: int):
         else:
             messages.success(request, _("The file was closed; its retention clock started."))
         return redirect("arsip:berkas", pk=berkas.pk)
+    confirm = None
+    if request.GET.get("tutup") and berkas.status == Berkas.Status.TERBUKA:
+        confirm = records.berkas_close_preview(berkas)
     return render(
         request,
         "arsip/berkas_detail.html",
-        {"berkas": berkas, "records": berkas.records.order_by("tanggal")[:500]},
+        {
+            "berkas": berkas,
+            "records": berkas.records.select_related("unit").order_by("tanggal")[:500],
+            "confirm": confirm,
+        },
     )
 
 

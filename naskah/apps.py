@@ -19,6 +19,10 @@ class NaskahConfig(AppConfig):
 
         # The home page's returned letters, drafts and letters received (core.worklist).
         core_hooks.register(core_hooks.HOME_SECTIONS, home_sections)
+        # The numbering register links each number to its letter (penomoran.owners).
+        from naskah.nomor_owners import register_nomor_owners
+
+        register_nomor_owners()
 
         # The letter's status follows its approval route, whoever moves it.
         hooks.register("naskah.naskah", naskah_route_outcome)

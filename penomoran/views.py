@@ -17,6 +17,7 @@ from core.errors import ApplicationError
 from penomoran import exports, permissions
 from penomoran.formats import sifat_prefixes
 from penomoran.models import Nomor
+from penomoran.owners import nomor_owners
 from penomoran.selectors import (
     bukunomor_get_for_user,
     bukunomor_list_for_user,
@@ -99,6 +100,7 @@ def register(request, pk: int):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    owners = nomor_owners(request.user, page.object_list)
     return render(
         request,
         "penomoran/register.html",
@@ -106,6 +108,7 @@ def register(request, pk: int):
             "buku": buku,
             "form": form,
             "page": page,
+            "rows": [(nomor, owners.get(nomor.pk)) for nomor in page.object_list],
             "query": query.urlencode(),
             "can_reserve": permissions.can_reserve(request.user),
             "can_cancel": permissions.can_cancel(request.user),

@@ -52,6 +52,7 @@ _FILTERS = (
     "urgensi",
     "klasifikasi_keamanan",
     "status",
+    "surat_kunci",  # not a filter: search groups the copies of one letter by it
 )
 _FIELDS = ("pk", *_TEXT, *_FILTERS)
 VOCAB_MIN, VOCAB_MAX = 4, 40
@@ -67,9 +68,10 @@ def _vector(column: str) -> str:
 
 PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "INSERT INTO arsip_arsipindeks (record_id, tanggal, unit_id, kode_klasifikasi_id, "  # noqa: S608
-    "jenis_kode, urgensi, klasifikasi_keamanan, status, sumber_hash, tsv, tsv_exact) "
+    "jenis_kode, urgensi, klasifikasi_keamanan, status, sumber_hash, surat_kunci, tsv, "
+    "tsv_exact) "
     "SELECT r.id, r.tanggal, r.unit_id, r.kode_klasifikasi_id, r.jenis_kode, r.urgensi, "
-    f"r.klasifikasi_keamanan, r.status, t.hash, {_vector('s')}, {_vector('e')} "
+    f"r.klasifikasi_keamanan, r.status, t.hash, r.surat_kunci, {_vector('s')}, {_vector('e')} "
     "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
     "%s::text[], %s::text[], %s::text[]) "
     "AS t(id, hash, e_hal, e_isi, e_lain, s_hal, s_isi, s_lain) "
@@ -78,7 +80,8 @@ PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "unit_id = EXCLUDED.unit_id, kode_klasifikasi_id = EXCLUDED.kode_klasifikasi_id, "
     "jenis_kode = EXCLUDED.jenis_kode, urgensi = EXCLUDED.urgensi, "
     "klasifikasi_keamanan = EXCLUDED.klasifikasi_keamanan, status = EXCLUDED.status, "
-    "sumber_hash = EXCLUDED.sumber_hash, tsv = EXCLUDED.tsv, tsv_exact = EXCLUDED.tsv_exact"
+    "sumber_hash = EXCLUDED.sumber_hash, surat_kunci = EXCLUDED.surat_kunci, "
+    "tsv = EXCLUDED.tsv, tsv_exact = EXCLUDED.tsv_exact"
 )
 
 

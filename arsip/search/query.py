@@ -186,12 +186,24 @@ class ArsipSearchParams:
     per_page: int = 20
 
 
+@dataclass(frozen=True)
+class ArsipHolder:
+    """One unit that holds a copy of a found letter (a record this user may read)."""
+
+    record_id: int
+    unit: str
+    issuer: bool
+
+
 @dataclass
 class ArsipHit:
     record: ArsipRecord
     score: float | None
     hal_html: SafeString
     snippet_html: SafeString
+    # Every copy of the letter this user may read, the issuer's first (one statement for
+    # the page: `_holders`).
+    holders: list[ArsipHolder] = field(default_factory=list)
 
 
 @dataclass
@@ -446,7 +458,52 @@ class _Page:
     estimated: bool = False
 
 
-def _sort_rows(rows: list[tuple[int, dt.date]], sort: str, scores: dict[int, float]) -> None:
+def _group_key(pk: int, kunci: str) -> str:
+    """The letter a search row belongs to: its letter key (shared by the issuer's record
+    and the recipient copies), or the record itself when it has none (bulk-made rows)."""
+    return kunci or f"#{pk}"
+
+
+def _first_per_letter(rows):
+    """Rows (record id, ..., letter key) in their order, the first of each letter only."""
+    seen, out = set(), []
+    for row in rows:
+        key = _group_key(row[0], row[-1])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+# Rows read per step when walking an ordered list for whole letters (copies of a letter
+# share its date, so they lie together in date order).
+_WALK_CHUNK = 200
+
+
+def _walk_letters(fetch, offset: int, per_page: int, max_rows: int) -> tuple[list[int], bool]:
+    """Walk an ordered list of (record id, letter key) rows, read `fetch(start, n)` rows at
+    a time, until the page's letters and one more are found (or `max_rows` were read):
+    (record ids of the page's letters, whether there is a next page)."""
+    wanted = offset + per_page + 1
+    seen: set[str] = set()
+    firsts: list[int] = []
+    start = 0
+    while len(firsts) < wanted and start < max_rows:
+        n = min(max(_WALK_CHUNK, (wanted - len(firsts)) * 2), max_rows - start)
+        chunk = fetch(start, n)
+        for pk, kunci in chunk:
+            key = _group_key(pk, kunci)
+            if key not in seen:
+                seen.add(key)
+                firsts.append(pk)
+        start += len(chunk)
+        if len(chunk) < n:
+            break
+    page = firsts[offset : offset + per_page]
+    return page, len(firsts) > offset + per_page
+
+
+def _sort_rows(rows: list[tuple], sort: str, scores: dict[int, float]) -> None:
     if sort == SORT_RELEVANCE:
         rows.sort(key=lambda row: (scores.get(row[0], 0.0), row[1], row[0]), reverse=True)
     elif sort == SORT_NEWEST:
@@ -456,18 +513,36 @@ def _sort_rows(rows: list[tuple[int, dt.date]], sort: str, scores: dict[int, flo
 
 
 def _page_from_rows(rows, sort, scores, offset, per_page) -> _Page:
+    """Rows (record id, date, letter key): ranked or sorted, then one per letter (its
+    best-placed copy), so the total counts letters, not copies."""
     _sort_rows(rows, sort, scores)
-    ids = [pk for pk, _ in rows[offset : offset + per_page]]
+    rows = _first_per_letter(rows)
+    ids = [row[0] for row in rows[offset : offset + per_page]]
     return _Page(ids, len(rows), False, offset + per_page < len(rows), sort, scores)
 
 
 def _search_plain(qs: QuerySet, sort: str, offset: int, per_page: int, cap: int) -> _Page:
     """No words typed: filters only, newest (or oldest) first over the date index."""
     order = ("tanggal", "record_id") if sort == SORT_OLDEST else ("-tanggal", "-record_id")
-    total = len(qs.order_by().values_list("record_id", flat=True)[: cap + 1])
-    ordered = qs.order_by(*order).values_list("record_id", flat=True)
-    rows = list(ordered[offset : offset + per_page + 1])
-    return _Page(rows[:per_page], min(total, cap), total > cap, len(rows) > per_page, sort)
+    letters = qs.order_by().values_list(_letter_expression(), flat=True).distinct()
+    total = len(letters[: cap + 1])
+    ordered = qs.order_by(*order).values_list("record_id", "surat_kunci")
+    ids, has_next = _walk_letters(
+        lambda start, n: list(ordered[start : start + n]), offset, per_page, cap * 4
+    )
+    return _Page(ids, min(total, cap), total > cap, has_next, sort)
+
+
+def _letter_expression():
+    """The letter key as SQL (the record id for rows without one), for counting letters."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+
+    return Coalesce(
+        NullIf(F("surat_kunci"), Value("")),
+        Concat(Value("#"), Cast("record_id", CharField())),
+        output_field=CharField(),
+    )
 
 
 def _search_pg(qs, parsed, sort, offset, per_page, cap) -> _Page:
@@ -541,9 +616,9 @@ def _search_pg_inner(qs, parsed, sort, offset, per_page, cap) -> _Page:
         else:
             estimate = max(estimate, cap)
         return _pg_newest(matches, sort, offset, per_page, estimate, estimated=True)
-    rows = list(matches.order_by().values_list("record_id", "tanggal")[: cap + 1])
+    rows = list(matches.order_by().values_list("record_id", "tanggal", "surat_kunci")[: cap + 1])
     if len(rows) <= cap:
-        scores = _pg_scores([pk for pk, _ in rows], parsed) if sort == SORT_RELEVANCE else {}
+        scores = _pg_scores([row[0] for row in rows], parsed) if sort == SORT_RELEVANCE else {}
         return _page_from_rows(rows, sort, scores, offset, per_page)
     # Too many matches to rank: newest first straight from the date index, with LIMIT.
     return _pg_newest(matches, sort, offset, per_page, cap, estimated=False)
@@ -552,17 +627,23 @@ def _search_pg_inner(qs, parsed, sort, offset, per_page, cap) -> _Page:
 def _pg_newest(matches, sort, offset, per_page, total, *, estimated) -> _Page:
     sort = SORT_OLDEST if sort == SORT_OLDEST else SORT_NEWEST
     order = ("tanggal", "record_id") if sort == SORT_OLDEST else ("-tanggal", "-record_id")
-    ordered = matches.order_by(*order).values_list("record_id", flat=True)
-    ids = list(ordered[offset : offset + per_page + 1])
+    ordered = matches.order_by(*order).values_list("record_id", "surat_kunci")
+    ids, has_next = _walk_letters(
+        lambda start, n: list(ordered[start : start + n]),
+        offset,
+        per_page,
+        (offset + per_page + 1) * 20,
+    )
     # An estimate never shows fewer results than the pages already seen.
-    total = max(total, offset + len(ids))
-    return _Page(ids[:per_page], total, True, len(ids) > per_page, sort, estimated=estimated)
+    total = max(total, offset + len(ids) + int(has_next))
+    return _Page(ids, total, True, has_next, sort, estimated=estimated)
 
 
 # FTS5 first (CROSS JOIN keeps that order), newest-archived first: FTS5 walks its rowids
 # backwards lazily, so LIMIT stops the scan early; the search row supplies the filters.
 _FTS_NEWEST = (
-    "SELECT arsip_arsipindeks.record_id, arsip_arsipindeks.tanggal FROM arsip_fts "
+    "SELECT arsip_arsipindeks.record_id, arsip_arsipindeks.tanggal, "
+    "arsip_arsipindeks.surat_kunci FROM arsip_fts "
     "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = arsip_fts.rowid "
     "WHERE arsip_fts MATCH %s AND {where} ORDER BY arsip_fts.rowid DESC"
 )
@@ -599,28 +680,32 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
             rows = cursor.fetchall()
             scores = {}
             if sort == SORT_RELEVANCE and rows:
-                wanted = {pk for pk, _ in rows}
+                wanted = {row[0] for row in rows}
                 cursor.execute(
                     f"SELECT rowid, -{_BM25} FROM arsip_fts WHERE arsip_fts MATCH %s",  # noqa: S608
                     [match],
                 )
                 scores = {pk: float(v) for pk, v in cursor.fetchall() if pk in wanted}
-            rows = [(pk, dt.date.fromisoformat(str(day))) for pk, day in rows]
+            rows = [(pk, dt.date.fromisoformat(str(day)), key) for pk, day, key in rows]
             return _page_from_rows(rows, sort, scores, offset, per_page)
         cursor.execute(
             _FTS_NEWEST_COUNT.format(where=where),
             [match, limit, *params],
         )
         seen, lowest, first_id, last_id = cursor.fetchone()
-        cursor.execute(
-            _FTS_NEWEST.format(where=where) + " LIMIT %s OFFSET %s",
-            [match, *params, per_page + 1, offset],
-        )
-        ids = [pk for pk, _ in cursor.fetchall()]
+
+        def fetch(start: int, n: int) -> list[tuple[int, str]]:
+            cursor.execute(
+                _FTS_NEWEST.format(where=where) + " LIMIT %s OFFSET %s",
+                [match, *params, n, start],
+            )
+            return [(pk, key) for pk, _, key in cursor.fetchall()]
+
+        ids, has_next = _walk_letters(fetch, offset, per_page, (offset + per_page + 1) * 20)
     span = max(1, (last_id or 0) - (lowest or 0) + 1)
     whole = max(span, (last_id or 0) - (first_id or 0) + 1)
-    total = max(seen * whole // span, offset + len(ids))
-    return _Page(ids[:per_page], total, True, len(ids) > per_page, SORT_NEWEST, estimated=True)
+    total = max(seen * whole // span, offset + len(ids) + int(has_next))
+    return _Page(ids, total, True, has_next, SORT_NEWEST, estimated=True)
 
 
 # --- "did you mean" -----------------------------------------------------------------------
@@ -703,6 +788,50 @@ def arsip_suggestions(qs: QuerySet, parsed: ParsedQuery, text: str) -> list[str]
     return out
 
 
+def _holders(user: Pegawai, hits: list[ArsipHit], parsed: ParsedQuery) -> None:
+    """Fill each hit's holders: the records of the same letter the user may read, with
+    their unit's name. One statement for the page, however many copies there are; and
+    when a hit shows a recipient copy while the user may read the issuer's record, the
+    hit shows the issuer's record instead (one more statement for the page)."""
+    keys = {hit.record.surat_kunci for hit in hits if hit.record.surat_kunci}
+    if not keys:
+        return
+    found: dict[str, list[ArsipHolder]] = {}
+    rows = (
+        ArsipRecord.objects.filter(arsip_visibility_q(user), surat_kunci__in=sorted(keys))
+        .order_by("unit__nama", "pk")
+        .values_list("pk", "surat_kunci", "unit__nama", "source_type")
+    )
+    for pk, key, unit, source_type in rows:
+        found.setdefault(key, []).append(ArsipHolder(pk, unit, source_type == "naskah.naskah"))
+    swaps: dict[int, int] = {}
+    for i, hit in enumerate(hits):
+        holders = sorted(found.get(hit.record.surat_kunci, []), key=lambda h: not h.issuer)
+        hit.holders = holders
+        if holders and holders[0].issuer and holders[0].record_id != hit.record.pk:
+            swaps[i] = holders[0].record_id
+    if not swaps:
+        return
+    issuers = (
+        ArsipRecord.objects.select_related("unit", "kode_klasifikasi")
+        .defer("ocr_teks", "lampiran_teks")
+        .in_bulk(sorted(set(swaps.values())))
+    )
+    for i, pk in swaps.items():
+        record = issuers.get(pk)
+        if record is None:
+            continue
+        hit = hits[i]
+        hit.record = record
+        if parsed.has_text:
+            hit.hal_html = mark_safe(_highlight(record.hal, parsed.exact_words, parsed.stems))  # noqa: S308
+            found_in_body = _snippet_in(record.isi_teks, parsed.exact_words, parsed.stems)
+            if found_in_body is not None:
+                hit.snippet_html = mark_safe(found_in_body)  # noqa: S308 - escaped
+        else:
+            hit.hal_html = mark_safe(html.escape(record.hal))  # noqa: S308
+
+
 @SEARCH_LATENCY.time()  # naskah_search_duration_seconds (docs/operations.md)
 def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResult:
     parsed = _resolve_units(parse_query(params.q))
@@ -733,6 +862,7 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
         )
         snippet_html = mark_safe(snippet)  # noqa: S308 - escaped in _highlight/_snippet_head
         hits.append(ArsipHit(record, result.scores.get(record.pk), hal_html, snippet_html))
+    _holders(user, hits, parsed)
     suggestions = []
     if not hits and page == 1 and parsed.words:
         suggestions = arsip_suggestions(qs, parsed, params.q)

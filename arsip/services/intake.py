@@ -138,6 +138,7 @@ def arsip_record_from_naskah(naskah) -> ArsipRecord:
         penerima=penerima[:1000],
         berkas_pdf=dokumen.berkas.name if dokumen else "",
         berkas_pdf_sha256=dokumen.sha256 if dokumen else "",
+        surat_kunci=f"naskah.naskah:{naskah.pk}",
     )
 
 
@@ -162,6 +163,12 @@ def arsip_record_from_suratmasuk(surat) -> ArsipRecord:
         penerima=surat.unit.nama,
         berkas_pindai=scan.berkas.name if scan else "",
         berkas_pindai_sha256=scan.sha256 if scan else "",
+        # A recipient copy of a letter signed in Naskah is grouped with the issuer's record.
+        surat_kunci=(
+            f"{surat.sumber_type}:{surat.sumber_id}"
+            if surat.sumber_id
+            else f"masuk.suratmasuk:{surat.pk}"
+        ),
     )
 
 

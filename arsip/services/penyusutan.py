@@ -291,12 +291,14 @@ def _daftar(files: list[Berkas]) -> list[dict]:
 
 
 def _destroy_record(record: ArsipRecord) -> None:
-    for path in (record.berkas_pdf, record.berkas_pindai, record.berkas_pdf_lta):
+    for path in (record.berkas_pdf, record.berkas_pindai, record.berkas_pdf_lta, record.gambar):
         if path:
             storage_delete(path)
-    record.isi_teks = record.ocr_teks = record.lampiran_teks = ""
+    record.isi_teks = record.ocr_teks = record.lampiran_teks = record.gambar = ""
     record.status = ArsipRecord.Status.DIMUSNAHKAN
-    record.save(update_fields=["isi_teks", "ocr_teks", "lampiran_teks", "status", "updated_at"])
+    record.save(
+        update_fields=["isi_teks", "ocr_teks", "lampiran_teks", "gambar", "status", "updated_at"]
+    )
 
 
 @transaction.atomic

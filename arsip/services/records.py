@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -103,6 +104,39 @@ def berkas_open(
 
 
 @transaction.atomic
+@dataclass(frozen=True)
+class ClosePreview:
+    """What closing a file today would set: the JRA of its code, or none."""
+
+    ditutup: dt.date
+    jra: bool
+    retensi_aktif: int | None
+    retensi_inaktif: int | None
+    nasib_akhir: str
+    nasib_akhir_label: str
+    aktif_sampai: dt.date | None
+    inaktif_sampai: dt.date | None
+
+
+def berkas_close_preview(berkas: Berkas, ditutup: dt.date | None = None) -> ClosePreview:
+    """The retention that `berkas_close` would apply (shown before the archivist
+    confirms): the same computation, nothing written."""
+    ditutup = ditutup or timezone.localdate()
+    kode = berkas.kode_klasifikasi
+    aktif, inaktif = retention_dates(kode=kode, ditutup=ditutup)
+    jra = jra_complete(kode)
+    return ClosePreview(
+        ditutup=ditutup,
+        jra=jra,
+        retensi_aktif=kode.retensi_aktif if jra else None,
+        retensi_inaktif=kode.retensi_inaktif if jra else None,
+        nasib_akhir=kode.nasib_akhir if jra else "",
+        nasib_akhir_label=str(kode.get_nasib_akhir_display()) if jra else "",
+        aktif_sampai=aktif,
+        inaktif_sampai=inaktif,
+    )
+
+
 def berkas_close(*, actor: Pegawai, berkas: Berkas, ditutup: dt.date | None = None) -> Berkas:
     """Close a file: its retention clock starts today (or on `ditutup`)."""
     _require_manager(actor)
@@ -184,6 +218,7 @@ def arsip_record_upsert(
     berkas_pdf_sha256: str = "",
     berkas_pindai: str = "",
     berkas_pindai_sha256: str = "",
+    surat_kunci: str = "",
     pembaca: Iterable[Pegawai] = (),
     berkas: Berkas | None = None,
     actor: Pegawai | None = None,
@@ -220,6 +255,8 @@ def arsip_record_upsert(
         "berkas_pdf_sha256": berkas_pdf_sha256,
         "berkas_pindai": berkas_pindai,
         "berkas_pindai_sha256": berkas_pindai_sha256,
+        # Copies of one letter share its key (search groups them); else the record's own.
+        "surat_kunci": (surat_kunci or f"{source_type}:{source_id}")[:140],
     }
     record = (
         ArsipRecord.objects.select_for_update()

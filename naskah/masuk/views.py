@@ -583,4 +583,9 @@ def tutup(request, pk: int):
 @login_required
 @require_GET
 def dasbor(request):
-    return render(request, "masuk/dasbor.html", selectors.disposisi_dashboard(request.user))
+    from naskah.masuk.dasbor import disposisi_dashboard_linked
+
+    context = disposisi_dashboard_linked(
+        request.user, key=request.GET.get("siapa", ""), kolom=request.GET.get("kolom", "")
+    )
+    return render(request, "masuk/dasbor.html", context)

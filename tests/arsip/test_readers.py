@@ -44,8 +44,13 @@ def search(user, q):
 
 def finds(user, q, record) -> bool:
     # A letter delivered inside the government is also registered as incoming at the
-    # recipient's unit: that record may be found beside it.
-    return record.pk in [hit.record.pk for hit in search(user, q).hits]
+    # recipient's unit: search shows the letter once, with every copy the user may read
+    # among its holders (issue 15 item 5).
+    found = set()
+    for hit in search(user, q).hits:
+        found.add(hit.record.pk)
+        found.update(holder.record_id for holder in hit.holders)
+    return record.pk in found
 
 
 def opens(client, user, record) -> bool:
