@@ -3,6 +3,8 @@ DATABASE_URL=postgres://... and skip with a reason otherwise."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
 
@@ -70,6 +72,43 @@ def demo(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_RSA_POOL: dict[int, list] = {}
+_RSA_POOL_SIZE = 12
+_rsa_calls: dict[int, int] = {}
+
+
+def _pooled_rsa(bits: int):
+    """RSA keys from a per-worker pool of distinct keys (each test still gets a different
+    key for each of its first twelve keys of a size): key generation, 0.1–2 s for a
+    3072-bit CA key, was the largest cost of every test that signs a letter."""
+    from signing import crypto
+
+    pool = _RSA_POOL.setdefault(bits, [])
+    index = _rsa_calls.get(bits, 0)
+    _rsa_calls[bits] = index + 1
+    if len(pool) < _RSA_POOL_SIZE:
+        pool.append(crypto._rsa_generate_unpooled(bits))
+        return pool[-1]
+    return pool[index % _RSA_POOL_SIZE]
+
+
+@pytest.fixture(autouse=True)
+def _fast_key_work(request, monkeypatch):
+    """Like the MD5 password hasher above: key envelopes and paraf keys use scrypt at its
+    lowest accepted cost (2^10 instead of 2^15, the format records it) and RSA keys come
+    from a per-worker pool. Tests marked `real_crypto` get the production costs, and so
+    does every test with NASKAH_TEST_REAL_CRYPTO=1."""
+    if request.node.get_closest_marker("real_crypto") or os.environ.get("NASKAH_TEST_REAL_CRYPTO"):
+        return
+    from signing import crypto
+
+    if not hasattr(crypto, "_rsa_generate_unpooled"):
+        crypto._rsa_generate_unpooled = crypto.rsa_generate
+    monkeypatch.setattr(crypto, "rsa_generate", _pooled_rsa)
+    monkeypatch.setitem(crypto.envelope_seal.__kwdefaults__, "log2_n", 10)
+    monkeypatch.setattr("signing.paraf.KEK_SCRYPT_LOG2_N", 10)
 
 
 @pytest.fixture(autouse=True)
