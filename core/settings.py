@@ -288,6 +288,11 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# static/ without the test-only vendored files (axe-core, static/vendor/README.md).
+STATICFILES_FINDERS = [
+    "core.staticfiles.NaskahFileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
 with contextlib.suppress(OSError):  # WhiteNoise serves it and warns when it is missing
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
