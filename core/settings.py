@@ -281,6 +281,8 @@ TASK_RETRY_BACKOFF = env_int("TASK_RETRY_BACKOFF", 60)
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per purpose (core/formats): long dates for documents, "d-m-Y H:i" in lists.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
