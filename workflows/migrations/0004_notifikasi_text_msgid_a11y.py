@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflows', '0003_tasks_notifikasi_email_attempt'),
+        ("workflows", "0003_tasks_notifikasi_email_attempt"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notifikasi',
-            name='text_msgid',
-            field=models.CharField(blank=True, default='', max_length=300),
+            model_name="notifikasi",
+            name="text_msgid",
+            field=models.CharField(blank=True, default="", max_length=300),
         ),
         migrations.AddField(
-            model_name='notifikasi',
-            name='text_params',
+            model_name="notifikasi",
+            name="text_params",
             field=models.JSONField(blank=True, null=True),
         ),
     ]
