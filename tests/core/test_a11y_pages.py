@@ -121,6 +121,22 @@ def _fixtures(demo):
     routed = letter(demo, "prakommuda", hal="Permohonan Data Uji Persetujuan")
     submit(demo, routed)
     step = waiting(routed)[0]
+    # A delivered row on "incoming internal letters" (the table was 597 px wide on a phone):
+    # only its layout is under test here, so the row is written directly.
+    from django.utils import timezone
+
+    from naskah.models import Distribusi
+
+    Distribusi.objects.create(
+        naskah=routed,
+        kunci="a11y-layout",
+        jenis="tembusan",
+        label="Pranata Komputer Ahli Muda",
+        saluran=Distribusi.Saluran.INTERNAL,
+        pegawai=demo["prakommuda"],
+        status=Distribusi.Status.TERKIRIM,
+        dikirim_pada=timezone.now(),
+    )
     return {
         "surat": surat,
         "record": ArsipRecord.objects.get(pk=record.pk),
