@@ -29,6 +29,7 @@ INDONESIAN_ONLY = [
     "Tidak ada",
     "Semua",
     "Ubah",
+    "Untuk diketahui",  # a seeded disposition instruction, shown translated
 ]
 ENGLISH_ONLY = [
     "Save",
@@ -41,6 +42,7 @@ ENGLISH_ONLY = [
     "Search",
     "Nothing here",
     "Settings",
+    "For information",
 ]
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 
