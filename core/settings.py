@@ -283,6 +283,8 @@ TASK_RETRY_BACKOFF = env_int("TASK_RETRY_BACKOFF", 60)
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per purpose (core/formats): long dates for documents, "d-m-Y H:i" in lists.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
@@ -290,6 +292,11 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# static/ without the test-only vendored files (axe-core, static/vendor/README.md).
+STATICFILES_FINDERS = [
+    "core.staticfiles.NaskahFileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
 with contextlib.suppress(OSError):  # WhiteNoise serves it and warns when it is missing
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.contrib.staticfiles.finders import FileSystemFinder
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -24,3 +25,26 @@ class NaskahStaticFilesStorage(CompressedManifestStaticFilesStorage):
     `collectstatic`. Every other reference (CSS url(), @import, JS imports) is hashed."""
 
     patterns = _without_source_maps(CompressedManifestStaticFilesStorage.patterns)
+
+
+# Vendored only for the tests (tests/a11y.py injects it into the page): never served.
+TEST_ONLY_PREFIXES = ("vendor/axe-core-",)
+
+
+def _test_only(path: str) -> bool:
+    return path.replace("\\", "/").lstrip("/").startswith(TEST_ONLY_PREFIXES)
+
+
+class NaskahFileSystemFinder(FileSystemFinder):
+    """STATICFILES_DIRS without the test-only files (axe-core): neither `collectstatic` nor
+    the development server nor WhiteNoise finds them."""
+
+    def find(self, path, find_all=False, **kwargs):
+        if _test_only(path):
+            return [] if (find_all or kwargs.get("all")) else None
+        return super().find(path, find_all=find_all, **kwargs)
+
+    def list(self, ignore_patterns):
+        for path, storage in super().list(ignore_patterns):
+            if not _test_only(path):
+                yield path, storage

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
@@ -52,6 +53,22 @@ HEADERS = (
 )
 
 
+def report_headers() -> list[str]:
+    """The printed register's column heads in the reader's language (the CSV keeps HEADERS,
+    fixed column names for spreadsheets and imports)."""
+    return [
+        gettext("Year"),
+        gettext("Seq. no."),
+        gettext("Number"),
+        gettext("Date"),
+        gettext("Status"),
+        gettext("Object"),
+        gettext("Created by"),
+        gettext("Created at"),
+        gettext("Notes"),
+    ]
+
+
 def tanggal_indonesia(day: dt.date | None) -> str:
     if day is None:
         return ""
@@ -79,14 +96,19 @@ def _keterangan(nomor: Nomor) -> str:
     return "; ".join(parts)
 
 
-def register_rows(rows: Iterable[Nomor]) -> Iterable[list[str]]:
+def register_rows(rows: Iterable[Nomor], *, translated: bool = False) -> Iterable[list[str]]:
+    """Rows of the register; `translated`: the status in the reader's language (the printed
+    register) instead of the fixed Indonesian word (the CSV)."""
     for nomor in rows:
+        status = STATUS_ID.get(nomor.status, nomor.status)
+        if translated and nomor.status in Nomor.Status.values:
+            status = str(Nomor.Status(nomor.status).label)
         yield [
             str(nomor.tahun),
             str(nomor.urut),
             nomor.teks,
             tanggal_indonesia(nomor.tanggal),
-            STATUS_ID.get(nomor.status, nomor.status),
+            status,
             f"{nomor.object_type} #{nomor.object_id}" if nomor.object_type else "",
             str(nomor.dibuat_oleh) if nomor.dibuat_oleh else "sistem",
             waktu_indonesia(nomor.dibuat_pada),
@@ -120,23 +142,27 @@ def register_pdf(*, buku: BukuNomor, rows: Iterable[Nomor], judul_filter: str) -
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
-        title=f"Register {buku.nama}",
+        title=gettext("Number register %(book)s") % {"book": buku.nama},
     )
     styles = getSampleStyleSheet()
     cell = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)
     head = cell.clone("head", fontName="Helvetica-Bold")
     story = [
-        Paragraph(escape(f"REGISTER NOMOR — {buku.nama.upper()}"), styles["Title"]),
+        Paragraph(
+            escape(gettext("NUMBER REGISTER — %(book)s") % {"book": buku.nama.upper()}),
+            styles["Title"],
+        ),
         Paragraph(
             escape(
-                f"{buku.unit.nama} · {judul_filter} · dicetak {waktu_indonesia(timezone.now())}"
+                f"{buku.unit.nama} · {judul_filter} · "
+                + gettext("printed %(when)s") % {"when": waktu_indonesia(timezone.now())}
             ),
             styles["Normal"],
         ),
         Spacer(1, 4 * mm),
     ]
-    data = [[Paragraph(escape(h), head) for h in HEADERS]]
-    for row in register_rows(rows):
+    data = [[Paragraph(escape(h), head) for h in report_headers()]]
+    for row in register_rows(rows, translated=True):
         data.append([Paragraph(escape(value), cell) for value in row])
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -144,7 +170,7 @@ def register_pdf(*, buku: BukuNomor, rows: Iterable[Nomor], judul_filter: str) -
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     if len(data) == 1:
-        data.append([Paragraph("Tidak ada nomor.", cell)] + [""] * (len(HEADERS) - 1))
+        data.append([Paragraph(escape(gettext("No numbers.")), cell)] + [""] * (len(HEADERS) - 1))
         style.append(("SPAN", (0, 1), (-1, 1)))
     widths = [13, 13, 52, 26, 21, 33, 33, 40, 42]  # mm; 273 = landscape A4 less margins
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
@@ -155,7 +181,9 @@ def register_pdf(*, buku: BukuNomor, rows: Iterable[Nomor], judul_filter: str) -
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         canvas.drawRightString(
-            document.pagesize[0] - 12 * mm, 7 * mm, f"{buku.nama} · Halaman {document.page}"
+            document.pagesize[0] - 12 * mm,
+            7 * mm,
+            f"{buku.nama} · " + gettext("Page %(n)s") % {"n": document.page},
         )
         canvas.restoreState()
 

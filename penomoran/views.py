@@ -81,8 +81,12 @@ def _filtered(request, pk: int):
 
 
 def _filter_title(tahun: int | None, status: str | None) -> str:
-    parts = [f"Tahun {tahun}" if tahun else "Semua tahun"]
-    parts.append(exports.STATUS_ID.get(status, "Semua status") if status else "Semua status")
+    """The printed register's filter line, in the reader's language."""
+    parts = [_t("Year %(year)s") % {"year": tahun} if tahun else _t("All years")]
+    if status in Nomor.Status.values:
+        parts.append(str(Nomor.Status(status).label))
+    else:
+        parts.append(_t("All statuses"))
     return ", ".join(parts)
 
 

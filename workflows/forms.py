@@ -30,6 +30,16 @@ class InboxFilterForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bootstrap's controls take their column's width: a long unit name neither overlaps
+        # the next filter at desktop size nor widens the page on a phone.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
     def filters(self) -> InboxFilters:
         if not self.is_valid():
             return InboxFilters()

@@ -388,6 +388,10 @@ class Notifikasi(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30)
     text = models.CharField(_("text"), max_length=500)
+    # The English msgid and parameters the text was rendered from (workflows.notice_text):
+    # shown in the viewer's language. Empty on rows stored before: their text is shown.
+    text_msgid = models.CharField(max_length=300, blank=True, default="")
+    text_params = models.JSONField(null=True, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     route = models.ForeignKey(
         Route, null=True, blank=True, on_delete=models.CASCADE, related_name="notifikasi"
@@ -421,3 +425,10 @@ class Notifikasi(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        """The text in the active language (the viewer's), else the stored text."""
+        from workflows.notice_text import notice_display
+
+        return notice_display(self.text_msgid, self.text_params, self.text)

@@ -27,8 +27,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import hooks as core_hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
@@ -48,6 +49,7 @@ from workflows.models import (
     StepState,
     Urgency,
 )
+from workflows.notice_text import notice_text
 from workflows.office_calendar import step_deadline
 from workflows.permissions import can_reassign, can_receive_step, can_view_route, step_capacity
 from workflows.proposal import ProposedStage, route_proposal_check, route_propose
@@ -107,7 +109,9 @@ def notifikasi_create(
     link: str = "",
 ) -> Notifikasi | None:
     """Create an in-app notice (once per key) and send its e-mail after commit. The text
-    must carry no confidential content (it is also the e-mail's)."""
+    must carry no confidential content (it is also the e-mail's). Pass it as
+    workflows.notice_text.notice_text(msgid, params) so each reader sees it in their
+    language; a plain string is shown as it is."""
     if key and Notifikasi.objects.filter(key=key).exists():
         return None
     link = link or (route.link if route is not None and route.link else "")
@@ -117,6 +121,9 @@ def notifikasi_create(
         recipient=recipient,
         kind=kind,
         text=text[:500],
+        # A workflows.notice_text.NoticeText: shown in the viewer's language.
+        text_msgid=getattr(text, "msgid", "")[:300],
+        text_params=getattr(text, "params", None),
         link=link[:500],
         route=route,
         key=key,
@@ -129,13 +136,13 @@ def notifikasi_create(
 
 def _penugasan_notice_text(event: str) -> str:
     return {
-        core_hooks.PENUGASAN_REQUESTED: _(
+        core_hooks.PENUGASAN_REQUESTED: gettext_noop(
             "Assignment requested, awaiting a second administrator: %(assignment)s"
         ),
-        core_hooks.PENUGASAN_EFFECTIVE: _("Assignment in effect: %(assignment)s"),
-        core_hooks.PENUGASAN_REJECTED: _("Assignment request rejected: %(assignment)s"),
-        core_hooks.PENUGASAN_CHANGED: _("Assignment changed: %(assignment)s"),
-        core_hooks.PENUGASAN_ENDED: _("Assignment ended: %(assignment)s"),
+        core_hooks.PENUGASAN_EFFECTIVE: gettext_noop("Assignment in effect: %(assignment)s"),
+        core_hooks.PENUGASAN_REJECTED: gettext_noop("Assignment request rejected: %(assignment)s"),
+        core_hooks.PENUGASAN_CHANGED: gettext_noop("Assignment changed: %(assignment)s"),
+        core_hooks.PENUGASAN_ENDED: gettext_noop("Assignment ended: %(assignment)s"),
     }[event]
 
 
@@ -164,7 +171,7 @@ def penugasan_notify(event: str, label: str, pk: str) -> None:
     penugasan = Penugasan.objects.select_related("pegawai", "jabatan__unit", "jabatan__atasan").get(
         pk=pk
     )
-    text = _penugasan_notice_text(event) % {"assignment": str(penugasan)}
+    text = notice_text(_penugasan_notice_text(event), {"assignment": str(penugasan)})
     for recipient in penugasan_notice_recipients(penugasan):
         notifikasi_create(recipient=recipient, kind="penugasan", text=text)
 
@@ -378,11 +385,12 @@ def _activate_step(route: Route, step: Step, now: dt.datetime) -> StepState:
     )
     subject = _subject(route)
     if assignee is not None:
-        text = (
-            _("Ready for your signature: %(subject)s")
+        text = notice_text(
+            gettext_noop("Ready for your signature: %(subject)s")
             if step.kind == StepKind.TANDATANGAN
-            else _("Needs your initial: %(subject)s")
-        ) % {"subject": subject}
+            else gettext_noop("Needs your initial: %(subject)s"),
+            {"subject": subject},
+        )
         notifikasi_create(
             recipient=assignee, kind="step", text=text, route=route, key=f"step:{state.pk}"
         )
@@ -391,8 +399,12 @@ def _activate_step(route: Route, step: Step, now: dt.datetime) -> StepState:
         notifikasi_create(
             recipient=route.drafter,
             kind="vacant",
-            text=_("Nobody holds “%(step)s”; an administrator must reassign: %(subject)s")
-            % {"step": step.label, "subject": subject},
+            text=notice_text(
+                gettext_noop(
+                    "Nobody holds “%(step)s”; an administrator must reassign: %(subject)s"
+                ),
+                {"step": step.label, "subject": subject},
+            ),
             route=route,
             key=f"vacant:{state.pk}",
         )
@@ -459,7 +471,9 @@ def _activate_from(route: Route, start: int, now: dt.datetime) -> str:
     notifikasi_create(
         recipient=route.drafter,
         kind="completed",
-        text=_("Approved and signed: %(subject)s") % {"subject": _subject(route)},
+        text=notice_text(
+            gettext_noop("Approved and signed: %(subject)s"), {"subject": _subject(route)}
+        ),
         route=route,
         key=f"completed:{route.pk}",
     )
@@ -777,7 +791,10 @@ def step_return(
             notifikasi_create(
                 recipient=route.drafter,
                 kind="returned",
-                text=_("Returned to you for changes: %(subject)s") % {"subject": _subject(route)},
+                text=notice_text(
+                    gettext_noop("Returned to you for changes: %(subject)s"),
+                    {"subject": _subject(route)},
+                ),
                 route=route,
                 key=f"returned:{state.pk}",
             )
@@ -829,7 +846,7 @@ def route_reject(
         notifikasi_create(
             recipient=route.drafter,
             kind="rejected",
-            text=_("Rejected: %(subject)s") % {"subject": _subject(route)},
+            text=notice_text(gettext_noop("Rejected: %(subject)s"), {"subject": _subject(route)}),
             route=route,
             key=f"rejected:{route.pk}",
         )
@@ -1001,7 +1018,9 @@ def step_reassign(
         notifikasi_create(
             recipient=to,
             kind="step",
-            text=_("Assigned to you: %(subject)s") % {"subject": _subject(route)},
+            text=notice_text(
+                gettext_noop("Assigned to you: %(subject)s"), {"subject": _subject(route)}
+            ),
             route=route,
             key=f"reassign:{state.pk}:{to.pk}:{route.version}",
         )
@@ -1057,11 +1076,15 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
                 notifikasi_create(
                     recipient=state.assignee,
                     kind="reminder",
-                    text=_("Due %(due)s: %(subject)s")
-                    % {
-                        "due": timezone.localtime(state.due_at).strftime("%d-%m-%Y %H:%M"),
-                        "subject": _subject(route),
-                    },
+                    text=notice_text(
+                        gettext_noop("Due %(due)s: %(subject)s"),
+                        {
+                            "due": formats.date_format(
+                                timezone.localtime(state.due_at), "SHORT_DATETIME_FORMAT"
+                            ),
+                            "subject": _subject(route),
+                        },
+                    ),
                     route=route,
                     key=f"reminder:{state.pk}",
                 )
@@ -1097,13 +1120,19 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
                     "due_at": str(state.due_at),
                 },
             )
-            who = state.assignee.nama_lengkap if state.assignee else _("(vacant)")
+            who = (
+                state.assignee.nama_lengkap
+                if state.assignee
+                else notice_text(gettext_noop("(vacant)"))
+            )
             if holder is not None:
                 notifikasi_create(
                     recipient=holder.pegawai,
                     kind="escalation",
-                    text=_("Overdue with %(who)s (%(step)s): %(subject)s")
-                    % {"who": who, "step": state.step.label, "subject": _subject(route)},
+                    text=notice_text(
+                        gettext_noop("Overdue with %(who)s (%(step)s): %(subject)s"),
+                        {"who": who, "step": state.step.label, "subject": _subject(route)},
+                    ),
                     route=route,
                     key=f"escalation:{state.pk}",
                 )
@@ -1111,7 +1140,9 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
                 notifikasi_create(
                     recipient=state.assignee,
                     kind="overdue",
-                    text=_("Overdue: %(subject)s") % {"subject": _subject(route)},
+                    text=notice_text(
+                        gettext_noop("Overdue: %(subject)s"), {"subject": _subject(route)}
+                    ),
                     route=route,
                     key=f"overdue:{state.pk}",
                 )

@@ -29,6 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -43,12 +44,13 @@ from core.services.storage import storage_located, storage_open
 
 # --- reports ------------------------------------------------------------------------------
 
+# Lazy: the titles are read in the reader's language (the page and the printed report).
 REPORTS = {
-    "aktif": _("Active files per unit and code"),
-    "inaktif": _("Inactive files per unit and code"),
-    "pindah": _("Files due for transfer"),
-    "musnah": _("Files due for destruction"),
-    "serah": _("Files due for hand-over"),
+    "aktif": gettext_lazy("Active files per unit and code"),
+    "inaktif": gettext_lazy("Inactive files per unit and code"),
+    "pindah": gettext_lazy("Files due for transfer"),
+    "musnah": gettext_lazy("Files due for destruction"),
+    "serah": gettext_lazy("Files due for hand-over"),
 }
 REPORT_HEADER = [
     "Unit",
@@ -62,6 +64,23 @@ REPORT_HEADER = [
     "Nasib akhir",
     "Jumlah arsip",
 ]
+
+
+def report_header() -> list[str]:
+    """The printed report's column heads in the reader's language (CSV and XLSX keep
+    REPORT_HEADER, fixed column names for spreadsheets)."""
+    return [
+        gettext("Unit"),
+        gettext("Classification code"),
+        gettext("File number"),
+        gettext("Title"),
+        gettext("Status"),
+        gettext("Closed on"),
+        gettext("Active until"),
+        gettext("Inactive until"),
+        gettext("Final disposition"),
+        gettext("Number of records"),
+    ]
 
 
 def report_berkas(kind: str, *, unit_id: int | None = None, kode: str = ""):
@@ -137,7 +156,7 @@ def report_as(kind: str, fmt: str, **filters) -> tuple[bytes, str, str]:
         )
     if fmt == "pdf":
         return (
-            report_pdf(title=title, header=REPORT_HEADER, rows=list(rows)),
+            report_pdf(title=title, header=report_header(), rows=list(rows)),
             "application/pdf",
             f"arsip-{kind}-{stamp}.pdf",
         )

@@ -14,6 +14,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from core.files import RandomName
@@ -43,6 +44,24 @@ class KlasifikasiKeamanan(models.TextChoices):
 RAHASIA_LEVELS = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
 
 
+# The seeded instructions (migration 0002_instruksi_standar): code -> (stored Indonesian
+# label, English msgid). Shown translated in the reader's language while the stored label is
+# still the seeded one; a label an administrator changed is shown as stored. The disposition
+# sheet (lembar.py) prints the stored label.
+INSTRUKSI_STANDAR = {
+    "diketahui": ("Untuk diketahui", gettext_noop("For information")),
+    "ditindaklanjuti": ("Untuk ditindaklanjuti", gettext_noop("For follow-up")),
+    "siapkan-jawaban": ("Siapkan jawaban", gettext_noop("Prepare a reply")),
+    "koordinasikan": ("Koordinasikan", gettext_noop("Coordinate")),
+    "pelajari": ("Pelajari/kaji", gettext_noop("Study/review")),
+    "wakili": ("Wakili/hadiri", gettext_noop("Represent/attend")),
+    "pantau": ("Pantau", gettext_noop("Monitor")),
+    "arsipkan": ("Arsipkan", gettext_noop("File it")),
+    "tanggapan-saran": ("Tanggapan dan saran", gettext_noop("Comments and advice")),
+    "proses-lanjut": ("Proses lebih lanjut", gettext_noop("Process further")),
+}
+
+
 class InstruksiDisposisi(models.Model):
     """A standard instruction ticked on the disposition sheet (configurable data)."""
 
@@ -57,6 +76,14 @@ class InstruksiDisposisi(models.Model):
         ordering = ["urutan", "nama"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The instruction in the active language (INSTRUKSI_STANDAR), else as stored."""
+        standard = INSTRUKSI_STANDAR.get(self.kode)
+        if standard is not None and self.nama == standard[0]:
+            return gettext(standard[1])
         return self.nama
 
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
@@ -667,18 +668,24 @@ def _recipients_of(cabang: DisposisiPenerima) -> list[Pegawai]:
 
 
 def _notice_text(surat: SuratMasuk, what: str) -> str:
+    """`what`: a msgid (gettext_noop); the notice reads in its reader's language."""
+    from workflows.notice_text import notice_text
+
     # Rahasia and Sangat Rahasia: never the subject or sender in a notification.
     if surat.rahasia:
-        return _("%(what)s: incoming letter %(agenda)s (classified).") % {
-            "what": what,
+        return notice_text(
+            gettext_noop("%(what)s: incoming letter %(agenda)s (classified)."),
+            {"what": notice_text(what), "agenda": surat.nomor_agenda},
+        )
+    return notice_text(
+        gettext_noop("%(what)s: incoming letter %(agenda)s from %(sender)s — %(subject)s"),
+        {
+            "what": notice_text(what),
             "agenda": surat.nomor_agenda,
-        }
-    return _("%(what)s: incoming letter %(agenda)s from %(sender)s — %(subject)s") % {
-        "what": what,
-        "agenda": surat.nomor_agenda,
-        "sender": surat.pengirim,
-        "subject": surat.hal,
-    }
+            "sender": surat.pengirim,
+            "subject": surat.hal,
+        },
+    )
 
 
 def _notify(recipients: list[Pegawai], *, surat: SuratMasuk, kind: str, text: str, key: str):
@@ -706,7 +713,7 @@ def _notify_addressee(surat: SuratMasuk) -> None:
         [holder.pegawai],
         surat=surat,
         kind="masuk_baru",
-        text=_notice_text(surat, _("New incoming letter")),
+        text=_notice_text(surat, gettext_noop("New incoming letter")),
         key=f"masuk-baru:{surat.pk}",
     )
 
@@ -783,7 +790,7 @@ def _dispose(
             _recipients_of(cabang),
             surat=surat,
             kind="masuk.disposisi",
-            text=_notice_text(surat, _("New disposition")),
+            text=_notice_text(surat, gettext_noop("New disposition")),
             key=f"masuk:disposisi:{cabang.pk}",
         )
     hooks.notify(hooks.READERS_CHANGED, surat)
@@ -1007,7 +1014,7 @@ def disposisi_report(
                     [disposer.pegawai],
                     surat=surat,
                     kind="masuk.tindak_lanjut",
-                    text=_notice_text(surat, _("Follow-up report")),
+                    text=_notice_text(surat, gettext_noop("Follow-up report")),
                     key=f"masuk:laporan:{report.pk}",
                 )
             hooks.notify(hooks.READERS_CHANGED, surat)
@@ -1134,7 +1141,7 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
                     _recipients_of(row),
                     surat=row.surat,
                     kind="masuk.terlambat",
-                    text=_notice_text(row.surat, _("Disposition overdue")),
+                    text=_notice_text(row.surat, gettext_noop("Disposition overdue")),
                     key=f"masuk:terlambat:{row.pk}",
                 )
                 row.diingatkan_pada = now
@@ -1146,7 +1153,9 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
                         [disposer.pegawai],
                         surat=row.surat,
                         kind="masuk.eskalasi",
-                        text=_notice_text(row.surat, _("Escalation: disposition overdue")),
+                        text=_notice_text(
+                            row.surat, gettext_noop("Escalation: disposition overdue")
+                        ),
                         key=f"masuk:eskalasi:{row.pk}",
                     )
                 row.dieskalasi_pada = now

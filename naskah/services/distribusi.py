@@ -25,6 +25,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
@@ -164,27 +165,31 @@ def arrival_notice_text(naskah: Naskah, jenis: str) -> str:
     """The arrival notice (and its e-mail): for Rahasia / Sangat Rahasia letters only the
     classification marker and the number, never the subject or the sender."""
     from core.models import confidential_marker
+    from workflows.notice_text import notice_text
 
     copy = jenis == "tembusan"
     marker = confidential_marker(naskah.klasifikasi_keamanan)
     if marker:
         text = (
-            _("Copy of a letter received: %(marker)s %(nomor)s")
+            gettext_noop("Copy of a letter received: %(marker)s %(nomor)s")
             if copy
-            else _("Letter received: %(marker)s %(nomor)s")
+            else gettext_noop("Letter received: %(marker)s %(nomor)s")
         )
-        return text % {"marker": marker, "nomor": naskah.nomor}
+        return notice_text(text, {"marker": marker, "nomor": naskah.nomor})
     text = (
-        _("Copy of a letter received: %(jenis)s %(nomor)s from %(unit)s — %(hal)s")
+        gettext_noop("Copy of a letter received: %(jenis)s %(nomor)s from %(unit)s — %(hal)s")
         if copy
-        else _("Letter received: %(jenis)s %(nomor)s from %(unit)s — %(hal)s")
+        else gettext_noop("Letter received: %(jenis)s %(nomor)s from %(unit)s — %(hal)s")
     )
-    return text % {
-        "jenis": naskah.jenis.nama,
-        "nomor": naskah.nomor,
-        "unit": naskah.unit.nama if naskah.unit_id else "",
-        "hal": naskah.hal,
-    }
+    return notice_text(
+        text,
+        {
+            "jenis": naskah.jenis.nama,
+            "nomor": naskah.nomor,
+            "unit": naskah.unit.nama if naskah.unit_id else "",
+            "hal": naskah.hal,
+        },
+    )
 
 
 def _arrival_notice(naskah: Naskah, row: Distribusi) -> None:

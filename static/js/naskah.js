@@ -19,4 +19,19 @@
       });
     }
   });
+  // A table wider than the screen scrolls inside its .table-responsive frame: that frame
+  // takes keyboard focus so it can be scrolled without a mouse (WCAG 2.1.1, axe-core's
+  // scrollable-region-focusable), and only while it scrolls.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive").forEach(function (frame) {
+      if (frame.scrollWidth > frame.clientWidth + 1) {
+        frame.setAttribute("tabindex", "0");
+      } else if (frame.getAttribute("tabindex") === "0") {
+        frame.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
 })();

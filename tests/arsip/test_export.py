@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -106,5 +107,12 @@ def test_reports_in_three_formats(people, filed):
     assert ctype == "application/pdf"
     text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert filed.berkas.nomor in text
+    # The printed report's title and heads follow the reader's language.
+    text = " ".join(text.split())
+    assert "Files due for destruction" in text and "Number of records" in text
+    with translation.override("id"):
+        content, _, _ = report_as("musnah", "pdf")
+    text = " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+    assert "Jumlah arsip" in text and "Number of records" not in text
     with pytest.raises(ApplicationError):
         report_as("aktif", "doc")

@@ -212,24 +212,35 @@ def test_csv_export_filtered_by_status(kadis_client, numbers):
     assert [row[2] for row in rows[1:]] == ["800.1/2/DISKOMINFOTIK/2026"]
 
 
-def test_pdf_export(kadis_client, numbers):
-    response = kadis_client.get(url("register_pdf", numbers, tahun=2026))
+def _pdf_text(client, address, language):
+    client.cookies["django_language"] = language
+    response = client.get(address)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_pdf_export(kadis_client, numbers):
+    text = _pdf_text(kadis_client, url("register_pdf", numbers, tahun=2026), "id")
     assert "REGISTER NOMOR" in text
     assert "000.1.2.3/1/DISKOMINFOTIK/2026" in text
     assert "4 Mei 2026" in text
-    assert "Batal" in text
+    assert "Dibatalkan" in text
     assert "Tahun 2026" in text
     assert "2025" not in text.split("Keterangan", 1)[1]
 
 
+def test_pdf_export_titles_follow_the_readers_language(kadis_client, numbers):
+    text = _pdf_text(kadis_client, url("register_pdf", numbers, tahun=2026), "en")
+    assert "NUMBER REGISTER" in text and "REGISTER NOMOR" not in text
+    assert "Year 2026" in text and "Cancelled" in text and "Notes" in text
+    assert "000.1.2.3/1/DISKOMINFOTIK/2026" in text  # the register's content is unchanged
+
+
 def test_pdf_export_of_an_empty_year(kadis_client, org):
-    response = kadis_client.get(url("register_pdf", org["buku"]))
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
-    assert "Tidak ada nomor." in text
+    text = _pdf_text(kadis_client, url("register_pdf", org["buku"]), "id")
+    assert "Belum ada nomor." in text
 
 
 def test_indonesian_dates():
