@@ -72,6 +72,7 @@ NO_LETTER_URLS = {
     "naskah:alur_list",
     "naskah:tte_batch",
     "naskah:tte_batch_detail",
+    "naskah:tte_batch_continue",  # the user's own batch (404 for anyone else's)
     "naskah:masuk_internal",
     "verifikasi:upload",
     "workflows:inbox",
