@@ -46,7 +46,13 @@ from naskah.masuk.services import (
     suratmasuk_reply_draft,
 )
 from naskah.masuk.services_edit import suratmasuk_update
-from naskah.masuk.unggah import unggah_discard, unggah_files, unggah_get, unggah_stage
+from naskah.masuk.unggah import (
+    unggah_discard,
+    unggah_files,
+    unggah_get,
+    unggah_retry,
+    unggah_stage,
+)
 
 
 def _uploads(request, field: str) -> list[tuple[str, bytes]]:
@@ -178,6 +184,32 @@ def unggah(request):
         messages.error(request, error.message)
         return redirect("masuk:daftar_baru")
     return redirect(f"{reverse('masuk:daftar_baru')}?unggah={unggahan.token}")
+
+
+@login_required
+@require_POST
+def unggah_ulang(request):
+    """Read the staged scan again after the reading failed (a button of the registration
+    form): what was typed in the form meanwhile is kept."""
+    units = perms.register_units(request.user)
+    if not units:
+        raise Http404("not an agendaris")
+    token = request.POST.get("unggah", "")
+    try:
+        unggahan = unggah_retry(actor=request.user, token=token)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        unggahan = unggah_get(actor=request.user, token=token)
+        if unggahan is None:
+            return redirect("masuk:daftar_baru")
+    form = RegisterForm(units=units)
+    typed = {k: v for k, v in request.POST.items() if k not in ("unggah", "csrfmiddlewaretoken")}
+    form.suggested({}, typed=typed)
+    return render(
+        request,
+        "masuk/daftar_baru.html",
+        {"form": form, "unggahan": unggahan, "suggested": [], "accept": ACCEPT},
+    )
 
 
 @login_required

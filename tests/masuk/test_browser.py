@@ -226,3 +226,50 @@ def test_the_scan_is_drawn_on_the_detail_page_at_phone_and_desktop_size(
         Path(shots).mkdir(parents=True, exist_ok=True)
         shutil.copy(tmp_path / f"detail-{viewport['width']}.png", shots)
     context.close()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 768}], ids=str
+)
+def test_a_failed_reading_is_shown_and_read_again_from_the_page(
+    live_server, browser, seeded, tmp_path, viewport, monkeypatch, settings
+):
+    """The scan's reading failed for good: the form says so in a sentence and offers to
+    read it again, keeping what was typed; the page polls again until it is read."""
+    from naskah.masuk import ocr as ocr_lib
+    from naskah.masuk.models import UnggahanMasuk
+    from naskah.masuk.unggah import unggah_ocr_run
+
+    settings.TASK_MAX_ATTEMPTS = 1
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(make_scan("PNG"))
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    sign_in(page, live_server.url, "agendaris")
+    page.goto(f"{live_server.url}/surat-masuk/surat/baru/")
+    page.set_input_files("#berkas", str(scan))
+    page.click("#unggah-kirim")
+    page.wait_for_selector("#bacaan-proses")
+    staged = UnggahanMasuk.objects.get()
+
+    def broken(files, **kw):
+        raise OSError("tesseract crashed")
+
+    monkeypatch.setattr(ocr_lib, "ocr_files", broken)
+    assert unggah_ocr_run(pk=staged.pk) == "gagal"
+    page.fill("#id_hal", "Diketik sendiri")
+    failed = page.wait_for_selector("#bacaan-gagal", timeout=10000)  # the poll shows it
+    assert "OSError" not in failed.inner_text() and "tesseract" not in failed.inner_text()
+    assert page.input_value("#id_hal") == "Diketik sendiri"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=str(tmp_path / f"bacaan-gagal-{viewport['width']}.png"), full_page=True)
+    page.click("#bacaan-ulang")
+    page.wait_for_selector("#bacaan-proses")
+    assert page.input_value("#id_hal") == "Diketik sendiri"
+    staged.refresh_from_db()
+    assert staged.baca_status == "menunggu" and staged.baca_percobaan == 0
+    shots = os.environ.get("MASUK_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / f"bacaan-gagal-{viewport['width']}.png", shots)
+    context.close()
