@@ -4,6 +4,8 @@ outsiders)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -279,6 +281,16 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
     }
 
 
+def _shown(name: str, value):
+    """A suggested date is shown like every document date (DATE_FORMAT), not as stored."""
+    if name == "tanggal_surat":
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
 def _saran(surat: SuratMasuk) -> dict:
     """The suggestions still open, and whether the suggested number is another letter's
     (only then is the "register anyway" confirmation shown)."""
@@ -289,7 +301,7 @@ def _saran(surat: SuratMasuk) -> dict:
         )
     )
     return {
-        "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
+        "saran": [(f, _shown(f, surat.ocr_saran[f])) for f in SUGGESTABLE if f in surat.ocr_saran],
         "saran_duplikat": duplicate,
     }
 
