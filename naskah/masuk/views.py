@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError, ConflictError
@@ -448,7 +447,6 @@ def _serve(field_file, *, name: str, content_type: str) -> HttpResponse:
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
 def berkas(request, pk: int, berkas_id: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     item = get_object_or_404(surat.berkas, pk=berkas_id)
@@ -481,7 +479,6 @@ def _tell_removed(request, removed: dict[str, dict[str, int]]) -> None:
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
 def berkas_pdf(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     if not surat.berkas_pdf:
@@ -501,7 +498,6 @@ def berkas_laporan(request, pk: int, berkas_id: int):
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
 def lembar(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     response = HttpResponse(lembar_disposisi_pdf(surat), content_type="application/pdf")
