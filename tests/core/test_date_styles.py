@@ -23,7 +23,7 @@ _FILTER = re.compile(r"\|\s*(date|time)\s*:\s*(\"[^\"]*\"|'[^']*'|[^\s|%}]+)")
 _NOW = re.compile(r"\{%\s*now\s+(\"[^\"]*\"|'[^']*')")
 
 # Python that formats a date by hand: only where it is not a date shown to a person.
-_STRFTIME = re.compile(r"\.strftime\(")
+_STRFTIME = re.compile(r"\.strftime\(|:%d[-/.]%m")  # also f"{day:%d-%m-%Y}"
 PYTHON_ALLOWED = {
     # dates as other systems write them, looked for in a received PDF (not shown)
     "pertukaran/services.py",
