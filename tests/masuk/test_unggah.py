@@ -5,6 +5,7 @@ editable values; nothing is saved until the agendaris registers."""
 from __future__ import annotations
 
 import io
+import socket
 
 import pytest
 from django.core.files.storage import default_storage
@@ -300,3 +301,20 @@ def test_a_reading_after_registration_does_nothing(agendaris, org, monkeypatch):
     unggah_lib.unggah_discard(unggah_lib.unggah_get(actor=org["agendaris"], token=token))
     monkeypatch.setattr(ocr_lib, "ocr_files", lambda *a, **k: pytest.fail("read a gone upload"))
     assert unggah_lib.unggah_ocr_run(pk=pk) == "expired"
+
+
+def test_a_reading_whose_worker_died_is_redone(agendaris, org, monkeypatch):
+    """The process that held the attempt is gone (killed mid-OCR): the next delivery
+    claims the row again and reads it, counting both attempts."""
+    from naskah.masuk import ocr as ocr_lib
+
+    token = _scan(agendaris)
+    pk = _pk(token)
+    gone = f"pid:{socket.gethostname()}:999999999:0"  # no such process on this host
+    UnggahanMasuk.objects.filter(pk=pk).update(
+        baca_status="diproses", baca_percobaan=1, baca_token="dead", baca_sewa=gone
+    )
+    monkeypatch.setattr(ocr_lib, "ocr_files", _read_lines)
+    assert unggah_lib.unggah_ocr_run(pk=pk) == "selesai"
+    row = UnggahanMasuk.objects.get(pk=pk)
+    assert row.baca_percobaan == 2 and row.baca_sewa == "" and row.saran
