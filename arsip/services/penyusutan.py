@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arsip.models import ArsipRecord, Berkas, Penyusutan
-from arsip.pdf import berita_acara_pdf
+from arsip.pdf import berita_acara_pdf, tanggal_panjang
 from arsip.permissions import is_arsiparis, is_panitia_penilai, is_pejabat_kearsipan
 from arsip.tasks import arsip_index_schedule
 from core.errors import ApplicationError, PermissionDeniedError
@@ -327,7 +327,7 @@ def penyusutan_execute(*, actor: Pegawai, penyusutan: Penyusutan) -> Penyusutan:
         persetujuan = (
             f"{penyusutan.get_otoritas_display()}: {penyusutan.persetujuan_pejabat}, "
             f"surat nomor {penyusutan.persetujuan_nomor} tanggal "
-            f"{penyusutan.persetujuan_tanggal:%d-%m-%Y}"
+            f"{tanggal_panjang(penyusutan.persetujuan_tanggal)}"
         )
     penilaian = ""
     if penyusutan.sk_panitia:

@@ -453,3 +453,36 @@ class SuratBalasan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.surat} → {self.naskah_id}"
+
+
+class UnggahanMasuk(models.Model):
+    """A scan uploaded before the registration form (naskah.masuk.unggah): the files kept
+    in the pending area, and the reading of their text with its attempt (DESIGN invariant
+    11, core.services.attempts). It holds suggestions only; nothing here is registered.
+    Deleted when the letter is registered, replaced, or older than the pending files."""
+
+    token = models.CharField(max_length=40, unique=True)
+    pemilik = models.ForeignKey(Pegawai, on_delete=models.CASCADE, related_name="+")
+    berkas = models.JSONField(default=list)  # [{"nama", "jenis", "stored"}]
+    saran = models.JSONField(default=dict, blank=True)
+    dibuat_pada = models.DateTimeField(default=timezone.now, db_index=True)
+    # The reading (core.services.attempts): state, count, token and lease of the running
+    # attempt, the last error (a translated sentence) and when the next try is due.
+    baca_status = models.CharField(
+        max_length=15,
+        choices=SuratMasuk.StatusOCR.choices,
+        default=SuratMasuk.StatusOCR.MENUNGGU,
+    )
+    baca_percobaan = models.PositiveSmallIntegerField(default=0)
+    baca_token = models.CharField(max_length=32, blank=True, editable=False)
+    baca_sewa = models.CharField(max_length=200, blank=True, editable=False)
+    baca_mulai_pada = models.DateTimeField(null=True, blank=True)
+    baca_pesan = models.CharField(max_length=500, blank=True)
+    baca_coba_lagi_pada = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staged upload")
+        verbose_name_plural = _("staged uploads")
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.baca_status})"

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -743,7 +743,11 @@ def _dispose(
         if batas_waktu is not None:
             raise ApplicationError(
                 _("The deadline cannot be later than your own deadline (%(deadline)s).")
-                % {"deadline": timezone.localtime(induk.batas_waktu).strftime("%d-%m-%Y %H:%M")},
+                % {
+                    "deadline": formats.date_format(
+                        timezone.localtime(induk.batas_waktu), "SHORT_DATETIME_FORMAT"
+                    )
+                },
                 code="deadline_after_parent",
             )
         deadline = induk.batas_waktu

@@ -15,7 +15,11 @@ def disposisi_overdue_task() -> dict[str, int]:
     return disposisi_remind_overdue()
 
 
-def suratmasuk_unggah_ocr_task(token: str) -> str:
+def suratmasuk_unggah_ocr_task(pk: int | str) -> str:
     from naskah.masuk.unggah import unggah_ocr_run
 
-    return unggah_ocr_run(token=token)
+    if isinstance(pk, str) and not pk.isdigit():
+        # queued before staged uploads were rows (by cache token): that state is gone and
+        # its page asks for the file again
+        return "expired"
+    return unggah_ocr_run(pk=int(pk))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("surat/baru/", views.daftar_baru, name="daftar_baru"),
     path("surat/baru/unggah/", views.unggah, name="unggah"),
     path("surat/baru/bacaan/", views.unggah_status, name="unggah_status"),
+    path("surat/baru/bacaan/ulang/", views.unggah_ulang, name="unggah_ulang"),
     path("surat/<int:pk>/", views.detail, name="detail"),
     path("surat/<int:pk>/ubah/", views.ubah, name="ubah"),
     path("surat/<int:pk>/ocr/", views.ocr_status, name="ocr_status"),

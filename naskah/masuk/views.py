@@ -4,6 +4,8 @@ outsiders)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError, ConflictError
@@ -46,7 +47,13 @@ from naskah.masuk.services import (
     suratmasuk_reply_draft,
 )
 from naskah.masuk.services_edit import suratmasuk_update
-from naskah.masuk.unggah import unggah_discard, unggah_files, unggah_get, unggah_stage
+from naskah.masuk.unggah import (
+    unggah_discard,
+    unggah_files,
+    unggah_get,
+    unggah_retry,
+    unggah_stage,
+)
 
 
 def _uploads(request, field: str) -> list[tuple[str, bytes]]:
@@ -181,6 +188,32 @@ def unggah(request):
 
 
 @login_required
+@require_POST
+def unggah_ulang(request):
+    """Read the staged scan again after the reading failed (a button of the registration
+    form): what was typed in the form meanwhile is kept."""
+    units = perms.register_units(request.user)
+    if not units:
+        raise Http404("not an agendaris")
+    token = request.POST.get("unggah", "")
+    try:
+        unggahan = unggah_retry(actor=request.user, token=token)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        unggahan = unggah_get(actor=request.user, token=token)
+        if unggahan is None:
+            return redirect("masuk:daftar_baru")
+    form = RegisterForm(units=units)
+    typed = {k: v for k, v in request.POST.items() if k not in ("unggah", "csrfmiddlewaretoken")}
+    form.suggested({}, typed=typed)
+    return render(
+        request,
+        "masuk/daftar_baru.html",
+        {"form": form, "unggahan": unggahan, "suggested": [], "accept": ACCEPT},
+    )
+
+
+@login_required
 @require_GET
 def unggah_status(request):
     """Polled while the scan is read: 204 (keep polling) until the suggestions are there,
@@ -247,6 +280,16 @@ def _detail_context(request, surat: SuratMasuk) -> dict:
     }
 
 
+def _shown(name: str, value):
+    """A suggested date is shown like every document date (DATE_FORMAT), not as stored."""
+    if name == "tanggal_surat":
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
 def _saran(surat: SuratMasuk) -> dict:
     """The suggestions still open, and whether the suggested number is another letter's
     (only then is the "register anyway" confirmation shown)."""
@@ -257,7 +300,7 @@ def _saran(surat: SuratMasuk) -> dict:
         )
     )
     return {
-        "saran": [(f, surat.ocr_saran[f]) for f in SUGGESTABLE if f in surat.ocr_saran],
+        "saran": [(f, _shown(f, surat.ocr_saran[f])) for f in SUGGESTABLE if f in surat.ocr_saran],
         "saran_duplikat": duplicate,
     }
 
@@ -404,7 +447,6 @@ def _serve(field_file, *, name: str, content_type: str) -> HttpResponse:
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
 def berkas(request, pk: int, berkas_id: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     item = get_object_or_404(surat.berkas, pk=berkas_id)
@@ -437,7 +479,6 @@ def _tell_removed(request, removed: dict[str, dict[str, int]]) -> None:
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
 def berkas_pdf(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     if not surat.berkas_pdf:
@@ -457,7 +498,6 @@ def berkas_laporan(request, pk: int, berkas_id: int):
 
 @login_required
 @require_GET
-@xframe_options_sameorigin
 def lembar(request, pk: int):
     surat = selectors.suratmasuk_get_for_user(request.user, pk)
     response = HttpResponse(lembar_disposisi_pdf(surat), content_type="application/pdf")

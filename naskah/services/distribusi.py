@@ -23,7 +23,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -128,7 +128,7 @@ def _mail(naskah: Naskah, row: Distribusi, pdf: bytes) -> EmailMessage:
         "subject: %(hal)s.\n\nThe letter is signed electronically; verify it at %(url)s"
     ) % {
         "nomor": naskah.nomor,
-        "tanggal": naskah.tanggal.isoformat() if naskah.tanggal else "",
+        "tanggal": formats.date_format(naskah.tanggal, "DATE_FORMAT") if naskah.tanggal else "",
         "nama": nama,
         "hal": naskah.hal,
         "url": _verify_url(naskah),

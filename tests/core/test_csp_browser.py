@@ -126,7 +126,7 @@ def test_pages_load_without_csp_violations(live_server, demo, chromium):
     registrar = Watched(chromium, live_server.url, "agendaris")
     registrar.visit("/surat-masuk/surat/")
     registrar.visit(f"/surat-masuk/surat/{surat.pk}/")
-    registrar.page.wait_for_selector("iframe", timeout=10000)
+    registrar.page.wait_for_selector("[data-pdf-viewer] canvas", timeout=20000)
     registrar.page.wait_for_timeout(500)
     assert registrar.violations() == []
 

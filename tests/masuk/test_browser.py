@@ -171,3 +171,105 @@ def test_register_dispose_twice_report_and_close(live_server, browser, seeded, t
     states = dict(DisposisiPenerima.objects.values_list("pk", "cara_selesai"))
     assert states[lead.pk] == "laporan" and states[child.pk] == "laporan"
     assert sorted(states.values()) == ["ditutup", "laporan", "laporan"]
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 768}], ids=str
+)
+def test_the_scan_is_drawn_on_the_detail_page_at_phone_and_desktop_size(
+    live_server, browser, biro_umum_tx, tmp_path, viewport
+):
+    """The incoming letter's PDF is drawn on <canvas> by the vendored PDF.js viewer (an
+    <iframe>'d PDF is a black box on a phone), with the link to open or download it."""
+    from naskah.masuk.services import suratmasuk_register
+
+    from .conftest import make_pdf
+
+    people, unit, build = biro_umum_tx
+    surat = suratmasuk_register(
+        actor=people["agendaris"],
+        unit=unit,
+        data=build(),
+        files=[("surat.pdf", make_pdf("Surat dinas untuk dibaca di ponsel", pages=2))],
+    )
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    sign_in(page, live_server.url, "agendaris")
+    page.goto(f"{live_server.url}/surat-masuk/surat/{surat.pk}/")
+    assert page.locator("#pratinjau iframe, #pratinjau embed, #pratinjau object").count() == 0
+    viewer = page.locator("#pratinjau [data-pdf-viewer]").first
+    page.wait_for_selector("#pratinjau [data-pdf-viewer][data-pdf-state=ready] canvas")
+    canvas = viewer.locator("canvas").first
+    box = canvas.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 200
+    assert box["x"] + box["width"] <= viewport["width"]
+    # the canvas holds drawn pixels (not an empty or black box): some white, some dark
+    shades = canvas.evaluate(
+        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  let white = 0, dark = 0;
+                  for (let i = 0; i < d.length; i += 4) {
+                    const v = d[i] + d[i + 1] + d[i + 2];
+                    if (v > 750) white++; else if (v < 300) dark++; }
+                  return [white, dark, d.length / 4]; }"""
+    )
+    white, dark, total = shades
+    assert white > total * 0.5 and dark > 0
+    link = viewer.locator("[data-pdf-download]")
+    assert (
+        link.get_attribute("href")
+        == f"/surat-masuk/surat/{surat.pk}/berkas/{surat.berkas.get().pk}/"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=str(tmp_path / f"detail-{viewport['width']}.png"), full_page=True)
+    shots = os.environ.get("MASUK_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / f"detail-{viewport['width']}.png", shots)
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 768}], ids=str
+)
+def test_a_failed_reading_is_shown_and_read_again_from_the_page(
+    live_server, browser, seeded, tmp_path, viewport, monkeypatch, settings
+):
+    """The scan's reading failed for good: the form says so in a sentence and offers to
+    read it again, keeping what was typed; the page polls again until it is read."""
+    from naskah.masuk import ocr as ocr_lib
+    from naskah.masuk.models import UnggahanMasuk
+    from naskah.masuk.unggah import unggah_ocr_run
+
+    settings.TASK_MAX_ATTEMPTS = 1
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(make_scan("PNG"))
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    sign_in(page, live_server.url, "agendaris")
+    page.goto(f"{live_server.url}/surat-masuk/surat/baru/")
+    page.set_input_files("#berkas", str(scan))
+    page.click("#unggah-kirim")
+    page.wait_for_selector("#bacaan-proses")
+    staged = UnggahanMasuk.objects.get()
+
+    def broken(files, **kw):
+        raise OSError("tesseract crashed")
+
+    monkeypatch.setattr(ocr_lib, "ocr_files", broken)
+    assert unggah_ocr_run(pk=staged.pk) == "gagal"
+    page.fill("#id_hal", "Diketik sendiri")
+    failed = page.wait_for_selector("#bacaan-gagal", timeout=10000)  # the poll shows it
+    assert "OSError" not in failed.inner_text() and "tesseract" not in failed.inner_text()
+    assert page.input_value("#id_hal") == "Diketik sendiri"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=str(tmp_path / f"bacaan-gagal-{viewport['width']}.png"), full_page=True)
+    page.click("#bacaan-ulang")
+    page.wait_for_selector("#bacaan-proses")
+    assert page.input_value("#id_hal") == "Diketik sendiri"
+    staged.refresh_from_db()
+    assert staged.baca_status == "menunggu" and staged.baca_percobaan == 0
+    shots = os.environ.get("MASUK_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / f"bacaan-gagal-{viewport['width']}.png", shots)
+    context.close()

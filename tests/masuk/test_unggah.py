@@ -5,6 +5,7 @@ editable values; nothing is saved until the agendaris registers."""
 from __future__ import annotations
 
 import io
+import socket
 
 import pytest
 from django.core.files.storage import default_storage
@@ -13,7 +14,7 @@ from reportlab.pdfgen import canvas
 
 from core.models import KodeKlasifikasi
 from naskah.masuk import unggah as unggah_lib
-from naskah.masuk.models import SuratMasuk
+from naskah.masuk.models import SuratMasuk, UnggahanMasuk
 from naskah.masuk.ocr import suggest_metadata
 
 from .conftest import make_scan
@@ -51,6 +52,10 @@ def letter_pdf(lines=LINES) -> bytes:
 def agendaris(client, org):
     client.force_login(org["agendaris"])
     return client
+
+
+def _pk(token: str) -> int:
+    return UnggahanMasuk.objects.get(token=token).pk
 
 
 def _upload(client, name="surat.pdf", data=None, kind="application/pdf"):
@@ -143,7 +148,7 @@ def test_a_scan_is_read_in_the_slow_queue_with_a_progress_indicator(agendaris, o
         "ocr_files",
         lambda files, **kw: ocr_lib.OcrResult(pdf=b"", text="\n".join(LINES), ocr_applied=True),
     )
-    assert unggah_lib.unggah_ocr_run(token=token) == "selesai"
+    assert unggah_lib.unggah_ocr_run(pk=_pk(token)) == "selesai"
     # what the agendaris typed meanwhile is kept; the rest fills itself
     filled = agendaris.get(status + "&hal=Typed+by+hand")
     assert filled.status_code == 200
@@ -161,7 +166,7 @@ def test_ocr_unavailable_is_said_in_a_sentence(agendaris, org, monkeypatch):
         raise ocr_lib.OcrUnavailable("Reading scans (OCR) is switched off on this server.")
 
     monkeypatch.setattr(ocr_lib, "ocr_files", unavailable)
-    assert unggah_lib.unggah_ocr_run(token=token) == "tidak_tersedia"
+    assert unggah_lib.unggah_ocr_run(pk=_pk(token)) == "tidak_tersedia"
     html = agendaris.get(f"/surat-masuk/surat/baru/bacaan/?unggah={token}").content.decode()
     assert "switched off" in html and "Error" not in html
 
@@ -172,3 +177,144 @@ def test_an_upload_is_only_its_uploaders(client, agendaris, org):
     staged = unggah_lib.unggah_get(actor=org["agendaris"], token=token)
     assert all(default_storage.exists(f["stored"]) for f in staged.files)
     assert all(f["stored"].startswith("pending/") for f in staged.files)
+
+
+# --- The reading is an attempt recorded on the staged upload (DESIGN invariant 11) ---------
+
+
+def _scan(agendaris):
+    return _upload(agendaris, "scan.png", make_scan("PNG"), "image/png")
+
+
+def _read_lines(files, **kw):
+    from naskah.masuk import ocr as ocr_lib
+
+    return ocr_lib.OcrResult(pdf=b"", text="\n".join(LINES), ocr_applied=True)
+
+
+def test_the_reading_goes_to_the_slow_queue_by_its_row(agendaris, org, settings):
+    from django_q.models import OrmQ
+
+    token = _scan(agendaris)
+    (queued,) = [q for q in OrmQ.objects.all() if q.func() == unggah_lib.TASK]
+    assert queued.key == settings.Q_SLOW_CLUSTER and queued.task["args"] == (_pk(token),)
+    row = UnggahanMasuk.objects.get(token=token)
+    assert row.baca_status == "menunggu" and row.baca_percobaan == 0
+
+
+def test_a_failed_reading_is_recorded_retried_with_backoff_then_shown_with_a_retry(
+    agendaris, org, settings, monkeypatch
+):
+    from django_q.models import Schedule
+
+    from naskah.masuk import ocr as ocr_lib
+
+    settings.TASK_MAX_ATTEMPTS = 2
+    token = _scan(agendaris)
+    pk = _pk(token)
+
+    def broken(files, **kw):
+        raise RuntimeError("tesseract: cannot open /tmp/x")
+
+    monkeypatch.setattr(ocr_lib, "ocr_files", broken)
+    # attempt 1: a transient failure goes back to waiting, the next try is scheduled
+    assert unggah_lib.unggah_ocr_run(pk=pk) == "menunggu"
+    row = UnggahanMasuk.objects.get(pk=pk)
+    assert row.baca_percobaan == 1 and row.baca_coba_lagi_pada is not None
+    assert row.baca_pesan == "Reading the scan failed (attempt 1 of 2)."
+    retry = Schedule.objects.get(func=unggah_lib.TASK)
+    assert retry.args == repr((pk,)) and retry.next_run == row.baca_coba_lagi_pada
+    page = agendaris.get(f"{URL}?unggah={token}").content.decode()
+    assert 'id="bacaan-coba-lagi"' in page and "attempt 1 of 2" in page
+    # attempt 2, the last: failed, said in a sentence with a way to read it again
+    assert unggah_lib.unggah_ocr_run(pk=pk) == "gagal"
+    status = agendaris.get(f"/surat-masuk/surat/baru/bacaan/?unggah={token}")
+    html = status.content.decode()
+    assert status.status_code == 200 and 'id="bacaan-gagal"' in html
+    assert "attempt 2 of 2" in html and 'id="bacaan-ulang"' in html
+    assert "RuntimeError" not in html and "tesseract" not in html
+    # the retry keeps what was typed, queues the reading again with a fresh count
+    monkeypatch.setattr(ocr_lib, "ocr_files", _read_lines)
+    retried = agendaris.post(
+        "/surat-masuk/surat/baru/bacaan/ulang/", {"unggah": token, "hal": "Diketik sendiri"}
+    )
+    assert retried.status_code == 200
+    assert retried.context["form"].initial["hal"] == "Diketik sendiri"
+    assert 'id="bacaan-proses"' in retried.content.decode()
+    row.refresh_from_db()
+    assert row.baca_status == "menunggu" and row.baca_percobaan == 0 and row.baca_pesan == ""
+    assert unggah_lib.unggah_ocr_run(pk=pk) == "selesai"
+    row.refresh_from_db()
+    assert row.saran["nomor_surat"] == "000.1.2.3/77/D.KOM/2026" and row.baca_percobaan == 1
+    # nothing left to retry once it is read
+    again = agendaris.post("/surat-masuk/surat/baru/bacaan/ulang/", {"unggah": token})
+    assert again.status_code == 200 and "nothing to retry" in again.content.decode()
+    assert not SuratMasuk.objects.exists()  # suggestions only: nothing was registered
+
+
+def test_ocr_unavailable_is_recorded_without_retries_and_can_be_retried(
+    agendaris, org, monkeypatch
+):
+    from django_q.models import Schedule
+
+    from naskah.masuk import ocr as ocr_lib
+
+    token = _scan(agendaris)
+
+    def unavailable(files, **kw):
+        raise ocr_lib.OcrUnavailable("Reading scans (OCR) is switched off on this server.")
+
+    monkeypatch.setattr(ocr_lib, "ocr_files", unavailable)
+    assert unggah_lib.unggah_ocr_run(pk=_pk(token)) == "tidak_tersedia"
+    assert not Schedule.objects.filter(func=unggah_lib.TASK).exists()
+    html = agendaris.get(f"{URL}?unggah={token}").content.decode()
+    assert "switched off" in html and 'id="bacaan-ulang"' in html
+
+
+def test_a_duplicate_delivery_reads_once(agendaris, org, monkeypatch):
+    from naskah.masuk import ocr as ocr_lib
+    from naskah.masuk.tasks import suratmasuk_unggah_ocr_task
+
+    token = _scan(agendaris)
+    pk = _pk(token)
+    calls = []
+
+    def read(files, **kw):
+        calls.append(1)
+        # a second delivery while this attempt runs (outside a worker: this process holds
+        # the lease) leaves the work to it
+        assert suratmasuk_unggah_ocr_task(pk) == "diproses"
+        return _read_lines(files)
+
+    monkeypatch.setattr(ocr_lib, "ocr_files", read)
+    assert suratmasuk_unggah_ocr_task(pk) == "selesai"
+    assert suratmasuk_unggah_ocr_task(pk) == "selesai"  # delivered again after it finished
+    assert len(calls) == 1
+    assert UnggahanMasuk.objects.get(pk=pk).baca_percobaan == 1
+
+
+def test_a_reading_after_registration_does_nothing(agendaris, org, monkeypatch):
+    from naskah.masuk import ocr as ocr_lib
+
+    token = _scan(agendaris)
+    pk = _pk(token)
+    unggah_lib.unggah_discard(unggah_lib.unggah_get(actor=org["agendaris"], token=token))
+    monkeypatch.setattr(ocr_lib, "ocr_files", lambda *a, **k: pytest.fail("read a gone upload"))
+    assert unggah_lib.unggah_ocr_run(pk=pk) == "expired"
+
+
+def test_a_reading_whose_worker_died_is_redone(agendaris, org, monkeypatch):
+    """The process that held the attempt is gone (killed mid-OCR): the next delivery
+    claims the row again and reads it, counting both attempts."""
+    from naskah.masuk import ocr as ocr_lib
+
+    token = _scan(agendaris)
+    pk = _pk(token)
+    gone = f"pid:{socket.gethostname()}:999999999:0"  # no such process on this host
+    UnggahanMasuk.objects.filter(pk=pk).update(
+        baca_status="diproses", baca_percobaan=1, baca_token="dead", baca_sewa=gone
+    )
+    monkeypatch.setattr(ocr_lib, "ocr_files", _read_lines)
+    assert unggah_lib.unggah_ocr_run(pk=pk) == "selesai"
+    row = UnggahanMasuk.objects.get(pk=pk)
+    assert row.baca_percobaan == 2 and row.baca_sewa == "" and row.saran

@@ -169,7 +169,8 @@ def test_scan_and_searchable_pdf_are_served_inline_to_the_entitled_only(client, 
     response = client.get(f"/surat-masuk/surat/{surat.pk}/berkas/{item.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    # drawn by the PDF.js viewer (fetched, not framed): no page may frame it
+    assert response["X-Frame-Options"] == "DENY"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert client.get(f"/surat-masuk/surat/{surat.pk}/pdf/").status_code == 200
     client.force_login(org["agendakominfo"])
