@@ -4,8 +4,9 @@ A POST runs inside one transaction with the stored key: the first request with a
 stores its successful response (status, type, body) with a hash of the request; a retry
 with the same key and the same request gets the stored response back
 (`Idempotent-Replayed: true`) and creates nothing; the same key with a different request
-is refused (422, `idempotency_key_reused`). A request that fails stores nothing (its
-transaction rolled back), so it may be retried with the same key. Keys are per caller:
+is refused (422, `idempotency_key_reused`). A signing credential in the body is left out
+of the request hash, so nothing derived from it is stored. A request that fails stores
+nothing (its transaction rolled back), so it may be retried with the same key. Keys are per caller:
 two clients never see each other's responses. Stored keys expire after
 `NASKAH_API_IDEMPOTENCY_HOURS` (purged by `api_purge`)."""
 
@@ -28,6 +29,8 @@ from api.models import IdempotencyRecord
 from core.services.audit import audit_record
 
 MAX_KEY = 255
+# Request fields that carry a signing credential (api/routers/naskah.py SignIn).
+CREDENTIAL_FIELDS = frozenset({"passphrase", "totp"})
 
 
 def request_hash(request) -> str:
@@ -49,7 +52,13 @@ def request_hash(request) -> str:
     else:
         body = request.body
         with contextlib.suppress(ValueError):
-            body = json.dumps(json.loads(body), sort_keys=True).encode()
+            data = json.loads(body)
+            if isinstance(data, dict):
+                # A signing credential is not kept even as part of a hash (a hash of a
+                # short passphrase or a TOTP code can be searched); it does not change
+                # what the request asks either.
+                data = {k: v for k, v in data.items() if k not in CREDENTIAL_FIELDS}
+            body = json.dumps(data, sort_keys=True).encode()
         digest.update(body)
     return digest.hexdigest()
 

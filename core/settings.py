@@ -634,6 +634,9 @@ NASKAH_BSRE_USERNAME = os.environ.get("NASKAH_BSRE_USERNAME", "")
 NASKAH_BSRE_PASSWORD = os.environ.get("NASKAH_BSRE_PASSWORD", "")
 NASKAH_BSRE_API_VERSION = os.environ.get("NASKAH_BSRE_API_VERSION", "v2")
 NASKAH_BSRE_IDENTITY = os.environ.get("NASKAH_BSRE_IDENTITY", "nik")
+# What a BSrE signer types to sign: "passphrase" and/or "totp" (the six-digit code of the
+# signer's BSrE authenticator). The local CA always signs with the passphrase.
+NASKAH_BSRE_CREDENTIALS = env_list("NASKAH_BSRE_CREDENTIALS", "passphrase,totp")
 
 # --- Drafting (naskah/; docs/drafting.md) ---------------------------------------------------------
 NASKAH_LAMPIRAN_MAX_BYTES = env_int("NASKAH_LAMPIRAN_MAX_BYTES", 10 * 1024 * 1024)

@@ -75,12 +75,20 @@ class NaskahForm(forms.Form):
     )
 
     def __init__(
-        self, *args, jenis: JenisNaskah, user: Pegawai, for_preview: bool = False, **kwargs
+        self,
+        *args,
+        jenis: JenisNaskah,
+        user: Pegawai,
+        for_preview: bool = False,
+        autosave: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.jenis = jenis
         self.user = user
-        if for_preview:  # the preview shows a placeholder for a subject not written yet
+        # The preview shows a placeholder for a subject not written yet; the autosave keeps
+        # a draft from the first field typed (naskah.services.autosave).
+        if for_preview or autosave:
             self.fields["hal"].required = False
         self.signers = signer_choices(jenis, user)
         self.fields["penandatangan"].choices = [(j.pk, signer_label(j)) for j in self.signers]

@@ -14,7 +14,7 @@ from naskah.models_tte import Distribusi
 
 def _letter(naskah: Naskah) -> WorkItem:
     return WorkItem(
-        title=naskah.hal or _("(no subject yet)"),
+        title=naskah.hal_label,
         url=reverse("naskah:edit", args=[naskah.pk]),
         meta=naskah.jenis.nama,
     )

@@ -334,9 +334,14 @@ class Naskah(TimeStampedModel):
         return f"{self.jenis.nama}: {self.hal_aman}"[:255]
 
     @property
+    def hal_label(self) -> str:
+        """The subject for lists and titles: an autosaved draft may have none yet."""
+        return self.hal or str(_("(no subject yet)"))
+
+    @property
     def hal_aman(self) -> str:
         """The subject, or "[RAHASIA]" / "[SANGAT RAHASIA]" for a confidential letter."""
-        return confidential_marker(self.klasifikasi_keamanan) or self.hal
+        return confidential_marker(self.klasifikasi_keamanan) or self.hal_label
 
 
 class NaskahRevisiQuerySet(models.QuerySet):

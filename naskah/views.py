@@ -203,7 +203,7 @@ def _autosave_response(result=None, *, status=200, state="", message="") -> Json
 
 
 def _autosave(request, *, jenis, naskah=None):
-    form = NaskahForm(request.POST, jenis=jenis, user=request.user)
+    form = NaskahForm(request.POST, jenis=jenis, user=request.user, autosave=True)
     if not form.is_valid():
         return _autosave_response(status=400, state="invalid", message=_form_error_text(form))
     try:

@@ -39,6 +39,7 @@ from naskah.services.pencabutan import naskah_withdraw
 from naskah.services.tte import naskah_sign, naskah_sign_check
 from naskah.services.tte_batch import batch_mark_stale, naskah_batch_continue, naskah_batch_sign
 from naskah.viewer import letter_pdf
+from signing.selectors import signing_method
 
 
 def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
@@ -49,14 +50,20 @@ def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
 
 
 @login_required
-@sensitive_post_parameters("passphrase")
+@sensitive_post_parameters("passphrase", "totp")
 @require_http_methods(["GET", "POST"])
 def naskah_tte(request, pk: int):
     if request.method == "POST":
         naskah = naskah_get_internal(request.user, pk)
-        passphrase = request.POST.get("passphrase", "")
         try:
-            naskah_sign(naskah=naskah, signer=request.user, passphrase=passphrase)
+            # The passphrase, or the BSrE TOTP code where the signer signs so
+            # (signing.services.signer_credential checks which).
+            naskah_sign(
+                naskah=naskah,
+                signer=request.user,
+                passphrase=request.POST.get("passphrase") or None,
+                totp=request.POST.get("totp") or None,
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
@@ -95,6 +102,7 @@ def naskah_tte(request, pk: int):
             else None,
             "internal": True,
             "return_state": signature_state,
+            "sign_credentials": signing_method(signer=request.user).credentials if plan else (),
             "pdf": letter_pdf(naskah, internal=True) if naskah.revisi_terakhir else None,
         },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -20,6 +21,24 @@ if TYPE_CHECKING:
 
 def signer_status(*, signer: Pegawai) -> SignerStatus:
     return get_backend().status(signer)
+
+
+@dataclass(frozen=True)
+class SigningMethod:
+    """How `signer` signs in this installation: the backend, and the credentials they may
+    give with a signature request (each used for that request only, never stored)."""
+
+    backend: str  # "local" or "bsre"
+    credentials: tuple[str, ...]  # of "passphrase", "totp"
+
+
+def signing_method(*, signer: Pegawai) -> SigningMethod:
+    backend = getattr(settings, "NASKAH_SIGNING_BACKEND", "local")
+    if backend != "bsre":
+        return SigningMethod(backend, ("passphrase",))
+    configured = getattr(settings, "NASKAH_BSRE_CREDENTIALS", ("passphrase", "totp"))
+    kinds = tuple(k for k in ("passphrase", "totp") if k in configured)
+    return SigningMethod(backend, kinds or ("passphrase",))
 
 
 def certificate_list_for_signer(*, signer: Pegawai) -> QuerySet[SignerCertificate]:

@@ -36,6 +36,7 @@ __all__ = [
     "pdf_archive_timestamp",
     "pdf_sign",
     "signer_enroll",
+    "signer_credential",
     "signer_passphrase_change",
     "signer_unlock",
 ]
@@ -373,6 +374,46 @@ def certificate_revoke(
     return row
 
 
+TOTP_DIGITS = (6, 8)
+
+
+@sensitive_variables()
+def signer_credential(
+    *, signer: Pegawai, passphrase: str | None = None, totp: str | None = None
+) -> tuple[str, CredentialKind]:
+    """The one credential a signature request carries, checked against how `signer` signs
+    (`signing.selectors.signing_method`): a passphrase, or a BSrE TOTP code where the
+    installation signs through BSrE with TOTP. Returns (secret, kind); the secret is used
+    for this request only."""
+    from signing.selectors import signing_method
+
+    given = [(v, k) for v, k in ((passphrase, "passphrase"), (totp, "totp")) if v]
+    if not given:
+        raise ApplicationError(_("Enter your signing passphrase."), code="no_passphrase")
+    if len(given) > 1:
+        raise ApplicationError(
+            _("Give either the signing passphrase or the TOTP code, not both."),
+            code="credential_ambiguous",
+        )
+    secret, kind = given[0]
+    method = signing_method(signer=signer)
+    if kind not in method.credentials:
+        message = (
+            _("This installation signs with the signing passphrase, not a TOTP code.")
+            if kind == "totp"
+            else _("Sign with the TOTP code of your BSrE authenticator, not a passphrase.")
+        )
+        raise ApplicationError(message, code="credential_kind_not_accepted")
+    if kind == "totp" and not (
+        secret.isascii() and secret.isdigit() and TOTP_DIGITS[0] <= len(secret) <= TOTP_DIGITS[1]
+    ):
+        raise ApplicationError(
+            _("The TOTP code is the six digits shown by your BSrE authenticator."),
+            code="wrong_passphrase",
+        )
+    return secret, kind
+
+
 @sensitive_variables()
 def signer_unlock(
     *,
@@ -440,6 +481,9 @@ def pdf_sign(
             object_repr=field_name,
             details={
                 "backend": result.backend,
+                # What the signer gave (never the value): a key unlocked for a batch
+                # knows its own kind.
+                "credential_kind": getattr(credential, "kind", credential_kind),
                 "field_name": field_name,
                 "sha256_before": SignedResult.digest(pdf),
                 "sha256": result.sha256,

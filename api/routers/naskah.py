@@ -1,6 +1,7 @@
 """Letters (naskah): list and read with status, route and events; create a draft with
 body blocks, recipients and lampiran; submit it; fetch the sealed PDF and its
-verification data; sign with the signer's own personal token and passphrase.
+verification data; sign with the signer's own personal token and, in that request, the
+passphrase or BSrE TOTP code (never stored).
 
 Thin: every read goes through api.permissions (the pages' permission functions), every
 write through naskah's services."""
@@ -9,11 +10,12 @@ write through naskah's services."""
 # and django-ninja reads their (real) parameter types through the wrapper.
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -34,6 +36,7 @@ from naskah.models_tte import NaskahTTE
 from naskah.services.drafting import lampiran_add, naskah_create
 from naskah.services.pengajuan import naskah_route_latest, naskah_submit
 from naskah.services.tte import naskah_sign, sealed_bytes, verification_url
+from signing.selectors import signing_method
 from workflows.selectors import route_stages, route_timeline
 
 router = Router()
@@ -466,25 +469,63 @@ def letter_verification(request, naskah_id: int):
     }
 
 
-# --- Signing: only the signer, with the passphrase in this request --------------------------
+# --- Signing: only the signer, with the passphrase or BSrE TOTP in this request ------------
 
 
 class SignIn(Schema):
-    passphrase: str = Field(..., min_length=1, description="used for this request only")
+    passphrase: str | None = Field(
+        None,
+        min_length=1,
+        description="the signing passphrase; used for this request only, never stored",
+    )
+    totp: str | None = Field(
+        None,
+        pattern=r"^[0-9]{6,8}$",
+        description=(
+            "the TOTP code of the signer's BSrE authenticator, where the signer signs "
+            "through BSrE with TOTP (see GET /signing-method); used for this request only"
+        ),
+    )
+
+
+class SigningMethodOut(Schema):
+    backend: Literal["local", "bsre"] = Field(
+        ..., description='"local" (the instance\'s CA) or "bsre"'
+    )
+    credentials: list[Literal["passphrase", "totp"]] = Field(
+        ..., description='what a sign request may carry: "passphrase" and/or "totp"'
+    )
+
+
+def _signer(request):
+    caller = require_scope(request, Scope.SIGN)
+    if not caller.personal:  # a client can never sign in someone's name
+        raise ApiProblem(403, _("Only the signer's personal token can sign."), code="personal_only")
+    return caller
+
+
+@router.get(
+    "/signing-method",
+    response={200: SigningMethodOut, **ERRORS},
+    summary="How the token's owner signs: the backend and the credential a sign request takes",
+)
+def signing_method_get(request):
+    caller = _signer(request)
+    method = signing_method(signer=caller.pegawai)
+    return {"backend": method.backend, "credentials": list(method.credentials)}
 
 
 @router.post(
     "/letters/{naskah_id}/sign",
     response={200: NaskahOut, **ERRORS, 409: ERRORS[422]},
-    summary="Sign the letter (personal token of the signer, with the passphrase)",
+    summary="Sign the letter (personal token of the signer, with the passphrase or BSrE TOTP)",
 )
 @idempotent(atomic=False)
+@sensitive_variables("data")
 def letter_sign(request, naskah_id: int, data: SignIn):
-    caller = require_scope(request, Scope.SIGN)
-    if not caller.personal:  # a client can never sign in someone's name
-        raise ApiProblem(403, _("Only the signer's personal token can sign."), code="personal_only")
+    caller = _signer(request)
     naskah = naskah_get(caller, naskah_id, internal=True)
-    naskah_sign(naskah=naskah, signer=caller.pegawai, passphrase=data.passphrase)
+    naskah_sign(naskah=naskah, signer=caller.pegawai, passphrase=data.passphrase, totp=data.totp)
     naskah = get_object_or_404(
         Naskah.objects.select_related("jenis", "kode_klasifikasi"), pk=naskah.pk
     )

@@ -9,6 +9,9 @@ back (`retry_after`); the form keeps its changes and tries again then. An autosa
 changes nothing stores nothing. Each stored autosave is audited as the normal save is
 (`naskah.create` / `naskah.update`, with `"otomatis": true`).
 
+An autosave keeps the draft even before its subject (hal) is written, from the first field
+typed; a save by hand, submission and signing still require the subject.
+
 A letter not saved yet is created by its first autosave. The form sends a key it made when
 the page was opened, so a repeated first autosave (a retry after a lost answer) returns
 the draft already made instead of a second one."""
@@ -70,7 +73,11 @@ def naskah_autosave(
         locked = _lock_for_change(actor=actor, naskah=naskah, expected_revisi=expected_revisi)
         latest = locked.revisi.get(nomor=expected_revisi)
         draft = draft_check(
-            jenis=locked.jenis, lampiran=list(latest.lampiran), complete=False, **values
+            jenis=locked.jenis,
+            lampiran=list(latest.lampiran),
+            complete=False,
+            hal_required=False,
+            **values,
         )
         unchanged = (
             latest.header == draft.header

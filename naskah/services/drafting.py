@@ -182,17 +182,22 @@ def draft_check(
     penerima: list[dict],
     lampiran: list[int],
     complete: bool = True,
+    hal_required: bool = True,
 ) -> Draft:
     """Validate a draft's content against its type; raise ApplicationError on the first
     problem. Pure checks: nothing is written.
 
     `complete=False` (a draft being written: save, autosave, preview) lets required typed
     fields and the body still be empty; every value given is checked all the same.
-    Submission checks completeness (naskah.services.periksa) before anyone signs."""
+    Submission checks completeness (naskah.services.periksa) before anyone signs.
+
+    `hal_required=False` (autosave only) keeps a draft whose subject is not written yet,
+    so that nothing typed before it is lost; saving by hand, submitting and signing still
+    need it (`naskah_content_problems`)."""
     if not jenis.aktif:
         raise ApplicationError(_("This letter type is not in use."), code="invalid")
     hal = (hal or "").strip()
-    if not hal:
+    if not hal and hal_required:
         raise ApplicationError(_("The subject (hal) is required."), code="invalid")
     if len(hal) > 500:
         raise ApplicationError(_("The subject (hal) is too long."), code="invalid")
@@ -311,7 +316,8 @@ def naskah_create(
 ) -> Naskah:
     """Create a draft with its first revision. A draft may still be incomplete (required
     typed fields, body): submission checks that. `otomatis`: made by the form's autosave
-    (the revision's note and the audit event say so)."""
+    (the revision's note and the audit event say so); such a draft may have no subject
+    yet."""
     unit = pegawai_primary_unit(actor)
     if unit is None:
         raise PermissionDeniedError(_("You hold no position, so you cannot draft letters."))
@@ -329,6 +335,7 @@ def naskah_create(
         penerima=penerima or [],
         lampiran=[],
         complete=False,
+        hal_required=not otomatis,
     )
     naskah = Naskah.objects.create(
         jenis=jenis, unit=unit, konseptor=actor, revisi_terakhir=1, **_mirror(draft)

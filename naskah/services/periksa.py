@@ -44,6 +44,9 @@ def naskah_content_problems(naskah: Naskah, revisi: NaskahRevisi) -> list[Proble
 
     jenis = naskah.jenis
     problems: list[Problem] = []
+    if not str((revisi.header or {}).get("hal") or "").strip():
+        # An autosaved draft may not have its subject yet (naskah.services.autosave).
+        problems.append(Problem("no_hal", _("The subject (hal) is required."), "hal"))
     if jenis.layout_kind in LAYOUTS_WITH_ADDRESSEE and not any(
         row.get("jenis") == "tujuan" for row in revisi.penerima or []
     ):

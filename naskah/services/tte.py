@@ -436,19 +436,22 @@ def _complete_route(locked: Naskah, signer: Pegawai, route, state_id: int | None
     )
 
 
-@sensitive_variables("passphrase", "key", "opened")
+@sensitive_variables("passphrase", "totp", "secret", "key", "opened")
 def naskah_sign(
     *,
     naskah: Naskah,
     signer: Pegawai,
     passphrase: str | None = None,
+    totp: str | None = None,
     key: UnlockedKey | None = None,
 ) -> DokumenTersegel:
-    """Sign the letter's next signature (module docstring). Give the passphrase, or an
-    already unlocked key (batch signing). Returns the new sealed version."""
-    from signing.services import signer_unlock
+    """Sign the letter's next signature (module docstring). Give the passphrase (or, where
+    the signer signs through BSrE with TOTP, the TOTP code), or an already unlocked key
+    (batch signing). The credential is used for this call only. Returns the new sealed
+    version."""
+    from signing.services import signer_credential, signer_unlock
 
-    if (passphrase is None) == (key is None):
+    if key is not None and (passphrase is not None or totp is not None):
         raise ApplicationError(_("Enter your signing passphrase."), code="no_passphrase")
     # The signer's unit and its parent: the numbering unit and the letterhead walk up from
     # there; the signing record: whether this is the first signature.
@@ -464,7 +467,8 @@ def naskah_sign(
     # costs no scrypt run.
     plan = naskah_sign_check(naskah=fresh, signer=signer)
     buku = buku_for(naskah=fresh, actor=signer) if plan.first else None
-    with signer_unlock(signer=signer, passphrase=passphrase) as opened:
+    secret, kind = signer_credential(signer=signer, passphrase=passphrase, totp=totp)
+    with signer_unlock(signer=signer, passphrase=secret, credential_kind=kind) as opened:
         return _sign_locked(fresh.pk, signer, opened, buku)
 
 

@@ -142,3 +142,36 @@ def test_an_attachment_before_the_first_save(live_server, demo, browser, tmp_pat
     assert latest.header["hal"] == "Nota dengan Lampiran Sebelum Disimpan"
     assert page.input_value("#id_hal") == "Nota dengan Lampiran Sebelum Disimpan"
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_only_the_body_typed_is_autosaved_and_survives_a_reload(live_server, demo, browser, size):
+    """Nothing typed is lost before the subject is written: the first autosave keeps a
+    draft with only its body, which a reload shows, listed as "(no subject yet)"."""
+    from naskah.models import Naskah
+
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    base = live_server.url
+    sign_in(page, base, "prakommuda")
+    page.goto(f"{base}/naskah/baru/nota_dinas/")
+    text = "Menindaklanjuti rapat koordinasi, kami sampaikan hal-hal berikut."
+    page.locator("#id_body").type(text)
+    page.wait_for_function(
+        "() => /Saved automatically \\d\\d:\\d\\d/.test("
+        "document.getElementById('autosave-status').textContent)",
+        timeout=20000,
+    )
+    naskah = Naskah.objects.get()
+    assert naskah.hal == ""
+    page.wait_for_url(f"**/naskah/{naskah.pk}/", timeout=5000)
+    page.reload()
+    assert page.input_value("#id_body") == text
+    assert page.input_value("#id_hal") == ""
+    _shot(page, f"{size}-5-body-only-reloaded")
+    page.goto(f"{base}/naskah/")
+    link = page.locator(f"a[href='/naskah/{naskah.pk}/']", has_text="(no subject yet)")
+    link.wait_for(timeout=5000)
+    _shot(page, f"{size}-6-draft-list-no-subject")
+    page.close()

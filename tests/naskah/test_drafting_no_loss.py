@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core.errors import ApplicationError
 from core.models import AuditEvent, Jabatan, UnitKerja
 from core.selectors.organisasi import unit_ancestors
 from naskah.forms import NaskahForm
@@ -96,6 +97,44 @@ def test_first_autosave_creates_the_draft_once_per_key(client, demo):
     assert Naskah.objects.count() == 1 and NaskahRevisi.objects.count() == 1
 
 
+def test_autosave_keeps_a_draft_typed_before_its_subject(client, demo, settings):
+    """From the first field typed: only the body of a new letter, no subject yet."""
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(demo["prakommuda"])
+    only_body = {"penerima": [], "f_waktu": "", "hal": "", "body": "Kalimat pertama surat."}
+    first = _autosave_new(client, kode="nota_dinas", **only_body)
+    assert first.status_code == 200, first.content
+    naskah = Naskah.objects.get()
+    assert naskah.hal == "" and naskah.revisi.get().body  # the typed text is kept
+    # the draft list shows a readable label, in both languages
+    listed = client.get(reverse("naskah:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(no subject yet)" in listed
+    client.cookies["django_language"] = "id"
+    listed = client.get(reverse("naskah:list"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "(belum ada hal)" in listed
+    # A later autosave may still have no subject; saving by hand and submitting need it.
+    url = reverse("naskah:autosave_edit", args=[naskah.pk])
+    more = {**only_body, "body": "Kalimat pertama surat.\n\nKalimat kedua.", "segera": "1"}
+    assert client.post(url, _data(revisi=1, **more)).json()["status"] == "saved"
+    manual = client.post(reverse("naskah:edit", args=[naskah.pk]), _data(revisi=2, **only_body))
+    assert manual.status_code == 400
+    assert naskah.revisi.count() == 2
+    naskah.refresh_from_db()
+    problems = naskah_content_problems(naskah, naskah.revisi.get(nomor=2))
+    assert "hal" in {p.field for p in problems}
+    from naskah.services.pengajuan import naskah_submit
+
+    with pytest.raises(ApplicationError):
+        naskah_submit(actor=demo["prakommuda"], naskah=naskah, expected_revisi=2)
+    naskah.refresh_from_db()
+    assert naskah.status == Naskah.Status.KONSEP
+    # The subject typed later is autosaved like any other field.
+    titled = client.post(url, _data(revisi=2, **{**more, "hal": "Laporan Bulanan"}))
+    assert titled.json()["status"] == "saved"
+    naskah.refresh_from_db()
+    assert naskah.hal == "Laporan Bulanan"
+
+
 def test_autosave_writes_at_most_one_revision_per_interval(client, demo, settings):
     settings.NASKAH_AUTOSAVE_INTERVAL_SECONDS = 60
     client.force_login(demo["prakommuda"])
@@ -136,9 +175,9 @@ def test_an_action_of_the_drafter_saves_now_and_a_manual_save_is_not_delayed(
 
 def test_autosave_refuses_clearly_and_keeps_nothing_bad(client, demo):
     client.force_login(demo["prakommuda"])
-    no_subject = _autosave_new(client, hal="")
-    assert no_subject.status_code == 400
-    assert no_subject.json()["status"] == "invalid" and no_subject.json()["message"]
+    two_lines = _autosave_new(client, hal="Undangan\nRapat")
+    assert two_lines.status_code == 400
+    assert two_lines.json()["status"] == "invalid" and two_lines.json()["message"]
     assert not Naskah.objects.exists()
     bad_key = client.post(
         reverse("naskah:autosave_new", args=["surat_undangan"]),

@@ -29,6 +29,7 @@ class FakeUser:
     passphrase: str
     status: str = "ISSUE"
     signer: CachedKeySigner | None = None
+    totp: str = ""  # the code the user's BSrE authenticator shows now ("" = no TOTP)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class FakeBsreState:
     sleep_before_answer: float = 0.0
     drop_after_sign: bool = False
     v1_returns_id: bool = True
+    credential_kinds: list[str] = field(default_factory=list)  # of each sign request
     stored: dict[str, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -117,15 +119,26 @@ def make_handler(state: FakeBsreState):
                 }
             return {"status_code": 1111, "message": "ok", "status": user.status}
 
-        def _sign(self, ident: str, secret: str, pdf: bytes, reason: str, location: str):
+        def _sign(
+            self,
+            ident: str,
+            secret: str,
+            pdf: bytes,
+            reason: str,
+            location: str,
+            kind: str = "passphrase",
+        ):
             with state.lock:
                 state.sign_requests += 1
+                state.credential_kinds.append(kind)
             user = state.users.get(ident)
             if user is None:
                 return 400, {"status_code": 2011, "error": "NIK tidak terdaftar"}
             if user.status != "ISSUE":
                 return 400, {"status_code": 2021, "error": "Sertifikat tidak aktif"}
-            if secret != user.passphrase:
+            if kind == "totp" and (not user.totp or secret != user.totp):
+                return 400, {"status_code": 2031, "error": "TOTP anda salah"}
+            if kind == "passphrase" and secret != user.passphrase:
                 return 400, {"status_code": 2031, "error": "Passphrase anda salah"}
             n = len(state.stored) + state.signatures + 1
             signed = pades_sign(
@@ -169,11 +182,12 @@ def make_handler(state: FakeBsreState):
             elif self.path == "/api/v2/sign/pdf":
                 data = json.loads(body)
                 ident = data.get("nik") or data.get("email")
-                secret = data.get("passphrase") or data.get("totp") or ""
+                kind = "totp" if "totp" in data else "passphrase"
+                secret = data.get(kind) or ""
                 props = (data.get("signatureProperties") or [{}])[0]
                 pdf = base64.b64decode(data["file"][0])
                 status, result = self._sign(
-                    ident, secret, pdf, props.get("reason", ""), props.get("location", "")
+                    ident, secret, pdf, props.get("reason", ""), props.get("location", ""), kind
                 )
                 if state.drop_after_sign and status == 200:
                     self.close_connection = True
@@ -234,8 +248,10 @@ class FakeBsreServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def add_user(self, ident: str, passphrase: str, name: str, status: str = "ISSUE") -> None:
-        self.state.users[ident] = FakeUser(passphrase, status, self.ca.issue(name))
+    def add_user(
+        self, ident: str, passphrase: str, name: str, status: str = "ISSUE", totp: str = ""
+    ) -> None:
+        self.state.users[ident] = FakeUser(passphrase, status, self.ca.issue(name), totp)
 
     def __enter__(self) -> FakeBsreServer:
         self.thread.start()
