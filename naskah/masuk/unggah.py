@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.models import Pegawai
+from core.services.queue import SLOW
 from core.services.storage import pending_name, storage_new_name
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk.berkas import PDF, check_uploads
@@ -89,7 +90,7 @@ def unggah_stage(*, actor: Pegawai, files: list[tuple[str, bytes]]) -> Unggahan:
             "naskah.masuk.tasks.suratmasuk_unggah_ocr_task",
             token,
             task_name=f"masuk-unggah-{token}",
-            slow=True,
+            queue=SLOW,
         )
     return unggah_get(actor=actor, token=token)
 
