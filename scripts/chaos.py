@@ -810,6 +810,12 @@ def checks() -> dict:
                 referenced.update(
                     n for n in model._default_manager.values_list(field.name, flat=True) if n
                 )
+    # Stored names kept in plain columns: the archive record's own copies (its long-term
+    # B-LTA copy is a file of its own, arsip/services/lta.py).
+    from arsip.models import ArsipRecord
+
+    for name in ("berkas_pdf", "berkas_pindai", "berkas_pdf_lta"):
+        referenced.update(n for n in ArsipRecord.objects.values_list(name, flat=True) if n)
     result["pending_files_before_sweep"] = sum(1 for _ in _walk(default_storage, "pending"))
     result["sweep"] = storage_sweep(max_age_minutes=0)
     stored = []
