@@ -36,13 +36,18 @@ def check_task_queue(app_configs, **kwargs):
                 id="naskah.E002",
             )
         )
-    if q.get("retry", 0) <= q.get("timeout", 0):
-        errors.append(
-            Error(
-                "Q_CLUSTER retry must be larger than timeout, or long tasks run twice at once.",
-                id="naskah.E003",
+    clusters = {q.get("name", "default"): q}
+    for name, alt in (q.get("ALT_CLUSTERS") or {}).items():
+        clusters[name] = {**q, **(alt or {})}  # as django-q2 merges them
+    for name, conf in clusters.items():
+        if conf.get("retry", 0) <= conf.get("timeout", 0):
+            errors.append(
+                Error(
+                    f"Q_CLUSTER retry must be larger than timeout (cluster {name}), or long "
+                    "tasks run twice at once.",
+                    id="naskah.E003",
+                )
             )
-        )
     if not q.get("max_attempts"):
         errors.append(
             Error(

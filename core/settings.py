@@ -256,9 +256,24 @@ else:
 # The Redis broker loses a task whose worker dies (docs/architecture.md); the ORM broker
 # hands it out again after `retry` seconds, so every task is idempotent.
 Q_TIMEOUT = env_int("Q_TIMEOUT", 300)
-# Slow work (OCR, e-mail) has its own queue and cluster (`Q_CLUSTER_NAME=lambat manage.py
-# qcluster`; scripts/run_dev.py starts both); empty puts everything in the main queue.
+# Three queues, one cluster each (core/services/queue.py; scripts/run_dev.py starts all):
+# the main one, OCR (`Q_CLUSTER_NAME=lambat manage.py qcluster`) and what is sent out to
+# people and partner offices, e-mail and deliveries (`Q_CLUSTER_NAME=surel`), so a burst of
+# OCR never holds up a notice. An empty name puts that work in the main queue.
 Q_SLOW_CLUSTER = os.environ.get("Q_SLOW_CLUSTER", "lambat")
+Q_MAIL_CLUSTER = os.environ.get("Q_MAIL_CLUSTER", "surel")
+# Sending is short (EMAIL_TIMEOUT, NASKAH_PERTUKARAN_TIMEOUT per call): a stuck send is
+# stopped, and a dead worker's message handed out again, sooner than an OCR run's.
+Q_MAIL_TIMEOUT = env_int("Q_MAIL_TIMEOUT", min(Q_TIMEOUT, 120))
+_ALT_CLUSTERS = {}
+if Q_SLOW_CLUSTER:
+    _ALT_CLUSTERS[Q_SLOW_CLUSTER] = {"workers": env_int("Q_SLOW_WORKERS", 1)}
+if Q_MAIL_CLUSTER and Q_MAIL_CLUSTER != Q_SLOW_CLUSTER:
+    _ALT_CLUSTERS[Q_MAIL_CLUSTER] = {
+        "workers": env_int("Q_MAIL_WORKERS", 1),
+        "timeout": Q_MAIL_TIMEOUT,
+        "retry": env_int("Q_MAIL_RETRY", Q_MAIL_TIMEOUT + 60),
+    }
 Q_CLUSTER = {
     "name": "naskah",
     "orm": "default",
@@ -272,7 +287,7 @@ Q_CLUSTER = {
     "label": "Tugas latar belakang",
     "sync": env_bool("Q_SYNC", False),
     # django-q2 reads ALT_CLUSTERS whenever Q_CLUSTER_NAME names another cluster.
-    "ALT_CLUSTERS": {Q_SLOW_CLUSTER or "lambat": {"workers": env_int("Q_SLOW_WORKERS", 1)}},
+    "ALT_CLUSTERS": _ALT_CLUSTERS,
 }
 # Attempts recorded on their objects (core.services.attempts): how many tries, and the
 # first wait before a retry (doubled after each failed try, at most an hour).
@@ -560,11 +575,13 @@ if NASKAH_LOG_FILE:
     }
 
 # /metrics (Prometheus): answered to these client addresses or networks, or to anyone with
-# `Authorization: Bearer NASKAH_METRICS_TOKEN`. /readyz fails when the oldest queued task is
-# older than NASKAH_READY_QUEUE_MAX_AGE_SECONDS.
+# `Authorization: Bearer NASKAH_METRICS_TOKEN`. /readyz fails when the oldest task of a
+# queue is older than NASKAH_READY_QUEUE_MAX_AGE_SECONDS, of the mail queue (notices,
+# e-mail: people wait for them) older than NASKAH_READY_MAIL_QUEUE_MAX_AGE_SECONDS.
 NASKAH_METRICS_ALLOWED_IPS = env_list("NASKAH_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 NASKAH_METRICS_TOKEN = env_secret("NASKAH_METRICS_TOKEN")
 NASKAH_READY_QUEUE_MAX_AGE_SECONDS = env_int("NASKAH_READY_QUEUE_MAX_AGE_SECONDS", 900)
+NASKAH_READY_MAIL_QUEUE_MAX_AGE_SECONDS = env_int("NASKAH_READY_MAIL_QUEUE_MAX_AGE_SECONDS", 300)
 
 # Whether NASKAH_PUBLIC_BASE_URL was configured (the deploy check refuses the derived one).
 NASKAH_PUBLIC_BASE_URL_SET = bool(os.environ.get("NASKAH_PUBLIC_BASE_URL"))

@@ -22,7 +22,7 @@ def naskah_dispatch_attempt_task(tte_id: int) -> str:
 
 
 def distribusi_email_task(distribusi_id: int) -> str:
-    """Send one delivery's e-mail (an attempt recorded on the row; slow queue)."""
+    """Send one delivery's e-mail (an attempt recorded on the row; mail queue)."""
     from naskah.services.distribusi import distribusi_email_send
 
     return distribusi_email_send(distribusi_id=distribusi_id)

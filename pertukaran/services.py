@@ -50,6 +50,7 @@ from core.services.attempts import (
     max_attempts,
 )
 from core.services.audit import audit_record
+from core.services.queue import MAIL
 from pertukaran.models import InstansiMitra, PenerimaanMitra, PengirimanMitra
 from pertukaran.paket import Paket, naskah_uid, paket_build, paket_read
 
@@ -193,7 +194,7 @@ SLOT = Slot(
     pending=PengirimanMitra.Status.MENUNGGU,
     running=PengirimanMitra.Status.MENGIRIM,
     failed=PengirimanMitra.Status.GAGAL,
-    slow=True,
+    queue=MAIL,
 )
 
 
@@ -204,7 +205,7 @@ def _enqueue(pengiriman_id: int) -> None:
         "pertukaran.tasks.pengiriman_kirim_task",
         pengiriman_id,
         task_name=f"pertukaran-{pengiriman_id}",
-        slow=True,
+        queue=MAIL,
     )
 
 

@@ -10,8 +10,8 @@ On loopback only. Steps:
    TOTP device, signers with the demo passphrase) and the periodic schedules (archive sync,
    storage sweep, audit checkpoints, workflow reminders, incoming-letter jobs).
 2. `scripts/stack.py --restart`: --web gunicorn servers and --workers main-queue clusters
-   (plus one slow-queue cluster for OCR and e-mail) on one PostgreSQL; a process that dies
-   is started again, as systemd does.
+   (plus --slow clusters for OCR and --mail for e-mail) on one PostgreSQL; a process that
+   dies is started again, as systemd does.
 3. For --duration seconds, --clients threads drive the web processes over HTTP as the demo
    people (signed in through the sign-in form and the second factor with the demo TOTP
    code, sessions kept): drafting, submitting, paraf of every step, signing one letter or a
@@ -91,7 +91,8 @@ def parse_args(argv=None):
         action="store_true",
         help="count work still queued after the drain as a failure (not only stranded work)",
     )
-    parser.add_argument("--slow", type=int, default=1, help="slow-queue clusters (OCR, e-mail)")
+    parser.add_argument("--slow", type=int, default=1, help="slow-queue clusters (OCR)")
+    parser.add_argument("--mail", type=int, default=1, help="mail-queue clusters (e-mail)")
     parser.add_argument(
         "--s3",
         action="store_true",
@@ -182,6 +183,8 @@ class Stack:
             str(args.workers),
             "--slow",
             str(args.slow),
+            "--mail",
+            str(args.mail),
             "--port",
             str(args.port),
             "--restart",
@@ -807,6 +810,12 @@ def checks() -> dict:
                 referenced.update(
                     n for n in model._default_manager.values_list(field.name, flat=True) if n
                 )
+    # Stored names kept in plain columns: the archive record's own copies (its long-term
+    # B-LTA copy is a file of its own, arsip/services/lta.py).
+    from arsip.models import ArsipRecord
+
+    for name in ("berkas_pdf", "berkas_pindai", "berkas_pdf_lta"):
+        referenced.update(n for n in ArsipRecord.objects.values_list(name, flat=True) if n)
     result["pending_files_before_sweep"] = sum(1 for _ in _walk(default_storage, "pending"))
     result["sweep"] = storage_sweep(max_age_minutes=0)
     stored = []
@@ -854,6 +863,8 @@ def main(argv=None) -> int:
     # out again (core/services/attempts.py): short here, so the drain sees it finish.
     env["Q_TIMEOUT"] = str(args.task_timeout)
     env["Q_RETRY"] = str(args.task_timeout + 15)
+    env["Q_MAIL_TIMEOUT"] = str(args.task_timeout)
+    env["Q_MAIL_RETRY"] = str(args.task_timeout + 15)
     env.pop("Q_SYNC", None)
     for item in args.env:
         key, _, value = item.partition("=")
@@ -917,6 +928,8 @@ def main(argv=None) -> int:
         "duration_s": args.duration,
         "web": args.web,
         "workers": args.workers,
+        "slow": args.slow,
+        "mail": args.mail,
         "ocr": not args.no_ocr,
         "load_average": list(os.getloadavg()),
         "elapsed_s": round(time.monotonic() - started, 1),

@@ -1,7 +1,9 @@
 """Start the web server and the django-q2 workers together; Ctrl-C stops them all.
 
-Two clusters: the main one (dispatch, archive sync, audit seal, schedules) and the slow
-one (OCR, e-mail: Q_SLOW_CLUSTER, default "lambat"), so slow work cannot hold up the rest.
+One django-q2 cluster per queue (core/services/queue.py): the main one (dispatch, archive
+sync, audit seal, schedules), the slow one (OCR: Q_SLOW_CLUSTER, default "lambat") and the
+mail one (notice and dispatch e-mail, partner deliveries: Q_MAIL_CLUSTER, default
+"surel"), so neither OCR nor a slow mail server holds up other work.
 
 Used by `make run`. PORT (default 8000) and HOST (default 127.0.0.1) choose the address.
 The public base URL (QR codes, e-mailed links) follows it unless NASKAH_PUBLIC_BASE_URL is
@@ -53,6 +55,17 @@ def _wait_until_up(url: str, procs: list[subprocess.Popen], timeout: float = 60)
     return False
 
 
+def cluster_envs(env: dict) -> list[dict]:
+    """The environment of each django-q2 cluster to start: the main one, then one per
+    other queue name (Q_SLOW_CLUSTER, Q_MAIL_CLUSTER; empty or repeated names add none)."""
+    names = []
+    for setting, default in (("Q_SLOW_CLUSTER", "lambat"), ("Q_MAIL_CLUSTER", "surel")):
+        name = env.get(setting, default)
+        if name and name != "naskah" and name not in names:  # "naskah": the main one
+            names.append(name)
+    return [{}] + [{"Q_CLUSTER_NAME": name} for name in names]
+
+
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
@@ -71,38 +84,18 @@ def main() -> int:
     if not env.get("DEBUG"):
         env["DEBUG"] = "1"  # the embedded demo serves static files itself
     manage = [sys.executable, str(ROOT / "manage.py")]
-    procs = [
-        subprocess.Popen(
-            [*manage, "runserver", "--noreload", f"{host}:{port}"],
-            env=env,
+
+    def start(command: list[str], **extra: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            command,
+            env={**env, **extra},
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
             start_new_session=True,  # its own process group: stopped with its children
-        ),
-        subprocess.Popen(
-            [*manage, "qcluster"],
-            env=env,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
-            start_new_session=True,  # its own process group: stopped with its children
-        ),
-    ]
-    slow = env.get("Q_SLOW_CLUSTER", "lambat")
-    if slow:
-        # django-q2 reads the cluster name from the environment when it is imported.
-        procs.append(
-            subprocess.Popen(
-                [*manage, "qcluster"],
-                env={**env, "Q_CLUSTER_NAME": slow},
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
-                start_new_session=True,  # its own process group: stopped with its children
-            )
         )
-    _wait_until_up(f"http://127.0.0.1:{port}/healthz", procs)
-    print(f"Naskah is running on http://{host}:{port}/")
-    print(f"Public base URL (QR codes, e-mailed links): {base_url}")
-    if base_url_problem(base_url) and host not in ("0.0.0.0", "::"):  # noqa: S104
-        print("  (reachable from this machine only; HOST=0.0.0.0 make run serves the network)")
-    # The short block a new user reads: one login per role, certificates, passphrase.
-    subprocess.run([*manage, "demo_welcome", "--url", base_url], env=env, check=False)
+
+    procs = [start([*manage, "runserver", "--noreload", f"{host}:{port}"])]
+    # django-q2 reads the cluster name from the environment when it is imported.
+    procs += [start([*manage, "qcluster"], **named) for named in cluster_envs(env)]
 
     def stop(*_):
         for proc in procs:
@@ -122,7 +115,14 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
     signal.signal(signal.SIGHUP, lambda *a: (stop(), sys.exit(0)))
     parent = os.getppid()
-    try:
+    try:  # Ctrl-C at any point from here (starting up, the welcome block) stops them all
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", procs)
+        print(f"Naskah is running on http://{host}:{port}/")
+        print(f"Public base URL (QR codes, e-mailed links): {base_url}")
+        if base_url_problem(base_url) and host not in ("0.0.0.0", "::"):  # noqa: S104
+            print("  (reachable from this machine only; HOST=0.0.0.0 make run serves the network)")
+        # The short block a new user reads: one login per role, certificates, passphrase.
+        subprocess.run([*manage, "demo_welcome", "--url", base_url], env=env, check=False)
         # Stop when either child exits, or when whoever started us (make) is gone.
         while all(proc.poll() is None for proc in procs) and os.getppid() == parent:
             time.sleep(0.5)

@@ -6,7 +6,8 @@ clusters against DATABASE_URL (PostgreSQL), for load and failure tests.
 
 Each web process is a gunicorn server (deploy/gunicorn.conf.py) with --threads threads on
 its own loopback port (--port, --port+1, …); each worker is `manage.py qcluster` (the main
-queue), and --slow more serve the slow queue (Q_SLOW_CLUSTER). The processes' pids and
+queue), --slow more serve the slow queue (OCR: Q_SLOW_CLUSTER) and --mail more the mail
+queue (e-mail, notices, partner deliveries: Q_MAIL_CLUSTER). The processes' pids and
 ports are printed as JSON lines on standard output (the processes' own output and logs go
 to standard error). With --restart a process that dies is started again, like systemd's
 Restart=always, and a JSON line with "restarted" gives its new pid (scripts/chaos.py).
@@ -57,7 +58,8 @@ def parse_args(argv=None):
     parser.add_argument("--web", type=int, default=2, help="gunicorn servers (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per web process")
     parser.add_argument("--workers", type=int, default=1, help="main-queue clusters")
-    parser.add_argument("--slow", type=int, default=1, help="slow-queue clusters")
+    parser.add_argument("--slow", type=int, default=1, help="slow-queue clusters (OCR)")
+    parser.add_argument("--mail", type=int, default=1, help="mail-queue clusters (e-mail)")
     parser.add_argument("--port", type=int, default=8100, help="first web port (loopback)")
     parser.add_argument("--migrate", action="store_true", help="run migrate first")
     parser.add_argument("--duration", type=float, default=0, help="stop after N seconds")
@@ -72,6 +74,20 @@ def parse_args(argv=None):
         "--allow-sqlite", action="store_true", help="run without PostgreSQL (one host only)"
     )
     return parser.parse_args(argv)
+
+
+def cluster_counts(args, env: dict) -> dict[str, int]:
+    """{cluster name: how many to start}: the main queue's, the slow one's (OCR) and the
+    mail one's (core/services/queue.py); an empty name puts that work in the main queue."""
+    clusters = {"naskah": args.workers}
+    for setting, default, count in (
+        ("Q_SLOW_CLUSTER", "lambat", args.slow),
+        ("Q_MAIL_CLUSTER", "surel", args.mail),
+    ):
+        name = env.get(setting, default)
+        if name and name not in clusters:
+            clusters[name] = count
+    return clusters
 
 
 def main(argv=None) -> int:
@@ -118,9 +134,7 @@ def main(argv=None) -> int:
     for index in range(args.web):
         info = {"role": "web", "port": args.port + index}
         procs.append((info, spawn(info)))
-    slow_name = env.get("Q_SLOW_CLUSTER", "lambat")
-    clusters = [("naskah", args.workers), (slow_name, args.slow if slow_name else 0)]
-    for name, count in clusters:
+    for name, count in cluster_counts(args, env).items():
         for _ in range(count):
             info = {"role": "qcluster", "cluster": name}
             procs.append((info, spawn(info)))

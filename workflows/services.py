@@ -36,6 +36,7 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from core.services.audit import audit_record
+from core.services.queue import MAIL
 from core.validators import single_line
 from workflows import hooks
 from workflows.hooks import RouteOutcome
@@ -186,7 +187,7 @@ def _enqueue_email(notifikasi_id: int) -> None:
     with it; core.services.queue)."""
     from core.services.queue import task_enqueue
 
-    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id, slow=True)
+    task_enqueue("workflows.tasks.notifikasi_email_task", notifikasi_id, queue=MAIL)
 
 
 def _email_slot():
@@ -207,7 +208,7 @@ def _email_slot():
         pending=S.PENDING,
         running=S.SENDING,
         failed=S.FAILED,
-        slow=True,
+        queue=MAIL,
     )
 
 

@@ -47,6 +47,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.services.queue import MAIN, queue_name
+
 logger = logging.getLogger(__name__)
 
 _current: dict | None = None  # the django-q2 delivery running in this process, if any
@@ -74,7 +76,7 @@ class Slot:
     pending: str
     running: str
     failed: str
-    slow: bool = False  # runs in the slow queue (core.services.queue)
+    queue: str = MAIN  # core.services.queue: MAIN, SLOW (OCR) or MAIL (e-mail, deliveries)
 
 
 @dataclass(frozen=True)
@@ -263,8 +265,6 @@ def _schedule_retry(slot: Slot, pk: int, when: dt.datetime) -> None:
     """A one-off django-q2 schedule runs the task again at `when` (deleted once it ran)."""
     from django_q.models import Schedule
 
-    from core.services.queue import queue_name
-
     Schedule.objects.create(
         name=f"{slot.kind} {pk} {uuid.uuid4().hex[:8]}",
         func=slot.task,
@@ -272,5 +272,5 @@ def _schedule_retry(slot: Slot, pk: int, when: dt.datetime) -> None:
         schedule_type=Schedule.ONCE,
         repeats=-1,
         next_run=when,
-        cluster=queue_name(slow=slot.slow),
+        cluster=queue_name(slot.queue),
     )

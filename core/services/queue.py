@@ -1,4 +1,4 @@
-"""Enqueueing background tasks with the caller's transaction.
+"""Enqueueing background tasks with the caller's transaction, on the queue of their kind.
 
 Tasks are enqueued on commit (DESIGN: "Tasks are thin, idempotent, enqueued on commit").
 With the ORM broker on the database the caller writes to (the only broker `core.checks`
@@ -13,9 +13,18 @@ Outside a transaction, in sync mode (the task runs immediately: it must see the
 committed data and must not join the caller's transaction) or with the broker on
 another database, the task is enqueued by `transaction.on_commit` as before.
 
-Slow work (OCR, e-mail) goes to its own queue, served by its own cluster
-(Q_SLOW_CLUSTER, docs/deployment.md "Background work"), so that it cannot hold up the
-dispatch of signed letters, archive sync and the audit seal behind it.
+Three queues, each served by its own django-q2 cluster (docs/deployment.md "Background
+work"), so that no kind of work waits behind another kind:
+
+- MAIN (cluster "naskah"): dispatch of signed letters, archive sync, the audit seal,
+  the schedules;
+- SLOW (Q_SLOW_CLUSTER, default "lambat"): OCR, tens of seconds per scan;
+- MAIL (Q_MAIL_CLUSTER, default "surel"): what Naskah sends out to people and partner
+  offices (notice and dispatch e-mail, partner deliveries), each bounded by a short
+  timeout (EMAIL_TIMEOUT, the cluster's Q_MAIL_TIMEOUT). It used to share the slow
+  queue, where a burst of OCR held arrival notices up for minutes.
+
+An empty Q_SLOW_CLUSTER or Q_MAIL_CLUSTER puts that work in the main queue (one cluster).
 """
 
 from __future__ import annotations
@@ -23,10 +32,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+MAIN = "main"
+SLOW = "slow"
+MAIL = "mail"
+_CLUSTER_SETTING = {SLOW: "Q_SLOW_CLUSTER", MAIL: "Q_MAIL_CLUSTER"}
 
-def queue_name(*, slow: bool = False) -> str | None:
-    """The django-q2 cluster (queue) to use: None is the main one."""
-    return (getattr(settings, "Q_SLOW_CLUSTER", "") or None) if slow else None
+
+def queue_name(queue: str = MAIN) -> str | None:
+    """The django-q2 cluster (queue name) serving `queue` (MAIN, SLOW or MAIL): None is
+    the main one."""
+    if queue == MAIN:
+        return None
+    if queue not in _CLUSTER_SETTING:
+        raise ValueError(f"unknown queue {queue!r}")
+    return getattr(settings, _CLUSTER_SETTING[queue], "") or None
+
+
+def queue_clusters() -> dict[str, str]:
+    """{queue: cluster name} of every queue, the main one included ("naskah"): the clusters
+    a deployment runs (one name may serve several queues when a setting is empty)."""
+    main = settings.Q_CLUSTER.get("name", "default")
+    return {queue: queue_name(queue) or main for queue in (MAIN, SLOW, MAIL)}
 
 
 def _joins_transaction() -> bool:
@@ -42,10 +68,10 @@ def task_enqueue(
     *args,
     task_name: str | None = None,
     group: str | None = None,
-    slow: bool = False,
+    queue: str = MAIN,
 ) -> None:
     """Enqueue `func(*args)` (a dotted path) to run after the caller's transaction commits
-    (module docstring); `slow` puts it in the slow queue. The task must be idempotent: the
+    (module docstring), on `queue` (MAIN, SLOW or MAIL). The task must be idempotent: the
     ORM broker delivers at least once."""
     from django_q.tasks import async_task
 
@@ -54,7 +80,7 @@ def task_enqueue(
         kwargs["task_name"] = task_name
     if group:
         kwargs["group"] = group
-    cluster = queue_name(slow=slow)
+    cluster = queue_name(queue)
     if cluster:
         kwargs["cluster"] = cluster
     if _joins_transaction():

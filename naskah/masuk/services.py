@@ -28,6 +28,7 @@ from core.pdfsafe import pdf_sanitize
 from core.selectors.organisasi import jabatan_holder_on
 from core.services.attempts import Slot, attempt_claim, attempt_failed, attempt_reset, max_attempts
 from core.services.audit import audit_record
+from core.services.queue import SLOW
 from core.services.storage import storage_remove
 from core.validators import has_line_break, single_line
 from naskah.masuk import ocr as ocr_lib
@@ -127,7 +128,7 @@ def _enqueue_ocr(surat_id: int) -> None:
         "naskah.masuk.tasks.suratmasuk_ocr_task",
         surat_id,
         task_name=f"masuk-ocr-{surat_id}",
-        slow=True,
+        queue=SLOW,
     )
 
 
@@ -388,7 +389,7 @@ OCR_SLOT = Slot(
     pending=SuratMasuk.StatusOCR.MENUNGGU,
     running=SuratMasuk.StatusOCR.DIPROSES,
     failed=SuratMasuk.StatusOCR.GAGAL,
-    slow=True,
+    queue=SLOW,
 )
 
 

@@ -38,6 +38,7 @@ from core.services.attempts import (
     attempt_reset,
     max_attempts,
 )
+from core.services.queue import SLOW
 from core.services.storage import pending_name, storage_new_name
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk.berkas import PDF, check_uploads
@@ -69,7 +70,7 @@ READ_SLOT = Slot(
     pending=MENUNGGU,
     running=DIPROSES,
     failed=GAGAL,
-    slow=True,
+    queue=SLOW,
 )
 
 
@@ -100,7 +101,7 @@ def _enqueue(pk: int) -> None:
     from core.services.queue import task_enqueue
 
     # In the caller's transaction (ORM broker) or after its commit (core.services.queue).
-    task_enqueue(TASK, pk, task_name=f"masuk-unggah-{pk}", slow=True)
+    task_enqueue(TASK, pk, task_name=f"masuk-unggah-{pk}", queue=SLOW)
 
 
 def unggah_stage(*, actor: Pegawai, files: list[tuple[str, bytes]]) -> Unggahan:

@@ -11,7 +11,7 @@ Idempotent: each delivery has a unique key (letter, channel, target), rows are c
 with get_or_create and an e-mail is sent only while its row is not yet delivered, so the
 dispatch task may run twice (django-q2 delivers at least once) without sending twice
 unless a worker dies between sending and marking (the at-least-once trade-off). Each
-e-mail is its own task in the slow queue, sent outside any transaction; its attempts,
+e-mail is its own task in the mail queue, sent outside any transaction; its attempts,
 error and next try are recorded on the delivery row (core.services.attempts).
 """
 
@@ -40,6 +40,7 @@ from core.services.attempts import (
     max_attempts,
 )
 from core.services.audit import audit_record
+from core.services.queue import MAIL
 from core.validators import single_line
 from naskah.models import Distribusi, Naskah, NaskahRevisi, NaskahTTE
 from naskah.permissions import CONFIDENTIAL
@@ -433,7 +434,7 @@ EMAIL_SLOT = Slot(
     pending=Distribusi.Status.MENUNGGU,
     running=Distribusi.Status.MENGIRIM,
     failed=Distribusi.Status.GAGAL,
-    slow=True,
+    queue=MAIL,
 )
 
 
@@ -444,7 +445,7 @@ def _enqueue_email(distribusi_id: int) -> None:
         "naskah.tasks.distribusi_email_task",
         distribusi_id,
         task_name=f"email-{distribusi_id}",
-        slow=True,
+        queue=MAIL,
     )
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from prometheus_client import REGISTRY
 
 from core.observability import JsonFormatter, RequestIdFilter
-from core.services.queue import task_enqueue
+from core.services.queue import MAIL, SLOW, task_enqueue
 
 TASK = "core.services.audit.audit_seal_pending"
 
@@ -140,6 +140,28 @@ def test_readyz_fails_when_the_queue_is_stuck(client, settings):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert "limit 300 s" in response.json()["checks"]["queue"]
+
+
+@pytest.mark.django_db
+def test_readyz_holds_each_queue_to_its_own_age_limit(client, settings):
+    """The mail queue (notices) has a shorter limit than OCR's; each queue is read on its
+    own, so many older OCR messages neither hide the notice nor count against its limit."""
+    settings.NASKAH_READY_QUEUE_MAX_AGE_SECONDS = 900
+    settings.NASKAH_READY_MAIL_QUEUE_MAX_AGE_SECONDS = 300
+    with time_machine.travel(dt.datetime(2026, 5, 4, 3, 0, tzinfo=dt.UTC), tick=False):
+        for i in range(60):  # more than the 50 messages read per queue
+            task_enqueue(TASK, i, queue=SLOW)
+    with time_machine.travel(dt.datetime(2026, 5, 4, 3, 5, tzinfo=dt.UTC), tick=False):
+        task_enqueue(TASK, "notice", queue=MAIL)
+    with time_machine.travel(dt.datetime(2026, 5, 4, 3, 9, tzinfo=dt.UTC), tick=False):
+        assert client.get("/readyz").status_code == 200  # OCR 9 min, notice 4 min old
+        text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert f'naskah_queue_length{{queue="lambat",task="{TASK}"}} 60.0' in text
+    assert f'naskah_queue_oldest_age_seconds{{queue="surel",task="{TASK}"}} 240.0' in text
+    with time_machine.travel(dt.datetime(2026, 5, 4, 3, 11, tzinfo=dt.UTC), tick=False):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["queue"] == "surel: oldest message 360 s old (limit 300 s)"
 
 
 @pytest.mark.django_db

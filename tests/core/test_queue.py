@@ -1,5 +1,6 @@
 """core.services.queue.task_enqueue: the queue row commits (or rolls back) with the
-caller's transaction; outside one, in sync mode or with the broker elsewhere, on commit."""
+caller's transaction; outside one, in sync mode or with the broker elsewhere, on commit;
+each kind of work on its own queue."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.db import transaction
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
-from core.services.queue import task_enqueue
+from core.services.queue import MAIL, SLOW, queue_clusters, queue_name, task_enqueue
 
 TASK = "core.services.audit.audit_seal_pending"
 
@@ -40,3 +41,28 @@ def test_sync_mode_waits_for_the_commit(monkeypatch, django_capture_on_commit_ca
     assert calls == [] and len(callbacks) == 1  # a sync task must see committed data
     callbacks[0]()
     assert calls == [((TASK, 7), {"task_name": "later"})]
+
+
+@pytest.mark.django_db
+def test_each_kind_of_work_has_its_own_queue(settings):
+    task_enqueue(TASK, task_name="main")
+    task_enqueue(TASK, task_name="ocr", queue=SLOW)
+    task_enqueue(TASK, task_name="mail", queue=MAIL)
+    keys = {q.name(): q.key for q in OrmQ.objects.all()}
+    assert keys == {"main": "naskah", "ocr": "lambat", "mail": "surel"}
+    assert queue_clusters() == {"main": "naskah", "slow": "lambat", "mail": "surel"}
+    settings.Q_MAIL_CLUSTER = ""  # one cluster fewer: e-mail in the main queue
+    assert queue_name(MAIL) is None and queue_clusters()["mail"] == "naskah"
+    with pytest.raises(ValueError):
+        queue_name("fast")
+
+
+def test_every_cluster_lease_must_outlast_its_timeout(settings):
+    from core import checks
+
+    settings.Q_CLUSTER = {
+        **settings.Q_CLUSTER,
+        "ALT_CLUSTERS": {"surel": {"timeout": 120, "retry": 100}, "lambat": {}},
+    }
+    (error,) = checks.check_task_queue(None)
+    assert error.id == "naskah.E003" and "surel" in error.msg

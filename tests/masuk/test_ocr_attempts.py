@@ -35,7 +35,7 @@ def broker(settings):
 def _deliver(broker, surat_id: int):
     """Dequeue the letter's OCR message as a cluster would, announce it like the worker
     does (pre_execute) and return its queue row id."""
-    # (the slow queue may also hold the addressee's notice e-mail: skip other messages)
+    # (skip any other message: only OCR is expected here, but the search must not rely on it)
     for _batch in range(10):
         messages = broker.dequeue() or []
         if not messages:
@@ -63,7 +63,7 @@ def _no_delivery():
 
 def test_ocr_goes_to_the_slow_queue(register, settings):
     surat = register()
-    # (registration may also queue the addressee's notice e-mail, in the same slow queue)
+    # (registration also queues the addressee's notice e-mail, in the mail queue)
     (queued,) = [
         q for q in OrmQ.objects.all() if q.func() == "naskah.masuk.tasks.suratmasuk_ocr_task"
     ]

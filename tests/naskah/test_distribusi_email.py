@@ -47,7 +47,7 @@ def _email_row(naskah) -> Distribusi:
     return Distribusi.objects.get(naskah=naskah, saluran="email")
 
 
-def test_dispatch_queues_the_email_in_the_slow_queue_and_sends_outside_transactions(
+def test_dispatch_queues_the_email_in_the_mail_queue_and_sends_outside_transactions(
     demo, settings, monkeypatch
 ):
     naskah = _signed(demo)
@@ -57,7 +57,7 @@ def test_dispatch_queues_the_email_in_the_slow_queue_and_sends_outside_transacti
     row = _email_row(naskah)
     assert len(mail.outbox) == 0 and row.status == "menunggu"
     (queued,) = [q for q in OrmQ.objects.all() if q.func() == "naskah.tasks.distribusi_email_task"]
-    assert queued.key == settings.Q_SLOW_CLUSTER and queued.task["args"] == (row.pk,)
+    assert queued.key == settings.Q_MAIL_CLUSTER and queued.task["args"] == (row.pk,)
 
     depth = len(connection.atomic_blocks)  # the test's own transaction
     seen = []
@@ -91,7 +91,7 @@ def test_hanging_smtp_is_retried_with_backoff_then_failed_with_a_retry_action(
     first_wait = row.coba_lagi_pada - row.mulai_pada
     (retry,) = Schedule.objects.filter(func="naskah.tasks.distribusi_email_task")
     assert retry.next_run == row.coba_lagi_pada and retry.args == repr((row.pk,))
-    assert retry.cluster == settings.Q_SLOW_CLUSTER and retry.repeats == -1
+    assert retry.cluster == settings.Q_MAIL_CLUSTER and retry.repeats == -1
 
     assert distribusi_email_task(row.pk) == "gagal"  # the scheduled retry, the last attempt
     row.refresh_from_db()

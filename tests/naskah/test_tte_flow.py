@@ -39,7 +39,7 @@ def _penerima():
 
 
 def _run_email_tasks():
-    """What the slow cluster's worker does: run (and take off the queue) each queued
+    """What the mail cluster's worker does: run (and take off the queue) each queued
     e-mail task."""
     from django_q.models import OrmQ
 
@@ -266,7 +266,7 @@ def test_email_failure_recorded_and_retried_with_backoff(demo, settings, monkeyp
     assert row.status == "menunggu" and row.percobaan == 1 and row.coba_lagi_pada
     assert "could not be reached" in row.kesalahan and "unreachable" not in row.kesalahan
     retry = Schedule.objects.get(func="naskah.tasks.distribusi_email_task")
-    assert retry.next_run == row.coba_lagi_pada and retry.cluster == settings.Q_SLOW_CLUSTER
+    assert retry.next_run == row.coba_lagi_pada and retry.cluster == settings.Q_MAIL_CLUSTER
     internal = Distribusi.objects.filter(naskah=naskah, saluran="internal")
     assert all(r.status == "terkirim" for r in internal)
     naskah_dispatch(naskah=naskah)  # a second dispatch leaves the row to its scheduled try
