@@ -137,6 +137,7 @@ def berkas_close_preview(berkas: Berkas, ditutup: dt.date | None = None) -> Clos
     )
 
 
+@transaction.atomic
 def berkas_close(*, actor: Pegawai, berkas: Berkas, ditutup: dt.date | None = None) -> Berkas:
     """Close a file: its retention clock starts today (or on `ditutup`)."""
     _require_manager(actor)

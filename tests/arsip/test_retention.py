@@ -90,3 +90,19 @@ def test_close_rules(people, codes):
             judul="y",
             nomor=berkas.nomor,
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_runs_in_its_own_transaction(people, codes):
+    """The page calls the service outside any transaction: its row lock needs one (on
+    PostgreSQL select_for_update outside a transaction is an error, the page answered 500)."""
+    arsiparis = people["arsiparis"]
+    berkas = berkas_open(
+        actor=arsiparis,
+        unit=unit("DISKOMINFOTIK"),
+        kode_klasifikasi=codes["musnah"],
+        judul="Ditutup dari laman",
+        dibuka=dt.date(2020, 1, 1),
+    )
+    berkas = berkas_close(actor=arsiparis, berkas=berkas, ditutup=dt.date(2020, 12, 31))
+    assert Berkas.objects.get(pk=berkas.pk).status == Berkas.Status.AKTIF
