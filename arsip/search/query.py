@@ -359,13 +359,25 @@ def _where(qs: QuerySet) -> tuple[str, list]:
 # --- snippets -----------------------------------------------------------------------------
 
 _WORDS_AROUND = 14
+_NOT_WORD = re.compile(r"[^0-9A-Za-z\u00c0-\u024f]")
+
+
+def word_matches(word: str, exact: set[str], stems: set[str]) -> bool:
+    """Whether a lower-case word of a shown text matches the query: exactly, or by stem.
+    The stemmer only strips affixes and recodes a root's first letter (*mengirim* →
+    *kirim*), so a word can only stem to `s` if it holds `s` without its first letter:
+    words that hold none of them are not stemmed at all (a cold PySastrawi call costs
+    about a millisecond, and a page shows hundreds of words)."""
+    if word in exact:
+        return True
+    return any(s[1:] in word for s in stems) and stem(word) in stems
 
 
 def _highlight(text: str, exact: set[str], stems: set[str]) -> str:
     out, pos = [], 0
     for match in re.finditer(r"[0-9A-Za-z\u00c0-\u024f]+", text):
         word = match.group(0).lower()
-        if word in exact or stem(word) in stems:
+        if word_matches(word, exact, stems):
             out.append(html.escape(text[pos : match.start()]))
             out.append(f"<mark>{html.escape(match.group(0))}</mark>")
             pos = match.end()
@@ -376,8 +388,8 @@ def _highlight(text: str, exact: set[str], stems: set[str]) -> str:
 def _snippet_in(text: str, exact: set[str], stems: set[str]) -> str | None:
     words = (text or "").split()
     for i, word in enumerate(words):
-        token = re.sub(r"[^0-9A-Za-z\u00c0-\u024f]", "", word).lower()
-        if token and (token in exact or stem(token) in stems):
+        token = _NOT_WORD.sub("", word).lower()
+        if token and word_matches(token, exact, stems):
             start = max(0, i - _WORDS_AROUND // 2)
             piece = " ".join(words[start : start + _WORDS_AROUND])
             prefix = "… " if start else ""
@@ -425,7 +437,7 @@ def _page_records(ids: list[int], parsed: ParsedQuery) -> list[tuple[ArsipRecord
         r.pk
         for r in ordered
         if snippets[r.pk] is None
-        and not any(t in parsed.exact_words or stem(t) in parsed.stems for t in tokenize(r.hal))
+        and not any(word_matches(t, parsed.exact_words, parsed.stems) for t in tokenize(r.hal))
     ]
     if parsed.has_text and missing:
         others = ArsipRecord.objects.filter(pk__in=missing).values_list(

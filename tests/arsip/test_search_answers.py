@@ -254,3 +254,19 @@ def test_snippet_from_deferred_ocr_text(demo):
     result = search(demo["arsiparis"], q="irigasi")
     assert hals(result) == ["Pindaian lama"]
     assert "<mark>irigasi</mark>" in result.hits[0].snippet_html
+
+
+def test_shown_words_are_stemmed_only_when_they_can_match():
+    """`word_matches` skips the stemmer for words that do not hold a query stem without
+    its first letter; that never loses a match for words the stemmer reduces (every form
+    of the synthetic vocabulary, built by Indonesian morphology with nasal recoding)."""
+    from arsip.search.query import word_matches
+    from arsip.synth import build_vocabulary
+
+    for word in build_vocabulary(83):
+        assert stem(word)[1:] in word, word
+        assert word_matches(word, set(), {stem(word)}), word
+    assert word_matches("mengirim", set(), {"kirim"})
+    assert word_matches("menulis", set(), {"tulis"})
+    assert not word_matches("angkat", set(), {"perangkat"})
+    assert word_matches("Perangkat".lower(), {"perangkat"}, set())
