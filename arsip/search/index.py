@@ -9,11 +9,12 @@ Words and stems are made in Python, in one place for both engines
 query finds the same records on SQLite and PostgreSQL.
 
 PostgreSQL: the search row also holds two tsvectors weighted A (subject), B (body),
-C (OCR and attachment text), both built with the `simple` configuration from text made
-here: `tsv` from the stems (recall) and `tsv_exact` from the exact words (ranked
-higher). PostgreSQL's own `indonesian` stemmer is not used. Letter numbers are left out
-of both; they are structured columns. One INSERT ... SELECT FROM unnest(...) ... ON
-CONFLICT does a batch.
+C (OCR and attachment text), with a gap of one position between the fields (a phrase
+does not run from one field into the next, as on SQLite), both built with the `simple`
+configuration from text made here: `tsv` from the stems (recall) and `tsv_exact` from
+the exact words (ranked higher). PostgreSQL's own `indonesian` stemmer is not used.
+Letter numbers are left out of both; they are structured columns. One INSERT ... SELECT
+FROM unnest(...) ... ON CONFLICT does a batch.
 
 SQLite: FTS5 table `arsip_fts` whose external content is `ArsipIndeksTeks` (exact words
 and the stems per field). The old entry is deleted from FTS5 with the values it was
@@ -39,10 +40,12 @@ from django.db import connection, transaction
 from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
 from arsip.search.stemmer import stem, tokenize
 
-# Version of the words and stems in the index: part of the source hash. 2: PySastrawi
-# stems made in Python for both engines (1: a rule-based stripper on SQLite and
-# PostgreSQL's `indonesian` configuration).
-INDEX_VERSION = "2"
+# Version of the words and stems in the index: part of the source hash. 3: a gap between
+# the fields of the PostgreSQL vectors, so that a phrase never runs from one field into
+# the next (as FTS5 columns never do); 2: PySastrawi stems made in Python for both
+# engines (1: a rule-based stripper on SQLite and PostgreSQL's `indonesian`
+# configuration).
+INDEX_VERSION = "3"
 _TEXT = ("hal", "isi_teks", "ocr_teks", "lampiran_teks")
 _FILTERS = (
     "tanggal",
@@ -58,11 +61,17 @@ _FIELDS = ("pk", *_TEXT, *_FILTERS)
 VOCAB_MIN, VOCAB_MAX = 4, 40
 
 
+# A lexeme `tokenize` never makes: put between the fields, then deleted, it leaves a gap of
+# one position (`||` offsets the right vector by the left one's last position), so the
+# subject's last word and the body's first are not adjacent for `a <-> b`.
+_GAP = "'_:1'::tsvector"
+
+
 def _vector(column: str) -> str:
     return (
-        f"setweight(to_tsvector('simple', t.{column}_hal), 'A') "
-        f"|| setweight(to_tsvector('simple', t.{column}_isi), 'B') "
-        f"|| setweight(to_tsvector('simple', t.{column}_lain), 'C')"
+        f"ts_delete(setweight(to_tsvector('simple', t.{column}_hal), 'A') || {_GAP} "
+        f"|| setweight(to_tsvector('simple', t.{column}_isi), 'B') || {_GAP} "
+        f"|| setweight(to_tsvector('simple', t.{column}_lain), 'C'), '_')"
     )
 
 
