@@ -778,25 +778,34 @@ def _finds_any(qs: QuerySet, parsed: ParsedQuery) -> bool:
 
 
 def arsip_suggestions(qs: QuerySet, parsed: ParsedQuery, text: str) -> list[str]:
-    """ "Did you mean": for a query that found nothing, the typed text with one unknown
-    word (not in the search vocabulary) replaced by a similar vocabulary word, for each
-    replacement that finds a record this user may open (checked, so a suggestion never
-    reveals a word of a record the user cannot read)."""
+    """ "Did you mean": for a query that found nothing, the typed text with its unknown
+    words (not in the search vocabulary) replaced by similar vocabulary words: first every
+    unknown word by its closest word (when two or more were unknown), then one word at a
+    time; each suggestion is offered only if it finds a record this user may open
+    (checked, so a suggestion never reveals a word of a record the user cannot read)."""
     candidates = [w for w in parsed.words if w.isalpha() and 4 <= len(w) <= 40]
     if not candidates:
         return []
     known = set(ArsipKata.objects.filter(kata__in=candidates).values_list("kata", flat=True))
+    near = {w: _vocabulary_near(w) for w in candidates if w not in known}
+    near = {w: others for w, others in near.items() if others}
+    tries: list[dict[str, str]] = []
+    if len(near) > 1:
+        tries.append({w: others[0] for w, others in near.items()})
+    tries += [{w: other} for w, others in near.items() for other in others]
     out: list[str] = []
-    for word in candidates:
-        if word in known:
+    for replace in tries:
+        words = tuple(replace.get(w, w) for w in parsed.words)
+        if not _finds_any(qs, dataclasses.replace(parsed, words=words)):
             continue
-        for other in _vocabulary_near(word):
-            words = tuple(other if w == word else w for w in parsed.words)
-            if _finds_any(qs, dataclasses.replace(parsed, words=words)):
-                pattern = re.compile(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", re.I)
-                out.append(pattern.sub(other, text.strip(), count=1))
-            if len(out) >= _SUGGEST_MAX:
-                return out
+        suggestion = text.strip()
+        for word, other in replace.items():
+            pattern = re.compile(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", re.I)
+            suggestion = pattern.sub(other, suggestion, count=1)
+        if suggestion not in out:
+            out.append(suggestion)
+        if len(out) >= _SUGGEST_MAX:
+            break
     return out
 
 
