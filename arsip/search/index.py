@@ -20,9 +20,9 @@ SQLite: FTS5 table `arsip_fts` whose external content is `ArsipIndeksTeks` (exac
 and the stems per field). The old entry is deleted from FTS5 with the values it was
 indexed with, then the new one is written.
 
-The vocabulary (`ArsipKata`: every exact word of four or more letters ever indexed)
-feeds the "did you mean" suggestions; a suggestion is only offered after checking that
-it finds a record the user may open.
+The vocabulary (`ArsipKata`: every exact word of four or more letters ever indexed; on
+SQLite also its trigrams, `arsip_kata_trgm`) feeds the "did you mean" suggestions; a
+suggestion is only offered after checking that it finds a record the user may open.
 
 Both are idempotent: a record whose source hash (text, filter columns and
 `INDEX_VERSION`) is unchanged is skipped. Bumping `INDEX_VERSION` makes a plain
@@ -123,10 +123,37 @@ def _lain(values: dict) -> str:
     return f"{values['ocr_teks'] or ''}\n{values['lampiran_teks'] or ''}".strip()
 
 
+def trigrams(word: str) -> set[str]:
+    """The trigrams of one lower-case word as pg_trgm makes them (two spaces before, one
+    after)."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def vocabulary_trigram_rows(words: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(trigram, word, the word's trigram count) rows of SQLite's `arsip_kata_trgm`."""
+    rows = []
+    for word in words:
+        grams = trigrams(word)
+        rows += [(gram, word, len(grams)) for gram in sorted(grams)]
+    return rows
+
+
 def _vocabulary_add(words: set[str]) -> None:
     kata = sorted(
         w for w in words if VOCAB_MIN <= len(w) <= VOCAB_MAX and w.isalpha() and w.isascii()
     )
+    if connection.vendor == "sqlite" and kata:
+        # The trigram table (migration 0009) of the words not yet in the vocabulary.
+        known: set[str] = set()
+        for i in range(0, len(kata), 500):
+            chunk = kata[i : i + 500]
+            known |= set(ArsipKata.objects.filter(kata__in=chunk).values_list("kata", flat=True))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT OR IGNORE INTO arsip_kata_trgm (trigram, kata, n) VALUES (%s, %s, %s)",
+                vocabulary_trigram_rows(w for w in kata if w not in known),
+            )
     ArsipKata.objects.bulk_create(
         [ArsipKata(kata=w) for w in kata], ignore_conflicts=True, batch_size=2000
     )
@@ -270,6 +297,9 @@ def arsip_reindex_all(*, batch_size: int = 2000, force: bool = False, progress=N
     destroyed or changed records had)."""
     if force:
         ArsipKata.objects.all().delete()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM arsip_kata_trgm")
     if force and connection.vendor == "sqlite":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("INSERT INTO arsip_fts(arsip_fts) VALUES ('delete-all')")

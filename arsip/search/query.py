@@ -41,11 +41,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Length
 from django.utils.safestring import SafeString, mark_safe
 
 from arsip.models import ArsipIndeks, ArsipKata, ArsipRecord
 from arsip.permissions import arsip_visibility_q
+from arsip.search.index import trigrams
 from arsip.search.stemmer import stem, tokenize
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
 from core.observability import SEARCH_LATENCY
@@ -727,37 +727,40 @@ _SUGGEST_CANDIDATES = 2  # per unknown word
 _SUGGEST_MAX = 3
 
 
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "  # as pg_trgm pads a word
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
 def trigram_similarity(a: str, b: str) -> float:
     """pg_trgm's `similarity` for single lower-case words: shared trigrams / all."""
-    ta, tb = _trigrams(a), _trigrams(b)
+    ta, tb = trigrams(a), trigrams(b)
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+# SQLite: the vocabulary words sharing trigrams with the typed word, by pg_trgm's
+# similarity (shared / (theirs + ours - shared)) over the trigram table, as `%` and
+# `similarity` do on PostgreSQL.
+_SQLITE_NEAR = (
+    "SELECT kata FROM (SELECT kata, count(*) * 1.0 / (n + %s - count(*)) AS sim "
+    "FROM arsip_kata_trgm WHERE trigram IN ({marks}) GROUP BY kata, n) "
+    "WHERE sim >= %s ORDER BY sim DESC, kata LIMIT 20"
+)
+
+
 def _vocabulary_near(word: str) -> list[str]:
-    """The words of the search vocabulary most like `word`, best first. PostgreSQL:
-    the trigram index (`kata % word`); SQLite: words with the same first two letters and
-    a length within two, compared in Python. Both rank with the same similarity."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    """The words of the search vocabulary most like `word`, best first: the 20 most
+    similar by trigrams (PostgreSQL: pg_trgm's `%` and `similarity` over the trigram
+    index; SQLite: the same measure over the trigram table), then ranked in Python."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT kata FROM arsip_arsipkata WHERE kata %% %s "
                 "ORDER BY similarity(kata, %s) DESC, kata LIMIT 20",
                 [word, word],
             )
-            candidates = [row[0] for row in cursor.fetchall()]
-    else:
-        prefix = word[:2]
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        candidates = list(
-            ArsipKata.objects.annotate(n=Length("kata"))
-            .filter(kata__gte=prefix, kata__lt=upper, n__gte=len(word) - 2, n__lte=len(word) + 2)
-            .values_list("kata", flat=True)[:5000]
-        )
+        else:
+            grams = sorted(trigrams(word))
+            marks = ", ".join(["%s"] * len(grams))
+            cursor.execute(
+                _SQLITE_NEAR.format(marks=marks), [len(grams), *grams, SUGGEST_SIMILARITY]
+            )
+        candidates = [row[0] for row in cursor.fetchall()]
     ranked = sorted(
         ((trigram_similarity(word, c), c) for c in candidates if c != word),
         key=lambda item: (-item[0], item[1]),

@@ -152,6 +152,18 @@ def test_misspelt_word_offers_suggestions_from_the_vocabulary(demo):
     assert search(demo["arsiparis"], q="perizinan").suggestions == []
 
 
+def test_suggestions_are_the_same_on_both_engines(demo):
+    """Candidates come from trigram similarity on both engines (pg_trgm on PostgreSQL, the
+    trigram table on SQLite): a typo in the first letters is corrected, and a shorter
+    word is offered as it is by pg_trgm (SQLite used to need the first two letters and
+    a length within two)."""
+    make_record(hal="Perizinan usaha", isi="Undangan rapat tentang undang-undang.")
+    user = demo["arsiparis"]
+    assert search(user, q="ferizinan").suggestions == ["perizinan"]
+    assert search(user, q="undangann").suggestions == ["undangan", "undang"]
+    assert search_query.trigram_similarity("undangann", "undang") == 6 / 11
+
+
 def test_suggestions_never_reveal_words_of_unreadable_records(demo):
     make_record(
         hal="Penyelidikan khusus",
