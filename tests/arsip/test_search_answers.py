@@ -223,6 +223,33 @@ def test_phrase_total_uses_the_phrase_not_its_words(demo, settings, monkeypatch)
     assert result.total <= 8  # about 4, never the 32 letters that hold the three words
 
 
+@pytest.mark.postgres
+def test_pg_estimated_total_is_the_readers_share_not_the_planners_guess(demo, settings):
+    """On the walk for common words the total was the planner's estimate with the
+    visibility condition, or the candidate cap if higher ("about 1,000" for ten letters;
+    at 20,000 records a one-unit reader saw about 6,807 for 766). Now: the matches of the
+    text times the share of the newest filtered rows this reader may read."""
+    settings.ARSIP_SEARCH_PG_COMMON_ROWS = 0  # take the walk even for a tiny table
+    for i in range(10):
+        make_record(
+            hal=f"Rapat aptika {i}",
+            unit_kode="DISKOMINFOTIK-APTIKA",
+            tanggal=dt.date(2021, 1, 1 + i),
+        )
+    for i in range(30):
+        make_record(
+            hal=f"Rapat sekolah {i}", unit_kode="DISDIKBUD", tanggal=dt.date(2021, 3, 1 + i)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE arsip_arsipindeks")
+    result = search(demo["stafaptika"], q="rapat", per_page=5)
+    assert result.total_estimated is True  # the walk was taken
+    assert all(hit.record.hal.startswith("Rapat aptika") for hit in result.hits)
+    assert 5 <= result.total <= 20, result.total  # 10 readable
+    everyone = search(demo["arsiparis"], q="rapat", per_page=5)
+    assert 30 <= everyone.total <= 60, everyone.total  # 40 readable
+
+
 # --- what the search page costs -----------------------------------------------------------
 
 
