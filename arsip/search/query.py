@@ -17,7 +17,10 @@ How a query runs (same shape on both engines):
      exact-word vector counts twice, plus the stemmed one) or sorted by date, and the
      total is exact. If not (very common words), ranking every match would cost
      hundreds of milliseconds at a million records, so the newest matches are read from
-     the date index with LIMIT and the total shows as "more than CAP".
+     the date index with LIMIT and the total shows as "more than CAP". Words so common
+     that even collecting CAP candidates is slow go straight to that walk, and the total
+     is estimated ("about"): the text's matches times the user's share of the newest
+     filtered rows.
    - SQLite: the FTS5 match list is counted up to a rank limit. Under it, every match
      is joined to its record for the filters and ranked with bm25 (exact-word columns
      weigh more than stem columns). Over it, matches are read newest-archived first
