@@ -398,8 +398,8 @@ class ArsipIndeksTeks(models.Model):
 class ArsipKata(models.Model):
     """One word of the search vocabulary: every exact word of four to forty letters that
     was ever indexed (kept by the index, never pruned). It feeds the "did you mean"
-    suggestions (PostgreSQL: pg_trgm similarity over a trigram index; SQLite: words of
-    about the same length and first letter, compared in Python). A suggestion is shown
+    suggestions (PostgreSQL: pg_trgm similarity over a trigram index; SQLite: the same
+    similarity over the trigram table `arsip_kata_trgm`, migration 0009). A suggestion is shown
     only when it finds a record the user may open, so the list itself reveals nothing."""
 
     kata = models.CharField(max_length=40, primary_key=True)

@@ -9,19 +9,20 @@ Words and stems are made in Python, in one place for both engines
 query finds the same records on SQLite and PostgreSQL.
 
 PostgreSQL: the search row also holds two tsvectors weighted A (subject), B (body),
-C (OCR and attachment text), both built with the `simple` configuration from text made
-here: `tsv` from the stems (recall) and `tsv_exact` from the exact words (ranked
-higher). PostgreSQL's own `indonesian` stemmer is not used. Letter numbers are left out
-of both; they are structured columns. One INSERT ... SELECT FROM unnest(...) ... ON
-CONFLICT does a batch.
+C (OCR and attachment text), with a gap of one position between the fields (a phrase
+does not run from one field into the next, as on SQLite), both built with the `simple`
+configuration from text made here: `tsv` from the stems (recall) and `tsv_exact` from
+the exact words (ranked higher). PostgreSQL's own `indonesian` stemmer is not used.
+Letter numbers are left out of both; they are structured columns. One INSERT ... SELECT
+FROM unnest(...) ... ON CONFLICT does a batch.
 
 SQLite: FTS5 table `arsip_fts` whose external content is `ArsipIndeksTeks` (exact words
 and the stems per field). The old entry is deleted from FTS5 with the values it was
 indexed with, then the new one is written.
 
-The vocabulary (`ArsipKata`: every exact word of four or more letters ever indexed)
-feeds the "did you mean" suggestions; a suggestion is only offered after checking that
-it finds a record the user may open.
+The vocabulary (`ArsipKata`: every exact word of four or more letters ever indexed; on
+SQLite also its trigrams, `arsip_kata_trgm`) feeds the "did you mean" suggestions; a
+suggestion is only offered after checking that it finds a record the user may open.
 
 Both are idempotent: a record whose source hash (text, filter columns and
 `INDEX_VERSION`) is unchanged is skipped. Bumping `INDEX_VERSION` makes a plain
@@ -39,10 +40,12 @@ from django.db import connection, transaction
 from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
 from arsip.search.stemmer import stem, tokenize
 
-# Version of the words and stems in the index: part of the source hash. 2: PySastrawi
-# stems made in Python for both engines (1: a rule-based stripper on SQLite and
-# PostgreSQL's `indonesian` configuration).
-INDEX_VERSION = "2"
+# Version of the words and stems in the index: part of the source hash. 3: a gap between
+# the fields of the PostgreSQL vectors, so that a phrase never runs from one field into
+# the next (as FTS5 columns never do); 2: PySastrawi stems made in Python for both
+# engines (1: a rule-based stripper on SQLite and PostgreSQL's `indonesian`
+# configuration).
+INDEX_VERSION = "3"
 _TEXT = ("hal", "isi_teks", "ocr_teks", "lampiran_teks")
 _FILTERS = (
     "tanggal",
@@ -58,11 +61,17 @@ _FIELDS = ("pk", *_TEXT, *_FILTERS)
 VOCAB_MIN, VOCAB_MAX = 4, 40
 
 
+# A lexeme `tokenize` never makes: put between the fields, then deleted, it leaves a gap of
+# one position (`||` offsets the right vector by the left one's last position), so the
+# subject's last word and the body's first are not adjacent for `a <-> b`.
+_GAP = "'_:1'::tsvector"
+
+
 def _vector(column: str) -> str:
     return (
-        f"setweight(to_tsvector('simple', t.{column}_hal), 'A') "
-        f"|| setweight(to_tsvector('simple', t.{column}_isi), 'B') "
-        f"|| setweight(to_tsvector('simple', t.{column}_lain), 'C')"
+        f"ts_delete(setweight(to_tsvector('simple', t.{column}_hal), 'A') || {_GAP} "
+        f"|| setweight(to_tsvector('simple', t.{column}_isi), 'B') || {_GAP} "
+        f"|| setweight(to_tsvector('simple', t.{column}_lain), 'C'), '_')"
     )
 
 
@@ -114,10 +123,37 @@ def _lain(values: dict) -> str:
     return f"{values['ocr_teks'] or ''}\n{values['lampiran_teks'] or ''}".strip()
 
 
+def trigrams(word: str) -> set[str]:
+    """The trigrams of one lower-case word as pg_trgm makes them (two spaces before, one
+    after)."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def vocabulary_trigram_rows(words: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(trigram, word, the word's trigram count) rows of SQLite's `arsip_kata_trgm`."""
+    rows = []
+    for word in words:
+        grams = trigrams(word)
+        rows += [(gram, word, len(grams)) for gram in sorted(grams)]
+    return rows
+
+
 def _vocabulary_add(words: set[str]) -> None:
     kata = sorted(
         w for w in words if VOCAB_MIN <= len(w) <= VOCAB_MAX and w.isalpha() and w.isascii()
     )
+    if connection.vendor == "sqlite" and kata:
+        # The trigram table (migration 0009) of the words not yet in the vocabulary.
+        known: set[str] = set()
+        for i in range(0, len(kata), 500):
+            chunk = kata[i : i + 500]
+            known |= set(ArsipKata.objects.filter(kata__in=chunk).values_list("kata", flat=True))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT OR IGNORE INTO arsip_kata_trgm (trigram, kata, n) VALUES (%s, %s, %s)",
+                vocabulary_trigram_rows(w for w in kata if w not in known),
+            )
     ArsipKata.objects.bulk_create(
         [ArsipKata(kata=w) for w in kata], ignore_conflicts=True, batch_size=2000
     )
@@ -261,6 +297,9 @@ def arsip_reindex_all(*, batch_size: int = 2000, force: bool = False, progress=N
     destroyed or changed records had)."""
     if force:
         ArsipKata.objects.all().delete()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM arsip_kata_trgm")
     if force and connection.vendor == "sqlite":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("INSERT INTO arsip_fts(arsip_fts) VALUES ('delete-all')")

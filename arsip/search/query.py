@@ -17,7 +17,10 @@ How a query runs (same shape on both engines):
      exact-word vector counts twice, plus the stemmed one) or sorted by date, and the
      total is exact. If not (very common words), ranking every match would cost
      hundreds of milliseconds at a million records, so the newest matches are read from
-     the date index with LIMIT and the total shows as "more than CAP".
+     the date index with LIMIT and the total shows as "more than CAP". Words so common
+     that even collecting CAP candidates is slow go straight to that walk, and the total
+     is estimated ("about"): the text's matches times the user's share of the newest
+     filtered rows.
    - SQLite: the FTS5 match list is counted up to a rank limit. Under it, every match
      is joined to its record for the filters and ranked with bm25 (exact-word columns
      weigh more than stem columns). Over it, matches are read newest-archived first
@@ -41,11 +44,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Length
 from django.utils.safestring import SafeString, mark_safe
 
 from arsip.models import ArsipIndeks, ArsipKata, ArsipRecord
 from arsip.permissions import arsip_visibility_q
+from arsip.search.index import trigrams
 from arsip.search.stemmer import stem, tokenize
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
 from core.observability import SEARCH_LATENCY
@@ -359,13 +362,25 @@ def _where(qs: QuerySet) -> tuple[str, list]:
 # --- snippets -----------------------------------------------------------------------------
 
 _WORDS_AROUND = 14
+_NOT_WORD = re.compile(r"[^0-9A-Za-z\u00c0-\u024f]")
+
+
+def word_matches(word: str, exact: set[str], stems: set[str]) -> bool:
+    """Whether a lower-case word of a shown text matches the query: exactly, or by stem.
+    The stemmer only strips affixes and recodes a root's first letter (*mengirim* →
+    *kirim*), so a word can only stem to `s` if it holds `s` without its first letter:
+    words that hold none of them are not stemmed at all (a cold PySastrawi call costs
+    about a millisecond, and a page shows hundreds of words)."""
+    if word in exact:
+        return True
+    return any(s[1:] in word for s in stems) and stem(word) in stems
 
 
 def _highlight(text: str, exact: set[str], stems: set[str]) -> str:
     out, pos = [], 0
     for match in re.finditer(r"[0-9A-Za-z\u00c0-\u024f]+", text):
         word = match.group(0).lower()
-        if word in exact or stem(word) in stems:
+        if word_matches(word, exact, stems):
             out.append(html.escape(text[pos : match.start()]))
             out.append(f"<mark>{html.escape(match.group(0))}</mark>")
             pos = match.end()
@@ -376,8 +391,8 @@ def _highlight(text: str, exact: set[str], stems: set[str]) -> str:
 def _snippet_in(text: str, exact: set[str], stems: set[str]) -> str | None:
     words = (text or "").split()
     for i, word in enumerate(words):
-        token = re.sub(r"[^0-9A-Za-z\u00c0-\u024f]", "", word).lower()
-        if token and (token in exact or stem(token) in stems):
+        token = _NOT_WORD.sub("", word).lower()
+        if token and word_matches(token, exact, stems):
             start = max(0, i - _WORDS_AROUND // 2)
             piece = " ".join(words[start : start + _WORDS_AROUND])
             prefix = "… " if start else ""
@@ -425,7 +440,7 @@ def _page_records(ids: list[int], parsed: ParsedQuery) -> list[tuple[ArsipRecord
         r.pk
         for r in ordered
         if snippets[r.pk] is None
-        and not any(t in parsed.exact_words or stem(t) in parsed.stems for t in tokenize(r.hal))
+        and not any(word_matches(t, parsed.exact_words, parsed.stems) for t in tokenize(r.hal))
     ]
     if parsed.has_text and missing:
         others = ArsipRecord.objects.filter(pk__in=missing).values_list(
@@ -545,14 +560,14 @@ def _letter_expression():
     )
 
 
-def _search_pg(qs, parsed, sort, offset, per_page, cap) -> _Page:
+def _search_pg(qs, base, parsed, sort, offset, per_page, cap) -> _Page:
     """Runs with sequential scans switched off for its own transaction: a seq scan tests
     `tsv @@ query` row by row, and every test de-TOASTs a whole tsvector (about 8 µs a
     row, seconds at a million rows) whenever fewer than CAP permitted rows match, while
     the GIN index answers the same test from its posting lists."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        return _search_pg_inner(qs, parsed, sort, offset, per_page, cap)
+        return _search_pg_inner(qs, base, parsed, sort, offset, per_page, cap)
 
 
 def _pg_estimate(qs: QuerySet) -> int:
@@ -583,7 +598,25 @@ def _common_rows() -> int:
     return int(getattr(settings, "ARSIP_SEARCH_PG_COMMON_ROWS", 20000))
 
 
-def _search_pg_inner(qs, parsed, sort, offset, per_page, cap) -> _Page:
+def _share_sample() -> int:
+    return int(getattr(settings, "ARSIP_SEARCH_PG_SHARE_SAMPLE", 1000))
+
+
+def _pg_visible_share(base: QuerySet, qs: QuerySet) -> tuple[int, int]:
+    """(the newest `share sample` search rows that pass the filters, how many of them this
+    user may read): two statements; the first walks the date index with LIMIT and reads
+    no text vector, so its cost does not depend on the words."""
+    newest = list(
+        base.order_by("-tanggal", "-record_id").values_list("record_id", flat=True)[
+            : _share_sample()
+        ]
+    )
+    if not newest:
+        return 0, 0
+    return len(newest), qs.filter(record_id__in=newest).count()
+
+
+def _search_pg_inner(qs, base, parsed, sort, offset, per_page, cap) -> _Page:
     stem_q, _ = _pg_queries(parsed)
     matches = qs.filter(tsv=stem_q)
     text_estimate = _pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q))
@@ -606,15 +639,18 @@ def _search_pg_inner(qs, parsed, sort, offset, per_page, cap) -> _Page:
         # Very common words: even collecting CAP candidates means a GIN bitmap over
         # hundreds of thousands of postings (~300 ms at 1M rows for "dan"), whatever the
         # other filters. Walk the date index (or the unit/date index) instead, which finds
-        # a page of matches in a few milliseconds, and show the planner's estimate of the
-        # filtered result as the count.
-        estimate = _pg_estimate(matches)
+        # a page of matches in a few milliseconds. The total is estimated as the matches
+        # of the text and filters (the planner's estimate, good for them; for a phrase,
+        # scaled by its sampled frequency) times the share of the newest filtered rows
+        # this user may read. The planner's estimate with the visibility condition is not
+        # used: at 20,000 records it was 18 times the real count for a one-unit reader.
+        estimate = _pg_estimate(base.filter(tsv=stem_q))
         if phrase_rows is not None:
             # The planner's estimate is for the phrase's words ANDed; the sample counted
             # the phrase itself, so scale the estimate by the phrase's share of them.
             estimate = min(estimate, estimate * phrase_rows // max(text_estimate, 1))
-        else:
-            estimate = max(estimate, cap)
+        sampled, readable = _pg_visible_share(base, qs)
+        estimate = estimate * readable // max(sampled, 1)
         return _pg_newest(matches, sort, offset, per_page, estimate, estimated=True)
     rows = list(matches.order_by().values_list("record_id", "tanggal", "surat_kunci")[: cap + 1])
     if len(rows) <= cap:
@@ -715,37 +751,40 @@ _SUGGEST_CANDIDATES = 2  # per unknown word
 _SUGGEST_MAX = 3
 
 
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "  # as pg_trgm pads a word
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
 def trigram_similarity(a: str, b: str) -> float:
     """pg_trgm's `similarity` for single lower-case words: shared trigrams / all."""
-    ta, tb = _trigrams(a), _trigrams(b)
+    ta, tb = trigrams(a), trigrams(b)
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+# SQLite: the vocabulary words sharing trigrams with the typed word, by pg_trgm's
+# similarity (shared / (theirs + ours - shared)) over the trigram table, as `%` and
+# `similarity` do on PostgreSQL.
+_SQLITE_NEAR = (
+    "SELECT kata FROM (SELECT kata, count(*) * 1.0 / (n + %s - count(*)) AS sim "
+    "FROM arsip_kata_trgm WHERE trigram IN ({marks}) GROUP BY kata, n) "
+    "WHERE sim >= %s ORDER BY sim DESC, kata LIMIT 20"
+)
+
+
 def _vocabulary_near(word: str) -> list[str]:
-    """The words of the search vocabulary most like `word`, best first. PostgreSQL:
-    the trigram index (`kata % word`); SQLite: words with the same first two letters and
-    a length within two, compared in Python. Both rank with the same similarity."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    """The words of the search vocabulary most like `word`, best first: the 20 most
+    similar by trigrams (PostgreSQL: pg_trgm's `%` and `similarity` over the trigram
+    index; SQLite: the same measure over the trigram table), then ranked in Python."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT kata FROM arsip_arsipkata WHERE kata %% %s "
                 "ORDER BY similarity(kata, %s) DESC, kata LIMIT 20",
                 [word, word],
             )
-            candidates = [row[0] for row in cursor.fetchall()]
-    else:
-        prefix = word[:2]
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        candidates = list(
-            ArsipKata.objects.annotate(n=Length("kata"))
-            .filter(kata__gte=prefix, kata__lt=upper, n__gte=len(word) - 2, n__lte=len(word) + 2)
-            .values_list("kata", flat=True)[:5000]
-        )
+        else:
+            grams = sorted(trigrams(word))
+            marks = ", ".join(["%s"] * len(grams))
+            cursor.execute(
+                _SQLITE_NEAR.format(marks=marks), [len(grams), *grams, SUGGEST_SIMILARITY]
+            )
+        candidates = [row[0] for row in cursor.fetchall()]
     ranked = sorted(
         ((trigram_similarity(word, c), c) for c in candidates if c != word),
         key=lambda item: (-item[0], item[1]),
@@ -766,25 +805,34 @@ def _finds_any(qs: QuerySet, parsed: ParsedQuery) -> bool:
 
 
 def arsip_suggestions(qs: QuerySet, parsed: ParsedQuery, text: str) -> list[str]:
-    """ "Did you mean": for a query that found nothing, the typed text with one unknown
-    word (not in the search vocabulary) replaced by a similar vocabulary word, for each
-    replacement that finds a record this user may open (checked, so a suggestion never
-    reveals a word of a record the user cannot read)."""
+    """ "Did you mean": for a query that found nothing, the typed text with its unknown
+    words (not in the search vocabulary) replaced by similar vocabulary words: first every
+    unknown word by its closest word (when two or more were unknown), then one word at a
+    time; each suggestion is offered only if it finds a record this user may open
+    (checked, so a suggestion never reveals a word of a record the user cannot read)."""
     candidates = [w for w in parsed.words if w.isalpha() and 4 <= len(w) <= 40]
     if not candidates:
         return []
     known = set(ArsipKata.objects.filter(kata__in=candidates).values_list("kata", flat=True))
+    near = {w: _vocabulary_near(w) for w in candidates if w not in known}
+    near = {w: others for w, others in near.items() if others}
+    tries: list[dict[str, str]] = []
+    if len(near) > 1:
+        tries.append({w: others[0] for w, others in near.items()})
+    tries += [{w: other} for w, others in near.items() for other in others]
     out: list[str] = []
-    for word in candidates:
-        if word in known:
+    for replace in tries:
+        words = tuple(replace.get(w, w) for w in parsed.words)
+        if not _finds_any(qs, dataclasses.replace(parsed, words=words)):
             continue
-        for other in _vocabulary_near(word):
-            words = tuple(other if w == word else w for w in parsed.words)
-            if _finds_any(qs, dataclasses.replace(parsed, words=words)):
-                pattern = re.compile(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", re.I)
-                out.append(pattern.sub(other, text.strip(), count=1))
-            if len(out) >= _SUGGEST_MAX:
-                return out
+        suggestion = text.strip()
+        for word, other in replace.items():
+            pattern = re.compile(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", re.I)
+            suggestion = pattern.sub(other, suggestion, count=1)
+        if suggestion not in out:
+            out.append(suggestion)
+        if len(out) >= _SUGGEST_MAX:
+            break
     return out
 
 
@@ -843,13 +891,13 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
     if not parsed.has_text and sort == SORT_RELEVANCE:
         sort = SORT_NEWEST
 
-    qs = ArsipIndeks.objects.filter(arsip_visibility_q(user, id_field="record_id")).filter(
-        _filter_q(params, parsed)
-    )
+    filters = _filter_q(params, parsed)
+    qs = ArsipIndeks.objects.filter(arsip_visibility_q(user, id_field="record_id")).filter(filters)
     if not parsed.has_text:
         result = _search_plain(qs, sort, offset, per_page, cap)
     elif connection.vendor == "postgresql":
-        result = _search_pg(qs, parsed, sort, offset, per_page, cap)
+        base = ArsipIndeks.objects.filter(filters)  # the same filters, without visibility
+        result = _search_pg(qs, base, parsed, sort, offset, per_page, cap)
     else:
         result = _search_sqlite(qs, parsed, sort, offset, per_page, cap)
 

@@ -54,3 +54,49 @@ def test_synth_needs_units_and_a_positive_count(db):
         call_command("arsip_synth", count=0)
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("arsip_synth", count=10)
+
+
+def test_bench_search_file_runs_each_query_of_the_file_through_the_service(demo, tmp_path):
+    from tests.arsip.conftest import make_record
+
+    make_record(
+        hal="Laporan keuangan daerah",
+        isi="Layanan perizinan terpadu.",
+        nomor="800.1.11.1/5/DISKOMINFOTIK/2024",
+    )
+    make_record(hal="Undangan rapat", isi="Rapat koordinasi.")
+    queries = tmp_path / "mix.txt"
+    queries.write_text(
+        '# comment\nlaporan\n\n/DISKOMINFOTIK/\n"undangan rapat"\nperizinann\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command(
+        "bench_search_file", str(queries), user="arsiparis", repeat=2, warmup=1, stdout=out
+    )
+    lines = out.getvalue().strip().splitlines()
+    summary = json.loads(lines[-1])
+    assert summary["queries"] == 4 and summary["runs"] == 8 and summary["user"] == "arsiparis"
+    assert summary["records"] == 2
+    assert summary["p50_ms"] <= summary["p95_ms"] <= summary["max_ms"]
+    assert summary["max_statements"] > 0
+    per_query = lines[:-1]
+    assert len(per_query) == 4
+    # Each line ends with the total the page would show and the query as typed.
+    assert per_query[0].split()[-2:] == ["1", "laporan"]
+    assert per_query[1].split()[-2:] == ["1", "/DISKOMINFOTIK/"]
+    assert per_query[2].split()[-3:] == ["1", '"undangan', 'rapat"']
+    assert per_query[3].endswith("0  perizinann  (did you mean: perizinan)")
+
+
+def test_bench_search_file_refuses_an_empty_file_or_unknown_user(demo, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# only a comment\n\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="No queries"):
+        call_command("bench_search_file", str(empty), stdout=io.StringIO())
+    one = tmp_path / "one.txt"
+    one.write_text("laporan\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="No user"):
+        call_command("bench_search_file", str(one), user="nobody", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("bench_search_file", str(tmp_path / "missing.txt"), stdout=io.StringIO())

@@ -209,7 +209,10 @@ class Command(BaseCommand):
                 )
             prepared = None
             if is_pg:  # the search rows' words and stems, made here while the writer works
-                prepared = arsip_index_prepare([{f: row[i] for f, i in _INDEXED} for row in rows])
+                prepared = arsip_index_prepare(
+                    # Synthetic records have no letter key (each is its own letter).
+                    [{**{f: row[i] for f, i in _INDEXED}, "surat_kunci": ""} for row in rows]
+                )
             if pending is not None:
                 pending.result()
             if is_pg and not connection.in_atomic_block:

@@ -16,22 +16,16 @@ import json
 import os
 import random
 import statistics
-import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
+from django.db import connection
 
 from arsip.models import ArsipRecord
 from arsip.permissions import arsip_visibility_q
+from arsip.search.bench import percentile, timed_search
 from arsip.search.query import ArsipSearchParams, arsip_search
 from arsip.synth import Generator
 from core.models import Pegawai
-
-
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 class Command(BaseCommand):
@@ -110,27 +104,20 @@ class Command(BaseCommand):
         by_kind: dict[str, list[float]] = {}
         sql_by_kind: dict[str, list[float]] = {}
         slowest = (0.0, "")
-        connection.force_debug_cursor = True  # record each statement's own time
         for kind, params in mix:
-            fresh = Pegawai.objects.get(pk=account.pk)  # no per-user caches between queries
-            reset_queries()
-            start = time.perf_counter()
-            result = arsip_search(user=fresh, params=ArsipSearchParams(**params))
-            elapsed = (time.perf_counter() - start) * 1000
-            sql_ms = sum(float(q["time"]) for q in connection.queries) * 1000
-            samples.append(elapsed)
-            sql_samples.append(sql_ms)
-            by_kind.setdefault(kind, []).append(elapsed)
-            sql_by_kind.setdefault(kind, []).append(sql_ms)
-            if elapsed > slowest[0]:
-                slowest = (elapsed, f"{kind} {params} -> {result.total}")
-        connection.force_debug_cursor = False
+            timed = timed_search(account, ArsipSearchParams(**params))
+            samples.append(timed.ms)
+            sql_samples.append(timed.sql_ms)
+            by_kind.setdefault(kind, []).append(timed.ms)
+            sql_by_kind.setdefault(kind, []).append(timed.sql_ms)
+            if timed.ms > slowest[0]:
+                slowest = (timed.ms, f"{kind} {params} -> {timed.result.total}")
         for kind, values in sorted(by_kind.items()):
             sql = sql_by_kind[kind]
             self.stdout.write(
                 f"{kind:18} n={len(values):4d} p50={statistics.median(values):7.1f} ms "
-                f"p95={_percentile(values, 95):7.1f} ms max={max(values):7.1f} ms | "
-                f"SQL p50={statistics.median(sql):6.1f} p95={_percentile(sql, 95):6.1f} ms"
+                f"p95={percentile(values, 95):7.1f} ms max={max(values):7.1f} ms | "
+                f"SQL p50={statistics.median(sql):6.1f} p95={percentile(sql, 95):6.1f} ms"
             )
         self.stdout.write(f"slowest: {slowest[0]:.1f} ms {slowest[1]}")
         summary = {
@@ -139,10 +126,10 @@ class Command(BaseCommand):
             "queries": len(samples),
             "user": user,
             "p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(_percentile(samples, 95), 2),
+            "p95_ms": round(percentile(samples, 95), 2),
             "max_ms": round(max(samples), 2),
             "sql_p50_ms": round(statistics.median(sql_samples), 2),
-            "sql_p95_ms": round(_percentile(sql_samples, 95), 2),
+            "sql_p95_ms": round(percentile(sql_samples, 95), 2),
             "loadavg_1m": round(os.getloadavg()[0], 2),
         }
         self.stdout.write(json.dumps(summary))
