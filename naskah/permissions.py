@@ -33,9 +33,8 @@ from django.utils import timezone
 
 from core.models import Pegawai
 from core.selectors.organisasi import pegawai_assignments_on
-from naskah.models import Distribusi, KlasifikasiKeamanan, Naskah, NaskahUserObjectPermission
-
-CONFIDENTIAL = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
+from core.vocabulary import CONFIDENTIAL
+from naskah.models import Distribusi, Naskah, NaskahUserObjectPermission
 
 # The pages of one letter that someone who only received it may open: the letter as sent
 # (its page, the sealed PDF, the lampiran that were sent) and its public verification.

@@ -37,6 +37,7 @@ from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from core.services.audit import audit_record
 from core.validators import single_line
+from core.vocabulary import Urgensi
 from workflows import hooks
 from workflows.hooks import RouteOutcome
 from workflows.models import (
@@ -47,7 +48,6 @@ from workflows.models import (
     Step,
     StepKind,
     StepState,
-    Urgency,
 )
 from workflows.notice_text import notice_text
 from workflows.office_calendar import step_deadline
@@ -581,7 +581,7 @@ def route_start(
     required_koordinasi_units: list[UnitKerja] | tuple = (),
     tim_kerja: TimKerja | None = None,
     max_paraf: int | None = None,
-    urgency: str = Urgency.BIASA,
+    urgency: str = Urgensi.BIASA,
     security_class: str = "",
     confidential: bool = False,
     unit: UnitKerja | None = None,
@@ -598,7 +598,7 @@ def route_start(
         raise ApplicationError(_("A revision is required."), code="invalid")
     if not title:
         raise ApplicationError(_("A title is required."), code="invalid")
-    if urgency not in Urgency.values:
+    if urgency not in Urgensi.values:
         raise ApplicationError(_("Unknown urgency “%(u)s”.") % {"u": urgency}, code="invalid")
     if obj.pk is None:
         raise ApplicationError(_("Save the object before routing it."), code="invalid")

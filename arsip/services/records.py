@@ -11,18 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arsip.models import (
-    ArsipPembaca,
-    ArsipRecord,
-    Berkas,
-    KlasifikasiKeamanan,
-    Urgensi,
-)
+from arsip.models import ArsipPembaca, ArsipRecord, Berkas
 from arsip.permissions import can_manage_archive
 from arsip.tasks import arsip_index_schedule
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
 from core.services.audit import audit_record
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 
 SOURCE_TYPES = ("naskah.naskah", "masuk.suratmasuk", "arsip.dokumen")
 _NOMOR_RE = re.compile(r"^(?P<kode>[0-9][0-9.]*)/(?P<urut>\d+)/(?P<unit>[^/]+)/(?P<tahun>\d{4})$")

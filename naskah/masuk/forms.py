@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import penugasan_active_on
 from core.validators import validate_single_line
-from naskah.masuk.models import InstruksiDisposisi, KlasifikasiKeamanan, Urgensi
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
+from naskah.masuk.models import InstruksiDisposisi
 from naskah.masuk.services import Tujuan
 
 

@@ -8,22 +8,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.models import UnitKerja
+from core.vocabulary import KLASIFIKASI_CETAK, URGENSI_CETAK
 from naskah.context import with_artwork
-from naskah.masuk.models import KlasifikasiKeamanan, SuratMasuk, Urgensi
+from naskah.masuk.models import SuratMasuk
 from naskah.masuk.selectors import disposisi_tree, flatten_tree
 from naskah.rendering import format_tanggal, render_naskah
 
-URGENSI_LABEL = {
-    Urgensi.AMAT_SEGERA: "Amat Segera",
-    Urgensi.SEGERA: "Segera",
-    Urgensi.BIASA: "Biasa",
-}
-KEAMANAN_LABEL = {
-    KlasifikasiKeamanan.BIASA: "Biasa",
-    KlasifikasiKeamanan.TERBATAS: "Terbatas",
-    KlasifikasiKeamanan.RAHASIA: "Rahasia",
-    KlasifikasiKeamanan.SANGAT_RAHASIA: "Sangat Rahasia",
-}
 STATUS_LABEL = {
     "belum_dibaca": "Belum dibaca",
     "dibaca": "Dibaca",
@@ -100,7 +90,7 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
         "nomor": surat.nomor_agenda,
         "tanggal": timezone.localtime(first.dibuat_pada).date() if first else None,
         "tempat": surat.unit.kota or getattr(settings, "NASKAH", {}).get("KOTA", ""),
-        "klasifikasi_keamanan": KEAMANAN_LABEL[surat.klasifikasi_keamanan],
+        "klasifikasi_keamanan": KLASIFIKASI_CETAK[surat.klasifikasi_keamanan],
         "hal": surat.hal,
         "fields": {
             "surat_dari": surat.pengirim,
@@ -108,7 +98,7 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
             "tanggal_surat": surat.tanggal_surat,
             "diterima_tanggal": surat.tanggal_diterima,
             "nomor_agenda": surat.nomor_agenda,
-            "sifat": URGENSI_LABEL[surat.urgensi],
+            "sifat": URGENSI_CETAK[surat.urgensi],
             "hal": surat.hal,
             "diteruskan_kepada": recipients,
             "instruksi": instruksi,

@@ -27,9 +27,9 @@ from core.selectors.organisasi import (
     jabatan_superior_chain,
     penugasan_active_on,
 )
+from core.vocabulary import CONFIDENTIAL
 from naskah.masuk.conf import conf
 from naskah.masuk.models import (
-    RAHASIA_LEVELS,
     Disposisi,
     DisposisiPenerima,
     SuratMasuk,
@@ -117,7 +117,7 @@ def visible_q(pegawai: Pegawai) -> Q:
         | reported
     )
     units = [u.pk for u in register_units(pegawai)]
-    unit_admin = Q(unit_id__in=units) & ~Q(klasifikasi_keamanan__in=RAHASIA_LEVELS)
+    unit_admin = Q(unit_id__in=units) & ~Q(klasifikasi_keamanan__in=CONFIDENTIAL)
     return named | unit_admin
 
 

@@ -30,6 +30,7 @@ from core.services.attempts import Slot, attempt_claim, attempt_failed, attempt_
 from core.services.audit import audit_record
 from core.services.storage import storage_remove
 from core.validators import has_line_break, single_line
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk import permissions as perms
 from naskah.masuk.berkas import CheckedFile, check_uploads, removed_by_file
@@ -40,11 +41,9 @@ from naskah.masuk.models import (
     Disposisi,
     DisposisiPenerima,
     InstruksiDisposisi,
-    KlasifikasiKeamanan,
     SuratBalasan,
     SuratMasuk,
     TindakLanjut,
-    Urgensi,
 )
 
 logger = logging.getLogger(__name__)

@@ -41,8 +41,8 @@ from core.services.attempts import (
 )
 from core.services.audit import audit_record
 from core.validators import single_line
+from core.vocabulary import CONFIDENTIAL
 from naskah.models import Distribusi, Naskah, NaskahRevisi, NaskahTTE
-from naskah.permissions import CONFIDENTIAL
 
 logger = logging.getLogger(__name__)
 

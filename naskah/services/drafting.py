@@ -20,17 +20,16 @@ from core.models import Jabatan, KodeKlasifikasi, Pegawai, UnitKerja
 from core.selectors.organisasi import pegawai_primary_unit, unit_head
 from core.services.audit import audit_record
 from core.validators import has_line_break
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.fields import body_max_chars, clean_values
 from naskah.markup import validate_blocks
 from naskah.models import (
     JenisNaskah,
-    KlasifikasiKeamanan,
     Lampiran,
     Mandat,
     Naskah,
     NaskahRevisi,
     Penerima,
-    Urgensi,
     lampiran_max_bytes,
     lampiran_max_pages,
 )
