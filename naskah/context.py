@@ -7,14 +7,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import office_today
 from core.errors import ApplicationError
+from core.indonesian import hari_tanggal, tanggal_panjang
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from core.vocabulary import CONFIDENTIAL, KLASIFIKASI_CETAK, URGENSI_CETAK
-from naskah.formatting import diktum_label, hari_tanggal, jumlah_berkas, tanggal_panjang
+from naskah.formatting import diktum_label, jumlah_berkas
 from naskah.markup import paragraph
 from naskah.models import JenisNaskah, Lampiran, NaskahRevisi, TataNaskahDefault
 from naskah.selectors_kewenangan import mandat_principal
@@ -452,7 +453,7 @@ def naskah_render_context(
     naskah = revisi.naskah
     jenis = naskah.jenis
     header = revisi.header
-    on = naskah.tanggal or timezone.localdate()
+    on = naskah.tanggal or office_today()
     known = signer_holder is not None and signer_holder.jabatan.pk == header["penandatangan_id"]
     if known:
         signer = signer_holder.jabatan  # its superiors load on demand (a.n./u.b. only)

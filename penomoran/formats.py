@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.indonesian import roman_month
 from core.vocabulary import SIFAT_PREFIXES
 
 DEFAULT_FORMAT = "{kode}/{nomor}/{unit}/{tahun}"
@@ -30,8 +31,6 @@ PARTS: dict[str, str] = {
     "sifat": "security prefix, e.g. B, R or SR",
 }
 
-ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-
 _KODE_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 _formatter = string.Formatter()
 
@@ -46,12 +45,6 @@ def sifat_prefix_for(klasifikasi_keamanan: str) -> str:
     if klasifikasi_keamanan not in prefixes:
         raise ValueError(f"unknown security class {klasifikasi_keamanan!r}")
     return prefixes[klasifikasi_keamanan]
-
-
-def roman_month(month: int) -> str:
-    if not 1 <= month <= 12:
-        raise ValueError(f"month out of range: {month}")
-    return ROMAN_MONTHS[month - 1]
 
 
 def _allowed_list() -> str:

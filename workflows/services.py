@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import hooks as core_hooks
+from core.clock import office_time
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
@@ -350,7 +351,7 @@ def _require_note(note: str) -> str:
 
 def _activate_step(route: Route, step: Step, now: dt.datetime) -> StepState:
     """Put a step in front of the person acting for its position (or team) today."""
-    day = timezone.localdate(now)
+    day = office_time(now).date()
     assignee, capacity = None, StepState.Capacity.VACANT
     if step.tim_kerja_id:
         team = step.tim_kerja
@@ -1108,7 +1109,7 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
             ).get(pk=pk)
             route = state.route
             superior = _superior_of(state)
-            holder = jabatan_holder_on(superior, timezone.localdate(now)) if superior else None
+            holder = jabatan_holder_on(superior, office_time(now).date()) if superior else None
             _event(
                 route,
                 RouteEvent.Kind.ESCALATED,

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Jabatan, Pegawai, Penugasan, UnitKerja
 
 # Who acts for a position when several assignments are active on the same day: a Plh
@@ -41,7 +41,7 @@ class Pemangku:
 
 
 def _on(tanggal: dt.date | None) -> dt.date:
-    return tanggal or timezone.localdate()
+    return tanggal or office_today()
 
 
 def penugasan_active_on(tanggal: dt.date | None = None) -> Q:

@@ -7,12 +7,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from core.clock import office_time
+from core.indonesian import tanggal_jam
 from core.models import UnitKerja
 from core.vocabulary import KLASIFIKASI_CETAK, URGENSI_CETAK
 from naskah.context import with_artwork
 from naskah.masuk.models import SuratMasuk
 from naskah.masuk.selectors import disposisi_tree, flatten_tree
-from naskah.rendering import format_tanggal, render_naskah
+from naskah.rendering import render_naskah
 
 STATUS_LABEL = {
     "belum_dibaca": "Belum dibaca",
@@ -26,8 +28,7 @@ def _waktu(value) -> str:
     """ "7 Desember 2026 09.30": the Indonesian date and the time as HH.MM."""
     if not value:
         return "-"
-    local = timezone.localtime(value)
-    return f"{format_tanggal(local.date())} {local:%H.%M}"
+    return tanggal_jam(office_time(value))
 
 
 def kop_for(unit: UnitKerja) -> dict:
@@ -171,4 +172,4 @@ def lembar_disposisi_pdf(surat: SuratMasuk) -> bytes:
     return render_naskah(layout, context)
 
 
-__all__ = ["format_tanggal", "kop_for", "lembar_context", "lembar_disposisi_pdf"]
+__all__ = ["kop_for", "lembar_context", "lembar_disposisi_pdf"]

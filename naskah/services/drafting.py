@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, UnitKerja
 from core.selectors.organisasi import pegawai_primary_unit, unit_head
@@ -212,9 +212,7 @@ def draft_check(
         raise ApplicationError(_("Unknown mandate."), code="invalid")
     # The authority matrix, and for a.n./u.b. a delegation in force today (the signing
     # service checks again on the signing date, under its lock).
-    problem = signer_problem(
-        jenis=jenis, jabatan=penandatangan, mandat=mandat, on=timezone.localdate()
-    )
+    problem = signer_problem(jenis=jenis, jabatan=penandatangan, mandat=mandat, on=office_today())
     if problem is not None:
         raise ApplicationError(problem[1], code=problem[0])
     if kode_klasifikasi is not None and not kode_klasifikasi.aktif:
