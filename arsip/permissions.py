@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from arsip.models import ArsipPembaca, ArsipRecord
+from arsip.models import ArsipPembaca
 from core.models import Pegawai, TingkatAkses, UnitKerja
 from core.selectors.organisasi import pegawai_jabatan_acting_on
 from core.selectors.skkaad import (
@@ -125,10 +125,6 @@ def _skkaad_q(user: Pegawai) -> Q:
             cached = ~Q(kode_klasifikasi__in=skkaad_denied_codes(levels).values("pk"))
         user._arsip_skkaad = cached
     return cached
-
-
-def can_read_record(user: Pegawai, record: ArsipRecord) -> bool:
-    return ArsipRecord.objects.filter(arsip_visibility_q(user), pk=record.pk).exists()
 
 
 def can_manage_archive(user: Pegawai) -> bool:

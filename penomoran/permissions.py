@@ -75,12 +75,6 @@ def register_scope(user) -> Q:
     return scope
 
 
-def can_view_register(user, buku) -> bool:
-    from penomoran.models import BukuNomor
-
-    return BukuNomor.objects.filter(register_scope(user), pk=buku.pk).exists()
-
-
 BLOCK_PERMISSION = "penomoran.issue_blokdarurat"
 
 

@@ -243,12 +243,6 @@ def route_active_states(route: Route) -> list[StepState]:
     )
 
 
-def route_for_object(obj) -> Route | None:
-    """The object's open route, else its latest one."""
-    routes = Route.objects.for_object(obj)
-    return routes.open().first() or routes.order_by("-started_at", "-pk").first()
-
-
 def route_paraf_complete(route: Route, revision: str) -> bool:
     """Every stage before the signature has its quorum of approvals valid on `revision`
     (DESIGN invariant 4): what the caller checks before signing."""

@@ -343,24 +343,3 @@ def arsip_record_set_flags(
     record.save(update_fields=["vital", "legal_hold", "legal_hold_alasan", "updated_at"])
     audit_record(actor=actor, action="arsip.record.flags", obj=record, details=details)
     return record
-
-
-@transaction.atomic
-def arsip_record_file(*, actor: Pegawai, record: ArsipRecord, berkas: Berkas) -> ArsipRecord:
-    """Move a record into another open file of the same classification code."""
-    _require_manager(actor)
-    record = ArsipRecord.objects.select_for_update().get(pk=record.pk)
-    if berkas.status != Berkas.Status.TERBUKA:
-        raise ApplicationError(_("Records can only be filed into an open file."))
-    if berkas.kode_klasifikasi_id != record.kode_klasifikasi_id:
-        raise ApplicationError(_("The file has another classification code."))
-    old = record.berkas_id
-    record.berkas = berkas
-    record.save(update_fields=["berkas", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="arsip.record.file",
-        obj=record,
-        details={"from": old, "to": berkas.pk},
-    )
-    return record
