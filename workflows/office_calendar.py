@@ -27,8 +27,8 @@ import math
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.utils import timezone
 
+from core.clock import office_time
 from core.vocabulary import SLA_HARI_KERJA, SLA_JAM
 
 DEFAULT_JAM_KERJA = {
@@ -111,7 +111,7 @@ class OfficeCalendar:
 
 def step_deadline(start: dt.datetime, urgency: str, *, calendar: OfficeCalendar | None = None):
     """The deadline of a step activated at `start` (aware), in the office time zone."""
-    local = timezone.localtime(start)
+    local = office_time(start)
     cal = calendar or OfficeCalendar(local.date())
     hours = sla_hours(urgency)
     tz = local.tzinfo

@@ -5,7 +5,6 @@ disposed to whom, instructions, notes, deadlines and the state of every branch."
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import timezone
 
 from core.clock import office_time
 from core.indonesian import tanggal_jam
@@ -89,7 +88,7 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
     context = {
         "kop": kop_for(surat.unit),
         "nomor": surat.nomor_agenda,
-        "tanggal": timezone.localtime(first.dibuat_pada).date() if first else None,
+        "tanggal": office_time(first.dibuat_pada).date() if first else None,
         "tempat": surat.unit.kota or getattr(settings, "NASKAH", {}).get("KOTA", ""),
         "klasifikasi_keamanan": KLASIFIKASI_CETAK[surat.klasifikasi_keamanan],
         "hal": surat.hal,
