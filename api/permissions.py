@@ -17,11 +17,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from api.auth import Caller
+from core.vocabulary import CONFIDENTIAL
 from naskah.masuk import permissions as masuk_perms
-from naskah.masuk.models import RAHASIA_LEVELS, SuratMasuk
+from naskah.masuk.models import SuratMasuk
 from naskah.models import Naskah
 from naskah.models_tte import Distribusi
-from naskah.permissions import CONFIDENTIAL, naskah_internal_q, naskah_visible_q
+from naskah.permissions import naskah_internal_q, naskah_visible_q
 
 
 def _paths_q(field: str, paths: list[str]) -> Q:
@@ -68,7 +69,7 @@ def naskah_get(caller: Caller, pk: int, *, internal: bool = False) -> Naskah:
 def suratmasuk_for_caller(caller: Caller) -> QuerySet[SuratMasuk]:
     if caller.personal:
         return SuratMasuk.objects.filter(masuk_perms.visible_q(caller.pegawai))
-    q = _paths_q("unit__path", caller.unit_paths) & ~Q(klasifikasi_keamanan__in=RAHASIA_LEVELS)
+    q = _paths_q("unit__path", caller.unit_paths) & ~Q(klasifikasi_keamanan__in=CONFIDENTIAL)
     if caller.pegawai is not None:
         q |= masuk_perms.visible_q(caller.pegawai)
     return SuratMasuk.objects.filter(q)

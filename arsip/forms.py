@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from arsip.models import ArsipRecord, KlasifikasiKeamanan, Penyusutan, Urgensi
+from arsip.models import ArsipRecord, Penyusutan
 from arsip.search.query import SORT_NEWEST, SORT_OLDEST, SORT_RELEVANCE
 from core.models import UnitKerja
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 
 
 class BootstrapMixin:

@@ -4,18 +4,18 @@ still in progress. Registered under core.hooks.HOME_SECTIONS (apps.py)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arsip.models import Berkas, Penyusutan
 from arsip.permissions import can_manage_archive
+from core.clock import office_today
 from core.worklist import WorkItem, WorkSection, first_rows
 
 
 def home_sections(user) -> list[WorkSection]:
     if not can_manage_archive(user):
         return []
-    year = timezone.localdate().year
+    year = office_today().year
     group = _("Archive")
     # Files are closed at the end of their year: an open file of an earlier year is due.
     files = (

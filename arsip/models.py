@@ -14,22 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import KodeKlasifikasi, TimeStampedModel, UnitKerja, confidential_marker
-
-
-class KlasifikasiKeamanan(models.TextChoices):
-    BIASA = "biasa", _("Ordinary (Biasa)")
-    TERBATAS = "terbatas", _("Restricted (Terbatas)")
-    RAHASIA = "rahasia", _("Confidential (Rahasia)")
-    SANGAT_RAHASIA = "sangat_rahasia", _("Top secret (Sangat Rahasia)")
-
-
-SECRET_CLASSES = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
-
-
-class Urgensi(models.TextChoices):
-    AMAT_SEGERA = "amat_segera", _("Very urgent (Amat Segera)")
-    SEGERA = "segera", _("Urgent (Segera)")
-    BIASA = "biasa", _("Normal (Biasa)")
+from core.vocabulary import CONFIDENTIAL, KlasifikasiKeamanan, Urgensi
 
 
 class Berkas(TimeStampedModel):
@@ -224,7 +209,7 @@ class ArsipRecord(models.Model):
 
     @property
     def rahasia(self) -> bool:
-        return self.klasifikasi_keamanan in SECRET_CLASSES
+        return self.klasifikasi_keamanan in CONFIDENTIAL
 
 
 class ArsipPembaca(models.Model):

@@ -16,21 +16,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-BULAN = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+from core.indonesian import HARI, tanggal_panjang
 
 JUDUL = {
     "pemindahan": "BERITA ACARA PEMINDAHAN ARSIP INAKTIF",
@@ -52,10 +38,6 @@ DAFTAR = {
     "pemusnahan": "DAFTAR ARSIP YANG DIMUSNAHKAN",
     "penyerahan": "DAFTAR ARSIP YANG DISERAHKAN",
 }
-
-
-def tanggal_panjang(day: dt.date) -> str:
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 def _styles():

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from arsip.models import SECRET_CLASSES, ArsipPembaca, ArsipRecord, KlasifikasiKeamanan
+from arsip.models import ArsipPembaca
 from core.models import Pegawai, TingkatAkses, UnitKerja
 from core.selectors.organisasi import pegawai_jabatan_acting_on
 from core.selectors.skkaad import (
@@ -28,6 +28,7 @@ from core.selectors.skkaad import (
     skkaad_any_restriction,
     skkaad_denied_codes,
 )
+from core.vocabulary import CONFIDENTIAL, KlasifikasiKeamanan
 
 GROUP_ARSIPARIS = "Arsiparis"
 GROUP_PANITIA = "Panitia Penilai Arsip"
@@ -89,7 +90,7 @@ def arsip_visibility_q(user: Pegawai, *, id_field: str = "pk") -> Q:
     named = Q(Exists(ArsipPembaca.objects.filter(pegawai=user, record_id=OuterRef(id_field))))
     level_q = _skkaad_q(user)
     if is_arsiparis(user):
-        return (~Q(klasifikasi_keamanan__in=SECRET_CLASSES) & level_q) | named
+        return (~Q(klasifikasi_keamanan__in=CONFIDENTIAL) & level_q) | named
     cached = getattr(user, "_arsip_scopes", None)
     if cached is None:
         cached = _unit_scopes(user)
@@ -124,10 +125,6 @@ def _skkaad_q(user: Pegawai) -> Q:
             cached = ~Q(kode_klasifikasi__in=skkaad_denied_codes(levels).values("pk"))
         user._arsip_skkaad = cached
     return cached
-
-
-def can_read_record(user: Pegawai, record: ArsipRecord) -> bool:
-    return ArsipRecord.objects.filter(arsip_visibility_q(user), pk=record.pk).exists()
 
 
 def can_manage_archive(user: Pegawai) -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import (
     AnggotaTimKerja,
     Jabatan,
@@ -692,7 +692,7 @@ def demo_seed(*, password: str) -> SeedResult:
         created += new
 
     people: dict[str, Pegawai] = {}
-    today = timezone.localdate()
+    today = office_today()
     for username, (depan, nama, belakang, nip, pangkat, gol, pos) in PEOPLE.items():
         person = Pegawai.objects.filter(username=username).first()
         if person is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_nip
+from core.vocabulary import KlasifikasiKeamanan
 
 
 class TimeStampedModel(models.Model):
@@ -527,19 +528,6 @@ class SkemaKlasifikasi(models.Model):
         return self.nama
 
 
-class KelasKeamanan(models.TextChoices):
-    """Security classes, with the same values as the apps' KlasifikasiKeamanan (core cannot
-    import them): the SKKAAD default class of a classification code."""
-
-    BIASA = "biasa", _("Ordinary (biasa)")
-    TERBATAS = "terbatas", _("Limited (terbatas)")
-    RAHASIA = "rahasia", _("Secret (rahasia)")
-    SANGAT_RAHASIA = "sangat_rahasia", _("Top secret (sangat rahasia)")
-
-
-KELAS_KEAMANAN_RANK = {value: rank for rank, value in enumerate(KelasKeamanan.values)}
-
-
 class TingkatAkses(models.TextChoices):
     """Position levels and roles that a region's SKKAAD may grant access to a series.
     The order is fixed: each value is one bit of `KodeKlasifikasi.akses_mask`; add new
@@ -615,7 +603,7 @@ class KodeKlasifikasi(models.Model):
     kelas_keamanan = models.CharField(
         _("default security class"),
         max_length=20,
-        choices=KelasKeamanan.choices,
+        choices=KlasifikasiKeamanan.choices,
         blank=True,
         help_text=_("SKKAAD. Empty: inherited from the parent code."),
     )

@@ -500,8 +500,8 @@ NASKAH = {
     "PLT_MAX_EXTENSIONS": env_int("NASKAH_PLT_MAX_EXTENSIONS", 1),
     # Plh is for temporary absence; the longest a single Plh assignment may run.
     "PLH_MAX_DAYS": env_int("NASKAH_PLH_MAX_DAYS", 90),
-    # Processing deadlines by urgency, in hours (domain.md 4.2; UNVERIFIED -> settings).
-    "SLA_JAM": {"amat_segera": 24, "segera": 48, "biasa": 120},
+    # Processing deadlines by urgency, in hours: "SLA_JAM" and "SLA_HARI_KERJA" override
+    # the defaults in core/vocabulary.py (domain.md 4.2; UNVERIFIED -> settings).
     # The legal bureau: initials every letter of a type marked "the legal bureau initials"
     # (domain.md 5.2, paraf koordinasi). A unit code.
     "UNIT_BIRO_HUKUM": os.environ.get("NASKAH_UNIT_BIRO_HUKUM", "BIRO-HUKUM"),

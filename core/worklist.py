@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from core import hooks
+from core.clock import office_today
 
 # Rows shown per section; the "all N" link opens the full list.
 HOME_LIMIT = 5
@@ -36,7 +37,7 @@ class WorkItem:
             return False
         if isinstance(self.deadline, dt.datetime):
             return self.deadline < timezone.now()
-        return self.deadline < timezone.localdate()
+        return self.deadline < office_today()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CONFIDENTIAL_MARKERS
 from core.services.audit import audit_record
+from core.vocabulary import CONFIDENTIAL
 from naskah.models import (
     JenisNaskah,
     KewenanganTandaTangan,
@@ -21,7 +22,7 @@ from naskah.models import (
     Penerima,
     TataNaskahDefault,
 )
-from naskah.permissions import CONFIDENTIAL, naskah_internal_q, naskah_visible_q
+from naskah.permissions import naskah_internal_q, naskah_visible_q
 
 
 def _readable(request):

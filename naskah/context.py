@@ -7,24 +7,19 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import office_today
 from core.errors import ApplicationError
+from core.indonesian import hari_tanggal, tanggal_panjang
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
-from naskah.formatting import diktum_label, hari_tanggal, jumlah_berkas, tanggal_panjang
+from core.vocabulary import CONFIDENTIAL, KLASIFIKASI_CETAK, URGENSI_CETAK
+from naskah.formatting import diktum_label, jumlah_berkas
 from naskah.markup import paragraph
 from naskah.models import JenisNaskah, Lampiran, NaskahRevisi, TataNaskahDefault
 from naskah.selectors_kewenangan import mandat_principal
 
-SIFAT_LABEL = {"amat_segera": "Amat Segera", "segera": "Segera", "biasa": "Biasa"}
-KLASIFIKASI_LABEL = {
-    "biasa": "Biasa",
-    "terbatas": "Terbatas",
-    "rahasia": "Rahasia",
-    "sangat_rahasia": "Sangat Rahasia",
-}
 VACANT_NAME = "...................."
 _UNKNOWN = object()
 
@@ -458,7 +453,7 @@ def naskah_render_context(
     naskah = revisi.naskah
     jenis = naskah.jenis
     header = revisi.header
-    on = naskah.tanggal or timezone.localdate()
+    on = naskah.tanggal or office_today()
     known = signer_holder is not None and signer_holder.jabatan.pk == header["penandatangan_id"]
     if known:
         signer = signer_holder.jabatan  # its superiors load on demand (a.n./u.b. only)
@@ -585,7 +580,7 @@ def naskah_render_context(
     _new_kind_defaults(jenis, layout, fields)
     if jenis.layout_kind == "disposisi":
         fields.setdefault("hal", header.get("hal", ""))
-        fields.setdefault("sifat", SIFAT_LABEL.get(header.get("urgensi"), ""))
+        fields.setdefault("sifat", URGENSI_CETAK.get(header.get("urgensi"), ""))
         for key in ("diteruskan_kepada", "instruksi"):
             fields.setdefault(key, [])
         for key in ("surat_dari", "nomor_surat", "tanggal_surat", "diterima_tanggal"):
@@ -593,9 +588,9 @@ def naskah_render_context(
         fields.setdefault("nomor_agenda", "")
         fields.setdefault("catatan", "")
 
-    klasifikasi = KLASIFIKASI_LABEL.get(header.get("klasifikasi_keamanan"), "Biasa")
+    klasifikasi = KLASIFIKASI_CETAK.get(header.get("klasifikasi_keamanan"), "Biasa")
     distribusi: list[str] = []
-    if klasifikasi in ("Rahasia", "Sangat Rahasia"):
+    if header.get("klasifikasi_keamanan") in CONFIDENTIAL:
         # Numbered copies with a distribution list (domain.md 4.1): copy n goes to the n-th
         # addressee or copy holder; the last is the file copy (pertinggal).
         distribusi = [r["label"] for r in tujuan] + [
@@ -608,7 +603,7 @@ def naskah_render_context(
         "nomor": None if preview else naskah.nomor,
         "tanggal": None if preview else naskah.tanggal,
         "tempat": header.get("tempat") or signer.unit.kota or _region("KOTA", ""),
-        "sifat": SIFAT_LABEL.get(header.get("urgensi"), "Biasa"),
+        "sifat": URGENSI_CETAK.get(header.get("urgensi"), "Biasa"),
         "klasifikasi_keamanan": klasifikasi,
         "distribusi": distribusi,
         "salinan": {"ke": None, "dari": len(distribusi)} if distribusi else None,

@@ -228,8 +228,8 @@ def demo_seed_letters(*, stdout=None) -> list[Naskah]:
             )
         naskah = letter_through_paraf(naskah)
         if naskah.status == Naskah.Status.SIAP_TANDATANGAN:
+            from core.clock import office_today
             from core.selectors.organisasi import jabatan_holder_on
-            from naskah.services.tte import office_today
 
             holder = jabatan_holder_on(naskah.penandatangan, office_today())
             if holder is None or not signer_ready(holder.pegawai, passphrase):

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.fields import to_form_text
 from naskah.markup import plain_text
-from naskah.models import KlasifikasiKeamanan, Lampiran, Mandat, NaskahRevisi, Urgensi
+from naskah.models import Lampiran, Mandat, NaskahRevisi
 
 
 @dataclass(frozen=True)

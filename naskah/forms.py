@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Jabatan, KodeKlasifikasi, Pegawai
 from core.selectors.skkaad import kode_kelas_keamanan_usulan
 from core.validators import validate_single_line
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.fields import from_form_text, to_form_text
 from naskah.markup import blocks_from_markup, markup_from_blocks
-from naskah.models import JenisNaskah, KlasifikasiKeamanan, Mandat, NaskahRevisi, Urgensi
+from naskah.models import JenisNaskah, Mandat, NaskahRevisi
 from naskah.selectors import signer_choices, signer_default
 from naskah.selectors_kewenangan import jabatan_signers
 

@@ -17,6 +17,7 @@ from core.models import (
     UnitKerja,
     confidential_marker,
 )
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 
 PAPER_CHOICES = [("A4", "A4"), ("F4", "F4 (215 × 330 mm)")]
 FONT_CHOICES = [("arial", "Arial"), ("bookman", "Bookman Old Style")]
@@ -242,19 +243,6 @@ class JenisNaskah(models.Model):
             errors["koordinasi_wajib"] = _('Use a list of unit codes, e.g. ["BIRO-HUKUM"].')
         if errors:
             raise ValidationError(errors)
-
-
-class Urgensi(models.TextChoices):
-    AMAT_SEGERA = "amat_segera", _("Very urgent (amat segera)")
-    SEGERA = "segera", _("Urgent (segera)")
-    BIASA = "biasa", _("Normal (biasa)")
-
-
-class KlasifikasiKeamanan(models.TextChoices):
-    BIASA = "biasa", _("Ordinary (biasa)")
-    TERBATAS = "terbatas", _("Limited (terbatas)")
-    RAHASIA = "rahasia", _("Secret (rahasia)")
-    SANGAT_RAHASIA = "sangat_rahasia", _("Top secret (sangat rahasia)")
 
 
 class Mandat(models.TextChoices):

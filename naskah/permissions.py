@@ -29,13 +29,12 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Pegawai
 from core.selectors.organisasi import pegawai_assignments_on
-from naskah.models import Distribusi, KlasifikasiKeamanan, Naskah, NaskahUserObjectPermission
-
-CONFIDENTIAL = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
+from core.vocabulary import CONFIDENTIAL
+from naskah.models import Distribusi, Naskah, NaskahUserObjectPermission
 
 # The pages of one letter that someone who only received it may open: the letter as sent
 # (its page, the sealed PDF, the lampiran that were sent) and its public verification.
@@ -72,7 +71,7 @@ def naskah_internal_q(user: Pegawai, day: dt.date | None = None) -> Q:
 
     from workflows.selectors import route_visibility_q
 
-    day = day or timezone.localdate()
+    day = day or office_today()
     granted = get_objects_for_user(
         user,
         "naskah.view_naskah",
@@ -213,7 +212,7 @@ def can_withdraw_naskah(user: Pegawai, naskah: Naskah) -> bool:
     issuer = naskah.penandatangan.unit
     return any(
         _unit_within(issuer, row.jabatan.unit)
-        for row in pegawai_assignments_on(user, timezone.localdate())
+        for row in pegawai_assignments_on(user, office_today())
     )
 
 
@@ -233,7 +232,7 @@ def can_read_pertinggal(user: Pegawai, naskah: Naskah, day: dt.date | None = Non
         return False
     if naskah.konseptor_id == user.pk:
         return True
-    day = day or timezone.localdate()
+    day = day or office_today()
     if user.pk in route_reader_ids(naskah, day):
         return True
     if naskah.klasifikasi_keamanan in CONFIDENTIAL:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from core.clock import office_today
 from core.errors import ApplicationError
 from core.models import Jabatan, Pegawai
 from naskah.markup import blocks_from_markup
@@ -78,7 +77,7 @@ def _long_laporan() -> str:
 def samples() -> dict[str, Sample]:
     from naskah.samples_newtypes import new_type_samples
 
-    today = timezone.localdate()
+    today = office_today()
     next_monday = today + dt.timedelta(days=7 - today.weekday())
     return {
         **new_type_samples(today),

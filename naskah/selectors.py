@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_superior_chain, pegawai_assignments_on
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
@@ -34,7 +34,7 @@ def signer_choices(jenis: JenisNaskah, user: Pegawai, on: dt.date | None = None)
     """Positions that may sign this type on the date (the authority matrix, and for a.n./
     u.b. a delegation in force); the user's own line of superiors first. Each carries
     `mandat_options`: the forms it may sign in ("" own right, "an", "ub")."""
-    options = signer_options(jenis, on or timezone.localdate())
+    options = signer_options(jenis, on or office_today())
     candidates = list(
         Jabatan.objects.filter(pk__in=options, aktif=True)
         .select_related("unit", "atasan__atasan")

@@ -7,7 +7,7 @@ from django import forms
 
 from core.models import KodeKlasifikasi
 from core.selectors.skkaad import kelas_lebih_rendah, kode_kelas_keamanan_usulan
-from naskah.models import KlasifikasiKeamanan
+from core.vocabulary import KlasifikasiKeamanan
 
 
 def kelas_usulan_context(*, kode: str, kelas: str, usulan_lama: str, replace: bool = True) -> dict:

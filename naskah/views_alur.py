@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,20 +56,6 @@ from workflows.permissions import step_capacity, step_reassign_candidates
 from workflows.selectors import route_stages
 
 PAGE_SIZE = 50
-
-
-def render(request, template: str, context: dict, status: int = 200):
-    """Render with the navigation counters, also before the lead wires the context
-    processor into TEMPLATES."""
-    from django.conf import settings
-    from django.shortcuts import render as django_render
-
-    from naskah.context_processors import naskah_nav
-
-    processors = settings.TEMPLATES[0].get("OPTIONS", {}).get("context_processors", [])
-    if "naskah.context_processors.naskah_nav" not in processors:
-        context = {**naskah_nav(request), **context}
-    return django_render(request, template, context, status=status)
 
 
 def _back(naskah: Naskah):

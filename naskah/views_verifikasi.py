@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
 from core.middleware import client_ip
+from core.vocabulary import CONFIDENTIAL
 from naskah.models import DokumenTersegel, NaskahTTE, PencabutanNaskah, PertinggalTersegel
-from naskah.permissions import CONFIDENTIAL
 from naskah.services.tte import sealed_bytes
 
 logger = logging.getLogger(__name__)

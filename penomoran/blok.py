@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.clock import office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Pegawai
 from core.pdfsafe import pdf_sanitize
@@ -33,7 +34,6 @@ from penomoran.services import (
     _nomor_issue,
     nomor_cancel,
     nomor_use_reserved,
-    office_today,
 )
 
 OBJECT_TYPE = "penomoran.suratmanual"

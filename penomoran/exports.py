@@ -17,22 +17,9 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.clock import office_time
+from core.indonesian import tanggal_jam, tanggal_panjang
 from penomoran.models import BukuNomor, Nomor
-
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 STATUS_ID = {
     Nomor.Status.DIGUNAKAN: "Digunakan",
@@ -70,18 +57,15 @@ def report_headers() -> list[str]:
 
 
 def tanggal_indonesia(day: dt.date | None) -> str:
-    if day is None:
-        return ""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+    return "" if day is None else tanggal_panjang(day)
 
 
 def waktu_indonesia(moment: dt.datetime | None) -> str:
     """ "23 November 2026 14.05 WIB"-style, in the office time zone."""
     if moment is None:
         return ""
-    local = timezone.localtime(moment, timezone.get_default_timezone())
-    zone = local.tzname() or ""
-    return f"{tanggal_indonesia(local.date())} {local:%H.%M} {zone}".strip()
+    local = office_time(moment)
+    return f"{tanggal_jam(local)} {local.tzname() or ''}".strip()
 
 
 def _keterangan(nomor: Nomor) -> str:

@@ -15,6 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.indonesian import roman_month
+from core.vocabulary import SIFAT_PREFIXES
+
 DEFAULT_FORMAT = "{kode}/{nomor}/{unit}/{tahun}"
 MAX_FORMAT_LENGTH = 100
 
@@ -28,23 +31,12 @@ PARTS: dict[str, str] = {
     "sifat": "security prefix, e.g. B, R or SR",
 }
 
-ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-
-# Security classification -> prefix printed by {sifat}. ANRI/PermenPAN style; not seen in
-# pemda examples, UNVERIFIED for Lampung (domain.md 3.2), so it is a setting.
-DEFAULT_SIFAT_PREFIXES = {
-    "biasa": "B",
-    "terbatas": "T",
-    "rahasia": "R",
-    "sangat_rahasia": "SR",
-}
-
 _KODE_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 _formatter = string.Formatter()
 
 
 def sifat_prefixes() -> dict[str, str]:
-    return dict(getattr(settings, "NASKAH_NOMOR_SIFAT_PREFIXES", DEFAULT_SIFAT_PREFIXES))
+    return dict(getattr(settings, "NASKAH_NOMOR_SIFAT_PREFIXES", SIFAT_PREFIXES))
 
 
 def sifat_prefix_for(klasifikasi_keamanan: str) -> str:
@@ -53,12 +45,6 @@ def sifat_prefix_for(klasifikasi_keamanan: str) -> str:
     if klasifikasi_keamanan not in prefixes:
         raise ValueError(f"unknown security class {klasifikasi_keamanan!r}")
     return prefixes[klasifikasi_keamanan]
-
-
-def roman_month(month: int) -> str:
-    if not 1 <= month <= 12:
-        raise ValueError(f"month out of range: {month}")
-    return ROMAN_MONTHS[month - 1]
 
 
 def _allowed_list() -> str:

@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Penugasan
 
 REGISTER_PERMISSION = "penomoran.view_bukunomor"
@@ -40,7 +40,7 @@ def can_use_registers(user) -> bool:
 
 
 def _unit_paths(user) -> list[str]:
-    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    today = office_today()
     return list(
         Penugasan.objects.filter(
             Q(selesai__isnull=True) | Q(selesai__gte=today),
@@ -73,12 +73,6 @@ def register_scope(user) -> Q:
         # ... or a descendant of it (user is staff of an ancestor).
         scope |= Q(unit__path__startswith=path)
     return scope
-
-
-def can_view_register(user, buku) -> bool:
-    from penomoran.models import BukuNomor
-
-    return BukuNomor.objects.filter(register_scope(user), pk=buku.pk).exists()
 
 
 BLOCK_PERMISSION = "penomoran.issue_blokdarurat"

@@ -26,6 +26,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import office_day_bounds, office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import AuditEvent, Pegawai, UnitKerja
 from core.observability import NUMBERING_WAIT
@@ -42,25 +43,6 @@ from penomoran.formats import validate_kode as _validate_kode
 from penomoran.models import BukuNomor, BukuNomorTahun, Nomor
 
 DEFAULT_RESERVE_DAILY_CAP = 5
-
-
-# --- Time: numbering years follow the office time zone (settings.TIME_ZONE) -------------
-
-
-def office_now() -> dt.datetime:
-    return timezone.localtime(timezone.now(), timezone.get_default_timezone())
-
-
-def office_today() -> dt.date:
-    return office_now().date()
-
-
-def office_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of a calendar day in the office time zone, as aware datetimes."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return start, end
 
 
 def reserve_daily_cap() -> int:

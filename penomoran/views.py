@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.clock import office_today
 from core.errors import ApplicationError
 from penomoran import exports, permissions
 from penomoran.formats import sifat_prefixes
@@ -25,7 +26,7 @@ from penomoran.selectors import (
     nomor_get_for_user,
     nomor_register,
 )
-from penomoran.services import nomor_cancel, nomor_reserve, office_today
+from penomoran.services import nomor_cancel, nomor_reserve
 
 PAGE_SIZE = 100
 

@@ -501,7 +501,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def _check_text(paket: Paket) -> None:
-    from naskah.formatting import tanggal_panjang
+    from core.indonesian import tanggal_panjang
 
     text = _pdf_text(paket.pdf)
     squeezed = text.replace(" ", "")

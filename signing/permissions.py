@@ -8,7 +8,6 @@ from django.conf import settings
 
 if TYPE_CHECKING:
     from core.models import Pegawai
-    from signing.models import SignerCertificate
 
 
 def can_manage_certificates(user: Pegawai) -> bool:
@@ -22,10 +21,6 @@ def can_manage_certificates(user: Pegawai) -> bool:
 
 def can_revoke_certificate(user: Pegawai) -> bool:
     return can_manage_certificates(user)
-
-
-def can_view_certificate(user: Pegawai, certificate: SignerCertificate) -> bool:
-    return certificate.pegawai_id == user.pk or can_manage_certificates(user)
 
 
 def registration_officer_group() -> str:

@@ -5,13 +5,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Pegawai, UnitKerja
-from workflows.models import Route, Urgency
+from core.vocabulary import Urgensi
+from workflows.models import Route
 from workflows.selectors import InboxFilters
 
 
 class InboxFilterForm(forms.Form):
     urgency = forms.ChoiceField(
-        label=_("Urgency"), required=False, choices=[("", _("All"))] + Urgency.choices
+        label=_("Urgency"), required=False, choices=[("", _("All"))] + Urgensi.choices
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import office_today
 from core.worklist import WorkItem, WorkSection, first_rows
 from workflows.models import StepKind
 from workflows.selectors import inbox_action
@@ -23,7 +23,7 @@ def _item(state) -> WorkItem:
 
 
 def home_sections(user) -> list[WorkSection]:
-    day = timezone.localdate()
+    day = office_today()
     waiting = inbox_action(user, day=day).select_related(None).select_related("route__unit")
     inbox = reverse("workflows:inbox") + "?tab=tindakan"
     sections = []

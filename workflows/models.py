@@ -19,11 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Urgency(models.TextChoices):
-    AMAT_SEGERA = "amat_segera", _("Very urgent (Amat Segera)")
-    SEGERA = "segera", _("Urgent (Segera)")
-    BIASA = "biasa", _("Normal (Biasa)")
+from core.vocabulary import Urgensi
 
 
 class StepKind(models.TextChoices):
@@ -65,7 +61,7 @@ class Route(models.Model):
     title = models.CharField(_("title"), max_length=255)
     object_label = models.CharField(_("object kind"), max_length=100, blank=True)
     urgency = models.CharField(
-        _("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.BIASA
+        _("urgency"), max_length=20, choices=Urgensi.choices, default=Urgensi.BIASA
     )
     security_class = models.CharField(_("security class"), max_length=30, blank=True)
     confidential = models.BooleanField(

@@ -5,8 +5,8 @@ WIB). Everything is data or settings (DESIGN invariant 9):
 
 - ``settings.NASKAH["JAM_KERJA"]``: {weekday (0 = Monday): ("HH:MM", "HH:MM")}; days not
   listed are not working days.
-- ``settings.NASKAH["SLA_JAM"]``: hours per urgency, default {"amat_segera": 24,
-  "segera": 48, "biasa": 120}.
+- ``settings.NASKAH["SLA_JAM"]``: hours per urgency, over the defaults of
+  ``core.vocabulary.SLA_JAM`` ({"amat_segera": 24, "segera": 48, "biasa": 120}).
 - ``settings.NASKAH["SLA_HARI_KERJA"]``: urgencies whose hours are read as working days of
   24 hours each (default ["biasa"]: 120 h = 5 working days).
 - holidays: the ``HariLibur`` table (editable in the admin).
@@ -27,7 +27,9 @@ import math
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.utils import timezone
+
+from core.clock import office_time
+from core.vocabulary import SLA_HARI_KERJA, SLA_JAM
 
 DEFAULT_JAM_KERJA = {
     0: ("07:30", "16:00"),
@@ -36,8 +38,6 @@ DEFAULT_JAM_KERJA = {
     3: ("07:30", "16:00"),
     4: ("07:30", "16:30"),
 }
-DEFAULT_SLA_JAM = {"amat_segera": 24, "segera": 48, "biasa": 120}
-DEFAULT_SLA_HARI_KERJA = ("biasa",)
 # How far ahead a holiday lookup reaches (a deadline never needs more).
 _HORIZON_DAYS = 120
 
@@ -57,14 +57,14 @@ def office_hours() -> dict[int, tuple[dt.time, dt.time]]:
 
 
 def sla_hours(urgency: str) -> int:
-    table = {**DEFAULT_SLA_JAM, **_naskah("SLA_JAM", {})}
+    table = {**SLA_JAM, **_naskah("SLA_JAM", {})}
     if urgency not in table:
         raise ValueError(f"No SLA is configured for urgency {urgency!r}.")
     return int(table[urgency])
 
 
 def sla_in_working_days(urgency: str) -> bool:
-    return urgency in _naskah("SLA_HARI_KERJA", DEFAULT_SLA_HARI_KERJA)
+    return urgency in _naskah("SLA_HARI_KERJA", SLA_HARI_KERJA)
 
 
 class OfficeCalendar:
@@ -111,7 +111,7 @@ class OfficeCalendar:
 
 def step_deadline(start: dt.datetime, urgency: str, *, calendar: OfficeCalendar | None = None):
     """The deadline of a step activated at `start` (aware), in the office time zone."""
-    local = timezone.localtime(start)
+    local = office_time(start)
     cal = calendar or OfficeCalendar(local.date())
     hours = sla_hours(urgency)
     tz = local.tzinfo

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Jabatan, Pegawai, Penugasan
 from core.selectors.organisasi import (
     jabatan_holder_on,
@@ -33,7 +33,7 @@ def step_capacity(user: Pegawai, state: StepState, day: dt.date | None = None) -
     A reassigned step belongs to its assignee alone; otherwise the person acting for the
     position TODAY acts (so a Plh who starts after activation takes over), or the team's lead.
     """
-    day = day or timezone.localdate()
+    day = day or office_today()
     if not user.is_active:
         return None
     if state.reassigned:
@@ -75,7 +75,7 @@ def step_reassign_candidates(state: StepState, day: dt.date | None = None) -> Qu
 
     Nobody else, administrators included: a reassignment never makes a reader of someone
     the letter's organisation does not name."""
-    day = day or timezone.localdate()
+    day = day or office_today()
     jabatan_ids: set[int] = set()
     units: set[int] = set()
     people = Q(pk__in=[])

@@ -24,9 +24,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import office_today
 from core.errors import ApplicationError
 from core.models import AnggotaTimKerja, Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, jabatan_superior_chain, unit_head
@@ -117,7 +117,7 @@ def route_propose(
 ) -> RouteProposal:
     """Propose stages from the organisation. Errors (vacancies, a signer outside the
     drafter's line) are reported on the proposal, not raised."""
-    tanggal = tanggal or timezone.localdate()
+    tanggal = tanggal or office_today()
     max_paraf = default_max_paraf() if max_paraf is None else max_paraf
     proposal = RouteProposal(
         stages=[],
@@ -257,7 +257,7 @@ def route_proposal_errors(
     *, proposal: RouteProposal, stages: list[ProposedStage], tanggal: dt.date | None = None
 ) -> list[str]:
     """Check an edited list of stages against the rules the proposal was derived under."""
-    tanggal = tanggal or timezone.localdate()
+    tanggal = tanggal or office_today()
     errors: list[str] = []
     if not stages:
         return [_("A route needs at least the signature step.")]

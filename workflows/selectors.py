@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Pegawai, TimKerja
 from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepState
 from workflows.permissions import user_acting_jabatan_ids
@@ -73,7 +74,7 @@ def inbox_action_q(user: Pegawai, day: dt.date | None = None) -> Q:
 
     The positions and teams are read first (two small queries) so that each arm of the OR
     is a plain IN over a partial index and PostgreSQL can combine them (BitmapOr)."""
-    day = day or timezone.localdate()
+    day = day or office_today()
     q = Q(reassigned=True, assignee=user)
     acting = user_acting_jabatan_ids(user, day)
     if acting:
@@ -242,12 +243,6 @@ def route_active_states(route: Route) -> list[StepState]:
     )
 
 
-def route_for_object(obj) -> Route | None:
-    """The object's open route, else its latest one."""
-    routes = Route.objects.for_object(obj)
-    return routes.open().first() or routes.order_by("-started_at", "-pk").first()
-
-
 def route_paraf_complete(route: Route, revision: str) -> bool:
     """Every stage before the signature has its quorum of approvals valid on `revision`
     (DESIGN invariant 4): what the caller checks before signing."""
@@ -283,7 +278,7 @@ def route_visibility_q(model, user: Pegawai, day: dt.date | None = None) -> Q:
     """A filter for `model` querysets: objects whose route the user drafted, was sent,
     acted on, or whose steps address a position the user holds or acts for today, or a team
     they lead. The owning app ORs it into its own visibility rules."""
-    day = day or timezone.localdate()
+    day = day or office_today()
     ct = ContentType.objects.get_for_model(model)
     object_id = Cast(OuterRef("pk"), CharField())
     states = StepState.objects.filter(route__content_type=ct, route__object_id=object_id).filter(
@@ -304,7 +299,7 @@ def route_reader_ids(obj, day: dt.date | None = None) -> set[int]:
     from core.models import Jabatan
     from core.selectors.organisasi import jabatan_holder_on
 
-    day = day or timezone.localdate()
+    day = day or office_today()
     ct = ContentType.objects.get_for_model(type(obj))
     routes = Route.objects.filter(content_type=ct, object_id=str(obj.pk))
     ids = set(routes.values_list("drafter_id", flat=True))

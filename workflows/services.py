@@ -32,12 +32,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import hooks as core_hooks
+from core.clock import office_time
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, pegawai_assignments_on
 from core.services.audit import audit_record
 from core.services.queue import MAIL
 from core.validators import single_line
+from core.vocabulary import Urgensi
 from workflows import hooks
 from workflows.hooks import RouteOutcome
 from workflows.models import (
@@ -48,7 +50,6 @@ from workflows.models import (
     Step,
     StepKind,
     StepState,
-    Urgency,
 )
 from workflows.notice_text import notice_text
 from workflows.office_calendar import step_deadline
@@ -351,7 +352,7 @@ def _require_note(note: str) -> str:
 
 def _activate_step(route: Route, step: Step, now: dt.datetime) -> StepState:
     """Put a step in front of the person acting for its position (or team) today."""
-    day = timezone.localdate(now)
+    day = office_time(now).date()
     assignee, capacity = None, StepState.Capacity.VACANT
     if step.tim_kerja_id:
         team = step.tim_kerja
@@ -582,7 +583,7 @@ def route_start(
     required_koordinasi_units: list[UnitKerja] | tuple = (),
     tim_kerja: TimKerja | None = None,
     max_paraf: int | None = None,
-    urgency: str = Urgency.BIASA,
+    urgency: str = Urgensi.BIASA,
     security_class: str = "",
     confidential: bool = False,
     unit: UnitKerja | None = None,
@@ -599,7 +600,7 @@ def route_start(
         raise ApplicationError(_("A revision is required."), code="invalid")
     if not title:
         raise ApplicationError(_("A title is required."), code="invalid")
-    if urgency not in Urgency.values:
+    if urgency not in Urgensi.values:
         raise ApplicationError(_("Unknown urgency “%(u)s”.") % {"u": urgency}, code="invalid")
     if obj.pk is None:
         raise ApplicationError(_("Save the object before routing it."), code="invalid")
@@ -1109,7 +1110,7 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
             ).get(pk=pk)
             route = state.route
             superior = _superior_of(state)
-            holder = jabatan_holder_on(superior, timezone.localdate(now)) if superior else None
+            holder = jabatan_holder_on(superior, office_time(now).date()) if superior else None
             _event(
                 route,
                 RouteEvent.Kind.ESCALATED,

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from api.pagination import keyset_page
 from api.schemas import ERRORS
+from core.clock import office_today
 from core.models import Jabatan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holders_on
 
@@ -99,7 +99,7 @@ def _person(p) -> dict:
 
 
 def _positions(rows: list[Jabatan]) -> list[dict]:
-    holders = jabatan_holders_on([j.pk for j in rows], timezone.localdate())
+    holders = jabatan_holders_on([j.pk for j in rows], office_today())
     out = []
     for j in rows:
         h = holders.get(j.pk)

@@ -15,8 +15,8 @@ from api.errors import ApiProblem
 from api.idempotency import idempotent
 from api.render import json_response
 from api.schemas import ERRORS
+from core.vocabulary import CONFIDENTIAL
 from naskah.models_tte import DokumenTersegel, PertinggalTersegel
-from naskah.permissions import CONFIDENTIAL
 from naskah.views_verifikasi import max_upload_bytes
 
 router = Router()

@@ -270,7 +270,7 @@ def _subject(event: AuditEvent):
         return kind, oid, incoming
     if action.startswith("arsip."):
         from arsip.models import ArsipRecord
-        from naskah.permissions import CONFIDENTIAL
+        from core.vocabulary import CONFIDENTIAL
 
         ids = list((event.details or {}).get("records") or [])
 

@@ -28,7 +28,6 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -37,6 +36,7 @@ from arsip.models import ArsipRecord, Berkas
 from arsip.pdf import report_pdf
 from arsip.permissions import arsip_visibility_q, can_manage_archive
 from arsip.services.penyusutan import berkas_due
+from core.clock import office_today
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import AuditEvent, Pegawai
 from core.services.audit import audit_record
@@ -145,7 +145,7 @@ def report_as(kind: str, fmt: str, **filters) -> tuple[bytes, str, str]:
     """(content, content type, file name) of a report in csv, xlsx or pdf."""
     title = str(REPORTS.get(kind, ""))
     rows = report_rows(kind, **filters)
-    stamp = timezone.localdate().isoformat()
+    stamp = office_today().isoformat()
     if fmt == "csv":
         return report_csv(rows), "text/csv; charset=utf-8", f"arsip-{kind}-{stamp}.csv"
     if fmt == "xlsx":
@@ -325,7 +325,7 @@ def arsip_export_bundle(
     scope = f"berkas {berkas.nomor}" if berkas else f"tanggal {tanggal_dari} s.d. {tanggal_sampai}"
     info = [
         f"Source-Organization: {settings.NASKAH.get('NAMA_PEMERINTAH', '')}",
-        f"Bagging-Date: {timezone.localdate().isoformat()}",
+        f"Bagging-Date: {office_today().isoformat()}",
         f"External-Description: Ekspor arsip Naskah, {scope}",
         f"External-Identifier: {berkas.nomor if berkas else scope}",
         f"Payload-Oxum: {total_bytes}.{len(manifest)}",

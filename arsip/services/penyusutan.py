@@ -23,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arsip.models import ArsipRecord, Berkas, Penyusutan
-from arsip.pdf import berita_acara_pdf, tanggal_panjang
+from arsip.pdf import berita_acara_pdf
 from arsip.permissions import is_arsiparis, is_panitia_penilai, is_pejabat_kearsipan
 from arsip.tasks import arsip_index_schedule
+from core.clock import office_today
 from core.errors import ApplicationError, PermissionDeniedError
+from core.indonesian import tanggal_panjang
 from core.models import KodeKlasifikasi, Pegawai
 from core.services.audit import audit_record
 from core.services.storage import storage_delete, storage_new_name, storage_save_pending
@@ -41,7 +43,7 @@ def berkas_blockers(
     berkas: Berkas, jenis: str, *, today: dt.date | None = None, ignore: Penyusutan | None = None
 ) -> list[str]:
     """Why this file may not enter a disposal action of this kind (empty: it may)."""
-    today = today or timezone.localdate()
+    today = today or office_today()
     reasons = []
     if berkas.status == Berkas.Status.TERBUKA:
         reasons.append(_("the file is still open"))
@@ -82,7 +84,7 @@ def berkas_blockers(
 def berkas_due(jenis: str, *, today: dt.date | None = None):
     """Files whose retention for this kind of action has run out (candidates; each one
     is still checked with `berkas_blockers` before it can be proposed)."""
-    today = today or timezone.localdate()
+    today = today or office_today()
     qs = Berkas.objects.exclude(nasib_akhir="").select_related("unit", "kode_klasifikasi")
     if jenis == Jenis.PEMINDAHAN:
         return qs.filter(status=Berkas.Status.AKTIF, aktif_sampai__lt=today)
@@ -141,7 +143,7 @@ def penyusutan_propose(
                 % {"nomor": item.nomor, "reasons": "; ".join(reasons)},
                 code="blocked",
             )
-    today = timezone.localdate()
+    today = office_today()
     penyusutan = Penyusutan.objects.create(
         jenis=jenis,
         nomor=_next_nomor(jenis, today.year),
@@ -248,7 +250,7 @@ def penyusutan_approve(
         )
     if not persetujuan_nomor.strip() or not persetujuan_pejabat.strip():
         raise ApplicationError(_("Give the approval letter number and the approving official."))
-    if persetujuan_tanggal > timezone.localdate():
+    if persetujuan_tanggal > office_today():
         raise ApplicationError(_("The approval date cannot be in the future."))
     if setuju:
         _check_all(penyusutan)
@@ -321,7 +323,7 @@ def penyusutan_execute(*, actor: Pegawai, penyusutan: Penyusutan) -> Penyusutan:
         for record in ArsipRecord.objects.select_for_update().filter(pk__in=ids):
             _destroy_record(record)
         Berkas.objects.filter(pk__in=[b.pk for b in files]).update(status=Berkas.Status.DIMUSNAHKAN)
-    today = timezone.localdate()
+    today = office_today()
     persetujuan = ""
     if penyusutan.persetujuan_nomor:
         persetujuan = (

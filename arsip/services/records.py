@@ -8,21 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arsip.models import (
-    ArsipPembaca,
-    ArsipRecord,
-    Berkas,
-    KlasifikasiKeamanan,
-    Urgensi,
-)
+from arsip.models import ArsipPembaca, ArsipRecord, Berkas
 from arsip.permissions import can_manage_archive
 from arsip.tasks import arsip_index_schedule
+from core.clock import office_today
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
 from core.services.audit import audit_record
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 
 SOURCE_TYPES = ("naskah.naskah", "masuk.suratmasuk", "arsip.dokumen")
 _NOMOR_RE = re.compile(r"^(?P<kode>[0-9][0-9.]*)/(?P<urut>\d+)/(?P<unit>[^/]+)/(?P<tahun>\d{4})$")
@@ -88,7 +83,7 @@ def berkas_open(
         _require_manager(actor)
     if not kode_klasifikasi.aktif:
         raise ApplicationError(_("This classification code is no longer in use."))
-    dibuka = dibuka or timezone.localdate()
+    dibuka = dibuka or office_today()
     nomor = nomor.strip() or f"{kode_klasifikasi.kode}/{dibuka.year}"
     if Berkas.objects.filter(unit=unit, nomor=nomor).exists():
         raise ApplicationError(_("A file with this number already exists in the unit."))
@@ -121,7 +116,7 @@ class ClosePreview:
 def berkas_close_preview(berkas: Berkas, ditutup: dt.date | None = None) -> ClosePreview:
     """The retention that `berkas_close` would apply (shown before the archivist
     confirms): the same computation, nothing written."""
-    ditutup = ditutup or timezone.localdate()
+    ditutup = ditutup or office_today()
     kode = berkas.kode_klasifikasi
     aktif, inaktif = retention_dates(kode=kode, ditutup=ditutup)
     jra = jra_complete(kode)
@@ -144,7 +139,7 @@ def berkas_close(*, actor: Pegawai, berkas: Berkas, ditutup: dt.date | None = No
     berkas = Berkas.objects.select_for_update().get(pk=berkas.pk)
     if berkas.status != Berkas.Status.TERBUKA:
         raise ApplicationError(_("Only an open file can be closed."))
-    ditutup = ditutup or timezone.localdate()
+    ditutup = ditutup or office_today()
     if ditutup < berkas.dibuka:
         raise ApplicationError(_("A file cannot be closed before it was opened."))
     kode = berkas.kode_klasifikasi
@@ -348,25 +343,4 @@ def arsip_record_set_flags(
         return record
     record.save(update_fields=["vital", "legal_hold", "legal_hold_alasan", "updated_at"])
     audit_record(actor=actor, action="arsip.record.flags", obj=record, details=details)
-    return record
-
-
-@transaction.atomic
-def arsip_record_file(*, actor: Pegawai, record: ArsipRecord, berkas: Berkas) -> ArsipRecord:
-    """Move a record into another open file of the same classification code."""
-    _require_manager(actor)
-    record = ArsipRecord.objects.select_for_update().get(pk=record.pk)
-    if berkas.status != Berkas.Status.TERBUKA:
-        raise ApplicationError(_("Records can only be filed into an open file."))
-    if berkas.kode_klasifikasi_id != record.kode_klasifikasi_id:
-        raise ApplicationError(_("The file has another classification code."))
-    old = record.berkas_id
-    record.berkas = berkas
-    record.save(update_fields=["berkas", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="arsip.record.file",
-        obj=record,
-        details={"from": old, "to": berkas.pk},
-    )
     return record

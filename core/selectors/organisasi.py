@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Jabatan, Pegawai, Penugasan, UnitKerja
 
 # Who acts for a position when several assignments are active on the same day: a Plh
@@ -41,7 +41,7 @@ class Pemangku:
 
 
 def _on(tanggal: dt.date | None) -> dt.date:
-    return tanggal or timezone.localdate()
+    return tanggal or office_today()
 
 
 def penugasan_active_on(tanggal: dt.date | None = None) -> Q:
@@ -127,10 +127,6 @@ def unit_descendants(unit: UnitKerja, *, include_self: bool = False) -> QuerySet
     return qs.order_by("path")
 
 
-def unit_children(unit: UnitKerja) -> QuerySet[UnitKerja]:
-    return UnitKerja.objects.filter(induk=unit, aktif=True).order_by("urutan", "nama")
-
-
 def pegawai_assignments_on(pegawai: Pegawai, tanggal: dt.date | None = None) -> list[Penugasan]:
     """A person's positions on the date (definitive and acting), definitive first."""
     rows = Penugasan.objects.filter(penugasan_active_on(tanggal), pegawai=pegawai).select_related(
@@ -153,14 +149,6 @@ def pegawai_jabatan_acting_on(pegawai: Pegawai, tanggal: dt.date | None = None) 
 def pegawai_primary_unit(pegawai: Pegawai, tanggal: dt.date | None = None) -> UnitKerja | None:
     rows = pegawai_assignments_on(pegawai, tanggal)
     return rows[0].jabatan.unit if rows else None
-
-
-def unit_members_on(unit: UnitKerja, tanggal: dt.date | None = None) -> QuerySet[Pegawai]:
-    return Pegawai.objects.filter(
-        Q(penugasan__jabatan__unit=unit)
-        & Q(penugasan__in=Penugasan.objects.filter(penugasan_active_on(tanggal))),
-        is_active=True,
-    ).distinct()
 
 
 @dataclass(frozen=True)

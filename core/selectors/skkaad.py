@@ -5,15 +5,9 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
-from core.models import (
-    KELAS_KEAMANAN_RANK,
-    Jabatan,
-    KodeKlasifikasi,
-    Pegawai,
-    TingkatAkses,
-    tingkat_akses_mask,
-)
+from core.models import Jabatan, KodeKlasifikasi, Pegawai, TingkatAkses, tingkat_akses_mask
 from core.selectors.organisasi import pegawai_jabatan_acting_on
+from core.vocabulary import KLASIFIKASI_RANK
 
 _ESELON_LEVEL = {
     "I": TingkatAkses.ESELON_I,
@@ -68,6 +62,6 @@ def kode_kelas_keamanan_usulan(kode: KodeKlasifikasi | None) -> str:
 
 def kelas_lebih_rendah(kelas: str, usulan: str) -> bool:
     """True when `kelas` is a lower security class than the proposed one."""
-    if not usulan or kelas not in KELAS_KEAMANAN_RANK:
+    if not usulan or kelas not in KLASIFIKASI_RANK:
         return False
-    return KELAS_KEAMANAN_RANK[kelas] < KELAS_KEAMANAN_RANK.get(usulan, 0)
+    return KLASIFIKASI_RANK[kelas] < KLASIFIKASI_RANK.get(usulan, 0)

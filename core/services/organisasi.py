@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import hooks
+from core.clock import office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 
 if TYPE_CHECKING:
@@ -343,7 +344,7 @@ def penugasan_end(
     from core.models import Penugasan
 
     _require_admin(actor, CHANGE_PERM)
-    last_day = selesai or timezone.localdate()
+    last_day = selesai or office_today()
     with transaction.atomic():
         locked = _lock(penugasan)
         if locked.status == Penugasan.Status.DITOLAK:

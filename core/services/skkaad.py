@@ -26,28 +26,23 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.errors import ApplicationError
-from core.models import (
-    KelasKeamanan,
-    KodeKlasifikasi,
-    SkemaKlasifikasi,
-    TingkatAkses,
-    tingkat_akses_mask,
-)
+from core.models import KodeKlasifikasi, SkemaKlasifikasi, TingkatAkses, tingkat_akses_mask
+from core.vocabulary import KlasifikasiKeamanan
 
 REQUIRED_COLUMNS = ("kode", "kelas_keamanan", "tingkat_akses")
 KNOWN_COLUMNS = (*REQUIRED_COLUMNS, "keterangan")
 KELAS_ALIASES = {
-    "b": KelasKeamanan.BIASA,
-    "biasa": KelasKeamanan.BIASA,
-    "biasa/terbuka": KelasKeamanan.BIASA,
-    "terbuka": KelasKeamanan.BIASA,
-    "t": KelasKeamanan.TERBATAS,
-    "terbatas": KelasKeamanan.TERBATAS,
-    "r": KelasKeamanan.RAHASIA,
-    "rahasia": KelasKeamanan.RAHASIA,
-    "sr": KelasKeamanan.SANGAT_RAHASIA,
-    "sangat rahasia": KelasKeamanan.SANGAT_RAHASIA,
-    "sangat_rahasia": KelasKeamanan.SANGAT_RAHASIA,
+    "b": KlasifikasiKeamanan.BIASA,
+    "biasa": KlasifikasiKeamanan.BIASA,
+    "biasa/terbuka": KlasifikasiKeamanan.BIASA,
+    "terbuka": KlasifikasiKeamanan.BIASA,
+    "t": KlasifikasiKeamanan.TERBATAS,
+    "terbatas": KlasifikasiKeamanan.TERBATAS,
+    "r": KlasifikasiKeamanan.RAHASIA,
+    "rahasia": KlasifikasiKeamanan.RAHASIA,
+    "sr": KlasifikasiKeamanan.SANGAT_RAHASIA,
+    "sangat rahasia": KlasifikasiKeamanan.SANGAT_RAHASIA,
+    "sangat_rahasia": KlasifikasiKeamanan.SANGAT_RAHASIA,
 }
 
 

@@ -6,7 +6,9 @@ page) and the tags here; tests/core/test_date_styles.py refuses a literal format
 from __future__ import annotations
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
+
+from core.clock import office_today
 
 register = template.Library()
 
@@ -15,5 +17,5 @@ register = template.Library()
 def hari_ini() -> str:
     """Today in the office's zone, with its weekday: "Senin, 7 Desember 2026" (Indonesian),
     "Monday, 7 December 2026" (English)."""
-    today = timezone.localdate()
+    today = office_today()
     return f"{formats.date_format(today, 'l')}, {formats.date_format(today, 'DATE_FORMAT')}"

@@ -36,9 +36,3 @@ DEFAULTS = {
 
 def conf(name: str):
     return getattr(settings, name, DEFAULTS[name])
-
-
-def sla_jam(urgensi: str) -> int:
-    table = {"amat_segera": 24, "segera": 48, "biasa": 120}
-    table.update(getattr(settings, "NASKAH", {}).get("SLA_JAM", {}))
-    return int(table.get(urgensi, table["biasa"]))

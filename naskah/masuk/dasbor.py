@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Pegawai, Penugasan, TimKerja
 from core.selectors.organisasi import penugasan_active_on
 from naskah.masuk.models import DisposisiPenerima, SuratMasuk
@@ -56,7 +57,7 @@ def _holders(jabatan_ids: set[int]) -> dict[int, tuple[int, str]]:
     """Today's holder of each position (definitive first): {jabatan: (pegawai, name)}."""
     found: dict[int, tuple[int, str]] = {}
     rows = (
-        Penugasan.objects.filter(penugasan_active_on(timezone.localdate()))
+        Penugasan.objects.filter(penugasan_active_on(office_today()))
         .filter(jabatan_id__in=sorted(jabatan_ids))
         .select_related("pegawai")
         .order_by("jabatan_id", "-jenis", "pk")  # "plt"/"plh"/"pj" after "definitif"

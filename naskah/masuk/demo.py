@@ -15,9 +15,9 @@ import datetime as dt
 import io
 
 from django.contrib.auth.models import Group, Permission
-from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from core.clock import office_today
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, UnitKerja
 
 AGENDARIS_GROUP = "Agendaris"
@@ -47,13 +47,13 @@ def _font(size: int):
 
 def demo_scan(letter_date: dt.date) -> bytes:
     """A 200 dpi 'scan' (PNG, no text layer) of an invitation letter in Indonesian."""
-    from naskah.rendering import format_tanggal
+    from core.indonesian import tanggal_panjang
 
     lines = [
         "PEMERINTAH KOTA BANDAR LAMPUNG",
         "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU",
         "",
-        f"Bandar Lampung, {format_tanggal(letter_date)}",
+        f"Bandar Lampung, {tanggal_panjang(letter_date)}",
         f"Nomor : {DEMO_NOMOR}",
         "Sifat : Segera",
         "Lampiran : 1 (satu) berkas",
@@ -102,7 +102,7 @@ def demo_seed_masuk(*, run_ocr: bool = True) -> dict:
     agendaris = Pegawai.objects.get(username="agendaris")
     karo = Pegawai.objects.get(username="karoumum")
     kabag = Pegawai.objects.get(username="kabagtu")
-    today = timezone.localdate()
+    today = office_today()
     letter_date = today - dt.timedelta(days=2)
     surat = suratmasuk_register(
         actor=agendaris,

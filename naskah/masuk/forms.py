@@ -7,13 +7,14 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.clock import office_today
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.selectors.organisasi import penugasan_active_on
 from core.validators import validate_single_line
-from naskah.masuk.models import InstruksiDisposisi, KlasifikasiKeamanan, Urgensi
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
+from naskah.masuk.models import InstruksiDisposisi
 from naskah.masuk.services import Tujuan
 
 
@@ -80,7 +81,7 @@ class RegisterForm(forms.Form):
         heads = self.fields["jabatan_tujuan"].queryset.filter(kepala_unit=True, unit__in=units)
         if heads:
             self.fields["jabatan_tujuan"].initial = heads[0].pk
-        self.fields["tanggal_diterima"].initial = timezone.localdate()
+        self.fields["tanggal_diterima"].initial = office_today()
         _control(self)
 
     def suggested(self, saran: dict, typed=None) -> list[str]:
@@ -95,7 +96,7 @@ class RegisterForm(forms.Form):
                 day = dt.date.fromisoformat(saran["tanggal_surat"])
             except ValueError:
                 day = None
-            if day and day <= timezone.localdate():
+            if day and day <= office_today():
                 filled["tanggal_surat"] = day
         kode = saran.get("kode_klasifikasi", "")
         while kode:
@@ -188,7 +189,7 @@ def recipient_choices(dari: Jabatan) -> list[tuple[str, list[tuple[str, str]]]]:
     and work teams reporting to them."""
     positions = _below(dari)
     ids = [j.pk for j in positions]
-    today = timezone.localdate()
+    today = office_today()
     holders = (
         Penugasan.objects.filter(penugasan_active_on(today), jabatan_id__in=ids)
         .select_related("pegawai", "jabatan")

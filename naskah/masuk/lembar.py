@@ -5,25 +5,16 @@ disposed to whom, instructions, notes, deadlines and the state of every branch."
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import timezone
 
+from core.clock import office_time
+from core.indonesian import tanggal_jam
 from core.models import UnitKerja
+from core.vocabulary import KLASIFIKASI_CETAK, URGENSI_CETAK
 from naskah.context import with_artwork
-from naskah.masuk.models import KlasifikasiKeamanan, SuratMasuk, Urgensi
+from naskah.masuk.models import SuratMasuk
 from naskah.masuk.selectors import disposisi_tree, flatten_tree
-from naskah.rendering import format_tanggal, render_naskah
+from naskah.rendering import render_naskah
 
-URGENSI_LABEL = {
-    Urgensi.AMAT_SEGERA: "Amat Segera",
-    Urgensi.SEGERA: "Segera",
-    Urgensi.BIASA: "Biasa",
-}
-KEAMANAN_LABEL = {
-    KlasifikasiKeamanan.BIASA: "Biasa",
-    KlasifikasiKeamanan.TERBATAS: "Terbatas",
-    KlasifikasiKeamanan.RAHASIA: "Rahasia",
-    KlasifikasiKeamanan.SANGAT_RAHASIA: "Sangat Rahasia",
-}
 STATUS_LABEL = {
     "belum_dibaca": "Belum dibaca",
     "dibaca": "Dibaca",
@@ -36,8 +27,7 @@ def _waktu(value) -> str:
     """ "7 Desember 2026 09.30": the Indonesian date and the time as HH.MM."""
     if not value:
         return "-"
-    local = timezone.localtime(value)
-    return f"{format_tanggal(local.date())} {local:%H.%M}"
+    return tanggal_jam(office_time(value))
 
 
 def kop_for(unit: UnitKerja) -> dict:
@@ -98,9 +88,9 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
     context = {
         "kop": kop_for(surat.unit),
         "nomor": surat.nomor_agenda,
-        "tanggal": timezone.localtime(first.dibuat_pada).date() if first else None,
+        "tanggal": office_time(first.dibuat_pada).date() if first else None,
         "tempat": surat.unit.kota or getattr(settings, "NASKAH", {}).get("KOTA", ""),
-        "klasifikasi_keamanan": KEAMANAN_LABEL[surat.klasifikasi_keamanan],
+        "klasifikasi_keamanan": KLASIFIKASI_CETAK[surat.klasifikasi_keamanan],
         "hal": surat.hal,
         "fields": {
             "surat_dari": surat.pengirim,
@@ -108,7 +98,7 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
             "tanggal_surat": surat.tanggal_surat,
             "diterima_tanggal": surat.tanggal_diterima,
             "nomor_agenda": surat.nomor_agenda,
-            "sifat": URGENSI_LABEL[surat.urgensi],
+            "sifat": URGENSI_CETAK[surat.urgensi],
             "hal": surat.hal,
             "diteruskan_kepada": recipients,
             "instruksi": instruksi,
@@ -181,4 +171,4 @@ def lembar_disposisi_pdf(surat: SuratMasuk) -> bytes:
     return render_naskah(layout, context)
 
 
-__all__ = ["format_tanggal", "kop_for", "lembar_context", "lembar_disposisi_pdf"]
+__all__ = ["kop_for", "lembar_context", "lembar_disposisi_pdf"]

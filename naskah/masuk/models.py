@@ -26,23 +26,7 @@ from core.models import (
     UnitKerja,
     confidential_marker,
 )
-
-
-class Urgensi(models.TextChoices):
-    AMAT_SEGERA = "amat_segera", _("Very urgent (Amat Segera)")
-    SEGERA = "segera", _("Urgent (Segera)")
-    BIASA = "biasa", _("Ordinary (Biasa)")
-
-
-class KlasifikasiKeamanan(models.TextChoices):
-    BIASA = "biasa", _("Ordinary (Biasa)")
-    TERBATAS = "terbatas", _("Limited (Terbatas)")
-    RAHASIA = "rahasia", _("Secret (Rahasia)")
-    SANGAT_RAHASIA = "sangat_rahasia", _("Top secret (Sangat Rahasia)")
-
-
-RAHASIA_LEVELS = (KlasifikasiKeamanan.RAHASIA, KlasifikasiKeamanan.SANGAT_RAHASIA)
-
+from core.vocabulary import CONFIDENTIAL, KlasifikasiKeamanan, Urgensi
 
 # The seeded instructions (migration 0002_instruksi_standar): code -> (stored Indonesian
 # label, English msgid). Shown translated in the reader's language while the stored label is
@@ -212,7 +196,7 @@ class SuratMasuk(models.Model):
 
     @property
     def rahasia(self) -> bool:
-        return self.klasifikasi_keamanan in RAHASIA_LEVELS
+        return self.klasifikasi_keamanan in CONFIDENTIAL
 
 
 class BerkasSuratMasuk(models.Model):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from core.indonesian import BULAN_DIBACA
 from naskah.masuk.berkas import PDF
 from naskah.masuk.conf import conf
 
@@ -174,23 +175,9 @@ def ocr_files(files: list[tuple[str, bytes]], *, text_only: bool = False) -> Ocr
 
 # --- Suggestions -----------------------------------------------------------------------------
 
-BULAN = {
-    "januari": 1,
-    "februari": 2,
-    "pebruari": 2,
-    "maret": 3,
-    "april": 4,
-    "mei": 5,
-    "juni": 6,
-    "juli": 7,
-    "agustus": 8,
-    "september": 9,
-    "oktober": 10,
-    "nopember": 11,
-    "november": 11,
-    "desember": 12,
-}
-_DATE_WORDS = re.compile(r"\b(\d{1,2})\s+(" + "|".join(BULAN) + r")\s+(\d{4})\b", re.IGNORECASE)
+_DATE_WORDS = re.compile(
+    r"\b(\d{1,2})\s+(" + "|".join(BULAN_DIBACA) + r")\s+(\d{4})\b", re.IGNORECASE
+)
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _NOMOR = re.compile(r"^\s*No(?:mor|\.)?\s*[:;]\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
 _HAL = re.compile(r"^\s*(?:Perihal|Hal)\s*[:;]\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -202,7 +189,7 @@ _FIELD_START = re.compile(
 # first is a common place-name prefix such as "Bandar" or "Tanjung").
 _PLACE_DATE = re.compile(
     r"((?:(?:Bandar|Tanjung|Kota|Kuala|Muara|Padang|Pangkal|Teluk|Pulau|Lubuk|Sungai)\s+)?"
-    r"[A-Z][a-z]+),\s*\d{1,2}\s+(?i:" + "|".join(BULAN) + r")\s+\d{4}"
+    r"[A-Z][a-z]+),\s*\d{1,2}\s+(?i:" + "|".join(BULAN_DIBACA) + r")\s+\d{4}"
 )
 _KEPADA = re.compile(r"^\s*(?:Kepada\s*)?Yth\.?\s*:?\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
 # The classification code that opens a government letter number: "551.2/123/III.14/2026".
@@ -216,7 +203,7 @@ _KOP_STOP = re.compile(
 def _dates(text: str) -> list[dt.date]:
     found: list[tuple[int, dt.date]] = []
     for match in _DATE_WORDS.finditer(text):
-        day, month, year = int(match[1]), BULAN[match[2].lower()], int(match[3])
+        day, month, year = int(match[1]), BULAN_DIBACA[match[2].lower()], int(match[3])
         try:
             found.append((match.start(), dt.date(year, month, day)))
         except ValueError:

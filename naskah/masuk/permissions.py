@@ -18,8 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Jabatan, Pegawai, Penugasan, TimKerja, UnitKerja
 from core.permissions import has_role_perm
 from core.selectors.organisasi import (
@@ -27,9 +27,9 @@ from core.selectors.organisasi import (
     jabatan_superior_chain,
     penugasan_active_on,
 )
+from core.vocabulary import CONFIDENTIAL
 from naskah.masuk.conf import conf
 from naskah.masuk.models import (
-    RAHASIA_LEVELS,
     Disposisi,
     DisposisiPenerima,
     SuratMasuk,
@@ -117,7 +117,7 @@ def visible_q(pegawai: Pegawai) -> Q:
         | reported
     )
     units = [u.pk for u in register_units(pegawai)]
-    unit_admin = Q(unit_id__in=units) & ~Q(klasifikasi_keamanan__in=RAHASIA_LEVELS)
+    unit_admin = Q(unit_id__in=units) & ~Q(klasifikasi_keamanan__in=CONFIDENTIAL)
     return named | unit_admin
 
 
@@ -188,7 +188,7 @@ class Kapasitas:
 
 def root_capacity(pegawai: Pegawai, surat: SuratMasuk) -> Kapasitas | None:
     """The addressed position's holder today (Plh/Plt when one acts) may dispose."""
-    holder = jabatan_holder_on(surat.jabatan_tujuan, timezone.localdate())
+    holder = jabatan_holder_on(surat.jabatan_tujuan, office_today())
     if holder is None or holder.pegawai.pk != pegawai.pk:
         return None
     return Kapasitas(jabatan=surat.jabatan_tujuan, jenis=holder.jenis)
@@ -197,7 +197,7 @@ def root_capacity(pegawai: Pegawai, surat: SuratMasuk) -> Kapasitas | None:
 def branch_capacity(pegawai: Pegawai, cabang: DisposisiPenerima) -> Kapasitas | None:
     """Who acts for a branch: the position's holder today, the named person, or the team
     lead; None for anyone else."""
-    today = timezone.localdate()
+    today = office_today()
     if cabang.ke_jabatan_id:
         holder = jabatan_holder_on(cabang.ke_jabatan, today)
         if holder is None or holder.pegawai.pk != pegawai.pk:
@@ -227,7 +227,7 @@ def is_below(superior: Jabatan, jabatan: Jabatan) -> bool:
 
 
 def pegawai_below(superior: Jabatan, pegawai: Pegawai) -> bool:
-    today = timezone.localdate()
+    today = office_today()
     rows = Penugasan.objects.filter(penugasan_active_on(today), pegawai=pegawai).select_related(
         "jabatan"
     )
@@ -242,5 +242,5 @@ def tim_below(superior: Jabatan, tim: TimKerja) -> bool:
 
 def can_close_branch(pegawai: Pegawai, cabang: DisposisiPenerima) -> bool:
     """The disposer of a branch: whoever holds the position that disposed it today."""
-    holder = jabatan_holder_on(cabang.disposisi.dari_jabatan, timezone.localdate())
+    holder = jabatan_holder_on(cabang.disposisi.dari_jabatan, office_today())
     return holder is not None and holder.pegawai.pk == pegawai.pk

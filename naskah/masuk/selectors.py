@@ -9,6 +9,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Pegawai, Penugasan, UnitKerja
 from core.selectors.organisasi import pegawai_jabatan_acting_on, penugasan_active_on
 from naskah.masuk import permissions as perms
@@ -70,7 +71,7 @@ def suratmasuk_to_dispose(pegawai: Pegawai) -> QuerySet[SuratMasuk]:
 
 def _acting_ids(pegawai: Pegawai) -> list[int]:
     """Positions the person acts for today (a holder on leave covered by a Plh does not)."""
-    return [p.jabatan.pk for p in pegawai_jabatan_acting_on(pegawai, timezone.localdate())]
+    return [p.jabatan.pk for p in pegawai_jabatan_acting_on(pegawai, office_today())]
 
 
 def _my_branch_q(pegawai: Pegawai) -> Q:
@@ -210,7 +211,7 @@ def _counts(now: dt.datetime):
 def dashboard_units(pegawai: Pegawai) -> list[UnitKerja]:
     """Units whose dispositions this person oversees: the units they head today."""
     rows = Penugasan.objects.filter(
-        penugasan_active_on(timezone.localdate()), pegawai=pegawai, jabatan__kepala_unit=True
+        penugasan_active_on(office_today()), pegawai=pegawai, jabatan__kepala_unit=True
     ).select_related("jabatan__unit")
     return [r.jabatan.unit for r in rows]
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import hooks
+from core.clock import office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, TimKerja, UnitKerja
 from core.pdfsafe import pdf_sanitize
@@ -31,6 +32,7 @@ from core.services.audit import audit_record
 from core.services.queue import SLOW
 from core.services.storage import storage_remove
 from core.validators import has_line_break, single_line
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk import permissions as perms
 from naskah.masuk.berkas import CheckedFile, check_uploads, removed_by_file
@@ -41,11 +43,9 @@ from naskah.masuk.models import (
     Disposisi,
     DisposisiPenerima,
     InstruksiDisposisi,
-    KlasifikasiKeamanan,
     SuratBalasan,
     SuratMasuk,
     TindakLanjut,
-    Urgensi,
 )
 
 logger = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def _validate(unit: UnitKerja, data: DataSurat) -> None:
         errors.append(_("Give the subject."))
     elif has_line_break(data.hal.strip()):
         errors.append(_("The subject must be a single line; remove the line break."))
-    today = timezone.localdate()
+    today = office_today()
     if data.tanggal_diterima > today:
         errors.append(_("The date received cannot be in the future."))
     if data.tanggal_surat and data.tanggal_surat > data.tanggal_diterima:
@@ -342,7 +342,7 @@ def suratmasuk_register_internal(
     data = DataSurat(
         pengirim=pengirim,
         hal=hal,
-        tanggal_diterima=timezone.localdate(),
+        tanggal_diterima=office_today(),
         urgensi=urgensi,
         klasifikasi_keamanan=klasifikasi_keamanan,
         kode_klasifikasi=kode_klasifikasi,
@@ -655,13 +655,13 @@ def _target_unit(t: Tujuan) -> UnitKerja | None:
         return t.jabatan.unit
     if t.tim:
         return t.tim.unit
-    own = perms.own_position(t.pegawai, timezone.localdate())
+    own = perms.own_position(t.pegawai, office_today())
     return own.jabatan.unit if own else None
 
 
 def _recipients_of(cabang: DisposisiPenerima) -> list[Pegawai]:
     if cabang.ke_jabatan_id:
-        holder = jabatan_holder_on(cabang.ke_jabatan, timezone.localdate())
+        holder = jabatan_holder_on(cabang.ke_jabatan, office_today())
         return [holder.pegawai] if holder else []
     if cabang.ke_pegawai_id:
         return [cabang.ke_pegawai]
@@ -707,7 +707,7 @@ def _notify(recipients: list[Pegawai], *, surat: SuratMasuk, kind: str, text: st
 def _notify_addressee(surat: SuratMasuk) -> None:
     """An agendaris registered a letter: the addressed official (the holder of the position
     today, a Plt/Plh included) is told. Internal letters were announced on delivery."""
-    holder = jabatan_holder_on(surat.jabatan_tujuan, timezone.localdate())
+    holder = jabatan_holder_on(surat.jabatan_tujuan, office_today())
     if holder is None:
         return
     _notify(
@@ -1013,7 +1013,7 @@ def disposisi_report(
                 fresh.cara_selesai = DisposisiPenerima.CaraSelesai.LAPORAN
             fresh.save()
             completed = selesai and _complete_if_done(surat, actor, now)
-            disposer = jabatan_holder_on(fresh.disposisi.dari_jabatan, timezone.localdate())
+            disposer = jabatan_holder_on(fresh.disposisi.dari_jabatan, office_today())
             if disposer is not None:
                 _notify(
                     [disposer.pegawai],
@@ -1152,7 +1152,7 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
                 row.diingatkan_pada = now
                 done.append("diingatkan")
             if row.dieskalasi_pada is None and row.batas_waktu < now - escalate_after:
-                disposer = jabatan_holder_on(row.disposisi.dari_jabatan, timezone.localdate())
+                disposer = jabatan_holder_on(row.disposisi.dari_jabatan, office_today())
                 if disposer is not None:
                     _notify(
                         [disposer.pegawai],
@@ -1185,7 +1185,7 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
 def reply_reference_text(surat: SuratMasuk) -> str:
     """The opening paragraph of a reply: "Menunjuk surat Saudara Nomor … tanggal … hal …"
     (Indonesian: it is the letter's own text, written in the letter's language)."""
-    from naskah.formatting import tanggal_panjang
+    from core.indonesian import tanggal_panjang
 
     parts = ["Menunjuk surat Saudara"]
     if surat.nomor_surat:

@@ -11,6 +11,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus.doctemplate import LayoutError
 
+from core.vocabulary import CONFIDENTIAL_CETAK
+
 from .document import Decor, NaskahDoc
 from .errors import RenderError
 from .fonts import FONT_KEYS
@@ -27,7 +29,6 @@ rl_config.useA85 = 0
 
 LAYOUT_KINDS = ("surat", "nota_dinas", "judul", "keputusan", "disposisi", *NEW_KINDS)
 PAPER_SIZES = {"A4": A4, "F4": (215 * mm, 330 * mm)}
-SECURITY_RED = ("Rahasia", "Sangat Rahasia")
 
 # Every layout key has a default. Keys after "place_date_label" extend the contract; they
 # are optional and documented in docs/rendering.md.
@@ -213,7 +214,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
         watermark=watermark,
         security_label="" if security == "Biasa" else security.upper(),
         copy_label=_copy_label(context.get("salinan"), security),
-        security_red=security in SECURITY_RED,
+        security_red=security in CONFIDENTIAL_CETAK,
         tte_footer=footer,
         page_number_format=layout["page_number_format"],
     )
@@ -270,7 +271,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
 def _copy_label(salinan, security: str) -> str:
     """ "Salinan ke-2 dari 5" (or "Jumlah salinan: 5" when the copy is not one recipient's)
     under the security mark of a Rahasia or Sangat Rahasia naskah."""
-    if not salinan or security not in SECURITY_RED:
+    if not salinan or security not in CONFIDENTIAL_CETAK:
         return ""
     if not isinstance(salinan, dict) or not isinstance(salinan.get("dari"), int):
         raise RenderError("context['salinan'] must be a dict with an int 'dari'.")
@@ -321,7 +322,7 @@ def render_paraf_page(layout: dict, context: dict, rows: list[dict], *, note: st
         continuation_suffix="",
         watermark="",
         security_label="" if security == "Biasa" else security.upper(),
-        security_red=security in SECURITY_RED,
+        security_red=security in CONFIDENTIAL_CETAK,
         tte_footer=tte_footer_text(layout, tte) if tte else "",
         page_number_format=layout["page_number_format"],
         # the file copy is the last numbered copy of a classified letter

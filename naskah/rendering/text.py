@@ -1,4 +1,4 @@
-"""Text helpers: Indonesian dates, roman numerals, run markup, paragraph styles."""
+"""Text helpers: checked Indonesian dates, run markup, paragraph styles."""
 
 from __future__ import annotations
 
@@ -10,62 +10,19 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
+from core.indonesian import tanggal_panjang
+
 from .errors import RenderError
 from .fonts import font_family
 
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 NBSP = "\u00a0"
 
 
 def format_tanggal(value: dt.date) -> str:
-    """ "22 November 2026": Indonesian month names, no locale involved."""
+    """ "22 November 2026" (core.indonesian), a RenderError for anything but a date."""
     if not isinstance(value, dt.date):
         raise RenderError(f"Expected a date, got {type(value).__name__}.")
-    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
-
-
-def format_hari_tanggal(value: dt.date) -> str:
-    """ "Senin, 23 November 2026"."""
-    return f"{HARI[value.weekday()]}, {format_tanggal(value)}"
-
-
-def roman(number: int) -> str:
-    """1 -> "I", 4 -> "IV", 12 -> "XII"."""
-    if number < 1:
-        raise RenderError("Roman numerals start at 1.")
-    parts = []
-    for value, symbol in (
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ):
-        count, number = divmod(number, value)
-        parts.append(symbol * count)
-    return "".join(parts)
+    return tanggal_panjang(value)
 
 
 def letter_label(index: int) -> str:

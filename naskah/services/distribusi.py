@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import hooks
+from core.clock import office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, unit_head_holder_on
@@ -42,8 +43,8 @@ from core.services.attempts import (
 from core.services.audit import audit_record
 from core.services.queue import MAIL
 from core.validators import single_line
+from core.vocabulary import CONFIDENTIAL
 from naskah.models import Distribusi, Naskah, NaskahRevisi, NaskahTTE
-from naskah.permissions import CONFIDENTIAL
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def distribusi_plan(naskah: Naskah) -> list[Distribusi]:
     revision's recipients. Returns them all."""
     record = NaskahTTE.objects.filter(naskah=naskah).first()
     revisi = NaskahRevisi.objects.get(naskah=naskah, nomor=record.revisi)
-    on = naskah.tanggal or timezone.localdate()
+    on = naskah.tanggal or office_today()
     rows = []
     for snap in revisi.penerima:
         internal = any(snap.get(k) for k in ("unit_id", "jabatan_id", "pegawai_id"))

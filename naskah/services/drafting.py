@@ -12,25 +12,24 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Jabatan, KodeKlasifikasi, Pegawai, UnitKerja
 from core.selectors.organisasi import pegawai_primary_unit, unit_head
 from core.services.audit import audit_record
 from core.validators import has_line_break
+from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.fields import body_max_chars, clean_values
 from naskah.markup import validate_blocks
 from naskah.models import (
     JenisNaskah,
-    KlasifikasiKeamanan,
     Lampiran,
     Mandat,
     Naskah,
     NaskahRevisi,
     Penerima,
-    Urgensi,
     lampiran_max_bytes,
     lampiran_max_pages,
 )
@@ -213,9 +212,7 @@ def draft_check(
         raise ApplicationError(_("Unknown mandate."), code="invalid")
     # The authority matrix, and for a.n./u.b. a delegation in force today (the signing
     # service checks again on the signing date, under its lock).
-    problem = signer_problem(
-        jenis=jenis, jabatan=penandatangan, mandat=mandat, on=timezone.localdate()
-    )
+    problem = signer_problem(jenis=jenis, jabatan=penandatangan, mandat=mandat, on=office_today())
     if problem is not None:
         raise ApplicationError(problem[1], code=problem[0])
     if kode_klasifikasi is not None and not kode_klasifikasi.aktif:

@@ -114,7 +114,8 @@ def naskah_signer_problems(
     """For each signing position: someone acts for it today, the sign service's authority
     check passes for them (`signer_authority`, the same function `naskah_sign` calls),
     and the signing backend reports them ready (a valid certificate, or BSrE status)."""
-    from naskah.services.tte import office_today, signer_authority, tte_signers
+    from core.clock import office_today
+    from naskah.services.tte import signer_authority, tte_signers
     from signing.selectors import signer_status
 
     on = on or office_today()

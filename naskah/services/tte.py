@@ -30,7 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from core.clock import office_now, office_time, office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from core.indonesian import tanggal_jam
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.pdfsafe import findings_summary, pdf_active_content
 from core.selectors.organisasi import jabatan_holder_on
@@ -67,12 +69,6 @@ logger = logging.getLogger(__name__)
 
 def _region(key: str, default: str) -> str:
     return getattr(settings, "NASKAH", {}).get(key, default)
-
-
-def office_today() -> dt.date:
-    from penomoran.services import office_today as today
-
-    return today()
 
 
 # --- Numbering books -----------------------------------------------------------------------
@@ -327,7 +323,7 @@ def _render_final(
         "qr_url": verification_url(record.token),
         "issuer": issuer,
         "footer_text": tte_footer_text(issuer),
-        "signed_at": timezone.localtime(),  # the PDF's creation date
+        "signed_at": office_now(),  # the PDF's creation date
     }
     try:
         return render_naskah(layout, context), layout, context
@@ -358,7 +354,6 @@ PERNYATAAN_TIDAK_ADA = "Tanpa pernyataan bertanda tangan"
 def paraf_chain(route, revision: str) -> list[dict]:
     """The paraf recorded on the signed revision, in route order: name, position,
     capacity (definitif, Plt., Plh. ...), kind and the date and time (HH.MM)."""
-    from naskah.rendering import format_tanggal
     from workflows.models import StepKind, StepState
 
     if route is None:
@@ -375,14 +370,14 @@ def paraf_chain(route, revision: str) -> list[dict]:
         .select_related("acted_by", "jabatan")
         .order_by("stage_index", "acted_at", "pk")
     ):
-        when = timezone.localtime(state.acted_at) if state.acted_at else None
+        when = office_time(state.acted_at) if state.acted_at else None
         rows.append(
             {
                 "nama": state.acted_by.nama_lengkap if state.acted_by else "-",
                 "jabatan": state.jabatan.nama if state.jabatan else "-",
                 "kapasitas": PARAF_CAPACITY.get(state.acted_capacity, state.acted_capacity),
                 "jenis": PARAF_KIND.get(state.kind, state.kind),
-                "waktu": f"{format_tanggal(when.date())} {when:%H.%M}" if when else "-",
+                "waktu": tanggal_jam(when) if when else "-",
                 # The signed paraf statement and its verification state (issue 18 item 4).
                 "pernyataan": statements.get(state.pk, PERNYATAAN_TIDAK_ADA),
             }

@@ -122,11 +122,6 @@ def issuer_certificate(cert: x509.Certificate) -> x509.Certificate:
     return crypto.certificate_load(ca.certificate_pem) if ca is not None else ca_certificate()
 
 
-def ca_certificate_if_exists() -> x509.Certificate | None:
-    ca = CertificateAuthority.objects.filter(pk=1).first()
-    return crypto.certificate_load(ca.certificate_pem) if ca else None
-
-
 @sensitive_variables()
 def _ca_private_key(ca: CertificateAuthority) -> rsa.RSAPrivateKey:
     try:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from core.errors import PermissionDeniedError
-from naskah.formatting import tanggal_panjang
+from core.indonesian import tanggal_panjang
 from naskah.masuk.models import SuratBalasan, SuratMasuk
 from naskah.masuk.services import suratmasuk_reply_draft
 from naskah.models import Naskah

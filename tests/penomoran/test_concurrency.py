@@ -14,10 +14,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from core.clock import office_today
 from core.services.audit import audit_verify_chain
 from penomoran.models import BukuNomorTahun, Nomor
 from penomoran.selectors import nomor_ledger_check
-from penomoran.services import nomor_allocate, office_today
+from penomoran.services import nomor_allocate
 
 ROOT = Path(__file__).resolve().parents[2]
 

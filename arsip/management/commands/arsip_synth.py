@@ -29,6 +29,7 @@ from arsip.search.index import (
 )
 from arsip.services.records import retention_dates
 from arsip.synth import EXTERNAL, JENIS_KODE, Generator
+from core.clock import office_today
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja
 
 COLUMNS = (
@@ -246,7 +247,7 @@ class Command(BaseCommand):
             connection.close()  # the writer thread's own connection
 
     def _berkas(self, units, kode_list) -> dict[tuple[int, int, int], int]:
-        today = timezone.localdate()
+        today = office_today()
         existing = {
             (b.unit_id, b.kode_klasifikasi_id, b.dibuka.year): b.pk
             for b in Berkas.objects.filter(nomor__startswith="SYN/")

@@ -9,8 +9,8 @@ import json
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from core.clock import office_today
 from core.models import Jabatan, Pegawai, Penugasan, UnitKerja
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
         from naskah.masuk.demo import AGENDARIS_GROUP, grant_register_permission
 
-        start = timezone.localdate() - dt.timedelta(days=1)
+        start = office_today() - dt.timedelta(days=1)
         with transaction.atomic():
             unit, _ = UnitKerja.objects.get_or_create(
                 kode=options["kode"], defaults={"nama": options["unit"], "jenis": "dinas"}
