@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arsip', '0008_records_files_search_archive'),
+        ('arsip', '0009_kata_trigram_sqlite'),
     ]
 
     operations = [
