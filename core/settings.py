@@ -205,6 +205,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+    # The test database is a file in the data folder (one per xdist worker), like
+    # production, not Django's default shared-cache in-memory database: in memory, SQLite
+    # locks whole tables between connections and fails at once ("database table is locked")
+    # instead of waiting, so a page read while a background thread writes (the live-server
+    # tests of batch signing) failed where a WAL file lets the reader read.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-naskah.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

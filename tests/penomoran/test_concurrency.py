@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from core.clock import office_today
 from core.services.audit import audit_verify_chain
@@ -168,10 +168,13 @@ def test_sqlite_file_database_with_concurrent_processes(tmp_path):
     assert result["ok"] is True
 
 
-def test_bench_command_refuses_in_memory_sqlite(db):
+def test_bench_command_refuses_in_memory_sqlite(db, monkeypatch):
     from django.core.management.base import CommandError
 
     if connection.vendor != "sqlite":
         pytest.skip("in-memory SQLite only")
+    # The test database is a file (core/settings.py); the command must refuse a database
+    # that lives in one process's memory, where its worker processes would see nothing.
+    monkeypatch.setattr(type(connections["default"]), "is_in_memory_db", lambda self: True)
     with pytest.raises(CommandError, match="not in-memory SQLite"):
         call_command("bench_numbering", processes=1, count=1)
