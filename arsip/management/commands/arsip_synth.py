@@ -90,6 +90,8 @@ _INDEXED = tuple(
         "urgensi",
         "klasifikasi_keamanan",
         "status",
+        "nomor_kode",
+        "nomor_unit",
     )
 )
 YEARS = list(range(2019, 2027))
