@@ -25,7 +25,7 @@ from arsip.models import ArsipPembaca
 from core.models import Pegawai, TingkatAkses, UnitKerja
 from core.selectors.organisasi import pegawai_jabatan_acting_on
 from core.selectors.skkaad import (
-    pegawai_tingkat_akses,
+    jabatan_tingkat_akses,
     skkaad_any_restriction,
     skkaad_denied_codes,
 )
@@ -60,10 +60,20 @@ def is_pejabat_kearsipan(user: Pegawai) -> bool:
     return _in_group(user, GROUP_PEJABAT)
 
 
+def _acting(user: Pegawai) -> list:
+    """The positions the user acts for today, looked up once per user object (request):
+    both the unit scopes and the SKKAAD levels need them."""
+    cached = getattr(user, "_arsip_acting", None)
+    if cached is None:
+        cached = pegawai_jabatan_acting_on(user)
+        user._arsip_acting = cached
+    return cached
+
+
 def _unit_scopes(user: Pegawai) -> tuple[set[int], set[int]]:
     """(units where the user reads as head: whole subtrees, units where as staff)."""
     head_paths, staff_units = [], set()
-    for pemangku in pegawai_jabatan_acting_on(user):
+    for pemangku in _acting(user):
         unit = pemangku.jabatan.unit
         if pemangku.jabatan.kepala_unit:
             head_paths.append(unit.path)
@@ -140,7 +150,9 @@ def _skkaad_q(user: Pegawai) -> Q:
         if not skkaad_any_restriction():
             cached = Q()
         else:
-            levels = pegawai_tingkat_akses(user)
+            # The levels of the positions acted for today (`pegawai_tingkat_akses`),
+            # from the positions already looked up for the unit scopes.
+            levels = {jabatan_tingkat_akses(p.jabatan) for p in _acting(user)} - {None, ""}
             if is_arsiparis(user):
                 levels.add(TingkatAkses.ARSIPARIS)
             cached = ~Q(kode_klasifikasi__in=skkaad_denied_codes(levels).values("pk"))
