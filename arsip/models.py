@@ -343,6 +343,11 @@ class ArsipIndeks(models.Model):
     status = models.CharField(max_length=20)
     sumber_hash = models.CharField(max_length=64)
     surat_kunci = models.CharField(max_length=140, blank=True, default="", db_default="")
+    # The number's classification and unit parts (copies of ArsipRecord's), so that a
+    # number fragment is a prefix range on the search row, inside the reader's units,
+    # instead of a trigram scan of every record's number (issue 16, item 3).
+    nomor_kode = models.CharField(max_length=40, blank=True, default="", db_default="")
+    nomor_unit = models.CharField(max_length=40, blank=True, default="", db_default="")
     tsv = SearchVectorField(null=True)
     tsv_exact = SearchVectorField(null=True)
 
@@ -351,6 +356,15 @@ class ArsipIndeks(models.Model):
         indexes = [
             models.Index(fields=["-tanggal", "-record"], name="arsip_idx_tanggal"),
             models.Index(fields=["unit", "-tanggal"], name="arsip_idx_unit_tanggal"),
+            # Prefix ranges (`LIKE '000.1%'`): varchar_pattern_ops on PostgreSQL (the
+            # database's collation may not order by bytes); SQLite ignores opclasses and
+            # is searched with a binary range (`arsip.search.query._prefix_q`).
+            models.Index(
+                fields=["nomor_kode"],
+                name="arsip_idx_nomor_kode",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["nomor_unit"], name="arsip_idx_nomor_unit"),
         ]
 
     def __str__(self) -> str:

@@ -40,12 +40,14 @@ from django.db import connection, transaction
 from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
 from arsip.search.stemmer import stem, tokenize
 
-# Version of the words and stems in the index: part of the source hash. 3: a gap between
+# Version of the words and stems in the index: part of the source hash. 4: the
+# number's classification and unit parts on the search row (migration 0011 fills them;
+# `arsip_reindex` then refreshes the hashes); 3: a gap between
 # the fields of the PostgreSQL vectors, so that a phrase never runs from one field into
 # the next (as FTS5 columns never do); 2: PySastrawi stems made in Python for both
 # engines (1: a rule-based stripper on SQLite and PostgreSQL's `indonesian`
 # configuration).
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 _TEXT = ("hal", "isi_teks", "ocr_teks", "lampiran_teks")
 _FILTERS = (
     "tanggal",
@@ -56,6 +58,8 @@ _FILTERS = (
     "klasifikasi_keamanan",
     "status",
     "surat_kunci",  # not a filter: search groups the copies of one letter by it
+    "nomor_kode",  # number fragments (prefix ranges)
+    "nomor_unit",  # unit-code fragments
 )
 _FIELDS = ("pk", *_TEXT, *_FILTERS)
 VOCAB_MIN, VOCAB_MAX = 4, 40
@@ -77,10 +81,11 @@ def _vector(column: str) -> str:
 
 PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "INSERT INTO arsip_arsipindeks (record_id, tanggal, unit_id, kode_klasifikasi_id, "  # noqa: S608
-    "jenis_kode, urgensi, klasifikasi_keamanan, status, sumber_hash, surat_kunci, tsv, "
-    "tsv_exact) "
+    "jenis_kode, urgensi, klasifikasi_keamanan, status, sumber_hash, surat_kunci, "
+    "nomor_kode, nomor_unit, tsv, tsv_exact) "
     "SELECT r.id, r.tanggal, r.unit_id, r.kode_klasifikasi_id, r.jenis_kode, r.urgensi, "
-    f"r.klasifikasi_keamanan, r.status, t.hash, r.surat_kunci, {_vector('s')}, {_vector('e')} "
+    "r.klasifikasi_keamanan, r.status, t.hash, r.surat_kunci, r.nomor_kode, r.nomor_unit, "
+    f"{_vector('s')}, {_vector('e')} "
     "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
     "%s::text[], %s::text[], %s::text[]) "
     "AS t(id, hash, e_hal, e_isi, e_lain, s_hal, s_isi, s_lain) "
@@ -90,6 +95,7 @@ PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "jenis_kode = EXCLUDED.jenis_kode, urgensi = EXCLUDED.urgensi, "
     "klasifikasi_keamanan = EXCLUDED.klasifikasi_keamanan, status = EXCLUDED.status, "
     "sumber_hash = EXCLUDED.sumber_hash, surat_kunci = EXCLUDED.surat_kunci, "
+    "nomor_kode = EXCLUDED.nomor_kode, nomor_unit = EXCLUDED.nomor_unit, "
     "tsv = EXCLUDED.tsv, tsv_exact = EXCLUDED.tsv_exact"
 )
 

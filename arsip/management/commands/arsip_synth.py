@@ -69,6 +69,12 @@ PG_SEARCH_INDEXES = {
     "arsip_idx_tsv_exact_gin": (
         "CREATE INDEX arsip_idx_tsv_exact_gin ON arsip_arsipindeks USING gin (tsv_exact)"
     ),
+    # The number parts of the search rows (migration 0011; same definitions as the
+    # model's): built after the load rather than kept during it.
+    "arsip_idx_nomor_kode": (
+        "CREATE INDEX arsip_idx_nomor_kode ON arsip_arsipindeks (nomor_kode varchar_pattern_ops)"
+    ),
+    "arsip_idx_nomor_unit": "CREATE INDEX arsip_idx_nomor_unit ON arsip_arsipindeks (nomor_unit)",
     "arsip_rec_nomor_trgm": (
         "CREATE INDEX arsip_rec_nomor_trgm ON arsip_arsiprecord "
         "USING gin ((UPPER(nomor::text)) gin_trgm_ops)"
@@ -90,6 +96,8 @@ _INDEXED = tuple(
         "urgensi",
         "klasifikasi_keamanan",
         "status",
+        "nomor_kode",
+        "nomor_unit",
     )
 )
 YEARS = list(range(2019, 2027))
