@@ -233,7 +233,7 @@ def check_secret_key_source(app_configs, **kwargs):
     """A SECRET_KEY generated into the data folder is fine for one development machine; in
     production every host would make its own, so sessions, signed links and the local CA's
     sealed key differ from host to host without any error."""
-    if settings.SECRET_KEY_SOURCE == "generated" and not settings.DEBUG:
+    if settings.SECRET_KEY_SOURCE == "generated" and not settings.DEBUG:  # noqa: S105 - where it came from
         return [
             Error(
                 "SECRET_KEY was generated into the data folder: each host (and each new data "

@@ -624,7 +624,7 @@ def naskah_render_context(
 
 
 def _new_kind_defaults(jenis: JenisNaskah, layout: dict, fields: dict) -> None:
-    """Region names and labels the issue-13 layout kinds print (settings.NASKAH)."""
+    """Region names and labels the issue-13 layout kinds print (settings.NASKAH_NAMA_*)."""
     if layout.get("perintah_label"):
         fields.setdefault("perintah_label", layout["perintah_label"])
     daerah = settings.NASKAH_NAMA_DAERAH.upper()
