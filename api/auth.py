@@ -68,7 +68,7 @@ def caller_from_token(token: ApiToken) -> Caller:
 def _limit(caller: Caller) -> int:
     if caller.client is not None:
         return caller.client.batas_per_menit
-    return getattr(settings, "NASKAH_API_PERSONAL_RATE_PER_MINUTE", 60)
+    return settings.NASKAH_API_PERSONAL_RATE_PER_MINUTE
 
 
 def rate_limit_hit(key: str, limit: int, *, window: int = 60) -> int | None:

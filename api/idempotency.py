@@ -178,7 +178,7 @@ def idempotent(view=None, *, atomic: bool = True):
 
 
 def idempotency_purge(now: dt.datetime | None = None) -> int:
-    hours = getattr(settings, "NASKAH_API_IDEMPOTENCY_HOURS", 48)
+    hours = settings.NASKAH_API_IDEMPOTENCY_HOURS
     cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
     deleted, _counts = IdempotencyRecord.objects.filter(dibuat_pada__lt=cutoff).delete()
     return deleted

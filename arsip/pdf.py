@@ -84,8 +84,8 @@ def berita_acara_pdf(
     daftar: Sequence[dict],
 ) -> bytes:
     """The minutes for one disposal action with its list of files and records."""
-    nama_pemerintah = settings.NASKAH.get("NAMA_PEMERINTAH", "")
-    kota = settings.NASKAH.get("KOTA", "")
+    nama_pemerintah = settings.NASKAH_NAMA_PEMERINTAH
+    kota = settings.NASKAH_KOTA
     st = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -175,7 +175,7 @@ def report_pdf(*, title: str, header: Sequence[str], rows: Sequence[Sequence[str
     )
     width = (landscape(A4)[0] - 24 * mm) / max(1, len(header))
     story = [
-        Paragraph(_esc(settings.NASKAH.get("NAMA_PEMERINTAH", "")), st["center"]),
+        Paragraph(_esc(settings.NASKAH_NAMA_PEMERINTAH), st["center"]),
         Paragraph(_esc(title), st["title"]),
         Spacer(1, 4 * mm),
         _table(header, rows, [width] * len(header), st["cell"]),

@@ -18,7 +18,7 @@ def arsip_index_schedule(record_ids: list[int]) -> None:
     ARSIP_INDEX_SYNC the update runs at once, inside the caller's transaction (tests,
     small single-process installs)."""
     ids = sorted(set(record_ids))
-    if getattr(settings, "ARSIP_INDEX_SYNC", False):
+    if settings.ARSIP_INDEX_SYNC:
         arsip_index_records(record_ids=ids)
         return
     task_enqueue("arsip.tasks.arsip_index_task", ids, group="arsip-index")

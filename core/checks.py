@@ -77,7 +77,7 @@ def check_sqlite_locking(app_configs, **kwargs):
 def check_production_database(app_configs, **kwargs):
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.sqlite3" and not settings.DEBUG:
-        if getattr(settings, "NASKAH_ALLOW_SQLITE_IN_PRODUCTION", False):
+        if settings.NASKAH_ALLOW_SQLITE_IN_PRODUCTION:
             return []
         return [
             Warning(
@@ -107,7 +107,7 @@ def check_time_zone(app_configs, **kwargs):
 def check_file_serving(app_configs, **kwargs):
     from core.files import SERVING_MODES
 
-    mode = getattr(settings, "NASKAH_FILE_SERVING", "django")
+    mode = settings.NASKAH_FILE_SERVING
     if mode not in SERVING_MODES:
         return [
             Error(
@@ -116,7 +116,7 @@ def check_file_serving(app_configs, **kwargs):
                 id="naskah.E030",
             )
         ]
-    prefix = getattr(settings, "NASKAH_FILE_ACCEL_REDIRECT_PREFIX", "")
+    prefix = settings.NASKAH_FILE_ACCEL_REDIRECT_PREFIX
     if mode == "x-accel-redirect" and not prefix.startswith("/"):
         return [
             Error(
@@ -152,7 +152,7 @@ def check_object_lock(app_configs, **kwargs):
     options = storage.get("OPTIONS", {})
     if options.get("object_lock_mode") and int(options.get("object_lock_days") or 0) > 0:
         return []
-    if getattr(settings, "NASKAH_S3_BUCKET_RETENTION", False):
+    if settings.NASKAH_S3_BUCKET_RETENTION:
         return []  # the bucket's default retention locks every object
     return [
         Warning(
@@ -173,8 +173,8 @@ def check_public_base_url(app_configs, **kwargs):
     network: NASKAH_PUBLIC_BASE_URL set, and not loopback, private or link-local."""
     from core.baseurl import base_url_problem
 
-    url = getattr(settings, "NASKAH", {}).get("PUBLIC_BASE_URL", "")
-    configured = getattr(settings, "NASKAH_PUBLIC_BASE_URL_SET", False)
+    url = settings.NASKAH_PUBLIC_BASE_URL
+    configured = settings.NASKAH_PUBLIC_BASE_URL_SET
     problem = base_url_problem(url) if configured else "it is not set"
     if problem:
         return [
@@ -199,7 +199,7 @@ def check_public_base_url(app_configs, **kwargs):
 @register(Tags.security)
 def check_oidc(app_configs, **kwargs):
     """Sign-in by OpenID Connect half configured (docs/security.md)."""
-    if not getattr(settings, "NASKAH_OIDC_ENABLED", False):
+    if not settings.NASKAH_OIDC_ENABLED:
         return []
     errors = []
     if not settings.OIDC_RP_CLIENT_SECRET:
@@ -210,7 +210,7 @@ def check_oidc(app_configs, **kwargs):
                 id="naskah.E020",
             )
         )
-    if not getattr(settings, "NASKAH_OIDC_ISSUER", ""):
+    if not settings.NASKAH_OIDC_ISSUER:
         errors.append(
             Error(
                 "NASKAH_OIDC_ISSUER is empty: ID tokens from any issuer would be accepted.",
@@ -218,7 +218,7 @@ def check_oidc(app_configs, **kwargs):
                 id="naskah.E021",
             )
         )
-    if getattr(settings, "NASKAH_OIDC_MATCH", "") not in ("nip", "username", "email"):
+    if settings.NASKAH_OIDC_MATCH not in ("nip", "username", "email"):
         errors.append(
             Error(
                 "NASKAH_OIDC_MATCH must be nip, username or email.",
@@ -229,10 +229,29 @@ def check_oidc(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_secret_key_source(app_configs, **kwargs):
+    """A SECRET_KEY generated into the data folder is fine for one development machine; in
+    production every host would make its own, so sessions, signed links and the local CA's
+    sealed key differ from host to host without any error."""
+    if settings.SECRET_KEY_SOURCE == "generated" and not settings.DEBUG:  # noqa: S105 - where it came from
+        return [
+            Error(
+                "SECRET_KEY was generated into the data folder: each host (and each new data "
+                "folder) gets a different key, so sessions and signed values break between "
+                "hosts and after a move.",
+                hint="Set SECRET_KEY or SECRET_KEY_FILE, the same on every host "
+                "(docs/deployment.md).",
+                id="naskah.E008",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
 def check_audit_key(app_configs, **kwargs):
     """The audit chain's key must live outside the database and its data folder, or
     whoever copies the data folder can rewrite the chain undetected."""
-    source = getattr(settings, "NASKAH_AUDIT_KEY_SOURCE", "generated")
+    source = settings.NASKAH_AUDIT_KEY_SOURCE
     if source == "file" and not settings.NASKAH_AUDIT_KEY:
         return [
             Error(

@@ -80,7 +80,7 @@ def stored_file_response(
     located = storage_located(name)
     if located is None:
         raise Http404("stored file missing")
-    mode = getattr(settings, "NASKAH_FILE_SERVING", "django")
+    mode = settings.NASKAH_FILE_SERVING
     if mode == "x-accel-redirect":
         prefix = settings.NASKAH_FILE_ACCEL_REDIRECT_PREFIX.rstrip("/")
         response = HttpResponse(b"", content_type=content_type)

@@ -44,7 +44,7 @@ URL_RE = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.IGNORECASE)
 
 
 def lambang_max_bytes() -> int:
-    return int(getattr(settings, "NASKAH_LAMBANG_MAX_BYTES", 1024 * 1024))
+    return int(settings.NASKAH_LAMBANG_MAX_BYTES)
 
 
 def _local(tag: str) -> str:

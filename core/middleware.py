@@ -120,7 +120,7 @@ class PermissionsPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = getattr(settings, "NASKAH_PERMISSIONS_POLICY", "")
+        policy = settings.NASKAH_PERMISSIONS_POLICY
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
@@ -138,7 +138,7 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         namespaces = set(match.namespaces) if match is not None else set()
-        wanted = set(getattr(settings, "NASKAH_NO_STORE_NAMESPACES", ()))
+        wanted = set(settings.NASKAH_NO_STORE_NAMESPACES)
         cache_control = response.get("Cache-Control", "")
         if (_is_pdf(response) or namespaces & wanted) and "no-store" not in cache_control:
             response.headers["Cache-Control"] = "no-store"

@@ -264,7 +264,7 @@ class ObservabilityMiddleware:
 
 
 def _metrics_allowed(request) -> bool:
-    token = getattr(settings, "NASKAH_METRICS_TOKEN", "")
+    token = settings.NASKAH_METRICS_TOKEN
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if token and header.startswith("Bearer "):
         return secrets.compare_digest(header[7:].strip(), token)
@@ -277,7 +277,7 @@ def _metrics_allowed(request) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    for allowed in getattr(settings, "NASKAH_METRICS_ALLOWED_IPS", []):
+    for allowed in settings.NASKAH_METRICS_ALLOWED_IPS:
         try:
             if ip in ipaddress.ip_network(allowed, strict=False):
                 return True
@@ -340,15 +340,14 @@ def queue_age_limits() -> dict[str, int]:
     mail queue's own limit (people wait for notices), the general one for the others."""
     from core.services.queue import MAIL, queue_name
 
-    general = int(getattr(settings, "NASKAH_READY_QUEUE_MAX_AGE_SECONDS", 900))
     mail = queue_name(MAIL)
     if not mail:
         return {}
-    return {mail: int(getattr(settings, "NASKAH_READY_MAIL_QUEUE_MAX_AGE_SECONDS", general))}
+    return {mail: int(settings.NASKAH_READY_MAIL_QUEUE_MAX_AGE_SECONDS)}
 
 
 def _check_queue() -> tuple[bool, str]:
-    general = int(getattr(settings, "NASKAH_READY_QUEUE_MAX_AGE_SECONDS", 900))
+    general = int(settings.NASKAH_READY_QUEUE_MAX_AGE_SECONDS)
     limits = queue_age_limits()
     try:
         ages = queue_oldest_ages()

@@ -40,7 +40,7 @@ FAILURE_ATTR = "_naskah_oidc_failure"
 
 
 def oidc_enabled() -> bool:
-    return bool(getattr(settings, "NASKAH_OIDC_ENABLED", False))
+    return bool(settings.NASKAH_OIDC_ENABLED)
 
 
 class NaskahOIDCBackend(OIDCAuthenticationBackend):

@@ -6,7 +6,7 @@ case folded, with common character swaps undone (4→a, 0→o, 1→i/l, 3→e, 5
 and everything but letters dropped, it contains one of:
 
 * NASKAH_PASSWORD_FORBIDDEN_WORDS (default: lampung, pemprov, provinsi, naskah, ...);
-* the words of the government, region and city names (NASKAH settings);
+* the words of the government, region and city names (NASKAH_NAMA_* settings);
 * the codes of the government and its offices (e.g. PEMPROV, SETDA, DISKOMINFOTIK);
 * the person's username.
 
@@ -37,11 +37,15 @@ def _words(text: str) -> set[str]:
 
 def organisation_words() -> set[str]:
     words: set[str] = set()
-    for word in getattr(settings, "NASKAH_PASSWORD_FORBIDDEN_WORDS", []):
+    for word in settings.NASKAH_PASSWORD_FORBIDDEN_WORDS:
         words |= _words(word)
-    naskah = getattr(settings, "NASKAH", {})
-    for key in ("NAMA_PEMERINTAH", "NAMA_DAERAH", "JABATAN_KEPALA_DAERAH", "KOTA"):
-        words |= _words(str(naskah.get(key, "")))
+    for name in (
+        settings.NASKAH_NAMA_PEMERINTAH,
+        settings.NASKAH_NAMA_DAERAH,
+        settings.NASKAH_JABATAN_KEPALA_DAERAH,
+        settings.NASKAH_KOTA,
+    ):
+        words |= _words(name)
     words -= {"kota", "kabupaten", "gubernur", "bupati", "walikota"}
     try:
         from core.models import UnitKerja

@@ -112,7 +112,7 @@ class SanitizedPdf:
 
 
 def uri_links_mode() -> str:
-    mode = str(getattr(settings, "NASKAH_PDF_URI_LINKS", "remove") or "remove").lower()
+    mode = str(settings.NASKAH_PDF_URI_LINKS or "remove").lower()
     return mode if mode in URI_MODES else "remove"
 
 

@@ -26,7 +26,7 @@ def second_factor_required(user: Pegawai) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    groups = getattr(settings, "NASKAH_SECOND_FACTOR_GROUPS", [])
+    groups = settings.NASKAH_SECOND_FACTOR_GROUPS
     if groups and user.groups.filter(name__in=groups).exists():
         return True
     return hooks.any_true(hooks.SECOND_FACTOR_REQUIRED, user)

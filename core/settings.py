@@ -1,13 +1,16 @@
 """Django settings for Naskah.
 
-Every value that differs between an embedded install and production comes from an
-environment variable with a safe default. See docs/deployment.md for the full list.
+Every setting the code reads is declared here, from an environment variable with a safe
+default (docs/deployment.md lists them all; tests/core/test_settings_documented.py keeps
+that list whole; .env.example is a template). Structured values are JSON. Every secret also
+reads from a file: NAME_FILE=/run/secrets/name (a container or systemd credential).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import secrets
 from pathlib import Path
@@ -37,31 +40,64 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
-def env_secret(name: str) -> str:
-    """NAME from the environment, else the content of the file named by NAME_FILE (a
-    container or systemd credential), stripped of its trailing newline."""
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def env_json(name: str, default):
+    """A structured setting given as JSON (an object or a list); unset or empty: default."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from exc
+
+
+def env_secret_source(name: str) -> tuple[str, str]:
+    """A secret and where it came from: NAME from the environment ("environment"), else the
+    content of the file named by NAME_FILE ("file"; a container or systemd credential),
+    stripped of its trailing newline, else "" ("unset"). A NAME_FILE that cannot be read
+    stops start-up."""
     if os.environ.get(name):
-        return os.environ[name]
+        return os.environ[name], "environment"
     path = os.environ.get(f"{name}_FILE")
-    return Path(path).read_text().strip() if path else ""
+    if not path:
+        return "", "unset"
+    try:
+        return Path(path).read_text().strip(), "file"
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc}") from exc
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """NAME, else the content of NAME_FILE (env_secret_source), else default."""
+    return env_secret_source(name)[0] or default
 
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else generated once and kept in the data folder."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+def _secret_key() -> tuple[str, str]:
+    """SECRET_KEY and where it came from: SECRET_KEY or SECRET_KEY_FILE, else generated once
+    and kept in the data folder (development; the `naskah.E008` deploy check refuses that
+    with DEBUG off: several hosts would each generate their own)."""
+    key, source = env_secret_source("SECRET_KEY")
+    if source == "file" and not key:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE={os.environ['SECRET_KEY_FILE']} is empty.")
+    if key:
+        return key, source
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64))
         key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return key_file.read_text().strip(), "generated"
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY, SECRET_KEY_SOURCE = _secret_key()
 
 
 def _audit_key() -> tuple[bytes, str]:
@@ -195,7 +231,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # Default: one SQLite file in the data folder, WAL mode, IMMEDIATE transactions so that
 # concurrent writers wait for the lock instead of failing with "database is locked".
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'naskah.sqlite3'}"
+# DATABASE_URL_FILE: the URL (with its password) from a file.
+DATABASE_URL = env_secret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'naskah.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -240,7 +277,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Cache: local memory by default, Redis when REDIS_URL is given (cache only) -------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL")  # may carry a password: REDIS_URL_FILE
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -407,7 +444,7 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds before a hanging mail server counts as a failed attempt (retried later).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
@@ -492,26 +529,41 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
 # --- Naskah: region and office settings (data that differs between regions) -----------------
-NASKAH = {
-    "NAMA_PEMERINTAH": os.environ.get("NASKAH_NAMA_PEMERINTAH", "PEMERINTAH PROVINSI LAMPUNG"),
-    "NAMA_DAERAH": os.environ.get("NASKAH_NAMA_DAERAH", "Provinsi Lampung"),
-    "JABATAN_KEPALA_DAERAH": os.environ.get("NASKAH_JABATAN_KEPALA_DAERAH", "GUBERNUR LAMPUNG"),
-    "KOTA": os.environ.get("NASKAH_KOTA", "Bandar Lampung"),
-    # QR codes and e-mailed links. Unset: the development server's own address (HOST, PORT
-    # as `make run` passes them; core/baseurl.py). `check --deploy` refuses that.
-    "PUBLIC_BASE_URL": os.environ.get("NASKAH_PUBLIC_BASE_URL")
-    or dev_base_url(os.environ.get("HOST"), os.environ.get("PORT")),
-    # Plt term limits (BKN SE 2/SE/VII/2019: 3 months, extendable once by 3 months).
-    "PLT_MAX_MONTHS": env_int("NASKAH_PLT_MAX_MONTHS", 3),
-    "PLT_MAX_EXTENSIONS": env_int("NASKAH_PLT_MAX_EXTENSIONS", 1),
-    # Plh is for temporary absence; the longest a single Plh assignment may run.
-    "PLH_MAX_DAYS": env_int("NASKAH_PLH_MAX_DAYS", 90),
-    # Processing deadlines by urgency, in hours: "SLA_JAM" and "SLA_HARI_KERJA" override
-    # the defaults in core/vocabulary.py (domain.md 4.2; UNVERIFIED -> settings).
-    # The legal bureau: initials every letter of a type marked "the legal bureau initials"
-    # (domain.md 5.2, paraf koordinasi). A unit code.
-    "UNIT_BIRO_HUKUM": os.environ.get("NASKAH_UNIT_BIRO_HUKUM", "BIRO-HUKUM"),
-}
+NASKAH_NAMA_PEMERINTAH = os.environ.get("NASKAH_NAMA_PEMERINTAH", "PEMERINTAH PROVINSI LAMPUNG")
+NASKAH_NAMA_DAERAH = os.environ.get("NASKAH_NAMA_DAERAH", "Provinsi Lampung")
+NASKAH_JABATAN_KEPALA_DAERAH = os.environ.get("NASKAH_JABATAN_KEPALA_DAERAH", "GUBERNUR LAMPUNG")
+NASKAH_KOTA = os.environ.get("NASKAH_KOTA", "Bandar Lampung")
+# QR codes and e-mailed links. Unset: the development server's own address (HOST, PORT
+# as `make run` passes them; core/baseurl.py). `check --deploy` refuses that.
+NASKAH_PUBLIC_BASE_URL = os.environ.get("NASKAH_PUBLIC_BASE_URL") or dev_base_url(
+    os.environ.get("HOST"), os.environ.get("PORT")
+)
+# Plt term limits (BKN SE 2/SE/VII/2019: 3 months, extendable once by 3 months).
+NASKAH_PLT_MAX_MONTHS = env_int("NASKAH_PLT_MAX_MONTHS", 3)
+NASKAH_PLT_MAX_EXTENSIONS = env_int("NASKAH_PLT_MAX_EXTENSIONS", 1)
+# Plh is for temporary absence; the longest a single Plh assignment may run.
+NASKAH_PLH_MAX_DAYS = env_int("NASKAH_PLH_MAX_DAYS", 90)
+# The legal bureau: initials every letter of a type marked "the legal bureau initials"
+# (domain.md 5.2, paraf koordinasi). A unit code.
+NASKAH_UNIT_BIRO_HUKUM = os.environ.get("NASKAH_UNIT_BIRO_HUKUM", "BIRO-HUKUM")
+# The group of unit administrators (naskah/permissions.py).
+NASKAH_ADMIN_UNIT_GROUP = os.environ.get("NASKAH_ADMIN_UNIT_GROUP", "Administrator Unit")
+
+# --- Office calendar and deadlines (workflows/office_calendar.py; docs/workflows.md) ------------
+# Office hours as JSON {weekday (0 = Monday): ["HH:MM", "HH:MM"]}; days not listed are not
+# working days. Unset: Pergub Lampung 44/2025 (Mon-Thu 07.30-16.00, Fri 07.30-16.30).
+NASKAH_JAM_KERJA = env_json("NASKAH_JAM_KERJA", None)
+# Processing deadlines by urgency in hours, JSON {urgency: hours} over the defaults of
+# core/vocabulary.py (domain.md 4.2; UNVERIFIED), and the urgencies whose hours count as
+# working days (JSON list; unset: ["biasa"]).
+NASKAH_SLA_JAM = env_json("NASKAH_SLA_JAM", {})
+NASKAH_SLA_HARI_KERJA = env_json("NASKAH_SLA_HARI_KERJA", None)
+# Reminders: a step is reminded when this share of its time is left; how often the
+# reminder schedule runs (workflows/schedules.py).
+NASKAH_PENGINGAT_SISA = env_float("NASKAH_PENGINGAT_SISA", 0.25)
+NASKAH_PENGINGAT_INTERVAL_MENIT = env_int("NASKAH_PENGINGAT_INTERVAL_MENIT", 15)
+# The most sequential initials a proposed route keeps (workflows/proposal.py).
+NASKAH_MAX_PARAF = env_int("NASKAH_MAX_PARAF", 3)
 
 # Letters between instances (pertukaran/, docs/api.md): this instance's agency code in the
 # packages it sends, the timeout of a delivery call, the largest package accepted, and
@@ -598,7 +650,7 @@ def _webauthn_defaults() -> tuple[str, list[str]]:
     the demo at 127.0.0.1 offers passkeys at http://localhost:PORT instead)."""
     from urllib.parse import urlsplit
 
-    base = urlsplit(NASKAH["PUBLIC_BASE_URL"])
+    base = urlsplit(NASKAH_PUBLIC_BASE_URL)
     host = base.hostname or "localhost"
     if host.replace(".", "").isdigit() or ":" in host:
         host = "localhost"
@@ -616,7 +668,7 @@ NASKAH_ALLOW_SQLITE_IN_PRODUCTION = env_bool("NASKAH_ALLOW_SQLITE_IN_PRODUCTION"
 
 # --- Signing (signing/; docs/signing.md) --------------------------------------------------------
 NASKAH_SIGNING_BACKEND = os.environ.get("NASKAH_SIGNING_BACKEND", "local")
-NASKAH_SIGNING_CA_SECRET = os.environ.get("NASKAH_SIGNING_CA_SECRET", "")
+NASKAH_SIGNING_CA_SECRET = env_secret("NASKAH_SIGNING_CA_SECRET")
 NASKAH_SIGNING_CERT_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730)
 # Batch signing: a run silent this long (no letter claimed) lost its process; the batch is
 # shown interrupted and can be continued (naskah/services/tte_batch.py).
@@ -627,6 +679,21 @@ NASKAH_REGISTRATION_OFFICER_GROUP = os.environ.get(
     "NASKAH_REGISTRATION_OFFICER_GROUP", "Petugas Pendaftaran"
 )
 NASKAH_TSA_URL = os.environ.get("NASKAH_TSA_URL", "")
+# The TSA's HTTP basic credentials, if it asks for them, and the timeout of one request (s).
+NASKAH_TSA_USERNAME = os.environ.get("NASKAH_TSA_USERNAME", "")
+NASKAH_TSA_PASSWORD = env_secret("NASKAH_TSA_PASSWORD")
+NASKAH_TSA_TIMEOUT = env_float("NASKAH_TSA_TIMEOUT", 10)
+# The local CA (signing/ca_lifecycle.py): its name (empty: "Naskah CA <government>") and the
+# lifetime of its certificate.
+NASKAH_SIGNING_CA_NAME = os.environ.get("NASKAH_SIGNING_CA_NAME", "")
+NASKAH_SIGNING_CA_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CA_VALIDITY_DAYS", 20 * 365)
+# Passphrase guessing (signing/throttle.py): wrong tries before a wait, the wait in seconds;
+# the shortest signing passphrase accepted.
+NASKAH_SIGNING_MAX_FAILED_ATTEMPTS = env_int("NASKAH_SIGNING_MAX_FAILED_ATTEMPTS", 5)
+NASKAH_SIGNING_LOCKOUT_SECONDS = env_int("NASKAH_SIGNING_LOCKOUT_SECONDS", 15 * 60)
+NASKAH_SIGNING_PASSPHRASE_MIN_LENGTH = env_int("NASKAH_SIGNING_PASSPHRASE_MIN_LENGTH", 8)
+# The signing passphrase of the demo accounts (seed_demo; empty: naskah/demo.py's published one).
+NASKAH_DEMO_TTE_PASSPHRASE = env_secret("NASKAH_DEMO_TTE_PASSPHRASE")
 # PAdES level of new signatures: B-B, B-T, B-LT or B-LTA (recommended with a TSA). Unset:
 # B-T with a TSA, else B-B (docs/signing.md).
 NASKAH_PADES_LEVEL = os.environ.get("NASKAH_PADES_LEVEL", "")
@@ -638,6 +705,10 @@ NASKAH_LTV_ALLOW_FETCHING = env_bool("NASKAH_LTV_ALLOW_FETCHING", False)
 NASKAH_CRL_VALIDITY_HOURS = env_int("NASKAH_CRL_VALIDITY_HOURS", 24)
 NASKAH_CRL_REFRESH_HOURS = env_int("NASKAH_CRL_REFRESH_HOURS", 6)
 NASKAH_OCSP_VALIDITY_MINUTES = env_int("NASKAH_OCSP_VALIDITY_MINUTES", 60)
+# Lifetime of the OCSP responder's own certificate (never past the CA's).
+NASKAH_OCSP_RESPONDER_VALIDITY_DAYS = env_int("NASKAH_OCSP_RESPONDER_VALIDITY_DAYS", 365)
+# Bytes reserved in a PDF for the signature (0: pyHanko's estimate).
+NASKAH_SIGNING_BYTES_RESERVED = env_int("NASKAH_SIGNING_BYTES_RESERVED", 0) or None
 NASKAH_TRUST_ROOTS = env_list("NASKAH_TRUST_ROOTS")
 # CA key lifecycle (signing/ca_keys.py, signing/ca_lifecycle.py, signing/renewal.py): where
 # the CA key lives ("database": sealed with the CA secret; "pkcs11": in a token, never
@@ -654,9 +725,16 @@ NASKAH_PARAF_STATEMENT_REQUIRED = env_bool("NASKAH_PARAF_STATEMENT_REQUIRED", Fa
 NASKAH_PARAF_CERT_VALIDITY_DAYS = env_int("NASKAH_PARAF_CERT_VALIDITY_DAYS", 3 * 365)
 NASKAH_BSRE_URL = os.environ.get("NASKAH_BSRE_URL", "")
 NASKAH_BSRE_USERNAME = os.environ.get("NASKAH_BSRE_USERNAME", "")
-NASKAH_BSRE_PASSWORD = os.environ.get("NASKAH_BSRE_PASSWORD", "")
+NASKAH_BSRE_PASSWORD = env_secret("NASKAH_BSRE_PASSWORD")
 NASKAH_BSRE_API_VERSION = os.environ.get("NASKAH_BSRE_API_VERSION", "v2")
 NASKAH_BSRE_IDENTITY = os.environ.get("NASKAH_BSRE_IDENTITY", "nik")
+# The BSrE client (signing/backends/bsre.py): a CA bundle for its TLS certificate (empty: the
+# system's), timeouts in seconds (connect, read, a verification call) and retries of a call.
+NASKAH_BSRE_CA_FILE = os.environ.get("NASKAH_BSRE_CA_FILE", "")
+NASKAH_BSRE_CONNECT_TIMEOUT = env_float("NASKAH_BSRE_CONNECT_TIMEOUT", 5)
+NASKAH_BSRE_READ_TIMEOUT = env_float("NASKAH_BSRE_READ_TIMEOUT", 60)
+NASKAH_BSRE_VERIFY_TIMEOUT = env_float("NASKAH_BSRE_VERIFY_TIMEOUT", 120)
+NASKAH_BSRE_RETRIES = env_int("NASKAH_BSRE_RETRIES", 2)
 # What a BSrE signer types to sign: "passphrase" and/or "totp" (the six-digit code of the
 # signer's BSrE authenticator). The local CA always signs with the passphrase.
 NASKAH_BSRE_CREDENTIALS = env_list("NASKAH_BSRE_CREDENTIALS", "passphrase,totp")
@@ -666,6 +744,59 @@ NASKAH_LAMPIRAN_MAX_BYTES = env_int("NASKAH_LAMPIRAN_MAX_BYTES", 10 * 1024 * 102
 NASKAH_LAMPIRAN_MAX_PAGES = env_int("NASKAH_LAMPIRAN_MAX_PAGES", 50)
 NASKAH_BODY_MAX_CHARS = env_int("NASKAH_BODY_MAX_CHARS", 100_000)
 NASKAH_PREVIEW_TTL_SECONDS = env_int("NASKAH_PREVIEW_TTL_SECONDS", 600)
+# A new autosaved revision at most this often; in between the last autosave is updated.
+NASKAH_AUTOSAVE_INTERVAL_SECONDS = env_int("NASKAH_AUTOSAVE_INTERVAL_SECONDS", 60)
+
+# --- The signing flow (naskah/services/tte.py; docs/signing-flow.md) -----------------------------
+# The footer naming the certificate's issuer; must contain {penerbit}, else it is ignored
+# (empty: the regulation's sentence).
+NASKAH_TTE_FOOTER = os.environ.get("NASKAH_TTE_FOOTER", "")
+# Number formats by letter kind, JSON {key: format} over the defaults ("default",
+# "surat_edaran"); unknown keys use the default format.
+NASKAH_NOMOR_FORMATS = env_json("NASKAH_NOMOR_FORMATS", {})
+# Acting capacities that may not sign a subgroup of types without an AturanTTE row, JSON
+# {subkelompok: [capacities]} (regional policy, UNVERIFIED).
+NASKAH_TTE_PELAKSANA_DILARANG = env_json("NASKAH_TTE_PELAKSANA_DILARANG", {})
+# The Setda numbering unit, for signers without a numbering unit up their tree.
+NASKAH_UNIT_PENOMORAN_SETDA = os.environ.get("NASKAH_UNIT_PENOMORAN_SETDA", "BIRO-UMUM")
+# The public validator's rate limit per client address: JSON [requests, seconds].
+NASKAH_VERIFIKASI_RATE = tuple(env_json("NASKAH_VERIFIKASI_RATE", [30, 600]))
+# Numbers reserved per book per day (penomoran/services.py), and the {sifat} prefixes by
+# security class, JSON {class: prefix} (unset: core/vocabulary.py's; UNVERIFIED).
+NASKAH_NOMOR_RESERVE_DAILY_CAP = env_int("NASKAH_NOMOR_RESERVE_DAILY_CAP", 5)
+NASKAH_NOMOR_SIFAT_PREFIXES = env_json("NASKAH_NOMOR_SIFAT_PREFIXES", None)
+
+# --- The incoming register (naskah/masuk/; docs/incoming.md) -------------------------------------
+# Upload limits: per file and all files together (MB), pages per PDF, number of files; the
+# largest image in pixels (a decompression bomb is refused).
+NASKAH_MASUK_MAX_FILE_MB = env_int("NASKAH_MASUK_MAX_FILE_MB", 20)
+NASKAH_MASUK_MAX_TOTAL_MB = env_int("NASKAH_MASUK_MAX_TOTAL_MB", 60)
+NASKAH_MASUK_MAX_PAGES = env_int("NASKAH_MASUK_MAX_PAGES", 200)
+NASKAH_MASUK_MAX_FILES = env_int("NASKAH_MASUK_MAX_FILES", 10)
+NASKAH_MASUK_MAX_IMAGE_PIXELS = env_int("NASKAH_MASUK_MAX_IMAGE_PIXELS", 80_000_000)
+# Unit kinds that keep their own incoming register; an agendaris in a sub-unit (Bagian,
+# Sekretariat) registers for the nearest such ancestor.
+NASKAH_MASUK_REGISTER_UNIT_JENIS = env_list(
+    "NASKAH_MASUK_REGISTER_UNIT_JENIS", "pemda,setda,biro,dinas,badan,inspektorat,uptd"
+)
+# OCR language(s) for tesseract ("ind", "ind+eng"), and whether OCR runs at all.
+NASKAH_MASUK_OCR_LANGUAGE = os.environ.get("NASKAH_MASUK_OCR_LANGUAGE", "ind")
+NASKAH_MASUK_OCR_ENABLED = env_bool("NASKAH_MASUK_OCR_ENABLED", True)
+# Resolution assumed for images without DPI information when turned into PDF pages.
+NASKAH_MASUK_IMAGE_DPI = env_int("NASKAH_MASUK_IMAGE_DPI", 200)
+# Hours after the deadline before an overdue branch is escalated to the disposer.
+NASKAH_MASUK_ESKALASI_JAM = env_int("NASKAH_MASUK_ESKALASI_JAM", 24)
+
+# --- The archive's search (arsip/search/; docs/archive.md) ---------------------------------------
+# Update the search index inside the caller's transaction instead of in a task (tests).
+ARSIP_INDEX_SYNC = env_bool("ARSIP_INDEX_SYNC", False)
+# Matches ranked (and counted exactly) at most; on PostgreSQL the text matches (planner
+# estimate) above which the date index is walked, and the newest rows sampled to estimate
+# the share a user may read; on SQLite the FTS5 matches ranked with bm25 at most.
+ARSIP_SEARCH_CANDIDATE_CAP = env_int("ARSIP_SEARCH_CANDIDATE_CAP", 1000)
+ARSIP_SEARCH_PG_COMMON_ROWS = env_int("ARSIP_SEARCH_PG_COMMON_ROWS", 20000)
+ARSIP_SEARCH_PG_SHARE_SAMPLE = env_int("ARSIP_SEARCH_PG_SHARE_SAMPLE", 1000)
+ARSIP_SEARCH_SQLITE_RANK_LIMIT = env_int("ARSIP_SEARCH_SQLITE_RANK_LIMIT", 5000)
 
 # --- Numbering series of the kepala daerah's legal products (naskah/services/seri_nomor.py;
 # docs/numbering.md). UNVERIFIED for Lampung: the historical Keputusan Gubernur format.

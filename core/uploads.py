@@ -27,7 +27,7 @@ REFUSED_ATTR = "_naskah_upload_refused"
 
 
 def upload_limit(path: str) -> int:
-    for prefix, limit in (getattr(settings, "NASKAH_UPLOAD_LIMITS", None) or {}).items():
+    for prefix, limit in (settings.NASKAH_UPLOAD_LIMITS or {}).items():
         if path.startswith(prefix):
             return int(limit)
     return int(settings.NASKAH_UPLOAD_MAX_BYTES)

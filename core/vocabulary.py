@@ -54,8 +54,8 @@ KLASIFIKASI_CETAK = {
 CONFIDENTIAL_CETAK = tuple(KLASIFIKASI_CETAK[value] for value in CONFIDENTIAL)
 
 # Processing deadlines by urgency, in hours (domain.md 4.2; UNVERIFIED, so
-# settings.NASKAH["SLA_JAM"] overrides them), and the urgencies whose hours count as
-# working days of 24 hours (settings.NASKAH["SLA_HARI_KERJA"]).
+# settings.NASKAH_SLA_JAM overrides them), and the urgencies whose hours count as
+# working days of 24 hours (settings.NASKAH_SLA_HARI_KERJA).
 SLA_JAM = {Urgensi.AMAT_SEGERA.value: 24, Urgensi.SEGERA.value: 48, Urgensi.BIASA.value: 120}
 SLA_HARI_KERJA = (Urgensi.BIASA.value,)
 

@@ -13,7 +13,7 @@ def configure_from_settings() -> str:
     """Hand NASKAH_FONTS to the renderer; "" when accepted, else the reason (the fonts
     then stay the shipped ones and the system check reports it)."""
     try:
-        configure_fonts(getattr(settings, "NASKAH_FONTS", {}) or {})
+        configure_fonts(settings.NASKAH_FONTS or {})
     except RenderError as exc:
         configure_fonts({})
         return str(exc)

@@ -24,10 +24,6 @@ VACANT_NAME = "...................."
 _UNKNOWN = object()
 
 
-def _region(key: str, default: str) -> str:
-    return getattr(settings, "NASKAH", {}).get(key, default)
-
-
 # --- Layout -------------------------------------------------------------------------------------
 
 
@@ -52,8 +48,8 @@ def naskah_layout(jenis: JenisNaskah, *, signer: Jabatan | None = None) -> dict:
 
 
 def _title(template: str, signer: Jabatan | None) -> str:
-    title = template.replace("{kepala_daerah}", _region("JABATAN_KEPALA_DAERAH", ""))
-    title = title.replace("{nama_daerah}", _region("NAMA_DAERAH", "").upper())
+    title = template.replace("{kepala_daerah}", settings.NASKAH_JABATAN_KEPALA_DAERAH)
+    title = title.replace("{nama_daerah}", settings.NASKAH_NAMA_DAERAH.upper())
     if signer is not None:
         title = title.replace("{jabatan}", signer.nama_ttd_tampil)
     return title.replace("{jabatan}", "").strip()
@@ -106,12 +102,12 @@ def kop_context(unit: UnitKerja, *, kepala_daerah: bool, signer: Jabatan | None)
     variant = source.jenis_kop if source.jenis_kop != UnitKerja.JenisKop.INDUK else "pemda"
     if kepala_daerah:
         variant = UnitKerja.JenisKop.KEPALA_DAERAH
-    pemerintah = _region("NAMA_PEMERINTAH", "")
+    pemerintah = settings.NASKAH_NAMA_PEMERINTAH
     if variant == UnitKerja.JenisKop.KEPALA_DAERAH:
         if signer is not None and signer.jenis in {"kepala_daerah", "wakil_kepala_daerah"}:
             line = signer.nama_ttd_tampil
         else:
-            line = _region("JABATAN_KEPALA_DAERAH", source.nama_kop_tampil)
+            line = settings.NASKAH_JABATAN_KEPALA_DAERAH
         return with_artwork(
             {"variant": variant, "emblem": "garuda", "lines": [line], "address_lines": []},
             source,
@@ -602,7 +598,7 @@ def naskah_render_context(
         "kop": kop,
         "nomor": None if preview else naskah.nomor,
         "tanggal": None if preview else naskah.tanggal,
-        "tempat": header.get("tempat") or signer.unit.kota or _region("KOTA", ""),
+        "tempat": header.get("tempat") or signer.unit.kota or settings.NASKAH_KOTA,
         "sifat": URGENSI_CETAK.get(header.get("urgensi"), "Biasa"),
         "klasifikasi_keamanan": klasifikasi,
         "distribusi": distribusi,
@@ -628,15 +624,15 @@ def naskah_render_context(
 
 
 def _new_kind_defaults(jenis: JenisNaskah, layout: dict, fields: dict) -> None:
-    """Region names and labels the issue-13 layout kinds print (settings.NASKAH)."""
+    """Region names and labels the issue-13 layout kinds print (settings.NASKAH_NAMA_*)."""
     if layout.get("perintah_label"):
         fields.setdefault("perintah_label", layout["perintah_label"])
-    daerah = _region("NAMA_DAERAH", "").upper()
+    daerah = settings.NASKAH_NAMA_DAERAH.upper()
     if jenis.layout_kind == "peraturan":
         fields.setdefault("pengundang_jabatan", f"SEKRETARIS DAERAH {daerah}".strip())
         fields.setdefault("berita_daerah_label", f"BERITA DAERAH {daerah}".strip())
     elif jenis.layout_kind == "perjanjian":
-        fields.setdefault("pihak_kesatu_instansi", _region("NAMA_PEMERINTAH", ""))
+        fields.setdefault("pihak_kesatu_instansi", settings.NASKAH_NAMA_PEMERINTAH)
 
 
 def naskah_render_pdf(revisi: NaskahRevisi, *, preview: bool = True) -> bytes:

@@ -113,7 +113,7 @@ def demo_seed_pelimpahan() -> int:
 
 
 def demo_passphrase() -> str:
-    return getattr(settings, "NASKAH_DEMO_TTE_PASSPHRASE", DEFAULT_DEMO_PASSPHRASE)
+    return settings.NASKAH_DEMO_TTE_PASSPHRASE or DEFAULT_DEMO_PASSPHRASE
 
 
 def _jabatan(nama: str) -> Jabatan:

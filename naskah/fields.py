@@ -24,7 +24,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def body_max_chars() -> int:
-    return int(getattr(settings, "NASKAH_BODY_MAX_CHARS", 100_000))
+    return int(settings.NASKAH_BODY_MAX_CHARS)
 
 
 def validate_schema(schema) -> None:

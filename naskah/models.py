@@ -490,11 +490,11 @@ class NaskahUserObjectPermission(UserObjectPermissionBase):
 
 
 def lampiran_max_bytes() -> int:
-    return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.NASKAH_LAMPIRAN_MAX_BYTES)
 
 
 def lampiran_max_pages() -> int:
-    return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))
+    return int(settings.NASKAH_LAMPIRAN_MAX_PAGES)
 
 
 # Withdrawal of a signed letter by a later letter (issue 11); signing, sealed documents,

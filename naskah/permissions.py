@@ -47,7 +47,7 @@ RECIPIENT_URL_NAMES = frozenset(
 
 
 def admin_unit_group() -> str:
-    return getattr(settings, "NASKAH_ADMIN_UNIT_GROUP", "Administrator Unit")
+    return settings.NASKAH_ADMIN_UNIT_GROUP
 
 
 def _admin_unit_paths(user: Pegawai, day: dt.date) -> list[str]:

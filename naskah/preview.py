@@ -29,7 +29,7 @@ _PREFIX = "naskah:preview:"
 
 
 def preview_ttl() -> int:
-    return int(getattr(settings, "NASKAH_PREVIEW_TTL_SECONDS", 600))
+    return int(settings.NASKAH_PREVIEW_TTL_SECONDS)
 
 
 def unsaved_revision(

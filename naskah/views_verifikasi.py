@@ -34,11 +34,11 @@ logger = logging.getLogger(__name__)
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "NASKAH_VERIFIKASI_MAX_BYTES", 20 * 1024 * 1024))
+    return int(settings.NASKAH_VERIFIKASI_MAX_BYTES)
 
 
 def _rate_limited(request) -> bool:
-    limit, window = getattr(settings, "NASKAH_VERIFIKASI_RATE", (30, 600))
+    limit, window = settings.NASKAH_VERIFIKASI_RATE
     key = f"naskah:verifikasi:{client_ip(request) or 'unknown'}"
     cache.add(key, 0, timeout=window)
     try:

@@ -40,7 +40,7 @@ OBJECT_TYPE = "penomoran.suratmanual"
 
 
 def block_max() -> int:
-    return int(getattr(settings, "NASKAH_NOMOR_BLOCK_MAX", 100))
+    return int(settings.NASKAH_NOMOR_BLOCK_MAX)
 
 
 def nomor_block_issue(

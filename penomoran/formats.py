@@ -36,7 +36,8 @@ _formatter = string.Formatter()
 
 
 def sifat_prefixes() -> dict[str, str]:
-    return dict(getattr(settings, "NASKAH_NOMOR_SIFAT_PREFIXES", SIFAT_PREFIXES))
+    prefixes = settings.NASKAH_NOMOR_SIFAT_PREFIXES
+    return dict(SIFAT_PREFIXES if prefixes is None else prefixes)
 
 
 def sifat_prefix_for(klasifikasi_keamanan: str) -> str:

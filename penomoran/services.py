@@ -42,11 +42,9 @@ from penomoran.formats import (
 from penomoran.formats import validate_kode as _validate_kode
 from penomoran.models import BukuNomor, BukuNomorTahun, Nomor
 
-DEFAULT_RESERVE_DAILY_CAP = 5
-
 
 def reserve_daily_cap() -> int:
-    return int(getattr(settings, "NASKAH_NOMOR_RESERVE_DAILY_CAP", DEFAULT_RESERVE_DAILY_CAP))
+    return int(settings.NASKAH_NOMOR_RESERVE_DAILY_CAP)
 
 
 # --- Books ---------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def paket_meta(naskah, *, pdf: bytes, lampiran: list[tuple[str, bytes]]) -> dict
         "klasifikasi_keamanan": naskah.klasifikasi_keamanan,
         "pengirim": {
             "kode_instansi": settings.NASKAH_INSTANSI_KODE,
-            "instansi": settings.NASKAH["NAMA_PEMERINTAH"],
+            "instansi": settings.NASKAH_NAMA_PEMERINTAH,
             "unit": naskah.unit.nama,
             "jabatan": penandatangan.nama if penandatangan else "",
         },

@@ -698,7 +698,7 @@ def _register(
             "sha256": paket.sha256,
             "penerima": {
                 "kode_instansi": settings.NASKAH_INSTANSI_KODE,
-                "instansi": settings.NASKAH["NAMA_PEMERINTAH"],
+                "instansi": settings.NASKAH_NAMA_PEMERINTAH,
                 "unit": unit.nama,
             },
         }

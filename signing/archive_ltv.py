@@ -40,7 +40,7 @@ def archive_validation_context(pdf_certs: list):
         trust_roots=trust_roots(),
         crls=crls,
         ocsps=ocsps,
-        allow_fetching=bool(getattr(settings, "NASKAH_LTV_ALLOW_FETCHING", False)),
+        allow_fetching=bool(settings.NASKAH_LTV_ALLOW_FETCHING),
         revocation_mode="soft-fail",
     )
 

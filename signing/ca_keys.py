@@ -48,7 +48,7 @@ _libs: dict[str, object] = {}
 
 
 def configured_backend() -> str:
-    value = str(getattr(settings, "NASKAH_CA_KEY_BACKEND", "") or BACKEND_DATABASE).lower()
+    value = str(settings.NASKAH_CA_KEY_BACKEND or BACKEND_DATABASE).lower()
     return value
 
 
@@ -66,8 +66,8 @@ class Pkcs11Error(ApplicationError):
 def _pkcs11_token():
     import pkcs11
 
-    module = str(getattr(settings, "NASKAH_CA_PKCS11_MODULE", "") or "")
-    label = str(getattr(settings, "NASKAH_CA_PKCS11_TOKEN", "") or "")
+    module = str(settings.NASKAH_CA_PKCS11_MODULE or "")
+    label = str(settings.NASKAH_CA_PKCS11_TOKEN or "")
     if not module or not label:
         raise Pkcs11Error(
             _(
@@ -99,7 +99,7 @@ def _pkcs11_token():
 def _pkcs11_session():
     import pkcs11
 
-    pin = str(getattr(settings, "NASKAH_CA_PKCS11_PIN", "") or "")
+    pin = str(settings.NASKAH_CA_PKCS11_PIN or "")
     token = _pkcs11_token()
     try:
         return token.open(user_pin=pin, rw=True)

@@ -75,7 +75,7 @@ def issued_by(ca: AnyCa, *, model=SignerCertificate):
 def ca_base_name() -> str:
     from signing.backends.local import _organisation
 
-    return getattr(settings, "NASKAH_SIGNING_CA_NAME", "") or f"Naskah CA {_organisation()}"
+    return settings.NASKAH_SIGNING_CA_NAME or f"Naskah CA {_organisation()}"
 
 
 def link_certificate_build(
@@ -142,7 +142,7 @@ def ca_rotate(*, actor=None, reason: str = "") -> CertificateAuthority:
             key,
             common_name=base[: 64 - len(suffix)] + suffix,
             organisation=local._organisation(),
-            days=int(getattr(settings, "NASKAH_SIGNING_CA_VALIDITY_DAYS", 20 * 365)),
+            days=int(settings.NASKAH_SIGNING_CA_VALIDITY_DAYS),
             now=now,
         )
         old_cert = crypto.certificate_load(old.certificate_pem)

@@ -12,7 +12,7 @@ from django.core.checks import Error, Tags, Warning, register
 @register(Tags.security)
 def check_signing_configuration(app_configs, **kwargs):
     problems = []
-    backend = getattr(settings, "NASKAH_SIGNING_BACKEND", "local")
+    backend = settings.NASKAH_SIGNING_BACKEND
     if backend not in {"local", "bsre"}:
         problems.append(
             Error(
@@ -22,7 +22,7 @@ def check_signing_configuration(app_configs, **kwargs):
             )
         )
     if backend == "bsre":
-        url = getattr(settings, "NASKAH_BSRE_URL", "")
+        url = settings.NASKAH_BSRE_URL
         if not url:
             problems.append(
                 Error(
@@ -44,11 +44,11 @@ def check_signing_configuration(app_configs, **kwargs):
                     id="signing.W001",
                 )
             )
-        if getattr(settings, "NASKAH_BSRE_API_VERSION", "v2") not in {"v1", "v2"}:
+        if settings.NASKAH_BSRE_API_VERSION not in {"v1", "v2"}:
             problems.append(
                 Error("NASKAH_BSRE_API_VERSION must be 'v1' or 'v2'.", id="signing.E003")
             )
-    for item in getattr(settings, "NASKAH_TRUST_ROOTS", []) or []:
+    for item in settings.NASKAH_TRUST_ROOTS or []:
         if not Path(item).is_file():
             problems.append(
                 Warning(
@@ -64,7 +64,7 @@ def check_signing_configuration(app_configs, **kwargs):
 
 def _ca_key_problems() -> list:
     """signing/ca_keys.py: the CA key backend and its PKCS#11 settings."""
-    backend = str(getattr(settings, "NASKAH_CA_KEY_BACKEND", "") or "database").lower()
+    backend = str(settings.NASKAH_CA_KEY_BACKEND or "database").lower()
     if backend not in {"database", "pkcs11"}:
         return [
             Error(
@@ -76,7 +76,7 @@ def _ca_key_problems() -> list:
     if backend != "pkcs11":
         return []
     problems = []
-    module = str(getattr(settings, "NASKAH_CA_PKCS11_MODULE", "") or "")
+    module = str(settings.NASKAH_CA_PKCS11_MODULE or "")
     if not module or not Path(module).is_file():
         problems.append(
             Error(
@@ -85,11 +85,11 @@ def _ca_key_problems() -> list:
                 id="signing.E006",
             )
         )
-    if not getattr(settings, "NASKAH_CA_PKCS11_TOKEN", ""):
+    if not settings.NASKAH_CA_PKCS11_TOKEN:
         problems.append(
             Error("NASKAH_CA_PKCS11_TOKEN is empty.", hint="The token label.", id="signing.E007")
         )
-    if not getattr(settings, "NASKAH_CA_PKCS11_PIN", ""):
+    if not settings.NASKAH_CA_PKCS11_PIN:
         problems.append(
             Warning(
                 "NASKAH_CA_PKCS11_PIN is empty: the token will refuse to sign.",
@@ -101,8 +101,8 @@ def _ca_key_problems() -> list:
 
 
 def _pades_level_problems() -> list:
-    level = str(getattr(settings, "NASKAH_PADES_LEVEL", "") or "").upper()
-    tsa = bool(getattr(settings, "NASKAH_TSA_URL", ""))
+    level = str(settings.NASKAH_PADES_LEVEL or "").upper()
+    tsa = bool(settings.NASKAH_TSA_URL)
     if level and level not in {"B-B", "B-T", "B-LT", "B-LTA"}:
         return [
             Error(

@@ -246,7 +246,7 @@ def paraf_certificate_build(
     from signing import pki
     from signing.backends.local import _organisation
 
-    days = int(getattr(settings, "NASKAH_PARAF_CERT_VALIDITY_DAYS", 3 * 365))
+    days = int(settings.NASKAH_PARAF_CERT_VALIDITY_DAYS)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),

@@ -25,7 +25,7 @@ def can_revoke_certificate(user: Pegawai) -> bool:
 
 def registration_officer_group() -> str:
     """The Django group of registration officers (NASKAH_REGISTRATION_OFFICER_GROUP)."""
-    return getattr(settings, "NASKAH_REGISTRATION_OFFICER_GROUP", "") or "Petugas Pendaftaran"
+    return settings.NASKAH_REGISTRATION_OFFICER_GROUP or "Petugas Pendaftaran"
 
 
 def can_decide_certificate_request(user: Pegawai) -> bool:

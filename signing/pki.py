@@ -2,7 +2,7 @@
 
 - Every certificate issued by the instance CA names `crl_url()` in its CRL distribution
   point and `ocsp_url()` / `ca_certificate_url()` in its authority information access.
-  The URLs are built from `NASKAH["PUBLIC_BASE_URL"]` when the certificate is issued.
+  The URLs are built from `NASKAH_PUBLIC_BASE_URL` when the certificate is issued.
 - The CRL is regenerated (and stored on the CA row) inside every revocation's transaction
   and whenever it is read less than `NASKAH_CRL_REFRESH_HOURS` before its next update (the
   scheduled `signing_crl_refresh` task reads it every hour), so a revocation is in the CRL
@@ -42,12 +42,8 @@ _responder_cache: dict[str, tuple] = {}
 _responder_lock = threading.Lock()
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def _base_url() -> str:
-    return str(getattr(settings, "NASKAH", {}).get("PUBLIC_BASE_URL", "")).rstrip("/")
+    return str(settings.NASKAH_PUBLIC_BASE_URL).rstrip("/")
 
 
 def crl_url(ca: CertificateAuthority) -> str:
@@ -79,7 +75,7 @@ def ocsp_responder_ensure(ca: CertificateAuthority) -> CertificateAuthority:
             return ca
     ca_cert = crypto.certificate_load(ca.certificate_pem)
     key = crypto.rsa_generate(OCSP_RESPONDER_KEY_BITS)
-    days = int(_setting("NASKAH_OCSP_RESPONDER_VALIDITY_DAYS", 365))
+    days = int(settings.NASKAH_OCSP_RESPONDER_VALIDITY_DAYS)
     cert = crypto.ocsp_responder_certificate_build(
         ca_key=ca_key_for(ca),
         ca_cert=ca_cert,
@@ -154,7 +150,7 @@ def crl_regenerate(ca: CertificateAuthority | None = None) -> CertificateAuthori
 
     ca = ca or ca_get_or_create()
     now = timezone.now()
-    hours = float(_setting("NASKAH_CRL_VALIDITY_HOURS", 24))
+    hours = float(settings.NASKAH_CRL_VALIDITY_HOURS)
     with transaction.atomic():
         row = type(ca).objects.select_for_update().get(pk=ca.pk)
         number = row.crl_number + 1
@@ -178,7 +174,7 @@ def crl_current(ca: CertificateAuthority | None = None) -> bytes:
     from signing.backends.local import ca_get_or_create
 
     ca = ca or ca_get_or_create()
-    refresh = dt.timedelta(hours=float(_setting("NASKAH_CRL_REFRESH_HOURS", 6)))
+    refresh = dt.timedelta(hours=float(settings.NASKAH_CRL_REFRESH_HOURS))
     if (
         not ca.crl_der
         or ca.crl_next_update is None
@@ -236,7 +232,7 @@ def _ocsp_sign(
     responder_cert, responder_key = _responder(ca)
     status, revoked_at, reason = _status_for_serial(ca, serial)
     now = timezone.now()
-    minutes = float(_setting("NASKAH_OCSP_VALIDITY_MINUTES", 60))
+    minutes = float(settings.NASKAH_OCSP_VALIDITY_MINUTES)
     builder = (
         ocsp.OCSPResponseBuilder()
         .add_response_by_hash(

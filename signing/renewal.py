@@ -62,7 +62,7 @@ RENEWAL_SLOT = Slot(
 
 
 def renewal_notice_days() -> int:
-    return int(getattr(settings, "NASKAH_SIGNING_RENEWAL_NOTICE_DAYS", 30))
+    return int(settings.NASKAH_SIGNING_RENEWAL_NOTICE_DAYS)
 
 
 def renewal_window_start(certificate: SignerCertificate) -> dt.datetime:

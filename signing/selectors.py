@@ -33,10 +33,10 @@ class SigningMethod:
 
 
 def signing_method(*, signer: Pegawai) -> SigningMethod:
-    backend = getattr(settings, "NASKAH_SIGNING_BACKEND", "local")
+    backend = settings.NASKAH_SIGNING_BACKEND
     if backend != "bsre":
         return SigningMethod(backend, ("passphrase",))
-    configured = getattr(settings, "NASKAH_BSRE_CREDENTIALS", ("passphrase", "totp"))
+    configured = settings.NASKAH_BSRE_CREDENTIALS
     kinds = tuple(k for k in ("passphrase", "totp") if k in configured)
     return SigningMethod(backend, kinds or ("passphrase",))
 

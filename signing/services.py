@@ -43,7 +43,7 @@ __all__ = [
 
 
 def _local_backend_required() -> None:
-    if getattr(settings, "NASKAH_SIGNING_BACKEND", "local") != "local":
+    if settings.NASKAH_SIGNING_BACKEND != "local":
         raise ApplicationError(
             _(
                 "Signing certificates are issued by BSrE for this installation; register "
@@ -55,7 +55,7 @@ def _local_backend_required() -> None:
 
 @sensitive_variables()
 def _passphrase_check(signer: Pegawai, passphrase: str) -> None:
-    minimum = int(getattr(settings, "NASKAH_SIGNING_PASSPHRASE_MIN_LENGTH", 8))
+    minimum = int(settings.NASKAH_SIGNING_PASSPHRASE_MIN_LENGTH)
     if len(passphrase) < minimum:
         raise ApplicationError(
             _("The signing passphrase must have at least %(n)d characters.") % {"n": minimum},
@@ -553,10 +553,10 @@ def pdf_archive_timestamp(*, pdf: bytes) -> ArchiveTimestamp:
     from signing.validation import trust_roots
 
     timestamper = timestamper_from_settings(
-        getattr(settings, "NASKAH_TSA_URL", ""),
-        timeout=float(getattr(settings, "NASKAH_TSA_TIMEOUT", 10)),
-        username=getattr(settings, "NASKAH_TSA_USERNAME", ""),
-        password=getattr(settings, "NASKAH_TSA_PASSWORD", ""),
+        settings.NASKAH_TSA_URL,
+        timeout=float(settings.NASKAH_TSA_TIMEOUT),
+        username=settings.NASKAH_TSA_USERNAME,
+        password=settings.NASKAH_TSA_PASSWORD,
     )
     if timestamper is None:
         raise ApplicationError(
@@ -576,7 +576,7 @@ def pdf_archive_timestamp(*, pdf: bytes) -> ArchiveTimestamp:
         trust_roots=trust_roots(),
         crls=crls,
         ocsps=ocsps,
-        allow_fetching=bool(getattr(settings, "NASKAH_LTV_ALLOW_FETCHING", False)),
+        allow_fetching=bool(settings.NASKAH_LTV_ALLOW_FETCHING),
         revocation_mode="soft-fail",
     )
     try:

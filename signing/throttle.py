@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 
 def _limits() -> tuple[int, int]:
     return (
-        int(getattr(settings, "NASKAH_SIGNING_MAX_FAILED_ATTEMPTS", 5)),
-        int(getattr(settings, "NASKAH_SIGNING_LOCKOUT_SECONDS", 15 * 60)),
+        int(settings.NASKAH_SIGNING_MAX_FAILED_ATTEMPTS),
+        int(settings.NASKAH_SIGNING_LOCKOUT_SECONDS),
     )
 
 

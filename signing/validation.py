@@ -172,7 +172,7 @@ def trust_roots() -> list[asn1_x509.Certificate]:
             asn1_x509.Certificate.load(der)
             for _t, _h, der in asn1_pem.unarmor(ca.certificate_pem.encode(), True)
         )
-    for item in getattr(settings, "NASKAH_TRUST_ROOTS", []) or []:
+    for item in settings.NASKAH_TRUST_ROOTS or []:
         path = Path(item)
         try:
             roots.extend(_load_pem_or_der(path))

@@ -59,7 +59,7 @@ def _settings_page(request, *, enrol_form=None, change_form=None, status_code=20
     from signing.renewal import renewal_due
 
     status = signer_status(signer=request.user)
-    local = getattr(settings, "NASKAH_SIGNING_BACKEND", "local") == "local"
+    local = settings.NASKAH_SIGNING_BACKEND == "local"
     has_active = local and SignerCertificate.objects.for_signer(request.user).active().exists()
     latest = certificate_request_latest(signer=request.user) if local else None
     pending = latest is not None and latest.status == latest.Status.DIAJUKAN

@@ -69,8 +69,6 @@ def registration_officer(username: str = "petugas-pendaftaran"):
     officer = Pegawai.objects.filter(username=username).first() or PegawaiFactory(
         username=username, nama="Petugas Pendaftaran TTE"
     )
-    group, _ = Group.objects.get_or_create(
-        name=getattr(settings, "NASKAH_REGISTRATION_OFFICER_GROUP", "Petugas Pendaftaran")
-    )
+    group, _ = Group.objects.get_or_create(name=settings.NASKAH_REGISTRATION_OFFICER_GROUP)
     group.user_set.add(officer)
     return officer

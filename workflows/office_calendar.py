@@ -3,12 +3,12 @@
 Defaults follow Pergub Lampung 44/2025 (five-day week; Mon–Thu 07.30–16.00, Fri 07.30–16.30
 WIB). Everything is data or settings (DESIGN invariant 9):
 
-- ``settings.NASKAH["JAM_KERJA"]``: {weekday (0 = Monday): ("HH:MM", "HH:MM")}; days not
-  listed are not working days.
-- ``settings.NASKAH["SLA_JAM"]``: hours per urgency, over the defaults of
+- ``settings.NASKAH_JAM_KERJA``: {weekday (0 = Monday): ("HH:MM", "HH:MM")}; days not
+  listed are not working days (None: DEFAULT_JAM_KERJA).
+- ``settings.NASKAH_SLA_JAM``: hours per urgency, over the defaults of
   ``core.vocabulary.SLA_JAM`` ({"amat_segera": 24, "segera": 48, "biasa": 120}).
-- ``settings.NASKAH["SLA_HARI_KERJA"]``: urgencies whose hours are read as working days of
-  24 hours each (default ["biasa"]: 120 h = 5 working days).
+- ``settings.NASKAH_SLA_HARI_KERJA``: urgencies whose hours are read as working days of
+  24 hours each (None: ["biasa"]: 120 h = 5 working days).
 - holidays: the ``HariLibur`` table (editable in the admin).
 
 Deadline rule (docs/workflows.md):
@@ -42,29 +42,26 @@ DEFAULT_JAM_KERJA = {
 _HORIZON_DAYS = 120
 
 
-def _naskah(name: str, default):
-    return getattr(settings, "NASKAH", {}).get(name, default)
-
-
 def _parse(value: str) -> dt.time:
     hours, minutes = value.split(":")
     return dt.time(int(hours), int(minutes))
 
 
 def office_hours() -> dict[int, tuple[dt.time, dt.time]]:
-    raw = _naskah("JAM_KERJA", DEFAULT_JAM_KERJA)
+    raw = settings.NASKAH_JAM_KERJA or DEFAULT_JAM_KERJA
     return {int(day): (_parse(start), _parse(end)) for day, (start, end) in raw.items()}
 
 
 def sla_hours(urgency: str) -> int:
-    table = {**SLA_JAM, **_naskah("SLA_JAM", {})}
+    table = {**SLA_JAM, **settings.NASKAH_SLA_JAM}
     if urgency not in table:
         raise ValueError(f"No SLA is configured for urgency {urgency!r}.")
     return int(table[urgency])
 
 
 def sla_in_working_days(urgency: str) -> bool:
-    return urgency in _naskah("SLA_HARI_KERJA", SLA_HARI_KERJA)
+    table = settings.NASKAH_SLA_HARI_KERJA
+    return urgency in (SLA_HARI_KERJA if table is None else table)
 
 
 class OfficeCalendar:

@@ -4,7 +4,7 @@ proposal must keep.
 Rules (domain.md 5.2, documented in docs/workflows.md):
 
 - paraf hierarki runs from the drafter's superior up the chain to just below the signer,
-  sequentially; at most `max_paraf` (default ``NASKAH["MAX_PARAF"]`` = 3) initials, keeping
+  sequentially; at most `max_paraf` (default ``NASKAH_MAX_PARAF`` = 3) initials, keeping
   the ones NEAREST TO THE SIGNER: those officials answer to the signer for the substance,
   and a long chain from a junior drafter would otherwise stop far below the signer;
 - a drafter who is a member of a work team (Pergub 22/2023) routes ketua tim → the team's
@@ -74,7 +74,7 @@ class RouteProposal:
 
 
 def default_max_paraf() -> int:
-    return int(getattr(settings, "NASKAH", {}).get("MAX_PARAF", 3))
+    return int(settings.NASKAH_MAX_PARAF)
 
 
 def _active_team(drafter: Pegawai, tanggal: dt.date) -> list[TimKerja]:

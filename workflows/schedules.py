@@ -11,7 +11,7 @@ DEADLINES_SCHEDULE = "workflows.deadlines"
 def schedules_setup(*, minutes: int | None = None) -> tuple[Schedule, bool]:
     """Create the deadline schedule, or bring it to the configured interval. Idempotent."""
     if minutes is None:
-        minutes = int(getattr(settings, "NASKAH", {}).get("PENGINGAT_INTERVAL_MENIT", 15))
+        minutes = int(settings.NASKAH_PENGINGAT_INTERVAL_MENIT)
     if minutes < 1:
         raise ValueError("The interval must be at least one minute.")
     schedule, created = Schedule.objects.update_or_create(

@@ -67,7 +67,7 @@ APPROVED = StepState.Status.APPROVED
 
 def _reminder_share() -> float:
     """Share of a step's time left when the reminder goes out (default: the last quarter)."""
-    return float(getattr(settings, "NASKAH", {}).get("PENGINGAT_SISA", 0.25))
+    return float(settings.NASKAH_PENGINGAT_SISA)
 
 
 def _subject(route: Route) -> str:
@@ -240,7 +240,7 @@ def notifikasi_send_email(*, notifikasi_id: int) -> bool:
             retry=False,
         )
         return False
-    base = getattr(settings, "NASKAH", {}).get("PUBLIC_BASE_URL", "")
+    base = settings.NASKAH_PUBLIC_BASE_URL
     body = notice.text
     if notice.link:
         body += "\n\n" + base.rstrip("/") + notice.link

@@ -28,16 +28,12 @@ PERSONAL_SCOPES = {s.value for s in Scope}
 CLIENT_SCOPES = PERSONAL_SCOPES - {Scope.SIGN.value}
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def token_ttl() -> dt.timedelta:
-    return dt.timedelta(seconds=_setting("NASKAH_API_TOKEN_TTL_SECONDS", 900))
+    return dt.timedelta(seconds=settings.NASKAH_API_TOKEN_TTL_SECONDS)
 
 
 def rotation_grace() -> dt.timedelta:
-    return dt.timedelta(hours=_setting("NASKAH_API_SECRET_GRACE_HOURS", 24))
+    return dt.timedelta(hours=settings.NASKAH_API_SECRET_GRACE_HOURS)
 
 
 def _pepper() -> bytes:
@@ -206,7 +202,7 @@ def token_personal_create(
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDeniedError()
     scopes = _check_scopes(scopes, PERSONAL_SCOPES)
-    if not 1 <= days <= _setting("NASKAH_API_PERSONAL_TOKEN_MAX_DAYS", 365):
+    if not 1 <= days <= settings.NASKAH_API_PERSONAL_TOKEN_MAX_DAYS:
         raise ApplicationError(_("The token's lifetime is out of range."), code="invalid")
     with transaction.atomic():
         issued = _token(

@@ -119,7 +119,7 @@ def url_allowed(url: str) -> bool:
         return True
     if parts.scheme != "http" or not parts.hostname:
         return False
-    if not (settings.DEBUG or getattr(settings, "NASKAH_WEBHOOK_ALLOW_LOOPBACK", False)):
+    if not (settings.DEBUG or settings.NASKAH_WEBHOOK_ALLOW_LOOPBACK):
         return False
     if parts.hostname == "localhost":
         return True
@@ -364,7 +364,7 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def _post(url: str, body: bytes, headers: dict) -> int:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    timeout = getattr(settings, "NASKAH_WEBHOOK_TIMEOUT", 10)
+    timeout = settings.NASKAH_WEBHOOK_TIMEOUT
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return response.status
@@ -373,7 +373,7 @@ def _post(url: str, body: bytes, headers: dict) -> int:
 
 
 def _give_up(delivery: WebhookDelivery, now: dt.datetime) -> bool:
-    hours = getattr(settings, "NASKAH_WEBHOOK_RETRY_HOURS", 24)
+    hours = settings.NASKAH_WEBHOOK_RETRY_HOURS
     return now - delivery.dibuat_pada > dt.timedelta(hours=hours)
 
 

@@ -77,7 +77,7 @@ _BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
 
 
 def candidate_cap() -> int:
-    return int(getattr(settings, "ARSIP_SEARCH_CANDIDATE_CAP", 1000))
+    return int(settings.ARSIP_SEARCH_CANDIDATE_CAP)
 
 
 @dataclass(frozen=True)
@@ -495,7 +495,7 @@ def _page_records(ids: list[int], parsed: ParsedQuery) -> list[tuple[ArsipRecord
 
 
 def _sqlite_rank_limit() -> int:
-    return int(getattr(settings, "ARSIP_SEARCH_SQLITE_RANK_LIMIT", 5000))
+    return int(settings.ARSIP_SEARCH_SQLITE_RANK_LIMIT)
 
 
 @dataclass
@@ -631,11 +631,11 @@ def _pg_sampled_count(query: SearchQuery, percent: int = 1) -> int:
 
 
 def _common_rows() -> int:
-    return int(getattr(settings, "ARSIP_SEARCH_PG_COMMON_ROWS", 20000))
+    return int(settings.ARSIP_SEARCH_PG_COMMON_ROWS)
 
 
 def _share_sample() -> int:
-    return int(getattr(settings, "ARSIP_SEARCH_PG_SHARE_SAMPLE", 1000))
+    return int(settings.ARSIP_SEARCH_PG_SHARE_SAMPLE)
 
 
 def _pg_visible_share(base: QuerySet, qs: QuerySet) -> tuple[int, int]:

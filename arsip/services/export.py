@@ -324,7 +324,7 @@ def arsip_export_bundle(
     )
     scope = f"berkas {berkas.nomor}" if berkas else f"tanggal {tanggal_dari} s.d. {tanggal_sampai}"
     info = [
-        f"Source-Organization: {settings.NASKAH.get('NAMA_PEMERINTAH', '')}",
+        f"Source-Organization: {settings.NASKAH_NAMA_PEMERINTAH}",
         f"Bagging-Date: {office_today().isoformat()}",
         f"External-Description: Ekspor arsip Naskah, {scope}",
         f"External-Identifier: {berkas.nomor if berkas else scope}",

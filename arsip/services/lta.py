@@ -56,11 +56,11 @@ class LtaResult:
 
 
 def _tsa_configured() -> bool:
-    return bool(getattr(settings, "NASKAH_TSA_URL", ""))
+    return bool(settings.NASKAH_TSA_URL)
 
 
 def _renew_before() -> dt.datetime:
-    days = int(getattr(settings, "NASKAH_LTA_RENEW_DAYS", 90))
+    days = int(settings.NASKAH_LTA_RENEW_DAYS)
     return timezone.now() + dt.timedelta(days=days)
 
 

@@ -88,13 +88,13 @@ class Attempt:
 
 
 def max_attempts() -> int:
-    return max(1, int(getattr(settings, "TASK_MAX_ATTEMPTS", 5)))
+    return max(1, int(settings.TASK_MAX_ATTEMPTS))
 
 
 def backoff_seconds(number: int) -> int:
     """Wait before try `number + 1`: TASK_RETRY_BACKOFF doubled per attempt, at most an hour
     (60 s, 120 s, 240 s, ... by default)."""
-    base = max(1, int(getattr(settings, "TASK_RETRY_BACKOFF", 60)))
+    base = max(1, int(settings.TASK_RETRY_BACKOFF))
     return min(base * 2 ** max(0, number - 1), 3600)
 
 

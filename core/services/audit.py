@@ -72,7 +72,7 @@ def _canonical(event: AuditEvent, *, legacy: bool = False) -> bytes:
 
 
 def _audit_key() -> bytes:
-    key = getattr(settings, "NASKAH_AUDIT_KEY", b"")
+    key = settings.NASKAH_AUDIT_KEY
     if isinstance(key, str):
         key = key.encode()
     if not key:
@@ -505,9 +505,7 @@ def audit_verify_chain(*, checkpoint_dir=None) -> AuditVerification:
                 f"the chain head (#{head_seq}) does not match the last event (#{last_seq})",
                 head_seq,
             )
-        grace = timezone.now() - timedelta(
-            seconds=getattr(settings, "NASKAH_AUDIT_SEAL_GRACE_SECONDS", 300)
-        )
+        grace = timezone.now() - timedelta(seconds=settings.NASKAH_AUDIT_SEAL_GRACE_SECONDS)
         pending = 0
         for event in AuditEvent.objects.filter(seq__isnull=True).order_by("id").iterator():
             if not audit_tag_valid(event):
@@ -580,7 +578,7 @@ def audit_checkpoint_schedule(*, minutes: int | None = None):
     """Create or update the django-q2 schedule that writes checkpoints."""
     from django_q.models import Schedule
 
-    minutes = minutes or getattr(settings, "NASKAH_AUDIT_CHECKPOINT_MINUTES", 60)
+    minutes = minutes or settings.NASKAH_AUDIT_CHECKPOINT_MINUTES
     return Schedule.objects.update_or_create(
         name="audit_checkpoint",
         defaults={

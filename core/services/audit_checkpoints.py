@@ -85,7 +85,7 @@ def _message(body: dict) -> bytes:
 
 
 def _timestamp(message: bytes) -> str | None:
-    url = getattr(settings, "NASKAH_TSA_URL", "")
+    url = settings.NASKAH_TSA_URL
     if not url:
         return None
     from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -121,7 +121,7 @@ def checkpoint_write(*, seq: int, hash: str, directory=None) -> Checkpoint:
         "seq": seq,
         "hash": hash,
         "created_at": now.isoformat(timespec="microseconds"),
-        "instance": settings.NASKAH.get("PUBLIC_BASE_URL", ""),
+        "instance": settings.NASKAH_PUBLIC_BASE_URL,
         "key_id": hashlib.sha256(_public_bytes(key)).hexdigest()[:16],
     }
     message = _message(body)

@@ -80,7 +80,6 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
     """
     from core.models import Penugasan
 
-    rules = settings.NASKAH
     kind = penugasan.jenis
     errors: dict[str, list[str]] = {}
     if kind in (Penugasan.Jenis.PLT, Penugasan.Jenis.PLH) and not penugasan.selesai:
@@ -91,12 +90,12 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
         raise ValidationError(errors)
 
     if kind == Penugasan.Jenis.PLT:
-        limit = add_months(penugasan.mulai, rules["PLT_MAX_MONTHS"]) - dt.timedelta(days=1)
+        limit = add_months(penugasan.mulai, settings.NASKAH_PLT_MAX_MONTHS) - dt.timedelta(days=1)
         if penugasan.selesai > limit:
             raise ValidationError(
                 {
                     "selesai": _("A Plt term may last at most %(months)s months (until %(day)s).")
-                    % {"months": rules["PLT_MAX_MONTHS"], "day": limit.isoformat()}
+                    % {"months": settings.NASKAH_PLT_MAX_MONTHS, "day": limit.isoformat()}
                 }
             )
         extensions, previous = 0, penugasan.perpanjangan_dari
@@ -111,11 +110,11 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
                     }
                 )
             previous = previous.perpanjangan_dari
-        if extensions > rules["PLT_MAX_EXTENSIONS"]:
+        if extensions > settings.NASKAH_PLT_MAX_EXTENSIONS:
             raise ValidationError(
                 {
                     "perpanjangan_dari": _("A Plt term may be extended at most %(n)s time(s).")
-                    % {"n": rules["PLT_MAX_EXTENSIONS"]}
+                    % {"n": settings.NASKAH_PLT_MAX_EXTENSIONS}
                 }
             )
     elif penugasan.perpanjangan_dari_id:
@@ -123,11 +122,11 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
 
     if kind == Penugasan.Jenis.PLH:
         days = (penugasan.selesai - penugasan.mulai).days + 1
-        if days > rules["PLH_MAX_DAYS"]:
+        if days > settings.NASKAH_PLH_MAX_DAYS:
             raise ValidationError(
                 {
                     "selesai": _("A Plh assignment may last at most %(days)s days.")
-                    % {"days": rules["PLH_MAX_DAYS"]}
+                    % {"days": settings.NASKAH_PLH_MAX_DAYS}
                 }
             )
 

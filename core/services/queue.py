@@ -35,7 +35,6 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 MAIN = "main"
 SLOW = "slow"
 MAIL = "mail"
-_CLUSTER_SETTING = {SLOW: "Q_SLOW_CLUSTER", MAIL: "Q_MAIL_CLUSTER"}
 
 
 def queue_name(queue: str = MAIN) -> str | None:
@@ -43,9 +42,11 @@ def queue_name(queue: str = MAIN) -> str | None:
     the main one."""
     if queue == MAIN:
         return None
-    if queue not in _CLUSTER_SETTING:
-        raise ValueError(f"unknown queue {queue!r}")
-    return getattr(settings, _CLUSTER_SETTING[queue], "") or None
+    if queue == SLOW:
+        return settings.Q_SLOW_CLUSTER or None
+    if queue == MAIL:
+        return settings.Q_MAIL_CLUSTER or None
+    raise ValueError(f"unknown queue {queue!r}")
 
 
 def queue_clusters() -> dict[str, str]:

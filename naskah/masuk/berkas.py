@@ -13,13 +13,13 @@ import logging
 import warnings
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader
 
 from core.errors import ApplicationError
 from core.pdfsafe import pdf_sanitize
-from naskah.masuk.conf import conf
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _check_pdf(name: str, data: bytes) -> int:
         raise _refuse(name, _("the PDF is damaged and cannot be read.")) from error
     if pages < 1:
         raise _refuse(name, _("the PDF has no pages."))
-    limit = int(conf("NASKAH_MASUK_MAX_PAGES"))
+    limit = int(settings.NASKAH_MASUK_MAX_PAGES)
     if pages > limit:
         raise _refuse(
             name, _("it has %(pages)d pages; at most %(limit)d.") % {"pages": pages, "limit": limit}
@@ -89,7 +89,7 @@ def _check_pdf(name: str, data: bytes) -> int:
 
 
 def _check_image(name: str, data: bytes, jenis: str) -> int:
-    limit = int(conf("NASKAH_MASUK_MAX_IMAGE_PIXELS"))
+    limit = int(settings.NASKAH_MASUK_MAX_IMAGE_PIXELS)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -113,7 +113,7 @@ def _check_image(name: str, data: bytes, jenis: str) -> int:
 def check_upload(name: str, data: bytes) -> CheckedFile:
     """Check one upload; ApplicationError with a clear message when it is not acceptable."""
     name = (name or "berkas").rsplit("/", 1)[-1][:255]
-    max_mb = int(conf("NASKAH_MASUK_MAX_FILE_MB"))
+    max_mb = int(settings.NASKAH_MASUK_MAX_FILE_MB)
     if not data:
         raise _refuse(name, _("the file is empty."))
     if len(data) > max_mb * 1024 * 1024:
@@ -156,13 +156,13 @@ def check_uploads(files: list[tuple[str, bytes]], *, required: bool = True) -> l
     """Check every file before anything is written; the first bad one stops the whole set."""
     if required and not files:
         raise ApplicationError(_("Upload at least one scan of the letter."), code="no_file")
-    max_files = int(conf("NASKAH_MASUK_MAX_FILES"))
+    max_files = int(settings.NASKAH_MASUK_MAX_FILES)
     if len(files) > max_files:
         raise ApplicationError(
             _("At most %(count)d files per letter.") % {"count": max_files}, code="too_many_files"
         )
     checked = [check_upload(name, data) for name, data in files]
-    total_mb = int(conf("NASKAH_MASUK_MAX_TOTAL_MB"))
+    total_mb = int(settings.NASKAH_MASUK_MAX_TOTAL_MB)
     if sum(f.ukuran for f in checked) > total_mb * 1024 * 1024:
         raise ApplicationError(
             _("The files together are larger than %(mb)d MB.") % {"mb": total_mb},

@@ -36,11 +36,10 @@ def kop_for(unit: UnitKerja) -> dict:
     while node.jenis_kop == UnitKerja.JenisKop.INDUK and node.induk_id:
         node = node.induk
     variant = node.jenis_kop if node.jenis_kop != UnitKerja.JenisKop.INDUK else "pemda"
-    naskah_conf = getattr(settings, "NASKAH", {})
     if variant == "kepala_daerah":
-        lines = [naskah_conf.get("JABATAN_KEPALA_DAERAH", node.nama_kop_tampil)]
+        lines = [settings.NASKAH_JABATAN_KEPALA_DAERAH]
     else:
-        lines = [naskah_conf.get("NAMA_PEMERINTAH", ""), node.nama_kop_tampil]
+        lines = [settings.NASKAH_NAMA_PEMERINTAH, node.nama_kop_tampil]
     first = ", ".join(p for p in (node.alamat, node.kota) if p)
     if node.telepon:
         first += f", Telepon {node.telepon}"
@@ -89,7 +88,7 @@ def lembar_context(surat: SuratMasuk) -> tuple[dict, dict]:
         "kop": kop_for(surat.unit),
         "nomor": surat.nomor_agenda,
         "tanggal": office_time(first.dibuat_pada).date() if first else None,
-        "tempat": surat.unit.kota or getattr(settings, "NASKAH", {}).get("KOTA", ""),
+        "tempat": surat.unit.kota or settings.NASKAH_KOTA,
         "klasifikasi_keamanan": KLASIFIKASI_CETAK[surat.klasifikasi_keamanan],
         "hal": surat.hal,
         "fields": {

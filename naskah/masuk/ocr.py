@@ -20,13 +20,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from core.indonesian import BULAN_DIBACA
 from naskah.masuk.berkas import PDF
-from naskah.masuk.conf import conf
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def image_to_pdf(data: bytes) -> bytes:
     """One PDF page per image frame, at the image's own resolution (default from settings)."""
     out = io.BytesIO()
     with Image.open(io.BytesIO(data)) as image:
-        dpi = image.info.get("dpi", (0, 0))[0] or int(conf("NASKAH_MASUK_IMAGE_DPI"))
+        dpi = image.info.get("dpi", (0, 0))[0] or int(settings.NASKAH_MASUK_IMAGE_DPI)
         frames = []
         for index in range(getattr(image, "n_frames", 1)):
             image.seek(index)
@@ -98,7 +98,7 @@ def _tesseract_languages(binary: str) -> frozenset[str]:
 
 def ocr_availability() -> str | None:
     """None when OCR can run; otherwise the reason it cannot (shown to the registrar)."""
-    if not conf("NASKAH_MASUK_OCR_ENABLED"):
+    if not settings.NASKAH_MASUK_OCR_ENABLED:
         return _("Reading scans (OCR) is switched off on this server.")
     try:
         import ocrmypdf  # noqa: F401
@@ -110,7 +110,7 @@ def ocr_availability() -> str | None:
     if shutil.which("gs") is None:
         return _("Reading scans (OCR) is not installed on this server (ghostscript is missing).")
     languages = _tesseract_languages(tesseract)
-    for lang in str(conf("NASKAH_MASUK_OCR_LANGUAGE")).split("+"):
+    for lang in str(settings.NASKAH_MASUK_OCR_LANGUAGE).split("+"):
         if lang not in languages:
             return _(
                 "Reading scans (OCR) cannot run: the language data “%(lang)s” is not installed."
@@ -132,7 +132,7 @@ def run_ocrmypdf(pdf: bytes) -> bytes:
         ocrmypdf.ocr(
             src,
             dst,
-            language=str(conf("NASKAH_MASUK_OCR_LANGUAGE")),
+            language=str(settings.NASKAH_MASUK_OCR_LANGUAGE),
             skip_text=True,
             output_type="pdf",
             optimize=0,

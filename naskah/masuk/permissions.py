@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from core.clock import office_today
@@ -28,7 +29,6 @@ from core.selectors.organisasi import (
     penugasan_active_on,
 )
 from core.vocabulary import CONFIDENTIAL
-from naskah.masuk.conf import conf
 from naskah.masuk.models import (
     Disposisi,
     DisposisiPenerima,
@@ -42,7 +42,7 @@ REGISTER_PERM = "masuk.register_suratmasuk"
 def register_unit_of(unit: UnitKerja) -> UnitKerja:
     """The unit whose register a sub-unit's agendaris keeps (nearest ancestor-or-self of a
     register kind; the unit itself when none is)."""
-    kinds = set(conf("NASKAH_MASUK_REGISTER_UNIT_JENIS"))
+    kinds = set(settings.NASKAH_MASUK_REGISTER_UNIT_JENIS)
     node = unit
     while node is not None:
         if node.jenis in kinds:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -36,7 +37,6 @@ from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk import permissions as perms
 from naskah.masuk.berkas import CheckedFile, check_uploads, removed_by_file
-from naskah.masuk.conf import conf
 from naskah.masuk.models import (
     BerkasSuratMasuk,
     BerkasTindakLanjut,
@@ -618,7 +618,7 @@ def _lock_letter(surat: SuratMasuk) -> SuratMasuk:
 
 
 def default_deadline(urgensi: str, start: dt.datetime | None = None) -> dt.datetime:
-    """Deadline from the urgency (settings.NASKAH["SLA_JAM"]) on the office calendar."""
+    """Deadline from the urgency (settings.NASKAH_SLA_JAM) on the office calendar."""
     from workflows.office_calendar import step_deadline
 
     return step_deadline(start or timezone.now(), urgensi)
@@ -1122,7 +1122,7 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
     branch is reminded and escalated at most once (flags set under a row lock, and the
     notifications carry idempotency keys)."""
     now = now or timezone.now()
-    escalate_after = timedelta(hours=int(conf("NASKAH_MASUK_ESKALASI_JAM")))
+    escalate_after = timedelta(hours=int(settings.NASKAH_MASUK_ESKALASI_JAM))
     counts = {"diingatkan": 0, "dieskalasi": 0}
     open_overdue = DisposisiPenerima.objects.exclude(
         status=DisposisiPenerima.Status.SELESAI

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,6 @@ from core.files import stored_file_response
 from core.pdfsafe import removed_message
 from naskah.masuk import permissions as perms
 from naskah.masuk import selectors
-from naskah.masuk.conf import conf
 from naskah.masuk.forms import (
     AlasanForm,
     DisposisiForm,
@@ -59,7 +59,7 @@ from naskah.masuk.unggah import (
 def _uploads(request, field: str) -> list[tuple[str, bytes]]:
     """Uploaded files as (name, bytes); reads at most one byte past the size limit so an
     oversized file is refused without being read whole."""
-    limit = int(conf("NASKAH_MASUK_MAX_FILE_MB")) * 1024 * 1024
+    limit = int(settings.NASKAH_MASUK_MAX_FILE_MB) * 1024 * 1024
     return [(f.name, f.read(limit + 1)) for f in request.FILES.getlist(field)]
 
 

@@ -46,7 +46,7 @@ _KEY_TTL = 24 * 3600
 
 
 def autosave_interval() -> int:
-    return int(getattr(settings, "NASKAH_AUTOSAVE_INTERVAL_SECONDS", 60))
+    return int(settings.NASKAH_AUTOSAVE_INTERVAL_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def distribusi_plan(naskah: Naskah) -> list[Distribusi]:
 
 
 def _mail(naskah: Naskah, row: Distribusi, pdf: bytes) -> EmailMessage:
-    nama = getattr(settings, "NASKAH", {}).get("NAMA_PEMERINTAH", "")
+    nama = settings.NASKAH_NAMA_PEMERINTAH
     if naskah.klasifikasi_keamanan in CONFIDENTIAL:
         subject = single_line(_("Classified official letter %(nomor)s") % {"nomor": naskah.nomor})
         body = _(

@@ -63,7 +63,7 @@ def statement_required() -> bool:
     """NASKAH_PARAF_STATEMENT_REQUIRED: refuse a paraf, return or correction when the
     official's paraf key is not unlocked (docs/signing.md). Off: the action is recorded
     without a statement and shown as unsigned."""
-    return bool(getattr(settings, "NASKAH_PARAF_STATEMENT_REQUIRED", False))
+    return bool(settings.NASKAH_PARAF_STATEMENT_REQUIRED)
 
 
 def paraf_statement_prepare(
@@ -108,7 +108,7 @@ def paraf_statement_prepare(
         document["from_revisi"] = from_revisi
         document["from_revisi_sha256"] = _revisi_hash_of(naskah.pk, from_revisi)
     payload = {
-        "instance": str(getattr(settings, "NASKAH", {}).get("PUBLIC_BASE_URL", "")),
+        "instance": str(settings.NASKAH_PUBLIC_BASE_URL),
         "naskah": document,
         "route": state.route_id,
         "stage": state.stage_index,

@@ -255,10 +255,10 @@ def naskah_drafter_jabatan(naskah: Naskah, tanggal: dt.date | None = None) -> Ja
 
 def jenis_koordinasi_wajib(jenis: JenisNaskah) -> list[UnitKerja]:
     """The units that must initial every letter of the type: JenisNaskah.koordinasi_wajib,
-    and the legal bureau (setting NASKAH["UNIT_BIRO_HUKUM"]) for types it initials."""
+    and the legal bureau (setting NASKAH_UNIT_BIRO_HUKUM) for types it initials."""
     codes = list(jenis.koordinasi_wajib or [])
     if jenis.paraf_biro_hukum:
-        codes.append(getattr(settings, "NASKAH", {}).get("UNIT_BIRO_HUKUM", "BIRO-HUKUM"))
+        codes.append(settings.NASKAH_UNIT_BIRO_HUKUM)
     codes = list(dict.fromkeys(codes))
     if not codes:
         return []
@@ -283,7 +283,7 @@ def naskah_route_propose(
     tim_kerja: TimKerja | None = None,
 ) -> RouteProposal:
     """The route the letter would take: paraf hierarki from the drafter's superior up to
-    the signer (at most NASKAH["MAX_PARAF"]), paraf koordinasi with the chosen units and the
+    the signer (at most NASKAH_MAX_PARAF), paraf koordinasi with the chosen units and the
     type's required ones, then the signature. Problems are listed on the proposal."""
     return route_propose(
         drafter=naskah.konseptor,

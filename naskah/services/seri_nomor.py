@@ -18,7 +18,6 @@ from naskah.models_nomor import SeriNomor
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FORMAT_PRODUK_HUKUM = "G/{nomor}/{unit}/HK/{tahun}"
 KEPALA_DAERAH_JENIS = (Jabatan.Jenis.KEPALA_DAERAH, Jabatan.Jenis.WAKIL_KEPALA_DAERAH)
 
 
@@ -34,15 +33,13 @@ def seri_nomor_for(naskah: Naskah) -> SeriNomor | None:
 
 
 def seri_format(seri: SeriNomor) -> str:
-    return seri.format or getattr(
-        settings, "NASKAH_NOMOR_FORMAT_PRODUK_HUKUM", DEFAULT_FORMAT_PRODUK_HUKUM
-    )
+    return seri.format or settings.NASKAH_NOMOR_FORMAT_PRODUK_HUKUM
 
 
 def seri_unit(seri: SeriNomor) -> UnitKerja | None:
     if seri.unit_penomoran_id:
         return seri.unit_penomoran
-    kode = getattr(settings, "NASKAH_UNIT_PENOMORAN_PRODUK_HUKUM", "BIRO-HUKUM")
+    kode = settings.NASKAH_UNIT_PENOMORAN_PRODUK_HUKUM
     unit = UnitKerja.objects.filter(kode=kode).first()
     if unit is None:
         logger.warning(

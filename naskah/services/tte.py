@@ -67,10 +67,6 @@ OPD_KOP = (UnitKerja.JenisKop.PERANGKAT_DAERAH, UnitKerja.JenisKop.UPTD)
 logger = logging.getLogger(__name__)
 
 
-def _region(key: str, default: str) -> str:
-    return getattr(settings, "NASKAH", {}).get(key, default)
-
-
 # --- Numbering books -----------------------------------------------------------------------
 
 
@@ -95,14 +91,14 @@ def unit_penomoran_for(jabatan: Jabatan) -> UnitKerja:
     for unit in chain:
         if unit.jenis_kop in OPD_KOP:
             return unit
-    kode = getattr(settings, "NASKAH_UNIT_PENOMORAN_SETDA", "BIRO-UMUM")
+    kode = settings.NASKAH_UNIT_PENOMORAN_SETDA
     return UnitKerja.objects.filter(kode=kode).first() or jabatan.unit
 
 
 def nomor_format_for(jenis: JenisNaskah) -> str:
     """The number format of a letter family (`JenisNaskah.format_nomor` key), from the
     setting `NASKAH_NOMOR_FORMATS` ({key: format}); unknown keys use the default format."""
-    formats = {**DEFAULT_FORMATS, **getattr(settings, "NASKAH_NOMOR_FORMATS", {})}
+    formats = {**DEFAULT_FORMATS, **settings.NASKAH_NOMOR_FORMATS}
     return formats.get(jenis.format_nomor or "default", formats["default"])
 
 
@@ -166,7 +162,7 @@ def pelaksana_dilarang(jenis: JenisNaskah) -> list[str]:
     rule = AturanTTE.objects.filter(jenis=jenis).first()
     if rule is not None:
         return list(rule.pelaksana_dilarang or [])
-    by_group = getattr(settings, "NASKAH_TTE_PELAKSANA_DILARANG", {})
+    by_group = settings.NASKAH_TTE_PELAKSANA_DILARANG
     return list(by_group.get(jenis.subkelompok, []))
 
 
@@ -270,7 +266,7 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPla
 
 
 def verification_url(token: str) -> str:
-    base = _region("PUBLIC_BASE_URL", "").rstrip("/")
+    base = settings.NASKAH_PUBLIC_BASE_URL.rstrip("/")
     return f"{base}/verifikasi/{token}"
 
 
@@ -291,7 +287,7 @@ def tte_footer_text(issuer: str) -> str:
     """The footer sentence naming the certificate's issuer. `NASKAH_TTE_FOOTER` may replace
     the wording; it must contain ``{penerbit}`` (the issuer), so the footer never claims a
     certificate authority that did not issue the signer's certificate."""
-    template = getattr(settings, "NASKAH_TTE_FOOTER", "") or ""
+    template = settings.NASKAH_TTE_FOOTER or ""
     if not issuer:
         return ""  # the renderer prints a sentence that names no issuer
     if "{penerbit}" not in template:
@@ -555,7 +551,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                 credential=key,
                 field_name=f"TTE_{plan.urutan}",
                 reason=_("Electronic signature of an official letter"),
-                location=_region("KOTA", ""),
+                location=settings.NASKAH_KOTA,
             )
             name = _store(result.pdf, written)
             dokumen = DokumenTersegel(
@@ -582,7 +578,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
                     credential=key,
                     field_name=f"TTE_{plan.urutan}",
                     reason=_("Electronic signature of an official letter"),
-                    location=_region("KOTA", ""),
+                    location=settings.NASKAH_KOTA,
                 )
                 pertinggal = PertinggalTersegel(
                     tte=record,

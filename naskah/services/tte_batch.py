@@ -54,7 +54,7 @@ REMAINING = (Item.MENUNGGU, Item.PROSES, Item.TERPUTUS, Item.GAGAL)
 
 
 def lease_seconds() -> int:
-    return int(getattr(settings, "NASKAH_TTE_BATCH_LEASE_SECONDS", 60))
+    return int(settings.NASKAH_TTE_BATCH_LEASE_SECONDS)
 
 
 def batch_is_stale(batch: BatchTTE, items=None) -> bool:

@@ -11,7 +11,7 @@ __all__ = ["SignedResult", "SignerStatus", "SigningBackend", "UnlockedKey", "get
 
 
 def get_backend(name: str | None = None) -> SigningBackend:
-    name = name or getattr(settings, "NASKAH_SIGNING_BACKEND", "local")
+    name = name or settings.NASKAH_SIGNING_BACKEND
     if name == "local":
         from signing.backends.local import LocalBackend
 

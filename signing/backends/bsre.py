@@ -605,23 +605,23 @@ class BsreBackend(SigningBackend):
 
     @classmethod
     def from_settings(cls) -> BsreBackend:
-        url = getattr(settings, "NASKAH_BSRE_URL", "")
+        url = settings.NASKAH_BSRE_URL
         if not url:
             raise ImproperlyConfigured(
                 "NASKAH_SIGNING_BACKEND is 'bsre' but NASKAH_BSRE_URL is empty."
             )
         client = BsreClient(
             url,
-            username=getattr(settings, "NASKAH_BSRE_USERNAME", ""),
-            password=getattr(settings, "NASKAH_BSRE_PASSWORD", ""),
-            api_version=getattr(settings, "NASKAH_BSRE_API_VERSION", "v2"),
-            connect_timeout=float(getattr(settings, "NASKAH_BSRE_CONNECT_TIMEOUT", 5)),
-            read_timeout=float(getattr(settings, "NASKAH_BSRE_READ_TIMEOUT", 60)),
-            verify_timeout=float(getattr(settings, "NASKAH_BSRE_VERIFY_TIMEOUT", 120)),
-            retries=int(getattr(settings, "NASKAH_BSRE_RETRIES", 2)),
-            ca_file=getattr(settings, "NASKAH_BSRE_CA_FILE", ""),
+            username=settings.NASKAH_BSRE_USERNAME,
+            password=settings.NASKAH_BSRE_PASSWORD,
+            api_version=settings.NASKAH_BSRE_API_VERSION,
+            connect_timeout=float(settings.NASKAH_BSRE_CONNECT_TIMEOUT),
+            read_timeout=float(settings.NASKAH_BSRE_READ_TIMEOUT),
+            verify_timeout=float(settings.NASKAH_BSRE_VERIFY_TIMEOUT),
+            retries=int(settings.NASKAH_BSRE_RETRIES),
+            ca_file=settings.NASKAH_BSRE_CA_FILE,
         )
-        return cls(client, identity=getattr(settings, "NASKAH_BSRE_IDENTITY", "nik"))
+        return cls(client, identity=settings.NASKAH_BSRE_IDENTITY)
 
     def _identity(self, signer: Pegawai) -> dict[str, str]:
         value = (signer.nik if self.identity == "nik" else signer.email) or ""

@@ -36,15 +36,11 @@ CA_KEY_BITS = 3072
 SIGNER_KEY_BITS = 2048
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 @sensitive_variables()
 def ca_secret() -> bytes:
     """The secret that opens the CA key: NASKAH_SIGNING_CA_SECRET if set, else derived
     from SECRET_KEY (HKDF with a purpose label, so the raw SECRET_KEY is never the key)."""
-    base = _setting("NASKAH_SIGNING_CA_SECRET", "") or settings.SECRET_KEY
+    base = settings.NASKAH_SIGNING_CA_SECRET or settings.SECRET_KEY
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"naskah signing CA key v1"
     ).derive(base.encode())
@@ -59,7 +55,7 @@ def signer_aad(serial_hex: str) -> bytes:
 
 
 def _organisation() -> str:
-    return str(getattr(settings, "NASKAH", {}).get("NAMA_PEMERINTAH", "Naskah"))
+    return str(settings.NASKAH_NAMA_PEMERINTAH)
 
 
 def ca_get_or_create() -> CertificateAuthority:
@@ -72,12 +68,12 @@ def ca_get_or_create() -> CertificateAuthority:
 
     now = timezone.now()
     key, backend, label = new_ca_key()
-    name = _setting("NASKAH_SIGNING_CA_NAME", "") or f"Naskah CA {_organisation()}"
+    name = settings.NASKAH_SIGNING_CA_NAME or f"Naskah CA {_organisation()}"
     cert = crypto.ca_certificate_build(
         key,
         common_name=name,
         organisation=_organisation(),
-        days=int(_setting("NASKAH_SIGNING_CA_VALIDITY_DAYS", 20 * 365)),
+        days=int(settings.NASKAH_SIGNING_CA_VALIDITY_DAYS),
         now=now,
         # 1, so that the link certificate to a next generation (RFC 4210 4.4, made by
         # signing.ca_lifecycle.ca_rotate) validates under this root in strict verifiers.
@@ -169,7 +165,7 @@ def certificate_build_for(
     ca_cert = crypto.certificate_load(ca.certificate_pem)
     ca_key = ca_key_for(ca)
     now = timezone.now()
-    days = int(_setting("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730))
+    days = int(settings.NASKAH_SIGNING_CERT_VALIDITY_DAYS)
     not_after = min(now + dt.timedelta(days=days), ca_cert.not_valid_after_utc)
     public_key = serialization.load_pem_public_key(public_key_pem.encode())
     cert = crypto.signer_certificate_build(
@@ -257,10 +253,10 @@ def key_open(row: SignerCertificate, passphrase: str) -> rsa.RSAPrivateKey:
 
 def pades_level() -> str:
     """NASKAH_PADES_LEVEL (B-B, B-T, B-LT, B-LTA); unset: B-T with a TSA, else B-B."""
-    level = str(_setting("NASKAH_PADES_LEVEL", "") or "").upper()
+    level = str(settings.NASKAH_PADES_LEVEL or "").upper()
     if level:
         return level
-    return "B-T" if _setting("NASKAH_TSA_URL", "") else "B-B"
+    return "B-T" if settings.NASKAH_TSA_URL else "B-B"
 
 
 def long_term_validation_context(certs: list[x509.Certificate]):
@@ -392,10 +388,10 @@ class LocalBackend(SigningBackend):
         row = SignerCertificate.objects.get(pk=key.certificate_id)
         certificate_check_usable(row)
         timestamper = timestamper_from_settings(
-            _setting("NASKAH_TSA_URL", ""),
-            timeout=float(_setting("NASKAH_TSA_TIMEOUT", 10)),
-            username=_setting("NASKAH_TSA_USERNAME", ""),
-            password=_setting("NASKAH_TSA_PASSWORD", ""),
+            settings.NASKAH_TSA_URL,
+            timeout=float(settings.NASKAH_TSA_TIMEOUT),
+            username=settings.NASKAH_TSA_USERNAME,
+            password=settings.NASKAH_TSA_PASSWORD,
         )
         level = pades_level()
         context = (
@@ -412,7 +408,7 @@ class LocalBackend(SigningBackend):
                 reason=reason,
                 location=location,
                 timestamper=timestamper,
-                bytes_reserved=_setting("NASKAH_SIGNING_BYTES_RESERVED", None),
+                bytes_reserved=settings.NASKAH_SIGNING_BYTES_RESERVED,
                 level=level if timestamper is not None else "B-B",
                 validation_context=context,
             )

@@ -61,7 +61,7 @@ def signer_certificate_warning(jabatan=None, pegawai=None, next_url="", own=Fals
     status = signer_readiness(signer=pegawai)
     if status.ready:
         return {"show": False}
-    local = getattr(settings, "NASKAH_SIGNING_BACKEND", "local") == "local"
+    local = settings.NASKAH_SIGNING_BACKEND == "local"
     if own:
         text = status.message
     else:

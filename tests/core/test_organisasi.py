@@ -204,7 +204,7 @@ class TestAssignmentRules:
             third.full_clean()
 
     def test_plh_limited_in_days(self, settings):
-        settings.NASKAH = {**settings.NASKAH, "PLH_MAX_DAYS": 10}
+        settings.NASKAH_PLH_MAX_DAYS = 10
         with pytest.raises(ValidationError, match="at most 10 days"):
             self._penugasan(
                 jenis="plh", mulai=dt.date(2026, 1, 1), selesai=dt.date(2026, 1, 11)

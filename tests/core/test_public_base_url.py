@@ -10,7 +10,7 @@ from core.checks import check_public_base_url
 
 
 def _ids(settings, url: str, *, configured: bool = True) -> list[str]:
-    settings.NASKAH = {**settings.NASKAH, "PUBLIC_BASE_URL": url}
+    settings.NASKAH_PUBLIC_BASE_URL = url
     settings.NASKAH_PUBLIC_BASE_URL_SET = configured
     return [message.id for message in check_public_base_url(None)]
 

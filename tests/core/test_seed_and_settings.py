@@ -87,6 +87,7 @@ def test_check_deploy_warns_on_defaults(tmp_path):
     assert "security.W004" in result.stderr  # no HSTS
     assert "naskah.W001" in result.stderr  # SQLite in production
     assert "naskah.E006" in result.stderr  # audit key kept in the data folder
+    assert "naskah.E008" in result.stderr  # SECRET_KEY generated into the data folder
     assert "naskah.E033" in result.stderr  # no public base URL for QR codes
 
 

@@ -48,7 +48,7 @@ def test_biro_staff_letter_signed_a_n_by_sekda_takes_three_initials(demo):
 
 
 def test_the_number_of_initials_is_a_setting(demo, settings):
-    settings.NASKAH = {**settings.NASKAH, "MAX_PARAF": 2}
+    settings.NASKAH_MAX_PARAF = 2
     proposal = naskah_route_propose(naskah=letter(demo, "penelaah", SEKDA, mandat="an"))
     # The initials nearest to the signer are kept.
     assert labels(proposal)[:-1] == [["Kepala Biro Umum"], ["Asisten Administrasi Umum"]]

@@ -217,7 +217,7 @@ def test_outgoing_journey(size, live_server, demo, browser, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # The served address, as `make run` sets it (issue 14 item 2).
-    settings.NASKAH = {**settings.NASKAH, "PUBLIC_BASE_URL": live_server.url}
+    settings.NASKAH_PUBLIC_BASE_URL = live_server.url
     base = live_server.url
     enroll(demo["kadiskominfo"])
     walk = Journey(browser, base, size)

@@ -485,9 +485,9 @@ def test_the_legal_bureau_initials_keputusan_and_instruksi(demo, settings):
     for kode in ("keputusan_gubernur", "keputusan_kepala_pd", "instruksi"):
         assert [u.kode for u in jenis_koordinasi_wajib(T(kode))] == ["BIRO-HUKUM"], kode
     assert jenis_koordinasi_wajib(T("surat_edaran")) == []
-    settings.NASKAH = {**settings.NASKAH, "UNIT_BIRO_HUKUM": "BIRO-UMUM"}
+    settings.NASKAH_UNIT_BIRO_HUKUM = "BIRO-UMUM"
     assert [u.kode for u in jenis_koordinasi_wajib(T("instruksi"))] == ["BIRO-UMUM"]
-    settings.NASKAH = {**settings.NASKAH, "UNIT_BIRO_HUKUM": "TIDAK-ADA"}
+    settings.NASKAH_UNIT_BIRO_HUKUM = "TIDAK-ADA"
     with pytest.raises(ApplicationError) as exc:
         jenis_koordinasi_wajib(T("instruksi"))
     assert exc.value.code == "koordinasi_unknown"

@@ -50,7 +50,7 @@ def _qr_codes(pdf: bytes, tmp_path) -> list[str]:
 
 @pytest.mark.parametrize("base", ["https://naskah.lampungprov.go.id", "http://192.168.1.7:8080/"])
 def test_qr_code_decodes_to_the_configured_base_url(demo, settings, tmp_path, base):
-    settings.NASKAH = {**settings.NASKAH, "PUBLIC_BASE_URL": base}
+    settings.NASKAH_PUBLIC_BASE_URL = base
     enroll(demo["kadiskominfo"])
     naskah = ready_letter(demo)
     dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)

@@ -67,7 +67,7 @@ def test_drafted_approved_signed_received(live_server, demo, browser, tmp_path, 
     from naskah.tasks import naskah_dispatch_task
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.NASKAH = {**settings.NASKAH, "PUBLIC_BASE_URL": live_server.url}
+    settings.NASKAH_PUBLIC_BASE_URL = live_server.url
     enroll(demo["kadiskominfo"])
     naskah = naskah_create(
         actor=demo["prakommuda"],

@@ -59,7 +59,7 @@ def lta(settings, tsa):
 
 def test_new_certificates_name_the_crl_and_ocsp_urls(enrolled, settings):
     cert = _cert(enrolled)
-    base = settings.NASKAH["PUBLIC_BASE_URL"].rstrip("/")
+    base = settings.NASKAH_PUBLIC_BASE_URL.rstrip("/")
     dps = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
     [url] = [n.value for dp in dps for n in dp.full_name]
     assert url.startswith(base + "/pki/crl/") and url.endswith(".crl")

@@ -63,11 +63,8 @@ def test_segera_lands_on_a_holiday_then_next_opening():
 
 
 def test_office_hours_and_sla_are_settings(settings):
-    settings.NASKAH = {
-        **settings.NASKAH,
-        "JAM_KERJA": {d: ("08:00", "15:00") for d in range(6)},
-        "SLA_JAM": {"amat_segera": 8, "segera": 48, "biasa": 72},
-    }
+    settings.NASKAH_JAM_KERJA = {d: ("08:00", "15:00") for d in range(6)}
+    settings.NASKAH_SLA_JAM = {"amat_segera": 8, "segera": 48, "biasa": 72}
     # Saturday is now a working day; biasa = 3 working days.
     assert deadline(at(2026, 11, 26, 10, 0), "biasa") == at(2026, 11, 30, 10, 0)
     assert deadline(at(2026, 11, 26, 10, 0), "amat_segera") == at(2026, 11, 27, 8, 0)
