@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from core.clock import office_today
 from core.models import Pegawai, TimKerja
-from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepState
+from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepKind, StepState
 from workflows.permissions import user_acting_jabatan_ids
 
 ACTIVE = StepState.Status.ACTIVE
@@ -243,22 +243,94 @@ def route_active_states(route: Route) -> list[StepState]:
     )
 
 
+@dataclass(frozen=True)
+class RouteApprovals:
+    """Where a route's approvals stand on one revision (`route_approvals`)."""
+
+    # Every stage before the signature has its quorum, every required paraf step is
+    # approved whatever the quorum, and the stages were approved in route order.
+    complete: bool
+    # Positions of the signature steps in the route's current stage (empty when the
+    # current stage is not a signature stage).
+    current_signers: frozenset[int]
+    # The first active signature step state, or None.
+    signature_state: int | None
+
+
+NOT_APPROVED = RouteApprovals(False, frozenset(), None)
+
+
+def route_approvals(route: Route, revision: str) -> RouteApprovals:
+    """DESIGN invariant 4 for any route, in two queries (the stages with their steps, and
+    the approvals valid on `revision`): the one quorum rule of the engine. A route drafted
+    on another revision is not approved."""
+    revision = str(revision)
+    if route.revision != revision:
+        return NOT_APPROVED
+    # stage index -> (kind, quorum, [(step id, kind, position, required)]); a stage
+    # without steps comes back as one row of NULL step columns (outer join).
+    stages: dict[int, tuple[str, int | None, list[tuple]]] = {}
+    for index, kind, quorum, step_id, step_kind, jabatan_id, required in (
+        Stage.objects.filter(route=route)
+        .order_by("index", "steps__order", "steps__id")
+        .values_list(
+            "index",
+            "kind",
+            "quorum",
+            "steps__id",
+            "steps__kind",
+            "steps__jabatan_id",
+            "steps__required",
+        )
+    ):
+        steps = stages.setdefault(index, (kind, quorum, []))[2]
+        if step_id is not None:
+            steps.append((step_id, step_kind, jabatan_id, required))
+    current = stages.get(route.current_stage)
+    signers = frozenset(
+        jabatan_id
+        for _id, kind, jabatan_id, _required in (current[2] if current else [])
+        if kind == StepKind.TANDATANGAN and current[0] == StepKind.TANDATANGAN
+    )
+    valid: set[int] = set()
+    by_stage: dict[int, list[dt.datetime]] = {}
+    signature_state = None
+    for pk, step_id, index, acted_at, status in (
+        StepState.objects.filter(route=route)
+        .filter(
+            Q(status=StepState.Status.APPROVED, covers_revision=revision)
+            | Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
+        )
+        .values_list("pk", "step_id", "stage_index", "acted_at", "status")
+    ):
+        if status == StepState.Status.ACTIVE:
+            signature_state = signature_state or pk  # the first, in the model's order
+            continue
+        valid.add(step_id)
+        by_stage.setdefault(index, []).append(acted_at)
+    incomplete = RouteApprovals(False, signers, signature_state)
+    for kind, quorum, steps in stages.values():
+        if kind != StepKind.TANDATANGAN and (
+            sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
+        ):
+            return incomplete
+        if any(
+            required and step_kind != StepKind.TANDATANGAN and step_id not in valid
+            for step_id, step_kind, _j, required in steps
+        ):
+            return incomplete
+    previous_latest = None
+    for index in sorted(by_stage):
+        if previous_latest is not None and min(by_stage[index]) < previous_latest:
+            return incomplete
+        previous_latest = max(by_stage[index])
+    return RouteApprovals(True, signers, signature_state)
+
+
 def route_paraf_complete(route: Route, revision: str) -> bool:
     """Every stage before the signature has its quorum of approvals valid on `revision`
     (DESIGN invariant 4): what the caller checks before signing."""
-    if route.revision != str(revision):
-        return False
-    stages = Stage.objects.filter(route=route).exclude(kind="tandatangan").prefetch_related("steps")
-    valid = set(
-        StepState.objects.filter(
-            route=route, status=StepState.Status.APPROVED, covers_revision=str(revision)
-        ).values_list("step_id", flat=True)
-    )
-    for stage in stages:
-        steps = list(stage.steps.all())
-        if sum(1 for s in steps if s.pk in valid) < (stage.quorum or len(steps)):
-            return False
-    return True
+    return route_approvals(route, revision).complete
 
 
 # --- visibility -----------------------------------------------------------------------------

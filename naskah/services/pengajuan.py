@@ -24,7 +24,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from workflows import services as alur
 from workflows.hooks import RouteOutcome
 from workflows.models import Route, Stage, Step, StepKind, StepState
 from workflows.proposal import ProposedStage, RouteProposal, route_propose
+from workflows.selectors import route_approvals
 
 # What the engine's inbox, notifications and e-mails show instead of a confidential subject.
 JUDUL_RAHASIA = "Naskah Rahasia"
@@ -687,70 +688,11 @@ def naskah_paraf_check(naskah: Naskah, *, route: Route | None = None) -> tuple[b
         route = naskah_route_open(naskah)
     if route is None or route.status != Route.Status.IN_PROGRESS:
         return False, None
-    revision = str(naskah.revisi_terakhir)
-    if route.revision != revision:
+    approvals = route_approvals(route, str(naskah.revisi_terakhir))
+    # The route waits for this letter's signer, and its paraf are complete.
+    if naskah.penandatangan_id not in approvals.current_signers or not approvals.complete:
         return False, None
-    # stage index -> (kind, quorum, [(step id, kind, position, required)]); a stage
-    # without steps comes back as one row of NULL step columns (outer join).
-    stages: dict[int, tuple[str, int | None, list[tuple]]] = {}
-    for index, kind, quorum, step_id, step_kind, jabatan_id, required in (
-        Stage.objects.filter(route=route)
-        .order_by("index", "steps__order", "steps__id")
-        .values_list(
-            "index",
-            "kind",
-            "quorum",
-            "steps__id",
-            "steps__kind",
-            "steps__jabatan_id",
-            "steps__required",
-        )
-    ):
-        steps = stages.setdefault(index, (kind, quorum, []))[2]
-        if step_id is not None:
-            steps.append((step_id, step_kind, jabatan_id, required))
-    current = stages.get(route.current_stage)
-    if current is None or current[0] != StepKind.TANDATANGAN:
-        return False, None
-    if not any(
-        kind == StepKind.TANDATANGAN and jabatan_id == naskah.penandatangan_id
-        for _id, kind, jabatan_id, _required in current[2]
-    ):
-        return False, None
-    valid: set[int] = set()
-    by_stage: dict[int, list[dt.datetime]] = {}
-    signature_state = None
-    for pk, step_id, index, acted_at, status in (
-        StepState.objects.filter(route=route)
-        .filter(
-            models.Q(status=StepState.Status.APPROVED, covers_revision=revision)
-            | models.Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
-        )
-        .values_list("pk", "step_id", "stage_index", "acted_at", "status")
-    ):
-        if status == StepState.Status.ACTIVE:
-            signature_state = signature_state or pk  # the first, in the model's order
-            continue
-        valid.add(step_id)
-        by_stage.setdefault(index, []).append(acted_at)
-    for kind, quorum, steps in stages.values():
-        # Every stage before the signature has its quorum (as route_paraf_complete), and
-        # every required paraf step is approved whatever the quorum.
-        if kind != StepKind.TANDATANGAN and (
-            sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
-        ):
-            return False, None
-        if any(
-            required and step_kind != StepKind.TANDATANGAN and step_id not in valid
-            for step_id, step_kind, _j, required in steps
-        ):
-            return False, None
-    previous_latest = None
-    for index in sorted(by_stage):
-        if previous_latest is not None and min(by_stage[index]) < previous_latest:
-            return False, None
-        previous_latest = max(by_stage[index])
-    return True, signature_state
+    return True, approvals.signature_state
 
 
 __all__ = [
