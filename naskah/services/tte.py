@@ -55,10 +55,11 @@ from naskah.models import (
 )
 from naskah.models_tte import new_token
 from naskah.services.periksa import naskah_content_problems, raise_for_problems
+from penomoran.formats import DEFAULT_FORMAT
 from signing.backends.base import UnlockedKey
 
 DEFAULT_FORMATS = {
-    "default": "{kode}/{nomor}/{unit}/{tahun}",
+    "default": DEFAULT_FORMAT,  # the number service's own default: one source
     # circulars: "NOMOR 000.1.2.3/5 TAHUN 2026" (issue 13; observed Lampung circulars)
     "surat_edaran": "{kode}/{nomor} TAHUN {tahun}",
 }
