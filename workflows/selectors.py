@@ -255,25 +255,40 @@ class RouteApprovals:
     current_signers: frozenset[int]
     # The first active signature step state, or None.
     signature_state: int | None
+    # The route is in progress (not returned to its drafter).
+    in_progress: bool = False
 
 
 NOT_APPROVED = RouteApprovals(False, frozenset(), None)
 
 
 def route_approvals(route: Route, revision: str) -> RouteApprovals:
-    """DESIGN invariant 4 for any route, in two queries (the stages with their steps, and
-    the approvals valid on `revision`): the one quorum rule of the engine. A route drafted
-    on another revision is not approved."""
-    revision = str(revision)
-    if route.revision != revision:
-        return NOT_APPROVED
-    # stage index -> (kind, quorum, [(step id, kind, position, required)]); a stage
-    # without steps comes back as one row of NULL step columns (outer join).
-    stages: dict[int, tuple[str, int | None, list[tuple]]] = {}
-    for index, kind, quorum, step_id, step_kind, jabatan_id, required in (
-        Stage.objects.filter(route=route)
-        .order_by("index", "steps__order", "steps__id")
+    """DESIGN invariant 4 for one route: `route_approvals_many` of one."""
+    return route_approvals_many({route: revision})[route.pk]
+
+
+def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApprovals]:
+    """DESIGN invariant 4, the one quorum rule of the engine, for several routes (each with
+    the revision its object is at) in two queries whatever their number: the stages with
+    their steps, and the approvals valid on each revision. A route drafted on another
+    revision is not approved. Keyed by route pk."""
+    result: dict[int, RouteApprovals] = {}
+    wanted = {}
+    for route, revision in revisions.items():
+        if route.revision != str(revision):
+            result[route.pk] = NOT_APPROVED
+        else:
+            wanted[route.pk] = route
+    if not wanted:
+        return result
+    # route -> stage index -> (kind, quorum, [(step id, kind, position, required)]); a
+    # stage without steps comes back as one row of NULL step columns (outer join).
+    stages: dict[int, dict[int, tuple[str, int | None, list[tuple]]]] = {pk: {} for pk in wanted}
+    for route_id, index, kind, quorum, step_id, step_kind, jabatan_id, required in (
+        Stage.objects.filter(route_id__in=wanted)
+        .order_by("route_id", "index", "steps__order", "steps__id")
         .values_list(
+            "route_id",
             "index",
             "kind",
             "quorum",
@@ -283,48 +298,62 @@ def route_approvals(route: Route, revision: str) -> RouteApprovals:
             "steps__required",
         )
     ):
-        steps = stages.setdefault(index, (kind, quorum, []))[2]
+        steps = stages[route_id].setdefault(index, (kind, quorum, []))[2]
         if step_id is not None:
             steps.append((step_id, step_kind, jabatan_id, required))
-    current = stages.get(route.current_stage)
-    signers = frozenset(
-        jabatan_id
-        for _id, kind, jabatan_id, _required in (current[2] if current else [])
-        if kind == StepKind.TANDATANGAN and current[0] == StepKind.TANDATANGAN
-    )
-    valid: set[int] = set()
-    by_stage: dict[int, list[dt.datetime]] = {}
-    signature_state = None
-    for pk, step_id, index, acted_at, status in (
-        StepState.objects.filter(route=route)
+    valid: dict[int, set[int]] = {pk: set() for pk in wanted}
+    by_stage: dict[int, dict[int, list[dt.datetime]]] = {pk: {} for pk in wanted}
+    signature_state: dict[int, int] = {}
+    approved = Q()
+    for pk, route in wanted.items():
+        approved |= Q(route_id=pk, covers_revision=route.revision)
+    for pk, route_id, step_id, index, acted_at, status in (
+        StepState.objects.filter(route_id__in=wanted)
         .filter(
-            Q(status=StepState.Status.APPROVED, covers_revision=revision)
+            (Q(status=StepState.Status.APPROVED) & approved)
             | Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
         )
-        .values_list("pk", "step_id", "stage_index", "acted_at", "status")
+        .values_list("pk", "route_id", "step_id", "stage_index", "acted_at", "status")
     ):
         if status == StepState.Status.ACTIVE:
-            signature_state = signature_state or pk  # the first, in the model's order
+            signature_state.setdefault(route_id, pk)  # the first, in the model's order
             continue
-        valid.add(step_id)
-        by_stage.setdefault(index, []).append(acted_at)
-    incomplete = RouteApprovals(False, signers, signature_state)
+        valid[route_id].add(step_id)
+        by_stage[route_id].setdefault(index, []).append(acted_at)
+    for pk, route in wanted.items():
+        current = stages[pk].get(route.current_stage)
+        signers = frozenset(
+            jabatan_id
+            for _id, kind, jabatan_id, _required in (current[2] if current else [])
+            if kind == StepKind.TANDATANGAN and current[0] == StepKind.TANDATANGAN
+        )
+        complete = _approvals_complete(stages[pk], valid[pk], by_stage[pk])
+        result[pk] = RouteApprovals(
+            complete,
+            signers,
+            signature_state.get(pk),
+            in_progress=route.status == Route.Status.IN_PROGRESS,
+        )
+    return result
+
+
+def _approvals_complete(stages, valid: set[int], by_stage) -> bool:
     for kind, quorum, steps in stages.values():
         if kind != StepKind.TANDATANGAN and (
             sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
         ):
-            return incomplete
+            return False
         if any(
             required and step_kind != StepKind.TANDATANGAN and step_id not in valid
             for step_id, step_kind, _j, required in steps
         ):
-            return incomplete
+            return False
     previous_latest = None
     for index in sorted(by_stage):
         if previous_latest is not None and min(by_stage[index]) < previous_latest:
-            return incomplete
+            return False
         previous_latest = max(by_stage[index])
-    return RouteApprovals(True, signers, signature_state)
+    return True
 
 
 def route_paraf_complete(route: Route, revision: str) -> bool:

@@ -44,7 +44,7 @@ from workflows import services as alur
 from workflows.hooks import RouteOutcome
 from workflows.models import Route, Stage, Step, StepKind, StepState
 from workflows.proposal import ProposedStage, RouteProposal, route_propose
-from workflows.selectors import route_approvals
+from workflows.selectors import RouteApprovals, route_approvals
 
 # What the engine's inbox, notifications and e-mails show instead of a confidential subject.
 JUDUL_RAHASIA = "Naskah Rahasia"
@@ -670,7 +670,19 @@ def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool
     return naskah_paraf_check(naskah, route=route)[0]
 
 
-def naskah_paraf_check(naskah: Naskah, *, route: Route | None = None) -> tuple[bool, int | None]:
+def naskah_routes_open(letters) -> dict[int, Route]:
+    """The open route of each letter that has one, in one query (letter pk -> route)."""
+    rows = Route.objects.filter(
+        content_type=_naskah_ct(),
+        object_id__in=[str(n.pk) for n in letters],
+        status__in=Route.OPEN_STATUSES,
+    )
+    return {int(route.object_id): route for route in rows}
+
+
+def naskah_paraf_check(
+    naskah: Naskah, *, route: Route | None = None, approvals: RouteApprovals | None = None
+) -> tuple[bool, int | None]:
     """DESIGN invariant 4: the letter's route waits for the signature of the letter's
     signer, and every required paraf is recorded, stage after stage in route order, on the
     CURRENT revision. A letter drafted by its signer has no paraf hierarki: True once the
@@ -681,14 +693,20 @@ def naskah_paraf_check(naskah: Naskah, *, route: Route | None = None) -> tuple[b
     that fresh, locked row. Otherwise both are read here. Two queries either way after
     that: the route's stages with their steps, and its approvals.
 
+    `approvals`: the route's approvals read already for many letters (the batch page):
+    then nothing is read here.
+
     Returns (complete, id of the route's active signature step state or None), so that
     the signing transaction need not look that state up again."""
-    if route is None:
-        naskah = Naskah.objects.get(pk=naskah.pk)
-        route = naskah_route_open(naskah)
-    if route is None or route.status != Route.Status.IN_PROGRESS:
+    if approvals is None:
+        if route is None:
+            naskah = Naskah.objects.get(pk=naskah.pk)
+            route = naskah_route_open(naskah)
+        if route is None or route.status != Route.Status.IN_PROGRESS:
+            return False, None
+        approvals = route_approvals(route, str(naskah.revisi_terakhir))
+    elif not approvals.in_progress:
         return False, None
-    approvals = route_approvals(route, str(naskah.revisi_terakhir))
     # The route waits for this letter's signer, and its paraf are complete.
     if naskah.penandatangan_id not in approvals.current_signers or not approvals.complete:
         return False, None
@@ -704,6 +722,7 @@ __all__ = [
     "naskah_paraf",
     "naskah_paraf_check",
     "naskah_paraf_complete",
+    "naskah_routes_open",
     "naskah_reassign",
     "naskah_reject",
     "naskah_return",
