@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from core.clock import office_today
 from core.models import Pegawai, TimKerja
-from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepState
+from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepKind, StepState
 from workflows.permissions import user_acting_jabatan_ids
 
 ACTIVE = StepState.Status.ACTIVE
@@ -243,22 +243,123 @@ def route_active_states(route: Route) -> list[StepState]:
     )
 
 
+@dataclass(frozen=True)
+class RouteApprovals:
+    """Where a route's approvals stand on one revision (`route_approvals`)."""
+
+    # Every stage before the signature has its quorum, every required paraf step is
+    # approved whatever the quorum, and the stages were approved in route order.
+    complete: bool
+    # Positions of the signature steps in the route's current stage (empty when the
+    # current stage is not a signature stage).
+    current_signers: frozenset[int]
+    # The first active signature step state, or None.
+    signature_state: int | None
+    # The route is in progress (not returned to its drafter).
+    in_progress: bool = False
+
+
+NOT_APPROVED = RouteApprovals(False, frozenset(), None)
+
+
+def route_approvals(route: Route, revision: str) -> RouteApprovals:
+    """DESIGN invariant 4 for one route: `route_approvals_many` of one."""
+    return route_approvals_many({route: revision})[route.pk]
+
+
+def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApprovals]:
+    """DESIGN invariant 4, the one quorum rule of the engine, for several routes (each with
+    the revision its object is at) in two queries whatever their number: the stages with
+    their steps, and the approvals valid on each revision. A route drafted on another
+    revision is not approved. Keyed by route pk."""
+    result: dict[int, RouteApprovals] = {}
+    wanted = {}
+    for route, revision in revisions.items():
+        if route.revision != str(revision):
+            result[route.pk] = NOT_APPROVED
+        else:
+            wanted[route.pk] = route
+    if not wanted:
+        return result
+    # route -> stage index -> (kind, quorum, [(step id, kind, position, required)]); a
+    # stage without steps comes back as one row of NULL step columns (outer join).
+    stages: dict[int, dict[int, tuple[str, int | None, list[tuple]]]] = {pk: {} for pk in wanted}
+    for route_id, index, kind, quorum, step_id, step_kind, jabatan_id, required in (
+        Stage.objects.filter(route_id__in=wanted)
+        .order_by("route_id", "index", "steps__order", "steps__id")
+        .values_list(
+            "route_id",
+            "index",
+            "kind",
+            "quorum",
+            "steps__id",
+            "steps__kind",
+            "steps__jabatan_id",
+            "steps__required",
+        )
+    ):
+        steps = stages[route_id].setdefault(index, (kind, quorum, []))[2]
+        if step_id is not None:
+            steps.append((step_id, step_kind, jabatan_id, required))
+    valid: dict[int, set[int]] = {pk: set() for pk in wanted}
+    by_stage: dict[int, dict[int, list[dt.datetime]]] = {pk: {} for pk in wanted}
+    signature_state: dict[int, int] = {}
+    approved = Q()
+    for pk, route in wanted.items():
+        approved |= Q(route_id=pk, covers_revision=route.revision)
+    for pk, route_id, step_id, index, acted_at, status in (
+        StepState.objects.filter(route_id__in=wanted)
+        .filter(
+            (Q(status=StepState.Status.APPROVED) & approved)
+            | Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
+        )
+        .values_list("pk", "route_id", "step_id", "stage_index", "acted_at", "status")
+    ):
+        if status == StepState.Status.ACTIVE:
+            signature_state.setdefault(route_id, pk)  # the first, in the model's order
+            continue
+        valid[route_id].add(step_id)
+        by_stage[route_id].setdefault(index, []).append(acted_at)
+    for pk, route in wanted.items():
+        current = stages[pk].get(route.current_stage)
+        signers = frozenset(
+            jabatan_id
+            for _id, kind, jabatan_id, _required in (current[2] if current else [])
+            if kind == StepKind.TANDATANGAN and current[0] == StepKind.TANDATANGAN
+        )
+        complete = _approvals_complete(stages[pk], valid[pk], by_stage[pk])
+        result[pk] = RouteApprovals(
+            complete,
+            signers,
+            signature_state.get(pk),
+            in_progress=route.status == Route.Status.IN_PROGRESS,
+        )
+    return result
+
+
+def _approvals_complete(stages, valid: set[int], by_stage) -> bool:
+    for kind, quorum, steps in stages.values():
+        if kind != StepKind.TANDATANGAN and (
+            sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
+        ):
+            return False
+        if any(
+            required and step_kind != StepKind.TANDATANGAN and step_id not in valid
+            for step_id, step_kind, _j, required in steps
+        ):
+            return False
+    previous_latest = None
+    for index in sorted(by_stage):
+        if previous_latest is not None and min(by_stage[index]) < previous_latest:
+            return False
+        previous_latest = max(by_stage[index])
+    return True
+
+
 def route_paraf_complete(route: Route, revision: str) -> bool:
     """Every stage before the signature has its quorum of approvals valid on `revision`
     (DESIGN invariant 4): what the caller checks before signing."""
-    if route.revision != str(revision):
-        return False
-    stages = Stage.objects.filter(route=route).exclude(kind="tandatangan").prefetch_related("steps")
-    valid = set(
-        StepState.objects.filter(
-            route=route, status=StepState.Status.APPROVED, covers_revision=str(revision)
-        ).values_list("step_id", flat=True)
-    )
-    for stage in stages:
-        steps = list(stage.steps.all())
-        if sum(1 for s in steps if s.pk in valid) < (stage.quorum or len(steps)):
-            return False
-    return True
+    return route_approvals(route, revision).complete
 
 
 # --- visibility -----------------------------------------------------------------------------

@@ -147,20 +147,12 @@ def _verify_url(naskah: Naskah) -> str:
     return verification_url(naskah.tte.token)
 
 
-# Units that keep an incoming-letter register (agenda): a letter addressed to a position in a
-# Bidang is registered by its Dinas, one in a Bagian by its Biro.
-REGISTER_UNIT_KINDS = {"pemda", "setda", "biro", "dinas", "badan", "inspektorat", "uptd"}
-
-
 def _register_unit(unit):
-    from core.selectors.organisasi import unit_ancestors
+    """The unit whose incoming register receives the letter: one rule for the agendaris's
+    permissions and for delivery (the setting NASKAH_MASUK_REGISTER_UNIT_JENIS)."""
+    from naskah.masuk.permissions import register_unit_of
 
-    if unit.jenis in REGISTER_UNIT_KINDS:
-        return unit
-    for ancestor in reversed(list(unit_ancestors(unit))):
-        if ancestor.jenis in REGISTER_UNIT_KINDS:
-            return ancestor
-    return unit
+    return register_unit_of(unit)
 
 
 def arrival_notice_text(naskah: Naskah, jenis: str) -> str:

@@ -24,7 +24,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from workflows import services as alur
 from workflows.hooks import RouteOutcome
 from workflows.models import Route, Stage, Step, StepKind, StepState
 from workflows.proposal import ProposedStage, RouteProposal, route_propose
+from workflows.selectors import RouteApprovals, route_approvals
 
 # What the engine's inbox, notifications and e-mails show instead of a confidential subject.
 JUDUL_RAHASIA = "Naskah Rahasia"
@@ -669,7 +670,19 @@ def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool
     return naskah_paraf_check(naskah, route=route)[0]
 
 
-def naskah_paraf_check(naskah: Naskah, *, route: Route | None = None) -> tuple[bool, int | None]:
+def naskah_routes_open(letters) -> dict[int, Route]:
+    """The open route of each letter that has one, in one query (letter pk -> route)."""
+    rows = Route.objects.filter(
+        content_type=_naskah_ct(),
+        object_id__in=[str(n.pk) for n in letters],
+        status__in=Route.OPEN_STATUSES,
+    )
+    return {int(route.object_id): route for route in rows}
+
+
+def naskah_paraf_check(
+    naskah: Naskah, *, route: Route | None = None, approvals: RouteApprovals | None = None
+) -> tuple[bool, int | None]:
     """DESIGN invariant 4: the letter's route waits for the signature of the letter's
     signer, and every required paraf is recorded, stage after stage in route order, on the
     CURRENT revision. A letter drafted by its signer has no paraf hierarki: True once the
@@ -680,77 +693,24 @@ def naskah_paraf_check(naskah: Naskah, *, route: Route | None = None) -> tuple[b
     that fresh, locked row. Otherwise both are read here. Two queries either way after
     that: the route's stages with their steps, and its approvals.
 
+    `approvals`: the route's approvals read already for many letters (the batch page):
+    then nothing is read here.
+
     Returns (complete, id of the route's active signature step state or None), so that
     the signing transaction need not look that state up again."""
-    if route is None:
-        naskah = Naskah.objects.get(pk=naskah.pk)
-        route = naskah_route_open(naskah)
-    if route is None or route.status != Route.Status.IN_PROGRESS:
-        return False, None
-    revision = str(naskah.revisi_terakhir)
-    if route.revision != revision:
-        return False, None
-    # stage index -> (kind, quorum, [(step id, kind, position, required)]); a stage
-    # without steps comes back as one row of NULL step columns (outer join).
-    stages: dict[int, tuple[str, int | None, list[tuple]]] = {}
-    for index, kind, quorum, step_id, step_kind, jabatan_id, required in (
-        Stage.objects.filter(route=route)
-        .order_by("index", "steps__order", "steps__id")
-        .values_list(
-            "index",
-            "kind",
-            "quorum",
-            "steps__id",
-            "steps__kind",
-            "steps__jabatan_id",
-            "steps__required",
-        )
-    ):
-        steps = stages.setdefault(index, (kind, quorum, []))[2]
-        if step_id is not None:
-            steps.append((step_id, step_kind, jabatan_id, required))
-    current = stages.get(route.current_stage)
-    if current is None or current[0] != StepKind.TANDATANGAN:
-        return False, None
-    if not any(
-        kind == StepKind.TANDATANGAN and jabatan_id == naskah.penandatangan_id
-        for _id, kind, jabatan_id, _required in current[2]
-    ):
-        return False, None
-    valid: set[int] = set()
-    by_stage: dict[int, list[dt.datetime]] = {}
-    signature_state = None
-    for pk, step_id, index, acted_at, status in (
-        StepState.objects.filter(route=route)
-        .filter(
-            models.Q(status=StepState.Status.APPROVED, covers_revision=revision)
-            | models.Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
-        )
-        .values_list("pk", "step_id", "stage_index", "acted_at", "status")
-    ):
-        if status == StepState.Status.ACTIVE:
-            signature_state = signature_state or pk  # the first, in the model's order
-            continue
-        valid.add(step_id)
-        by_stage.setdefault(index, []).append(acted_at)
-    for kind, quorum, steps in stages.values():
-        # Every stage before the signature has its quorum (as route_paraf_complete), and
-        # every required paraf step is approved whatever the quorum.
-        if kind != StepKind.TANDATANGAN and (
-            sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
-        ):
+    if approvals is None:
+        if route is None:
+            naskah = Naskah.objects.get(pk=naskah.pk)
+            route = naskah_route_open(naskah)
+        if route is None or route.status != Route.Status.IN_PROGRESS:
             return False, None
-        if any(
-            required and step_kind != StepKind.TANDATANGAN and step_id not in valid
-            for step_id, step_kind, _j, required in steps
-        ):
-            return False, None
-    previous_latest = None
-    for index in sorted(by_stage):
-        if previous_latest is not None and min(by_stage[index]) < previous_latest:
-            return False, None
-        previous_latest = max(by_stage[index])
-    return True, signature_state
+        approvals = route_approvals(route, str(naskah.revisi_terakhir))
+    elif not approvals.in_progress:
+        return False, None
+    # The route waits for this letter's signer, and its paraf are complete.
+    if naskah.penandatangan_id not in approvals.current_signers or not approvals.complete:
+        return False, None
+    return True, approvals.signature_state
 
 
 __all__ = [
@@ -762,6 +722,7 @@ __all__ = [
     "naskah_paraf",
     "naskah_paraf_check",
     "naskah_paraf_complete",
+    "naskah_routes_open",
     "naskah_reassign",
     "naskah_reject",
     "naskah_return",

@@ -55,10 +55,11 @@ from naskah.models import (
 )
 from naskah.models_tte import new_token
 from naskah.services.periksa import naskah_content_problems, raise_for_problems
+from penomoran.formats import DEFAULT_FORMAT
 from signing.backends.base import UnlockedKey
 
 DEFAULT_FORMATS = {
-    "default": "{kode}/{nomor}/{unit}/{tahun}",
+    "default": DEFAULT_FORMAT,  # the number service's own default: one source
     # circulars: "NOMOR 000.1.2.3/5 TAHUN 2026" (issue 13; observed Lampung circulars)
     "surat_edaran": "{kode}/{nomor} TAHUN {tahun}",
 }
@@ -166,14 +167,22 @@ def pelaksana_dilarang(jenis: JenisNaskah) -> list[str]:
     return list(by_group.get(jenis.subkelompok, []))
 
 
-def signer_authority(*, naskah: Naskah, jabatan: Jabatan, signer: Pegawai, on: dt.date):
+def signer_authority(
+    *, naskah: Naskah, jabatan: Jabatan, signer: Pegawai, on: dt.date, holders=None
+):
     """DESIGN invariant 3, checked at sign time: the signer acts today for the position
     (holder, or Plt/Plh/Pj by a dated assignment), the authority matrix lets the position
     sign this type in the letter's form (a.n./u.b. with a delegation in force on `on`), and
-    the type allows that acting capacity. Returns the Pemangku."""
+    the type allows that acting capacity. Returns the Pemangku. `holders`: a dict that
+    keeps who holds each position on `on` across the letters of one page."""
     from naskah.selectors_kewenangan import signer_problem
 
-    holder = jabatan_holder_on(jabatan, on)
+    if holders is None:
+        holder = jabatan_holder_on(jabatan, on)
+    else:
+        if jabatan.pk not in holders:
+            holders[jabatan.pk] = jabatan_holder_on(jabatan, on)
+        holder = holders[jabatan.pk]
     if holder is None or holder.pegawai.pk != signer.pk:
         raise PermissionDeniedError(
             _("You do not hold or act for the position %(jabatan)s today%(who)s.")
@@ -215,11 +224,13 @@ class SignPlan:
     signature_state_id: int | None = None  # the route's waiting signature step (first)
 
 
-def sign_plan(naskah: Naskah) -> SignPlan:
+def sign_plan(naskah: Naskah, revisi: NaskahRevisi | None = None) -> SignPlan:
     """The next signature due on the letter, or ApplicationError when none is. The signing
     record comes with the letter when it was read with ``select_related("tte")`` (the
-    signing transaction's locked read), else it is read here."""
-    revisi = NaskahRevisi.objects.get(naskah=naskah, nomor=naskah.revisi_terakhir)
+    signing transaction's locked read), else it is read here; so does the current
+    revision when the caller has it."""
+    if revisi is None:
+        revisi = NaskahRevisi.objects.get(naskah=naskah, nomor=naskah.revisi_terakhir)
     signers = tte_signers(naskah, revisi)
     if Naskah.tte.is_cached(naskah):
         record = getattr(naskah, "tte", None)
@@ -241,25 +252,87 @@ def sign_plan(naskah: Naskah) -> SignPlan:
     return SignPlan(signers[done], done + 1, len(signers), False, revisi=revisi)
 
 
-def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPlan:
+@dataclass
+class SignCheckReads:
+    """What `naskah_sign_check_many` reads once for many letters."""
+
+    revisi: dict[int, NaskahRevisi]  # letter pk -> current revision
+    approvals: dict[int, object]  # letter pk -> its open route's RouteApprovals
+    holders: dict[int, object]  # position pk -> who holds it today (filled as met)
+
+
+def naskah_sign_check(
+    *, naskah: Naskah, signer: Pegawai, route=None, reads: SignCheckReads | None = None
+) -> SignPlan:
     """Everything that can be checked without the key or a lock (views use it to offer the
     sign button; `naskah_sign` repeats it inside its transaction, giving the open `route`
-    it has locked, with `naskah` the letter row it has locked, so neither is read again)."""
+    it has locked, with `naskah` the letter row it has locked, so neither is read again).
+    `reads`: what `naskah_sign_check_many` read once for a page of letters."""
     from naskah.services.pengajuan import naskah_paraf_check
+    from workflows.selectors import NOT_APPROVED
 
-    plan = sign_plan(naskah)
+    plan = sign_plan(naskah, reads.revisi.get(naskah.pk) if reads else None)
     plan.on = office_today()
-    plan.holder = signer_authority(naskah=naskah, jabatan=plan.jabatan, signer=signer, on=plan.on)
+    plan.holder = signer_authority(
+        naskah=naskah,
+        jabatan=plan.jabatan,
+        signer=signer,
+        on=plan.on,
+        holders=reads.holders if reads else None,
+    )
     if plan.first:
         # The same content rule as at submission (naskah.services.periksa).
         raise_for_problems(naskah_content_problems(naskah, plan.revisi))
-        complete, plan.signature_state_id = naskah_paraf_check(naskah, route=route)
+        if reads is not None:
+            complete, plan.signature_state_id = naskah_paraf_check(
+                naskah, approvals=reads.approvals.get(naskah.pk, NOT_APPROVED)
+            )
+        else:
+            complete, plan.signature_state_id = naskah_paraf_check(naskah, route=route)
         if not complete:
             raise ConflictError(
                 _("Not every required paraf is recorded on the current revision."),
                 code="paraf_incomplete",
             )
     return plan
+
+
+def naskah_sign_check_many(*, letters: list[Naskah], signer: Pegawai) -> list[tuple]:
+    """`naskah_sign_check` for a page of letters (the batch page): (letter, plan or None,
+    the reason when None) each, with the current revisions, the open routes' approvals and
+    the positions' holders read once for all. The letters should come with
+    ``select_related("jenis", "penandatangan__unit", "tte")`` and
+    ``prefetch_related("jenis__kewenangan")``."""
+    from django.db.models import Q
+
+    from naskah.services.pengajuan import naskah_routes_open
+    from workflows.selectors import route_approvals_many
+
+    if not letters:
+        return []
+    current = Q()
+    for naskah in letters:
+        current |= Q(naskah_id=naskah.pk, nomor=naskah.revisi_terakhir)
+    revisi = {r.naskah_id: r for r in NaskahRevisi.objects.filter(current)}
+    routes = naskah_routes_open(letters)  # letter pk -> open route
+    by_route = route_approvals_many(
+        {
+            route: str(naskah.revisi_terakhir)
+            for naskah in letters
+            if (route := routes.get(naskah.pk)) is not None
+        }
+    )
+    approvals = {pk: by_route[route.pk] for pk, route in routes.items()}
+    reads = SignCheckReads(revisi=revisi, approvals=approvals, holders={})
+    result = []
+    for naskah in letters:
+        try:
+            plan = naskah_sign_check(naskah=naskah, signer=signer, reads=reads)
+        except ApplicationError as error:
+            result.append((naskah, None, error.message))
+        else:
+            result.append((naskah, plan, ""))
+    return result
 
 
 # --- Signing -------------------------------------------------------------------------------
@@ -648,6 +721,7 @@ __all__ = [
     "buku_for",
     "naskah_sign",
     "naskah_sign_check",
+    "naskah_sign_check_many",
     "paraf_chain",
     "sealed_bytes",
     "sign_plan",
