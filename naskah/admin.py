@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import CONFIDENTIAL_MARKERS
 from core.services.audit import audit_record
 from core.vocabulary import CONFIDENTIAL
+from naskah.events import NASKAH_JENIS_CREATE
 from naskah.models import (
     JenisNaskah,
     KewenanganTandaTangan,
@@ -111,7 +112,7 @@ class JenisNaskahAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,
-                action="naskah.jenis.create",
+                action=NASKAH_JENIS_CREATE,
                 obj=obj,
                 details={"jenis": obj.kode},
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from core.models import Jabatan, KodeKlasifikasi, Pegawai
+from naskah.events import NASKAH_DEMO_PELIMPAHAN
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
 
@@ -108,7 +109,7 @@ def demo_seed_pelimpahan() -> int:
             row.jenis_naskah.set(JenisNaskah.objects.filter(kode__in=types))
             made += 1
     if made:
-        audit_record(actor=None, action="naskah.demo.pelimpahan", details={"created": made})
+        audit_record(actor=None, action=NASKAH_DEMO_PELIMPAHAN, details={"created": made})
     return made
 
 

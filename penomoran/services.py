@@ -32,6 +32,14 @@ from core.models import AuditEvent, Pegawai, UnitKerja
 from core.observability import NUMBERING_WAIT
 from core.services.audit import audit_event_build, audit_record, audit_schedule_seal
 from penomoran import permissions
+from penomoran.events import (
+    PENOMORAN_BUKU_CREATE,
+    PENOMORAN_BUKU_UPDATE,
+    PENOMORAN_NOMOR_ALLOCATE,
+    PENOMORAN_NOMOR_CANCEL,
+    PENOMORAN_NOMOR_RESERVE,
+    PENOMORAN_NOMOR_USE_RESERVED,
+)
 from penomoran.formats import (
     DEFAULT_FORMAT,
     format_parts,
@@ -89,7 +97,7 @@ def bukunomor_create(
         buku.save()
         audit_record(
             actor=actor,
-            action="penomoran.buku.create",
+            action=PENOMORAN_BUKU_CREATE,
             obj=buku,
             details={"unit": unit.kode, "jenis": jenis, "format": format, "lebar": lebar_nomor},
         )
@@ -118,7 +126,7 @@ def bukunomor_update(*, buku: BukuNomor, actor: Pegawai | None, **changes) -> Bu
         current.save(update_fields=[*changes, "updated_at"])
         audit_record(
             actor=actor,
-            action="penomoran.buku.update",
+            action=PENOMORAN_BUKU_UPDATE,
             obj=current,
             details={
                 "before": before,
@@ -459,7 +467,7 @@ def nomor_allocate(
             kode=kode,
             sifat=sifat,
             actor=actor,
-            action="penomoran.nomor.allocate",
+            action=PENOMORAN_NOMOR_ALLOCATE,
             details={"object_type": object_type, "object_id": object_id},
             kode_unit=kode_unit,
             status=Nomor.Status.DIGUNAKAN,
@@ -522,7 +530,7 @@ def nomor_reserve(
             kode=kode,
             sifat=sifat,
             actor=actor,
-            action="penomoran.nomor.reserve",
+            action=PENOMORAN_NOMOR_RESERVE,
             details={"tanggal": tanggal.isoformat(), "alasan": alasan},
             status=Nomor.Status.DICADANGKAN,
             cadangan=True,
@@ -553,7 +561,7 @@ def nomor_use_reserved(
         row.save(update_fields=["status", "object_type", "object_id", "digunakan_pada"])
         audit_record(
             actor=actor,
-            action="penomoran.nomor.use_reserved",
+            action=PENOMORAN_NOMOR_USE_RESERVED,
             obj=row,
             details={"teks": row.teks, "object_type": object_type, "object_id": object_id},
         )
@@ -597,7 +605,7 @@ def nomor_cancel(*, nomor: Nomor, alasan: str, actor: Pegawai | None) -> Nomor:
         row.save(update_fields=["status", "dibatalkan_oleh", "dibatalkan_pada", "alasan_batal"])
         audit_record(
             actor=actor,
-            action="penomoran.nomor.cancel",
+            action=PENOMORAN_NOMOR_CANCEL,
             obj=row,
             details={"teks": row.teks, "status_sebelumnya": previous, "alasan": alasan},
         )

@@ -35,6 +35,19 @@ from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import pegawai_assignments_on
 from core.services.audit import audit_record
 from core.vocabulary import CONFIDENTIAL, KlasifikasiKeamanan
+from naskah.events import (
+    NASKAH_COMMENT,
+    NASKAH_CORRECT,
+    NASKAH_PARAF,
+    NASKAH_REASSIGN,
+    NASKAH_REJECT,
+    NASKAH_RESUBMIT,
+    NASKAH_RETURN,
+    NASKAH_SHARE,
+    NASKAH_SUBMIT,
+    NASKAH_UNSHARE,
+    NASKAH_WITHDRAW,
+)
 from naskah.models import JenisNaskah, Naskah, NaskahRevisi
 from naskah.models_paraf import ParafStatement
 from naskah.services.drafting import _save_revision, draft_check
@@ -204,7 +217,7 @@ def _refuse_signature_step(state: StepState) -> None:
 def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details):
     return audit_record(
         actor=actor,
-        action=f"naskah.{action}",
+        action=action,
         obj=naskah,
         object_repr=(JUDUL_RAHASIA if naskah.klasifikasi_keamanan in CONFIDENTIAL else naskah.hal)[
             :255
@@ -333,7 +346,9 @@ def naskah_submit(
                 outcome = alur.route_resubmit(
                     route=route, actor=actor, revision=revision, note=note
                 )
-                return _finish(outcome, locked, actor, "resubmit", from_revision=route.revision)
+                return _finish(
+                    outcome, locked, actor, NASKAH_RESUBMIT, from_revision=route.revision
+                )
             alur.route_withdraw(
                 route=route, actor=actor, note=_("The signer changed: a new route was started.")
             )
@@ -359,7 +374,7 @@ def naskah_submit(
             outcome,
             locked,
             actor,
-            "submit",
+            NASKAH_SUBMIT,
             koordinasi=[u.pk for u in koordinasi_units],
             note=note,
         )
@@ -382,7 +397,7 @@ def naskah_withdraw(
         outcome = alur.route_withdraw(
             route=route, actor=actor, note=note, expected_version=expected_version
         )
-        return _finish(outcome, locked, actor, "withdraw", note=note)
+        return _finish(outcome, locked, actor, NASKAH_WITHDRAW, note=note)
 
 
 # --- acting on a step ------------------------------------------------------------------------
@@ -417,7 +432,7 @@ def naskah_paraf(
             action=ParafStatement.Action.PARAF,
             revisi_nomor=expected_revisi,
         )
-        return _finish(outcome, locked, actor, "paraf", statement, step_state=state.pk)
+        return _finish(outcome, locked, actor, NASKAH_PARAF, statement, step_state=state.pk)
 
 
 def naskah_return(
@@ -460,7 +475,7 @@ def naskah_return(
             outcome,
             locked,
             actor,
-            "return",
+            NASKAH_RETURN,
             statement,
             step_state=state.pk,
             to_step=target.pk if target else None,
@@ -488,7 +503,7 @@ def naskah_reject(
             note=note,
             expected_version=expected_version,
         )
-        return _finish(outcome, locked, actor, "reject", step_state=state.pk, note=note)
+        return _finish(outcome, locked, actor, NASKAH_REJECT, step_state=state.pk, note=note)
 
 
 def naskah_correct(
@@ -582,7 +597,7 @@ def naskah_correct(
             outcome,
             locked,
             actor,
-            "correct",
+            NASKAH_CORRECT,
             statement,
             step_state=state.pk,
             from_revisi=expected_revisi,
@@ -612,7 +627,7 @@ def naskah_reassign(
         outcome = alur.step_reassign(
             step_state=state, actor=actor, to=to, note=note, expected_version=expected_version
         )
-        return _finish(outcome, locked, actor, "reassign", step_state=state.pk, to=to.pk)
+        return _finish(outcome, locked, actor, NASKAH_REASSIGN, step_state=state.pk, to=to.pk)
 
 
 def naskah_comment(*, actor: Pegawai, naskah: Naskah, note: str):
@@ -622,7 +637,7 @@ def naskah_comment(*, actor: Pegawai, naskah: Naskah, note: str):
         raise ApplicationError(_("This letter has no approval route yet."), code="no_route")
     with transaction.atomic():
         event = alur.route_comment(route=route, actor=actor, note=note)
-        _audit(actor, "comment", naskah, route=route.pk, event=event.pk)
+        _audit(actor, NASKAH_COMMENT, naskah, route=route.pk, event=event.pk)
     return event
 
 
@@ -645,7 +660,7 @@ def naskah_share(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
             raise ApplicationError(_("You already see your own letter."))
         assign_perm("naskah.view_naskah", to, locked)
         hooks.notify(hooks.READERS_CHANGED, locked)
-        _audit(actor, "share", locked, to=to.pk)
+        _audit(actor, NASKAH_SHARE, locked, to=to.pk)
 
 
 def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
@@ -659,7 +674,7 @@ def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
             raise PermissionDeniedError(_("Only the drafter may change who sees this letter."))
         remove_perm("naskah.view_naskah", to, locked)
         hooks.notify(hooks.READERS_CHANGED, locked)
-        _audit(actor, "unshare", locked, to=to.pk)
+        _audit(actor, NASKAH_UNSHARE, locked, to=to.pk)
 
 
 # --- for the signing flow --------------------------------------------------------------------
