@@ -1,9 +1,12 @@
 """Services of the incoming-letter register and the disposition tree.
 
-Each service is keyword-only, atomic and writes its audit event as its last write. Lock
-order (deadlock-free with the numbering app): agenda counter (nomor_allocate) → letter
-row → audit chain head. Tree operations lock the letter row first, so the completion
-rule ("complete when every branch is closed") is checked against a stable tree.
+Each service is keyword-only, atomic and writes its audit event as its last write. Locks:
+registration inserts the letter, then takes the agenda counter (nomor_allocate), held until
+commit, and locks no other row after it, so it cannot deadlock with the numbering app. Tree
+operations (dispose, forward, report, close) lock the letter row, then the branch, so the
+completion rule ("complete when every branch is closed") is checked against a stable tree;
+the overdue reminder locks one branch row at a time. Audit events take no lock: they are
+sealed into the chain after commit (core.services.audit).
 """
 
 from __future__ import annotations

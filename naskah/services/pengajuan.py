@@ -3,13 +3,15 @@ organisation, paraf, corrections, returns, rejection, withdrawal, reassignment, 
 and sharing. Every service here composes one `workflows` service.
 
 Transactions and locks: every service runs in ONE transaction that first locks the
-letter row, then its open route row (the order of the drafting and signing services),
-checks the revision number the form was loaded with, calls the engine (which locks the
-route again and checks the step is still waiting), brings the letter's status in line with
-the route and writes its audit event last. Whoever loses a race gets a ConflictError and
-nothing changes. (The engine's own route pages lock the route and then the status hook
-updates the letter: the reverse order, so a simultaneous action there and here on the same
-letter can end in a database deadlock error for one of the two, with nothing changed.)
+letter's open route row, then the letter row (`_lock_route_and_naskah`), checks the
+revision number the form was loaded with, calls the engine (which locks the route again and
+checks the step is still waiting), brings the letter's status in line with the route and
+writes its audit event last. Whoever loses a race gets a ConflictError and nothing changes.
+Route before letter is also the order of signing (naskah.services.tte) and of the engine's
+own actions (reassignment, escalation: the route, then the status hook updates the letter),
+so none of them can deadlock against another. Sharing locks the letter row only, as
+drafting does (neither touches the route). The audit event takes no lock: it is sealed
+into the chain after commit (core.services.audit).
 
 The letter's status follows its route (`naskah_status_sync`, also registered as the
 engine's hook for naskah.Naskah so the engine's own pages keep it in line):
