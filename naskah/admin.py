@@ -374,5 +374,5 @@ class LampiranAdmin(ReadersOnlyObjectMixin, admin.ModelAdmin):
         return False
 
 
-# Signing flow (issue 5); numbering series (issue 13).
+# Admin pages of the signing flow and of the numbering series, kept in their own modules.
 from naskah import admin_nomor, admin_tte  # noqa: E402, F401

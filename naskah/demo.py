@@ -2,7 +2,8 @@
 services, signed with the demo signers' passphrases, dispatched. Idempotent: a letter
 whose subject already exists for its drafter is not made again.
 
-The lead calls `demo_seed_letters()` from `seed_demo` after `core.demo.demo_seed`."""
+`manage.py seed_demo` runs `core.demo.demo_seed`, then each app's `AppConfig.demo_seed()`
+hook: naskah's (naskah.apps) calls `demo_seed_pelimpahan()` and `demo_seed_letters()`."""
 
 from __future__ import annotations
 
