@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from api.events import API_CLIENT_CHANGED
 from api.models import (
     ApiClient,
     ApiToken,
@@ -68,7 +69,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
             audit_record(
                 actor=request.user,
-                action="api.client_changed",
+                action=API_CLIENT_CHANGED,
                 obj=obj,
                 details={"fields": list(form.changed_data)},
             )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from api.errors import ApiProblem
+from api.events import API_WRITE
 from api.models import IdempotencyRecord
 from core.services.audit import audit_record
 
@@ -79,7 +80,7 @@ def write_audit(request, response) -> None:
     obj = caller.client if caller.client is not None and not caller.personal else caller.token
     audit_record(
         actor=caller.pegawai,
-        action="api.write",
+        action=API_WRITE,
         obj=obj,
         details={
             **caller.audit_details(),

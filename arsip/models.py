@@ -1,9 +1,9 @@
 """Archive records (arsip), files (berkas), their retention clocks, and the disposal
 programme (penyusutan: transfer, destruction, hand-over) with its minutes.
 
-The record model is the archive's own: other apps hand their letters over through
-`arsip.services.records.arsip_record_upsert(source_type=..., source_id=...)` and never
-share tables with it.
+The record model is the archive's own, shared with no other app: records are written by
+`arsip.services.records.arsip_record_upsert(source_type=..., source_id=...)`, called by the
+archive's own intake (arsip.services.intake), which pulls signed and incoming letters.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
+from core.events import PEGAWAI_ACCESS, TIMKERJA_MEMBERS
 from core.models import (
     AnggotaTimKerja,
     AuditEvent,
@@ -131,7 +132,7 @@ class PegawaiAdmin(UserAdmin):
         if before != after:
             audit_record(
                 actor=request.user,
-                action="pegawai.access",
+                action=PEGAWAI_ACCESS,
                 obj=form.instance,
                 details={"before": before, "after": after},
             )
@@ -502,7 +503,7 @@ class TimKerjaAdmin(admin.ModelAdmin):
         if before != after:
             audit_record(
                 actor=request.user,
-                action="timkerja.members",
+                action=TIMKERJA_MEMBERS,
                 obj=form.instance,
                 details={"before": before, "after": after},
             )

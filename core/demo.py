@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from core.clock import office_today
+from core.events import DEMO_SEED
 from core.models import (
     AnggotaTimKerja,
     Jabatan,
@@ -834,7 +835,7 @@ def demo_seed(*, password: str) -> SeedResult:
         )
 
     if created:
-        audit_record(actor=None, action="demo.seed", details={"created": created})
+        audit_record(actor=None, action=DEMO_SEED, details={"created": created})
 
     logins = [("admin", "Administrator Sistem", "Administrator")]
     for username, person in people.items():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import CONFIDENTIAL_MARKERS
 from core.services.audit import audit_record
 from core.vocabulary import CONFIDENTIAL
+from naskah.events import NASKAH_JENIS_CREATE
 from naskah.models import (
     JenisNaskah,
     KewenanganTandaTangan,
@@ -111,7 +112,7 @@ class JenisNaskahAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,
-                action="naskah.jenis.create",
+                action=NASKAH_JENIS_CREATE,
                 obj=obj,
                 details={"jenis": obj.kode},
             )
@@ -373,5 +374,5 @@ class LampiranAdmin(ReadersOnlyObjectMixin, admin.ModelAdmin):
         return False
 
 
-# Signing flow (issue 5); numbering series (issue 13).
+# Admin pages of the signing flow and of the numbering series, kept in their own modules.
 from naskah import admin_nomor, admin_tte  # noqa: E402, F401

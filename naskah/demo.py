@@ -2,13 +2,15 @@
 services, signed with the demo signers' passphrases, dispatched. Idempotent: a letter
 whose subject already exists for its drafter is not made again.
 
-The lead calls `demo_seed_letters()` from `seed_demo` after `core.demo.demo_seed`."""
+`manage.py seed_demo` runs `core.demo.demo_seed`, then each app's `AppConfig.demo_seed()`
+hook: naskah's (naskah.apps) calls `demo_seed_pelimpahan()` and `demo_seed_letters()`."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
 from core.models import Jabatan, KodeKlasifikasi, Pegawai
+from naskah.events import NASKAH_DEMO_PELIMPAHAN
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
 
@@ -108,7 +110,7 @@ def demo_seed_pelimpahan() -> int:
             row.jenis_naskah.set(JenisNaskah.objects.filter(kode__in=types))
             made += 1
     if made:
-        audit_record(actor=None, action="naskah.demo.pelimpahan", details={"created": made})
+        audit_record(actor=None, action=NASKAH_DEMO_PELIMPAHAN, details={"created": made})
     return made
 
 

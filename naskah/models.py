@@ -497,15 +497,12 @@ def lampiran_max_pages() -> int:
     return int(settings.NASKAH_LAMPIRAN_MAX_PAGES)
 
 
-# Withdrawal of a signed letter by a later letter (issue 11); signing, sealed documents,
-# dispatch and batch signing (issue 5).
-# Signing authority: the matrix and delegations (issue 13).
+# Models kept in their own modules, imported here so Django finds them: signing authority
+# (the matrix and delegations), numbering series, signed paraf statements, withdrawal of a
+# signed letter by a later letter, and signing, sealed documents, dispatch and batch
+# signing (models_tte).
 from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401
-
-# Numbering series per letter family (issue 13).
 from naskah.models_nomor import SeriNomor  # noqa: E402, F401
-
-# Signed paraf statements (issue 18 item 4).
 from naskah.models_paraf import ParafStatement  # noqa: E402, F401
 from naskah.models_pencabutan import PencabutanNaskah  # noqa: E402, F401
 from naskah.models_tte import (  # noqa: E402, F401

@@ -32,7 +32,7 @@ urlpatterns = [
     ),
 ]
 
-# Approval (issue 4): the letter page, submission, actions, corrections, the letter list.
+# Approval: the letter page, submission, actions, corrections, the letter list.
 from naskah import views_alur  # noqa: E402
 
 urlpatterns += [
@@ -56,7 +56,7 @@ urlpatterns += [
     path("<int:pk>/alur/bagikan/", views_alur.naskah_alur_share, name="alur_share"),
 ]
 
-# Signing, batch signing, sealed PDF, internal inbox (issue 5).
+# Signing, batch signing, sealed PDF, internal inbox.
 from naskah import views_tte  # noqa: E402
 
 urlpatterns += [

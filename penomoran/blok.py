@@ -27,6 +27,12 @@ from core.pdfsafe import pdf_sanitize
 from core.services.audit import audit_record
 from core.services.storage import storage_new_name, storage_remove, storage_save_pending
 from penomoran import permissions
+from penomoran.events import (
+    PENOMORAN_BLOK_CANCEL_UNUSED,
+    PENOMORAN_BLOK_ISSUE,
+    PENOMORAN_NOMOR_RESERVE,
+    PENOMORAN_SURAT_MANUAL_REGISTER,
+)
 from penomoran.models import BlokDarurat, BukuNomor, Nomor, SuratManual
 from penomoran.services import (
     _active_book,
@@ -82,7 +88,7 @@ def nomor_block_issue(
                 kode=kode,
                 sifat=sifat,
                 actor=actor,
-                action="penomoran.nomor.reserve",
+                action=PENOMORAN_NOMOR_RESERVE,
                 details={"tanggal": today.isoformat(), "alasan": alasan, "blok": True},
                 status=Nomor.Status.DICADANGKAN,
                 cadangan=True,
@@ -104,7 +110,7 @@ def nomor_block_issue(
         )
         audit_record(
             actor=actor,
-            action="penomoran.blok.issue",
+            action=PENOMORAN_BLOK_ISSUE,
             obj=blok,
             details={
                 "buku": book.pk,
@@ -190,7 +196,7 @@ def surat_manual_register(
             storage_save_pending(name, cleaned.data, written)
             audit_record(
                 actor=actor,
-                action="penomoran.surat_manual.register",
+                action=PENOMORAN_SURAT_MANUAL_REGISTER,
                 obj=surat,
                 details={
                     "blok": blok.pk,
@@ -221,7 +227,7 @@ def blok_cancel_unused(*, blok: BlokDarurat, alasan: str, actor: Pegawai) -> lis
         cancelled = [nomor_cancel(nomor=n, alasan=alasan, actor=actor) for n in unused]
         audit_record(
             actor=actor,
-            action="penomoran.blok.cancel_unused",
+            action=PENOMORAN_BLOK_CANCEL_UNUSED,
             obj=blok,
             details={"dibatalkan": [n.teks for n in cancelled], "alasan": alasan},
         )

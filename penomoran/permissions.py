@@ -1,7 +1,8 @@
 """Who may do what with numbering books. The one place these rules live.
 
 - Reserving a number (back-dated or emergency letter): Django permission
-  ``penomoran.reserve_nomor`` (the lead maps it to roles, e.g. the TU/agenda officer).
+  ``penomoran.reserve_nomor``, given to roles by groups (the demo gives it to the
+  Administrator Unit group, core.demo.GROUP_PERMISSIONS; e.g. the TU/agenda officer).
 - Cancelling a number from the register: ``penomoran.cancel_nomor``.
 - Seeing a book's register: ``penomoran.view_bukunomor`` AND being staff of the book's
   unit (holding a position today in the unit or one of its sub-units, where the unit's

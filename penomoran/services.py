@@ -10,13 +10,13 @@ Lock order, to keep deadlocks impossible: book row (reservations only) → count
 Audit events take no lock in the transaction (they are sealed after commit). Call
 `nomor_allocate` as late as you can: everything after the allocation holds the book's
 counter until commit (render and sign outside the lock where possible). On PostgreSQL the
-increment, the number's row and its audit event are one statement.
+increment, the number's row and its audit event are one statement (the event's SQL is in
+penomoran.audit_sql).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 
 from django.conf import settings
@@ -28,10 +28,18 @@ from django.utils.translation import gettext as _
 
 from core.clock import office_day_bounds, office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
-from core.models import AuditEvent, Pegawai, UnitKerja
+from core.models import Pegawai, UnitKerja
 from core.observability import NUMBERING_WAIT
-from core.services.audit import audit_event_build, audit_record, audit_schedule_seal
-from penomoran import permissions
+from core.services.audit import audit_record
+from penomoran import audit_sql, permissions
+from penomoran.events import (
+    PENOMORAN_BUKU_CREATE,
+    PENOMORAN_BUKU_UPDATE,
+    PENOMORAN_NOMOR_ALLOCATE,
+    PENOMORAN_NOMOR_CANCEL,
+    PENOMORAN_NOMOR_RESERVE,
+    PENOMORAN_NOMOR_USE_RESERVED,
+)
 from penomoran.formats import (
     DEFAULT_FORMAT,
     format_parts,
@@ -41,6 +49,10 @@ from penomoran.formats import (
 )
 from penomoran.formats import validate_kode as _validate_kode
 from penomoran.models import BukuNomor, BukuNomorTahun, Nomor
+
+# Databases where a number and its audit event are issued in one statement (data-modifying
+# CTEs); elsewhere the ORM writes them.
+ONE_STATEMENT_VENDORS = frozenset({"postgresql"})
 
 
 def reserve_daily_cap() -> int:
@@ -87,7 +99,7 @@ def bukunomor_create(
         buku.save()
         audit_record(
             actor=actor,
-            action="penomoran.buku.create",
+            action=PENOMORAN_BUKU_CREATE,
             obj=buku,
             details={"unit": unit.kode, "jenis": jenis, "format": format, "lebar": lebar_nomor},
         )
@@ -116,7 +128,7 @@ def bukunomor_update(*, buku: BukuNomor, actor: Pegawai | None, **changes) -> Bu
         current.save(update_fields=[*changes, "updated_at"])
         audit_record(
             actor=actor,
-            action="penomoran.buku.update",
+            action=PENOMORAN_BUKU_UPDATE,
             obj=current,
             details={
                 "before": before,
@@ -308,7 +320,7 @@ def _nomor_issue(
         **fields,
     )
     details = {"buku": book.pk, "tahun": nomor.tahun, **details}
-    if connection.vendor == "postgresql":
+    if connection.vendor in ONE_STATEMENT_VENDORS:
         return _nomor_issue_one_statement(
             nomor,
             before=before,
@@ -330,51 +342,26 @@ def _nomor_issue(
     return nomor
 
 
-def _insert_columns(instance, overrides: dict[str, tuple[str, list]]) -> tuple[str, str, list]:
-    """Column list, value expressions and parameters to insert `instance` (primary key
-    left to the database), with some values given as SQL expressions instead."""
-    columns, values, params = [], [], []
-    for field in instance._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.attname in overrides:
-            sql, extra = overrides[field.attname]
-            values.append(sql)
-            params.extend(extra)
-        else:
-            values.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
-    return ", ".join(columns), ", ".join(values), params
-
-
 def _nomor_issue_one_statement(
     nomor: Nomor, *, before: str, after: str, width: int, action: str, details: dict, actor
 ) -> Nomor:
     """PostgreSQL: the counter UPDATE, the number's INSERT and its audit event's INSERT
-    as one statement (data-modifying CTEs), so the lock is held for one round trip plus
-    the commit."""
+    (penomoran.audit_sql) as one statement (data-modifying CTEs), so the lock is held for
+    one round trip plus the commit."""
     qn = connection.ops.quote_name
     teks = (
         "%s || lpad(c.terakhir::text, greatest(%s, length(c.terakhir::text)), '0') || %s",
         [before, width, after],
     )
-    nomor_cols, nomor_vals, nomor_params = _insert_columns(
+    nomor_cols, nomor_vals, nomor_params = audit_sql.insert_columns(
         nomor, {"urut": ("c.terakhir", []), "teks": teks}
     )
-    event = audit_event_build(
-        actor=actor, action=action, details=details, object_type=Nomor._meta.label_lower
-    )
-    event_cols, event_vals, event_params = _insert_columns(
-        event,
-        {
-            "object_id": ("n.id::text", []),
-            "object_repr": ("left(n.teks, 255)", []),
-            "details": (
-                "%s::jsonb || jsonb_build_object('urut', n.urut, 'teks', n.teks)",
-                [json.dumps(event.details)],
-            ),
-        },
+    event, event_insert, event_params = audit_sql.nomor_event_insert(
+        actor=actor,
+        action=action,
+        details=details,
+        object_type=Nomor._meta.label_lower,
+        source="n",
     )
     counter = qn(BukuNomorTahun._meta.db_table)
     sql = (
@@ -382,8 +369,7 @@ def _nomor_issue_one_statement(
         f"WHERE buku_id = %s AND tahun = %s RETURNING terakhir), "
         f"n AS (INSERT INTO {qn(Nomor._meta.db_table)} ({nomor_cols}) "
         f"SELECT {nomor_vals} FROM c RETURNING id, urut, teks), "
-        f"a AS (INSERT INTO {qn(AuditEvent._meta.db_table)} ({event_cols}) "
-        f"SELECT {event_vals} FROM n RETURNING id) "
+        f"a AS ({event_insert} RETURNING id) "
         f"SELECT n.id, n.urut, n.teks, a.id FROM n, a"
     )
     params = [nomor.buku_id, nomor.tahun, *nomor_params, *event_params]
@@ -396,7 +382,7 @@ def _nomor_issue_one_statement(
     nomor.pk, nomor.urut, nomor.teks, event_id = _with_counter(nomor.buku_id, nomor.tahun, take)
     nomor._state.adding = False
     nomor._state.db = connection.alias
-    audit_schedule_seal(event_id)
+    audit_sql.nomor_event_written(event, event_id=event_id, nomor=nomor)
     return nomor
 
 
@@ -457,7 +443,7 @@ def nomor_allocate(
             kode=kode,
             sifat=sifat,
             actor=actor,
-            action="penomoran.nomor.allocate",
+            action=PENOMORAN_NOMOR_ALLOCATE,
             details={"object_type": object_type, "object_id": object_id},
             kode_unit=kode_unit,
             status=Nomor.Status.DIGUNAKAN,
@@ -520,7 +506,7 @@ def nomor_reserve(
             kode=kode,
             sifat=sifat,
             actor=actor,
-            action="penomoran.nomor.reserve",
+            action=PENOMORAN_NOMOR_RESERVE,
             details={"tanggal": tanggal.isoformat(), "alasan": alasan},
             status=Nomor.Status.DICADANGKAN,
             cadangan=True,
@@ -551,7 +537,7 @@ def nomor_use_reserved(
         row.save(update_fields=["status", "object_type", "object_id", "digunakan_pada"])
         audit_record(
             actor=actor,
-            action="penomoran.nomor.use_reserved",
+            action=PENOMORAN_NOMOR_USE_RESERVED,
             obj=row,
             details={"teks": row.teks, "object_type": object_type, "object_id": object_id},
         )
@@ -595,7 +581,7 @@ def nomor_cancel(*, nomor: Nomor, alasan: str, actor: Pegawai | None) -> Nomor:
         row.save(update_fields=["status", "dibatalkan_oleh", "dibatalkan_pada", "alasan_batal"])
         audit_record(
             actor=actor,
-            action="penomoran.nomor.cancel",
+            action=PENOMORAN_NOMOR_CANCEL,
             obj=row,
             details={"teks": row.teks, "status_sebelumnya": previous, "alasan": alasan},
         )

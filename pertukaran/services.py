@@ -51,6 +51,15 @@ from core.services.attempts import (
 )
 from core.services.audit import audit_record
 from core.services.queue import MAIL
+from pertukaran.events import (
+    PERTUKARAN_DELIVERED,
+    PERTUKARAN_FAILED,
+    PERTUKARAN_MITRA_CHANGED,
+    PERTUKARAN_MITRA_CREATED,
+    PERTUKARAN_QUEUED,
+    PERTUKARAN_RECEIVED,
+    PERTUKARAN_RETRY,
+)
 from pertukaran.models import InstansiMitra, PenerimaanMitra, PengirimanMitra
 from pertukaran.paket import Paket, naskah_uid, paket_build, paket_read
 
@@ -164,7 +173,7 @@ def mitra_save(
             ) from exc
         audit_record(
             actor=actor,
-            action="pertukaran.mitra_created" if created else "pertukaran.mitra_changed",
+            action=PERTUKARAN_MITRA_CREATED if created else PERTUKARAN_MITRA_CHANGED,
             obj=mitra,
             details={
                 "kode": mitra.kode,
@@ -248,7 +257,7 @@ def pertukaran_plan(naskah) -> list[PengirimanMitra]:
         if created:
             audit_record(
                 actor=None,
-                action="pertukaran.queued",
+                action=PERTUKARAN_QUEUED,
                 obj=naskah,
                 object_repr=naskah.nomor,
                 details={"mitra": mitra.kode, "pengiriman": row.pk},
@@ -377,7 +386,7 @@ def pengiriman_kirim(*, pengiriman_id: int) -> str:
             if state is not None:
                 audit_record(
                     actor=None,
-                    action="pertukaran.failed",
+                    action=PERTUKARAN_FAILED,
                     obj=row.naskah,
                     object_repr=row.naskah.nomor,
                     details={"mitra": mitra.kode, "percobaan": attempt.number, "error": reason},
@@ -432,7 +441,7 @@ def pengiriman_kirim(*, pengiriman_id: int) -> str:
             ):
                 audit_record(
                     actor=None,
-                    action="pertukaran.delivered",
+                    action=PERTUKARAN_DELIVERED,
                     obj=row.naskah,
                     object_repr=row.naskah.nomor,
                     details={
@@ -464,7 +473,7 @@ def pengiriman_retry(*, actor: Pegawai, pengiriman: PengirimanMitra) -> Pengirim
             )
         audit_record(
             actor=actor,
-            action="pertukaran.retry",
+            action=PERTUKARAN_RETRY,
             obj=pengiriman.naskah,
             object_repr=pengiriman.naskah.nomor,
             details={"mitra": pengiriman.mitra.kode, "pengiriman": pengiriman.pk},
@@ -716,7 +725,7 @@ def _register(
         )
         audit_record(
             actor=actor,
-            action="pertukaran.received",
+            action=PERTUKARAN_RECEIVED,
             obj=surat,
             details={
                 "pengirim": kode,

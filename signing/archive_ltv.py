@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.services.audit import audit_record
+from signing.events import SIGNING_ARCHIVE_VALIDATION_INFO
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def pdf_archive_validation_info(*, pdf: bytes) -> ArchiveValidationInfo:
     with transaction.atomic(savepoint=False):
         audit_record(
             actor=None,
-            action="signing.archive_validation_info",
+            action=SIGNING_ARCHIVE_VALIDATION_INFO,
             object_type="signing.pdf",
             object_id=result.sha256,
             object_repr="archive validation data",

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from core.services.audit import audit_record
 from signing import ca_keys, crypto
+from signing.events import SIGNING_CA_ROTATE
 from signing.models import CaGeneration, CertificateAuthority, SignerCertificate
 
 AnyCa = CertificateAuthority | CaGeneration
@@ -200,7 +201,7 @@ def ca_rotate(*, actor=None, reason: str = "") -> CertificateAuthority:
         old.save()
         audit_record(
             actor=actor,
-            action="signing.ca_rotate",
+            action=SIGNING_CA_ROTATE,
             obj=old,
             details={
                 "generation": generation,

@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.services.audit import audit_record
 from signing import crypto
+from signing.events import SIGNING_PARAF_CREDENTIAL_ISSUE, SIGNING_PARAF_CREDENTIAL_REVOKE
 from signing.models_paraf import ParafCredential
 
 logger = logging.getLogger(__name__)
@@ -363,7 +364,7 @@ def _credential_issue(user, kek: bytes) -> tuple[ParafCredential, ec.EllipticCur
         )
         audit_record(
             actor=user,
-            action="signing.paraf_credential_issue",
+            action=SIGNING_PARAF_CREDENTIAL_ISSUE,
             obj=row,
             details={"serial": serial_hex, "pegawai": user.pk},
         )
@@ -384,7 +385,7 @@ def _revoke(row: ParafCredential, *, actor, reason_code: str, reason: str) -> Pa
         ca = crl_regenerate()
         audit_record(
             actor=actor,
-            action="signing.paraf_credential_revoke",
+            action=SIGNING_PARAF_CREDENTIAL_REVOKE,
             obj=locked,
             details={
                 "serial": locked.serial_hex,

@@ -38,6 +38,7 @@ from core.services.attempts import (
     attempt_failed,
 )
 from core.services.audit import audit_record
+from signing.events import SIGNING_RENEWAL_NOTICE
 from signing.models import SignerCertificate
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ S = SignerCertificate.RenewalState
 
 RENEWAL_SLOT = Slot(
     model=SignerCertificate,
-    kind="signing.renewal_notice",
+    kind=SIGNING_RENEWAL_NOTICE,
     task="signing.tasks.renewal_notice_task",
     status="renewal_state",
     attempts="renewal_attempts",
@@ -128,7 +129,7 @@ def certificate_renewal_notify(*, certificate_id: int) -> bool:
             hooks.notify(hooks.SIGNING_RENEWAL_DUE, row)
             audit_record(
                 actor=None,
-                action="signing.renewal_notice",
+                action=SIGNING_RENEWAL_NOTICE,
                 obj=row,
                 details={"serial": row.serial_hex, "not_after": row.not_after},
             )

@@ -21,6 +21,16 @@ from core.services.audit import audit_record
 from signing import crypto
 from signing.backends import get_backend
 from signing.backends.base import CredentialKind, SignedResult, SigningBackend, UnlockedKey
+from signing.events import (
+    SIGNING_ARCHIVE_TIMESTAMP,
+    SIGNING_CERTIFICATE_ISSUE,
+    SIGNING_CERTIFICATE_REQUEST,
+    SIGNING_CERTIFICATE_REQUEST_APPROVE,
+    SIGNING_CERTIFICATE_REQUEST_REJECT,
+    SIGNING_CERTIFICATE_REVOKE,
+    SIGNING_PASSPHRASE_CHANGE,
+    SIGNING_PDF_SIGN,
+)
 from signing.models import CertificateRequest, SignerCertificate
 from signing.permissions import can_decide_certificate_request, can_revoke_certificate
 from signing.throttle import passphrase_guard
@@ -128,7 +138,7 @@ def certificate_request_submit(*, signer: Pegawai, passphrase: str) -> Certifica
             )
             audit_record(
                 actor=signer,
-                action="signing.certificate_request",
+                action=SIGNING_CERTIFICATE_REQUEST,
                 obj=row,
                 details={"serial": serial_hex, "nip": nip, "jabatan": jabatan},
             )
@@ -207,13 +217,13 @@ def certificate_request_approve(
             )
             audit_record(
                 actor=officer,
-                action="signing.certificate_request_approve",
+                action=SIGNING_CERTIFICATE_REQUEST_APPROVE,
                 obj=row,
                 details={"serial": row.serial_hex, "signer": signer.pk, "nip": signer.nip or ""},
             )
             audit_record(
                 actor=officer,
-                action="signing.certificate_issue",
+                action=SIGNING_CERTIFICATE_ISSUE,
                 obj=new,
                 details={
                     "serial": new.serial_hex,
@@ -256,7 +266,7 @@ def certificate_request_reject(
         )
         audit_record(
             actor=officer,
-            action="signing.certificate_request_reject",
+            action=SIGNING_CERTIFICATE_REQUEST_REJECT,
             obj=row,
             details={"serial": row.serial_hex, "signer": row.pegawai_id, "reason": reason},
         )
@@ -307,7 +317,7 @@ def signer_passphrase_change(
         locked.save(update_fields=["sealed_key", "passphrase_changed_at"])
         audit_record(
             actor=signer,
-            action="signing.passphrase_change",
+            action=SIGNING_PASSPHRASE_CHANGE,
             obj=locked,
             details={"serial": locked.serial_hex},
         )
@@ -361,7 +371,7 @@ def certificate_revoke(
         ca = crl_regenerate(ca_for_issuer(crypto.certificate_load(row.certificate_pem)))
         audit_record(
             actor=actor,
-            action="signing.certificate_revoke",
+            action=SIGNING_CERTIFICATE_REVOKE,
             obj=row,
             details={
                 "serial": row.serial_hex,
@@ -475,7 +485,7 @@ def pdf_sign(
     with transaction.atomic(savepoint=False):
         audit_record(
             actor=signer,
-            action="signing.pdf_sign",
+            action=SIGNING_PDF_SIGN,
             object_type="signing.pdf",
             object_id=result.sha256,
             object_repr=field_name,
@@ -594,7 +604,7 @@ def pdf_archive_timestamp(*, pdf: bytes) -> ArchiveTimestamp:
     with transaction.atomic(savepoint=False):
         audit_record(
             actor=None,
-            action="signing.archive_timestamp",
+            action=SIGNING_ARCHIVE_TIMESTAMP,
             object_type="signing.pdf",
             object_id=result.sha256,
             object_repr="archive timestamp",

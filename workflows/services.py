@@ -41,6 +41,21 @@ from core.services.queue import MAIL
 from core.validators import single_line
 from core.vocabulary import Urgensi
 from workflows import hooks
+from workflows.events import (
+    WORKFLOWS_NOTIFIKASI_EMAIL_RETRY,
+    WORKFLOWS_ROUTE_COMMENT,
+    WORKFLOWS_ROUTE_REJECT,
+    WORKFLOWS_ROUTE_RESUBMIT,
+    WORKFLOWS_ROUTE_REVISION_CHANGED,
+    WORKFLOWS_ROUTE_START,
+    WORKFLOWS_ROUTE_WITHDRAW,
+    WORKFLOWS_STEP_APPROVE,
+    WORKFLOWS_STEP_CORRECT,
+    WORKFLOWS_STEP_ESCALATE,
+    WORKFLOWS_STEP_REASSIGN,
+    WORKFLOWS_STEP_REMIND,
+    WORKFLOWS_STEP_RETURN,
+)
 from workflows.hooks import RouteOutcome
 from workflows.models import (
     Notifikasi,
@@ -88,7 +103,7 @@ def _subject(route: Route) -> str:
 def _audit(actor: Pegawai | None, action: str, route: Route, **details) -> None:
     audit_record(
         actor=actor,
-        action=f"workflows.{action}",
+        action=action,
         obj=route,
         object_repr=_subject(route)[:255],
         details={
@@ -279,7 +294,7 @@ def notifikasi_email_retry(*, notifikasi_ids: Iterable[int], actor: Pegawai) -> 
         if queued:
             audit_record(
                 actor=actor,
-                action="workflows.notifikasi.email_retry",
+                action=WORKFLOWS_NOTIFIKASI_EMAIL_RETRY,
                 obj=None,
                 object_repr="notifikasi",
                 details={"notifikasi": queued},
@@ -663,7 +678,12 @@ def route_start(
         event = _activate_from(route, 0, now)
         _save_route(route, now)
         return _finish(
-            route, drafter, "route.start", event, stages=len(chosen), signer=signer_jabatan.pk
+            route,
+            drafter,
+            WORKFLOWS_ROUTE_START,
+            event,
+            stages=len(chosen),
+            signer=signer_jabatan.pk,
         )
 
 
@@ -704,7 +724,7 @@ def step_approve(
         )
         event = _activate_from(route, state.stage_index, now)
         _save_route(route, now, status_changed=event == hooks.COMPLETED)
-        return _finish(route, actor, "step.approve", event, state, step_state=state.pk)
+        return _finish(route, actor, WORKFLOWS_STEP_APPROVE, event, state, step_state=state.pk)
 
 
 def step_approve_with_correction(
@@ -743,7 +763,13 @@ def step_approve_with_correction(
         event = _activate_from(route, 0, now)
         _save_route(route, now, status_changed=event == hooks.COMPLETED)
         return _finish(
-            route, actor, "step.correct", event, state, step_state=state.pk, from_revision=old
+            route,
+            actor,
+            WORKFLOWS_STEP_CORRECT,
+            event,
+            state,
+            step_state=state.pk,
+            from_revision=old,
         )
 
 
@@ -801,14 +827,14 @@ def step_return(
                 key=f"returned:{state.pk}",
             )
             _save_route(route, now, status_changed=True)
-            return _finish(route, actor, "step.return", hooks.RETURNED, state, to="drafter")
+            return _finish(route, actor, WORKFLOWS_STEP_RETURN, hooks.RETURNED, state, to="drafter")
         # Void the target's approval and every approval after its stage.
         StepState.objects.filter(route=route, status=APPROVED).filter(
             models.Q(step=target) | models.Q(stage_index__gt=target.stage.index)
         ).update(covers_revision="")
         event = _activate_from(route, target.stage.index, now)
         _save_route(route, now)
-        return _finish(route, actor, "step.return", event, state, to_step=target.pk)
+        return _finish(route, actor, WORKFLOWS_STEP_RETURN, event, state, to_step=target.pk)
 
 
 def route_reject(
@@ -853,7 +879,7 @@ def route_reject(
             key=f"rejected:{route.pk}",
         )
         _save_route(route, now, status_changed=True)
-        return _finish(route, actor, "route.reject", hooks.REJECTED, state)
+        return _finish(route, actor, WORKFLOWS_ROUTE_REJECT, hooks.REJECTED, state)
 
 
 def route_withdraw(
@@ -877,7 +903,7 @@ def route_withdraw(
         route.finished_at = now
         _event(route, RouteEvent.Kind.WITHDRAWN, actor=actor, note=note)
         _save_route(route, now, status_changed=True)
-        return _finish(route, actor, "route.withdraw", hooks.WITHDRAWN)
+        return _finish(route, actor, WORKFLOWS_ROUTE_WITHDRAW, hooks.WITHDRAWN)
 
 
 def route_resubmit(
@@ -909,7 +935,7 @@ def route_resubmit(
         _event(route, RouteEvent.Kind.RESUBMITTED, actor=actor, from_revision=old, note=note)
         event = _activate_from(route, 0, now)
         _save_route(route, now, status_changed=True)
-        return _finish(route, actor, "route.resubmit", event, from_revision=old)
+        return _finish(route, actor, WORKFLOWS_ROUTE_RESUBMIT, event, from_revision=old)
 
 
 def route_revision_changed(
@@ -967,7 +993,7 @@ def route_revision_changed(
             data={"by_reviewer": corrector_stage is not None, "resume_stage": route.current_stage},
         )
         _save_route(route, now)
-        return _finish(route, actor, "route.revision_changed", event, from_revision=old)
+        return _finish(route, actor, WORKFLOWS_ROUTE_REVISION_CHANGED, event, from_revision=old)
 
 
 # --- administration and comments --------------------------------------------------------------
@@ -1028,7 +1054,13 @@ def step_reassign(
         )
         _save_route(route, now)
         return _finish(
-            route, actor, "step.reassign", hooks.UNCHANGED, state, previous=previous, to=to.pk
+            route,
+            actor,
+            WORKFLOWS_STEP_REASSIGN,
+            hooks.UNCHANGED,
+            state,
+            previous=previous,
+            to=to.pk,
         )
 
 
@@ -1039,7 +1071,7 @@ def route_comment(*, route: Route, actor: Pegawai, note: str) -> RouteEvent:
         raise PermissionDeniedError(_("You are not part of this route."))
     with transaction.atomic():
         event = _event(route, RouteEvent.Kind.COMMENT, actor=actor, note=note)
-        _audit(actor, "route.comment", route, event=event.pk)
+        _audit(actor, WORKFLOWS_ROUTE_COMMENT, route, event=event.pk)
     return event
 
 
@@ -1090,7 +1122,7 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
                     route=route,
                     key=f"reminder:{state.pk}",
                 )
-            _audit(None, "step.remind", route, step_state=state.pk)
+            _audit(None, WORKFLOWS_STEP_REMIND, route, step_state=state.pk)
             counts["reminded"] += 1
     overdue = StepState.objects.filter(
         status=ACTIVE, due_at__lte=now, escalated_at__isnull=True
@@ -1148,6 +1180,6 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
                     route=route,
                     key=f"overdue:{state.pk}",
                 )
-            _audit(None, "step.escalate", route, step_state=state.pk)
+            _audit(None, WORKFLOWS_STEP_ESCALATE, route, step_state=state.pk)
             counts["escalated"] += 1
     return counts

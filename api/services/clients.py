@@ -14,6 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.events import (
+    API_CLIENT_CREATED,
+    API_CLIENT_DEACTIVATED,
+    API_CLIENT_SECRET_ROTATED,
+    API_PERSONAL_TOKEN_CREATED,
+    API_TOKEN_ISSUED,
+    API_TOKEN_REVOKED,
+)
 from api.models import ApiClient, ApiSecret, ApiToken, Scope
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import Pegawai, UnitKerja
@@ -94,7 +102,7 @@ def apiclient_create(
         secret = _new_secret(client)
         audit_record(
             actor=actor,
-            action="api.client_created",
+            action=API_CLIENT_CREATED,
             obj=client,
             details={"scopes": scopes, "units": [u.pk for u in units], "akun": akun and akun.pk},
         )
@@ -112,7 +120,7 @@ def apiclient_rotate_secret(*, actor: Pegawai, client: ApiClient) -> str:
         secret = _new_secret(client)
         audit_record(
             actor=actor,
-            action="api.client_secret_rotated",
+            action=API_CLIENT_SECRET_ROTATED,
             obj=client,
             details={"grace_until": (now + rotation_grace()).isoformat()},
         )
@@ -128,7 +136,7 @@ def apiclient_deactivate(*, actor: Pegawai, client: ApiClient) -> None:
 
         subscribed_events_changed()
         ApiToken.objects.filter(client=client, dicabut_pada__isnull=True).update(dicabut_pada=now)
-        audit_record(actor=actor, action="api.client_deactivated", obj=client)
+        audit_record(actor=actor, action=API_CLIENT_DEACTIVATED, obj=client)
 
 
 def apiclient_authenticate(client_id: str, secret: str) -> ApiClient | None:
@@ -182,7 +190,7 @@ def token_issue_client(*, client: ApiClient, scopes: list[str] | None = None) ->
         )
         audit_record(
             actor=client.akun,
-            action="api.token_issued",
+            action=API_TOKEN_ISSUED,
             obj=client,
             details={"token": issued.token.pk, "scopes": granted},
         )
@@ -215,7 +223,7 @@ def token_personal_create(
         )
         audit_record(
             actor=actor,
-            action="api.personal_token_created",
+            action=API_PERSONAL_TOKEN_CREATED,
             obj=issued.token,
             details={"scopes": scopes, "days": days},
         )
@@ -230,7 +238,7 @@ def token_revoke(*, actor: Pegawai, token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk, dicabut_pada__isnull=True).update(
             dicabut_pada=timezone.now()
         )
-        audit_record(actor=actor, action="api.token_revoked", obj=token)
+        audit_record(actor=actor, action=API_TOKEN_REVOKED, obj=token)
 
 
 def token_lookup(value: str) -> ApiToken | None:

@@ -38,7 +38,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.events import API_WEBHOOK_REDELIVER, API_WEBHOOK_SUBSCRIBED
 from api.models import ApiClient, Scope, WebhookDelivery, WebhookEvent, WebhookSubscription
+from arsip.events import (
+    ARSIP_PEMINDAHAN_EXECUTE,
+    ARSIP_PEMUSNAHAN_EXECUTE,
+    ARSIP_PENYERAHAN_EXECUTE,
+)
 from core import hooks
 from core.errors import ApplicationError
 from core.models import AuditEvent, Pegawai
@@ -52,26 +58,42 @@ from core.services.attempts import (
 )
 from core.services.audit import audit_record
 from core.services.queue import task_enqueue
+from naskah.events import (
+    NASKAH_DISPATCH_EMAIL,
+    NASKAH_DISPATCH_INTERNAL,
+    NASKAH_PARAF,
+    NASKAH_READ,
+    NASKAH_RESUBMIT,
+    NASKAH_RETURN,
+    NASKAH_SIGN,
+    NASKAH_SUBMIT,
+)
+from naskah.masuk.events import (
+    MASUK_DISPOSISI_CLOSE,
+    MASUK_DISPOSISI_CREATE,
+    MASUK_DISPOSISI_FORWARD,
+    MASUK_SURATMASUK_REGISTER,
+)
 
 logger = logging.getLogger(__name__)
 
 # audit action -> webhook event
 EVENT_MAP = {
-    "naskah.submit": WebhookEvent.LETTER_SUBMITTED,
-    "naskah.resubmit": WebhookEvent.LETTER_SUBMITTED,
-    "naskah.paraf": WebhookEvent.LETTER_PARAF_GIVEN,
-    "naskah.return": WebhookEvent.LETTER_RETURNED,
-    "naskah.sign": WebhookEvent.LETTER_SIGNED,
-    "naskah.dispatch.internal": WebhookEvent.LETTER_DISPATCHED,
-    "naskah.dispatch.email": WebhookEvent.LETTER_DISPATCHED,
-    "naskah.read": WebhookEvent.LETTER_READ,
-    "masuk.suratmasuk.register": WebhookEvent.INCOMING_REGISTERED,
-    "masuk.disposisi.create": WebhookEvent.DISPOSITION_CREATED,
-    "masuk.disposisi.forward": WebhookEvent.DISPOSITION_CREATED,
-    "masuk.disposisi.close": WebhookEvent.DISPOSITION_CLOSED,
-    "arsip.pemindahan.execute": WebhookEvent.RECORD_TRANSFERRED,
-    "arsip.penyerahan.execute": WebhookEvent.RECORD_TRANSFERRED,
-    "arsip.pemusnahan.execute": WebhookEvent.RECORD_DISPOSED,
+    NASKAH_SUBMIT: WebhookEvent.LETTER_SUBMITTED,
+    NASKAH_RESUBMIT: WebhookEvent.LETTER_SUBMITTED,
+    NASKAH_PARAF: WebhookEvent.LETTER_PARAF_GIVEN,
+    NASKAH_RETURN: WebhookEvent.LETTER_RETURNED,
+    NASKAH_SIGN: WebhookEvent.LETTER_SIGNED,
+    NASKAH_DISPATCH_INTERNAL: WebhookEvent.LETTER_DISPATCHED,
+    NASKAH_DISPATCH_EMAIL: WebhookEvent.LETTER_DISPATCHED,
+    NASKAH_READ: WebhookEvent.LETTER_READ,
+    MASUK_SURATMASUK_REGISTER: WebhookEvent.INCOMING_REGISTERED,
+    MASUK_DISPOSISI_CREATE: WebhookEvent.DISPOSITION_CREATED,
+    MASUK_DISPOSISI_FORWARD: WebhookEvent.DISPOSITION_CREATED,
+    MASUK_DISPOSISI_CLOSE: WebhookEvent.DISPOSITION_CLOSED,
+    ARSIP_PEMINDAHAN_EXECUTE: WebhookEvent.RECORD_TRANSFERRED,
+    ARSIP_PENYERAHAN_EXECUTE: WebhookEvent.RECORD_TRANSFERRED,
+    ARSIP_PEMUSNAHAN_EXECUTE: WebhookEvent.RECORD_DISPOSED,
 }
 
 SLOT = Slot(
@@ -205,7 +227,7 @@ def webhook_subscribe(
         subscribed_events_changed()
         audit_record(
             actor=actor,
-            action="api.webhook_subscribed",
+            action=API_WEBHOOK_SUBSCRIBED,
             obj=sub,
             details={"client": client.client_id, "url": url, "events": sub.events},
         )
@@ -225,7 +247,7 @@ def webhook_redeliver(*, actor: Pegawai, delivery: WebhookDelivery) -> bool:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(dibuat_pada=timezone.now())
         audit_record(
             actor=actor,
-            action="api.webhook_redeliver",
+            action=API_WEBHOOK_REDELIVER,
             obj=delivery,
             details={"message_id": delivery.message_id},
         )
@@ -254,9 +276,9 @@ def _subject(event: AuditEvent):
         from naskah.masuk.models import Disposisi, DisposisiPenerima
 
         surat_id = oid
-        if action in ("masuk.disposisi.create", "masuk.disposisi.forward"):
+        if action in (MASUK_DISPOSISI_CREATE, MASUK_DISPOSISI_FORWARD):
             surat_id = Disposisi.objects.filter(pk=oid).values_list("surat_id", flat=True).first()
-        elif action == "masuk.disposisi.close":
+        elif action == MASUK_DISPOSISI_CLOSE:
             surat_id = (
                 DisposisiPenerima.objects.filter(pk=oid).values_list("surat_id", flat=True).first()
             )

@@ -32,6 +32,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from arsip.events import ARSIP_EXPORT_BUNDLE
 from arsip.models import ArsipRecord, Berkas
 from arsip.pdf import report_pdf
 from arsip.permissions import arsip_visibility_q, can_manage_archive
@@ -339,7 +340,7 @@ def arsip_export_bundle(
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="arsip.export.bundle",
+            action=ARSIP_EXPORT_BUNDLE,
             obj=berkas,
             object_type=None if berkas else "arsip.export",
             object_id=None if berkas else scope,

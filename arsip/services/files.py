@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from arsip.events import ARSIP_RECORD_FILE_LINKED
 from arsip.models import ArsipRecord
 from core.services.audit import audit_record
 
@@ -60,7 +61,7 @@ def _fill(records, files: dict[int, tuple[str, str]], field: str, result, counte
             if updated:
                 audit_record(
                     actor=None,
-                    action="arsip.record.file_linked",
+                    action=ARSIP_RECORD_FILE_LINKED,
                     obj=record,
                     details={"field": field, "sha256": sha256},
                 )

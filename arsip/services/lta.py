@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from arsip.events import ARSIP_LTA_TIMESTAMP, ARSIP_LTA_VALIDATION_INFO
 from arsip.models import ArsipRecord
 from core.errors import ApplicationError
 from core.services.audit import audit_record
@@ -134,7 +135,7 @@ def arsip_lta_record(record_id: int) -> bool:
         )
         audit_record(
             actor=None,
-            action="arsip.lta_timestamp",
+            action=ARSIP_LTA_TIMESTAMP,
             obj=record,
             details={
                 "sha256": result.sha256,
@@ -188,7 +189,7 @@ def _arsip_lt_record(record_id: int) -> bool:
         )
         audit_record(
             actor=None,
-            action="arsip.lta_validation_info",
+            action=ARSIP_LTA_VALIDATION_INFO,
             obj=record,
             details={"sha256": result.sha256, "previous": previous, "level": "B-LT"},
         )

@@ -22,6 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arsip.events import (
+    PENYUSUTAN_APPROVE,
+    PENYUSUTAN_ASSESS,
+    PENYUSUTAN_EXECUTE,
+    PENYUSUTAN_PROPOSE,
+)
 from arsip.models import ArsipRecord, Berkas, Penyusutan
 from arsip.pdf import berita_acara_pdf
 from arsip.permissions import is_arsiparis, is_panitia_penilai, is_pejabat_kearsipan
@@ -153,7 +159,7 @@ def penyusutan_propose(
     penyusutan.berkas.set(locked)
     audit_record(
         actor=actor,
-        action=f"arsip.{jenis}.propose",
+        action=PENYUSUTAN_PROPOSE[jenis],
         obj=penyusutan,
         details={"berkas": sorted(b.nomor for b in locked)},
     )
@@ -196,7 +202,7 @@ def penyusutan_assess(
     penyusutan.save()
     audit_record(
         actor=actor,
-        action=f"arsip.{penyusutan.jenis}.assess",
+        action=PENYUSUTAN_ASSESS[penyusutan.jenis],
         obj=penyusutan,
         details={"setuju": setuju, "dikeluarkan": sorted(b.nomor for b in removed)},
     )
@@ -263,7 +269,7 @@ def penyusutan_approve(
     penyusutan.save()
     audit_record(
         actor=actor,
-        action=f"arsip.{penyusutan.jenis}.approve",
+        action=PENYUSUTAN_APPROVE[penyusutan.jenis],
         obj=penyusutan,
         details={"setuju": setuju, "otoritas": otoritas, "nomor": persetujuan_nomor.strip()},
     )
@@ -357,7 +363,7 @@ def penyusutan_execute(*, actor: Pegawai, penyusutan: Penyusutan) -> Penyusutan:
     arsip_index_schedule(ids)  # status (and for destruction the text) changed
     audit_record(
         actor=actor,
-        action=f"arsip.{jenis}.execute",
+        action=PENYUSUTAN_EXECUTE[jenis],
         obj=penyusutan,
         details={
             "records": ids,

@@ -10,6 +10,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from arsip.events import (
+    ARSIP_BERKAS_CLOSE,
+    ARSIP_BERKAS_OPEN,
+    ARSIP_RECORD_CREATE,
+    ARSIP_RECORD_FLAGS,
+    ARSIP_RECORD_READERS,
+    ARSIP_RECORD_UPDATE,
+)
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
 from arsip.permissions import can_manage_archive
 from arsip.tasks import arsip_index_schedule
@@ -94,7 +102,7 @@ def berkas_open(
         kode_klasifikasi=kode_klasifikasi,
         dibuka=dibuka,
     )
-    audit_record(actor=actor, action="arsip.berkas.open", obj=berkas, details={"nomor": nomor})
+    audit_record(actor=actor, action=ARSIP_BERKAS_OPEN, obj=berkas, details={"nomor": nomor})
     return berkas
 
 
@@ -156,7 +164,7 @@ def berkas_close(*, actor: Pegawai, berkas: Berkas, ditutup: dt.date | None = No
     berkas.save()
     audit_record(
         actor=actor,
-        action="arsip.berkas.close",
+        action=ARSIP_BERKAS_CLOSE,
         obj=berkas,
         details={
             "ditutup": ditutup,
@@ -280,7 +288,7 @@ def arsip_record_upsert(
     arsip_index_schedule([record.pk])
     audit_record(
         actor=actor,
-        action="arsip.record.create" if created else "arsip.record.update",
+        action=ARSIP_RECORD_CREATE if created else ARSIP_RECORD_UPDATE,
         obj=record,
         details={"source": f"{source_type}:{source_id}", "changed": sorted(changed)},
     )
@@ -307,7 +315,7 @@ def arsip_record_readers_set(
         ArsipPembaca.objects.filter(record=record, pegawai_id__in=removed).delete()
     audit_record(
         actor=actor,
-        action="arsip.record.readers",
+        action=ARSIP_RECORD_READERS,
         obj=record,
         details={"added": sorted(added), "removed": sorted(removed)},
     )
@@ -342,5 +350,5 @@ def arsip_record_set_flags(
     if not details:
         return record
     record.save(update_fields=["vital", "legal_hold", "legal_hold_alasan", "updated_at"])
-    audit_record(actor=actor, action="arsip.record.flags", obj=record, details=details)
+    audit_record(actor=actor, action=ARSIP_RECORD_FLAGS, obj=record, details=details)
     return record

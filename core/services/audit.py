@@ -36,6 +36,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core import hooks
+from core.events import AUDIT_REKEY
 from core.middleware import current_request_info
 from core.models import AuditEvent, AuditHead, Pegawai
 
@@ -634,7 +635,7 @@ def audit_rekey(*, old_key: bytes | None, actor: Pegawai | None = None, director
         superseded = audit_checkpoints.checkpoint_supersede(directory)
         audit_record(
             actor=actor,
-            action="audit.rekey",
+            action=AUDIT_REKEY,
             details={
                 "events": count,
                 "scheme_before": "sha256" if old_key is None else "hmac-sha256",

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import transaction
 
 from core.errors import ApplicationError
+from core.events import KLASIFIKASI_IMPORT
 
 CODE_RE = re.compile(r"^\d{3}(\.\d{1,3})*$")
 REQUIRED_COLUMNS = ("kode", "nama")
@@ -271,7 +272,7 @@ def klasifikasi_import(
         )
         audit_record(
             actor=actor,
-            action="klasifikasi.import",
+            action=KLASIFIKASI_IMPORT,
             obj=skema,
             details={
                 "created": result.created,

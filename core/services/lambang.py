@@ -7,6 +7,7 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
+from core.events import UNITKERJA_LAMBANG_REMOVE, UNITKERJA_LAMBANG_UPLOAD
 from core.lambang import lambang_validate
 from core.models import Pegawai, UnitKerja
 from core.services.audit import audit_record
@@ -24,7 +25,7 @@ def unitkerja_lambang_set(*, unit: UnitKerja, data: bytes | None, actor: Pegawai
         )
         audit_record(
             actor=actor,
-            action="unitkerja.lambang.upload" if data is not None else "unitkerja.lambang.remove",
+            action=UNITKERJA_LAMBANG_UPLOAD if data is not None else UNITKERJA_LAMBANG_REMOVE,
             obj=unit,
             details=(
                 {"format": kind, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}

@@ -22,6 +22,14 @@ from django.utils.translation import gettext as _
 from core import hooks
 from core.clock import office_today
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from core.events import (
+    PENUGASAN_APPROVE,
+    PENUGASAN_CREATE,
+    PENUGASAN_END,
+    PENUGASAN_REJECT,
+    PENUGASAN_REQUEST,
+    PENUGASAN_UPDATE,
+)
 
 if TYPE_CHECKING:
     from core.models import Pegawai, Penugasan, UnitKerja
@@ -197,7 +205,7 @@ def _record(actor: Pegawai, action: str, penugasan: Penugasan, event: str, **ext
 
     audit_record(
         actor=actor,
-        action=f"penugasan.{action}",
+        action=action,
         obj=penugasan,
         details={**_penugasan_details(penugasan), **extra},
     )
@@ -247,7 +255,7 @@ def penugasan_create(
         penugasan.save(force_insert=True)
         _record(
             actor,
-            "request" if pending else "create",
+            PENUGASAN_REQUEST if pending else PENUGASAN_CREATE,
             penugasan,
             hooks.PENUGASAN_REQUESTED if pending else hooks.PENUGASAN_EFFECTIVE,
         )
@@ -278,7 +286,7 @@ def penugasan_approve(*, actor: Pegawai, penugasan: Penugasan) -> Penugasan:
         locked.save(update_fields=["status", "disetujui_oleh", "disetujui_pada", "updated_at"])
         _record(
             actor,
-            "approve",
+            PENUGASAN_APPROVE,
             locked,
             hooks.PENUGASAN_EFFECTIVE,
             requested_by=locked.diajukan_oleh_id,
@@ -300,7 +308,7 @@ def penugasan_reject(*, actor: Pegawai, penugasan: Penugasan, note: str = "") ->
         locked.diakhiri_oleh = actor
         locked.diakhiri_pada = timezone.now()
         locked.save(update_fields=["status", "diakhiri_oleh", "diakhiri_pada", "updated_at"])
-        _record(actor, "reject", locked, hooks.PENUGASAN_REJECTED, note=note)
+        _record(actor, PENUGASAN_REJECT, locked, hooks.PENUGASAN_REJECTED, note=note)
     return locked
 
 
@@ -327,7 +335,7 @@ def penugasan_update(*, actor: Pegawai, penugasan: Penugasan, **changes) -> Penu
         locked.save(update_fields=[*changed, "updated_at"])
         _record(
             actor,
-            "update",
+            PENUGASAN_UPDATE,
             locked,
             hooks.PENUGASAN_CHANGED,
             changed={name: [before[name], getattr(locked, name)] for name in changed},
@@ -367,7 +375,7 @@ def penugasan_end(
         locked.save(update_fields=fields)
         _record(
             actor,
-            "end",
+            PENUGASAN_END,
             locked,
             hooks.PENUGASAN_ENDED,
             previous_end=previous_end,

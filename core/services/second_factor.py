@@ -15,6 +15,12 @@ from django.views.decorators.debug import sensitive_variables
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.events import (
+    AUTH_RECOVERY_CODES_GENERATED,
+    AUTH_SECOND_FACTOR,
+    AUTH_SECOND_FACTOR_ADDED,
+    AUTH_SECOND_FACTOR_FAILED,
+)
 from core.services.audit import audit_record
 
 if TYPE_CHECKING:
@@ -55,7 +61,7 @@ def second_factor_verify(*, user: Pegawai, token: str) -> Device | None:
                 break
     audit_record(
         actor=user,
-        action="auth.second_factor" if matched else "auth.second_factor_failed",
+        action=AUTH_SECOND_FACTOR if matched else AUTH_SECOND_FACTOR_FAILED,
         obj=user,
         details={"device": _device_kind(matched)} if matched else {},
     )
@@ -82,7 +88,7 @@ def totp_device_confirm(*, user: Pegawai, device: TOTPDevice, token: str) -> boo
         device.name = "TOTP"
         device.save(update_fields=["confirmed", "name"])
         audit_record(
-            actor=user, action="auth.second_factor_added", obj=user, details={"device": "totp"}
+            actor=user, action=AUTH_SECOND_FACTOR_ADDED, obj=user, details={"device": "totp"}
         )
     return True
 
@@ -105,7 +111,7 @@ def recovery_codes_generate(*, user: Pegawai) -> list[str]:
         StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
         audit_record(
             actor=user,
-            action="auth.recovery_codes_generated",
+            action=AUTH_RECOVERY_CODES_GENERATED,
             obj=user,
             details={"count": len(codes)},
         )

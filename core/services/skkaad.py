@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.errors import ApplicationError
+from core.events import SKKAAD_IMPORT
 from core.models import KodeKlasifikasi, SkemaKlasifikasi, TingkatAkses, tingkat_akses_mask
 from core.vocabulary import KlasifikasiKeamanan
 
@@ -223,7 +224,7 @@ def skkaad_import(*, text: str, skema_kode: str | None = None, actor=None) -> Sk
         result.effective_changed = skkaad_refresh_scheme(skema)
         audit_record(
             actor=actor,
-            action="skkaad.import",
+            action=SKKAAD_IMPORT,
             obj=skema,
             details={
                 "updated": result.updated,

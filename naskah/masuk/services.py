@@ -1,9 +1,12 @@
 """Services of the incoming-letter register and the disposition tree.
 
-Each service is keyword-only, atomic and writes its audit event as its last write. Lock
-order (deadlock-free with the numbering app): agenda counter (nomor_allocate) → letter
-row → audit chain head. Tree operations lock the letter row first, so the completion
-rule ("complete when every branch is closed") is checked against a stable tree.
+Each service is keyword-only, atomic and writes its audit event as its last write. Locks:
+registration inserts the letter, then takes the agenda counter (nomor_allocate), held until
+commit, and locks no other row after it, so it cannot deadlock with the numbering app. Tree
+operations (dispose, forward, report, close) lock the letter row, then the branch, so the
+completion rule ("complete when every branch is closed") is checked against a stable tree;
+the overdue reminder locks one branch row at a time. Audit events take no lock: they are
+sealed into the chain after commit (core.services.audit).
 """
 
 from __future__ import annotations
@@ -37,6 +40,21 @@ from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.masuk import ocr as ocr_lib
 from naskah.masuk import permissions as perms
 from naskah.masuk.berkas import CheckedFile, check_uploads, removed_by_file
+from naskah.masuk.events import (
+    MASUK_DISPOSISI_CLOSE,
+    MASUK_DISPOSISI_CREATE,
+    MASUK_DISPOSISI_FORWARD,
+    MASUK_DISPOSISI_OVERDUE,
+    MASUK_DISPOSISI_READ,
+    MASUK_DISPOSISI_REPORT,
+    MASUK_SURATMASUK_APPLY_SARAN,
+    MASUK_SURATMASUK_CLOSE,
+    MASUK_SURATMASUK_OCR,
+    MASUK_SURATMASUK_OCR_FAILED,
+    MASUK_SURATMASUK_OCR_RETRY,
+    MASUK_SURATMASUK_REGISTER,
+    MASUK_SURATMASUK_REPLY_DRAFT,
+)
 from naskah.masuk.models import (
     BerkasSuratMasuk,
     BerkasTindakLanjut,
@@ -276,7 +294,7 @@ def _register(
             _store_files(surat, checked, saved)
             audit_record(
                 actor=actor,
-                action="masuk.suratmasuk.register",
+                action=MASUK_SURATMASUK_REGISTER,
                 obj=surat,
                 details={
                     "agenda": surat.nomor_agenda,
@@ -407,7 +425,7 @@ def _ocr_failed(attempt, *, error: str, retry: bool = True) -> str:
         surat = SuratMasuk.objects.get(pk=attempt.pk)
         audit_record(
             actor=None,
-            action="masuk.suratmasuk.ocr_failed",
+            action=MASUK_SURATMASUK_OCR_FAILED,
             obj=surat,
             details={"status": state, "percobaan": attempt.number, "message": error},
         )
@@ -508,7 +526,7 @@ def _ocr_attempt(surat_id: int, attempt) -> str:
         )
         audit_record(
             actor=None,
-            action="masuk.suratmasuk.ocr",
+            action=MASUK_SURATMASUK_OCR,
             obj=locked,
             details={"status": status, "message": message, "saran": sorted(saran)},
         )
@@ -528,7 +546,7 @@ def suratmasuk_ocr_retry(*, surat: SuratMasuk, actor: Pegawai) -> SuratMasuk:
                 code="not_failed",
             )
         surat.refresh_from_db()
-        audit_record(actor=actor, action="masuk.suratmasuk.ocr_retry", obj=surat, details={})
+        audit_record(actor=actor, action=MASUK_SURATMASUK_OCR_RETRY, obj=surat, details={})
         _enqueue_ocr(surat.pk)
     return surat
 
@@ -581,7 +599,7 @@ def suratmasuk_apply_saran(
         locked.save()
         audit_record(
             actor=actor,
-            action="masuk.suratmasuk.apply_saran",
+            action=MASUK_SURATMASUK_APPLY_SARAN,
             obj=locked,
             details={"before": before, "after": {f: str(getattr(locked, f)) for f in fields}},
         )
@@ -801,7 +819,7 @@ def _dispose(
     hooks.notify(hooks.READERS_CHANGED, surat)
     audit_record(
         actor=actor,
-        action="masuk.disposisi.forward" if induk else "masuk.disposisi.create",
+        action=MASUK_DISPOSISI_FORWARD if induk else MASUK_DISPOSISI_CREATE,
         obj=act,
         details={
             "surat": surat.pk,
@@ -910,7 +928,7 @@ def disposisi_mark_read(*, cabang: DisposisiPenerima, actor: Pegawai) -> bool:
         hooks.notify(hooks.READERS_CHANGED, SuratMasuk(pk=cabang.surat_id))
         audit_record(
             actor=actor,
-            action="masuk.disposisi.read",
+            action=MASUK_DISPOSISI_READ,
             obj=cabang,
             details={"surat": cabang.surat_id, "read_at": now.isoformat()},
         )
@@ -1025,7 +1043,7 @@ def disposisi_report(
             hooks.notify(hooks.READERS_CHANGED, surat)
             audit_record(
                 actor=actor,
-                action="masuk.disposisi.report",
+                action=MASUK_DISPOSISI_REPORT,
                 obj=fresh,
                 details={
                     "surat": surat.pk,
@@ -1078,7 +1096,7 @@ def disposisi_close(*, cabang: DisposisiPenerima, actor: Pegawai, alasan: str) -
         hooks.notify(hooks.READERS_CHANGED, surat)
         audit_record(
             actor=actor,
-            action="masuk.disposisi.close",
+            action=MASUK_DISPOSISI_CLOSE,
             obj=fresh,
             details={"surat": surat.pk, "closed": closed, "alasan": alasan, "selesai": completed},
         )
@@ -1106,7 +1124,7 @@ def suratmasuk_close(*, surat: SuratMasuk, actor: Pegawai, catatan: str) -> Sura
         locked.save(update_fields=["status", "selesai_pada", "selesai_oleh", "catatan_selesai"])
         audit_record(
             actor=actor,
-            action="masuk.suratmasuk.close",
+            action=MASUK_SURATMASUK_CLOSE,
             obj=locked,
             details={"closed_branches": closed, "catatan": catatan},
         )
@@ -1172,7 +1190,7 @@ def disposisi_remind_overdue(*, now: dt.datetime | None = None) -> dict[str, int
                 counts[name] += 1
             audit_record(
                 actor=None,
-                action="masuk.disposisi.overdue",
+                action=MASUK_DISPOSISI_OVERDUE,
                 obj=row,
                 details={"surat": row.surat_id, "actions": done},
             )
@@ -1251,7 +1269,7 @@ def suratmasuk_reply_draft(
         SuratBalasan.objects.create(surat=surat, naskah=naskah, cabang=cabang, dibuat_oleh=actor)
         audit_record(
             actor=actor,
-            action="masuk.suratmasuk.reply_draft",
+            action=MASUK_SURATMASUK_REPLY_DRAFT,
             obj=surat,
             details={"naskah": naskah.pk, "cabang": cabang.pk if cabang else None},
         )

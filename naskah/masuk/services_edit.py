@@ -16,6 +16,7 @@ from core.errors import ApplicationError, PermissionDeniedError
 from core.models import Pegawai
 from core.services.audit import audit_record
 from naskah.masuk import permissions as perms
+from naskah.masuk.events import MASUK_SURATMASUK_UPDATE
 from naskah.masuk.models import SuratMasuk
 from naskah.masuk.services import (
     DataSurat,
@@ -111,7 +112,7 @@ def suratmasuk_update(
         locked.save()
         audit_record(
             actor=actor,
-            action="masuk.suratmasuk.update",
+            action=MASUK_SURATMASUK_UPDATE,
             obj=locked,
             details={
                 "before": {f: before[f] for f in changed},

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError, ConflictError
 from core.models import Pegawai
 from core.services.audit import audit_record
+from naskah.events import NASKAH_UPDATE
 from naskah.models import JenisNaskah, Naskah, NaskahRevisi
 from naskah.services.drafting import (
     AUTOSAVE_CATATAN,
@@ -105,7 +106,7 @@ def naskah_autosave(
         )
         audit_record(
             actor=actor,
-            action="naskah.update",
+            action=NASKAH_UPDATE,
             obj=locked,
             details={"revisi": revisi.nomor, "otomatis": True},
         )

@@ -44,6 +44,16 @@ from core.services.audit import audit_record
 from core.services.queue import MAIL
 from core.validators import single_line
 from core.vocabulary import CONFIDENTIAL
+from naskah.events import (
+    NASKAH_DISPATCH_EMAIL,
+    NASKAH_DISPATCH_EMAIL_FAILED,
+    NASKAH_DISPATCH_EMAIL_RETRY,
+    NASKAH_DISPATCH_FAILED,
+    NASKAH_DISPATCH_INTERNAL,
+    NASKAH_DISPATCH_REGISTER_FAILED,
+    NASKAH_DISPATCH_RETRY,
+    NASKAH_READ,
+)
 from naskah.models import Distribusi, Naskah, NaskahRevisi, NaskahTTE
 
 logger = logging.getLogger(__name__)
@@ -261,7 +271,7 @@ def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: by
             with transaction.atomic():
                 audit_record(
                     actor=None,
-                    action="naskah.dispatch.register_failed",
+                    action=NASKAH_DISPATCH_REGISTER_FAILED,
                     obj=naskah,
                     object_repr=naskah.nomor,
                     details={"unit": unit.pk, "error": str(error)[:200]},
@@ -293,7 +303,7 @@ def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
         if delivered:
             audit_record(
                 actor=None,
-                action="naskah.dispatch.internal",
+                action=NASKAH_DISPATCH_INTERNAL,
                 obj=naskah,
                 object_repr=naskah.nomor,
                 details={"penerima": len(delivered)},
@@ -346,7 +356,7 @@ def _dispatch_failed(attempt, naskah: Naskah, *, error: str, reason: str, retry=
             return NaskahTTE.objects.get(pk=attempt.pk).kirim_status
         audit_record(
             actor=None,
-            action="naskah.dispatch.failed",
+            action=NASKAH_DISPATCH_FAILED,
             obj=naskah,
             object_repr=naskah.nomor,
             details={"percobaan": attempt.number, "status": state, "error": reason[:200]},
@@ -401,7 +411,7 @@ def naskah_dispatch_retry(*, naskah: Naskah, actor: Pegawai) -> NaskahTTE:
             )
         audit_record(
             actor=actor,
-            action="naskah.dispatch.retry",
+            action=NASKAH_DISPATCH_RETRY,
             obj=naskah,
             object_repr=naskah.nomor,
             details={},
@@ -473,7 +483,7 @@ def _email_failed(attempt, naskah: Naskah, *, error: str, reason: str, retry: bo
             return _email_state(attempt.pk)
         audit_record(
             actor=None,
-            action="naskah.dispatch.email_failed",
+            action=NASKAH_DISPATCH_EMAIL_FAILED,
             obj=naskah,
             object_repr=naskah.nomor,
             details={
@@ -531,7 +541,7 @@ def distribusi_email_send(*, distribusi_id: int) -> str:
             logger.warning("delivery %s was sent by a superseded attempt", row.pk)
         audit_record(
             actor=None,
-            action="naskah.dispatch.email",
+            action=NASKAH_DISPATCH_EMAIL,
             obj=naskah,
             object_repr=naskah.nomor,
             details={
@@ -559,7 +569,7 @@ def distribusi_email_retry(*, distribusi: Distribusi, actor: Pegawai) -> Distrib
             )
         audit_record(
             actor=actor,
-            action="naskah.dispatch.email_retry",
+            action=NASKAH_DISPATCH_EMAIL_RETRY,
             obj=distribusi.naskah,
             object_repr=distribusi.naskah.nomor,
             details={"distribusi": distribusi.pk},
@@ -587,7 +597,7 @@ def distribusi_read(*, distribusi: Distribusi, actor: Pegawai) -> Distribusi:
             ).update(read_at=timezone.now())
             audit_record(
                 actor=actor,
-                action="naskah.read",
+                action=NASKAH_READ,
                 obj=distribusi.naskah,
                 object_repr=distribusi.naskah.nomor or "",
                 details={"distribusi": distribusi.pk},

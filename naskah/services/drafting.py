@@ -21,6 +21,13 @@ from core.selectors.organisasi import pegawai_primary_unit, unit_head
 from core.services.audit import audit_record
 from core.validators import has_line_break
 from core.vocabulary import KlasifikasiKeamanan, Urgensi
+from naskah.events import (
+    NASKAH_CREATE,
+    NASKAH_LAMPIRAN_ADD,
+    NASKAH_LAMPIRAN_REMOVE,
+    NASKAH_PENERIMA_SET,
+    NASKAH_UPDATE,
+)
 from naskah.fields import body_max_chars, clean_values
 from naskah.markup import validate_blocks
 from naskah.models import (
@@ -348,7 +355,7 @@ def naskah_create(
     details = {"jenis": jenis.kode, "revisi": 1}
     if otomatis:
         details["otomatis"] = True
-    audit_record(actor=actor, action="naskah.create", obj=naskah, details=details)
+    audit_record(actor=actor, action=NASKAH_CREATE, obj=naskah, details=details)
     return naskah
 
 
@@ -462,7 +469,7 @@ def naskah_update(
     )
     if revisi is None:
         return latest
-    audit_record(actor=actor, action="naskah.update", obj=locked, details={"revisi": revisi.nomor})
+    audit_record(actor=actor, action=NASKAH_UPDATE, obj=locked, details={"revisi": revisi.nomor})
     return revisi
 
 
@@ -481,7 +488,7 @@ def penerima_set(
         return latest
     audit_record(
         actor=actor,
-        action="naskah.penerima_set",
+        action=NASKAH_PENERIMA_SET,
         obj=locked,
         details={"revisi": revisi.nomor, "jumlah": len(draft.penerima)},
     )
@@ -642,7 +649,7 @@ def lampiran_add(
             )
             audit_record(
                 actor=actor,
-                action="naskah.lampiran_add",
+                action=NASKAH_LAMPIRAN_ADD,
                 obj=locked,
                 details={
                     "revisi": revisi.nomor,
@@ -691,7 +698,7 @@ def lampiran_remove(
     Lampiran.objects.filter(pk=lampiran.pk).update(dihapus=True)
     audit_record(
         actor=actor,
-        action="naskah.lampiran_remove",
+        action=NASKAH_LAMPIRAN_REMOVE,
         obj=locked,
         details={"revisi": revisi.nomor, "lampiran": lampiran.pk},
     )

@@ -14,6 +14,13 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from core.models import Jabatan, Pegawai
 from core.services.audit import audit_record
+from naskah.events import (
+    NASKAH_ATURAN_TTE_UPDATE,
+    NASKAH_JENIS_UPDATE,
+    NASKAH_KEWENANGAN_UPDATE,
+    NASKAH_PELIMPAHAN_CREATE,
+    NASKAH_PELIMPAHAN_UPDATE,
+)
 from naskah.models import AturanTTE, JenisNaskah
 from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang
 from naskah.selectors_kewenangan import mandat_principal
@@ -70,7 +77,7 @@ def kewenangan_set(
     if before != after:
         audit_record(
             actor=actor,
-            action="naskah.kewenangan.update",
+            action=NASKAH_KEWENANGAN_UPDATE,
             obj=locked,
             details={"jenis": locked.kode, "before": before, "after": after},
         )
@@ -99,7 +106,7 @@ def jenisnaskah_update(*, actor: Pegawai | None, jenis: JenisNaskah, **changes) 
         audited = {k for k in changed if k in JENIS_AUDITED}
         audit_record(
             actor=actor,
-            action="naskah.jenis.update",
+            action=NASKAH_JENIS_UPDATE,
             obj=locked,
             details={
                 "jenis": locked.kode,
@@ -130,7 +137,7 @@ def aturantte_set(
         rule.save(update_fields=["pelaksana_dilarang"])
         audit_record(
             actor=actor,
-            action="naskah.aturan_tte.update",
+            action=NASKAH_ATURAN_TTE_UPDATE,
             obj=locked,
             details={"jenis": locked.kode, "before": before, "after": values},
         )
@@ -216,7 +223,7 @@ def pelimpahan_create(
         keterangan=keterangan,
     )
     row.jenis_naskah.set(jenis_naskah)
-    audit_record(actor=actor, action="naskah.pelimpahan.create", obj=row, details=_snapshot(row))
+    audit_record(actor=actor, action=NASKAH_PELIMPAHAN_CREATE, obj=row, details=_snapshot(row))
     return row
 
 
@@ -254,7 +261,7 @@ def pelimpahan_update(
     if after != before:
         audit_record(
             actor=actor,
-            action="naskah.pelimpahan.update",
+            action=NASKAH_PELIMPAHAN_UPDATE,
             obj=row,
             details={"before": before, "after": after},
         )

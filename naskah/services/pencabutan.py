@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import Pegawai
 from core.services.audit import audit_record
+from naskah.events import NASKAH_WITHDRAW
 from naskah.models import Naskah, NaskahRevisi, NaskahTTE, PencabutanNaskah
 from naskah.permissions import _unit_within, can_withdraw_naskah
 
@@ -97,7 +98,7 @@ def naskah_withdraw(
         )
         audit_record(
             actor=user,
-            action="naskah.withdraw",
+            action=NASKAH_WITHDRAW,
             obj=target,
             details={
                 "nomor": target.nomor,

@@ -3,13 +3,15 @@ organisation, paraf, corrections, returns, rejection, withdrawal, reassignment, 
 and sharing. Every service here composes one `workflows` service.
 
 Transactions and locks: every service runs in ONE transaction that first locks the
-letter row, then its open route row (the order of the drafting and signing services),
-checks the revision number the form was loaded with, calls the engine (which locks the
-route again and checks the step is still waiting), brings the letter's status in line with
-the route and writes its audit event last. Whoever loses a race gets a ConflictError and
-nothing changes. (The engine's own route pages lock the route and then the status hook
-updates the letter: the reverse order, so a simultaneous action there and here on the same
-letter can end in a database deadlock error for one of the two, with nothing changed.)
+letter's open route row, then the letter row (`_lock_route_and_naskah`), checks the
+revision number the form was loaded with, calls the engine (which locks the route again and
+checks the step is still waiting), brings the letter's status in line with the route and
+writes its audit event last. Whoever loses a race gets a ConflictError and nothing changes.
+Route before letter is also the order of signing (naskah.services.tte) and of the engine's
+own actions (reassignment, escalation: the route, then the status hook updates the letter),
+so none of them can deadlock against another. Sharing locks the letter row only, as
+drafting does (neither touches the route). The audit event takes no lock: it is sealed
+into the chain after commit (core.services.audit).
 
 The letter's status follows its route (`naskah_status_sync`, also registered as the
 engine's hook for naskah.Naskah so the engine's own pages keep it in line):
@@ -35,6 +37,19 @@ from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import pegawai_assignments_on
 from core.services.audit import audit_record
 from core.vocabulary import CONFIDENTIAL, KlasifikasiKeamanan
+from naskah.events import (
+    NASKAH_COMMENT,
+    NASKAH_CORRECT,
+    NASKAH_PARAF,
+    NASKAH_REASSIGN,
+    NASKAH_REJECT,
+    NASKAH_RESUBMIT,
+    NASKAH_RETURN,
+    NASKAH_SHARE,
+    NASKAH_SUBMIT,
+    NASKAH_UNSHARE,
+    NASKAH_WITHDRAW,
+)
 from naskah.models import JenisNaskah, Naskah, NaskahRevisi
 from naskah.models_paraf import ParafStatement
 from naskah.services.drafting import _save_revision, draft_check
@@ -205,7 +220,7 @@ def _refuse_signature_step(state: StepState) -> None:
 def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details):
     return audit_record(
         actor=actor,
-        action=f"naskah.{action}",
+        action=action,
         obj=naskah,
         object_repr=(JUDUL_RAHASIA if naskah.klasifikasi_keamanan in CONFIDENTIAL else naskah.hal)[
             :255
@@ -334,7 +349,9 @@ def naskah_submit(
                 outcome = alur.route_resubmit(
                     route=route, actor=actor, revision=revision, note=note
                 )
-                return _finish(outcome, locked, actor, "resubmit", from_revision=route.revision)
+                return _finish(
+                    outcome, locked, actor, NASKAH_RESUBMIT, from_revision=route.revision
+                )
             alur.route_withdraw(
                 route=route, actor=actor, note=_("The signer changed: a new route was started.")
             )
@@ -360,7 +377,7 @@ def naskah_submit(
             outcome,
             locked,
             actor,
-            "submit",
+            NASKAH_SUBMIT,
             koordinasi=[u.pk for u in koordinasi_units],
             note=note,
         )
@@ -383,7 +400,7 @@ def naskah_withdraw(
         outcome = alur.route_withdraw(
             route=route, actor=actor, note=note, expected_version=expected_version
         )
-        return _finish(outcome, locked, actor, "withdraw", note=note)
+        return _finish(outcome, locked, actor, NASKAH_WITHDRAW, note=note)
 
 
 # --- acting on a step ------------------------------------------------------------------------
@@ -418,7 +435,7 @@ def naskah_paraf(
             action=ParafStatement.Action.PARAF,
             revisi_nomor=expected_revisi,
         )
-        return _finish(outcome, locked, actor, "paraf", statement, step_state=state.pk)
+        return _finish(outcome, locked, actor, NASKAH_PARAF, statement, step_state=state.pk)
 
 
 def naskah_return(
@@ -461,7 +478,7 @@ def naskah_return(
             outcome,
             locked,
             actor,
-            "return",
+            NASKAH_RETURN,
             statement,
             step_state=state.pk,
             to_step=target.pk if target else None,
@@ -489,7 +506,7 @@ def naskah_reject(
             note=note,
             expected_version=expected_version,
         )
-        return _finish(outcome, locked, actor, "reject", step_state=state.pk, note=note)
+        return _finish(outcome, locked, actor, NASKAH_REJECT, step_state=state.pk, note=note)
 
 
 def naskah_correct(
@@ -583,7 +600,7 @@ def naskah_correct(
             outcome,
             locked,
             actor,
-            "correct",
+            NASKAH_CORRECT,
             statement,
             step_state=state.pk,
             from_revisi=expected_revisi,
@@ -613,7 +630,7 @@ def naskah_reassign(
         outcome = alur.step_reassign(
             step_state=state, actor=actor, to=to, note=note, expected_version=expected_version
         )
-        return _finish(outcome, locked, actor, "reassign", step_state=state.pk, to=to.pk)
+        return _finish(outcome, locked, actor, NASKAH_REASSIGN, step_state=state.pk, to=to.pk)
 
 
 def naskah_comment(*, actor: Pegawai, naskah: Naskah, note: str):
@@ -623,7 +640,7 @@ def naskah_comment(*, actor: Pegawai, naskah: Naskah, note: str):
         raise ApplicationError(_("This letter has no approval route yet."), code="no_route")
     with transaction.atomic():
         event = alur.route_comment(route=route, actor=actor, note=note)
-        _audit(actor, "comment", naskah, route=route.pk, event=event.pk)
+        _audit(actor, NASKAH_COMMENT, naskah, route=route.pk, event=event.pk)
     return event
 
 
@@ -646,7 +663,7 @@ def naskah_share(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
             raise ApplicationError(_("You already see your own letter."))
         assign_perm("naskah.view_naskah", to, locked)
         hooks.notify(hooks.READERS_CHANGED, locked)
-        _audit(actor, "share", locked, to=to.pk)
+        _audit(actor, NASKAH_SHARE, locked, to=to.pk)
 
 
 def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
@@ -660,7 +677,7 @@ def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
             raise PermissionDeniedError(_("Only the drafter may change who sees this letter."))
         remove_perm("naskah.view_naskah", to, locked)
         hooks.notify(hooks.READERS_CHANGED, locked)
-        _audit(actor, "unshare", locked, to=to.pk)
+        _audit(actor, NASKAH_UNSHARE, locked, to=to.pk)
 
 
 # --- for the signing flow --------------------------------------------------------------------

@@ -43,6 +43,7 @@ from core.services.storage import (
     storage_remove,
     storage_save_pending,
 )
+from naskah.events import NASKAH_SIGN
 from naskah.models import (
     AturanTTE,
     DokumenTersegel,
@@ -678,7 +679,7 @@ def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> Dok
             Naskah.objects.filter(pk=locked.pk).update(**letter)
             audit_record(
                 actor=signer,
-                action="naskah.sign",
+                action=NASKAH_SIGN,
                 obj=locked,
                 object_repr=f"{locked.jenis.nama} {record.nomor.teks}",
                 details={

@@ -42,6 +42,11 @@ from django.views.decorators.debug import sensitive_variables
 from core.errors import ApplicationError, ConflictError
 from core.models import Pegawai
 from core.services.audit import audit_record
+from naskah.events import (
+    NASKAH_BATCH_SIGN_CONTINUE,
+    NASKAH_BATCH_SIGN_INTERRUPTED,
+    NASKAH_BATCH_SIGN_START,
+)
 from naskah.models import BatchTTE, BatchTTEItem, Naskah
 from signing.backends.base import UnlockedKey
 
@@ -88,7 +93,7 @@ def batch_mark_stale(batch: BatchTTE) -> bool:
         )
         audit_record(
             actor=None,
-            action="naskah.batch_sign.interrupted",
+            action=NASKAH_BATCH_SIGN_INTERRUPTED,
             obj=batch,
             details={"pemilik": batch.pemilik},
         )
@@ -143,7 +148,7 @@ def naskah_batch_sign(
             BatchTTEItem.objects.bulk_create([BatchTTEItem(batch=batch, naskah_id=i) for i in ids])
             audit_record(
                 actor=signer,
-                action="naskah.batch_sign.start",
+                action=NASKAH_BATCH_SIGN_START,
                 obj=batch,
                 details={"jumlah": len(ids)},
             )
@@ -191,7 +196,7 @@ def naskah_batch_continue(
             )
             audit_record(
                 actor=signer,
-                action="naskah.batch_sign.continue",
+                action=NASKAH_BATCH_SIGN_CONTINUE,
                 obj=batch,
                 details={"sisa": remaining},
             )

@@ -26,6 +26,7 @@ from signing.backends.base import (
     SigningBackend,
     UnlockedKey,
 )
+from signing.events import SIGNING_CA_CREATE
 from signing.models import CertificateAuthority, SignerCertificate
 from signing.pades import CachedKeySigner, PadesError, pades_sign, timestamper_from_settings
 
@@ -96,7 +97,7 @@ def ca_get_or_create() -> CertificateAuthority:
             )
             audit_record(
                 actor=None,
-                action="signing.ca_create",
+                action=SIGNING_CA_CREATE,
                 obj=ca,
                 details={"serial": serial_hex, "subject": ca.subject, "key_backend": backend},
             )
