@@ -36,9 +36,12 @@ run: install
 test: install
 	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)
 
+# mypy: the packages and settings are in pyproject.toml ([tool.mypy]); its cache in
+# .mypy_cache keeps a re-run to a few seconds.
 lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -61,4 +64,4 @@ vendor:
 	scripts/vendor.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -274,7 +275,7 @@ if Q_MAIL_CLUSTER and Q_MAIL_CLUSTER != Q_SLOW_CLUSTER:
         "timeout": Q_MAIL_TIMEOUT,
         "retry": env_int("Q_MAIL_RETRY", Q_MAIL_TIMEOUT + 60),
     }
-Q_CLUSTER = {
+Q_CLUSTER: dict[str, Any] = {
     "name": "naskah",
     "orm": "default",
     "workers": env_int("Q_WORKERS", 2),
@@ -486,7 +487,7 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
 # --- Naskah: region and office settings (data that differs between regions) -----------------
-NASKAH = {
+NASKAH: dict[str, Any] = {
     "NAMA_PEMERINTAH": os.environ.get("NASKAH_NAMA_PEMERINTAH", "PEMERINTAH PROVINSI LAMPUNG"),
     "NAMA_DAERAH": os.environ.get("NASKAH_NAMA_DAERAH", "Provinsi Lampung"),
     "JABATAN_KEPALA_DAERAH": os.environ.get("NASKAH_JABATAN_KEPALA_DAERAH", "GUBERNUR LAMPUNG"),
@@ -535,7 +536,7 @@ NASKAH_FONTS = {
 NASKAH_LOG_FORMAT = os.environ.get("NASKAH_LOG_FORMAT", "plain").strip().lower()
 if NASKAH_LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured("NASKAH_LOG_FORMAT must be 'plain' or 'json'.")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},

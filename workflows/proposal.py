@@ -32,6 +32,10 @@ from core.models import AnggotaTimKerja, Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, jabatan_superior_chain, unit_head
 from workflows.models import StepKind
 
+# ("tim", team id) or ("jabatan", position id): who a step is for (the id is typed
+# optional as ProposedStep's ids are).
+StepKey = tuple[str, int | None]
+
 
 @dataclass
 class ProposedStep:
@@ -43,7 +47,7 @@ class ProposedStep:
     holder_label: str = ""
 
     @property
-    def key(self) -> tuple[str, int]:
+    def key(self) -> StepKey:
         return ("tim", self.tim_kerja_id) if self.tim_kerja_id else ("jabatan", self.jabatan_id)
 
 
@@ -64,8 +68,8 @@ class RouteProposal:
     # The rules this proposal was derived under (used to validate an edited copy).
     signer_jabatan_id: int | None = None
     drafter_jabatan_id: int | None = None
-    hierarki_allowed: list[tuple[str, int]] = field(default_factory=list)
-    required_keys: list[tuple[str, tuple[str, int]]] = field(default_factory=list)
+    hierarki_allowed: list[StepKey] = field(default_factory=list)
+    required_keys: list[tuple[str, StepKey]] = field(default_factory=list)
     max_paraf: int = 3
 
     @property
@@ -131,7 +135,7 @@ def route_propose(
     )
 
     hierarki: list[ProposedStep] = []
-    allowed: list[tuple[str, int]] = []
+    allowed: list[StepKey] = []
     if not self_signed:
         if tim_kerja is not None:
             teams = [tim_kerja]
@@ -271,8 +275,8 @@ def route_proposal_errors(
     for stage in stages[:-1]:
         if stage.kind == StepKind.TANDATANGAN:
             errors.append(_("Only the last stage may be a signature."))
-    seen: set[tuple[str, int]] = set()
-    hierarki_keys: list[tuple[str, int]] = []
+    seen: set[StepKey] = set()
+    hierarki_keys: list[StepKey] = []
     jabatan_ids: set[int] = set()
     for number, stage in enumerate(stages, start=1):
         if not stage.steps:
@@ -321,7 +325,7 @@ def route_proposal_errors(
         | {k[1][1] for k in proposal.required_keys if k[1][0] == "tim"}
     )
 
-    def name(key: tuple[str, int]) -> str:
+    def name(key: StepKey) -> str:
         if key[0] == "tim":
             return teams[key[1]].nama if key[1] in teams else str(key[1])
         return jabatan[key[1]].nama if key[1] in jabatan else str(key[1])
