@@ -104,7 +104,7 @@ def test_counters(demo):
 
 
 @pytest.mark.parametrize(
-    "selector, username",
+    ("selector", "username"),
     [(inbox_action, "kabagtu"), (routes_in_progress, "penelaah"), (routes_finished, "penelaah")],
 )
 def test_inbox_selectors_run_a_constant_number_of_queries(demo, selector, username):
