@@ -11,6 +11,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus.doctemplate import LayoutError
 
+from core.clock import office_today
 from core.vocabulary import CONFIDENTIAL_CETAK
 
 from .document import Decor, NaskahDoc
@@ -178,7 +179,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
     tanggal = context.get("tanggal")
     if tanggal is not None and not isinstance(tanggal, dt.date):
         raise RenderError("context['tanggal'] must be a date or None.")
-    year = tanggal.year if tanggal else int(context.get("tahun") or dt.date.today().year)
+    year = tanggal.year if tanggal else int(context.get("tahun") or office_today().year)
     nomor = context.get("nomor")
     if nomor is not None and not isinstance(nomor, str):
         raise RenderError("context['nomor'] must be a string or None.")
