@@ -595,7 +595,7 @@ def paraf_revocation_status(serial: int) -> tuple[str, dt.datetime | None]:
     return "good", None
 
 
-def statement_verify(*, payload: str, signature: bytes, certificate_pem: str) -> StatementCheck:
+def statement_verify(*, payload: str, signature: bytes, certificate_pem: str) -> StatementCheck:  # noqa: C901 - one failure code per check, in verification order
     """Cryptographic check of one statement: canonical form, certificate chained to the
     instance CA with the paraf usage and naming the actor, signature, validity and
     revocation status at the statement's time (the status the CRL and OCSP publish)."""

@@ -71,7 +71,7 @@ class SkkaadResult:
     effective_changed: int = 0
 
 
-def skkaad_parse_csv(text: str, *, known_codes: set[str]) -> list[SkkaadRow]:
+def skkaad_parse_csv(text: str, *, known_codes: set[str]) -> list[SkkaadRow]:  # noqa: C901 - row checks in column order, every error reported
     """Parse and validate the whole file. Raises SkkaadImportError listing every error."""
     if text.startswith("\ufeff"):
         text = text[1:]

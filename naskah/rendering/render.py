@@ -97,7 +97,7 @@ _KIND_DEFAULTS = {
 }
 
 
-def resolve_layout(layout: dict) -> dict:
+def resolve_layout(layout: dict) -> dict:  # noqa: C901 - one flat check per layout option
     """The layout with every default filled in and every value checked."""
     if not isinstance(layout, dict):
         raise RenderError("layout must be a dict.")
