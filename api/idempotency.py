@@ -125,7 +125,7 @@ def _store(record, response) -> None:
     record.save(update_fields=["status", "content_type", "body"])
 
 
-def idempotent(view=None, *, atomic: bool = True):
+def idempotent(view=None, *, atomic: bool = True):  # noqa: C901 - claim, run and store in one wrapper, read top to bottom
     """Decorate a POST view of the API (it must return an HttpResponse). `atomic=False`
     for an action that manages its own transactions (signing): the key is claimed first,
     the action runs, and the response is stored (or the claim dropped on failure)."""

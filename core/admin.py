@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -419,6 +420,8 @@ SELF_TEAM_ERROR = _(
 
 
 class AnggotaFormSet(BaseInlineFormSet):
+    request: HttpRequest  # set by AnggotaInline.get_formset
+
     def clean(self):
         super().clean()
         for form in self.forms:
@@ -437,11 +440,13 @@ class AnggotaInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.request = request
+        formset.request = request  # type: ignore[attr-defined]  # AnggotaFormSet.request
         return formset
 
 
 class TimKerjaForm(forms.ModelForm):
+    request: HttpRequest  # set by TimKerjaAdmin.get_form
+
     class Meta:
         model = TimKerja
         fields = (
@@ -478,7 +483,7 @@ class TimKerjaAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.request = request
+        form.request = request  # type: ignore[attr-defined]  # TimKerjaForm.request
         return form
 
     @staticmethod

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    # A message is text or lazily translated text (gettext_lazy), shown with str().
+    Message: TypeAlias = str | StrPromise
+
 
 class ApplicationError(Exception):
     """A rule stopped the action. `message` is shown to the user; nothing was changed."""
 
-    def __init__(self, message: str, *, code: str = "error", extra: dict | None = None):
+    def __init__(self, message: Message, *, code: str = "error", extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -17,12 +25,14 @@ class ApplicationError(Exception):
 
 
 class PermissionDeniedError(ApplicationError):
-    def __init__(self, message: str = "", *, code: str = "forbidden", extra: dict | None = None):
+    def __init__(
+        self, message: Message = "", *, code: str = "forbidden", extra: dict | None = None
+    ):
         super().__init__(message or "Not allowed.", code=code, extra=extra)
 
 
 class ConflictError(ApplicationError):
     """The object changed since the user loaded it (stale form, concurrent action)."""
 
-    def __init__(self, message: str, *, code: str = "conflict", extra: dict | None = None):
+    def __init__(self, message: Message, *, code: str = "conflict", extra: dict | None = None):
         super().__init__(message, code=code, extra=extra)

@@ -71,7 +71,7 @@ def stored_file_response(
     content_type: str,
     filename: str,
     attachment: bool = False,
-) -> HttpResponse:
+) -> HttpResponse | FileResponse:
     """Send the stored file `name` (as recorded on a committed row) to a user whom the
     caller has already checked against the object's visibility rule. A missing file is a
     404. `filename` is what the browser saves it as (safely encoded)."""
@@ -81,6 +81,7 @@ def stored_file_response(
     if located is None:
         raise Http404("stored file missing")
     mode = settings.NASKAH_FILE_SERVING
+    response: HttpResponse | FileResponse
     if mode == "x-accel-redirect":
         prefix = settings.NASKAH_FILE_ACCEL_REDIRECT_PREFIX.rstrip("/")
         response = HttpResponse(b"", content_type=content_type)

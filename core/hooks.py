@@ -16,6 +16,7 @@ the change) and must stay cheap: record that something changed and do the work l
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import models
 
@@ -48,7 +49,8 @@ PENUGASAN_EVENTS = (
 # to peer instances, idempotently.
 LETTER_DISPATCHED = "letter_dispatched"
 
-Handler = Callable[[str, str], None]
+# Each event has its own arguments (see its comment above); a handler takes those.
+Handler = Callable[..., Any]
 _registry: dict[str, list[Handler]] = {}
 
 

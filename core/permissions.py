@@ -23,7 +23,7 @@ def has_role_perm(user: Pegawai, perm: str) -> bool:
     cache = getattr(user, "_role_perm_cache", None)
     if cache is None:
         cache = {}
-        user._role_perm_cache = cache
+        user._role_perm_cache = cache  # type: ignore[attr-defined]  # per-request memo
     if perm not in cache:
         app_label, codename = perm.split(".", 1)
         cache[perm] = (

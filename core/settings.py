@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -317,7 +318,7 @@ if Q_MAIL_CLUSTER and Q_MAIL_CLUSTER != Q_SLOW_CLUSTER:
         "timeout": Q_MAIL_TIMEOUT,
         "retry": env_int("Q_MAIL_RETRY", Q_MAIL_TIMEOUT + 60),
     }
-Q_CLUSTER = {
+Q_CLUSTER: dict[str, Any] = {
     "name": "naskah",
     "orm": "default",
     "workers": env_int("Q_WORKERS", 2),
@@ -593,7 +594,7 @@ NASKAH_FONTS = {
 NASKAH_LOG_FORMAT = os.environ.get("NASKAH_LOG_FORMAT", "plain").strip().lower()
 if NASKAH_LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured("NASKAH_LOG_FORMAT must be 'plain' or 'json'.")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},

@@ -37,7 +37,7 @@ _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def has_line_break(value: str | None) -> bool:
-    return bool(value) and _LINE_BREAKS.search(value) is not None
+    return bool(value) and _LINE_BREAKS.search(value or "") is not None
 
 
 def validate_single_line(value: str) -> None:

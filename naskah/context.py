@@ -241,7 +241,7 @@ def _placeholder_value(kind: str, text: str):
     return text
 
 
-def fields_context(
+def fields_context(  # noqa: C901 - one branch per field type, as the renderer reads them
     jenis: JenisNaskah, values: dict, on: dt.date, placeholders: dict | None = None
 ) -> tuple[dict, list, list]:
     """The `fields` dict for the renderer, plus blocks to put into the body: label:value
@@ -432,6 +432,34 @@ def people_signature_blocks(jenis: JenisNaskah, values: dict, on: dt.date) -> tu
 # --- The whole context --------------------------------------------------------------------------
 
 
+def _title_filled(title: str, jenis: JenisNaskah, values: dict, placeholders) -> str:
+    """The layout's title with each "{field}" of a text field replaced by its value in
+    capitals (or a preview's stand-in), on one line."""
+    for spec in jenis.fields_schema:
+        value = values.get(spec["name"])
+        if spec["type"] == "text":
+            value = value or (placeholders or {}).get(spec["name"], "")
+            title = title.replace("{" + spec["name"] + "}", str(value).upper())
+    return " ".join(title.split())
+
+
+def _body_with_rows(body: list, row_blocks: list) -> list:
+    """The body with the typed fields' rows inserted after the first paragraph that ends
+    with a colon ("... pada:"), else at the top."""
+    if not row_blocks:
+        return body
+    cut = next(
+        (
+            i + 1
+            for i, block in enumerate(body)
+            if block.get("type") == "paragraph"
+            and "".join(r.get("text", "") for r in block.get("runs", [])).rstrip().endswith(":")
+        ),
+        0,
+    )
+    return body[:cut] + row_blocks + body[cut:]
+
+
 def naskah_render_context(
     revisi: NaskahRevisi, *, preview: bool = True, signer_holder=None, placeholders=None
 ) -> tuple[dict, dict]:
@@ -462,30 +490,13 @@ def naskah_render_context(
     # delegating official, as the signature block's "a.n." line does.
     principal = mandat_principal(signer, mandat) if mandat else None
     layout = naskah_layout(jenis, signer=principal or signer)
-    for spec in jenis.fields_schema:
-        value = revisi.fields.get(spec["name"])
-        if spec["type"] == "text":
-            value = value or (placeholders or {}).get(spec["name"], "")
-            layout["title"] = layout["title"].replace("{" + spec["name"] + "}", str(value).upper())
-    layout["title"] = " ".join(layout["title"].split())
+    layout["title"] = _title_filled(layout["title"], jenis, revisi.fields, placeholders)
     parties = layout.pop("parties", None)
     layout.pop("section_numbers", None)
     kop = kop_context(signer.unit, kepala_daerah=jenis.kop_kepala_daerah, signer=signer)
     fields, row_blocks, sections = fields_context(jenis, revisi.fields, on, placeholders)
 
-    body = list(revisi.body)
-    if row_blocks:
-        # After the first paragraph that ends with a colon ("... pada:"), else at the top.
-        cut = next(
-            (
-                i + 1
-                for i, block in enumerate(body)
-                if block.get("type") == "paragraph"
-                and "".join(r.get("text", "") for r in block.get("runs", [])).rstrip().endswith(":")
-            ),
-            0,
-        )
-        body = body[:cut] + row_blocks + body[cut:]
+    body = _body_with_rows(list(revisi.body), row_blocks)
     if parties:
         body = party_blocks(jenis, parties, revisi.fields, signer, on) + body
     body += sections

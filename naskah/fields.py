@@ -64,12 +64,96 @@ def _is_empty(value) -> bool:
     return value in (None, "", [], {})
 
 
+def _clean_text(spec: dict, value):
+    if not isinstance(value, str):
+        raise ValidationError(_("Must be text."))
+    value = value.strip()
+    kind = spec["type"]
+    limit = spec.get("max_length", 500 if kind == "text" else 5000)
+    if len(value) > limit:
+        raise ValidationError(_("At most %(n)d characters.") % {"n": limit})
+    if kind == "text" and "\n" in value:
+        raise ValidationError(_("Must be a single line."))
+    return value
+
+
+def _clean_date(spec: dict, value):
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Enter a valid date.")) from None
+    return value
+
+
+def _clean_blocks(spec: dict, value):
+    value = validate_blocks(value, max_chars=body_max_chars())
+    if not value:
+        raise ValidationError(_("Must not be empty."))
+    return value
+
+
+def _clean_diktum(spec: dict, value):
+    if not isinstance(value, list):
+        raise ValidationError(_("Must be a list of parts."))
+    value = [validate_blocks(part, max_chars=body_max_chars()) for part in value]
+    return [part for part in value if part]
+
+
+def _clean_lines(spec: dict, value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Must be a list of lines."))
+    return [v.strip() for v in value if v.strip()]
+
+
+def _clean_people(spec: dict, value):
+    from core.models import Pegawai
+
+    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+        raise ValidationError(_("Must be a list of employees."))
+    found = set(Pegawai.objects.filter(pk__in=value, is_active=True).values_list("pk", flat=True))
+    if set(value) - found:
+        raise ValidationError(_("Unknown employee."))
+    return list(dict.fromkeys(value))
+
+
+def _clean_signers(spec: dict, value):
+    from core.models import Jabatan
+
+    if not isinstance(value, list):
+        raise ValidationError(_("Must be a list of signers."))
+    rows = []
+    for row in value:
+        if not isinstance(row, dict) or not isinstance(row.get("jabatan_id"), int):
+            raise ValidationError(_("Each signer needs a position."))
+        rows.append({"jabatan_id": row["jabatan_id"], "peran": str(row.get("peran", ""))[:120]})
+    ids = {r["jabatan_id"] for r in rows}
+    if len(ids) != len(rows):
+        raise ValidationError(_("A position is listed twice."))
+    if Jabatan.objects.filter(pk__in=ids, aktif=True).count() != len(ids):
+        raise ValidationError(_("Unknown position."))
+    return rows
+
+
+# Each field type's check: (spec, value) -> the normalised value, or ValidationError. A
+# type without an entry is stored as given.
+_CLEANERS = {
+    "text": _clean_text,
+    "textarea": _clean_text,
+    "date": _clean_date,
+    "blocks": _clean_blocks,
+    "diktum": _clean_diktum,
+    "lines": _clean_lines,
+    "people": _clean_people,
+    "signers": _clean_signers,
+}
+
+
 def clean_values(schema: list[dict], values: dict, *, require: bool = True) -> dict:
     """Validate structured values against the schema; return the normalised dict that a
     revision stores. Raises ValidationError with a message per field name.
     `require=False`: a required field may still be empty (a draft being written)."""
-    from core.models import Jabatan, Pegawai
-
     if not isinstance(values, dict):
         raise ValidationError(_("Typed fields must be an object."))
     unknown = set(values) - {s["name"] for s in schema}
@@ -80,72 +164,14 @@ def clean_values(schema: list[dict], values: dict, *, require: bool = True) -> d
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
     for spec in schema:
-        name, kind = spec["name"], spec["type"]
+        name = spec["name"]
         value = values.get(name)
-        if _is_empty(value):
-            if require and spec.get("required"):
-                errors[name] = [_("%(label)s is required.") % {"label": spec["label"]}]
-            continue
-        try:
-            if kind in {"text", "textarea"}:
-                if not isinstance(value, str):
-                    raise ValidationError(_("Must be text."))
-                value = value.strip()
-                limit = spec.get("max_length", 500 if kind == "text" else 5000)
-                if len(value) > limit:
-                    raise ValidationError(_("At most %(n)d characters.") % {"n": limit})
-                if kind == "text" and "\n" in value:
-                    raise ValidationError(_("Must be a single line."))
-            elif kind == "date":
-                if isinstance(value, dt.date):
-                    value = value.isoformat()
-                try:
-                    dt.date.fromisoformat(value)
-                except (TypeError, ValueError):
-                    raise ValidationError(_("Enter a valid date.")) from None
-            elif kind == "blocks":
-                value = validate_blocks(value, max_chars=body_max_chars())
-                if not value:
-                    raise ValidationError(_("Must not be empty."))
-            elif kind == "diktum":
-                if not isinstance(value, list):
-                    raise ValidationError(_("Must be a list of parts."))
-                value = [validate_blocks(part, max_chars=body_max_chars()) for part in value]
-                value = [part for part in value if part]
-            elif kind == "lines":
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise ValidationError(_("Must be a list of lines."))
-                value = [v.strip() for v in value if v.strip()]
-            elif kind == "people":
-                if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
-                    raise ValidationError(_("Must be a list of employees."))
-                found = set(
-                    Pegawai.objects.filter(pk__in=value, is_active=True).values_list(
-                        "pk", flat=True
-                    )
-                )
-                if set(value) - found:
-                    raise ValidationError(_("Unknown employee."))
-                value = list(dict.fromkeys(value))
-            elif kind == "signers":
-                if not isinstance(value, list):
-                    raise ValidationError(_("Must be a list of signers."))
-                rows = []
-                for row in value:
-                    if not isinstance(row, dict) or not isinstance(row.get("jabatan_id"), int):
-                        raise ValidationError(_("Each signer needs a position."))
-                    rows.append(
-                        {"jabatan_id": row["jabatan_id"], "peran": str(row.get("peran", ""))[:120]}
-                    )
-                ids = {r["jabatan_id"] for r in rows}
-                if len(ids) != len(rows):
-                    raise ValidationError(_("A position is listed twice."))
-                if Jabatan.objects.filter(pk__in=ids, aktif=True).count() != len(ids):
-                    raise ValidationError(_("Unknown position."))
-                value = rows
-        except ValidationError as exc:
-            errors[name] = exc.messages
-            continue
+        if not _is_empty(value) and (cleaner := _CLEANERS.get(spec["type"])) is not None:
+            try:
+                value = cleaner(spec, value)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+                continue
         if _is_empty(value):
             if require and spec.get("required"):
                 errors[name] = [_("%(label)s is required.") % {"label": spec["label"]}]

@@ -188,7 +188,7 @@ def bench_run(
 
     from penomoran.models import BukuNomorTahun, Nomor
 
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's wrapper has it
         raise RuntimeError("bench_numbering needs a database file or server, not in-memory SQLite")
     result = BenchResult(database=connection.vendor, processes=processes, count=count)
     buku, actor = _setup_book()

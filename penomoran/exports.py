@@ -21,7 +21,7 @@ from core.clock import office_time
 from core.indonesian import tanggal_jam, tanggal_panjang
 from penomoran.models import BukuNomor, Nomor
 
-STATUS_ID = {
+STATUS_ID: dict[str, str] = {
     Nomor.Status.DIGUNAKAN: "Digunakan",
     Nomor.Status.DICADANGKAN: "Dicadangkan",
     Nomor.Status.BATAL: "Batal",

@@ -234,14 +234,14 @@ def _check_object(object_type: str, object_id: str) -> tuple[str, str]:
         )
     if len(object_type) > 100 or len(object_id) > 64:
         raise ApplicationError(_("The object type or id is too long."), code="object_too_long")
-    taken = (
+    rows = (
         Nomor.objects.filter(
             object_type=object_type, object_id=object_id, status=Nomor.Status.DIGUNAKAN
         )
         .order_by()
         .values_list("teks", flat=True)[:1]
     )
-    taken = taken[0] if taken else None
+    taken = rows[0] if rows else None
     if taken is not None:
         raise ConflictError(
             _("%(object)s already has the number %(teks)s.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +43,9 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tahun"].choices = [("", _("All"))] + [(y, str(y)) for y in years]
+        cast(forms.ChoiceField, self.fields["tahun"]).choices = [("", _("All"))] + [
+            (y, str(y)) for y in years
+        ]
 
 
 class ReserveForm(forms.Form):
@@ -57,7 +61,9 @@ class ReserveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         prefixes = sorted(set(sifat_prefixes().values()))
-        self.fields["sifat"].choices = [("", "—")] + [(p, p) for p in prefixes]
+        cast(forms.ChoiceField, self.fields["sifat"]).choices = [("", "—")] + [
+            (p, p) for p in prefixes
+        ]
         for name, field in self.fields.items():
             css = "form-select" if name == "sifat" else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")
@@ -145,7 +151,8 @@ def register_pdf(request, pk: int):
 
 def _form_errors(form: forms.Form) -> str:
     return " ".join(
-        f"{form.fields[name].label}: {' '.join(errs)}" for name, errs in form.errors.items()
+        f"{form.fields[name].label}: {' '.join(map(str, errs))}"
+        for name, errs in form.errors.items()
     )
 
 

@@ -4,6 +4,8 @@ are in permissions.py and the services."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,7 +36,9 @@ class BlokForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         prefixes = sorted(set(sifat_prefixes().values()))
-        self.fields["sifat"].choices = [("", "—")] + [(p, p) for p in prefixes]
+        cast(forms.ChoiceField, self.fields["sifat"]).choices = [("", "—")] + [
+            (p, p) for p in prefixes
+        ]
         for name, field in self.fields.items():
             css = "form-select" if name == "sifat" else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")
@@ -52,10 +56,9 @@ class SuratManualForm(forms.Form):
 
     def __init__(self, *args, blok: BlokDarurat, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nomor"].queryset = (
-            blok.nomor_qs().filter(status=Nomor.Status.DICADANGKAN).order_by("urut")
-        )
-        self.fields["nomor"].label_from_instance = lambda n: n.teks
+        nomor = cast(forms.ModelChoiceField, self.fields["nomor"])
+        nomor.queryset = blok.nomor_qs().filter(status=Nomor.Status.DICADANGKAN).order_by("urut")
+        nomor.label_from_instance = lambda n: n.teks  # type: ignore[assignment]  # Django's documented hook
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control form-control-sm")
 
@@ -74,7 +77,7 @@ def _blok_for(user, pk: int) -> BlokDarurat:
 
 def _errors(form: forms.Form) -> str:
     return " ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}"
+        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(map(str, errs))}"
         for name, errs in form.errors.items()
     )
 
@@ -208,6 +211,8 @@ def surat_manual_scan(request, pk: int):
     if surat is None:
         raise Http404
     _blok_for(request.user, surat.blok_id)
+    if not surat.berkas.name:
+        raise Http404
     return stored_file_response(
         surat.berkas.name, content_type="application/pdf", filename=f"{surat.nomor.teks}.pdf"
     )

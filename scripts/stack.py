@@ -90,7 +90,7 @@ def cluster_counts(args, env: dict) -> dict[str, int]:
     return clusters
 
 
-def main(argv=None) -> int:
+def main(argv=None) -> int:  # noqa: C901 - the script's steps in order
     args = parse_args(argv)
     database = os.environ.get("DATABASE_URL", "")
     if not database.startswith(("postgres://", "postgresql://")) and not args.allow_sqlite:

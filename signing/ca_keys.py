@@ -23,7 +23,7 @@ TBS is signed by the token and the certificate or CRL is reassembled with asn1cr
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 
 if TYPE_CHECKING:
-    from signing.models import CertificateAuthority
+    from signing.ca_lifecycle import AnyCa
 
 BACKEND_DATABASE = "database"
 BACKEND_PKCS11 = "pkcs11"
@@ -44,7 +44,7 @@ BACKENDS = (BACKEND_DATABASE, BACKEND_PKCS11)
 
 _lock = threading.Lock()
 _throwaway: list[rsa.RSAPrivateKey] = []
-_libs: dict[str, object] = {}
+_libs: dict[str, Any] = {}  # module path → its loaded pkcs11.lib
 
 
 def configured_backend() -> str:
@@ -228,7 +228,7 @@ def pkcs11_key_generate(label: str, bits: int) -> Pkcs11CaKey:
     return Pkcs11CaKey(label)
 
 
-def ca_key_for(ca: CertificateAuthority):
+def ca_key_for(ca: AnyCa):
     """The signing key of a CA row (current or retired generation): an RSA key opened
     from its sealed envelope, or a `Pkcs11CaKey`."""
     if ca.key_backend == BACKEND_PKCS11:

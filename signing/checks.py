@@ -6,12 +6,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security)
 def check_signing_configuration(app_configs, **kwargs):
-    problems = []
+    problems: list[CheckMessage] = []
     backend = settings.NASKAH_SIGNING_BACKEND
     if backend not in {"local", "bsre"}:
         problems.append(
@@ -75,7 +75,7 @@ def _ca_key_problems() -> list:
         ]
     if backend != "pkcs11":
         return []
-    problems = []
+    problems: list[CheckMessage] = []
     module = str(settings.NASKAH_CA_PKCS11_MODULE or "")
     if not module or not Path(module).is_file():
         problems.append(

@@ -109,8 +109,11 @@ def private_key_seal_with(
     return envelope_seal(der, secret=secret, aad=aad, log2_n=log2_n)
 
 
-def private_key_open(envelope: bytes, *, secret: bytes, aad: bytes) -> rsa.RSAPrivateKey:
-    der = envelope_open(envelope, secret=secret, aad=aad)
+def private_key_open(
+    envelope: bytes | memoryview, *, secret: bytes, aad: bytes
+) -> rsa.RSAPrivateKey:
+    """`envelope` as a BinaryField reads it: bytes, or a memoryview on PostgreSQL."""
+    der = envelope_open(bytes(envelope), secret=secret, aad=aad)
     # The DER was authenticated by AES-GCM: it is exactly the key this instance generated,
     # so OpenSSL's expensive RSA consistency check (60-190 ms, tech-notes 1.3) can be
     # skipped safely. The check protects against crafted keys, which GCM already rules out.
@@ -226,7 +229,7 @@ def signer_certificate_build(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]  # a CA key signs; cryptography types it wider
             critical=False,
         )
     )
@@ -315,7 +318,7 @@ def ocsp_responder_certificate_build(
         .add_extension(x509.OCSPNoCheck(), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]  # a CA key signs; cryptography types it wider
             critical=False,
         ),
         ca_key,
@@ -346,7 +349,7 @@ def crl_build(
         .next_update(next_update)
         .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]  # a CA key signs; cryptography types it wider
             critical=False,
         )
     )

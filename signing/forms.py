@@ -24,7 +24,8 @@ class EnrolForm(forms.Form):
     passphrase2 = _passphrase_field(_("Signing passphrase (again)"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("passphrase") and data.get("passphrase") != data.get("passphrase2"):
             self.add_error("passphrase2", _("The two passphrases differ."))
         return data
@@ -36,7 +37,8 @@ class PassphraseChangeForm(forms.Form):
     new_passphrase2 = _passphrase_field(_("New signing passphrase (again)"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("new_passphrase") and data.get("new_passphrase") != data.get("new_passphrase2"):
             self.add_error("new_passphrase2", _("The two passphrases differ."))
         return data

@@ -76,7 +76,7 @@ class CachedKeySigner(signers.SimpleSigner):
     ):
         super().__init__(
             signing_cert=asn1_certificate(certificate),
-            signing_key=None,  # type: ignore[arg-type]  # only sign_raw uses it; overridden
+            signing_key=None,  # only sign_raw uses it; overridden
             cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in chain]),
         )
         self._private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = private_key

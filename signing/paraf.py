@@ -165,7 +165,7 @@ class ParafKeyMiddleware:
         rekey_token = _rekeyed.set({})
         try:
             response = self.get_response(request)
-            rekeyed = _rekeyed.get()
+            rekeyed = _rekeyed.get() or {}
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated and user.pk in rekeyed:
                 # The person changed their password in this request: the session keeps the
@@ -235,7 +235,7 @@ def paraf_available(user) -> bool:
 # --- the credential ------------------------------------------------------------------------
 
 
-def _subject_serial(pegawai_id: int) -> str:
+def _subject_serial(pegawai_id: int | None) -> str:
     return f"pegawai:{pegawai_id}"
 
 
@@ -289,7 +289,7 @@ def paraf_certificate_build(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]  # a CA key signs; cryptography types it wider
             critical=False,
         )
     )
@@ -440,6 +440,8 @@ def _signing_key(user) -> tuple[ParafCredential, ec.EllipticCurvePrivateKey]:
                 bytes(row.sealed_key), secret=kek, aad=_credential_aad(row.serial_hex)
             )
             key = serialization.load_der_private_key(der, password=None)
+            if not isinstance(key, ec.EllipticCurvePrivateKey):
+                raise TypeError("a paraf key is an EC key (_credential_issue made it)")
             return row, key
         except crypto.WrongSecretError:
             # The password changed without this key being rewrapped (a reset): the old key
@@ -569,7 +571,9 @@ def _fail(code: str, payload: dict | None = None) -> StatementCheck:
     return StatementCheck(False, code, str(CHECK_TEXT[code]), payload)
 
 
-def parse_time(value: str) -> dt.datetime | None:
+def parse_time(value: str | None) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
     try:
         parsed = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
@@ -592,7 +596,7 @@ def paraf_revocation_status(serial: int) -> tuple[str, dt.datetime | None]:
     return "good", None
 
 
-def statement_verify(*, payload: str, signature: bytes, certificate_pem: str) -> StatementCheck:
+def statement_verify(*, payload: str, signature: bytes, certificate_pem: str) -> StatementCheck:  # noqa: C901 - one failure code per check, in verification order
     """Cryptographic check of one statement: canonical form, certificate chained to the
     instance CA with the paraf usage and naming the actor, signature, validity and
     revocation status at the statement's time (the status the CRL and OCSP publish)."""

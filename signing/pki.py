@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import TYPE_CHECKING
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -32,6 +33,9 @@ from django.utils import timezone
 
 from signing import crypto
 from signing.models import CertificateAuthority, ParafCredential, SignerCertificate
+
+if TYPE_CHECKING:
+    from signing.ca_lifecycle import AnyCa
 
 OCSP_RESPONDER_KEY_BITS = 2048
 # The CA secret is 32 random-looking bytes from HKDF, not a human passphrase, so the
@@ -58,11 +62,11 @@ def ca_certificate_url(ca: CertificateAuthority) -> str:
     return _base_url() + reverse("pki:ca_certificate", kwargs={"serial": ca.serial_hex})
 
 
-def _responder_aad(ca: CertificateAuthority) -> bytes:
+def _responder_aad(ca: AnyCa) -> bytes:
     return b"naskah-ocsp|" + ca.serial_hex.encode()
 
 
-def ocsp_responder_ensure(ca: CertificateAuthority) -> CertificateAuthority:
+def ocsp_responder_ensure(ca: AnyCa) -> AnyCa:
     """Issue the delegated OCSP responder certificate if the CA has none or it expires
     within 30 days. Returns the (refreshed) CA row."""
     from signing.backends.local import _organisation, ca_secret
@@ -98,7 +102,7 @@ def ocsp_responder_ensure(ca: CertificateAuthority) -> CertificateAuthority:
     return row
 
 
-def _responder(ca: CertificateAuthority):
+def _responder(ca: AnyCa):
     """(certificate, key) of the delegated responder, opened once per process."""
     from signing.backends.local import ca_secret
 
@@ -107,8 +111,9 @@ def _responder(ca: CertificateAuthority):
     with _responder_lock:
         cached = _responder_cache.get(pem)
         if cached is None:
+            assert ca.ocsp_sealed_key is not None  # made by ocsp_responder_ensure
             key = crypto.private_key_open(
-                bytes(ca.ocsp_sealed_key), secret=ca_secret(), aad=_responder_aad(ca)
+                ca.ocsp_sealed_key, secret=ca_secret(), aad=_responder_aad(ca)
             )
             cached = (crypto.certificate_load(pem), key)
             if len(_responder_cache) > 16:  # one entry per CA generation
@@ -141,7 +146,7 @@ def _revoked_entries(ca) -> list[crypto.RevokedEntry]:
     ]
 
 
-def crl_regenerate(ca: CertificateAuthority | None = None) -> CertificateAuthority:
+def crl_regenerate(ca: AnyCa | None = None) -> AnyCa:
     """Sign a new complete CRL listing every revoked certificate and store it on the CA
     row. Call inside the revocation's transaction (it locks the CA row). `ca` may be a
     retired generation (signing/ca_lifecycle.py): each generation signs its own CRL."""
@@ -169,7 +174,7 @@ def crl_regenerate(ca: CertificateAuthority | None = None) -> CertificateAuthori
     return row
 
 
-def crl_current(ca: CertificateAuthority | None = None) -> bytes:
+def crl_current(ca: AnyCa | None = None) -> bytes:
     """The current CRL (DER), regenerated first if missing or close to its next update."""
     from signing.backends.local import ca_get_or_create
 
@@ -181,6 +186,7 @@ def crl_current(ca: CertificateAuthority | None = None) -> bytes:
         or ca.crl_next_update - refresh <= (timezone.now())
     ):
         ca = crl_regenerate(ca)
+    assert ca.crl_der is not None  # regenerated above when missing
     return bytes(ca.crl_der)
 
 
@@ -220,7 +226,7 @@ def _status_for_serial(ca, serial: int):
 
 
 def _ocsp_sign(
-    ca: CertificateAuthority,
+    ca: AnyCa,
     serial: int,
     *,
     nonce: bytes | None = None,

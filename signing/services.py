@@ -7,6 +7,7 @@ and dropped; they never reach a row, an audit event or a log line (DESIGN invari
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -397,7 +398,11 @@ def signer_credential(
     for this request only."""
     from signing.selectors import signing_method
 
-    given = [(v, k) for v, k in ((passphrase, "passphrase"), (totp, "totp")) if v]
+    offered: tuple[tuple[str | None, CredentialKind], ...] = (
+        (passphrase, "passphrase"),
+        (totp, "totp"),
+    )
+    given = [(v, k) for v, k in offered if v]
     if not given:
         raise ApplicationError(_("Enter your signing passphrase."), code="no_passphrase")
     if len(given) > 1:
@@ -467,19 +472,21 @@ def pdf_sign(
             code="bad_field_name",
         )
     backend = backend or get_backend()
-    sign_kwargs = {
-        "signer": signer,
-        "credential": credential,
-        "field_name": field_name,
-        "reason": reason,
-        "location": location,
-        "credential_kind": credential_kind,
-    }
+    sign = functools.partial(
+        backend.sign,
+        pdf,
+        signer=signer,
+        credential=credential,
+        field_name=field_name,
+        reason=reason,
+        location=location,
+        credential_kind=credential_kind,
+    )
     if isinstance(credential, UnlockedKey):
-        result = backend.sign(pdf, **sign_kwargs)
+        result = sign()
     else:
         with passphrase_guard(signer):
-            result = backend.sign(pdf, **sign_kwargs)
+            result = sign()
     # Inside a caller's transaction (signing a letter) the event joins it without a
     # savepoint: if the insert fails, the caller's whole transaction rolls back.
     with transaction.atomic(savepoint=False):

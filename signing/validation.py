@@ -331,7 +331,7 @@ def _revocation_date(status) -> dt.datetime | None:
     return details.revocation_date if details is not None else None
 
 
-def _signature_report(
+def _signature_report(  # noqa: C901 - maps pyHanko statuses to indications, case by case
     embedded, contexts: _Contexts, local_issuer: frozenset[str]
 ) -> SignatureReport:
     if embedded.sig_object_type == "/DocTimeStamp":

@@ -38,11 +38,11 @@ def step_capacity(user: Pegawai, state: StepState, day: dt.date | None = None) -
         return None
     if state.reassigned:
         return StepState.Capacity.REASSIGNED if state.assignee_id == user.pk else None
-    if state.tim_kerja_id:
+    if state.tim_kerja is not None:
         if _team_lead_ok(state, day) and state.tim_kerja.ketua_id == user.pk:
             return StepState.Capacity.KETUA_TIM
         return None
-    holder = jabatan_holder_on(state.jabatan, day) if state.jabatan_id else None
+    holder = jabatan_holder_on(state.jabatan, day) if state.jabatan is not None else None
     if holder is not None and holder.pegawai.pk == user.pk:
         return holder.jenis
     return None
@@ -80,15 +80,13 @@ def step_reassign_candidates(state: StepState, day: dt.date | None = None) -> Qu
     units: set[int] = set()
     people = Q(pk__in=[])
     anchor: Jabatan | None = None
-    if state.tim_kerja_id:
-        team = state.tim_kerja
+    if (team := state.tim_kerja) is not None:
         people |= Q(pk=team.ketua_id) | Q(keanggotaan_tim__tim=team)
         units.add(team.unit_id)
         anchor = team.jabatan_pembina
         if anchor is not None:
             jabatan_ids.add(anchor.pk)
-    elif state.jabatan_id:
-        anchor = state.jabatan
+    elif (anchor := state.jabatan) is not None:
         jabatan_ids.add(anchor.pk)
         units.add(anchor.unit_id)
     if anchor is not None:

@@ -21,6 +21,7 @@ Rules (domain.md 5.2, documented in docs/workflows.md):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,6 +32,10 @@ from core.errors import ApplicationError
 from core.models import AnggotaTimKerja, Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, jabatan_superior_chain, unit_head
 from workflows.models import StepKind
+
+# ("tim", team id) or ("jabatan", position id): who a step is for (the id is typed
+# optional as ProposedStep's ids are).
+StepKey = tuple[str, int | None]
 
 
 @dataclass
@@ -43,7 +48,7 @@ class ProposedStep:
     holder_label: str = ""
 
     @property
-    def key(self) -> tuple[str, int]:
+    def key(self) -> StepKey:
         return ("tim", self.tim_kerja_id) if self.tim_kerja_id else ("jabatan", self.jabatan_id)
 
 
@@ -64,8 +69,8 @@ class RouteProposal:
     # The rules this proposal was derived under (used to validate an edited copy).
     signer_jabatan_id: int | None = None
     drafter_jabatan_id: int | None = None
-    hierarki_allowed: list[tuple[str, int]] = field(default_factory=list)
-    required_keys: list[tuple[str, tuple[str, int]]] = field(default_factory=list)
+    hierarki_allowed: list[StepKey] = field(default_factory=list)
+    required_keys: list[tuple[str, StepKey]] = field(default_factory=list)
     max_paraf: int = 3
 
     @property
@@ -104,7 +109,7 @@ def _holder_label(jabatan: Jabatan, tanggal: dt.date) -> tuple[str, str | None]:
     return f"{holder.prefix}{holder.pegawai.nama_lengkap}", None
 
 
-def route_propose(
+def route_propose(  # noqa: C901 - derives the route in the regulation's order
     *,
     drafter: Pegawai,
     drafter_jabatan: Jabatan,
@@ -131,7 +136,7 @@ def route_propose(
     )
 
     hierarki: list[ProposedStep] = []
-    allowed: list[tuple[str, int]] = []
+    allowed: list[StepKey] = []
     if not self_signed:
         if tim_kerja is not None:
             teams = [tim_kerja]
@@ -271,8 +276,74 @@ def route_proposal_errors(
     for stage in stages[:-1]:
         if stage.kind == StepKind.TANDATANGAN:
             errors.append(_("Only the last stage may be a signature."))
-    seen: set[tuple[str, int]] = set()
-    hierarki_keys: list[tuple[str, int]] = []
+    hierarki_keys, jabatan_ids = _stages_errors(proposal, stages, errors)
+    present = {(s.kind, s.key) for stage in stages for s in stage.steps}
+    jabatan = Jabatan.objects.in_bulk(
+        jabatan_ids | {k[1][1] for k in proposal.required_keys if k[1][0] == "jabatan"}
+    )
+    teams = TimKerja.objects.in_bulk(
+        {k[1] for k in hierarki_keys if k[0] == "tim"}
+        | {k[1][1] for k in proposal.required_keys if k[1][0] == "tim"}
+    )
+
+    def name(key: StepKey) -> str:
+        if key[0] == "tim":
+            return teams[key[1]].nama if key[1] in teams else str(key[1])
+        return jabatan[key[1]].nama if key[1] in jabatan else str(key[1])
+
+    for kind, key in proposal.required_keys:
+        if (kind, key) not in present:
+            errors.append(
+                _("The required step “%(name)s” cannot be removed.") % {"name": name(key)}
+            )
+    errors.extend(_hierarchy_errors(proposal, hierarki_keys, name))
+    for pk in jabatan_ids:
+        position = jabatan.get(pk)
+        if position is None or not position.aktif:
+            errors.append(_("A step's position does not exist or is inactive."))
+            continue
+        if jabatan_holder_on(position, tanggal) is None:
+            errors.append(
+                _("The position “%(jabatan)s” is vacant: nobody holds it or acts for it.")
+                % {"jabatan": position.nama}
+            )
+    for key in hierarki_keys:
+        if key[0] == "tim" and (key[1] not in teams or not teams[key[1]].aktif):
+            errors.append(_("A step's work team does not exist or is inactive."))
+    return list(dict.fromkeys(errors))
+
+
+def _hierarchy_errors(
+    proposal: RouteProposal, hierarki_keys: list[StepKey], name: Callable[[StepKey], str]
+) -> list[str]:
+    """The hierarchy initials: how many, each on the line between drafter and signer, and
+    going up it in order."""
+    errors = []
+    if len(hierarki_keys) > proposal.max_paraf:
+        errors.append(
+            _("At most %(max)d hierarchy initials are allowed (%(count)d given).")
+            % {"max": proposal.max_paraf, "count": len(hierarki_keys)}
+        )
+    order = proposal.hierarki_allowed
+    for key in hierarki_keys:
+        if key not in order:
+            errors.append(
+                _("“%(name)s” is not between the drafter and the signer in the hierarchy.")
+                % {"name": name(key)}
+            )
+    ranks = [order.index(k) for k in hierarki_keys if k in order]
+    if ranks != sorted(ranks):
+        errors.append(_("Hierarchy initials must go up the line in order."))
+    return errors
+
+
+def _stages_errors(
+    proposal: RouteProposal, stages: list[ProposedStage], errors: list[str]
+) -> tuple[list[StepKey], set[int]]:
+    """Append what is wrong with each stage and step to `errors`; return the hierarchy
+    initials' keys in order and the positions named."""
+    seen: set[StepKey] = set()
+    hierarki_keys: list[StepKey] = []
     jabatan_ids: set[int] = set()
     for number, stage in enumerate(stages, start=1):
         if not stage.steps:
@@ -293,73 +364,28 @@ def route_proposal_errors(
                     _("Stage %(n)d: a step goes to one position or one team.") % {"n": number}
                 )
                 continue
-            if step.tim_kerja_id and step.kind != StepKind.PARAF_HIERARKI:
-                errors.append(_("Only a hierarchy initial may go to a team lead."))
-            if step.key in seen:
-                errors.append(_("The same position appears twice in the route."))
+            errors.extend(_step_errors(proposal, step, seen))
             seen.add(step.key)
             if step.jabatan_id:
                 jabatan_ids.add(step.jabatan_id)
             if step.kind == StepKind.PARAF_HIERARKI:
                 hierarki_keys.append(step.key)
-            if step.kind != StepKind.TANDATANGAN and step.key == (
-                "jabatan",
-                proposal.signer_jabatan_id,
-            ):
-                errors.append(_("The signer does not initial their own letter."))
-            if step.kind != StepKind.TANDATANGAN and step.key == (
-                "jabatan",
-                proposal.drafter_jabatan_id,
-            ):
-                errors.append(_("The drafter's own position cannot be a step."))
-    present = {(s.kind, s.key) for stage in stages for s in stage.steps}
-    jabatan = Jabatan.objects.in_bulk(
-        jabatan_ids | {k[1][1] for k in proposal.required_keys if k[1][0] == "jabatan"}
-    )
-    teams = TimKerja.objects.in_bulk(
-        {k[1] for k in hierarki_keys if k[0] == "tim"}
-        | {k[1][1] for k in proposal.required_keys if k[1][0] == "tim"}
-    )
+    return hierarki_keys, jabatan_ids
 
-    def name(key: tuple[str, int]) -> str:
-        if key[0] == "tim":
-            return teams[key[1]].nama if key[1] in teams else str(key[1])
-        return jabatan[key[1]].nama if key[1] in jabatan else str(key[1])
 
-    for kind, key in proposal.required_keys:
-        if (kind, key) not in present:
-            errors.append(
-                _("The required step “%(name)s” cannot be removed.") % {"name": name(key)}
-            )
-    if len(hierarki_keys) > proposal.max_paraf:
-        errors.append(
-            _("At most %(max)d hierarchy initials are allowed (%(count)d given).")
-            % {"max": proposal.max_paraf, "count": len(hierarki_keys)}
-        )
-    order = proposal.hierarki_allowed
-    for key in hierarki_keys:
-        if key not in order:
-            errors.append(
-                _("“%(name)s” is not between the drafter and the signer in the hierarchy.")
-                % {"name": name(key)}
-            )
-    ranks = [order.index(k) for k in hierarki_keys if k in order]
-    if ranks != sorted(ranks):
-        errors.append(_("Hierarchy initials must go up the line in order."))
-    for pk in jabatan_ids:
-        position = jabatan.get(pk)
-        if position is None or not position.aktif:
-            errors.append(_("A step's position does not exist or is inactive."))
-            continue
-        if jabatan_holder_on(position, tanggal) is None:
-            errors.append(
-                _("The position “%(jabatan)s” is vacant: nobody holds it or acts for it.")
-                % {"jabatan": position.nama}
-            )
-    for key in hierarki_keys:
-        if key[0] == "tim" and (key[1] not in teams or not teams[key[1]].aktif):
-            errors.append(_("A step's work team does not exist or is inactive."))
-    return list(dict.fromkeys(errors))
+def _step_errors(proposal: RouteProposal, step: ProposedStep, seen: set[StepKey]) -> list[str]:
+    """What is wrong with one step that names one position or one team; `seen`: the keys
+    of the steps before it."""
+    errors = []
+    if step.tim_kerja_id and step.kind != StepKind.PARAF_HIERARKI:
+        errors.append(_("Only a hierarchy initial may go to a team lead."))
+    if step.key in seen:
+        errors.append(_("The same position appears twice in the route."))
+    if step.kind != StepKind.TANDATANGAN and step.key == ("jabatan", proposal.signer_jabatan_id):
+        errors.append(_("The signer does not initial their own letter."))
+    if step.kind != StepKind.TANDATANGAN and step.key == ("jabatan", proposal.drafter_jabatan_id):
+        errors.append(_("The drafter's own position cannot be a step."))
+    return errors
 
 
 def route_proposal_check(

@@ -368,12 +368,12 @@ def _require_note(note: str) -> str:
 def _activate_step(route: Route, step: Step, now: dt.datetime) -> StepState:
     """Put a step in front of the person acting for its position (or team) today."""
     day = office_time(now).date()
-    assignee, capacity = None, StepState.Capacity.VACANT
-    if step.tim_kerja_id:
-        team = step.tim_kerja
+    assignee: Pegawai | None = None
+    capacity: str = StepState.Capacity.VACANT
+    if (team := step.tim_kerja) is not None:
         if team.aktif and team.mulai <= day and (team.selesai is None or team.selesai >= day):
             assignee, capacity = team.ketua, StepState.Capacity.KETUA_TIM
-    else:
+    elif step.jabatan is not None:
         holder = jabatan_holder_on(step.jabatan, day)
         if holder is not None:
             assignee, capacity = holder.pegawai, holder.jenis
@@ -828,6 +828,7 @@ def step_return(
             )
             _save_route(route, now, status_changed=True)
             return _finish(route, actor, WORKFLOWS_STEP_RETURN, hooks.RETURNED, state, to="drafter")
+        assert target is not None  # looked up and checked with to_step above
         # Void the target's approval and every approval after its stage.
         StepState.objects.filter(route=route, status=APPROVED).filter(
             models.Q(step=target) | models.Q(stage_index__gt=target.stage.index)
@@ -1079,9 +1080,9 @@ def route_comment(*, route: Route, actor: Pegawai, note: str) -> RouteEvent:
 
 
 def _superior_of(state: StepState) -> Jabatan | None:
-    if state.tim_kerja_id:
+    if state.tim_kerja is not None:
         return state.tim_kerja.jabatan_pembina
-    return state.jabatan.atasan if state.jabatan_id else None
+    return state.jabatan.atasan if state.jabatan is not None else None
 
 
 def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -1106,7 +1107,7 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
                 step_state=state,
                 data={"due_at": str(state.due_at)},
             )
-            if state.assignee_id:
+            if state.assignee is not None:
                 notifikasi_create(
                     recipient=state.assignee,
                     kind="reminder",
@@ -1170,7 +1171,7 @@ def deadlines_process(*, now: dt.datetime | None = None) -> dict[str, int]:
                     route=route,
                     key=f"escalation:{state.pk}",
                 )
-            if state.assignee_id:
+            if state.assignee is not None:
                 notifikasi_create(
                     recipient=state.assignee,
                     kind="overdue",

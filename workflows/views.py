@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -57,6 +61,7 @@ def inbox(request):
         tab = "tindakan"
     form = InboxFilterForm(request.GET or None)
     filters = form.filters()
+    rows: QuerySet[Any]
     if tab == "tindakan":
         rows = selectors.inbox_action(request.user, filters=filters)
     elif tab == "proses":
@@ -87,7 +92,9 @@ def route_detail(request, pk: int):
     if can_reassign(request.user):
         for state in waiting:
             form = ReassignForm(initial={"step_state": state.pk, "version": route.version})
-            form.fields["to"].queryset = step_reassign_candidates(state)
+            cast(forms.ModelChoiceField, form.fields["to"]).queryset = step_reassign_candidates(
+                state
+            )
             reassign.append((state, form))
     for state in waiting:
         if step_capacity(request.user, state) is not None:

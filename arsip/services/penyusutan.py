@@ -45,7 +45,7 @@ ANRI_THRESHOLD_YEARS = 10
 _OPEN_STATES = (Penyusutan.Status.DIUSULKAN, Penyusutan.Status.DINILAI, Penyusutan.Status.DISETUJUI)
 
 
-def berkas_blockers(
+def berkas_blockers(  # noqa: C901 - one independent `if` per retention rule
     berkas: Berkas, jenis: str, *, today: dt.date | None = None, ignore: Penyusutan | None = None
 ) -> list[str]:
     """Why this file may not enter a disposal action of this kind (empty: it may)."""

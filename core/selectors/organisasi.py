@@ -13,7 +13,7 @@ from core.models import Jabatan, Pegawai, Penugasan, UnitKerja
 # Who acts for a position when several assignments are active on the same day: a Plh
 # stands in for a definitive holder who is temporarily absent; a Plt fills a vacancy (or a
 # holder who cannot serve); a Pj is an appointed acting head of region.
-_PRECEDENCE = {
+_PRECEDENCE: dict[str, int] = {
     Penugasan.Jenis.PLH: 0,
     Penugasan.Jenis.PJ: 1,
     Penugasan.Jenis.PLT: 2,

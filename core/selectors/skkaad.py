@@ -9,13 +9,13 @@ from core.models import Jabatan, KodeKlasifikasi, Pegawai, TingkatAkses, tingkat
 from core.selectors.organisasi import pegawai_jabatan_acting_on
 from core.vocabulary import KLASIFIKASI_RANK
 
-_ESELON_LEVEL = {
+_ESELON_LEVEL: dict[str, str] = {
     "I": TingkatAkses.ESELON_I,
     "II": TingkatAkses.ESELON_II,
     "III": TingkatAkses.ESELON_III,
     "IV": TingkatAkses.ESELON_IV,
 }
-_JENIS_LEVEL = {
+_JENIS_LEVEL: dict[str, str] = {
     Jabatan.Jenis.KEPALA_DAERAH: TingkatAkses.KEPALA_DAERAH,
     Jabatan.Jenis.WAKIL_KEPALA_DAERAH: TingkatAkses.WAKIL_KEPALA_DAERAH,
     Jabatan.Jenis.SEKDA: TingkatAkses.SEKDA,

@@ -391,7 +391,13 @@ def _events(batch_size: int = 2000, *, after: int = 0) -> Iterator[AuditEvent]:
         if not batch:
             return
         yield from batch
-        last = batch[-1].seq
+        last = _sealed_seq(batch[-1])
+
+
+def _sealed_seq(event: AuditEvent) -> int:
+    """The number of a sealed event (only events still waiting for the sealer have none)."""
+    assert event.seq is not None
+    return event.seq
 
 
 def _walk(found: _Findings, key: bytes, *, after: int = 0, prev: str = GENESIS_HASH, on_event=None):
@@ -399,6 +405,7 @@ def _walk(found: _Findings, key: bytes, *, after: int = 0, prev: str = GENESIS_H
     number checked, the last seq and the last hash."""
     expected_prev, expected_seq, checked = prev, after + 1, 0
     for event in _events(after=after):
+        assert event.seq is not None and event.hash is not None  # _events reads sealed ones
         if event.seq != expected_seq:
             found.add(
                 "gap",
@@ -472,8 +479,9 @@ def audit_verify_chain(*, checkpoint_dir=None) -> AuditVerification:
         seen: set[int] = set()
 
         def compare(event: AuditEvent) -> None:
-            for checkpoint in anchored.get(event.seq, ()):
-                seen.add(event.seq)
+            seq = _sealed_seq(event)
+            for checkpoint in anchored.get(seq, ()):
+                seen.add(seq)
                 if checkpoint.hash != event.hash:
                     found.add(
                         "checkpoint",
@@ -622,6 +630,7 @@ def audit_rekey(*, old_key: bytes | None, actor: Pegawai | None = None, director
                 raise AuditCheckpointRefused(
                     f"event #{event.seq} does not verify under the old key: not re-keyed"
                 )
+            assert event.hash is not None  # compared to a hex digest just above
             prev_old = event.hash
             event.prev_hash = prev_new
             event.hash = audit_compute_hash(event, key=new_key)

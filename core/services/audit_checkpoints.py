@@ -20,6 +20,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -69,10 +70,10 @@ def checkpoint_signing_key(*, create: bool = False) -> Ed25519PrivateKey | None:
             handle.flush()
             os.fsync(handle.fileno())
         return key
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 private key")
-    return key
+    return loaded
 
 
 def _public_bytes(key: Ed25519PrivateKey) -> bytes:
@@ -115,8 +116,9 @@ def _timestamp_problem(token_b64: str, message: bytes) -> str:
 def checkpoint_write(*, seq: int, hash: str, directory=None) -> Checkpoint:
     """Sign (seq, hash) now and write it as a new file that is never overwritten."""
     key = checkpoint_signing_key(create=True)
+    assert key is not None  # create=True makes it or raises
     now = timezone.now()
-    body = {
+    body: dict[str, Any] = {
         "version": 1,
         "seq": seq,
         "hash": hash,

@@ -97,7 +97,7 @@ def _years(value: str, column: str, line: int, errors: list[str]) -> int | None:
     return int(value)
 
 
-def klasifikasi_parse_csv(
+def klasifikasi_parse_csv(  # noqa: C901 - row checks in column order, every error reported
     text: str, *, existing_codes: set[str] | frozenset = frozenset()
 ) -> list[KodeRow]:
     """Parse and validate the whole file. Raises KlasifikasiImportError listing every error."""

@@ -44,7 +44,8 @@ def unitkerja_lambang_gambar(unit: UnitKerja, kind: str | None = None) -> tuple[
     the regional logo, so the province's logo is uploaded once, e.g. on the Setda. None:
     the renderer's stand-in."""
     kind = kind or unit.lambang
-    chain, node, seen = [], unit, set()
+    chain, seen = [], set()
+    node: UnitKerja | None = unit
     while node is not None and node.pk not in seen:
         seen.add(node.pk)
         chain.append(node.pk)

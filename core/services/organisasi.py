@@ -98,6 +98,7 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
         raise ValidationError(errors)
 
     if kind == Penugasan.Jenis.PLT:
+        assert penugasan.selesai is not None  # required above for an acting assignment
         limit = add_months(penugasan.mulai, settings.NASKAH_PLT_MAX_MONTHS) - dt.timedelta(days=1)
         if penugasan.selesai > limit:
             raise ValidationError(
@@ -129,6 +130,7 @@ def penugasan_validate(*, penugasan: Penugasan) -> None:
         raise ValidationError({"perpanjangan_dari": _("Only Plt terms are extended.")})
 
     if kind == Penugasan.Jenis.PLH:
+        assert penugasan.selesai is not None  # required above for an acting assignment
         days = (penugasan.selesai - penugasan.mulai).days + 1
         if days > settings.NASKAH_PLH_MAX_DAYS:
             raise ValidationError(

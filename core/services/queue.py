@@ -52,7 +52,7 @@ def queue_name(queue: str = MAIN) -> str | None:
 def queue_clusters() -> dict[str, str]:
     """{queue: cluster name} of every queue, the main one included ("naskah"): the clusters
     a deployment runs (one name may serve several queues when a setting is empty)."""
-    main = settings.Q_CLUSTER.get("name", "default")
+    main: str = settings.Q_CLUSTER.get("name", "default")
     return {queue: queue_name(queue) or main for queue in (MAIN, SLOW, MAIL)}
 
 

@@ -72,7 +72,7 @@ class SkkaadResult:
     effective_changed: int = 0
 
 
-def skkaad_parse_csv(text: str, *, known_codes: set[str]) -> list[SkkaadRow]:
+def skkaad_parse_csv(text: str, *, known_codes: set[str]) -> list[SkkaadRow]:  # noqa: C901 - row checks in column order, every error reported
     """Parse and validate the whole file. Raises SkkaadImportError listing every error."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -153,7 +153,8 @@ def _recompute(codes: list[KodeKlasifikasi], parents: dict[int, KodeKlasifikasi]
     `parents` maps ids to codes whose effective values are already right."""
     changed = []
     for code in codes:
-        kelas, mask = code.skkaad_from_parent(parents.get(code.induk_id))
+        parent = parents.get(code.induk_id) if code.induk_id is not None else None
+        kelas, mask = code.skkaad_from_parent(parent)
         if (kelas, mask) != (code.kelas_keamanan_efektif, code.akses_mask):
             code.kelas_keamanan_efektif, code.akses_mask = kelas, mask
             changed.append(code)

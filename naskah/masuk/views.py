@@ -99,7 +99,7 @@ def _first_tab_with_work(context: dict, *, q: str) -> str:
 
 
 @login_required
-def daftar_baru(request):
+def daftar_baru(request):  # noqa: C901 - the two steps of one form (scan, then register)
     """Register a letter: first the scan (`unggah`), then this form, prefilled with what
     was read from it (editable; nothing is saved before "Register the letter")."""
     units = perms.register_units(request.user)

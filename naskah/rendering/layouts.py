@@ -344,7 +344,7 @@ class Builder:
         story += self.distribusi()
         return story
 
-    def judul(self) -> list:
+    def judul(self) -> list:  # noqa: C901 - the title variants of the regulation, side by side
         ctx = self.ctx
         layout = self.layout
         fields = _fields(ctx)

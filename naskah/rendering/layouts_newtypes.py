@@ -29,6 +29,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, NextPageTemplate, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from core.clock import office_today
+
 from .blocks import colon_table, label_width, para_style, render_blocks, table_style
 from .emblems import draw_emblem
 from .errors import RenderError
@@ -97,7 +99,7 @@ class NewTypesBuilder(Builder):
         tanggal = self.ctx.get("tanggal")
         if isinstance(tanggal, dt.date):
             return tanggal.year
-        return int(self.ctx.get("tahun") or dt.date.today().year)
+        return int(self.ctx.get("tahun") or office_today().year)
 
     def _big(self, text: str, scale: float, *, bold: bool = True) -> Paragraph:
         size = self.s.size * scale

@@ -11,6 +11,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus.doctemplate import LayoutError
 
+from core.clock import office_today
 from core.vocabulary import CONFIDENTIAL_CETAK
 
 from .document import Decor, NaskahDoc
@@ -96,7 +97,7 @@ _KIND_DEFAULTS = {
 }
 
 
-def resolve_layout(layout: dict) -> dict:
+def resolve_layout(layout: dict) -> dict:  # noqa: C901 - one flat check per layout option
     """The layout with every default filled in and every value checked."""
     if not isinstance(layout, dict):
         raise RenderError("layout must be a dict.")
@@ -178,7 +179,7 @@ def render_naskah(layout: dict, context: dict) -> bytes:
     tanggal = context.get("tanggal")
     if tanggal is not None and not isinstance(tanggal, dt.date):
         raise RenderError("context['tanggal'] must be a date or None.")
-    year = tanggal.year if tanggal else int(context.get("tahun") or dt.date.today().year)
+    year = tanggal.year if tanggal else int(context.get("tahun") or office_today().year)
     nomor = context.get("nomor")
     if nomor is not None and not isinstance(nomor, str):
         raise RenderError("context['nomor'] must be a string or None.")

@@ -87,7 +87,7 @@ def _require_str(value: object, what: str) -> str:
     return value.strip()
 
 
-def signature_block(
+def signature_block(  # noqa: C901 - the Annex cases (mandate, group, preview) together
     *,
     group: str,
     subgroup: str = "",

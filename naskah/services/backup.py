@@ -424,7 +424,7 @@ def backup_restore(directory, *, stdout=None) -> dict:
     return manifest
 
 
-def backup_verify(directory, *, sample: int = 5, stdout=None) -> list[str]:
+def backup_verify(directory, *, sample: int = 5, stdout=None) -> list[str]:  # noqa: C901 - independent checks, every problem reported
     """Check the configured database and storage against the backup in `directory`: the
     audit chain (`verify_audit`, with the backup's checkpoints), the recorded chain head,
     every stored file's hash, and the signatures of `sample` sealed PDFs chosen at random.

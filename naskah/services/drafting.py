@@ -202,21 +202,13 @@ def draft_check(
     need it (`naskah_content_problems`)."""
     if not jenis.aktif:
         raise ApplicationError(_("This letter type is not in use."), code="invalid")
-    hal = (hal or "").strip()
-    if not hal and hal_required:
-        raise ApplicationError(_("The subject (hal) is required."), code="invalid")
-    if len(hal) > 500:
-        raise ApplicationError(_("The subject (hal) is too long."), code="invalid")
-    if has_line_break(hal):
-        raise ApplicationError(
-            _("The subject must be a single line; remove the line break."), code="invalid"
-        )
-    if urgensi not in Urgensi.values:
-        raise ApplicationError(_("Unknown urgency."), code="invalid")
-    if klasifikasi_keamanan not in KlasifikasiKeamanan.values:
-        raise ApplicationError(_("Unknown security classification."), code="invalid")
-    if mandat not in Mandat.values:
-        raise ApplicationError(_("Unknown mandate."), code="invalid")
+    hal = _checked_header(
+        hal=hal,
+        hal_required=hal_required,
+        urgensi=urgensi,
+        klasifikasi_keamanan=klasifikasi_keamanan,
+        mandat=mandat,
+    )
     # The authority matrix, and for a.n./u.b. a delegation in force today (the signing
     # service checks again on the signing date, under its lock).
     problem = signer_problem(jenis=jenis, jabatan=penandatangan, mandat=mandat, on=office_today())
@@ -229,24 +221,7 @@ def draft_check(
         body = validate_blocks(body or [], max_chars=body_max_chars())
     except ValidationError as exc:
         raise ApplicationError(_message(exc, jenis.fields_schema), code="invalid") from None
-    signers = [
-        row
-        for spec in jenis.fields_schema
-        if spec["type"] == "signers"
-        for row in fields.get(spec["name"], [])
-    ]
-    if signers and not jenis.multi_penandatangan:
-        raise ApplicationError(_("This letter type has a single signer."))
-    if any(row["jabatan_id"] == penandatangan.pk for row in signers):
-        raise ApplicationError(_("The main signer is listed again among the other signers."))
-    for row in signers:
-        other = Jabatan.objects.filter(pk=row["jabatan_id"]).first()
-        if other is None or not jenis_allows_signer(jenis, other):
-            raise ApplicationError(
-                _("%(jabatan)s may not sign a %(jenis)s.")
-                % {"jabatan": other.nama if other else "?", "jenis": jenis.nama},
-                code="signer_not_allowed",
-            )
+    _check_other_signers(jenis, penandatangan, fields)
     content_fields = any(
         spec.get("required") and spec["type"] in {"blocks", "diktum", "lines"}
         for spec in jenis.fields_schema
@@ -266,6 +241,51 @@ def draft_check(
         "tempat": (tempat or "").strip()[:100],
     }
     return Draft(header=header, fields=fields, body=body, penerima=snapshot, lampiran=lampiran)
+
+
+def _checked_header(
+    *, hal: str, hal_required: bool, urgensi: str, klasifikasi_keamanan: str, mandat: str
+) -> str:
+    """draft_check's checks of the header's own values; returns the subject, stripped."""
+    hal = (hal or "").strip()
+    if not hal and hal_required:
+        raise ApplicationError(_("The subject (hal) is required."), code="invalid")
+    if len(hal) > 500:
+        raise ApplicationError(_("The subject (hal) is too long."), code="invalid")
+    if has_line_break(hal):
+        raise ApplicationError(
+            _("The subject must be a single line; remove the line break."), code="invalid"
+        )
+    if urgensi not in Urgensi.values:
+        raise ApplicationError(_("Unknown urgency."), code="invalid")
+    if klasifikasi_keamanan not in KlasifikasiKeamanan.values:
+        raise ApplicationError(_("Unknown security classification."), code="invalid")
+    if mandat not in Mandat.values:
+        raise ApplicationError(_("Unknown mandate."), code="invalid")
+    return hal
+
+
+def _check_other_signers(jenis: JenisNaskah, penandatangan: Jabatan, fields: dict) -> None:
+    """The co-signers listed in the type's "signers" fields: allowed by the type, each a
+    position that may sign it, and not the main signer again."""
+    signers = [
+        row
+        for spec in jenis.fields_schema
+        if spec["type"] == "signers"
+        for row in fields.get(spec["name"], [])
+    ]
+    if signers and not jenis.multi_penandatangan:
+        raise ApplicationError(_("This letter type has a single signer."))
+    if any(row["jabatan_id"] == penandatangan.pk for row in signers):
+        raise ApplicationError(_("The main signer is listed again among the other signers."))
+    for row in signers:
+        other = Jabatan.objects.filter(pk=row["jabatan_id"]).first()
+        if other is None or not jenis_allows_signer(jenis, other):
+            raise ApplicationError(
+                _("%(jabatan)s may not sign a %(jenis)s.")
+                % {"jabatan": other.nama if other else "?", "jenis": jenis.nama},
+                code="signer_not_allowed",
+            )
 
 
 def _revision_create(*, naskah: Naskah, actor: Pegawai, draft: Draft, nomor: int, catatan=""):

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Self
 
 from signing.crypto import CertificateInfo
 
@@ -64,7 +64,7 @@ class UnlockedKey(ABC):
     def closed(self) -> bool:
         return self._closed
 
-    def __enter__(self) -> UnlockedKey:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -30,7 +30,7 @@ import ssl
 import time
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -60,6 +60,13 @@ logger = logging.getLogger(__name__)
 CODE_NOT_REGISTERED = 2011
 CODE_NO_CERTIFICATE = 2021
 CODE_WRONG_PASSPHRASE = 2031  # UNVERIFIED: also matched by message text
+
+
+class _Identity(TypedDict, total=False):
+    """How BSrE knows the signer (NASKAH_BSRE_IDENTITY): exactly one of the two."""
+
+    nik: str
+    email: str
 
 
 class BsreError(Exception):
@@ -308,7 +315,7 @@ class BsreClient:
         text = ""
         if isinstance(data, dict):
             raw_code = data.get("status_code")
-            code = int(raw_code) if str(raw_code or "").isdigit() else None
+            code = int(str(raw_code)) if str(raw_code or "").isdigit() else None
             text = str(data.get("error") or data.get("message") or "")
         lowered = text.lower()
         if code == CODE_WRONG_PASSPHRASE or (
@@ -376,7 +383,7 @@ class BsreClient:
                 http_status=response.status,
             )
         raw_code = data.get("status_code")
-        code = int(raw_code) if str(raw_code or "").isdigit() else None
+        code = int(str(raw_code)) if str(raw_code or "").isdigit() else None
         status = str(data.get("status") or "")
         if not status:
             status = {
@@ -623,7 +630,7 @@ class BsreBackend(SigningBackend):
         )
         return cls(client, identity=settings.NASKAH_BSRE_IDENTITY)
 
-    def _identity(self, signer: Pegawai) -> dict[str, str]:
+    def _identity(self, signer: Pegawai) -> _Identity:
         value = (signer.nik if self.identity == "nik" else signer.email) or ""
         if not value:
             label = _("NIK") if self.identity == "nik" else _("e-mail address")
@@ -632,14 +639,14 @@ class BsreBackend(SigningBackend):
                 % {"what": label},
                 code="identity_missing",
             )
-        return {self.identity: value}
+        return {"nik": value} if self.identity == "nik" else {"email": value}
 
     def status(self, signer: Pegawai) -> SignerStatus:
         try:
             identity = self._identity(signer)
             result = self.client.user_status(**identity)
         except ApplicationError as exc:
-            return SignerStatus(False, exc.code, exc.message)
+            return SignerStatus(False, exc.code, str(exc.message))
         except BsreError as exc:
             return SignerStatus(False, "unavailable", exc.message)
         code = STATUS_CODES.get(result.status, "unavailable")

@@ -32,6 +32,7 @@ from signing.pades import CachedKeySigner, PadesError, pades_sign, timestamper_f
 
 if TYPE_CHECKING:
     from core.models import Pegawai
+    from signing.ca_lifecycle import AnyCa
 
 CA_KEY_BITS = 3072
 SIGNER_KEY_BITS = 2048
@@ -120,7 +121,7 @@ def issuer_certificate(cert: x509.Certificate) -> x509.Certificate:
 
 
 @sensitive_variables()
-def _ca_private_key(ca: CertificateAuthority) -> rsa.RSAPrivateKey:
+def _ca_private_key(ca: AnyCa) -> rsa.RSAPrivateKey:
     try:
         return crypto.private_key_open(
             ca.sealed_key, secret=ca_secret(), aad=_ca_aad(ca.serial_hex)
@@ -169,6 +170,8 @@ def certificate_build_for(
     days = int(settings.NASKAH_SIGNING_CERT_VALIDITY_DAYS)
     not_after = min(now + dt.timedelta(days=days), ca_cert.not_valid_after_utc)
     public_key = serialization.load_pem_public_key(public_key_pem.encode())
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise TypeError("a signer key is an RSA key (key_pair_generate_sealed made it)")
     cert = crypto.signer_certificate_build(
         ca_key=ca_key,
         ca_cert=ca_cert,
@@ -330,7 +333,7 @@ class LocalBackend(SigningBackend):
                 "certificate_revoked": "revoked",
                 "certificate_expired": "expired",
             }.get(exc.code, exc.code)
-            return SignerStatus(False, code, exc.message, info)
+            return SignerStatus(False, code, str(exc.message), info)
         return SignerStatus(
             True,
             "ready",

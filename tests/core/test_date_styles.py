@@ -109,7 +109,7 @@ def test_python_formats_no_shown_date_by_hand():
     ],
 )
 def test_each_purpose_has_one_style_per_language(lang, long, listed, today):
-    moment = dt.datetime(2026, 12, 7, 13, 24)
+    moment = dt.datetime(2026, 12, 7, 13, 24)  # noqa: DTZ001 - a wall-clock time, printed as is
     template = Template(
         '{% load tanggal %}{{ d|date:"DATE_FORMAT" }}|{{ m|date:"SHORT_DATETIME_FORMAT" }}'
         '|{{ d|date:"SHORT_DATE_FORMAT" }}|{% hari_ini %}'

@@ -53,7 +53,7 @@ def test_each_kind_of_work_has_its_own_queue(settings):
     assert queue_clusters() == {"main": "naskah", "slow": "lambat", "mail": "surel"}
     settings.Q_MAIL_CLUSTER = ""  # one cluster fewer: e-mail in the main queue
     assert queue_name(MAIL) is None and queue_clusters()["mail"] == "naskah"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown queue"):
         queue_name("fast")
 
 

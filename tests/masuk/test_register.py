@@ -85,7 +85,7 @@ def test_ocr_task_is_enqueued_with_the_registration(org, biro_umum, data_surat):
 
 
 @pytest.mark.parametrize(
-    "name,data,message",
+    ("name", "data", "message"),
     [
         ("palsu.pdf", b"%PDF-1.7\nthis is not really a pdf at all\n%%EOF\n", "cannot be read"),
         ("terpotong.pdf", make_pdf(pages=3)[:-400], "incomplete"),

@@ -67,7 +67,7 @@ def test_png_and_svg_are_accepted():
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         (b"", "empty"),
         (b"GIF89a....", "PNG or SVG"),

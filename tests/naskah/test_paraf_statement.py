@@ -302,9 +302,8 @@ def _media(settings, tmp_path):
     cache.clear()
 
 
-def test_file_copy_paraf_page_and_public_verification_show_the_state(
-    demo, client, team_letter, _media
-):
+@pytest.mark.usefixtures("_media")
+def test_file_copy_paraf_page_and_public_verification_show_the_state(demo, client, team_letter):
     from pypdf import PdfReader
 
     from naskah.models import Naskah, PertinggalTersegel

@@ -103,7 +103,8 @@ def _signature_issuer(pdf: bytes) -> str:
 
 
 @pytest.mark.django_db
-def test_local_ca_letter_footer_names_the_certificate_issuer_on_every_page(demo, _media):
+@pytest.mark.usefixtures("_media")
+def test_local_ca_letter_footer_names_the_certificate_issuer_on_every_page(demo):
     from naskah.services.tte import naskah_sign, sealed_bytes
 
     enroll(demo["kadiskominfo"])
@@ -121,7 +122,8 @@ def test_local_ca_letter_footer_names_the_certificate_issuer_on_every_page(demo,
 
 
 @pytest.mark.django_db
-def test_bsre_letter_footer_names_bsre(demo, _media, settings):
+@pytest.mark.usefixtures("_media")
+def test_bsre_letter_footer_names_bsre(demo, settings):
     from naskah.services.tte import naskah_sign, sealed_bytes
     from tests.signing.fake_bsre import PASSWORD, USERNAME, FakeBsreServer
 
@@ -158,7 +160,8 @@ def test_footer_template_setting_must_name_the_issuer(settings):
 
 
 @pytest.mark.django_db
-def test_pertinggal_lists_the_paraf_chain_and_recipients_never_get_it(demo, _media, settings):
+@pytest.mark.usefixtures("_media")
+def test_pertinggal_lists_the_paraf_chain_and_recipients_never_get_it(demo, settings):
     import re
 
     from django.core import mail
@@ -321,7 +324,8 @@ def test_classified_letter_states_its_class_copy_number_and_distribution():
 
 
 @pytest.mark.django_db
-def test_rahasia_letter_context_numbers_copies_with_the_file_copy_last(demo, _media):
+@pytest.mark.usefixtures("_media")
+def test_rahasia_letter_context_numbers_copies_with_the_file_copy_last(demo):
     from naskah.context import naskah_render_pdf
     from tests.naskah.tte_helpers import ready_letter
 

@@ -75,5 +75,5 @@ def test_the_sealed_letter_is_dated_at_its_signing(demo, settings, tmp_path):
     dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
     created = reader(sealed_bytes(dokumen)).metadata["/CreationDate"]
     assert not created.startswith("D:20000101")
-    stamp = dt.datetime.strptime(created[2:16], "%Y%m%d%H%M%S")
+    stamp = dt.datetime.strptime(created[2:16], "%Y%m%d%H%M%S")  # noqa: DTZ007 - compared naive
     assert abs(stamp - before.replace(tzinfo=None)) < dt.timedelta(minutes=5)

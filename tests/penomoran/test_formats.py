@@ -47,7 +47,7 @@ def test_roman_months_all_twelve():
     assert [roman_month(m) for m in range(1, 13)] == [
         "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
     ]  # fmt: skip
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="month out of range"):
         roman_month(13)
 
 
@@ -66,7 +66,7 @@ def test_literal_text_and_escaped_braces():
 def test_security_prefix_mapping():
     assert sifat_prefix_for("sangat_rahasia") == "SR"
     assert sifat_prefix_for("biasa") == "B"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown security class"):
         sifat_prefix_for("pribadi")
 
 

@@ -115,7 +115,12 @@ def test_daily_cap_defaults_to_five_per_book(buku, reserver, unit):
     assert reserve(other, reserver).urut == 1
 
 
-def test_daily_cap_is_a_setting_and_resets_the_next_office_day(buku, reserver, settings, _may_2026):
+def test_daily_cap_is_a_setting_and_resets_the_next_office_day(
+    buku,
+    reserver,
+    settings,
+    _may_2026,  # noqa: PT019 - used: the test moves this time traveller
+):
     settings.NASKAH_NOMOR_RESERVE_DAILY_CAP = 2
     reserve(buku, reserver)
     reserve(buku, reserver)

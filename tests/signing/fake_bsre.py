@@ -78,7 +78,7 @@ def _json(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
     handler.wfile.write(body)
 
 
-def make_handler(state: FakeBsreState):
+def make_handler(state: FakeBsreState):  # noqa: C901 - a fake server: all its routes in one handler
     expected_auth = "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
 
     class Handler(BaseHTTPRequestHandler):

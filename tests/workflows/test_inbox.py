@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from core.clock import office_today
 from tests.workflows.conftest import active, start, unit
 from workflows.models import Route
 from workflows.selectors import (
@@ -72,7 +73,7 @@ def test_filters(demo):
         inbox_action(user, filters=InboxFilters(content_type_id=urgent.content_type_id)).count()
         == 3
     )
-    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    tomorrow = office_today() + dt.timedelta(days=2)
     assert inbox_action(user, filters=InboxFilters(date_from=tomorrow)).count() == 0
     assert inbox_action(user, filters=InboxFilters(date_to=tomorrow)).count() == 3
 
@@ -104,7 +105,7 @@ def test_counters(demo):
 
 
 @pytest.mark.parametrize(
-    "selector, username",
+    ("selector", "username"),
     [(inbox_action, "kabagtu"), (routes_in_progress, "penelaah"), (routes_finished, "penelaah")],
 )
 def test_inbox_selectors_run_a_constant_number_of_queries(demo, selector, username):

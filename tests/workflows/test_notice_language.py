@@ -98,7 +98,7 @@ def test_disposition_instructions_are_shown_translated_unless_renamed(db):
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_one_short_date_style_for_lists_in_both_languages(language):
-    moment = dt.datetime(2026, 12, 7, 13, 24)
+    moment = dt.datetime(2026, 12, 7, 13, 24)  # noqa: DTZ001 - a wall-clock time, printed as is
     with translation.override(language):
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "07-12-2026 13:24"
         assert formats.date_format(moment.date(), "SHORT_DATE_FORMAT") == "07-12-2026"
