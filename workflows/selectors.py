@@ -319,14 +319,17 @@ def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApproval
             signature_state.setdefault(route_id, pk)  # the first, in the model's order
             continue
         valid[route_id].add(step_id)
-        by_stage[route_id].setdefault(index, []).append(acted_at)
+        if acted_at is not None:  # always set on an approval
+            by_stage[route_id].setdefault(index, []).append(acted_at)
     for pk, route in wanted.items():
-        current = stages[pk].get(route.current_stage)
-        signers = frozenset(
-            jabatan_id
-            for _id, kind, jabatan_id, _required in (current[2] if current else [])
-            if kind == StepKind.TANDATANGAN and current[0] == StepKind.TANDATANGAN
-        )
+        current = stages[pk].get(route.current_stage) if route.current_stage is not None else None
+        signers: frozenset[int] = frozenset()
+        if current is not None and current[0] == StepKind.TANDATANGAN:
+            signers = frozenset(
+                jabatan_id
+                for _id, kind, jabatan_id, _required in current[2]
+                if kind == StepKind.TANDATANGAN
+            )
         complete = _approvals_complete(stages[pk], valid[pk], by_stage[pk])
         result[pk] = RouteApprovals(
             complete,
