@@ -30,6 +30,16 @@ class UnitKerjaFactory(factory.django.DjangoModelFactory):
     kode = factory.Sequence(lambda n: f"UNIT{n}")
     jenis = UnitKerja.Jenis.BIDANG
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The test database holds the demo organisation (tests/conftest.py). A test that
+        # makes its own unit under a demo unit's code (DISKOMINFOTIK, to read its numbers)
+        # gets it: the demo's unit takes another code for that test (rolled back with it).
+        kode = kwargs.get("kode")
+        if kode:
+            model_class.objects.filter(kode=kode).update(kode=f"{kode}-demo")
+        return super()._create(model_class, *args, **kwargs)
+
 
 class JabatanFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -180,7 +180,8 @@ def test_required_roles_without_a_device_are_sent_to_enrolment(client, db, setti
 
     staff = PegawaiFactory(is_staff=True)
     officer = PegawaiFactory()
-    officer.groups.add(Group.objects.create(name=settings.NASKAH_SECOND_FACTOR_GROUPS[0]))
+    group, _ = Group.objects.get_or_create(name=settings.NASKAH_SECOND_FACTOR_GROUPS[0])
+    officer.groups.add(group)
     for person in (staff, officer):
         # force_login stands for any backend (password, OIDC): the rule is on the session
         client.force_login(person)

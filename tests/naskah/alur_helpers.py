@@ -3,9 +3,9 @@ naskah services."""
 
 from __future__ import annotations
 
-from core.models import Jabatan, KodeKlasifikasi
-from naskah.markup import blocks_from_markup
-from naskah.models import JenisNaskah, Naskah
+from core.models import Jabatan
+from naskah.models import Naskah
+from tests.letters import make_letter
 from workflows.models import StepState
 
 KADIS_KOMINFO = "Kepala Dinas Komunikasi, Informatika dan Statistik"
@@ -17,22 +17,8 @@ def jabatan(nama: str) -> Jabatan:
 
 
 def letter(demo, user: str, signer: str = KADIS_KOMINFO, *, jenis="surat_dinas", **overrides):
-    from naskah.services import naskah_create
-
-    values = {
-        "actor": demo[user],
-        "jenis": JenisNaskah.objects.get(kode=jenis),
-        "penandatangan": jabatan(signer),
-        "hal": "Permohonan Data Layanan Aplikasi",
-        "body": blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data."),
-        "penerima": [{"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"}],
-        # Submission checks what the signer will need (naskah.services.periksa).
-        "kode_klasifikasi": KodeKlasifikasi.objects.filter(
-            kode="000.1.2.3", skema__aktif=True
-        ).first(),
-    }
-    values.update(overrides)
-    return naskah_create(**values)
+    """A draft from the one letter factory (tests/letters.py)."""
+    return make_letter(demo, "draft", user=user, signer=signer, jenis=jenis, **overrides)
 
 
 def submit(demo, naskah: Naskah, **kwargs):

@@ -8,7 +8,6 @@ import pytest
 
 from core.models import Jabatan
 from naskah.markup import blocks_from_markup
-from naskah.models import JenisNaskah
 
 
 def jabatan(nama: str) -> Jabatan:
@@ -17,15 +16,12 @@ def jabatan(nama: str) -> Jabatan:
 
 @pytest.fixture
 def make_draft(demo):
-    """Create a Surat Dinas draft by `user` (default prakommuda) signed by the Kepala Dinas."""
-    from naskah.services import naskah_create
+    """Create a Surat Dinas draft by `user` (default prakommuda) signed by the Kepala Dinas,
+    with a copy to the Sekda and no classification code yet (tests/letters.py)."""
+    from tests.letters import make_letter
 
     def _make(user="prakommuda", **overrides):
         values = {
-            "actor": demo[user],
-            "jenis": JenisNaskah.objects.get(kode="surat_dinas"),
-            "penandatangan": jabatan("Kepala Dinas Komunikasi, Informatika dan Statistik"),
-            "hal": "Permohonan Data Layanan Aplikasi",
             "body": blocks_from_markup(
                 "Dengan hormat, bersama ini kami sampaikan permohonan data.\n\n"
                 "Demikian atas perhatiannya kami ucapkan terima kasih."
@@ -37,9 +33,10 @@ def make_draft(demo):
                     "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk,
                 },
             ],
+            "kode_klasifikasi": None,
         }
         values.update(overrides)
-        return naskah_create(**values)
+        return make_letter(demo, "draft", user=user, **values)
 
     return _make
 

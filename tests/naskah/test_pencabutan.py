@@ -16,7 +16,8 @@ from naskah.services.pencabutan import naskah_withdraw
 from naskah.services.tte import naskah_sign, sealed_bytes
 from penomoran.models import Nomor
 from penomoran.services import nomor_cancel
-from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
+from tests.letters import make_letter
+from tests.naskah.tte_helpers import PASSPHRASE, ready_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,7 @@ def _sign(demo, naskah):
 
 @pytest.fixture
 def signed(demo):
-    enroll(demo["kadiskominfo"])
-    return _sign(demo, ready_letter(demo, hal="Undangan Rapat Koordinasi"))
+    return make_letter(demo, "signed", hal="Undangan Rapat Koordinasi")
 
 
 def _citing(demo, nomor, *, sign=True):

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from naskah.models import BatchTTEItem, Distribusi, Naskah
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign, sealed_bytes
+from naskah.services.tte import sealed_bytes
 from naskah.services.tte_batch import naskah_batch_sign
 from penomoran.models import Nomor
+from tests.letters import make_letter
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, ready_letter
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +53,7 @@ def _run_email_tasks():
 
 
 def _signed(demo, klasifikasi="biasa", hal="Permohonan Data Layanan Aplikasi"):
-    from signing.models import SignerCertificate
-
-    if not SignerCertificate.objects.filter(pegawai=demo["kadiskominfo"]).exists():
-        enroll(demo["kadiskominfo"])
-    naskah = ready_letter(demo, klasifikasi=klasifikasi, penerima=_penerima(), hal=hal)
-    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
-    naskah.refresh_from_db()
-    return naskah
+    return make_letter(demo, "signed", klasifikasi=klasifikasi, penerima=_penerima(), hal=hal)
 
 
 def test_dispatch_inbox_read_receipt_and_email_idempotent(demo, client):

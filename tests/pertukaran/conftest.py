@@ -3,9 +3,8 @@ from django.conf import settings
 
 from api.services.clients import apiclient_create
 from core.models import Pegawai
-from naskah.services.tte import naskah_sign
 from tests.api.conftest import make_client, pat_for, token_for  # noqa: F401
-from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
+from tests.letters import make_letter
 
 PEER_NAME = "Pemerintah Kota Metro"
 PEER_EMAIL = "tu@metrokota.go.id"
@@ -20,15 +19,12 @@ def ca_pem() -> str:
 @pytest.fixture
 def signed(demo):
     """A letter signed by the head of Diskominfo, addressed to the peer by its e-mail."""
-    enroll(demo["kadiskominfo"])
-    naskah = ready_letter(
+    return make_letter(
         demo,
+        "signed",
         hal="Undangan Rapat Koordinasi Pertukaran Data",
         penerima=[{"jenis": "tujuan", "nama": "Wali Kota Metro", "email": PEER_EMAIL}],
     )
-    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
-    naskah.refresh_from_db()
-    return naskah
 
 
 @pytest.fixture
