@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .signature import signature_block
+from ..signature import signature_block
 
 KOP_DISKOMINFOTIK = {
     "variant": "perangkat_daerah",
@@ -403,13 +403,13 @@ SAMPLES = {
 
 
 # Issue 13 item 4 kinds (kept in their own module).
-from .samples_newtypes import NEW_SAMPLES  # noqa: E402
+from .newtypes import NEW_SAMPLES  # noqa: E402
 
 SAMPLES.update(NEW_SAMPLES)
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .render import render_naskah
+    from ..render import render_naskah
 
     out = Path((argv or sys.argv[1:] or ["."])[0])
     out.mkdir(parents=True, exist_ok=True)

@@ -29,11 +29,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, NextPageTemplate, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from .blocks import colon_table, label_width, para_style, render_blocks, table_style
-from .emblems import draw_emblem
-from .errors import RenderError
-from .layouts import Builder, Parts, _fields, _str_list
-from .text import esc
+from ..blocks import colon_table, label_width, para_style, render_blocks, table_style
+from ..emblems import draw_emblem
+from ..errors import RenderError
+from . import Builder, Parts, _fields, _str_list
+from ..text import esc
 
 NEW_KINDS = ("daftar_hadir", "piagam", "peraturan", "perjanjian", "sppd")
 
@@ -485,7 +485,7 @@ class SppdBuilder(NewTypesBuilder):
 
     def _sppd_back(self, fields: dict, pemberi: str) -> list:
         """The back page: departure/arrival stamps I-V, notes, the warning."""
-        from .document import PartStart
+        from ..document import PartStart
 
         cell = self.s.cell
         berangkat = str(fields.get("tempat_berangkat") or self.ctx.get("tempat") or "")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .signature import signature_block
+from ..signature import signature_block
 
 GUBERNUR_PERATURAN = {
     "nama": "Arif Pratama",
@@ -19,7 +19,7 @@ GUBERNUR_PERATURAN = {
 
 def _base():
     """samples.py's fixtures, imported late: samples.py imports this module at its end."""
-    from . import samples
+    from .. import samples
 
     return samples
 

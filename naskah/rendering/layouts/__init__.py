@@ -19,12 +19,12 @@ from reportlab.platypus.flowables import HRFlowable
 
 from core.indonesian import roman
 
-from .blocks import colon_table, label_width, para_style, render_blocks, table_style
-from .document import PartStart
-from .errors import RenderError
-from .flowables import Kop, QrMark, SignatureGrid
-from .signature import SignatureBlock
-from .text import Styles, esc, format_tanggal
+from ..blocks import colon_table, label_width, para_style, render_blocks, table_style
+from ..document import PartStart
+from ..errors import RenderError
+from ..flowables import Kop, QrMark, SignatureGrid
+from ..signature import SignatureBlock
+from ..text import Styles, esc, format_tanggal
 
 PARAF_HEADER = ["No.", "Nama", "Jabatan", "Kapasitas", "Paraf", "Tanggal dan waktu"]
 BOX = TableStyle(
