@@ -372,6 +372,3 @@ class LampiranAdmin(ReadersOnlyObjectMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-
-# Signing flow (issue 5); numbering series (issue 13).
-from naskah import admin_nomor, admin_tte  # noqa: E402, F401

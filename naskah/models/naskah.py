@@ -496,25 +496,3 @@ def lampiran_max_bytes() -> int:
 def lampiran_max_pages() -> int:
     return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))
 
-
-# Withdrawal of a signed letter by a later letter (issue 11); signing, sealed documents,
-# dispatch and batch signing (issue 5).
-# Signing authority: the matrix and delegations (issue 13).
-from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang  # noqa: E402, F401
-
-# Numbering series per letter family (issue 13).
-from naskah.models_nomor import SeriNomor  # noqa: E402, F401
-
-# Signed paraf statements (issue 18 item 4).
-from naskah.models_paraf import ParafStatement  # noqa: E402, F401
-from naskah.models_pencabutan import PencabutanNaskah  # noqa: E402, F401
-from naskah.models_tte import (  # noqa: E402, F401
-    AturanTTE,
-    BatchTTE,
-    BatchTTEItem,
-    Distribusi,
-    DokumenTersegel,
-    NaskahTTE,
-    PertinggalTersegel,
-    UnitPenomoran,
-)
