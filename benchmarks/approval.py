@@ -40,7 +40,7 @@ def run(letters: int, list_runs: int) -> None:
     from core.models import Jabatan, KodeKlasifikasi, Pegawai
     from naskah.markup import blocks_from_markup
     from naskah.models import JenisNaskah
-    from naskah.selectors_alur import naskah_list_for_user
+    from naskah.selectors.approval import naskah_list_for_user
     from naskah.services import naskah_create
     from naskah.services.pengajuan import naskah_paraf, naskah_submit
     from workflows.models import StepState

@@ -462,7 +462,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NASKAH_LOGIN_LOCKOUT_MINUTES",
 AXES_LOCKOUT_PARAMETERS = env_list("NASKAH_LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
-AXES_LOCKOUT_CALLABLE = "core.views_signin.signin_locked_out"
+AXES_LOCKOUT_CALLABLE = "core.views.signin.signin_locked_out"
 AXES_VERBOSE = False
 # Who must have a second factor besides administrators (is_staff/superuser) and signers
 # (decided by the signing app through core.hooks): members of these groups.

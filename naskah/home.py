@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.worklist import WorkItem, WorkSection, first_rows
 from naskah.models import Naskah
-from naskah.models_tte import Distribusi
+from naskah.models.signing import Distribusi
 
 
 def _letter(naskah: Naskah) -> WorkItem:

@@ -48,7 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.services.audit import audit_record
 from signing import crypto
-from signing.models_paraf import ParafCredential
+from signing.models.paraf import ParafCredential
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.fields import from_form_text, to_form_text
 from naskah.markup import blocks_from_markup, markup_from_blocks
 from naskah.models import JenisNaskah, Mandat, NaskahRevisi
-from naskah.selectors import signer_choices, signer_default
-from naskah.selectors_kewenangan import jabatan_signers
+from naskah.selectors.drafting import signer_choices, signer_default
+from naskah.selectors.kewenangan import jabatan_signers
 
 SIGNER_ROWS = 3
 TEXTAREA = {"class": "form-control font-monospace", "rows": 4}
@@ -113,7 +113,7 @@ class NaskahForm(forms.Form):
             .order_by("nama")
         ]
         # The other signers (Berita Acara): only positions the authority matrix lets sign
-        # the type, as one queryset filter (naskah.selectors_kewenangan.jabatan_signers).
+        # the type, as one queryset filter (naskah.selectors.kewenangan.jabatan_signers).
         positions = [("", "---------")]
         if any(spec["type"] == "signers" for spec in jenis.fields_schema):
             positions += [

@@ -27,7 +27,7 @@ LAYOUT_KINDS = [
     "judul",
     "keputusan",
     "disposisi",
-    # issue 13 item 4 (naskah/rendering/layouts_newtypes.py)
+    # issue 13 item 4 (naskah/rendering/layouts/newtypes.py)
     "daftar_hadir",
     "piagam",
     "peraturan",

@@ -1,7 +1,7 @@
 """Numbering series per letter family (issue 13): which book numbers a family regardless
 of the signer's unit, and in which format.
 
-Imported at the end of naskah/models.py so Django sees the model in the naskah app."""
+Imported at the end of naskah/models/naskah.py so Django sees the model in the naskah app."""
 
 from __future__ import annotations
 

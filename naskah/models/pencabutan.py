@@ -5,7 +5,7 @@ invariants 1 and 2). It is withdrawn by a later letter or decision of the same o
 issuing unit that says so; the withdrawn letter's signatures stay cryptographically valid,
 and the verification page says "withdrawn by <number> dated <date>".
 
-Imported at the end of naskah/models.py so Django sees this model in the naskah app."""
+Imported at the end of naskah/models/naskah.py so Django sees this model in the naskah app."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Signing (TTE), sealed documents, dispatch (distribusi) and batch signing of letters.
 
-Imported at the end of naskah/models.py so Django sees these models in the naskah app."""
+Imported at the end of naskah/models/naskah.py so Django sees these models in the naskah app."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ def _long_laporan() -> str:
 
 
 def samples() -> dict[str, Sample]:
-    from naskah.samples_newtypes import new_type_samples
+    from naskah.samples.newtypes import new_type_samples
 
     today = office_today()
     next_monday = today + dt.timedelta(days=7 - today.weekday())

@@ -11,7 +11,7 @@ from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_superior_chain, pegawai_assignments_on
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
 from naskah.permissions import naskah_visible_to
-from naskah.selectors_kewenangan import (
+from naskah.selectors.kewenangan import (
     jenis_allows_signer,  # noqa: F401 (re-exported)
     signer_options,
 )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Jabatan
 from naskah.models import JenisNaskah, Mandat
-from naskah.models_kewenangan import (
+from naskah.models.kewenangan import (
     ESELON_URUTAN,
     UNIT_PERANGKAT_DAERAH,
     KewenanganTandaTangan,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from naskah.models import Naskah
-from naskah.models_paraf import ParafStatement
+from naskah.models.paraf import ParafStatement
 from naskah.services.paraf_statement import StatementState, paraf_statement_verify
 
 

@@ -230,7 +230,7 @@ def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: by
     is logged and audited; the delivery itself stands."""
     from core.selectors.organisasi import pegawai_assignments_on
     from naskah.masuk.services import suratmasuk_register_internal
-    from naskah.selectors import naskah_active_lampiran
+    from naskah.selectors.drafting import naskah_active_lampiran
 
     pengirim = internal_sender(naskah)
     lampiran = naskah_active_lampiran(naskah).count()

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEvent, Pegawai
 from naskah.models import Naskah, NaskahRevisi
-from naskah.models_paraf import ParafStatement
+from naskah.models.paraf import ParafStatement
 from signing import paraf as paraf_keys
 from workflows.models import RouteEvent, StepState
 

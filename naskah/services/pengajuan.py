@@ -36,7 +36,7 @@ from core.selectors.organisasi import pegawai_assignments_on
 from core.services.audit import audit_record
 from core.vocabulary import CONFIDENTIAL, KlasifikasiKeamanan
 from naskah.models import JenisNaskah, Naskah, NaskahRevisi
-from naskah.models_paraf import ParafStatement
+from naskah.models.paraf import ParafStatement
 from naskah.services.drafting import _save_revision, draft_check
 from naskah.services.paraf_statement import paraf_statement_prepare, paraf_statement_store
 from naskah.services.periksa import naskah_readiness_problems, raise_for_problems

@@ -53,7 +53,7 @@ from naskah.models import (
     PertinggalTersegel,
     UnitPenomoran,
 )
-from naskah.models_tte import new_token
+from naskah.models.signing import new_token
 from naskah.services.periksa import naskah_content_problems, raise_for_problems
 from signing.backends.base import UnlockedKey
 
@@ -175,7 +175,7 @@ def signer_authority(*, naskah: Naskah, jabatan: Jabatan, signer: Pegawai, on: d
     (holder, or Plt/Plh/Pj by a dated assignment), the authority matrix lets the position
     sign this type in the letter's form (a.n./u.b. with a delegation in force on `on`), and
     the type allows that acting capacity. Returns the Pemangku."""
-    from naskah.selectors_kewenangan import signer_problem
+    from naskah.selectors.kewenangan import signer_problem
 
     holder = jabatan_holder_on(jabatan, on)
     if holder is None or holder.pegawai.pk != signer.pk:

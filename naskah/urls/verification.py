@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from naskah import views_verifikasi
+from naskah.views import verification
 
 app_name = "verifikasi"
 
 urlpatterns = [
-    path("", views_verifikasi.verifikasi_upload, name="upload"),
-    path("<str:token>", views_verifikasi.verifikasi_token, name="token"),
+    path("", verification.verifikasi_upload, name="upload"),
+    path("<str:token>", verification.verifikasi_token, name="token"),
 ]

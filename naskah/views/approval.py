@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError, ConflictError
-from naskah.forms import NaskahForm
-from naskah.forms_alur import (
+from naskah.forms.drafting import NaskahForm
+from naskah.forms.approval import (
     ActionForm,
     CommentForm,
     ListFilterForm,
@@ -32,9 +32,9 @@ from naskah.permissions import (
     naskah_get_internal,
     naskah_internal_to,
 )
-from naskah.selectors import naskah_latest_revision
-from naskah.selectors_alur import naskah_list_for_user, naskah_route_page
-from naskah.selectors_paraf import naskah_paraf_statements
+from naskah.selectors.drafting import naskah_latest_revision
+from naskah.selectors.approval import naskah_list_for_user, naskah_route_page
+from naskah.selectors.paraf import naskah_paraf_statements
 from naskah.services.pengajuan import (
     jenis_koordinasi_wajib,
     naskah_comment,

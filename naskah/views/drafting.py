@@ -21,7 +21,7 @@ from core.files import stored_file_response
 from core.pdfsafe import removed_message
 from naskah.context import naskah_render_pdf
 from naskah.diff import revision_diff
-from naskah.forms import LampiranForm, NaskahForm
+from naskah.forms.drafting import LampiranForm, NaskahForm
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah
 from naskah.permissions import (
@@ -39,7 +39,7 @@ from naskah.preview import (
     unsaved_revision,
 )
 from naskah.rendering import RenderError
-from naskah.selectors import (
+from naskah.selectors.drafting import (
     jenis_naskah_active,
     naskah_active_lampiran,
     naskah_drafts_for_user,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import ApplicationError
 from core.files import stored_file_response
-from naskah.forms import PencabutanForm
+from naskah.forms.drafting import PencabutanForm
 from naskah.models import BatchTTE, BatchTTEItem, Distribusi, Naskah, NaskahTTE, PencabutanNaskah
 from naskah.permissions import (
     can_read_pertinggal,
@@ -27,8 +27,8 @@ from naskah.permissions import (
     naskah_get_visible,
     naskah_internal_to,
 )
-from naskah.selectors import naskah_withdraw_candidates
-from naskah.selectors_alur import naskah_signature_state_for
+from naskah.selectors.drafting import naskah_withdraw_candidates
+from naskah.selectors.approval import naskah_signature_state_for
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,

@@ -100,7 +100,7 @@ def _json(report, *, error: str = "", status: int = 200, **extra) -> JsonRespons
 def _paraf_summary(naskah) -> dict:
     """How many signed paraf statements the letter has and how many fail verification
     (names stay on the internal pages; issue 18 item 4)."""
-    from naskah.selectors_paraf import naskah_paraf_statements
+    from naskah.selectors.paraf import naskah_paraf_statements
 
     states = naskah_paraf_statements(naskah)
     return {

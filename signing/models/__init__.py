@@ -277,4 +277,4 @@ class PassphraseAttempts(models.Model):
         return f"{self.pegawai_id}: {self.failed}"
 
 
-from signing.models_paraf import ParafCredential  # noqa: E402, F401
+from signing.models.paraf import ParafCredential  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from signing import views, views_paraf
+from signing import views
+from signing.views import paraf
 
 app_name = "signing"
 
@@ -19,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "paraf/<int:pk>/cabut/",
-        views_paraf.paraf_credential_revoke_view,
+        paraf.paraf_credential_revoke_view,
         name="paraf_revoke",
     ),
 ]

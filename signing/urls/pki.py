@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from signing import views_pki
+from signing.views import pki
 
 app_name = "pki"
 
 urlpatterns = [
-    path("crl/<str:serial>.crl", views_pki.crl, name="crl"),
-    path("ca/<str:serial>-links.pem", views_pki.ca_links, name="ca_links"),
-    path("ca/<str:serial>.cer", views_pki.ca_certificate, name="ca_certificate"),
-    path("ocsp/", views_pki.ocsp, name="ocsp"),
-    path("ocsp/<path:encoded>", views_pki.ocsp, name="ocsp_get"),
+    path("crl/<str:serial>.crl", pki.crl, name="crl"),
+    path("ca/<str:serial>-links.pem", pki.ca_links, name="ca_links"),
+    path("ca/<str:serial>.cer", pki.ca_certificate, name="ca_certificate"),
+    path("ocsp/", pki.ocsp, name="ocsp"),
+    path("ocsp/<path:encoded>", pki.ocsp, name="ocsp_get"),
 ]

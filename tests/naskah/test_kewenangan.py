@@ -15,12 +15,12 @@ from core.errors import ApplicationError, PermissionDeniedError
 from core.models import AuditEvent, Jabatan, UnitKerja
 from naskah.context import naskah_render_context
 from naskah.demo import DEMO_PELIMPAHAN
-from naskah.forms import NaskahForm
+from naskah.forms.drafting import NaskahForm
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, KewenanganTandaTangan, Naskah, PelimpahanWewenang
 from naskah.preview import unsaved_revision
 from naskah.samples import sample_revision
-from naskah.selectors_kewenangan import (
+from naskah.selectors.kewenangan import (
     KOLOM_MANDAT,
     _rule_matches,
     jabatan_signers,

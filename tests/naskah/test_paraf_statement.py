@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from naskah.models_paraf import ParafStatement
+from naskah.models.paraf import ParafStatement
 from naskah.services.paraf_statement import (
     paraf_statement_verify,
     revisi_hash,

@@ -1,6 +1,6 @@
 """Recipients see what was sent, not the kitchen (issue 14 item 6, DESIGN invariant 5).
 
-Every URL of naskah/urls.py, naskah/urls_verifikasi.py and workflows/urls.py is listed
+Every URL of naskah/urls/__init__.py, naskah/urls/verification.py and workflows/urls.py is listed
 below with what a recipient in another unit (and a tembusan) gets, and what an insider (the
 drafter, the signer) gets. A new URL that is not listed fails `test_every_url_is_listed`."""
 

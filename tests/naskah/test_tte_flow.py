@@ -103,7 +103,7 @@ def test_a_delivered_letter_is_visible_to_its_recipients_only_after_delivery(dem
     list, detail and form that reads letters through it (e.g. the reply a disposisi report
     points to) treats a recipient as a reader; before delivery they are not."""
     from naskah.permissions import naskah_visible_to
-    from naskah.selectors_alur import naskah_list_for_user
+    from naskah.selectors.approval import naskah_list_for_user
 
     naskah = _signed(demo)
     sekdisdik, stafsma = demo["sekdisdik"], demo["stafsma"]

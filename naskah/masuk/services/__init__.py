@@ -1217,7 +1217,7 @@ def suratmasuk_reply_draft(
     submits it."""
     from naskah.markup import _run
     from naskah.models import JenisNaskah
-    from naskah.selectors import signer_choices, signer_default
+    from naskah.selectors.drafting import signer_choices, signer_default
     from naskah.services import naskah_create
 
     if not SuratMasuk.objects.filter(perms.visible_q(actor), pk=surat.pk).exists():
