@@ -371,4 +371,3 @@ class LampiranAdmin(ReadersOnlyObjectMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-

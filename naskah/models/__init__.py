@@ -11,6 +11,7 @@ Django finds them here: every model module is imported below, so each model keep
 - ``pencabutan``: withdrawal of a signed letter by a later letter
 """
 
+from naskah.models.kewenangan import KewenanganTandaTangan, PelimpahanWewenang
 from naskah.models.naskah import (
     JenisNaskah,
     Lampiran,
@@ -25,7 +26,6 @@ from naskah.models.naskah import (
     lampiran_max_pages,
     lampiran_upload_to,
 )
-from naskah.models.kewenangan import KewenanganTandaTangan, PelimpahanWewenang
 from naskah.models.nomor import SeriNomor
 from naskah.models.paraf import ParafStatement
 from naskah.models.pencabutan import PencabutanNaskah

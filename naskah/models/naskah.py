@@ -495,4 +495,3 @@ def lampiran_max_bytes() -> int:
 
 def lampiran_max_pages() -> int:
     return int(getattr(settings, "NASKAH_LAMPIRAN_MAX_PAGES", 50))
-

@@ -24,7 +24,9 @@ urlpatterns = [
     path("<int:pk>/revisi/", drafting.naskah_revision_history, name="revisions"),
     path("<int:pk>/revisi/<int:nomor>/pdf/", drafting.naskah_pdf, name="revision_pdf"),
     path("<int:pk>/lampiran/", drafting.naskah_lampiran_add, name="lampiran_add"),
-    path("<int:pk>/lampiran/<int:lampiran_pk>/", drafting.naskah_lampiran_file, name="lampiran_file"),
+    path(
+        "<int:pk>/lampiran/<int:lampiran_pk>/", drafting.naskah_lampiran_file, name="lampiran_file"
+    ),
     path(
         "<int:pk>/lampiran/<int:lampiran_pk>/hapus/",
         drafting.naskah_lampiran_remove,

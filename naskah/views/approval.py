@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError, ConflictError
-from naskah.forms.drafting import NaskahForm
 from naskah.forms.approval import (
     ActionForm,
     CommentForm,
@@ -25,6 +24,7 @@ from naskah.forms.approval import (
     SubmitForm,
     WithdrawForm,
 )
+from naskah.forms.drafting import NaskahForm
 from naskah.models import Naskah, NaskahUserObjectPermission
 from naskah.permissions import (
     can_edit_naskah,
@@ -32,8 +32,8 @@ from naskah.permissions import (
     naskah_get_internal,
     naskah_internal_to,
 )
-from naskah.selectors.drafting import naskah_latest_revision
 from naskah.selectors.approval import naskah_list_for_user, naskah_route_page
+from naskah.selectors.drafting import naskah_latest_revision
 from naskah.selectors.paraf import naskah_paraf_statements
 from naskah.services.pengajuan import (
     jenis_koordinasi_wajib,

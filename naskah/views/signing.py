@@ -27,8 +27,8 @@ from naskah.permissions import (
     naskah_get_visible,
     naskah_internal_to,
 )
-from naskah.selectors.drafting import naskah_withdraw_candidates
 from naskah.selectors.approval import naskah_signature_state_for
+from naskah.selectors.drafting import naskah_withdraw_candidates
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,

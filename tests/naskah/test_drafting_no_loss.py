@@ -18,8 +18,8 @@ from pypdf import PdfReader
 from core.errors import ApplicationError
 from core.models import AuditEvent, Jabatan, UnitKerja
 from core.selectors.organisasi import unit_ancestors
-from naskah.forms.drafting import NaskahForm
 from naskah.forms.approval import SubmitForm
+from naskah.forms.drafting import NaskahForm
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
 from naskah.selectors.kewenangan import jabatan_signers, jenis_allows_signer
 from naskah.services.drafting import AUTOSAVE_CATATAN

@@ -32,8 +32,8 @@ from reportlab.platypus.flowables import Flowable
 from ..blocks import colon_table, label_width, para_style, render_blocks, table_style
 from ..emblems import draw_emblem
 from ..errors import RenderError
-from . import Builder, Parts, _fields, _str_list
 from ..text import esc
+from . import Builder, Parts, _fields, _str_list
 
 NEW_KINDS = ("daftar_hadir", "piagam", "peraturan", "perjanjian", "sppd")
 
