@@ -17,7 +17,7 @@ from core.models import Pegawai
 from core.services.audit import audit_record
 from naskah.masuk import permissions as perms
 from naskah.masuk.models import SuratMasuk
-from naskah.masuk.services import (
+from naskah.masuk.services.register import (
     DataSurat,
     _duplicate_error,
     _norm,
