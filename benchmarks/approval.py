@@ -42,7 +42,7 @@ def run(letters: int, list_runs: int) -> None:
     from naskah.models import JenisNaskah
     from naskah.selectors.approval import naskah_list_for_user
     from naskah.services import naskah_create
-    from naskah.services.pengajuan import naskah_paraf, naskah_submit
+    from naskah.services.approval import naskah_paraf, naskah_submit
     from workflows.models import StepState
 
     jenis = JenisNaskah.objects.get(kode="surat_dinas")

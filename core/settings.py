@@ -613,7 +613,7 @@ NASKAH_SIGNING_BACKEND = os.environ.get("NASKAH_SIGNING_BACKEND", "local")
 NASKAH_SIGNING_CA_SECRET = os.environ.get("NASKAH_SIGNING_CA_SECRET", "")
 NASKAH_SIGNING_CERT_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730)
 # Batch signing: a run silent this long (no letter claimed) lost its process; the batch is
-# shown interrupted and can be continued (naskah/services/tte_batch.py).
+# shown interrupted and can be continued (naskah/services/signing_batch.py).
 NASKAH_TTE_BATCH_LEASE_SECONDS = env_int("NASKAH_TTE_BATCH_LEASE_SECONDS", 60)
 # The Django group whose members approve signing-certificate requests: registration officers
 # (keep it in NASKAH_SECOND_FACTOR_GROUPS so they pass a second factor).

@@ -25,7 +25,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from core.indonesian import BULAN_DIBACA
-from naskah.masuk.berkas import PDF
+from naskah.masuk.uploads import PDF
 from naskah.masuk.conf import conf
 
 logger = logging.getLogger(__name__)

@@ -41,7 +41,7 @@ from core.services.attempts import (
 from core.services.queue import SLOW
 from core.services.storage import pending_name, storage_new_name
 from naskah.masuk import ocr as ocr_lib
-from naskah.masuk.berkas import PDF, check_uploads
+from naskah.masuk.uploads import PDF, check_uploads
 from naskah.masuk.models import SuratMasuk, UnggahanMasuk
 
 logger = logging.getLogger(__name__)

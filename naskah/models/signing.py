@@ -123,7 +123,7 @@ class NaskahTTE(models.Model):
 
 def tersegel_upload_to(instance: DokumenTersegel, filename: str) -> str:
     """Unguessable (a random token). The signing service names sealed files itself, in the
-    pending area first (naskah.services.tte._store); this is for any other writer."""
+    pending area first (naskah.services.signing._store); this is for any other writer."""
     from core.services.storage import storage_new_name
 
     return storage_new_name("naskah/tersegel", ".pdf")

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from core.models import Pegawai
 from naskah.models import Naskah
 from naskah.permissions import naskah_visible_to
-from naskah.services.pengajuan import naskah_route_latest
+from naskah.services.approval import naskah_route_latest
 from workflows.models import Route, Stage, Step, StepState
 from workflows.permissions import can_reassign, step_capacity
 from workflows.selectors import route_active_states, route_stages, route_timeline

@@ -249,7 +249,7 @@ def naskah_sign_check(*, naskah: Naskah, signer: Pegawai, route=None) -> SignPla
     """Everything that can be checked without the key or a lock (views use it to offer the
     sign button; `naskah_sign` repeats it inside its transaction, giving the open `route`
     it has locked, with `naskah` the letter row it has locked, so neither is read again)."""
-    from naskah.services.pengajuan import naskah_paraf_check
+    from naskah.services.approval import naskah_paraf_check
 
     plan = sign_plan(naskah)
     plan.on = office_today()
@@ -469,7 +469,7 @@ def naskah_sign(
 
 @sensitive_variables("key")
 def _sign_locked(naskah_pk: int, signer: Pegawai, key: UnlockedKey, buku) -> DokumenTersegel:
-    from naskah.services.pengajuan import naskah_route_open
+    from naskah.services.approval import naskah_route_open
     from naskah.services.seri_nomor import seri_kode_unit
     from penomoran.services import nomor_allocate
     from signing.services import pdf_sign

@@ -250,7 +250,7 @@ def batch_sign_item(item_pk: int, token: str, signer: Pegawai, key: UnlockedKey)
     """Sign one claimed letter: in one transaction the item row is locked, checked to be
     still claimed by this run, the letter signed and the item marked. Returns the item's new
     status, or None when the item is no longer this run's (nothing was done)."""
-    from naskah.services.tte import naskah_sign
+    from naskah.services.signing import naskah_sign
 
     with transaction.atomic():
         item = (

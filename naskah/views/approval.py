@@ -35,7 +35,7 @@ from naskah.permissions import (
 from naskah.selectors.approval import naskah_list_for_user, naskah_route_page
 from naskah.selectors.drafting import naskah_latest_revision
 from naskah.selectors.paraf import naskah_paraf_statements
-from naskah.services.pengajuan import (
+from naskah.services.approval import (
     jenis_koordinasi_wajib,
     naskah_comment,
     naskah_correct,

@@ -36,8 +36,8 @@ from naskah.services.distribusi import (
     naskah_dispatch_retry,
 )
 from naskah.services.pencabutan import naskah_withdraw
-from naskah.services.tte import naskah_sign, naskah_sign_check
-from naskah.services.tte_batch import batch_mark_stale, naskah_batch_continue, naskah_batch_sign
+from naskah.services.signing import naskah_sign, naskah_sign_check
+from naskah.services.signing_batch import batch_mark_stale, naskah_batch_continue, naskah_batch_sign
 from naskah.viewer import letter_pdf
 from signing.selectors import signing_method
 

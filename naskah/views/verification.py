@@ -28,7 +28,7 @@ from core.errors import ApplicationError
 from core.middleware import client_ip
 from core.vocabulary import CONFIDENTIAL
 from naskah.models import DokumenTersegel, NaskahTTE, PencabutanNaskah, PertinggalTersegel
-from naskah.services.tte import sealed_bytes
+from naskah.services.signing import sealed_bytes
 
 logger = logging.getLogger(__name__)
 

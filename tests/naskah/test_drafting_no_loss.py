@@ -122,7 +122,7 @@ def test_autosave_keeps_a_draft_typed_before_its_subject(client, demo, settings)
     naskah.refresh_from_db()
     problems = naskah_content_problems(naskah, naskah.revisi.get(nomor=2))
     assert "hal" in {p.field for p in problems}
-    from naskah.services.pengajuan import naskah_submit
+    from naskah.services.approval import naskah_submit
 
     with pytest.raises(ApplicationError):
         naskah_submit(actor=demo["prakommuda"], naskah=naskah, expected_revisi=2)

@@ -43,7 +43,7 @@ def test_a_failed_email_delivery_is_shown_as_a_sentence(client, demo, settings, 
 
     from naskah.models import Distribusi
     from naskah.services.distribusi import naskah_dispatch
-    from naskah.services.tte import naskah_sign
+    from naskah.services.signing import naskah_sign
     from naskah.tasks import distribusi_email_task
     from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
 

@@ -34,8 +34,8 @@ from naskah.services.kewenangan import (
     pelimpahan_create,
     pelimpahan_update,
 )
-from naskah.services.pengajuan import jenis_koordinasi_wajib
-from naskah.services.tte import naskah_sign, signer_authority
+from naskah.services.approval import jenis_koordinasi_wajib
+from naskah.services.signing import naskah_sign, signer_authority
 from tests.naskah.tte_helpers import PASSPHRASE, ready_letter
 
 pytestmark = pytest.mark.django_db

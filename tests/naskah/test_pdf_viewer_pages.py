@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.naskah.alur_helpers import letter, submit, waiting
 from tests.naskah.rendering_helpers import full_text
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter

@@ -13,7 +13,7 @@ from django.urls import get_resolver, reverse
 
 from naskah.models import Naskah
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.naskah.conftest import pdf_bytes
 from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from naskah.models import BatchTTEItem, Distribusi, Naskah
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign, sealed_bytes
-from naskah.services.tte_batch import naskah_batch_sign
+from naskah.services.signing import naskah_sign, sealed_bytes
+from naskah.services.signing_batch import naskah_batch_sign
 from penomoran.models import Nomor
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, ready_letter
 

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from api.services.clients import apiclient_create
 from core.models import Pegawai
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.api.conftest import make_client, pat_for, token_for  # noqa: F401
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
 

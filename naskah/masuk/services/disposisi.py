@@ -22,7 +22,7 @@ from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
 from core.services.storage import storage_remove
 from naskah.masuk import permissions as perms
-from naskah.masuk.berkas import check_uploads, removed_by_file
+from naskah.masuk.uploads import check_uploads, removed_by_file
 from naskah.masuk.conf import conf
 from naskah.masuk.models import (
     BerkasTindakLanjut,

@@ -22,7 +22,7 @@ from core.services.storage import storage_remove
 from core.validators import has_line_break
 from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.masuk import permissions as perms
-from naskah.masuk.berkas import CheckedFile, check_uploads, removed_by_file
+from naskah.masuk.uploads import CheckedFile, check_uploads, removed_by_file
 from naskah.masuk.models import (
     BerkasSuratMasuk,
     SuratMasuk,
