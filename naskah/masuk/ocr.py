@@ -25,8 +25,8 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from core.indonesian import BULAN_DIBACA
-from naskah.masuk.uploads import PDF
 from naskah.masuk.conf import conf
+from naskah.masuk.uploads import PDF
 
 logger = logging.getLogger(__name__)
 

@@ -28,13 +28,13 @@ from naskah.selectors.kewenangan import (
     signer_problem,
 )
 from naskah.services import draft_check
+from naskah.services.approval import jenis_koordinasi_wajib
 from naskah.services.kewenangan import (
     jenisnaskah_update,
     kewenangan_set,
     pelimpahan_create,
     pelimpahan_update,
 )
-from naskah.services.approval import jenis_koordinasi_wajib
 from naskah.services.signing import naskah_sign, signer_authority
 from tests.naskah.tte_helpers import PASSPHRASE, ready_letter
 

@@ -18,11 +18,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from naskah.models.paraf import ParafStatement
+from naskah.services.approval import naskah_correct, naskah_paraf, naskah_return
 from naskah.services.paraf_statement import (
     paraf_statement_verify,
     revisi_hash,
 )
-from naskah.services.approval import naskah_correct, naskah_paraf, naskah_return
 from signing import paraf as paraf_keys
 from signing.models import ParafCredential
 from tests.naskah.alur_helpers import letter, submit, waiting

@@ -22,7 +22,6 @@ from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
 from core.services.storage import storage_remove
 from naskah.masuk import permissions as perms
-from naskah.masuk.uploads import check_uploads, removed_by_file
 from naskah.masuk.conf import conf
 from naskah.masuk.models import (
     BerkasTindakLanjut,
@@ -34,6 +33,7 @@ from naskah.masuk.models import (
 )
 from naskah.masuk.services.notices import _notice_text, _notify
 from naskah.masuk.services.register import _file_audit
+from naskah.masuk.uploads import check_uploads, removed_by_file
 
 # --- Disposition tree ----------------------------------------------------------------------
 

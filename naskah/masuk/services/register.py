@@ -22,12 +22,12 @@ from core.services.storage import storage_remove
 from core.validators import has_line_break
 from core.vocabulary import KlasifikasiKeamanan, Urgensi
 from naskah.masuk import permissions as perms
-from naskah.masuk.uploads import CheckedFile, check_uploads, removed_by_file
 from naskah.masuk.models import (
     BerkasSuratMasuk,
     SuratMasuk,
 )
 from naskah.masuk.services.notices import _notify_addressee
+from naskah.masuk.uploads import CheckedFile, check_uploads, removed_by_file
 
 logger = logging.getLogger(__name__)
 
