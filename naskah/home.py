@@ -60,7 +60,7 @@ def home_sections(user) -> list[WorkSection]:
                 )
                 for d in received_rows
             ],
-            all_url=reverse("naskah:masuk_internal"),
+            all_url=reverse("naskah:inbox"),
             order=45,
             group=_("Incoming letters"),
         ),

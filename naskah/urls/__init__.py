@@ -59,7 +59,7 @@ urlpatterns += [
 ]
 
 # Signing, batch signing, sealed PDF, internal inbox (issue 5).
-from naskah.views import signing  # noqa: E402
+from naskah.views import inbox, signing  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/tte/", signing.naskah_tte, name="tte"),
@@ -79,5 +79,5 @@ urlpatterns += [
     path("tte/batch/", signing.tte_batch, name="tte_batch"),
     path("tte/batch/<int:pk>/", signing.tte_batch_detail, name="tte_batch_detail"),
     path("tte/batch/<int:pk>/lanjut/", signing.tte_batch_continue, name="tte_batch_continue"),
-    path("masuk-internal/", signing.naskah_masuk_internal, name="masuk_internal"),
+    path("masuk-internal/", inbox.naskah_inbox, name="inbox"),
 ]

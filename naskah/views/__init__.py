@@ -1,2 +1,2 @@
-"""Views of the naskah app, one module per area: drafting, approval, signing (and the
-internal inbox), verification, skkaad (classification proposals)."""
+"""Views of the naskah app, one module per area: drafting, approval, signing,
+inbox (the internal inbox), verification, skkaad (classification proposals)."""

@@ -1,7 +1,6 @@
 """Signing screens: the letter's signature and distribution page, single and batch
-signing (progress polled with htmx), the sealed PDF, and the internal inbox ("Naskah masuk
-internal") with read receipts. Thin views: reads through permissions/selectors, changes
-through one service."""
+signing (progress polled with htmx), the sealed PDF, distribution retries and withdrawal.
+Thin views: reads through permissions/selectors, changes through one service."""
 
 from __future__ import annotations
 
@@ -32,7 +31,6 @@ from naskah.selectors.drafting import naskah_withdraw_candidates
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,
-    inbox_for,
     naskah_dispatch_retry,
 )
 from naskah.services.pencabutan import naskah_withdraw
@@ -305,9 +303,3 @@ def tte_batch_continue(request, pk: int):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("naskah:tte_batch_detail", pk=batch.pk)
-
-
-@login_required
-@require_GET
-def naskah_masuk_internal(request):
-    return render(request, "naskah/tte/masuk.html", {"rows": inbox_for(request.user)[:200]})

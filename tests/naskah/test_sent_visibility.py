@@ -73,7 +73,7 @@ NO_LETTER_URLS = {
     "naskah:tte_batch",
     "naskah:tte_batch_detail",
     "naskah:tte_batch_continue",  # the user's own batch (404 for anyone else's)
-    "naskah:masuk_internal",
+    "naskah:inbox",
     "verifikasi:upload",
     "workflows:inbox",
     "workflows:notifikasi",

@@ -83,7 +83,7 @@ def test_dispatch_inbox_read_receipt_and_email_idempotent(demo, client):
     assert {r.pegawai.username for r in internal} == {"sekdisdik", "sekda"}
     assert internal.get(pegawai=demo["sekdisdik"]).kapasitas == "plt"
     client.force_login(demo["sekdisdik"])
-    page = client.get(reverse("naskah:masuk_internal"))
+    page = client.get(reverse("naskah:inbox"))
     assert naskah.nomor in page.content.decode()
     pdf = client.get(reverse("naskah:tte_pdf", args=[naskah.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
