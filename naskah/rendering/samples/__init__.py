@@ -418,7 +418,3 @@ def main(argv: list[str] | None = None) -> None:
         (out / f"{name}.pdf").write_bytes(render_naskah(layout, context))
     layout, context = surat(long=True)
     (out / "surat_panjang.pdf").write_bytes(render_naskah(layout, context))
-
-
-if __name__ == "__main__":
-    main()
