@@ -1,4 +1,4 @@
-"""`{% load naskah_tte %}{% tte_panel naskah request.user %}`: the signature and
+"""`{% load naskah_signing %}{% tte_panel naskah request.user %}`: the signature and
 distribution summary for the letter page (sign button when the user signs next)."""
 
 from __future__ import annotations

@@ -288,7 +288,7 @@ def test_panel_tag(demo):
 
     enroll(demo["kadiskominfo"])
     naskah = ready_letter(demo)
-    tpl = Template("{% load naskah_tte %}{% tte_panel naskah user %}")
+    tpl = Template("{% load naskah_signing %}{% tte_panel naskah user %}")
     html = tpl.render(Context({"naskah": naskah, "user": demo["kadiskominfo"]}))
     assert reverse("naskah:tte", args=[naskah.pk]) in html
     # Nothing signed and nothing for this user to sign: no empty card on the letter page.
