@@ -21,7 +21,7 @@ from core.vocabulary import CONFIDENTIAL
 from naskah.masuk import permissions as masuk_perms
 from naskah.masuk.models import SuratMasuk
 from naskah.models import Naskah
-from naskah.models_tte import Distribusi
+from naskah.models.signing import Distribusi
 from naskah.permissions import naskah_internal_q, naskah_visible_q
 
 

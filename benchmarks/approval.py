@@ -40,9 +40,9 @@ def run(letters: int, list_runs: int) -> None:
     from core.models import Jabatan, KodeKlasifikasi, Pegawai
     from naskah.markup import blocks_from_markup
     from naskah.models import JenisNaskah
-    from naskah.selectors_alur import naskah_list_for_user
+    from naskah.selectors.approval import naskah_list_for_user
     from naskah.services import naskah_create
-    from naskah.services.pengajuan import naskah_paraf, naskah_submit
+    from naskah.services.approval import naskah_paraf, naskah_submit
     from workflows.models import StepState
 
     jenis = JenisNaskah.objects.get(kode="surat_dinas")

@@ -506,7 +506,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NASKAH_LOGIN_LOCKOUT_MINUTES",
 AXES_LOCKOUT_PARAMETERS = env_list("NASKAH_LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
-AXES_LOCKOUT_CALLABLE = "core.views_signin.signin_locked_out"
+AXES_LOCKOUT_CALLABLE = "core.views.signin.signin_locked_out"
 AXES_VERBOSE = False
 # Who must have a second factor besides administrators (is_staff/superuser) and signers
 # (decided by the signing app through core.hooks): members of these groups.
@@ -672,7 +672,7 @@ NASKAH_SIGNING_BACKEND = os.environ.get("NASKAH_SIGNING_BACKEND", "local")
 NASKAH_SIGNING_CA_SECRET = env_secret("NASKAH_SIGNING_CA_SECRET")
 NASKAH_SIGNING_CERT_VALIDITY_DAYS = env_int("NASKAH_SIGNING_CERT_VALIDITY_DAYS", 730)
 # Batch signing: a run silent this long (no letter claimed) lost its process; the batch is
-# shown interrupted and can be continued (naskah/services/tte_batch.py).
+# shown interrupted and can be continued (naskah/services/signing_batch.py).
 NASKAH_TTE_BATCH_LEASE_SECONDS = env_int("NASKAH_TTE_BATCH_LEASE_SECONDS", 60)
 # The Django group whose members approve signing-certificate requests: registration officers
 # (keep it in NASKAH_SECOND_FACTOR_GROUPS so they pass a second factor).
@@ -748,7 +748,7 @@ NASKAH_PREVIEW_TTL_SECONDS = env_int("NASKAH_PREVIEW_TTL_SECONDS", 600)
 # A new autosaved revision at most this often; in between the last autosave is updated.
 NASKAH_AUTOSAVE_INTERVAL_SECONDS = env_int("NASKAH_AUTOSAVE_INTERVAL_SECONDS", 60)
 
-# --- The signing flow (naskah/services/tte.py; docs/signing-flow.md) -----------------------------
+# --- The signing flow (naskah/services/signing.py; docs/signing-flow.md) ---------------------
 # The footer naming the certificate's issuer; must contain {penerbit}, else it is ignored
 # (empty: the regulation's sentence).
 NASKAH_TTE_FOOTER = os.environ.get("NASKAH_TTE_FOOTER", "")

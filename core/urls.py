@@ -2,22 +2,23 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import observability, oidc, views, views_signin
+from core import observability, oidc, views
+from core.views import signin
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("keluar/", views_signin.SignOutView.as_view(), name="logout"),
+    path("keluar/", signin.SignOutView.as_view(), name="logout"),
     # OpenID Connect sign-in (404 unless NASKAH_OIDC_* is configured); names as the library
     # expects them
     path("sso/masuk/", oidc.SSOLoginView.as_view(), name="oidc_authentication_init"),
     path("sso/callback/", oidc.SSOCallbackView.as_view(), name="oidc_authentication_callback"),
     path(
         "masuk/faktor-kedua/",
-        views_signin.second_factor_verify_view,
+        signin.second_factor_verify_view,
         name="second_factor_verify",
     ),
-    path("akun/faktor-kedua/", views_signin.second_factor_view, name="second_factor"),
+    path("akun/faktor-kedua/", signin.second_factor_view, name="second_factor"),
     path("akun/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path(
         "akun/kata-sandi/",
@@ -33,12 +34,12 @@ urlpatterns = [
     path("naskah/", include("naskah.urls")),
     path("alur/", include("workflows.urls")),
     path("tte/", include("signing.urls")),
-    path("pki/", include("signing.urls_pki")),
+    path("pki/", include("signing.urls.pki")),
     path("arsip/", include("arsip.urls")),
     path("penomoran/", include("penomoran.urls")),
     path("surat-masuk/", include("naskah.masuk.urls")),
     path("pertukaran/", include("pertukaran.urls")),
-    path("verifikasi/", include("naskah.urls_verifikasi")),
+    path("verifikasi/", include("naskah.urls.verification")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The integration API (issue 17; api/v1.py, docs/api.md).
     path("api/", include("api.urls")),

@@ -8,7 +8,7 @@ class NaskahConfig(AppConfig):
         from django.urls import reverse
 
         from naskah import checks
-        from naskah.services.pengajuan import naskah_route_outcome
+        from naskah.services.approval import naskah_route_outcome
         from workflows import hooks
 
         # Administrator-installed fonts (NASKAH_FONT_*); a bad path is a system-check error.

@@ -18,7 +18,7 @@ from core.vocabulary import CONFIDENTIAL, KLASIFIKASI_CETAK, URGENSI_CETAK
 from naskah.formatting import diktum_label, jumlah_berkas
 from naskah.markup import paragraph
 from naskah.models import JenisNaskah, Lampiran, NaskahRevisi, TataNaskahDefault
-from naskah.selectors_kewenangan import mandat_principal
+from naskah.selectors.kewenangan import mandat_principal
 
 VACANT_NAME = "...................."
 _UNKNOWN = object()

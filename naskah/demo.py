@@ -141,7 +141,7 @@ def _penerima(rows: list[dict]) -> list[dict]:
 def letter_through_paraf(naskah: Naskah) -> Naskah:
     """Submit a draft and let every waiting step's addressee initial it until the route
     waits for the signature (the real approval services)."""
-    from naskah.services.pengajuan import naskah_paraf, naskah_route_open, naskah_submit
+    from naskah.services.approval import naskah_paraf, naskah_route_open, naskah_submit
     from workflows.models import StepKind, StepState
 
     naskah.refresh_from_db()
@@ -204,7 +204,7 @@ def demo_seed_letters(*, stdout=None) -> list[Naskah]:
     from core.errors import ApplicationError
     from naskah.services import naskah_create
     from naskah.services.distribusi import naskah_dispatch
-    from naskah.services.tte import naskah_sign
+    from naskah.services.signing import naskah_sign
 
     def say(text: str) -> None:
         if stdout is not None:

@@ -12,7 +12,7 @@ NASKAH_PENERIMA_SET = "naskah.penerima_set"
 NASKAH_LAMPIRAN_ADD = "naskah.lampiran_add"
 NASKAH_LAMPIRAN_REMOVE = "naskah.lampiran_remove"
 
-# The approval route as the letter sees it (naskah.services.pengajuan).
+# The approval route as the letter sees it (naskah.services.approval).
 NASKAH_SUBMIT = "naskah.submit"
 NASKAH_RESUBMIT = "naskah.resubmit"
 NASKAH_WITHDRAW = "naskah.withdraw"
@@ -25,7 +25,7 @@ NASKAH_COMMENT = "naskah.comment"
 NASKAH_SHARE = "naskah.share"
 NASKAH_UNSHARE = "naskah.unshare"
 
-# Signing, one letter or a batch (naskah.services.tte, naskah.services.tte_batch).
+# Signing, one letter or a batch (naskah.services.signing, naskah.services.signing_batch).
 NASKAH_SIGN = "naskah.sign"
 NASKAH_BATCH_SIGN_START = "naskah.batch_sign.start"
 NASKAH_BATCH_SIGN_CONTINUE = "naskah.batch_sign.continue"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.worklist import WorkItem, WorkSection, first_rows
 from naskah.models import Naskah
-from naskah.models_tte import Distribusi
+from naskah.models.signing import Distribusi
 
 
 def _letter(naskah: Naskah) -> WorkItem:
@@ -60,7 +60,7 @@ def home_sections(user) -> list[WorkSection]:
                 )
                 for d in received_rows
             ],
-            all_url=reverse("naskah:masuk_internal"),
+            all_url=reverse("naskah:inbox"),
             order=45,
             group=_("Incoming letters"),
         ),

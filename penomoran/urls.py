@@ -1,6 +1,7 @@
 from django.urls import path
 
-from penomoran import views, views_blok
+from penomoran import views
+from penomoran.views import blok
 
 app_name = "penomoran"
 
@@ -12,10 +13,10 @@ urlpatterns = [
     path("<int:pk>/cadangkan/", views.nomor_reserve_view, name="reserve"),
     path("nomor/<int:pk>/batal/", views.nomor_cancel_view, name="cancel"),
     # Outage fallback: emergency blocks of numbers (penomoran/blok.py)
-    path("<int:pk>/blok/", views_blok.blok_list, name="blok_list"),
-    path("blok/<int:pk>/", views_blok.blok_detail, name="blok_detail"),
-    path("blok/<int:pk>/lembar.pdf", views_blok.blok_sheet, name="blok_sheet"),
-    path("blok/<int:pk>/daftar/", views_blok.surat_manual_register_view, name="blok_register"),
-    path("blok/<int:pk>/batal/", views_blok.blok_cancel_view, name="blok_cancel"),
-    path("manual/<int:pk>/pindaian.pdf", views_blok.surat_manual_scan, name="manual_scan"),
+    path("<int:pk>/blok/", blok.blok_list, name="blok_list"),
+    path("blok/<int:pk>/", blok.blok_detail, name="blok_detail"),
+    path("blok/<int:pk>/lembar.pdf", blok.blok_sheet, name="blok_sheet"),
+    path("blok/<int:pk>/daftar/", blok.surat_manual_register_view, name="blok_register"),
+    path("blok/<int:pk>/batal/", blok.blok_cancel_view, name="blok_cancel"),
+    path("manual/<int:pk>/pindaian.pdf", blok.surat_manual_scan, name="manual_scan"),
 ]

@@ -112,7 +112,7 @@ def naskah_files(naskah) -> tuple[bytes, list[tuple[str, bytes]]]:
     """The sealed PDF and the attachment files of a signed letter."""
     from core.services.storage import storage_read
     from naskah.models import NaskahTTE
-    from naskah.services.tte import sealed_bytes
+    from naskah.services.signing import sealed_bytes
 
     record = NaskahTTE.objects.filter(naskah=naskah, selesai=True).first()
     if record is None or record.dokumen_terakhir() is None:

@@ -49,7 +49,7 @@ from core.errors import ApplicationError
 from core.services.audit import audit_record
 from signing import crypto
 from signing.events import SIGNING_PARAF_CREDENTIAL_ISSUE, SIGNING_PARAF_CREDENTIAL_REVOKE
-from signing.models_paraf import ParafCredential
+from signing.models.paraf import ParafCredential
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """The browser tests' one way in: the sign-in form, then the second factor if the page asks
-for it (demo accounts that must have one carry the demo TOTP device, core/demo.py)."""
+for it (demo accounts that must have one carry the demo TOTP device, core/demo/second_factor.py)."""
 
 from __future__ import annotations
 

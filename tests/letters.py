@@ -89,7 +89,7 @@ def make_letter(
     if state == "draft":
         return naskah
     if state == "submitted":
-        from naskah.services.pengajuan import naskah_submit
+        from naskah.services.approval import naskah_submit
 
         naskah_submit(actor=naskah.konseptor, naskah=naskah, expected_revisi=naskah.revisi_terakhir)
         naskah.refresh_from_db()
@@ -99,7 +99,7 @@ def make_letter(
     assert naskah.status == Naskah.Status.SIAP_TANDATANGAN, naskah.status
     if state == "ready":
         return naskah
-    from naskah.services.tte import naskah_sign
+    from naskah.services.signing import naskah_sign
     from signing.models import SignerCertificate
 
     pegawai = signed_by or signer_of(naskah)

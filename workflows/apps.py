@@ -13,7 +13,7 @@ class WorkflowsConfig(AppConfig):
         # Assignments made, approved, changed or ended are told to the unit's head.
         for event, handler in PENUGASAN_NOTICE_HANDLERS.items():
             hooks.register(event, handler)
-        from workflows.notices_signing import signing_renewal_notify
+        from workflows.notices.signing import signing_renewal_notify
 
         # A signer certificate nearing expiry is told to its holder (signing/renewal.py).
         hooks.register(hooks.SIGNING_RENEWAL_DUE, signing_renewal_notify)

@@ -32,10 +32,10 @@ from core.models import Jabatan, KodeKlasifikasi
 from core.selectors.organisasi import pegawai_primary_unit
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
-from naskah.models_tte import NaskahTTE
+from naskah.models.signing import NaskahTTE
+from naskah.services.approval import naskah_route_latest, naskah_submit
 from naskah.services.drafting import lampiran_add, naskah_create
-from naskah.services.pengajuan import naskah_route_latest, naskah_submit
-from naskah.services.tte import naskah_sign, sealed_bytes, verification_url
+from naskah.services.signing import naskah_sign, sealed_bytes, verification_url
 from signing.selectors import signing_method
 from workflows.selectors import route_stages, route_timeline
 

@@ -14,7 +14,7 @@ from api.pagination import keyset_page
 from api.schemas import ERRORS
 from core.models import KodeKlasifikasi
 from naskah.models import JenisNaskah
-from naskah.selectors import jenis_naskah_active
+from naskah.selectors.drafting import jenis_naskah_active
 
 router = Router()
 

@@ -16,8 +16,8 @@ from api.idempotency import idempotent
 from api.render import json_response
 from api.schemas import ERRORS
 from core.vocabulary import CONFIDENTIAL
-from naskah.models_tte import DokumenTersegel, PertinggalTersegel
-from naskah.views_verifikasi import max_upload_bytes
+from naskah.models.signing import DokumenTersegel, PertinggalTersegel
+from naskah.views.verification import max_upload_bytes
 
 router = Router()
 

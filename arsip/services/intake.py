@@ -110,7 +110,7 @@ def _store(*, readers: set[int], seen: list[int], **values) -> ArsipRecord:
 
 def arsip_record_from_naskah(naskah) -> ArsipRecord:
     from naskah.models import Distribusi, NaskahTTE
-    from naskah.services.tte import sealed_bytes
+    from naskah.services.signing import sealed_bytes
 
     seen = _pending("naskah.naskah", naskah.pk)  # before reading who the readers are
     readers = source_reader_ids("naskah.naskah", naskah)

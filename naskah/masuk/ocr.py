@@ -26,7 +26,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from core.indonesian import BULAN_DIBACA
-from naskah.masuk.berkas import PDF
+from naskah.masuk.uploads import PDF
 
 logger = logging.getLogger(__name__)
 

@@ -41,8 +41,8 @@ from core.services.attempts import (
 from core.services.queue import SLOW
 from core.services.storage import pending_name, storage_new_name
 from naskah.masuk import ocr as ocr_lib
-from naskah.masuk.berkas import PDF, check_uploads
 from naskah.masuk.models import SuratMasuk, UnggahanMasuk
+from naskah.masuk.uploads import PDF, check_uploads
 
 logger = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ from naskah.masuk.services import (
     suratmasuk_register,
     suratmasuk_reply_draft,
 )
-from naskah.masuk.services_edit import suratmasuk_update
+from naskah.masuk.services.edit import suratmasuk_update
 from naskah.masuk.unggah import (
     unggah_discard,
     unggah_files,

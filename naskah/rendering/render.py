@@ -18,7 +18,7 @@ from .document import Decor, NaskahDoc
 from .errors import RenderError
 from .fonts import FONT_KEYS
 from .layouts import Parts, build_story, lampiran_pdf_headers, paraf_story
-from .layouts_newtypes import NEW_KINDS, build_new_story
+from .layouts.newtypes import NEW_KINDS, build_new_story
 from .merge import merge, open_lampiran
 from .signature import validate_block
 from .text import NBSP, esc, format_tanggal, styles_for

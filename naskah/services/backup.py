@@ -435,7 +435,7 @@ def backup_verify(directory, *, sample: int = 5, stdout=None) -> list[str]:  # n
 
     from core.models import AuditEvent, AuditHead
     from naskah.models import DokumenTersegel
-    from naskah.services.tte import sealed_bytes
+    from naskah.services.signing import sealed_bytes
     from signing.validation import pdf_validate
 
     directory = Path(directory)

@@ -152,7 +152,7 @@ def _mail(naskah: Naskah, row: Distribusi, pdf: bytes) -> EmailMessage:
 
 
 def _verify_url(naskah: Naskah) -> str:
-    from naskah.services.tte import verification_url
+    from naskah.services.signing import verification_url
 
     return verification_url(naskah.tte.token)
 
@@ -232,7 +232,7 @@ def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: by
     is logged and audited; the delivery itself stands."""
     from core.selectors.organisasi import pegawai_assignments_on
     from naskah.masuk.services import suratmasuk_register_internal
-    from naskah.selectors import naskah_active_lampiran
+    from naskah.selectors.drafting import naskah_active_lampiran
 
     pengirim = internal_sender(naskah)
     lampiran = naskah_active_lampiran(naskah).count()
@@ -280,7 +280,7 @@ def _register_in_recipient_units(naskah: Naskah, rows: list[Distribusi], pdf: by
 
 def naskah_dispatch(*, naskah: Naskah) -> list[Distribusi]:
     """Deliver a signed letter (module docstring). Safe to run more than once."""
-    from naskah.services.tte import sealed_bytes
+    from naskah.services.signing import sealed_bytes
 
     naskah = Naskah.objects.select_related("jenis").get(pk=naskah.pk)
     record = NaskahTTE.objects.filter(naskah=naskah, selesai=True).first()
@@ -398,7 +398,7 @@ def naskah_dispatch_run(*, tte_id: int) -> str:
 def naskah_dispatch_retry(*, naskah: Naskah, actor: Pegawai) -> NaskahTTE:
     """The drafter or signer asks for the failed dispatch again: queued on commit, audited."""
     from naskah.permissions import can_retry_distribusi
-    from naskah.services.tte import _enqueue_dispatch
+    from naskah.services.signing import _enqueue_dispatch
 
     if not can_retry_distribusi(actor, naskah):
         raise PermissionDeniedError(_("Only the letter's drafter or signer may retry sending."))
@@ -518,7 +518,7 @@ def distribusi_email_send(*, distribusi_id: int) -> str:
     try:
         pdf = b""
         if naskah.klasifikasi_keamanan not in CONFIDENTIAL:
-            from naskah.services.tte import sealed_bytes
+            from naskah.services.signing import sealed_bytes
 
             pdf = sealed_bytes(NaskahTTE.objects.get(naskah=naskah).dokumen_terakhir())
         _mail(naskah, row, pdf).send(fail_silently=False)

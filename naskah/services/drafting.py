@@ -40,7 +40,7 @@ from naskah.models import (
     lampiran_max_bytes,
     lampiran_max_pages,
 )
-from naskah.selectors_kewenangan import jenis_allows_signer, signer_problem
+from naskah.selectors.kewenangan import jenis_allows_signer, signer_problem
 
 logger = logging.getLogger(__name__)
 

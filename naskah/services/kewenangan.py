@@ -22,8 +22,8 @@ from naskah.events import (
     NASKAH_PELIMPAHAN_UPDATE,
 )
 from naskah.models import AturanTTE, JenisNaskah
-from naskah.models_kewenangan import KewenanganTandaTangan, PelimpahanWewenang
-from naskah.selectors_kewenangan import mandat_principal
+from naskah.models.kewenangan import KewenanganTandaTangan, PelimpahanWewenang
+from naskah.selectors.kewenangan import mandat_principal
 
 ROW_FIELDS = ("peran", "eselon_minimal", "jabatan", "sendiri", "atas_nama", "untuk_beliau", "dasar")
 # JenisNaskah columns that decide authority or the Pasal 44 name line.

@@ -2,7 +2,7 @@
 paraf").
 
 Every paraf, return and correction (naskah_paraf, naskah_return, naskah_correct in
-naskah/services/pengajuan.py) signs a statement with the official's paraf key
+naskah/services/approval.py) signs a statement with the official's paraf key
 (signing/paraf.py) inside the action's transaction: the letter's revision hash, the
 route, stage, step and its kind, the action, the actor and their capacity (definitif,
 Plt, Plh, Pj, ...), the position acted for and the time of the route event. The row is
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEvent, Pegawai
 from naskah.models import Naskah, NaskahRevisi
-from naskah.models_paraf import ParafStatement
+from naskah.models.paraf import ParafStatement
 from signing import paraf as paraf_keys
 from workflows.models import RouteEvent, StepState
 

@@ -115,7 +115,7 @@ def naskah_signer_problems(
     check passes for them (`signer_authority`, the same function `naskah_sign` calls),
     and the signing backend reports them ready (a valid certificate, or BSrE status)."""
     from core.clock import office_today
-    from naskah.services.tte import signer_authority, tte_signers
+    from naskah.services.signing import signer_authority, tte_signers
     from signing.selectors import signer_status
 
     on = on or office_today()

@@ -14,7 +14,7 @@ from django.db import IntegrityError
 from core.errors import ApplicationError
 from core.models import Jabatan, Pegawai, UnitKerja
 from naskah.models import Naskah
-from naskah.models_nomor import SeriNomor
+from naskah.models.nomor import SeriNomor
 
 logger = logging.getLogger(__name__)
 

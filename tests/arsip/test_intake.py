@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from arsip.models import ArsipRecord
 from arsip.services.intake import arsip_sync_sources
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from core.models import AuditEvent, Jabatan, KodeKlasifikasi, Pegawai, TimKerja,
 from naskah.models import Distribusi
 from naskah.permissions import naskah_reader_ids, naskah_visible_to
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.masuk.conftest import make_pdf
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, ready_letter
 
@@ -145,7 +145,7 @@ def test_letter_delivered_after_archiving_adds_its_recipients(demo, client):
 
 
 def test_sharing_and_unsharing_after_archiving(demo):
-    from naskah.services.pengajuan import naskah_share, naskah_unshare
+    from naskah.services.approval import naskah_share, naskah_unshare
 
     naskah = signed_letter(demo, klasifikasi="terbatas", hal="Kajian Pusat Data")
     arsip_sync_sources()
@@ -337,7 +337,7 @@ def test_refresh_that_fails_is_done_again(demo, monkeypatch):
 
 
 def test_requests_for_letters_never_archived_do_not_pile_up(demo):
-    from naskah.services.pengajuan import naskah_share
+    from naskah.services.approval import naskah_share
 
     naskah = ready_letter(demo, hal="Belum ditandatangani")  # shared, never signed
     naskah_share(actor=demo["prakommuda"], naskah=naskah, to=demo["stafsma"])

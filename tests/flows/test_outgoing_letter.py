@@ -18,8 +18,8 @@ from core.models import AuditEvent, UnitKerja
 from naskah.markup import blocks_from_markup
 from naskah.models import Distribusi, Naskah, NaskahTTE
 from naskah.services import naskah_update
+from naskah.services.approval import naskah_correct, naskah_return
 from naskah.services.distribusi import distribusi_read, inbox_for, inbox_unread_count
-from naskah.services.pengajuan import naskah_correct, naskah_return
 from penomoran.models import Nomor
 from tests.letters import make_letter, signer_of
 from tests.naskah.alur_helpers import paraf, submit, waiting
@@ -126,7 +126,7 @@ def test_outgoing_letter_from_draft_to_archive(demo):
     assert naskah.status == Naskah.Status.SIAP_TANDATANGAN
 
     # Signing seals the PDF and takes the number from the unit's book.
-    from naskah.services.tte import naskah_sign
+    from naskah.services.signing import naskah_sign
     from tests.letters import PASSPHRASE, enroll
 
     signer = signer_of(naskah)
@@ -139,7 +139,7 @@ def test_outgoing_letter_from_draft_to_archive(demo):
     assert Nomor.objects.get(teks=naskah.nomor).status == Nomor.Status.DIGUNAKAN
     tte = NaskahTTE.objects.get(naskah=naskah, selesai=True)
     sealed = tte.dokumen_terakhir()
-    from naskah.services.tte import sealed_bytes
+    from naskah.services.signing import sealed_bytes
 
     pdf = sealed_bytes(sealed)
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == sealed.sha256

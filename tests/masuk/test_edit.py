@@ -14,7 +14,7 @@ from core.errors import ApplicationError, PermissionDeniedError
 from core.models import AuditEvent
 from naskah.masuk.models import InstruksiDisposisi
 from naskah.masuk.services import Tujuan, disposisi_create
-from naskah.masuk.services_edit import suratmasuk_update
+from naskah.masuk.services.edit import suratmasuk_update
 
 MISREAD = "551.2/123/!!!.14/2026"
 RIGHT = "551.2/123/III.14/2026"

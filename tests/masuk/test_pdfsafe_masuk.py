@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.models import AuditEvent, Jabatan
 from core.pdfsafe import pdf_active_content
 from naskah.masuk import ocr as ocr_lib
-from naskah.masuk.berkas import check_upload
 from naskah.masuk.models import DisposisiPenerima, InstruksiDisposisi, SuratMasuk
 from naskah.masuk.services import suratmasuk_ocr_run
+from naskah.masuk.uploads import check_upload
 from tests.pdfsafe_corpus import CORPUS, combined, raw_active_names
 
 from .test_views import form_data

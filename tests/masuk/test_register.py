@@ -129,7 +129,7 @@ def test_too_many_pages_is_refused(register, settings):
 
 
 def test_failure_after_files_are_written_leaves_no_orphan(register, monkeypatch):
-    from naskah.masuk import services
+    from naskah.masuk.services import register as services
 
     def boom(**kwargs):
         raise RuntimeError("audit down")

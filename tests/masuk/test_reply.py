@@ -13,7 +13,7 @@ from naskah.masuk.models import SuratBalasan, SuratMasuk
 from naskah.masuk.services import suratmasuk_reply_draft
 from naskah.models import Naskah
 from naskah.permissions import naskah_visible_to
-from naskah.selectors import signer_choices, signer_default
+from naskah.selectors.drafting import signer_choices, signer_default
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ def letter(demo, user: str, signer: str = KADIS_KOMINFO, *, jenis="surat_dinas",
 
 
 def submit(demo, naskah: Naskah, **kwargs):
-    from naskah.services.pengajuan import naskah_submit
+    from naskah.services.approval import naskah_submit
 
     naskah.refresh_from_db()
     return naskah_submit(
@@ -31,7 +31,7 @@ def submit(demo, naskah: Naskah, **kwargs):
 
 
 def waiting(naskah: Naskah) -> list[StepState]:
-    from naskah.services.pengajuan import naskah_route_open
+    from naskah.services.approval import naskah_route_open
 
     route = naskah_route_open(naskah)
     if route is None:
@@ -45,7 +45,7 @@ def waiting(naskah: Naskah) -> list[StepState]:
 
 def paraf(naskah: Naskah, actor=None, note: str = ""):
     """The person a waiting step was sent to initials the current revision."""
-    from naskah.services.pengajuan import naskah_paraf
+    from naskah.services.approval import naskah_paraf
 
     naskah.refresh_from_db()
     state = waiting(naskah)[0]
@@ -60,7 +60,7 @@ def paraf(naskah: Naskah, actor=None, note: str = ""):
 
 def chain(naskah: Naskah) -> list[list[str]]:
     """The route's stages as lists of step labels."""
-    from naskah.services.pengajuan import naskah_route_latest
+    from naskah.services.approval import naskah_route_latest
     from workflows.models import Stage
 
     route = naskah_route_latest(naskah)

@@ -35,8 +35,8 @@ def _say(*words) -> None:
 
 
 def _instrument() -> None:
-    import naskah.services.tte as tte
-    import naskah.services.tte_batch as tte_batch
+    import naskah.services.signing as tte
+    import naskah.services.signing_batch as tte_batch
 
     hold = int(os.environ.get("BATCH_CHILD_HOLD", "0"))
     real_sign, real_claim, real_item = tte.naskah_sign, tte_batch._claim, tte_batch.batch_sign_item
@@ -116,7 +116,7 @@ def main(argv: list[str]) -> int:
     settings.ALLOWED_HOSTS = ["*"]
     settings.LANGUAGE_CODE = "en"  # the tests read the English msgids
     _instrument()
-    import naskah.services.tte_batch as tte_batch
+    import naskah.services.signing_batch as tte_batch
 
     mode, rest = argv[0], argv[1:]
     signer = Pegawai.objects.get(username=SIGNER)

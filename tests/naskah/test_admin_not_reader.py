@@ -19,7 +19,7 @@ from naskah.masuk.models import SuratMasuk
 from naskah.models import Naskah
 from naskah.permissions import naskah_visible_to
 from naskah.services import lampiran_add
-from naskah.services.pengajuan import naskah_reassign
+from naskah.services.approval import naskah_reassign
 from tests.naskah.alur_helpers import KADIS_KOMINFO, jabatan, letter, submit, waiting
 from tests.naskah.conftest import pdf_bytes
 

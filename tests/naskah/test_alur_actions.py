@@ -10,7 +10,7 @@ from core.models import AuditEvent
 from naskah.markup import blocks_from_markup
 from naskah.models import Naskah, NaskahRevisi
 from naskah.services import naskah_update
-from naskah.services.pengajuan import (
+from naskah.services.approval import (
     naskah_comment,
     naskah_correct,
     naskah_paraf,

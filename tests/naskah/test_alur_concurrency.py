@@ -12,7 +12,7 @@ from django.db import connection
 from core.errors import ConflictError
 from core.models import AuditEvent
 from naskah.models import Naskah, NaskahRevisi
-from naskah.services.pengajuan import naskah_correct, naskah_paraf, naskah_return
+from naskah.services.approval import naskah_correct, naskah_paraf, naskah_return
 from tests.naskah.alur_helpers import letter, submit, waiting
 from workflows.models import RouteEvent, StepState
 

@@ -10,7 +10,7 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import UnitKerja
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
-from naskah.services.pengajuan import (
+from naskah.services.approval import (
     naskah_paraf_complete,
     naskah_route_open,
     naskah_route_propose,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.models import Pegawai
 from naskah.models import Naskah
 from naskah.services import lampiran_add
-from naskah.services.pengajuan import naskah_share
+from naskah.services.approval import naskah_share
 from tests.naskah.alur_helpers import letter, paraf, submit, waiting
 from tests.naskah.conftest import pdf_bytes
 
@@ -307,7 +307,7 @@ def test_inbox_and_list_run_a_constant_number_of_queries(
 
 def test_nav_context_processor_counts_returned_letters(rf, demo, submitted):
     from naskah.context_processors import naskah_nav
-    from naskah.services.pengajuan import naskah_return
+    from naskah.services.approval import naskah_return
 
     state = waiting(submitted)[0]
     naskah_return(

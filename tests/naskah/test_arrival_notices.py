@@ -100,7 +100,7 @@ def test_menu_counts_unread_received_letters_with_one_query(demo, rf, client):
     assert len(none.captured_queries) == 0
 
     client.force_login(user)
-    page = client.get(reverse("naskah:masuk_internal"))
+    page = client.get(reverse("naskah:inbox"))
     assert re.search(rb'data-counter="diterima"[^>]*>2<', page.content)
     # opening the letter reads it and its arrival notice
     client.get(reverse("naskah:tte_pdf", args=[naskah.pk]))

@@ -18,10 +18,10 @@ from pypdf import PdfReader
 from core.errors import ApplicationError
 from core.models import AuditEvent, Jabatan, UnitKerja
 from core.selectors.organisasi import unit_ancestors
-from naskah.forms import NaskahForm
-from naskah.forms_alur import SubmitForm
+from naskah.forms.approval import SubmitForm
+from naskah.forms.drafting import NaskahForm
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
-from naskah.selectors_kewenangan import jabatan_signers, jenis_allows_signer
+from naskah.selectors.kewenangan import jabatan_signers, jenis_allows_signer
 from naskah.services.drafting import AUTOSAVE_CATATAN
 from naskah.services.periksa import naskah_content_problems
 from tests.naskah.conftest import jabatan, pdf_bytes
@@ -122,7 +122,7 @@ def test_autosave_keeps_a_draft_typed_before_its_subject(client, demo, settings)
     naskah.refresh_from_db()
     problems = naskah_content_problems(naskah, naskah.revisi.get(nomor=2))
     assert "hal" in {p.field for p in problems}
-    from naskah.services.pengajuan import naskah_submit
+    from naskah.services.approval import naskah_submit
 
     with pytest.raises(ApplicationError):
         naskah_submit(actor=demo["prakommuda"], naskah=naskah, expected_revisi=2)

@@ -43,7 +43,7 @@ def test_a_failed_email_delivery_is_shown_as_a_sentence(client, demo, settings, 
 
     from naskah.models import Distribusi
     from naskah.services.distribusi import naskah_dispatch
-    from naskah.services.tte import naskah_sign
+    from naskah.services.signing import naskah_sign
     from naskah.tasks import distribusi_email_task
     from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
 
@@ -77,7 +77,7 @@ def test_a_layout_the_renderer_refuses_gives_a_preview_message_not_a_500(client,
     def refuse(revisi):
         raise RenderError("Layout 'nomor_format' is not a valid format string: 'kode'")
 
-    monkeypatch.setattr("naskah.views.preview_render", refuse)
+    monkeypatch.setattr("naskah.views.drafting.preview_render", refuse)
     client.force_login(demo["prakommuda"])
     response = client.post(
         reverse("naskah:preview_new", args=["surat_undangan"]), _post_data(), HTTP_HX_REQUEST="true"

@@ -15,12 +15,12 @@ from core.errors import ApplicationError, PermissionDeniedError
 from core.models import AuditEvent, Jabatan, UnitKerja
 from naskah.context import naskah_render_context
 from naskah.demo import DEMO_PELIMPAHAN
-from naskah.forms import NaskahForm
+from naskah.forms.drafting import NaskahForm
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, KewenanganTandaTangan, Naskah, PelimpahanWewenang
 from naskah.preview import unsaved_revision
 from naskah.samples import sample_revision
-from naskah.selectors_kewenangan import (
+from naskah.selectors.kewenangan import (
     KOLOM_MANDAT,
     _rule_matches,
     jabatan_signers,
@@ -28,14 +28,14 @@ from naskah.selectors_kewenangan import (
     signer_problem,
 )
 from naskah.services import draft_check
+from naskah.services.approval import jenis_koordinasi_wajib
 from naskah.services.kewenangan import (
     jenisnaskah_update,
     kewenangan_set,
     pelimpahan_create,
     pelimpahan_update,
 )
-from naskah.services.pengajuan import jenis_koordinasi_wajib
-from naskah.services.tte import naskah_sign, signer_authority
+from naskah.services.signing import naskah_sign, signer_authority
 from tests.naskah.tte_helpers import PASSPHRASE, ready_letter
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from naskah.context import naskah_render_context, naskah_render_pdf
 from naskah.models import JenisNaskah
 from naskah.rendering import RenderError, render_naskah
-from naskah.rendering.samples_newtypes import daftar_hadir, peraturan, perjanjian, piagam, sppd
+from naskah.rendering.samples.newtypes import daftar_hadir, peraturan, perjanjian, piagam, sppd
 from naskah.samples import sample_revision
 from tests.naskah.conftest import jabatan
 

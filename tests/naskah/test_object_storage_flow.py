@@ -15,7 +15,7 @@ from arsip.models import ArsipRecord
 from arsip.services.intake import arsip_sync_sources
 from core.models import BerkasTertunda
 from naskah.models import DokumenTersegel, Naskah
-from naskah.services.tte import naskah_sign, sealed_bytes
+from naskah.services.signing import naskah_sign, sealed_bytes
 from penomoran.models import Nomor
 from tests.naskah.conftest import pdf_bytes
 from tests.naskah.test_backup import _restore

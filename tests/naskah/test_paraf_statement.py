@@ -17,12 +17,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from naskah.models_paraf import ParafStatement
+from naskah.models.paraf import ParafStatement
+from naskah.services.approval import naskah_correct, naskah_paraf, naskah_return
 from naskah.services.paraf_statement import (
     paraf_statement_verify,
     revisi_hash,
 )
-from naskah.services.pengajuan import naskah_correct, naskah_paraf, naskah_return
 from signing import paraf as paraf_keys
 from signing.models import ParafCredential
 from tests.naskah.alur_helpers import letter, submit, waiting
@@ -307,7 +307,7 @@ def test_file_copy_paraf_page_and_public_verification_show_the_state(demo, clien
     from pypdf import PdfReader
 
     from naskah.models import Naskah, PertinggalTersegel
-    from naskah.services.tte import naskah_sign, sealed_bytes
+    from naskah.services.signing import naskah_sign, sealed_bytes
     from tests.naskah.tte_helpers import PASSPHRASE, enroll
 
     while team_letter.status != Naskah.Status.SIAP_TANDATANGAN:
@@ -402,7 +402,7 @@ def test_paraf_through_the_page_after_a_password_signin_is_signed(demo, client, 
     the browser-held cookie), initial on the letter's page: a verified statement."""
     from django.urls import reverse
 
-    from naskah.services.pengajuan import naskah_route_open
+    from naskah.services.approval import naskah_route_open
 
     state = waiting(team_letter)[0]
     user = state.assignee

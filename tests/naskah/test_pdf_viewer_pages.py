@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.naskah.alur_helpers import letter, submit, waiting
 from tests.naskah.rendering_helpers import full_text
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
@@ -78,7 +78,7 @@ def test_a_recipient_sees_the_sealed_pdf_never_a_draft(client, demo):
     assert viewer_srcs(html) == [reverse("naskah:tte_pdf", args=[naskah.pk])]
     assert client.get(reverse("naskah:pdf", args=[naskah.pk])).status_code == 404
     # The received list and the arrival notice open this page, not a bare PDF.
-    listing = client.get(reverse("naskah:masuk_internal")).content.decode()
+    listing = client.get(reverse("naskah:inbox")).content.decode()
     assert f'href="{reverse("naskah:tte", args=[naskah.pk])}"' in listing
 
 

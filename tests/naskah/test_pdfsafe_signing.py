@@ -23,7 +23,7 @@ from core.pdfsafe import pdf_active_content
 from naskah.models import Lampiran, Naskah
 from naskah.services import lampiran_add
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign, sealed_bytes
+from naskah.services.signing import naskah_sign, sealed_bytes
 from signing.validation import pdf_validate
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, kode
 from tests.pdfsafe_corpus import CORPUS, VISIBLE_TEXT, combined, raw_active_names
@@ -137,7 +137,7 @@ def test_a_lampiran_stored_before_cleaning_is_cleaned_when_merged(demo):
 
 
 def test_a_letter_pdf_with_active_content_is_never_sealed(demo, monkeypatch):
-    import naskah.services.tte as tte
+    import naskah.services.signing as tte
 
     naskah = _draft(demo)
     from naskah.demo import letter_through_paraf

@@ -13,7 +13,7 @@ from core.models import AuditEvent
 from naskah.markup import blocks_from_markup
 from naskah.models import PencabutanNaskah
 from naskah.services.pencabutan import naskah_withdraw
-from naskah.services.tte import naskah_sign, sealed_bytes
+from naskah.services.signing import naskah_sign, sealed_bytes
 from penomoran.models import Nomor
 from penomoran.services import nomor_cancel
 from tests.letters import make_letter

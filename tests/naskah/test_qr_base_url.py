@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from naskah.services.tte import naskah_sign, sealed_bytes
+from naskah.services.signing import naskah_sign, sealed_bytes
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
 
 pytestmark = [

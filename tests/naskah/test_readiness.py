@@ -100,7 +100,7 @@ def test_missing_certificate_is_listed_without_blocking(demo):
 def test_the_sign_service_uses_the_same_rule(demo):
     """A letter that loses its classification code after approval (data changed under
     it) is refused at signing by the same content rule, with the submission's message."""
-    from naskah.services.tte import naskah_sign_check
+    from naskah.services.signing import naskah_sign_check
 
     naskah = ready_letter(demo, kode_klasifikasi=kode())
     enroll(demo["kadiskominfo"])

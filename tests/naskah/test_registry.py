@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import Jabatan, Pegawai, Penugasan
 from naskah.context import naskah_layout, naskah_render_context
-from naskah.forms import NaskahForm
+from naskah.forms.drafting import NaskahForm
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, TataNaskahDefault
 from naskah.samples import sample_revision
-from naskah.selectors import jenis_allows_signer
+from naskah.selectors.drafting import jenis_allows_signer
 from naskah.services.kewenangan import kewenangan_set
 from tests.naskah.conftest import jabatan
 

@@ -105,7 +105,7 @@ def _signature_issuer(pdf: bytes) -> str:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_media")
 def test_local_ca_letter_footer_names_the_certificate_issuer_on_every_page(demo):
-    from naskah.services.tte import naskah_sign, sealed_bytes
+    from naskah.services.signing import naskah_sign, sealed_bytes
 
     enroll(demo["kadiskominfo"])
     naskah = _letter_with_lampiran(demo)
@@ -124,7 +124,7 @@ def test_local_ca_letter_footer_names_the_certificate_issuer_on_every_page(demo)
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_media")
 def test_bsre_letter_footer_names_bsre(demo, settings):
-    from naskah.services.tte import naskah_sign, sealed_bytes
+    from naskah.services.signing import naskah_sign, sealed_bytes
     from tests.signing.fake_bsre import PASSWORD, USERNAME, FakeBsreServer
 
     nik, secret = "1871010101800001", "bsre-Passphrase-77"
@@ -148,7 +148,7 @@ def test_bsre_letter_footer_names_bsre(demo, settings):
 
 
 def test_footer_template_setting_must_name_the_issuer(settings):
-    from naskah.services.tte import tte_footer_text
+    from naskah.services.signing import tte_footer_text
 
     settings.NASKAH_TTE_FOOTER = "Ditandatangani secara elektronik; sertifikat dari {penerbit}."
     assert tte_footer_text("CA X") == "Ditandatangani secara elektronik; sertifikat dari CA X."
@@ -169,9 +169,9 @@ def test_pertinggal_lists_the_paraf_chain_and_recipients_never_get_it(demo, sett
 
     from core.models import UnitKerja
     from naskah.models import PertinggalTersegel
+    from naskah.services.approval import naskah_route_latest
     from naskah.services.distribusi import naskah_dispatch
-    from naskah.services.pengajuan import naskah_route_latest
-    from naskah.services.tte import naskah_sign, sealed_bytes
+    from naskah.services.signing import naskah_sign, sealed_bytes
     from signing.validation import pdf_validate
     from tests.naskah.tte_helpers import ready_letter
     from workflows.models import StepState

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.models import UnitKerja
 from naskah.models import Naskah
-from naskah.services.pengajuan import naskah_return
+from naskah.services.approval import naskah_return
 from tests.naskah.alur_helpers import letter, submit, waiting
 from workflows.models import RouteEvent
 

@@ -1,6 +1,6 @@
 """Recipients see what was sent, not the kitchen (issue 14 item 6, DESIGN invariant 5).
 
-Every URL of naskah/urls.py, naskah/urls_verifikasi.py and workflows/urls.py is listed
+Every URL of naskah/urls/__init__.py, naskah/urls/verification.py and workflows/urls.py is listed
 below with what a recipient in another unit (and a tembusan) gets, and what an insider (the
 drafter, the signer) gets. A new URL that is not listed fails `test_every_url_is_listed`."""
 
@@ -13,7 +13,7 @@ from django.urls import get_resolver, reverse
 
 from naskah.models import Naskah
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.naskah.conftest import pdf_bytes
 from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
 
@@ -73,7 +73,7 @@ NO_LETTER_URLS = {
     "naskah:tte_batch",
     "naskah:tte_batch_detail",
     "naskah:tte_batch_continue",  # the user's own batch (404 for anyone else's)
-    "naskah:masuk_internal",
+    "naskah:inbox",
     "verifikasi:upload",
     "workflows:inbox",
     "workflows:notifikasi",

@@ -9,7 +9,7 @@ import pytest
 from core.models import UnitKerja
 from naskah.models import JenisNaskah, SeriNomor
 from naskah.samples import samples
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from penomoran.models import BukuNomor, Nomor
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, kode, ready_letter
 

@@ -65,7 +65,7 @@ def test_signed_pdf_is_dated_when_signed_and_drafts_stay_deterministic():
 def test_the_sealed_letter_is_dated_at_its_signing(demo, settings, tmp_path):
     from django.utils import timezone
 
-    from naskah.services.tte import naskah_sign, sealed_bytes
+    from naskah.services.signing import naskah_sign, sealed_bytes
     from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
 
     settings.MEDIA_ROOT = str(tmp_path / "media")

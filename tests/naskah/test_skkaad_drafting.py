@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from core.services.skkaad import skkaad_import
-from naskah.forms import NaskahForm
+from naskah.forms.drafting import NaskahForm
 from naskah.models import JenisNaskah
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.models import BerkasTertunda
 from core.services.storage import storage_sweep
 from naskah.models import DokumenTersegel, Naskah
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from penomoran.models import Nomor
 from tests.naskah.conftest import pdf_bytes
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, kode, ready_letter
@@ -152,8 +152,8 @@ def test_crash_between_seal_and_commit_publishes_nothing_and_the_sweeper_removes
     def crash(*args, **kwargs):
         raise ApplicationError("crash after the seal", code="crash")
 
-    monkeypatch.setattr("naskah.services.tte._complete_route", crash)
-    monkeypatch.setattr("naskah.services.tte.storage_remove", lambda *a, **k: None)
+    monkeypatch.setattr("naskah.services.signing._complete_route", crash)
+    monkeypatch.setattr("naskah.services.signing.storage_remove", lambda *a, **k: None)
     with pytest.raises(ApplicationError):
         naskah_sign(naskah=first, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
     monkeypatch.undo()

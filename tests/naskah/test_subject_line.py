@@ -33,7 +33,7 @@ def test_drafting_service_refuses_a_subject_with_a_line_break(demo):
 def test_email_subject_of_an_old_letter_with_a_line_break_is_one_line(demo):
     from naskah.models import Distribusi
     from naskah.services.distribusi import _mail
-    from naskah.services.tte import naskah_sign
+    from naskah.services.signing import naskah_sign
 
     enroll(demo["kadiskominfo"])
     naskah = ready_letter(demo)

@@ -1,4 +1,4 @@
-"""The guards of durable batch signing (naskah/services/tte_batch.py), in one process: a
+"""The guards of durable batch signing (naskah/services/signing_batch.py), in one process: a
 letter is signed by the run that claimed it only, never twice, and a live batch cannot be
 continued by a second run."""
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError, ConflictError
 from naskah.models import BatchTTE, BatchTTEItem, DokumenTersegel
-from naskah.services.tte_batch import (
+from naskah.services.signing_batch import (
     batch_mark_stale,
     batch_sign_item,
     naskah_batch_continue,
@@ -99,7 +99,7 @@ def test_a_database_error_mid_run_is_retried_and_a_run_that_gives_up_is_interrup
     recorded the batch "finished" with letters still waiting."""
     from django.db import OperationalError
 
-    import naskah.services.tte_batch as tte_batch
+    import naskah.services.signing_batch as tte_batch
 
     signer = enroll(demo["kadiskominfo"])
     letters = [ready_letter(demo, hal=f"Surat {i}") for i in range(3)]

@@ -63,7 +63,7 @@ def test_drafted_approved_signed_received(live_server, demo, browser, tmp_path, 
     from naskah.markup import blocks_from_markup
     from naskah.models import Distribusi, JenisNaskah, Naskah
     from naskah.services import naskah_create
-    from naskah.services.pengajuan import naskah_submit
+    from naskah.services.approval import naskah_submit
     from naskah.tasks import naskah_dispatch_task
 
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from naskah.models import Distribusi, Naskah
-from naskah.services.tte import sealed_bytes
+from naskah.services.signing import sealed_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from naskah.models import BatchTTEItem, Distribusi, Naskah
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.tte import sealed_bytes
-from naskah.services.tte_batch import naskah_batch_sign
+from naskah.services.signing import sealed_bytes
+from naskah.services.signing_batch import naskah_batch_sign
 from penomoran.models import Nomor
 from tests.letters import make_letter
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, ready_letter
@@ -77,7 +77,7 @@ def test_dispatch_inbox_read_receipt_and_email_idempotent(demo, client):
     assert {r.pegawai.username for r in internal} == {"sekdisdik", "sekda"}
     assert internal.get(pegawai=demo["sekdisdik"]).kapasitas == "plt"
     client.force_login(demo["sekdisdik"])
-    page = client.get(reverse("naskah:masuk_internal"))
+    page = client.get(reverse("naskah:inbox"))
     assert naskah.nomor in page.content.decode()
     pdf = client.get(reverse("naskah:tte_pdf", args=[naskah.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -97,7 +97,7 @@ def test_a_delivered_letter_is_visible_to_its_recipients_only_after_delivery(dem
     list, detail and form that reads letters through it (e.g. the reply a disposisi report
     points to) treats a recipient as a reader; before delivery they are not."""
     from naskah.permissions import naskah_visible_to
-    from naskah.selectors_alur import naskah_list_for_user
+    from naskah.selectors.approval import naskah_list_for_user
 
     naskah = _signed(demo)
     sekdisdik, stafsma = demo["sekdisdik"], demo["stafsma"]
@@ -282,7 +282,7 @@ def test_panel_tag(demo):
 
     enroll(demo["kadiskominfo"])
     naskah = ready_letter(demo)
-    tpl = Template("{% load naskah_tte %}{% tte_panel naskah user %}")
+    tpl = Template("{% load naskah_signing %}{% tte_panel naskah user %}")
     html = tpl.render(Context({"naskah": naskah, "user": demo["kadiskominfo"]}))
     assert reverse("naskah:tte", args=[naskah.pk]) in html
     # Nothing signed and nothing for this user to sign: no empty card on the letter page.

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from naskah.models import Naskah
-from naskah.services.tte import naskah_sign, sealed_bytes
+from naskah.services.signing import naskah_sign, sealed_bytes
 from penomoran.models import Nomor
 from signing.validation import pdf_validate
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, ready_letter

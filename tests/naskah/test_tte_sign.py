@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from core.errors import ApplicationError, PermissionDeniedError
 from naskah.models import DokumenTersegel, Naskah, NaskahTTE
-from naskah.services.tte import naskah_sign, sealed_bytes
+from naskah.services.signing import naskah_sign, sealed_bytes
 from penomoran.models import Nomor
 from signing.validation import pdf_validate
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
@@ -48,7 +48,7 @@ def test_sign_numbers_seals_stores_and_completes(demo):
     assert nomor.teks == naskah.nomor and nomor.status == "digunakan"
     # OPD letter: numbered by the OPD.
     assert nomor.buku.unit.kode == "DISKOMINFOTIK"
-    from naskah.services.pengajuan import naskah_route_latest
+    from naskah.services.approval import naskah_route_latest
 
     assert naskah_route_latest(naskah).status == "completed"
     from core.models import AuditEvent
@@ -157,7 +157,7 @@ def test_failure_after_the_file_is_stored_leaves_no_file(
     def broken(*args, **kwargs):
         raise ApplicationError("Rute tidak dapat diselesaikan.", code="route_broken")
 
-    monkeypatch.setattr("naskah.services.tte._complete_route", broken)
+    monkeypatch.setattr("naskah.services.signing._complete_route", broken)
     with pytest.raises(ApplicationError):
         _sign(demo, naskah)
     sealed = Path(settings.MEDIA_ROOT) / "naskah" / "tersegel"

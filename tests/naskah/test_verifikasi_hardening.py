@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from naskah.services.tte import naskah_sign
+from naskah.services.signing import naskah_sign
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
 
 pytestmark = pytest.mark.django_db

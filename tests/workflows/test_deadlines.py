@@ -154,7 +154,7 @@ def test_notification_email_failure_is_recorded_retried_then_failed(
     def refused(*args, **kwargs):
         raise OSError("connection refused by 10.0.0.7")
 
-    monkeypatch.setattr("workflows.services.send_mail", refused)
+    monkeypatch.setattr("workflows.services.notifikasi.send_mail", refused)
     notice = Notifikasi.objects.get(recipient=demo["kabagtu"])
     assert notice.email_state == "menunggu"
     assert notifikasi_email_task(notice.pk) is False

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from naskah.models import Naskah, NaskahTTE
-from naskah.services.tte import sealed_bytes
+from naskah.services.signing import sealed_bytes
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Forms of the naskah app, one module per area: drafting, approval."""

@@ -1,0 +1,1 @@
+"""Notices sent by the workflows app, one module per area: signing (certificate renewal)."""
