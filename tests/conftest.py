@@ -125,7 +125,9 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test flushed the database, seed the demo again (committed),
     so the next test finds it whatever the order the tests run in."""
     result = yield
-    if _flushes_database(item):
+    # The worker's last test (nextitem None): the session's teardown has just destroyed the
+    # test database, and no test follows to need the demo.
+    if nextitem is not None and _flushes_database(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -34,14 +34,19 @@ def test_invalid_nip(nip, code):
 
 @pytest.mark.django_db
 def test_nip_unique_when_present_and_optional():
-    Pegawai.objects.create(username="a", nama="A", nip="196805121993031005")
-    Pegawai.objects.create(username="b", nama="B", nip="")
-    Pegawai.objects.create(username="c", nama="C", nip=None)
-    dup = Pegawai(username="d", nama="D", nip="196805121993031005")
+    # The demo organisation is in the test database: a NIP none of its people has, and the
+    # count of people without a NIP taken relative to it.
+    nip = "199901012020121001"
+    assert not Pegawai.objects.filter(nip=nip).exists()
+    without = Pegawai.objects.filter(nip__isnull=True).count()
+    Pegawai.objects.create(username="uji-a", nama="A", nip=nip)
+    Pegawai.objects.create(username="uji-b", nama="B", nip="")
+    Pegawai.objects.create(username="uji-c", nama="C", nip=None)
+    dup = Pegawai(username="uji-d", nama="D", nip=nip)
     with pytest.raises(ValidationError) as exc:
         dup.full_clean(exclude=["password"])
     assert "nip" in exc.value.message_dict
-    assert Pegawai.objects.filter(nip__isnull=True).count() == 2
+    assert Pegawai.objects.filter(nip__isnull=True).count() == without + 2
 
 
 @pytest.mark.django_db

@@ -45,7 +45,7 @@ def test_a_notice_is_stored_in_the_office_language_and_shown_in_the_readers(
 
 
 def test_a_nested_message_is_translated_too(demo, office_indonesian):
-    from naskah.masuk.services import _notice_text
+    from naskah.masuk.services.notices import _notice_text
 
     class Surat:
         rahasia = True
