@@ -408,5 +408,8 @@ def naskah_lampiran_file(request, pk: int, lampiran_pk: int):
 @login_required
 @require_GET
 def naskah_penerima_search(request):
-    results = penerima_search(request.GET.get("q", ""))
-    return render(request, "naskah/_penerima_results.html", {"results": results})
+    q = request.GET.get("q", "")
+    results = penerima_search(q)
+    # The fragment names the term it answers: the page's Enter key must not pick from the
+    # answer to an older term that arrived after the person typed on.
+    return render(request, "naskah/_penerima_results.html", {"results": results, "q": q.strip()})

@@ -163,6 +163,11 @@ def test_recipient_search(client, demo):
     client.force_login(demo["prakommuda"])
     html = client.get(reverse("naskah:penerima_search"), {"q": "Pendidikan"}).content.decode()
     assert "Dinas Pendidikan dan Kebudayaan" in html and "data-penerima" in html
+    # The answer names the term it answers (drafting.js: Enter never picks from an answer
+    # to an older term that arrived late), escaped like any text.
+    assert 'data-results-for="Pendidikan"' in html
+    html = client.get(reverse("naskah:penerima_search"), {"q": ' Dinas "P" '}).content.decode()
+    assert 'data-results-for="Dinas &quot;P&quot;"' in html
 
 
 def test_type_list_and_form_render_for_every_type(client, demo):

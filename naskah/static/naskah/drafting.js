@@ -225,7 +225,12 @@
     });
     document.body.addEventListener("htmx:afterSwap", function (e) {
       if (e.detail && e.detail.target && e.detail.target.id === "penerima-results") {
-        e.detail.target.setAttribute("data-q", q.value.trim());
+        // The term these results answer (a slow answer to an older term can arrive after
+        // the person typed on), not what the box holds now.
+        var answered = e.detail.target.querySelector("[data-results-for]");
+        e.detail.target.setAttribute(
+          "data-q", answered ? answered.getAttribute("data-results-for") : ""
+        );
       }
     });
   }
