@@ -1,8 +1,13 @@
 """axe-core in the browser tests: run the vendored axe-core (static/vendor/axe-core-*,
 static/vendor/README.md) on a Playwright page and return the serious and critical WCAG 2.x
-A/AA violations. The script is injected by the test (`add_script_tag(path=...)`), never
-served to users: the static finder leaves it out (core.staticfiles.NaskahFileSystemFinder).
-The page's context needs `bypass_csp=True` (the injected script is inline)."""
+A/AA violations. The script is evaluated in the page by the test (through the DevTools
+protocol, which the page's Content-Security-Policy does not govern, so a journey runs with
+the site's real policy), never served to users: the static finder leaves it out
+(core.staticfiles.NaskahFileSystemFinder).
+
+`journey_check(page, width)` is what every journey step asks: the page's PDF viewers have
+drawn (none failed), no serious or critical violation, and nothing wider than the
+viewport."""
 
 from __future__ import annotations
 
@@ -28,9 +33,50 @@ _RUN = """async (tags) => {
 def axe_violations(page, impacts: tuple[str, ...] = BLOCKING) -> list[dict]:
     """The axe-core violations of the page as it is now, limited to `impacts`."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        page.evaluate(_axe_source())
     found = page.evaluate(_RUN, WCAG_TAGS)
     return [v for v in found if v["impact"] in impacts]
+
+
+_SOURCE: list[str] = []
+
+
+def _axe_source() -> str:
+    if not _SOURCE:
+        # Evaluated as a script (not a function): the UMD wrapper sets window.axe.
+        _SOURCE.append(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+    return _SOURCE[0]
+
+
+# Every PDF viewer on the page has drawn its first page or given up (static/js/pdf-viewer.mjs).
+_VIEWERS_SETTLED = """() => [...document.querySelectorAll('[data-pdf-viewer]')]
+  .every(v => v.dataset.pdfState === 'ready' || v.dataset.pdfState === 'error')"""
+
+# The elements wider than the viewport (to say what scrolls sideways).
+WIDEST = """(width) => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > width + 1)
+  .filter(e => !e.closest('.table-responsive, .overflow-auto, pre'))
+  .slice(0, 6).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className
+      ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
+    ' right=' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def journey_check(page, width: int, name: str = "") -> None:
+    """Assert what every journey step must hold: its PDF viewers drew (none in error), no
+    serious or critical axe-core violation, and no sideways scroll at `width`."""
+    where = f"{name} ({page.url})" if name else page.url
+    # A viewer draws its first page when it comes near the viewport: bring each there.
+    for viewer in page.locator("[data-pdf-viewer]").all():
+        viewer.scroll_into_view_if_needed()
+    page.wait_for_function(_VIEWERS_SETTLED, timeout=30000)
+    page.evaluate("window.scrollTo(0, 0)")
+    failed = page.locator("[data-pdf-viewer][data-pdf-state=error]").count()
+    assert not failed, f"{where}: {failed} PDF viewer(s) could not draw the PDF"
+    found = axe_violations(page)
+    assert not found, f"{where} at {width}px:\n{describe(found)}"
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{where}: {scroll}px wide at {width}px: {page.evaluate(WIDEST, width)}"
 
 
 def describe(violations: list[dict]) -> str:

@@ -3,10 +3,13 @@
 finds one letter held by two units (the issuer's copy marked, a thumbnail per hit) → the
 record of the outgoing letter with its sealed PDF drawn in the page → the recipient copy's
 delivered PDF → the scanned incoming letter's scan → the berkas, closed after a
-confirmation that shows the retention (JRA) that will apply.
+confirmation that shows the retention (JRA) that will apply. Every step's page is checked
+(tests/a11y.py journey_check): no serious or critical axe-core violation, no sideways
+scroll, its PDF viewers drawn.
 
 Screenshots of every step go to $NASKAH_SCREENSHOT_DIR/<size>/ or
-build/screenshots/journey-archive/<size>/ (gitignored), named NN-step.png."""
+build/screenshots/journey-archive/<size>/ (gitignored), named NN-step.png
+(docs/accessibility.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from tests.a11y import journey_check
 from tests.browser_login import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,17 +78,13 @@ def _shot_dir(size: str) -> Path:
 class Shots:
     def __init__(self, size: str):
         self.dir = _shot_dir(size)
+        self.width = SIZES[size]["viewport"]["width"]
         self.step = 0
 
     def __call__(self, page, name: str) -> None:
         self.step += 1
+        journey_check(page, self.width, name)
         page.screenshot(path=str(self.dir / f"{self.step:02d}-{name}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page, size: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = SIZES[size]["viewport"]["width"]
-    assert width <= viewport, f"{page.url} is {width}px wide at {viewport}px"
 
 
 def _fetch(page, url: str) -> tuple[int, str, bytes]:
@@ -147,7 +147,6 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
             "() => [...document.querySelectorAll('#recent img')]"
             ".every(i => i.complete && i.naturalWidth > 0)"
         )
-        _no_sideways_scroll(page, size)
         shot(page, "start-page")
 
         # 2. Search: one result for the letter, held by two units, the issuer's marked.
@@ -166,7 +165,6 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
             "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
         )
         assert page.locator("select#id_jenis_kode").count() == 1
-        _no_sideways_scroll(page, size)
         shot(page, "search-one-result-per-letter")
 
         # 3. The outgoing letter's record: its sealed PDF drawn in the page.
@@ -177,7 +175,6 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         assert page.url.endswith(f"/arsip/rekaman/{issuer.pk}/")  # the issuer's record
         status, ctype, body = _fetch(page, link.get_attribute("href"))
         assert status == 200 and ctype == "application/pdf" and body.startswith(b"%PDF")
-        _no_sideways_scroll(page, size)
         shot(page, "outgoing-letter-record-with-pdf")
 
         # 4. The recipient copy: the PDF as delivered to the other unit.
@@ -200,7 +197,6 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         href = page.locator("#record-links a").first.get_attribute("href")
         status, ctype, body = _fetch(page, href)
         assert status == 200 and ctype.startswith("image/")
-        _no_sideways_scroll(page, size)
         shot(page, "scanned-letter-record-with-scan")
 
         # 6. The berkas of the outgoing letter: closing asks first and shows the JRA.
@@ -214,7 +210,6 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         assert "2 years active" in confirm.inner_text() or "2 tahun" in confirm.inner_text()
         issuer.refresh_from_db()
         assert issuer.berkas.status == Berkas.Status.TERBUKA  # nothing closed yet
-        _no_sideways_scroll(page, size)
         shot(page, "berkas-close-confirmation")
         page.click("#berkas-close-confirm")
         page.wait_for_load_state()

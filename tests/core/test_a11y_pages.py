@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.a11y import axe_violations, describe
+from tests.a11y import WIDEST, axe_violations, describe
 from tests.browser_login import DEMO_PASSWORD, VERIFY_PATH, pass_second_factor
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,7 +74,7 @@ class Checker:
             if size == "phone":
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 if scroll > width:
-                    wide = page.evaluate(_WIDEST, width)
+                    wide = page.evaluate(WIDEST, width)
                     self.problems.append(f"{name} {page.url}: {scroll} px wide at {width}: {wide}")
             target = SHOTS / size
             target.mkdir(parents=True, exist_ok=True)
@@ -96,16 +96,6 @@ class Checker:
             self.check(page, "second-factor")
         pass_second_factor(page)
         return page
-
-
-# The elements wider than the viewport (to say what scrolls sideways).
-_WIDEST = """(width) => Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > width + 1)
-  .filter(e => !e.closest('.table-responsive, .overflow-auto, pre'))
-  .slice(0, 6).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-    (typeof e.className === 'string' && e.className
-      ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
-    ' right=' + Math.round(e.getBoundingClientRect().right))"""
 
 
 def _fixtures(demo):

@@ -4,9 +4,11 @@
 the agendaris uploads a born-digital letter → the form fills itself (number, subject,
 sender, code) → registers it → corrects the number on the correction page; the unit head
 finds it on the home page ("to dispose") → disposes it to a staff member; the staff member
-finds the disposition on the home page → reports the follow-up. Screenshots of every step
-go to $NASKAH_SCREENSHOT_DIR/<size>/ or build/screenshots/journey-incoming/<size>/
-(gitignored), named NN-step.png."""
+finds the disposition on the home page → reports the follow-up. Every step's page is
+checked (tests/a11y.py journey_check): no serious or critical axe-core violation, no
+sideways scroll, its PDF viewers drawn. Screenshots of every step go to
+$NASKAH_SCREENSHOT_DIR/<size>/ or build/screenshots/journey-incoming/<size>/ (gitignored),
+named NN-step.png (docs/accessibility.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from naskah.masuk.models import DisposisiPenerima, SuratMasuk
+from tests.a11y import journey_check
 from tests.browser_login import sign_in
 from tests.naskah.test_journey_outgoing import ARGS, CHROMIUM, SIZES
 
@@ -68,9 +71,8 @@ class Walk:
 
     def shot(self, page, name: str) -> None:
         self.step += 1
+        journey_check(page, SIZES[self.size]["viewport"]["width"], name)
         page.screenshot(path=str(self.dir / f"{self.step:02d}-{name}.png"), full_page=True)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= SIZES[self.size]["viewport"]["width"], f"{name}: {width}px wide"
 
     def close(self):
         for context in self.contexts:
