@@ -233,7 +233,7 @@ class DisposisiForm(forms.Form):
     instruksi = forms.ModelMultipleChoiceField(
         label=_("Instructions"),
         queryset=InstruksiDisposisi.objects.filter(aktif=True),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     catatan = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea({"rows": 3}))
     batas_waktu = forms.DateTimeField(
@@ -251,6 +251,7 @@ class DisposisiForm(forms.Form):
         flat = [(value, label) for _group, items in grouped for value, label in items]
         self.fields["utama"].choices = [("", _("— the first one ticked —")), *flat]
         self.fields["utama"].required = False
+        self.has_targets = bool(flat)
         _control(self)
 
     def clean(self):

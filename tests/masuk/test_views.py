@@ -121,6 +121,7 @@ def test_dispose_forward_report_close_through_the_pages(client, register, org):
     client.force_login(org["kabagtu"])
     page = client.get(f"/surat-masuk/surat/{surat.pk}/").content.decode()  # first open: receipt
     assert f'name="l{lead.pk}-balasan"' in page
+    assert f'action="/surat-masuk/cabang/{lead.pk}/teruskan/"' in page  # has people below
     lead.refresh_from_db()
     assert lead.status == "dibaca" and lead.dibaca_oleh == org["kabagtu"]
     response = client.post(
@@ -133,6 +134,9 @@ def test_dispose_forward_report_close_through_the_pages(client, register, org):
     assert response.status_code == 302
     child = DisposisiPenerima.objects.get(ke_pegawai=org["penelaah"])
     client.force_login(org["penelaah"])
+    page = client.get(f"/surat-masuk/surat/{surat.pk}/").content.decode()
+    # nobody below her: the report, without an empty "Dispose further" form
+    assert f'name="l{child.pk}-teks"' in page and "/teruskan/" not in page
     response = client.post(
         f"/surat-masuk/cabang/{child.pk}/lapor/",
         {
