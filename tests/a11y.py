@@ -62,10 +62,62 @@ WIDEST = """(width) => Array.from(document.querySelectorAll('body *'))
     ' right=' + Math.round(e.getBoundingClientRect().right))"""
 
 
-def journey_check(page, width: int, name: str = "") -> None:
+# Visible form controls and labels that cover one another (a filter bar squeezed until its
+# fields overlap): pairs of elements, neither inside the other, sharing more than 2×2 px.
+OVERLAPS = """() => {
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (e.name ? '[name=' + e.name + ']' : '');
+  const els = [...document.querySelectorAll(
+      'input:not([type=hidden]), select, textarea, button, label')]
+    .filter(e => {
+      // Inside a closed <details> a control keeps its box but is not rendered.
+      if (e.closest('details:not([open])') && !e.closest('summary')) return false;
+      if (e.checkVisibility && !e.checkVisibility({visibilityProperty: true})) return false;
+      const r = e.getBoundingClientRect();
+      return r.width > 2 && r.height > 2;
+    });
+  const out = [];
+  for (let i = 0; i < els.length; i++) {
+    for (let j = i + 1; j < els.length; j++) {
+      const a = els[i], b = els[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const r = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      const w = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+      const h = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+      if (w > 2 && h > 2) out.push(name(a) + ' / ' + name(b));
+    }
+  }
+  return out.slice(0, 6);
+}"""
+
+
+def language_cookie(context, base: str, language: str) -> None:
+    """The interface language as the site's language switch sets it (a cookie; the office
+    language does not follow the browser's Accept-Language: core.middleware)."""
+    from django.conf import settings
+
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
+
+
+def journey_check(page, width: int, name: str = "", language: str = "") -> None:
     """Assert what every journey step must hold: its PDF viewers drew (none in error), no
-    serious or critical axe-core violation, and no sideways scroll at `width`."""
+    serious or critical axe-core violation, no sideways scroll at `width`, no form controls
+    covering one another, and, given the
+    page's `language` ("id" or "en"), no common interface word of the other language
+    (tests/core/test_language_pages.py)."""
     where = f"{name} ({page.url})" if name else page.url
+    if language:
+        from tests.core.test_language_pages import (
+            ENGLISH_ONLY,
+            INDONESIAN_ONLY,
+            _found,
+            visible_text,
+        )
+
+        assert page.evaluate("document.documentElement.lang").startswith(language), where
+        other = ENGLISH_ONLY if language == "id" else INDONESIAN_ONLY
+        words = _found(visible_text(page.content()), other)
+        assert not words, f"{where} in {language!r} shows words of the other language: {words}"
     # A viewer draws its first page when it comes near the viewport: bring each there.
     for viewer in page.locator("[data-pdf-viewer]").all():
         viewer.scroll_into_view_if_needed()
@@ -77,6 +129,8 @@ def journey_check(page, width: int, name: str = "") -> None:
     assert not found, f"{where} at {width}px:\n{describe(found)}"
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{where}: {scroll}px wide at {width}px: {page.evaluate(WIDEST, width)}"
+    overlaps = page.evaluate(OVERLAPS)
+    assert not overlaps, f"{where} at {width}px: controls overlap: {overlaps}"
 
 
 def describe(violations: list[dict]) -> str:

@@ -5,7 +5,8 @@ record of the outgoing letter with its sealed PDF drawn in the page → the reci
 delivered PDF → the scanned incoming letter's scan → the berkas, closed after a
 confirmation that shows the retention (JRA) that will apply. Every step's page is checked
 (tests/a11y.py journey_check): no serious or critical axe-core violation, no sideways
-scroll, its PDF viewers drawn.
+scroll, its PDF viewers drawn, no interface word of the other language (the desktop walk in
+English, the phone walk in Indonesian).
 
 Screenshots of every step go to $NASKAH_SCREENSHOT_DIR/<size>/ or
 build/screenshots/journey-archive/<size>/ (gitignored), named NN-step.png
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests.a11y import journey_check
+from tests.a11y import journey_check, language_cookie
 from tests.browser_login import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,6 +44,9 @@ SIZES = {
         "has_touch": True,
     },
 }
+
+# The desktop walk reads English, the phone walk Indonesian (the browser's language).
+LANGUAGES = {"desktop": ("en", "en-US"), "phone": ("id", "id-ID")}
 
 pytestmark = [
     pytest.mark.browser,
@@ -79,11 +83,12 @@ class Shots:
     def __init__(self, size: str):
         self.dir = _shot_dir(size)
         self.width = SIZES[size]["viewport"]["width"]
+        self.language = LANGUAGES[size][0]
         self.step = 0
 
     def __call__(self, page, name: str) -> None:
         self.step += 1
-        journey_check(page, self.width, name)
+        journey_check(page, self.width, name, language=self.language)
         page.screenshot(path=str(self.dir / f"{self.step:02d}-{name}.png"), full_page=True)
 
 
@@ -133,7 +138,8 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         naskah = pool.submit(_letters_in_thread, demo).result()
     issuer = ArsipRecord.objects.get(source_type="naskah.naskah", source_id=str(naskah.pk))
     shot = Shots(size)
-    context = browser.new_context(**SIZES[size])
+    context = browser.new_context(**SIZES[size], locale=LANGUAGES[size][1])
+    language_cookie(context, base, LANGUAGES[size][0])
     page = context.new_page()
     try:
         sign_in(page, base, "arsiparis")
@@ -173,6 +179,7 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         page.wait_for_selector("#record-pdf[data-pdf-state=ready] canvas", timeout=30000)
         link = page.locator("#record-links a").first
         assert page.url.endswith(f"/arsip/rekaman/{issuer.pk}/")  # the issuer's record
+        assert page.locator("#record-body-text").get_attribute("open") is None  # text folded
         status, ctype, body = _fetch(page, link.get_attribute("href"))
         assert status == 200 and ctype == "application/pdf" and body.startswith(b"%PDF")
         shot(page, "outgoing-letter-record-with-pdf")

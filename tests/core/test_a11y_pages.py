@@ -1,6 +1,7 @@
 """Every main page, for the roles that use it, at desktop (1366×768) and phone (390×844)
-size: axe-core (tests/a11y.py) finds no serious or critical WCAG 2.2 A/AA violation, and
-at 390 px no page scrolls sideways. Screenshots of each page go to
+size: axe-core (tests/a11y.py) finds no serious or critical WCAG 2.2 A/AA violation, no
+form controls cover one another (the approvals filter bar at 1366 px), and at 390 px no page
+scrolls sideways. Screenshots of each page go to
 build/screenshots/a11y/<size>/ to be looked at. One browser; one signed-in context per
 person, resized between the two sizes."""
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.a11y import WIDEST, axe_violations, describe
+from tests.a11y import OVERLAPS, WIDEST, axe_violations, describe
 from tests.browser_login import DEMO_PASSWORD, VERIFY_PATH, pass_second_factor
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,6 +72,9 @@ class Checker:
             found = axe_violations(page)
             if found:
                 self.problems.append(f"{name} {page.url} at {size}:\n{describe(found)}")
+            overlaps = page.evaluate(OVERLAPS)
+            if overlaps:
+                self.problems.append(f"{name} {page.url} at {size}: controls overlap: {overlaps}")
             if size == "phone":
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 if scroll > width:

@@ -6,7 +6,8 @@ sender, code) → registers it → corrects the number on the correction page; t
 finds it on the home page ("to dispose") → disposes it to a staff member; the staff member
 finds the disposition on the home page → reports the follow-up. Every step's page is
 checked (tests/a11y.py journey_check): no serious or critical axe-core violation, no
-sideways scroll, its PDF viewers drawn. Screenshots of every step go to
+sideways scroll, its PDF viewers drawn, no interface word of the other language (the desktop
+walk in English, the phone walk in Indonesian). Screenshots of every step go to
 $NASKAH_SCREENSHOT_DIR/<size>/ or build/screenshots/journey-incoming/<size>/ (gitignored),
 named NN-step.png (docs/accessibility.md)."""
 
@@ -20,7 +21,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from naskah.masuk.models import DisposisiPenerima, SuratMasuk
-from tests.a11y import journey_check
+from tests.a11y import journey_check, language_cookie
 from tests.browser_login import sign_in
 from tests.naskah.test_journey_outgoing import ARGS, CHROMIUM, SIZES
 
@@ -30,6 +31,9 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed"),
 ]
+
+# The desktop walk reads English, the phone walk Indonesian (the browser's language).
+LANGUAGES = {"desktop": ("en", "en-US"), "phone": ("id", "id-ID")}
 
 NUMBER_READ = "000.1.2.3/77/D.KOM/2026"
 NUMBER_FIXED = "000.1.2.3/78/D.KOM/2026"
@@ -63,7 +67,8 @@ class Walk:
         self.contexts = []
 
     def page(self, username: str):
-        context = self.browser.new_context(**SIZES[self.size])
+        context = self.browser.new_context(**SIZES[self.size], locale=LANGUAGES[self.size][1])
+        language_cookie(context, self.base, LANGUAGES[self.size][0])
         self.contexts.append(context)
         page = context.new_page()
         sign_in(page, self.base, username)
@@ -71,7 +76,8 @@ class Walk:
 
     def shot(self, page, name: str) -> None:
         self.step += 1
-        journey_check(page, SIZES[self.size]["viewport"]["width"], name)
+        width = SIZES[self.size]["viewport"]["width"]
+        journey_check(page, width, name, language=LANGUAGES[self.size][0])
         page.screenshot(path=str(self.dir / f"{self.step:02d}-{name}.png"), full_page=True)
 
     def close(self):
