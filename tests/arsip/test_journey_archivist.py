@@ -1,8 +1,9 @@
 """The archivist's journey in headless Chromium at a desktop (1366×768) and a phone
 (390×844) size (issue 15 item 10): the search start page (recent records) → a search that
 finds one letter held by two units (the issuer's copy marked, a thumbnail per hit) → the
-record of the outgoing letter with its sealed PDF drawn in the page → the recipient copy's
-delivered PDF → the scanned incoming letter's scan → the berkas, closed after a
+record of the outgoing letter with its sealed PDF drawn in the page → back to the results,
+the recipient copy (its holder link) with its delivered PDF → a second search, the scanned
+incoming letter with its scan → the berkas, closed after a
 confirmation that shows the retention (JRA) that will apply. Every step's page is checked
 (tests/a11y.py journey_check): no serious or critical axe-core violation, no sideways
 scroll, its PDF viewers drawn, no interface word of the other language (the desktop walk in
@@ -184,9 +185,15 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         assert status == 200 and ctype == "application/pdf" and body.startswith(b"%PDF")
         shot(page, "outgoing-letter-record-with-pdf")
 
-        # 4. The recipient copy: the PDF as delivered to the other unit.
+        # 4. The recipient copy, from the search: the holder that is not the issuer.
         copy = ArsipRecord.objects.exclude(pk=issuer.pk).get(surat_kunci=issuer.surat_kunci)
-        page.goto(f"{base}/arsip/rekaman/{copy.pk}/")
+        page.go_back()
+        page.wait_for_load_state()
+        holder = page.locator(f"#results .arsip-holders a[href='/arsip/rekaman/{copy.pk}/']")
+        assert holder.inner_text() == copy.unit.nama
+        holder.click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"/arsip/rekaman/{copy.pk}/")
         page.wait_for_selector("#record-pdf[data-pdf-state=ready] canvas", timeout=30000)
         href = page.locator("#record-links a").first.get_attribute("href")
         status, ctype, body = _fetch(page, href)
@@ -194,7 +201,10 @@ def test_archivist_journey(size, live_server, demo, browser, tmp_path, settings)
         shot(page, "recipient-copy-record-with-pdf")
 
         # 5. The scanned incoming letter: found by its subject, its scan shown.
-        page.goto(f"{base}/arsip/?q=undangan+rapat+koordinasi")
+        page.goto(f"{base}/arsip/")
+        page.fill("#id_q", "undangan rapat koordinasi")
+        page.click("#search-submit")
+        page.wait_for_load_state()
         page.locator("#results .arsip-hit a.fw-semibold").first.click()
         page.wait_for_load_state()
         page.wait_for_function(
