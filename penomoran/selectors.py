@@ -25,7 +25,7 @@ def bukunomor_list_for_user(user) -> QuerySet[BukuNomor]:
     )
 
 
-def bukunomor_get_for_user(user, pk: int) -> BukuNomor:
+def bukunomor_get_for_user(*, user, pk: int) -> BukuNomor:
     """Fetch a book and check the register rule in one call: 403 without the permission,
     404 for a book outside the user's units (or one that does not exist)."""
     if not permissions.can_use_registers(user):
@@ -36,7 +36,7 @@ def bukunomor_get_for_user(user, pk: int) -> BukuNomor:
     return buku
 
 
-def nomor_get_for_user(user, pk: int) -> Nomor:
+def nomor_get_for_user(*, user, pk: int) -> Nomor:
     """A number whose book's register the user may see: 403 without the register
     permission, 404 otherwise."""
     if not permissions.can_use_registers(user):

@@ -25,10 +25,10 @@ def suratmasuk_visible(pegawai: Pegawai) -> QuerySet[SuratMasuk]:
     return SuratMasuk.objects.filter(perms.visible_q(pegawai))
 
 
-def suratmasuk_get_for_user(pegawai: Pegawai, pk: int) -> SuratMasuk:
+def suratmasuk_get_for_user(*, user: Pegawai, pk: int) -> SuratMasuk:
     """The letter if this person may see it; Http404 otherwise (outsiders learn nothing)."""
     surat = (
-        suratmasuk_visible(pegawai)
+        suratmasuk_visible(user)
         .select_related("unit", "jabatan_tujuan", "kode_klasifikasi", "dibuat_oleh")
         .filter(pk=pk)
         .first()
