@@ -141,7 +141,8 @@ def _penerima(rows: list[dict]) -> list[dict]:
 def letter_through_paraf(naskah: Naskah) -> Naskah:
     """Submit a draft and let every waiting step's addressee initial it until the route
     waits for the signature (the real approval services)."""
-    from naskah.services.approval import naskah_paraf, naskah_route_open, naskah_submit
+    from naskah.selectors.approval import naskah_route_open
+    from naskah.services.approval import naskah_paraf, naskah_submit
     from workflows.models import StepKind, StepState
 
     naskah.refresh_from_db()

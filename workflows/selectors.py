@@ -25,7 +25,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core.clock import office_today
-from core.models import Pegawai, TimKerja
+from core.models import Pegawai, Penugasan, TimKerja
+from core.selectors.organisasi import jabatan_holder_on
 from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepKind, StepState
 from workflows.permissions import user_acting_jabatan_ids
 
@@ -447,3 +448,23 @@ def routes_shared_with(user: Pegawai) -> QuerySet[Route]:
         accept_global_perms=False,
         with_superuser=False,
     )
+
+
+def penugasan_notice_recipients(penugasan: Penugasan) -> list[Pegawai]:
+    """Who is told about an assignment: whoever acts today for the head of the position's
+    unit (for the head's own position: for its superior position) and the position's
+    definitive holder."""
+    from core.selectors.organisasi import jabatan_definitive_holder_on, unit_head
+
+    jabatan = penugasan.jabatan
+    head = unit_head(jabatan.unit)
+    if head is None or head.pk == jabatan.pk:
+        head = jabatan.atasan
+    people: dict[int, Pegawai] = {}
+    holder = jabatan_holder_on(head) if head is not None else None
+    if holder is not None:
+        people[holder.pegawai.pk] = holder.pegawai
+    definitive = jabatan_definitive_holder_on(jabatan)
+    if definitive is not None:
+        people[definitive.pk] = definitive
+    return list(people.values())

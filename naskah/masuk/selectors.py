@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -250,3 +251,25 @@ def disposisi_dashboard(pegawai: Pegawai) -> dict:
             )
         )
     return {"units": units, "per_unit": per_unit, "per_penerima": per_penerima}
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"\s+", " ", (value or "").strip()).casefold()
+
+
+def _norm_nomor(value: str) -> str:
+    return re.sub(r"\s+", "", (value or "")).casefold()
+
+
+def suratmasuk_find_duplicates(
+    *, unit: UnitKerja, pengirim: str, nomor_surat: str, exclude_pk: int | None = None
+) -> list[SuratMasuk]:
+    """Letters of the same register with the same sender and sender's number."""
+    if not _norm_nomor(nomor_surat):
+        return []
+    qs = SuratMasuk.objects.filter(
+        unit=unit, pengirim_norm=_norm(pengirim), nomor_surat_norm=_norm_nomor(nomor_surat)
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.order_by("dibuat_pada"))

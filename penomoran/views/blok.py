@@ -71,7 +71,7 @@ def _blok_for(user, pk: int) -> BlokDarurat:
     blok = BlokDarurat.objects.select_related("buku__unit", "dibuat_oleh").filter(pk=pk).first()
     if blok is None:
         raise Http404
-    bukunomor_get_for_user(user, blok.buku_id)  # 404/403 by the register rule
+    bukunomor_get_for_user(user=user, pk=blok.buku_id)  # 404/403 by the register rule
     return blok
 
 
@@ -85,7 +85,7 @@ def _errors(form: forms.Form) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def blok_list(request, pk: int):
-    buku = bukunomor_get_for_user(request.user, pk)
+    buku = bukunomor_get_for_user(user=request.user, pk=pk)
     can_issue = permissions.can_issue_block(request.user)
     form = BlokForm(request.POST or None)
     if request.method == "POST":

@@ -73,7 +73,7 @@ class Load:
 
     def paraf_all(self, pk: int) -> None:
         from naskah.models import Naskah
-        from naskah.services.approval import naskah_route_open
+        from naskah.selectors.approval import naskah_route_open
         from workflows.models import StepKind, StepState
 
         for _round in range(12):
