@@ -37,9 +37,10 @@ from naskah.models import Distribusi, Naskah, NaskahUserObjectPermission
 
 # The pages of one letter that someone who only received it may open: the letter as sent
 # (its page, the sealed PDF, the lampiran that were sent) and its public verification.
-# Every other URL that names a letter is internal history (naskah_get_for_user(access="internal")) and a 404
-# for them. tests/naskah/test_sent_visibility.py walks every letter URL against this list,
-# so a new letter URL must be classified there before the suite passes.
+# Every other URL that names a letter is internal history
+# (``naskah_get_for_user(..., access="internal")``) and a 404 for them.
+# tests/naskah/test_sent_visibility.py walks every letter URL against this list, so a new
+# letter URL must be classified there before the suite passes.
 RECIPIENT_URL_NAMES = frozenset(
     {"naskah:tte", "naskah:tte_pdf", "naskah:lampiran_file", "verifikasi:token"}
 )
