@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404
 
 from penomoran import permissions
-from penomoran.models import BukuNomor, BukuNomorTahun, Nomor
+from penomoran.models import BlokDarurat, BukuNomor, BukuNomorTahun, Nomor, SuratManual
 
 
 def bukunomor_find(*, unit, jenis: str) -> BukuNomor | None:
@@ -49,6 +49,25 @@ def nomor_get_for_user(*, user, pk: int) -> Nomor:
     if nomor is None:
         raise Http404
     return nomor
+
+
+def blokdarurat_get_for_user(*, user, pk: int) -> BlokDarurat:
+    """An emergency number block of a book whose register the user may see: 404 for a
+    block that does not exist, then 403/404 as `bukunomor_get_for_user` for its book."""
+    blok = BlokDarurat.objects.select_related("buku__unit", "dibuat_oleh").filter(pk=pk).first()
+    if blok is None:
+        raise Http404
+    bukunomor_get_for_user(user=user, pk=blok.buku_id)
+    return blok
+
+
+def suratmanual_get_for_user(*, user, pk: int) -> SuratManual:
+    """A letter registered by hand under an emergency block the user may see."""
+    surat = SuratManual.objects.select_related("blok", "nomor").filter(pk=pk).first()
+    if surat is None:
+        raise Http404
+    blokdarurat_get_for_user(user=user, pk=surat.blok_id)
+    return surat
 
 
 def bukunomor_years(buku: BukuNomor) -> list[int]:

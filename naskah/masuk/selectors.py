@@ -39,6 +39,16 @@ def suratmasuk_get_for_user(*, user: Pegawai, pk: int) -> SuratMasuk:
     return surat
 
 
+def disposisipenerima_get_for_user(*, user: Pegawai, pk: int) -> DisposisiPenerima:
+    """A branch of a disposition tree, with its letter, when the user may see the letter;
+    Http404 otherwise. What the user may do with the branch is checked by the service."""
+    cabang = DisposisiPenerima.objects.select_related("surat").filter(pk=pk).first()
+    if cabang is None:
+        raise Http404("disposition branch not found")
+    suratmasuk_get_for_user(user=user, pk=cabang.surat_id)  # 404 for outsiders
+    return cabang
+
+
 def suratmasuk_register_list(
     pegawai: Pegawai, *, tahun: int | None = None, q: str = ""
 ) -> QuerySet[SuratMasuk]:

@@ -548,16 +548,10 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _branch(request, cabang_id: int) -> DisposisiPenerima:
-    cabang = get_object_or_404(DisposisiPenerima.objects.select_related("surat"), pk=cabang_id)
-    selectors.suratmasuk_get_for_user(user=request.user, pk=cabang.surat_id)  # 404 for outsiders
-    return cabang
-
-
 @login_required
 @require_POST
 def teruskan(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     capacity = perms.branch_capacity(request.user, cabang)
     if capacity is None:
         return _fail(request, ApplicationError(_("This is not your disposition.")), cabang.surat_id)
@@ -570,7 +564,7 @@ def teruskan(request, cabang_id: int):
 @login_required
 @require_POST
 def lapor(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     form = LaporanForm(request.POST, prefix=f"l{cabang.pk}", user=request.user)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
@@ -593,7 +587,7 @@ def lapor(request, cabang_id: int):
 @login_required
 @require_POST
 def tutup_cabang(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     form = AlasanForm(request.POST)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)

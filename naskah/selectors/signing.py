@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.clock import office_time, office_today
@@ -18,9 +19,18 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.indonesian import tanggal_jam
 from core.models import Jabatan, Pegawai, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on
-from naskah.models import AturanTTE, JenisNaskah, Naskah, NaskahRevisi, NaskahTTE, UnitPenomoran
+from naskah.models import (
+    AturanTTE,
+    BatchTTE,
+    JenisNaskah,
+    Naskah,
+    NaskahRevisi,
+    NaskahTTE,
+    UnitPenomoran,
+)
 from naskah.selectors.periksa import naskah_content_problems, raise_for_problems
 from penomoran.formats import DEFAULT_FORMAT
+from workflows.step_kinds import SIGNATURE_KINDS, STEP_KINDS
 
 DEFAULT_FORMATS = {
     "default": DEFAULT_FORMAT,  # the number service's own default: one source
@@ -274,7 +284,8 @@ PARAF_CAPACITY = {
 }
 
 
-PARAF_KIND = {"paraf_hierarki": "Hierarki", "paraf_koordinasi": "Koordinasi"}
+# The paraf page's kind column, from the step kinds' registry (workflows.step_kinds).
+PARAF_KIND = {kind: spec.paraf_label for kind, spec in STEP_KINDS.items() if spec.paraf_label}
 
 
 # The paraf page is part of the official document: Indonesian whatever the UI language.
@@ -284,7 +295,7 @@ PERNYATAAN_TIDAK_ADA = "Tanpa pernyataan bertanda tangan"
 def paraf_chain(route, revision: str) -> list[dict]:
     """The paraf recorded on the signed revision, in route order: name, position,
     capacity (definitif, Plt., Plh. ...), kind and the date and time (HH.MM)."""
-    from workflows.models import StepKind, StepState
+    from workflows.models import StepState
 
     if route is None:
         return []
@@ -296,7 +307,7 @@ def paraf_chain(route, revision: str) -> list[dict]:
         StepState.objects.filter(
             route=route, status=StepState.Status.APPROVED, covers_revision=revision
         )
-        .exclude(kind=StepKind.TANDATANGAN)
+        .exclude(kind__in=SIGNATURE_KINDS)
         .select_related("acted_by", "jabatan")
         .order_by("stage_index", "acted_at", "pk")
     ):
@@ -313,3 +324,8 @@ def paraf_chain(route, revision: str) -> list[dict]:
             }
         )
     return rows
+
+
+def batchtte_get_for_user(*, user: Pegawai, pk: int) -> BatchTTE:
+    """A signing batch of the user's own (only its signer sees it); Http404 otherwise."""
+    return get_object_or_404(BatchTTE, pk=pk, penandatangan=user)

@@ -27,7 +27,11 @@ from naskah.permissions import (
 from naskah.selectors.access import naskah_get_for_user
 from naskah.selectors.approval import naskah_signature_state_for
 from naskah.selectors.drafting import naskah_withdraw_candidates
-from naskah.selectors.signing import naskah_sign_check, naskah_sign_check_many
+from naskah.selectors.signing import (
+    batchtte_get_for_user,
+    naskah_sign_check,
+    naskah_sign_check_many,
+)
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,
@@ -265,7 +269,7 @@ def tte_batch(request):
 @login_required
 @require_GET
 def tte_batch_detail(request, pk: int):
-    batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
+    batch = batchtte_get_for_user(user=request.user, pk=pk)
     batch_mark_stale(batch)  # a run silent past its lease: shown (and recorded) interrupted
     items = list(batch.items.select_related("naskah__jenis"))
     signed = sum(1 for i in items if i.status == BatchTTEItem.Status.BERHASIL)
@@ -295,7 +299,7 @@ def tte_batch_detail(request, pk: int):
 @require_POST
 def tte_batch_continue(request, pk: int):
     """Continue a batch: the passphrase again, and only the letters not signed."""
-    batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
+    batch = batchtte_get_for_user(user=request.user, pk=pk)
     try:
         naskah_batch_continue(
             batch=batch, signer=request.user, passphrase=request.POST.get("passphrase", "")
