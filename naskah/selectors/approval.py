@@ -95,13 +95,13 @@ def naskah_route_page(naskah: Naskah, user: Pegawai) -> RoutePage:
 def naskah_signature_state_for(naskah: Naskah, user: Pegawai) -> StepState | None:
     """The route's waiting signature step when `user` acts for it today (the signer), so
     the signing page can offer to return the letter to its drafter."""
-    from workflows.models import StepKind
+    from workflows.step_kinds import SIGNATURE_KINDS
 
     route = naskah_route_latest(naskah)
     if route is None or not route.is_open:
         return None
     for state in StepState.objects.filter(
-        route=route, status=StepState.Status.ACTIVE, step__kind=StepKind.TANDATANGAN
+        route=route, status=StepState.Status.ACTIVE, step__kind__in=SIGNATURE_KINDS
     ).select_related("step", "jabatan", "tim_kerja", "route"):
         if step_capacity(user, state) is not None:
             return state

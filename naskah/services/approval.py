@@ -59,8 +59,9 @@ from naskah.services.drafting import _save_revision, draft_check
 from naskah.services.paraf_statement import paraf_statement_prepare, paraf_statement_store
 from workflows import services as alur
 from workflows.hooks import RouteOutcome
-from workflows.models import Route, Stage, Step, StepKind, StepState
+from workflows.models import Route, Stage, Step, StepState
 from workflows.proposal import ProposedStage
+from workflows.step_kinds import APPROVE, CORRECT, SIGNATURE_KINDS, is_signature, step_kind
 
 # What the engine's inbox, notifications and e-mails show instead of a confidential subject.
 JUDUL_RAHASIA = "Naskah Rahasia"
@@ -101,7 +102,7 @@ def _status_for(route: Route) -> str | None:
         )
         return (
             Naskah.Status.SIAP_TANDATANGAN
-            if kind == StepKind.TANDATANGAN
+            if kind is not None and is_signature(kind)
             else Naskah.Status.DIAJUKAN
         )
     return {
@@ -183,8 +184,10 @@ def _step_state(route: Route, step_state: StepState | int) -> StepState:
     return state
 
 
-def _refuse_signature_step(state: StepState) -> None:
-    if state.kind == StepKind.TANDATANGAN:
+def _refuse_signature_step(state: StepState, action: str = APPROVE) -> None:
+    """The step's kind does not offer `action` (workflows.step_kinds): the signature step is
+    approved by signing only."""
+    if action not in step_kind(state.kind).actions:
         raise ApplicationError(
             _(
                 "The signature step is completed by signing the letter, not by an approval. "
@@ -264,7 +267,7 @@ def naskah_submit(
         raise_for_problems(naskah_readiness_problems(locked, backend=False))
         revision = str(locked.revisi_terakhir)
         if route is not None and route.status == Route.Status.RETURNED:
-            signer = Step.objects.filter(route=route, kind=StepKind.TANDATANGAN).first()
+            signer = Step.objects.filter(route=route, kind__in=SIGNATURE_KINDS).first()
             if signer is not None and signer.jabatan_id == locked.penandatangan_id:
                 Route.objects.filter(pk=route.pk).update(**_route_display(locked))
                 outcome = alur.route_resubmit(
@@ -460,7 +463,7 @@ def naskah_correct(
         if capacity is None:
             raise PermissionDeniedError(_("This step is not yours to act on."))
         if approve:
-            _refuse_signature_step(state)
+            _refuse_signature_step(state, CORRECT)
         signer = values.get("penandatangan")
         if signer is not None and getattr(signer, "pk", signer) != locked.penandatangan_id:
             raise ApplicationError(

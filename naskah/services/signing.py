@@ -192,14 +192,15 @@ def _complete_route(locked: Naskah, signer: Pegawai, route, state_id: int | None
     route, locked at the start of the signing transaction; `state_id`: its waiting
     signature step as the paraf check under that lock found it."""
     from workflows import services as alur
-    from workflows.models import StepKind, StepState
+    from workflows.models import StepState
+    from workflows.step_kinds import SIGNATURE_KINDS
 
     if route is None:
         raise ConflictError(_("The letter's approval route is not open."), code="no_route")
     if state_id is None:
         state_id = (
             StepState.objects.filter(
-                route=route, status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN
+                route=route, status=StepState.Status.ACTIVE, kind__in=SIGNATURE_KINDS
             )
             .values_list("pk", flat=True)
             .first()

@@ -50,9 +50,10 @@ from naskah.services.approval import (
     naskah_withdraw,
 )
 from naskah.viewer import letter_pdf
-from workflows.models import Route, Step, StepKind, StepState
+from workflows.models import Route, Step, StepState
 from workflows.permissions import step_capacity, step_reassign_candidates
 from workflows.selectors import route_stages
+from workflows.step_kinds import SIGNATURE_KINDS, step_kind
 
 PAGE_SIZE = 50
 
@@ -206,7 +207,7 @@ def naskah_alur_submit(request, pk: int):
         route_stages(returned)
         if resubmit
         and Step.objects.filter(
-            route=returned, kind=StepKind.TANDATANGAN, jabatan_id=naskah.penandatangan_id
+            route=returned, kind__in=SIGNATURE_KINDS, jabatan_id=naskah.penandatangan_id
         ).exists()
         else None
     )
@@ -230,7 +231,7 @@ def naskah_alur_submit(request, pk: int):
             "resume_stages": resume_stages,
             "koordinasi": koordinasi,
             "no_hierarki": proposal is not None
-            and all(stage.kind != "paraf_hierarki" for stage in proposal.stages),
+            and not any(step_kind(stage.kind).up_the_line for stage in proposal.stages),
         },
         status=status,
     )
