@@ -54,8 +54,9 @@ from naskah.selectors.approval import (
     naskah_route_latest,
     naskah_route_open,
 )
+from naskah.selectors.drafting import draft_check
 from naskah.selectors.periksa import naskah_readiness_problems, raise_for_problems
-from naskah.services.drafting import _save_revision, draft_check
+from naskah.services.drafting import _save_revision
 from naskah.services.paraf_statement import paraf_statement_prepare, paraf_statement_store
 from workflows import services as alur
 from workflows.hooks import RouteOutcome

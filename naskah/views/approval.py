@@ -294,7 +294,7 @@ def naskah_alur_correct_preview(request, pk: int, state_pk: int):
     with the letter's recipients and attachments, which a correction keeps."""
     from naskah.preview import preview_render, preview_store, unsaved_revision
     from naskah.rendering import RenderError
-    from naskah.services import draft_check
+    from naskah.selectors.drafting import draft_check
 
     naskah, _route, _state = _correctable(request, pk, state_pk)
     revisi = naskah_latest_revision(naskah)

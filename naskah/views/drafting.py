@@ -40,15 +40,10 @@ from naskah.selectors.drafting import (
     naskah_drafts_for_user,
     naskah_latest_revision,
     naskah_revisions,
+    penerima_resolve,
     penerima_search,
 )
-from naskah.services import (
-    lampiran_add,
-    lampiran_remove,
-    naskah_create,
-    naskah_update,
-    penerima_resolve,
-)
+from naskah.services import lampiran_add, lampiran_remove, naskah_create, naskah_update
 from naskah.services.autosave import naskah_autosave, naskah_autosave_new
 
 logger = logging.getLogger(__name__)

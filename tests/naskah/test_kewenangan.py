@@ -21,6 +21,7 @@ from naskah.models import JenisNaskah, KewenanganTandaTangan, Naskah, Pelimpahan
 from naskah.preview import unsaved_revision
 from naskah.samples import sample_revision
 from naskah.selectors.approval import jenis_koordinasi_wajib
+from naskah.selectors.drafting import draft_check
 from naskah.selectors.kewenangan import (
     KOLOM_MANDAT,
     _rule_matches,
@@ -29,7 +30,6 @@ from naskah.selectors.kewenangan import (
     signer_problem,
 )
 from naskah.selectors.signing import signer_authority
-from naskah.services import draft_check
 from naskah.services.kewenangan import (
     jenisnaskah_update,
     kewenangan_set,
