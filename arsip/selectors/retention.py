@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,7 +126,6 @@ def jra_complete(kode: KodeKlasifikasi) -> bool:
     )
 
 
-@transaction.atomic
 @dataclass(frozen=True)
 class ClosePreview:
     """What closing a file today would set: the JRA of its code, or none."""

@@ -20,7 +20,7 @@ from naskah.markup import validate_blocks
 from naskah.models import JenisNaskah, Lampiran, Mandat, Naskah, NaskahRevisi, Penerima
 from naskah.permissions import naskah_visible_to
 from naskah.selectors.kewenangan import (
-    jenis_allows_signer,  # noqa: F401 (re-exported)
+    jenis_allows_signer,
     signer_options,
     signer_problem,
 )

@@ -300,9 +300,8 @@ def naskah_preview_file(request, token: str):
 @login_required
 @require_GET
 def naskah_pdf(request, pk: int, nomor: int | None = None):
-    naskah = naskah_get_for_user(
-        user=request.user, pk=pk, access="internal"
-    )  # a draft rendering: internal history
+    # A draft rendering: internal history.
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     revisi = get_object_or_404(naskah.revisi, nomor=nomor or naskah.revisi_terakhir)
     return _pdf_response(
         naskah_render_pdf(revisi, preview=True), f"naskah-{naskah.pk}-r{revisi.nomor}.pdf"
