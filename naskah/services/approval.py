@@ -185,10 +185,13 @@ def _step_state(route: Route, step_state: StepState | int) -> StepState:
     return state
 
 
-def _refuse_signature_step(state: StepState, action: str = APPROVE) -> None:
-    """The step's kind does not offer `action` (workflows.step_kinds): the signature step is
-    approved by signing only."""
-    if action not in step_kind(state.kind).actions:
+def _refuse_action(state: StepState, action: str = APPROVE) -> None:
+    """Refuse `action` on a step whose kind does not offer it (workflows.step_kinds): the
+    signature step is approved by signing only."""
+    spec = step_kind(state.kind)
+    if action in spec.actions:
+        return
+    if spec.signature:
         raise ApplicationError(
             _(
                 "The signature step is completed by signing the letter, not by an approval. "
@@ -196,6 +199,7 @@ def _refuse_signature_step(state: StepState, action: str = APPROVE) -> None:
             ),
             code="sign_required",
         )
+    raise ApplicationError(_("This step does not offer that action."), code="action_not_offered")
 
 
 def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details):
@@ -345,7 +349,7 @@ def naskah_paraf(
     with transaction.atomic():
         route, locked = _lock_for_action(naskah, expected_revisi)
         state = _step_state(route, step_state)
-        _refuse_signature_step(state)
+        _refuse_action(state)
         outcome = alur.step_approve(
             step_state=state,
             actor=actor,
@@ -464,7 +468,7 @@ def naskah_correct(
         if capacity is None:
             raise PermissionDeniedError(_("This step is not yours to act on."))
         if approve:
-            _refuse_signature_step(state, CORRECT)
+            _refuse_action(state, CORRECT)
         signer = values.get("penandatangan")
         if signer is not None and getattr(signer, "pk", signer) != locked.penandatangan_id:
             raise ApplicationError(

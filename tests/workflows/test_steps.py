@@ -41,7 +41,7 @@ def test_every_kind_is_described_once():
 
 def test_the_signature_kind():
     assert SIGNATURE_KINDS == (StepKind.TANDATANGAN,)
-    assert set(PARAF_KINDS) == {StepKind.PARAF_HIERARKI, StepKind.PARAF_KOORDINASI}
+    assert {StepKind.PARAF_HIERARKI, StepKind.PARAF_KOORDINASI} <= set(PARAF_KINDS)
     signature = step_kind(StepKind.TANDATANGAN)
     assert is_signature(StepKind.TANDATANGAN) and not signature.counts_for_quorum
     # Approved by signing only: the approval page offers no paraf for it.
@@ -99,3 +99,23 @@ def test_no_template_compares_with_a_kind_name():
         if pattern.search(path.read_text())
     ]
     assert found == []
+
+
+def test_the_letter_side_refuses_what_a_kind_does_not_offer(monkeypatch):
+    """naskah_paraf / naskah_correct refuse an action the kind does not list: the signature
+    with its own message, any other kind with a general one."""
+    from dataclasses import replace
+
+    from core.errors import ApplicationError
+    from naskah.services.approval import _refuse_action
+    from workflows.models import StepState
+
+    with pytest.raises(ApplicationError) as signature:
+        _refuse_action(StepState(kind=StepKind.TANDATANGAN))
+    assert signature.value.code == "sign_required"
+    _refuse_action(StepState(kind=StepKind.PARAF_KOORDINASI), CORRECT)  # offered: no error
+    spec = STEP_KINDS[StepKind.PARAF_KOORDINASI]
+    monkeypatch.setitem(STEP_KINDS, StepKind.PARAF_KOORDINASI, replace(spec, actions=(RETURN,)))
+    with pytest.raises(ApplicationError) as other:
+        _refuse_action(StepState(kind=StepKind.PARAF_KOORDINASI), CORRECT)
+    assert other.value.code == "action_not_offered"
