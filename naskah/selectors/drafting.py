@@ -246,7 +246,7 @@ def draft_check(
 
     `complete=False` (a draft being written: save, autosave, preview) lets required typed
     fields and the body still be empty; every value given is checked all the same.
-    Submission checks completeness (naskah.services.periksa) before anyone signs.
+    Submission checks completeness (naskah.selectors.periksa) before anyone signs.
 
     `hal_required=False` (autosave only) keeps a draft whose subject is not written yet,
     so that nothing typed before it is lost; saving by hand, submitting and signing still

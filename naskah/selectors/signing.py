@@ -215,7 +215,7 @@ def naskah_sign_check(
         holders=reads.holders if reads else None,
     )
     if plan.first:
-        # The same content rule as at submission (naskah.services.periksa).
+        # The same content rule as at submission (naskah.selectors.periksa).
         raise_for_problems(naskah_content_problems(naskah, plan.revisi))
         if reads is not None:
             complete, plan.signature_state_id = naskah_paraf_check(
