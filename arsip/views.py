@@ -28,6 +28,8 @@ from arsip.permissions import (
     is_pejabat_kearsipan,
 )
 from arsip.search.query import ArsipSearchParams, arsip_search
+from arsip.selectors.reports import REPORTS, report_as
+from arsip.selectors.retention import berkas_close_preview, berkas_due
 from arsip.services import export, records
 from arsip.services import penyusutan as lifecycle
 from arsip.services.pencarian import arsip_pencarian_delete, arsip_pencarian_save
@@ -204,7 +206,7 @@ def berkas_list(request):
 @login_required
 def berkas_detail(request, pk: int):
     try:
-        berkas = selectors.berkas_get_for_archivist(user=request.user, pk=pk)
+        berkas = selectors.berkas_get_for_user(user=request.user, pk=pk)
     except PermissionDeniedError as exc:
         _forbid(exc)
     if request.method == "POST" and request.POST.get("action") == "close":
@@ -220,7 +222,7 @@ def berkas_detail(request, pk: int):
         return redirect("arsip:berkas", pk=berkas.pk)
     confirm = None
     if request.GET.get("tutup") and berkas.status == Berkas.Status.TERBUKA:
-        confirm = records.berkas_close_preview(berkas)
+        confirm = berkas_close_preview(berkas)
     return render(
         request,
         "arsip/berkas_detail.html",
@@ -235,7 +237,7 @@ def berkas_detail(request, pk: int):
 @login_required
 def berkas_export(request, pk: int):
     try:
-        berkas = selectors.berkas_get_for_archivist(user=request.user, pk=pk)
+        berkas = selectors.berkas_get_for_user(user=request.user, pk=pk)
     except PermissionDeniedError as exc:
         _forbid(exc)
     workdir = Path(tempfile.mkdtemp(prefix="arsip-bag-"))
@@ -263,7 +265,7 @@ def berkas_export(request, pk: int):
 
 def _due_choices(jenis: str):
     rows = []
-    for berkas in lifecycle.berkas_due(jenis)[:300]:
+    for berkas in berkas_due(jenis)[:300]:
         rows.append((berkas, lifecycle.berkas_blockers(berkas, jenis)))
     return rows
 
@@ -416,7 +418,7 @@ def laporan(request):
     fmt = request.GET.get("format")
     if kind and fmt:
         try:
-            content, ctype, name = export.report_as(kind, fmt)
+            content, ctype, name = report_as(kind, fmt)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -425,4 +427,4 @@ def laporan(request):
                 content_type=ctype,
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
-    return render(request, "arsip/laporan.html", {"reports": export.REPORTS.items()})
+    return render(request, "arsip/laporan.html", {"reports": REPORTS.items()})

@@ -16,7 +16,7 @@ from core.errors import ApplicationError
 from core.models import UnitKerja
 from naskah.masuk import permissions as masuk_perms
 from naskah.models import NaskahTTE
-from naskah.permissions import naskah_get_visible
+from naskah.selectors.access import naskah_get_for_user
 from pertukaran.models import PengirimanMitra
 from pertukaran.paket import paket_build
 from pertukaran.services import paket_import, pengiriman_retry
@@ -25,7 +25,7 @@ from pertukaran.services import paket_import, pengiriman_retry
 @login_required
 @require_GET
 def naskah_paket(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     if not NaskahTTE.objects.filter(naskah=naskah, selesai=True).exists():
         raise Http404("not signed")
     response = HttpResponse(paket_build(naskah), content_type="application/zip")
@@ -37,7 +37,7 @@ def naskah_paket(request, pk: int):
 @login_required
 @require_POST
 def pengiriman_ulang(request, pk: int, pengiriman_id: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     row = get_object_or_404(PengirimanMitra, pk=pengiriman_id, naskah=naskah)
     try:
         pengiriman_retry(actor=request.user, pengiriman=row)

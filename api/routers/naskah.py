@@ -33,9 +33,11 @@ from core.selectors.organisasi import pegawai_primary_unit
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
 from naskah.models.signing import NaskahTTE
-from naskah.services.approval import naskah_route_latest, naskah_submit
+from naskah.selectors.approval import naskah_route_latest
+from naskah.selectors.signing import verification_url
+from naskah.services.approval import naskah_submit
 from naskah.services.drafting import lampiran_add, naskah_create
-from naskah.services.signing import naskah_sign, sealed_bytes, verification_url
+from naskah.services.signing import naskah_sign, sealed_bytes
 from signing.selectors import signing_method
 from workflows.selectors import route_stages, route_timeline
 

@@ -25,9 +25,9 @@ from core.second_factor import (
     second_factor_required,
     session_passed_second_factor,
 )
+from core.selectors.second_factor import recovery_codes_left
 from core.services.second_factor import (
     recovery_codes_generate,
-    recovery_codes_left,
     second_factor_verify,
     totp_device_begin,
     totp_device_confirm,

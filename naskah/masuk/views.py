@@ -31,6 +31,7 @@ from naskah.masuk.forms import (
 )
 from naskah.masuk.lembar import lembar_disposisi_pdf
 from naskah.masuk.models import BerkasTindakLanjut, DisposisiPenerima, SuratMasuk
+from naskah.masuk.selectors import suratmasuk_find_duplicates
 from naskah.masuk.services import (
     SUGGESTABLE,
     DataSurat,
@@ -41,7 +42,6 @@ from naskah.masuk.services import (
     disposisi_report,
     suratmasuk_apply_saran,
     suratmasuk_close,
-    suratmasuk_find_duplicates,
     suratmasuk_ocr_retry,
     suratmasuk_register,
     suratmasuk_reply_draft,
@@ -324,7 +324,7 @@ def _replies(user, surat: SuratMasuk) -> dict:
 @require_POST
 def balasan(request, pk: int):
     """ "Buat konsep surat balasan": a new reply draft, opened in the editor."""
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     cabang = None
     if request.POST.get("cabang", "").isdigit():
         cabang = DisposisiPenerima.objects.filter(
@@ -342,14 +342,14 @@ def balasan(request, pk: int):
 @login_required
 @require_GET
 def detail(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     return render(request, "masuk/detail.html", _detail_context(request, surat))
 
 
 @login_required
 def ubah(request, pk: int):
     """Correct a registered letter's metadata (the register's agendaris only)."""
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     if not perms.can_edit_register_entry(request.user, surat):
         raise PermissionDenied
     duplicate = None
@@ -402,7 +402,7 @@ def _data_surat(d: dict) -> DataSurat:
 @login_required
 @require_GET
 def ocr_status(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     context = {
         "surat": surat,
         "can_manage": perms.can_manage_register(request.user, surat),
@@ -414,7 +414,7 @@ def ocr_status(request, pk: int):
 @login_required
 @require_POST
 def ocr_ulang(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     try:
         suratmasuk_ocr_retry(surat=surat, actor=request.user)
         messages.success(request, _("The OCR is queued again."))
@@ -426,7 +426,7 @@ def ocr_ulang(request, pk: int):
 @login_required
 @require_POST
 def terapkan_saran(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     try:
         suratmasuk_apply_saran(
             surat=surat,
@@ -448,7 +448,7 @@ def _serve(field_file, *, name: str, content_type: str) -> HttpResponse:
 @login_required
 @require_GET
 def berkas(request, pk: int, berkas_id: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(surat.berkas, pk=berkas_id)
     return _serve(item.berkas, name=item.nama_asli, content_type=item.jenis)
 
@@ -458,7 +458,7 @@ def berkas(request, pk: int, berkas_id: int):
 def berkas_asli(request, pk: int, berkas_id: int):
     """The PDF as received (evidence, with active content it may carry): only ever a
     download, never shown in the browser, to those who may read the letter."""
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(surat.berkas, pk=berkas_id)
     if not item.berkas_asli:
         raise Http404("no original kept")
@@ -480,7 +480,7 @@ def _tell_removed(request, removed: dict[str, dict[str, int]]) -> None:
 @login_required
 @require_GET
 def berkas_pdf(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     if not surat.berkas_pdf:
         raise Http404("no searchable PDF yet")
     return _serve(
@@ -491,7 +491,7 @@ def berkas_pdf(request, pk: int):
 @login_required
 @require_GET
 def berkas_laporan(request, pk: int, berkas_id: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(BerkasTindakLanjut, pk=berkas_id, laporan__cabang__surat=surat)
     return _serve(item.berkas, name=item.nama_asli, content_type=item.jenis)
 
@@ -499,7 +499,7 @@ def berkas_laporan(request, pk: int, berkas_id: int):
 @login_required
 @require_GET
 def lembar(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     response = HttpResponse(lembar_disposisi_pdf(surat), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="lembar-disposisi-{surat.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -514,7 +514,7 @@ def _fail(request, error: ApplicationError, surat_pk: int):
 @login_required
 @require_POST
 def disposisi(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     root = perms.root_capacity(request.user, surat)
     if root is None:
         return _fail(request, ApplicationError(_("You may not dispose this letter.")), surat.pk)
@@ -548,16 +548,10 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _branch(request, cabang_id: int) -> DisposisiPenerima:
-    cabang = get_object_or_404(DisposisiPenerima.objects.select_related("surat"), pk=cabang_id)
-    selectors.suratmasuk_get_for_user(request.user, cabang.surat_id)  # 404 for outsiders
-    return cabang
-
-
 @login_required
 @require_POST
 def teruskan(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     capacity = perms.branch_capacity(request.user, cabang)
     if capacity is None:
         return _fail(request, ApplicationError(_("This is not your disposition.")), cabang.surat_id)
@@ -570,7 +564,7 @@ def teruskan(request, cabang_id: int):
 @login_required
 @require_POST
 def lapor(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     form = LaporanForm(request.POST, prefix=f"l{cabang.pk}", user=request.user)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
@@ -593,7 +587,7 @@ def lapor(request, cabang_id: int):
 @login_required
 @require_POST
 def tutup_cabang(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     form = AlasanForm(request.POST)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
@@ -608,7 +602,7 @@ def tutup_cabang(request, cabang_id: int):
 @login_required
 @require_POST
 def tutup(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     form = AlasanForm(request.POST)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), surat.pk)

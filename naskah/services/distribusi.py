@@ -152,7 +152,7 @@ def _mail(naskah: Naskah, row: Distribusi, pdf: bytes) -> EmailMessage:
 
 
 def _verify_url(naskah: Naskah) -> str:
-    from naskah.services.signing import verification_url
+    from naskah.selectors.signing import verification_url
 
     return verification_url(naskah.tte.token)
 
@@ -604,24 +604,3 @@ def distribusi_read(*, distribusi: Distribusi, actor: Pegawai) -> Distribusi:
             )
     distribusi.refresh_from_db()
     return distribusi
-
-
-def inbox_unread_count(user: Pegawai) -> int:
-    """Letters delivered to the user and not opened yet: one count query (the menu)."""
-    return Distribusi.objects.filter(
-        pegawai=user,
-        saluran=Distribusi.Saluran.INTERNAL,
-        status=Distribusi.Status.TERKIRIM,
-        dibaca_pada__isnull=True,
-    ).count()
-
-
-def inbox_for(user: Pegawai):
-    """'Naskah masuk internal': letters delivered to the user, newest first."""
-    return (
-        Distribusi.objects.filter(
-            pegawai=user, saluran=Distribusi.Saluran.INTERNAL, status=Distribusi.Status.TERKIRIM
-        )
-        .select_related("naskah__jenis", "naskah__unit")
-        .order_by("-dikirim_pada")
-    )

@@ -74,7 +74,7 @@ class CancelForm(forms.Form):
 
 
 def _filtered(request, pk: int):
-    buku = bukunomor_get_for_user(request.user, pk)
+    buku = bukunomor_get_for_user(user=request.user, pk=pk)
     years = bukunomor_years(buku)
     data = request.GET.copy()
     if "tahun" not in data and years:
@@ -159,7 +159,7 @@ def _form_errors(form: forms.Form) -> str:
 @login_required
 @require_POST
 def nomor_reserve_view(request, pk: int):
-    buku = bukunomor_get_for_user(request.user, pk)
+    buku = bukunomor_get_for_user(user=request.user, pk=pk)
     if not permissions.can_reserve(request.user):
         raise PermissionDenied
     form = ReserveForm(request.POST)
@@ -178,7 +178,7 @@ def nomor_reserve_view(request, pk: int):
 @login_required
 @require_POST
 def nomor_cancel_view(request, pk: int):
-    nomor = nomor_get_for_user(request.user, pk)
+    nomor = nomor_get_for_user(user=request.user, pk=pk)
     if not permissions.can_cancel(request.user):
         raise PermissionDenied
     form = CancelForm(request.POST)

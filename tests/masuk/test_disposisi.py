@@ -349,7 +349,7 @@ def test_position_branch_follows_staff_rotation(org, instr, kka):
     )
     from naskah.masuk.selectors import disposisi_inbox, suratmasuk_get_for_user
 
-    assert suratmasuk_get_for_user(newcomer, surat.pk) == surat
+    assert suratmasuk_get_for_user(user=newcomer, pk=surat.pk) == surat
     assert branch.pk not in [c.pk for c in disposisi_inbox(org["kabidaptika"])]
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from core.errors import ApplicationError
 from naskah.markup import blocks_from_markup
 from naskah.models import AturanTTE, JenisNaskah, Naskah
-from naskah.services.periksa import naskah_readiness_problems
+from naskah.selectors.periksa import naskah_readiness_problems
 from tests.naskah.alur_helpers import KADIS_KOMINFO, jabatan, letter, submit
 from tests.naskah.tte_helpers import enroll, kode, ready_letter
 
@@ -100,7 +100,7 @@ def test_missing_certificate_is_listed_without_blocking(demo):
 def test_the_sign_service_uses_the_same_rule(demo):
     """A letter that loses its classification code after approval (data changed under
     it) is refused at signing by the same content rule, with the submission's message."""
-    from naskah.services.signing import naskah_sign_check
+    from naskah.selectors.signing import naskah_sign_check
 
     naskah = ready_letter(demo, kode_klasifikasi=kode())
     enroll(demo["kadiskominfo"])

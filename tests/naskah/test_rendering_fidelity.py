@@ -169,7 +169,7 @@ def test_pertinggal_lists_the_paraf_chain_and_recipients_never_get_it(demo, sett
 
     from core.models import UnitKerja
     from naskah.models import PertinggalTersegel
-    from naskah.services.approval import naskah_route_latest
+    from naskah.selectors.approval import naskah_route_latest
     from naskah.services.distribusi import naskah_dispatch
     from naskah.services.signing import naskah_sign, sealed_bytes
     from signing.validation import pdf_validate

@@ -48,7 +48,7 @@ def test_sign_numbers_seals_stores_and_completes(demo):
     assert nomor.teks == naskah.nomor and nomor.status == "digunakan"
     # OPD letter: numbered by the OPD.
     assert nomor.buku.unit.kode == "DISKOMINFOTIK"
-    from naskah.services.approval import naskah_route_latest
+    from naskah.selectors.approval import naskah_route_latest
 
     assert naskah_route_latest(naskah).status == "completed"
     from core.models import AuditEvent

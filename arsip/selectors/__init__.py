@@ -41,7 +41,8 @@ def berkas_list_for_archivist(*, user: Pegawai, status: str = ""):
     return qs.filter(status=status) if status else qs
 
 
-def berkas_get_for_archivist(*, user: Pegawai, pk: int) -> Berkas:
+def berkas_get_for_user(*, user: Pegawai, pk: int) -> Berkas:
+    """A file for the archive pages: 403 for anyone but an archivist, 404 when missing."""
     _require_archivist(user)
     berkas = Berkas.objects.select_related("unit", "kode_klasifikasi").filter(pk=pk).first()
     if berkas is None:
