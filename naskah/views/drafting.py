@@ -48,13 +48,13 @@ from naskah.selectors.drafting import (
     penerima_search,
 )
 from naskah.services import (
+    autosave,
     lampiran_add,
     lampiran_remove,
     naskah_create,
     naskah_update,
     penerima_resolve,
 )
-from naskah.services.autosave import naskah_autosave, naskah_autosave_new
 
 logger = logging.getLogger(__name__)
 
@@ -209,14 +209,14 @@ def _autosave(request, *, jenis, naskah=None):
     try:
         values = form.service_values()
         if naskah is None:
-            result = naskah_autosave_new(
+            result = autosave.naskah_autosave_new(
                 actor=request.user,
                 jenis=jenis,
                 key=request.POST.get("autosave_key", ""),
                 values=values,
             )
         else:
-            result = naskah_autosave(
+            result = autosave.naskah_autosave(
                 actor=request.user,
                 naskah=naskah,
                 expected_revisi=form.cleaned_data.get("revisi") or 0,
@@ -232,7 +232,7 @@ def _autosave(request, *, jenis, naskah=None):
 
 @login_required
 @require_POST
-def naskah_autosave_new_view(request, kode: str):
+def naskah_autosave_new(request, kode: str):
     """The first autosave of a new letter creates the draft (JSON answer)."""
     jenis = get_object_or_404(JenisNaskah, kode=kode, aktif=True)
     return _autosave(request, jenis=jenis)
@@ -240,7 +240,7 @@ def naskah_autosave_new_view(request, kode: str):
 
 @login_required
 @require_POST
-def naskah_autosave_edit_view(request, pk: int):
+def naskah_autosave_edit(request, pk: int):
     """An autosave of a draft (JSON answer: saved, unchanged, or deferred with retry_after)."""
     naskah = naskah_get_editable(request.user, pk)
     return _autosave(request, jenis=naskah.jenis, naskah=naskah)

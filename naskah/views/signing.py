@@ -28,12 +28,12 @@ from naskah.permissions import (
 )
 from naskah.selectors.approval import naskah_signature_state_for
 from naskah.selectors.drafting import naskah_withdraw_candidates
+from naskah.services import distribusi as distribusi_services
+from naskah.services import pencabutan as pencabutan_services
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,
-    naskah_dispatch_retry,
 )
-from naskah.services.pencabutan import naskah_withdraw
 from naskah.services.signing import naskah_sign, naskah_sign_check, naskah_sign_check_many
 from naskah.services.signing_batch import batch_mark_stale, naskah_batch_continue, naskah_batch_sign
 from naskah.viewer import letter_pdf
@@ -135,10 +135,10 @@ def _sent_view(request, naskah: Naskah):
 
 @login_required
 @require_POST
-def dispatch_ulang(request, pk: int):
+def naskah_dispatch_retry(request, pk: int):
     naskah = naskah_get_internal(request.user, pk)
     try:
-        naskah_dispatch_retry(naskah=naskah, actor=request.user)
+        distribusi_services.naskah_dispatch_retry(naskah=naskah, actor=request.user)
         messages.success(request, _("The dispatch is queued again."))
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -147,7 +147,7 @@ def dispatch_ulang(request, pk: int):
 
 @login_required
 @require_POST
-def distribusi_ulang(request, pk: int, distribusi_id: int):
+def distribusi_retry(request, pk: int, distribusi_id: int):
     naskah = naskah_get_internal(request.user, pk)
     row = get_object_or_404(Distribusi, pk=distribusi_id, naskah=naskah)
     try:
@@ -160,7 +160,7 @@ def distribusi_ulang(request, pk: int, distribusi_id: int):
 
 @login_required
 @require_POST
-def naskah_withdraw_view(request, pk: int):
+def naskah_withdraw(request, pk: int):
     """Record that a later signed letter withdraws this one (pencabutan)."""
     naskah = naskah_get_internal(request.user, pk)
     if not can_withdraw_naskah(request.user, naskah):
@@ -171,7 +171,7 @@ def naskah_withdraw_view(request, pk: int):
             messages.error(request, " ".join(errors))
         return redirect("naskah:tte", pk=naskah.pk)
     try:
-        row = naskah_withdraw(
+        row = pencabutan_services.naskah_withdraw(
             naskah=naskah,
             by_naskah=form.cleaned_data["oleh"],
             user=request.user,
@@ -206,7 +206,7 @@ def naskah_tte_pdf(request, pk: int):
 
 @login_required
 @require_GET
-def naskah_tte_pertinggal_pdf(request, pk: int):
+def naskah_tte_pertinggal(request, pk: int):
     """The sealed file copy with the paraf page: the drafting side only (permissions)."""
     naskah = naskah_get_visible(request.user, pk)
     if not can_read_pertinggal(request.user, naskah):
@@ -238,7 +238,7 @@ def _signable_for(user):
 @login_required
 @sensitive_post_parameters("passphrase")
 @require_http_methods(["GET", "POST"])
-def tte_batch(request):
+def naskah_tte_batch(request):
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("naskah") if i.isdigit()]
         allowed = {n.pk for n in _signable_for(request.user)}
@@ -264,7 +264,7 @@ def tte_batch(request):
 
 @login_required
 @require_GET
-def tte_batch_detail(request, pk: int):
+def naskah_tte_batch_detail(request, pk: int):
     batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
     batch_mark_stale(batch)  # a run silent past its lease: shown (and recorded) interrupted
     items = list(batch.items.select_related("naskah__jenis"))
@@ -293,7 +293,7 @@ def tte_batch_detail(request, pk: int):
 @login_required
 @sensitive_post_parameters("passphrase")
 @require_POST
-def tte_batch_continue(request, pk: int):
+def naskah_tte_batch_continue(request, pk: int):
     """Continue a batch: the passphrase again, and only the letters not signed."""
     batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
     try:

@@ -154,7 +154,7 @@ def blok_sheet(request, pk: int):
 
 @login_required
 @require_POST
-def surat_manual_register_view(request, pk: int):
+def blok_register(request, pk: int):
     blok = _blok_for(request.user, pk)
     if not permissions.can_register_manual(request.user):
         raise PermissionDenied
@@ -185,7 +185,7 @@ def surat_manual_register_view(request, pk: int):
 
 @login_required
 @require_POST
-def blok_cancel_view(request, pk: int):
+def blok_cancel(request, pk: int):
     blok = _blok_for(request.user, pk)
     form = CancelUnusedForm(request.POST)
     if not form.is_valid():

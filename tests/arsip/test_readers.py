@@ -55,7 +55,7 @@ def finds(user, q, record) -> bool:
 
 def opens(client, user, record) -> bool:
     client.force_login(user)
-    status = client.get(reverse("arsip:record", args=[record.pk])).status_code
+    status = client.get(reverse("arsip:record_detail", args=[record.pk])).status_code
     assert status in (200, 404)
     return status == 200
 

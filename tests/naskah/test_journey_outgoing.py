@@ -161,7 +161,7 @@ def _open_notice(page, base: str, user, naskah) -> None:
         .first()
     )
     assert notice is not None, "no notice about the letter"
-    page.goto(base + reverse("workflows:notifikasi"))
+    page.goto(base + reverse("workflows:notifikasi_list"))
     page.locator(f"#notice-{notice.pk} a").click()
     page.wait_for_load_state()
     notice.refresh_from_db()

@@ -32,7 +32,7 @@ LETTER_URLS = {
     "naskah:preview_edit": ("post", "pk", NOT_FOUND, NOT_FOUND),  # a signed letter is final
     "naskah:autosave_edit": ("post", "pk", NOT_FOUND, NOT_FOUND),  # likewise
     "naskah:pdf": ("get", "pk", NOT_FOUND, 200),
-    "naskah:revisions": ("get", "pk", NOT_FOUND, 200),
+    "naskah:revision_history": ("get", "pk", NOT_FOUND, 200),
     "naskah:revision_pdf": ("get", "rev1", NOT_FOUND, 200),
     "naskah:lampiran_add": ("post", "pk", NOT_FOUND, NOT_FOUND),
     "naskah:lampiran_file": ("get", "sent_lampiran", 200, 200),
@@ -50,8 +50,8 @@ LETTER_URLS = {
     "naskah:tte_pdf": ("get", "pk", 200, 200),
     "naskah:tte_pertinggal": ("get", "pk", NOT_FOUND, 200),  # the file copy, with the paraf
     "naskah:withdraw": ("post", "pk", NOT_FOUND, OK_OR_FORBIDDEN),
-    "naskah:dispatch_ulang": ("post", "pk", NOT_FOUND, OK),
-    "naskah:distribusi_ulang": ("post", "distribusi", NOT_FOUND, OK),
+    "naskah:dispatch_retry": ("post", "pk", NOT_FOUND, OK),
+    "naskah:distribusi_retry": ("post", "distribusi", NOT_FOUND, OK),
     "verifikasi:token": ("get", "token", 200, 200),
     "workflows:route_detail": ("get", "route", NOT_FOUND, 302),  # insider: the letter page
     "workflows:route_act": ("post", "route", NOT_FOUND, OK),
@@ -76,7 +76,7 @@ NO_LETTER_URLS = {
     "naskah:inbox",
     "verifikasi:upload",
     "workflows:inbox",
-    "workflows:notifikasi",
+    "workflows:notifikasi_list",
     "workflows:notifikasi_read",
     "workflows:notifikasi_open",  # the user's own notice (404 for anyone else's)
     "naskah:kelas_usulan",  # the SKKAAD class proposed for a code (no letter)
@@ -231,7 +231,7 @@ def test_the_recipient_page_is_the_sent_view(sent, client, demo, who):
     assert reverse("naskah:tte_pdf", args=[naskah.pk]) in page
     assert reverse("verifikasi:token", args=[naskah.tte.token]) in page
     assert reverse("naskah:lampiran_file", args=[naskah.pk, sent["kept"].pk]) in page
-    for internal in ("alur_detail", "revisions", "pdf"):
+    for internal in ("alur_detail", "revision_history", "pdf"):
         assert reverse(f"naskah:{internal}", args=[naskah.pk]) not in page
     assert reverse("naskah:lampiran_file", args=[naskah.pk, sent["removed"].pk]) not in page
     assert 'id="distribusi"' not in page
