@@ -12,10 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from naskah.models import Naskah
-from naskah.services.distribusi import naskah_dispatch
-from naskah.services.signing import naskah_sign
+from tests.letters import advance_letter, make_letter
 from tests.naskah.conftest import pdf_bytes
-from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
+from tests.naskah.tte_helpers import jabatan
 
 pytestmark = pytest.mark.django_db
 
@@ -100,25 +99,17 @@ def sent(demo):
     """A Surat Dinas with two revisions of lampiran (one removed before signing), signed
     by the Kepala Dinas and delivered to Disdikbud (sekdisdik, Plt) and the Sekda (tembusan)."""
     from core.models import UnitKerja
-    from naskah.demo import letter_through_paraf
-    from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import lampiran_add, lampiran_remove, naskah_create
+    from naskah.services import lampiran_add, lampiran_remove
     from workflows.models import Route, StepState
 
-    enroll(demo["kadiskominfo"])
-    naskah = naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan(KADIS),
-        hal="Permohonan Data Layanan Aplikasi",
-        body=blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data."),
+    naskah = make_letter(
+        demo,
+        "draft",
         penerima=[
             {"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk},
             {"jenis": "tembusan", "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk},
         ],
-        klasifikasi_keamanan="biasa",
-        kode_klasifikasi=kode(),
+        klasifikasi="biasa",
     )
     removed = lampiran_add(
         actor=demo["prakommuda"],
@@ -135,10 +126,7 @@ def sent(demo):
         berkas=SimpleUploadedFile("daftar.pdf", pdf_bytes(1)),
     )
     lampiran_remove(actor=demo["prakommuda"], naskah=naskah, expected_revisi=3, lampiran=removed)
-    naskah = letter_through_paraf(naskah)
-    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
-    naskah_dispatch(naskah=naskah)
-    naskah.refresh_from_db()
+    naskah = advance_letter(naskah, "dispatched", signed_by=demo["kadiskominfo"])
     assert naskah.status == Naskah.Status.DITANDATANGANI
     route = Route.objects.filter(object_id=naskah.pk, content_type__model="naskah").latest("pk")
     return {
