@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
 from signing import services
+from signing.backends import backend_issues_certificates
 from signing.forms import EnrolForm, PassphraseChangeForm, RejectRequestForm, RevokeForm
 from signing.models import SignerCertificate
 from signing.permissions import can_decide_certificate_request, can_manage_certificates
@@ -54,12 +55,10 @@ def safe_next(request) -> str:
 
 
 def _settings_page(request, *, enrol_form=None, change_form=None, status_code=200):
-    from django.conf import settings
-
     from signing.renewal import renewal_due
 
     status = signer_status(signer=request.user)
-    local = settings.NASKAH_SIGNING_BACKEND == "local"
+    local = backend_issues_certificates()
     has_active = local and SignerCertificate.objects.for_signer(request.user).active().exists()
     latest = certificate_request_latest(signer=request.user) if local else None
     pending = latest is not None and latest.status == latest.Status.DIAJUKAN
