@@ -174,7 +174,7 @@ def record_detail(request, pk: int):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Saved."))
-                return redirect("arsip:record", pk=record.pk)
+                return redirect("arsip:record_detail", pk=record.pk)
     documents = selectors.arsip_record_documents(record)
     return render(
         request,
@@ -212,14 +212,14 @@ def berkas_detail(request, pk: int):
     if request.method == "POST" and request.POST.get("action") == "close":
         if request.POST.get("confirm") != "yes":
             # Closing starts the retention clock: only from the confirmation step.
-            return redirect(reverse("arsip:berkas", args=[berkas.pk]) + "?tutup=1#tutup")
+            return redirect(reverse("arsip:berkas_detail", args=[berkas.pk]) + "?tutup=1#tutup")
         try:
             records.berkas_close(actor=request.user, berkas=berkas)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The file was closed; its retention clock started."))
-        return redirect("arsip:berkas", pk=berkas.pk)
+        return redirect("arsip:berkas_detail", pk=berkas.pk)
     confirm = None
     if request.GET.get("tutup") and berkas.status == Berkas.Status.TERBUKA:
         confirm = berkas_close_preview(berkas)
@@ -247,7 +247,7 @@ def berkas_export(request, pk: int):
             export.arsip_export_bundle(actor=request.user, target=bag, berkas=berkas)
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            return redirect("arsip:berkas", pk=berkas.pk)
+            return redirect("arsip:berkas_detail", pk=berkas.pk)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(bag.rglob("*")):
@@ -310,7 +310,7 @@ def penyusutan_propose(request):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Proposal %(nomor)s created.") % {"nomor": obj.nomor})
-            return redirect("arsip:penyusutan", pk=obj.pk)
+            return redirect("arsip:penyusutan_detail", pk=obj.pk)
     return render(
         request,
         "arsip/penyusutan_propose.html",
@@ -364,7 +364,7 @@ def penyusutan_step(request, pk: int, step: str):
                 messages.error(
                     request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()}
                 )
-                return redirect("arsip:penyusutan", pk=pk)
+                return redirect("arsip:penyusutan_detail", pk=pk)
             data = form.cleaned_data
             lifecycle.penyusutan_assess(
                 actor=request.user,
@@ -380,7 +380,7 @@ def penyusutan_step(request, pk: int, step: str):
                 messages.error(
                     request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()}
                 )
-                return redirect("arsip:penyusutan", pk=pk)
+                return redirect("arsip:penyusutan_detail", pk=pk)
             lifecycle.penyusutan_approve(actor=request.user, penyusutan=obj, **form.cleaned_data)
         elif step == "laksanakan":
             lifecycle.penyusutan_execute(actor=request.user, penyusutan=obj)
@@ -392,7 +392,7 @@ def penyusutan_step(request, pk: int, step: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Saved."))
-    return redirect("arsip:penyusutan", pk=pk)
+    return redirect("arsip:penyusutan_detail", pk=pk)
 
 
 @login_required
@@ -411,7 +411,7 @@ def berita_acara(request, pk: int):
 
 
 @login_required
-def laporan(request):
+def report(request):
     if not can_manage_archive(request.user):
         raise PermissionDenied
     kind = request.GET.get("jenis")

@@ -43,8 +43,13 @@ from naskah.selectors.drafting import (
     penerima_resolve,
     penerima_search,
 )
-from naskah.services import lampiran_add, lampiran_remove, naskah_create, naskah_update
-from naskah.services.autosave import naskah_autosave, naskah_autosave_new
+from naskah.services import (
+    autosave,
+    lampiran_add,
+    lampiran_remove,
+    naskah_create,
+    naskah_update,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -202,14 +207,14 @@ def _autosave(request, *, jenis, naskah=None):
     try:
         values = form.service_values()
         if naskah is None:
-            result = naskah_autosave_new(
+            result = autosave.naskah_autosave_new(
                 actor=request.user,
                 jenis=jenis,
                 key=request.POST.get("autosave_key", ""),
                 values=values,
             )
         else:
-            result = naskah_autosave(
+            result = autosave.naskah_autosave(
                 actor=request.user,
                 naskah=naskah,
                 expected_revisi=form.cleaned_data.get("revisi") or 0,
@@ -225,7 +230,7 @@ def _autosave(request, *, jenis, naskah=None):
 
 @login_required
 @require_POST
-def naskah_autosave_new_view(request, kode: str):
+def naskah_autosave_new(request, kode: str):
     """The first autosave of a new letter creates the draft (JSON answer)."""
     jenis = get_object_or_404(JenisNaskah, kode=kode, aktif=True)
     return _autosave(request, jenis=jenis)
@@ -233,7 +238,7 @@ def naskah_autosave_new_view(request, kode: str):
 
 @login_required
 @require_POST
-def naskah_autosave_edit_view(request, pk: int):
+def naskah_autosave_edit(request, pk: int):
     """An autosave of a draft (JSON answer: saved, unchanged, or deferred with retry_after)."""
     naskah = naskah_get_for_user(user=request.user, pk=pk, access="editable")
     return _autosave(request, jenis=naskah.jenis, naskah=naskah)

@@ -32,12 +32,12 @@ from naskah.selectors.signing import (
     naskah_sign_check,
     naskah_sign_check_many,
 )
+from naskah.services import distribusi as distribusi_services
+from naskah.services import pencabutan as pencabutan_services
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,
-    naskah_dispatch_retry,
 )
-from naskah.services.pencabutan import naskah_withdraw
 from naskah.services.signing import naskah_sign
 from naskah.services.signing_batch import batch_mark_stale, naskah_batch_continue, naskah_batch_sign
 from naskah.viewer import letter_pdf
@@ -139,10 +139,10 @@ def _sent_view(request, naskah: Naskah):
 
 @login_required
 @require_POST
-def dispatch_ulang(request, pk: int):
+def naskah_dispatch_retry(request, pk: int):
     naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     try:
-        naskah_dispatch_retry(naskah=naskah, actor=request.user)
+        distribusi_services.naskah_dispatch_retry(naskah=naskah, actor=request.user)
         messages.success(request, _("The dispatch is queued again."))
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -151,7 +151,7 @@ def dispatch_ulang(request, pk: int):
 
 @login_required
 @require_POST
-def distribusi_ulang(request, pk: int, distribusi_id: int):
+def distribusi_retry(request, pk: int, distribusi_id: int):
     naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     row = get_object_or_404(Distribusi, pk=distribusi_id, naskah=naskah)
     try:
@@ -164,7 +164,7 @@ def distribusi_ulang(request, pk: int, distribusi_id: int):
 
 @login_required
 @require_POST
-def naskah_withdraw_view(request, pk: int):
+def naskah_withdraw(request, pk: int):
     """Record that a later signed letter withdraws this one (pencabutan)."""
     naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     if not can_withdraw_naskah(request.user, naskah):
@@ -175,7 +175,7 @@ def naskah_withdraw_view(request, pk: int):
             messages.error(request, " ".join(errors))
         return redirect("naskah:tte", pk=naskah.pk)
     try:
-        row = naskah_withdraw(
+        row = pencabutan_services.naskah_withdraw(
             naskah=naskah,
             by_naskah=form.cleaned_data["oleh"],
             user=request.user,
@@ -210,7 +210,7 @@ def naskah_tte_pdf(request, pk: int):
 
 @login_required
 @require_GET
-def naskah_tte_pertinggal_pdf(request, pk: int):
+def naskah_tte_pertinggal(request, pk: int):
     """The sealed file copy with the paraf page: the drafting side only (permissions)."""
     naskah = naskah_get_for_user(user=request.user, pk=pk)
     if not can_read_pertinggal(request.user, naskah):
@@ -242,7 +242,7 @@ def _signable_for(user):
 @login_required
 @sensitive_post_parameters("passphrase")
 @require_http_methods(["GET", "POST"])
-def tte_batch(request):
+def naskah_tte_batch(request):
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("naskah") if i.isdigit()]
         allowed = {n.pk for n in _signable_for(request.user)}
@@ -268,7 +268,7 @@ def tte_batch(request):
 
 @login_required
 @require_GET
-def tte_batch_detail(request, pk: int):
+def naskah_tte_batch_detail(request, pk: int):
     batch = batchtte_get_for_user(user=request.user, pk=pk)
     batch_mark_stale(batch)  # a run silent past its lease: shown (and recorded) interrupted
     items = list(batch.items.select_related("naskah__jenis"))
@@ -297,7 +297,7 @@ def tte_batch_detail(request, pk: int):
 @login_required
 @sensitive_post_parameters("passphrase")
 @require_POST
-def tte_batch_continue(request, pk: int):
+def naskah_tte_batch_continue(request, pk: int):
     """Continue a batch: the passphrase again, and only the letters not signed."""
     batch = batchtte_get_for_user(user=request.user, pk=pk)
     try:

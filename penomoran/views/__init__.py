@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.clock import office_today
 from core.errors import ApplicationError
-from penomoran import exports, permissions
+from penomoran import exports, permissions, services
 from penomoran.formats import sifat_prefixes
 from penomoran.models import Nomor
 from penomoran.owners import nomor_owners
@@ -28,7 +28,6 @@ from penomoran.selectors import (
     nomor_get_for_user,
     nomor_register,
 )
-from penomoran.services import nomor_cancel, nomor_reserve
 
 PAGE_SIZE = 100
 
@@ -158,7 +157,7 @@ def _form_errors(form: forms.Form) -> str:
 
 @login_required
 @require_POST
-def nomor_reserve_view(request, pk: int):
+def nomor_reserve(request, pk: int):
     buku = bukunomor_get_for_user(user=request.user, pk=pk)
     if not permissions.can_reserve(request.user):
         raise PermissionDenied
@@ -167,7 +166,7 @@ def nomor_reserve_view(request, pk: int):
         messages.error(request, _form_errors(form))
         return redirect("penomoran:register", pk=buku.pk)
     try:
-        nomor = nomor_reserve(buku=buku, actor=request.user, **form.cleaned_data)
+        nomor = services.nomor_reserve(buku=buku, actor=request.user, **form.cleaned_data)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -177,7 +176,7 @@ def nomor_reserve_view(request, pk: int):
 
 @login_required
 @require_POST
-def nomor_cancel_view(request, pk: int):
+def nomor_cancel(request, pk: int):
     nomor = nomor_get_for_user(user=request.user, pk=pk)
     if not permissions.can_cancel(request.user):
         raise PermissionDenied
@@ -186,7 +185,9 @@ def nomor_cancel_view(request, pk: int):
         messages.error(request, _form_errors(form))
     else:
         try:
-            nomor_cancel(nomor=nomor, alasan=form.cleaned_data["alasan"], actor=request.user)
+            services.nomor_cancel(
+                nomor=nomor, alasan=form.cleaned_data["alasan"], actor=request.user
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

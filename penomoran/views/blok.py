@@ -150,7 +150,7 @@ def blok_sheet(request, pk: int):
 
 @login_required
 @require_POST
-def surat_manual_register_view(request, pk: int):
+def blok_register(request, pk: int):
     blok = blokdarurat_get_for_user(user=request.user, pk=pk)
     if not permissions.can_register_manual(request.user):
         raise PermissionDenied
@@ -181,7 +181,7 @@ def surat_manual_register_view(request, pk: int):
 
 @login_required
 @require_POST
-def blok_cancel_view(request, pk: int):
+def blok_cancel(request, pk: int):
     blok = blokdarurat_get_for_user(user=request.user, pk=pk)
     form = CancelUnusedForm(request.POST)
     if not form.is_valid():

@@ -117,7 +117,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(demo, client)
     notice = Notifikasi.objects.filter(kind="naskah_diterima").first()
     other = Notifikasi.objects.exclude(recipient=notice.recipient).first()
     client.force_login(notice.recipient)
-    listing = client.get(reverse("workflows:notifikasi"))
+    listing = client.get(reverse("workflows:notifikasi_list"))
     assert reverse("workflows:notifikasi_open", args=[notice.pk]).encode() in listing.content
     response = client.get(reverse("workflows:notifikasi_open", args=[notice.pk]))
     assert response.status_code == 302 and response["Location"] == notice.link

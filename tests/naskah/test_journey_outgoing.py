@@ -27,7 +27,8 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests.browser_login import sign_in
-from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
+from tests.letters import make_letter
+from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -161,7 +162,7 @@ def _open_notice(page, base: str, user, naskah) -> None:
         .first()
     )
     assert notice is not None, "no notice about the letter"
-    page.goto(base + reverse("workflows:notifikasi"))
+    page.goto(base + reverse("workflows:notifikasi_list"))
     page.locator(f"#notice-{notice.pk} a").click()
     page.wait_for_load_state()
     notice.refresh_from_db()
@@ -184,15 +185,11 @@ def _qr_texts(pdf: bytes, tmp_path: Path) -> list[str]:
 
 
 def _new_letter(demo, jenis: str, **overrides):
+    """A draft of `jenis` (tests/letters.py) to Disdikbud with a copy to the Sekda."""
     from core.models import UnitKerja
     from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import naskah_create
 
     values = {
-        "actor": demo["prakommuda"],
-        "jenis": JenisNaskah.objects.get(kode=jenis),
-        "penandatangan": jabatan(KADIS),
         "hal": "Permohonan Data Layanan Aplikasi Perjalanan",
         "body": blocks_from_markup(
             "Dengan hormat, bersama ini kami mohon data layanan aplikasi tahun berjalan."
@@ -201,10 +198,9 @@ def _new_letter(demo, jenis: str, **overrides):
             {"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk},
             {"jenis": "tembusan", "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk},
         ],
-        "kode_klasifikasi": kode(),
     }
     values.update(overrides)
-    return naskah_create(**values)
+    return make_letter(demo, "draft", jenis=jenis, **values)
 
 
 @pytest.mark.django_db(transaction=True)

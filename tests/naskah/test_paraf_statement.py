@@ -380,7 +380,7 @@ def test_administrator_revokes_a_paraf_certificate_through_the_page(demo, client
     from django.urls import reverse
 
     cred = ParafCredential.objects.get(pegawai=signed.pegawai)
-    url = reverse("signing:paraf_revoke", args=[cred.pk])
+    url = reverse("signing:paraf_credential_revoke", args=[cred.pk])
     client.force_login(demo["prakompertama"])
     assert client.post(url, {"reason": "x"}).status_code == 403
     client.force_login(demo["admin"])

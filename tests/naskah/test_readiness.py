@@ -11,7 +11,8 @@ from core.errors import ApplicationError
 from naskah.markup import blocks_from_markup
 from naskah.models import AturanTTE, JenisNaskah, Naskah
 from naskah.selectors.periksa import naskah_readiness_problems
-from tests.naskah.alur_helpers import KADIS_KOMINFO, jabatan, letter, submit
+from tests.letters import make_letter
+from tests.naskah.alur_helpers import KADIS_KOMINFO, letter, submit
 from tests.naskah.tte_helpers import enroll, kode, ready_letter
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +20,15 @@ pytestmark = pytest.mark.django_db
 
 def _nota_dinas_bare(demo):
     """The issue's case: a Nota Dinas with no recipient and no classification code."""
-    from naskah.services import naskah_create
-
-    return naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="nota_dinas"),
-        penandatangan=jabatan(KADIS_KOMINFO),
+    return make_letter(
+        demo,
+        "draft",
+        jenis="nota_dinas",
+        signer=KADIS_KOMINFO,
         hal="Laporan Pemeliharaan Server",
         body=blocks_from_markup("Bersama ini kami laporkan pemeliharaan server."),
         penerima=[],
+        kode_klasifikasi=None,
     )
 
 

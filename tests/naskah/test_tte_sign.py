@@ -208,21 +208,10 @@ def test_acting_capacity_restricted_by_data(demo):
 
 
 def test_not_ready_letter_refused(demo):
-    from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import naskah_create
-    from tests.naskah.tte_helpers import jabatan, kode
+    from tests.letters import make_letter
 
     enroll(demo["kadiskominfo"])
-    draft = naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan("Kepala Dinas Komunikasi, Informatika dan Statistik"),
-        hal="Konsep",
-        body=blocks_from_markup("Isi."),
-        penerima=[{"jenis": "tujuan", "nama": "X"}],
-        kode_klasifikasi=kode(),
-    )
+    draft = make_letter(demo, "draft", hal="Konsep")
     with pytest.raises(ApplicationError) as err:
         _sign(demo, draft)
     assert err.value.code == "not_ready"
