@@ -183,7 +183,11 @@ def checks() -> dict:
     result["pending_files_before_sweep"] = sum(1 for _ in _walk(default_storage, "pending"))
     result["sweep"] = storage_sweep(max_age_minutes=0)
     stored = []
-    for top in default_storage.listdir("")[0]:
+    try:
+        tops = default_storage.listdir("")[0]
+    except FileNotFoundError:  # a file storage nothing was ever written to has no folder
+        tops = []
+    for top in tops:
         if top in ("readyz", PENDING_PREFIX.rstrip("/")):
             continue
         stored.extend(_walk(default_storage, top))
