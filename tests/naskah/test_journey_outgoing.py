@@ -110,6 +110,11 @@ class Journey:
         self.step += 1
         # From the top: a sticky PDF column would otherwise show where the page was scrolled.
         page.evaluate("window.scrollTo(0, 0)")
+        # Nothing wider than the screen (a phone would scroll the whole page sideways).
+        wide = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert wide <= 1, f"{name}: the page is {wide}px wider than the screen"
         page.screenshot(path=str(self.dir / f"{self.step:02d}-{name}.png"), full_page=True)
 
     def close(self):
@@ -216,10 +221,15 @@ def test_outgoing_journey(size, live_server, demo, browser, tmp_path, settings):
             "#id_body",
             "Dengan hormat, bersama ini kami mohon data layanan aplikasi tahun berjalan.",
         )
-        # Pages are drawn as they come near the screen: on a phone the preview is below
-        # the form.
-        drafter.locator("#preview [data-pdf-viewer]").scroll_into_view_if_needed()
+        # On a phone the preview is below the form: a link next to "Save draft" leads there
+        # (pages are drawn as they come near the screen).
+        if size == "phone":
+            drafter.click("#to-preview")
+            assert drafter.url.endswith("#live-preview")
+        else:
+            assert not drafter.locator("#to-preview").is_visible()
         drafter.wait_for_selector("#preview [data-pdf-viewer][data-pdf-state=ready] canvas")
+        assert drafter.locator("#preview canvas").first.is_visible()
         with drafter.expect_navigation():
             drafter.locator("#naskah-form button[type=submit].btn-primary").click()
         naskah = Naskah.objects.filter(konseptor=demo["prakommuda"]).order_by("-pk").first()
