@@ -20,8 +20,9 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils import timezone
 
 from core.clock import office_today
@@ -135,16 +136,34 @@ ESCALATION_NOTICE_KINDS = ("escalation",)
 
 
 def notifikasi_task_open() -> Q:
-    """Q on Notifikasi: the notice is not about a task, or its task is still open."""
-    own_step_active = Exists(
-        StepState.objects.filter(
-            route=OuterRef("route"),
-            assignee=OuterRef("recipient"),
-            status=StepState.Status.ACTIVE,
-        )
+    """Q on Notifikasi: the notice is not about a task, or its task is still open.
+
+    A task notice names its step state in its key ("step:<pk>", "reminder:<pk>",
+    "overdue:<pk>", "reassign:<pk>:..."): it counts while that state is active for the
+    recipient, so the notice of a step already acted on stops counting when the letter
+    comes back to the same person in a new step (a resubmission). A task notice without
+    a key (none is written so today) counts while the recipient has an active step in
+    its route."""
+    own_active = StepState.objects.filter(
+        route=OuterRef("route"),
+        assignee=OuterRef("recipient"),
+        status=StepState.Status.ACTIVE,
     )
-    any_step_active = Exists(
-        StepState.objects.filter(route=OuterRef("route"), status=StepState.Status.ACTIVE)
+    sid = Cast("pk", output_field=CharField())
+    named = own_active.annotate(
+        key_step=Concat(Value("step:"), sid),
+        key_reminder=Concat(Value("reminder:"), sid),
+        key_overdue=Concat(Value("overdue:"), sid),
+        at_reassign=StrIndex(OuterRef("key"), Concat(Value("reassign:"), sid, Value(":"))),
+    ).filter(
+        Q(key_step=OuterRef("key"))
+        | Q(key_reminder=OuterRef("key"))
+        | Q(key_overdue=OuterRef("key"))
+        | Q(at_reassign=1)
+    )
+    own_step_active = Q(Exists(named)) | (Q(key__isnull=True) & Q(Exists(own_active)))
+    any_step_active = Q(
+        Exists(StepState.objects.filter(route=OuterRef("route"), status=StepState.Status.ACTIVE))
     )
     return (
         ~Q(kind__in=TASK_NOTICE_KINDS + ESCALATION_NOTICE_KINDS)
