@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Schema
+from pydantic import Field
+
+# The largest integer the databases store (a signed 64-bit integer; SQLite refuses a larger
+# one with an error). Every id or number a caller sends that reaches a query is bounded by
+# it, so an out-of-range value is a 422 problem document, not a server error (found by
+# Schemathesis against a running instance).
+DB_INT_MAX = 2**63 - 1
+
+DbId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 
 
 class FieldError(Schema):

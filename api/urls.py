@@ -12,7 +12,7 @@ from django.urls import path, re_path
 
 from api.errors import CONTENT_TYPE, problem_response
 from api.v1 import api
-from api.views import not_found, personal_token_revoke, personal_tokens
+from api.views import api_personal_token_revoke, api_personal_tokens, not_found
 
 logger = logging.getLogger("naskah.api")
 
@@ -52,8 +52,8 @@ def _with_log(urls):
 urlpatterns = [
     path("v1/", _with_log(api.urls)),
     # A person's own personal access tokens (a page, not part of the API).
-    path("token/", personal_tokens, name="api_personal_tokens"),
-    path("token/<int:pk>/cabut/", personal_token_revoke, name="api_personal_token_revoke"),
+    path("token/", api_personal_tokens, name="api_personal_tokens"),
+    path("token/<int:pk>/cabut/", api_personal_token_revoke, name="api_personal_token_revoke"),
     # Anything else under /api/ is a problem document too, not the HTML 404 page.
     re_path(r"^.*$", not_found),
 ]

@@ -55,6 +55,14 @@ IDEMPOTENCY_HEADER = {
 }
 
 
+URI_TOO_LONG = {
+    "description": "The request line is longer than the HTTP server accepts (gunicorn's "
+    "limit_request_line, 8190 bytes in deploy/gunicorn.conf.py; nginx's header buffers): "
+    "answered by the server before the application, so not a problem document. Send "
+    "fewer or shorter query parameters."
+}
+
+
 class NaskahAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -63,6 +71,7 @@ class NaskahAPI(NinjaAPI):
             for method, operation in item.items():
                 if method == "post" and operation.get("security"):
                     operation.setdefault("parameters", []).append(IDEMPOTENCY_HEADER)
+                operation.setdefault("responses", {})["414"] = URI_TOO_LONG
                 for code, response in operation.get("responses", {}).items():
                     content = response.get("content") or {}
                     if str(code)[0] in "45" and "application/json" in content:

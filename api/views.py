@@ -34,7 +34,7 @@ class PersonalTokenForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def personal_tokens(request):
+def api_personal_tokens(request):
     form = PersonalTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -62,7 +62,7 @@ def personal_tokens(request):
 
 @login_required
 @require_POST
-def personal_token_revoke(request, pk: int):
+def api_personal_token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, pegawai=request.user, jenis=ApiToken.Jenis.PERSONAL)
     token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))

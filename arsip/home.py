@@ -35,7 +35,7 @@ def home_sections(user) -> list[WorkSection]:
             items=[
                 WorkItem(
                     title=f"{b.nomor} — {b.judul}",
-                    url=reverse("arsip:berkas", args=[b.pk]),
+                    url=reverse("arsip:berkas_detail", args=[b.pk]),
                     meta=b.unit.nama,
                     deadline=b.dibuka.replace(month=12, day=31),
                 )
@@ -52,7 +52,7 @@ def home_sections(user) -> list[WorkSection]:
             items=[
                 WorkItem(
                     title=f"{p.nomor} — {p.get_jenis_display()}",
-                    url=reverse("arsip:penyusutan", args=[p.pk]),
+                    url=reverse("arsip:penyusutan_detail", args=[p.pk]),
                     meta=p.get_status_display(),
                 )
                 for p in proposal_rows

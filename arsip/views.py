@@ -28,6 +28,8 @@ from arsip.permissions import (
     is_pejabat_kearsipan,
 )
 from arsip.search.query import ArsipSearchParams, arsip_search
+from arsip.selectors.reports import REPORTS, report_as
+from arsip.selectors.retention import berkas_close_preview, berkas_due
 from arsip.services import export, records
 from arsip.services import penyusutan as lifecycle
 from arsip.services.pencarian import arsip_pencarian_delete, arsip_pencarian_save
@@ -172,7 +174,7 @@ def record_detail(request, pk: int):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Saved."))
-                return redirect("arsip:record", pk=record.pk)
+                return redirect("arsip:record_detail", pk=record.pk)
     documents = selectors.arsip_record_documents(record)
     return render(
         request,
@@ -204,23 +206,23 @@ def berkas_list(request):
 @login_required
 def berkas_detail(request, pk: int):
     try:
-        berkas = selectors.berkas_get_for_archivist(user=request.user, pk=pk)
+        berkas = selectors.berkas_get_for_user(user=request.user, pk=pk)
     except PermissionDeniedError as exc:
         _forbid(exc)
     if request.method == "POST" and request.POST.get("action") == "close":
         if request.POST.get("confirm") != "yes":
             # Closing starts the retention clock: only from the confirmation step.
-            return redirect(reverse("arsip:berkas", args=[berkas.pk]) + "?tutup=1#tutup")
+            return redirect(reverse("arsip:berkas_detail", args=[berkas.pk]) + "?tutup=1#tutup")
         try:
             records.berkas_close(actor=request.user, berkas=berkas)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The file was closed; its retention clock started."))
-        return redirect("arsip:berkas", pk=berkas.pk)
+        return redirect("arsip:berkas_detail", pk=berkas.pk)
     confirm = None
     if request.GET.get("tutup") and berkas.status == Berkas.Status.TERBUKA:
-        confirm = records.berkas_close_preview(berkas)
+        confirm = berkas_close_preview(berkas)
     return render(
         request,
         "arsip/berkas_detail.html",
@@ -235,7 +237,7 @@ def berkas_detail(request, pk: int):
 @login_required
 def berkas_export(request, pk: int):
     try:
-        berkas = selectors.berkas_get_for_archivist(user=request.user, pk=pk)
+        berkas = selectors.berkas_get_for_user(user=request.user, pk=pk)
     except PermissionDeniedError as exc:
         _forbid(exc)
     workdir = Path(tempfile.mkdtemp(prefix="arsip-bag-"))
@@ -245,7 +247,7 @@ def berkas_export(request, pk: int):
             export.arsip_export_bundle(actor=request.user, target=bag, berkas=berkas)
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            return redirect("arsip:berkas", pk=berkas.pk)
+            return redirect("arsip:berkas_detail", pk=berkas.pk)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(bag.rglob("*")):
@@ -263,7 +265,7 @@ def berkas_export(request, pk: int):
 
 def _due_choices(jenis: str):
     rows = []
-    for berkas in lifecycle.berkas_due(jenis)[:300]:
+    for berkas in berkas_due(jenis)[:300]:
         rows.append((berkas, lifecycle.berkas_blockers(berkas, jenis)))
     return rows
 
@@ -308,7 +310,7 @@ def penyusutan_propose(request):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Proposal %(nomor)s created.") % {"nomor": obj.nomor})
-            return redirect("arsip:penyusutan", pk=obj.pk)
+            return redirect("arsip:penyusutan_detail", pk=obj.pk)
     return render(
         request,
         "arsip/penyusutan_propose.html",
@@ -362,7 +364,7 @@ def penyusutan_step(request, pk: int, step: str):
                 messages.error(
                     request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()}
                 )
-                return redirect("arsip:penyusutan", pk=pk)
+                return redirect("arsip:penyusutan_detail", pk=pk)
             data = form.cleaned_data
             lifecycle.penyusutan_assess(
                 actor=request.user,
@@ -378,7 +380,7 @@ def penyusutan_step(request, pk: int, step: str):
                 messages.error(
                     request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()}
                 )
-                return redirect("arsip:penyusutan", pk=pk)
+                return redirect("arsip:penyusutan_detail", pk=pk)
             lifecycle.penyusutan_approve(actor=request.user, penyusutan=obj, **form.cleaned_data)
         elif step == "laksanakan":
             lifecycle.penyusutan_execute(actor=request.user, penyusutan=obj)
@@ -390,7 +392,7 @@ def penyusutan_step(request, pk: int, step: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Saved."))
-    return redirect("arsip:penyusutan", pk=pk)
+    return redirect("arsip:penyusutan_detail", pk=pk)
 
 
 @login_required
@@ -409,14 +411,14 @@ def berita_acara(request, pk: int):
 
 
 @login_required
-def laporan(request):
+def report(request):
     if not can_manage_archive(request.user):
         raise PermissionDenied
     kind = request.GET.get("jenis")
     fmt = request.GET.get("format")
     if kind and fmt:
         try:
-            content, ctype, name = export.report_as(kind, fmt)
+            content, ctype, name = report_as(kind, fmt)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -425,4 +427,4 @@ def laporan(request):
                 content_type=ctype,
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
-    return render(request, "arsip/laporan.html", {"reports": export.REPORTS.items()})
+    return render(request, "arsip/laporan.html", {"reports": REPORTS.items()})

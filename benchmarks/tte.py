@@ -89,7 +89,8 @@ def main() -> dict:
     from naskah.models import NaskahRevisi
     from naskah.rendering import render_naskah
     from naskah.rendering.flowables import qr_runs
-    from naskah.services.signing import naskah_sign, verification_url
+    from naskah.selectors.signing import verification_url
+    from naskah.services.signing import naskah_sign
     from naskah.services.signing_batch import naskah_batch_sign
     from signing.demo import demo_officer
     from signing.pades import pades_sign

@@ -1,5 +1,5 @@
 """The public base URL: what the QR code on a signed letter and the links in e-mails point
-to. Plain Python (no Django): read by core/settings.py, scripts/run_dev.py and the deploy
+to. Plain Python (no Django): read by core/settings/office.py, scripts/run_dev.py and the deploy
 check in core/checks.py.
 
 In production ``NASKAH_PUBLIC_BASE_URL`` is set to the site's public https address (the

@@ -286,7 +286,7 @@ def _metrics_allowed(request) -> bool:
     return False
 
 
-def metrics_view(request):
+def metrics(request):
     if not _metrics_allowed(request):
         return HttpResponse("forbidden\n", status=403, content_type="text/plain")
     return HttpResponse(metrics_text(), content_type=CONTENT_TYPE_LATEST)

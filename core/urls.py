@@ -15,10 +15,10 @@ urlpatterns = [
     path("sso/callback/", oidc.SSOCallbackView.as_view(), name="oidc_authentication_callback"),
     path(
         "masuk/faktor-kedua/",
-        signin.second_factor_verify_view,
+        signin.second_factor_verify,
         name="second_factor_verify",
     ),
-    path("akun/faktor-kedua/", signin.second_factor_view, name="second_factor"),
+    path("akun/faktor-kedua/", signin.second_factor, name="second_factor"),
     path("akun/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path(
         "akun/kata-sandi/",
@@ -45,7 +45,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", observability.readyz, name="readyz"),
-    path("metrics", observability.metrics_view, name="metrics"),
+    path("metrics", observability.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]
 

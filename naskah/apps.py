@@ -33,7 +33,7 @@ class NaskahConfig(AppConfig):
         )
         # verify_audit also checks every signed paraf statement (issue 18 item 4).
         from core import hooks as core_hooks
-        from naskah.services.paraf_statement import paraf_statements_audit
+        from naskah.selectors.paraf import paraf_statements_audit
 
         core_hooks.register(core_hooks.AUDIT_VERIFY, paraf_statements_audit)
 

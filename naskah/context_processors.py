@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from naskah.models import Naskah
-from naskah.services.distribusi import inbox_unread_count
+from naskah.selectors.inbox import inbox_unread_count
 from workflows.selectors import inbox_counts
 
 

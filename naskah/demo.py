@@ -141,8 +141,10 @@ def _penerima(rows: list[dict]) -> list[dict]:
 def letter_through_paraf(naskah: Naskah) -> Naskah:
     """Submit a draft and let every waiting step's addressee initial it until the route
     waits for the signature (the real approval services)."""
-    from naskah.services.approval import naskah_paraf, naskah_route_open, naskah_submit
-    from workflows.models import StepKind, StepState
+    from naskah.selectors.approval import naskah_route_open
+    from naskah.services.approval import naskah_paraf, naskah_submit
+    from workflows.models import StepState
+    from workflows.step_kinds import SIGNATURE_KINDS
 
     naskah.refresh_from_db()
     if naskah.status in Naskah.EDITABLE_STATUSES:
@@ -154,7 +156,7 @@ def letter_through_paraf(naskah: Naskah) -> Naskah:
         route = naskah_route_open(naskah)
         state = (
             StepState.objects.filter(route=route, status="active")
-            .exclude(step__kind=StepKind.TANDATANGAN)
+            .exclude(step__kind__in=SIGNATURE_KINDS)
             .select_related("assignee")
             .order_by("pk")
             .first()

@@ -44,7 +44,10 @@ def suratmasuk_owners(user, ids: list[str]) -> dict[str, tuple[str, str]]:
         "pk", "kunci", "hal", "klasifikasi_keamanan", "pengirim"
     )
     return {
-        str(s.kunci): (f"{s.pengirim}: {s.hal_aman}", reverse("masuk:detail", args=[s.pk]))
+        str(s.kunci): (
+            f"{s.pengirim}: {s.hal_aman}",
+            reverse("masuk:suratmasuk_detail", args=[s.pk]),
+        )
         for s in rows
     }
 

@@ -28,7 +28,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from core.clock import office_today
 from core.models import Pegawai
@@ -38,9 +37,10 @@ from naskah.models import Distribusi, Naskah, NaskahUserObjectPermission
 
 # The pages of one letter that someone who only received it may open: the letter as sent
 # (its page, the sealed PDF, the lampiran that were sent) and its public verification.
-# Every other URL that names a letter is internal history (naskah_get_internal) and a 404
-# for them. tests/naskah/test_sent_visibility.py walks every letter URL against this list,
-# so a new letter URL must be classified there before the suite passes.
+# Every other URL that names a letter is internal history
+# (``naskah_get_for_user(..., access="internal")``) and a 404 for them.
+# tests/naskah/test_sent_visibility.py walks every letter URL against this list, so a new
+# letter URL must be classified there before the suite passes.
 RECIPIENT_URL_NAMES = frozenset(
     {"naskah:tte", "naskah:tte_pdf", "naskah:lampiran_file", "verifikasi:token"}
 )
@@ -153,25 +153,6 @@ def naskah_editable_by(user: Pegawai) -> QuerySet[Naskah]:
     if not user.is_authenticated:
         return Naskah.objects.none()
     return Naskah.objects.filter(konseptor=user, status__in=Naskah.EDITABLE_STATUSES)
-
-
-def naskah_get_visible(user: Pegawai, pk: int) -> Naskah:
-    return get_object_or_404(
-        naskah_visible_to(user).select_related("jenis", "penandatangan", "unit"), pk=pk
-    )
-
-
-def naskah_get_internal(user: Pegawai, pk: int) -> Naskah:
-    """A letter for a page of its internal history: 404 for someone who only received it."""
-    return get_object_or_404(
-        naskah_internal_to(user).select_related("jenis", "penandatangan", "unit"), pk=pk
-    )
-
-
-def naskah_get_editable(user: Pegawai, pk: int) -> Naskah:
-    return get_object_or_404(
-        naskah_editable_by(user).select_related("jenis", "penandatangan", "unit"), pk=pk
-    )
 
 
 def can_edit_naskah(user: Pegawai, naskah: Naskah) -> bool:

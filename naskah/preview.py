@@ -18,7 +18,7 @@ from core.models import Pegawai
 from core.selectors.organisasi import pegawai_primary_unit
 from naskah.context import naskah_render_context, naskah_render_pdf
 from naskah.models import JenisNaskah, Naskah, NaskahRevisi
-from naskah.services.drafting import Draft, draft_check
+from naskah.selectors.drafting import Draft, draft_check
 
 # Layouts that print an addressee block ("Yth." / "Kepada").
 _ADDRESSED = (JenisNaskah.LayoutKind.SURAT, JenisNaskah.LayoutKind.NOTA_DINAS)

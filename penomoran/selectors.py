@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404
 
 from penomoran import permissions
-from penomoran.models import BukuNomor, BukuNomorTahun, Nomor
+from penomoran.models import BlokDarurat, BukuNomor, BukuNomorTahun, Nomor, SuratManual
 
 
 def bukunomor_find(*, unit, jenis: str) -> BukuNomor | None:
@@ -25,7 +25,7 @@ def bukunomor_list_for_user(user) -> QuerySet[BukuNomor]:
     )
 
 
-def bukunomor_get_for_user(user, pk: int) -> BukuNomor:
+def bukunomor_get_for_user(*, user, pk: int) -> BukuNomor:
     """Fetch a book and check the register rule in one call: 403 without the permission,
     404 for a book outside the user's units (or one that does not exist)."""
     if not permissions.can_use_registers(user):
@@ -36,7 +36,7 @@ def bukunomor_get_for_user(user, pk: int) -> BukuNomor:
     return buku
 
 
-def nomor_get_for_user(user, pk: int) -> Nomor:
+def nomor_get_for_user(*, user, pk: int) -> Nomor:
     """A number whose book's register the user may see: 403 without the register
     permission, 404 otherwise."""
     if not permissions.can_use_registers(user):
@@ -49,6 +49,25 @@ def nomor_get_for_user(user, pk: int) -> Nomor:
     if nomor is None:
         raise Http404
     return nomor
+
+
+def blokdarurat_get_for_user(*, user, pk: int) -> BlokDarurat:
+    """An emergency number block of a book whose register the user may see: 404 for a
+    block that does not exist, then 403/404 as `bukunomor_get_for_user` for its book."""
+    blok = BlokDarurat.objects.select_related("buku__unit", "dibuat_oleh").filter(pk=pk).first()
+    if blok is None:
+        raise Http404
+    bukunomor_get_for_user(user=user, pk=blok.buku_id)
+    return blok
+
+
+def suratmanual_get_for_user(*, user, pk: int) -> SuratManual:
+    """A letter registered by hand under an emergency block the user may see."""
+    surat = SuratManual.objects.select_related("blok", "nomor").filter(pk=pk).first()
+    if surat is None:
+        raise Http404
+    blokdarurat_get_for_user(user=user, pk=surat.blok_id)
+    return surat
 
 
 def bukunomor_years(buku: BukuNomor) -> list[int]:

@@ -16,16 +16,16 @@ from core.errors import ApplicationError
 from core.models import UnitKerja
 from naskah.masuk import permissions as masuk_perms
 from naskah.models import NaskahTTE
-from naskah.permissions import naskah_get_visible
+from naskah.selectors.access import naskah_get_for_user
+from pertukaran import services
 from pertukaran.models import PengirimanMitra
 from pertukaran.paket import paket_build
-from pertukaran.services import paket_import, pengiriman_retry
 
 
 @login_required
 @require_GET
 def naskah_paket(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     if not NaskahTTE.objects.filter(naskah=naskah, selesai=True).exists():
         raise Http404("not signed")
     response = HttpResponse(paket_build(naskah), content_type="application/zip")
@@ -36,11 +36,11 @@ def naskah_paket(request, pk: int):
 
 @login_required
 @require_POST
-def pengiriman_ulang(request, pk: int, pengiriman_id: int):
-    naskah = naskah_get_visible(request.user, pk)
+def pengiriman_retry(request, pk: int, pengiriman_id: int):
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     row = get_object_or_404(PengirimanMitra, pk=pengiriman_id, naskah=naskah)
     try:
-        pengiriman_retry(actor=request.user, pengiriman=row)
+        services.pengiriman_retry(actor=request.user, pengiriman=row)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -67,14 +67,14 @@ class ImporForm(forms.Form):
 
 
 @login_required
-def impor(request):
+def paket_import(request):
     units = masuk_perms.register_units(request.user)
     if not units:
         raise Http404("not an agendaris")
     form = ImporForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            result = paket_import(
+            result = services.paket_import(
                 actor=request.user,
                 unit=form.cleaned_data["unit"],
                 data=form.cleaned_data["paket"].read(),
@@ -96,5 +96,5 @@ def impor(request):
                     _("This letter was already received (agenda %(agenda)s).")
                     % {"agenda": surat.nomor_agenda},
                 )
-            return redirect("masuk:detail", pk=surat.pk)
+            return redirect("masuk:suratmasuk_detail", pk=surat.pk)
     return render(request, "pertukaran/impor.html", {"form": form})

@@ -72,5 +72,5 @@ class ParafCredentialAdmin(ReadOnlyAdmin):
     def revoke(self, obj):
         if obj.status != ParafCredential.Status.ACTIVE:
             return "-"
-        url = reverse("signing:paraf_revoke", args=[obj.pk])
+        url = reverse("signing:paraf_credential_revoke", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Revoke"))

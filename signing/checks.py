@@ -7,19 +7,20 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+from signing.backends import backend_class
 
 
 @register(Tags.security)
 def check_signing_configuration(app_configs, **kwargs):
     problems: list[CheckMessage] = []
     backend = settings.NASKAH_SIGNING_BACKEND
-    if backend not in {"local", "bsre"}:
+    try:
+        backend_class(backend)  # the one list of backend names
+    except ImproperlyConfigured as error:
         problems.append(
-            Error(
-                f"NASKAH_SIGNING_BACKEND is {backend!r}.",
-                hint="Use 'local' or 'bsre'.",
-                id="signing.E001",
-            )
+            Error(f"NASKAH_SIGNING_BACKEND is {backend!r}.", hint=str(error), id="signing.E001")
         )
     if backend == "bsre":
         url = settings.NASKAH_BSRE_URL

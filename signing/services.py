@@ -54,7 +54,9 @@ __all__ = [
 
 
 def _local_backend_required() -> None:
-    if settings.NASKAH_SIGNING_BACKEND != "local":
+    from signing.backends import backend_issues_certificates
+
+    if not backend_issues_certificates():
         raise ApplicationError(
             _(
                 "Signing certificates are issued by BSrE for this installation; register "

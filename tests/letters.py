@@ -12,6 +12,8 @@ services a user's actions go through (no rows written by hand):
 - dispatched: `naskah_dispatch` delivered it.
 
 `fields` go to `naskah_create` (`jenis` and `signer` may be a code / position name).
+A test that changes the draft first (attachments, edits) makes it with state "draft" and
+moves it on with `advance_letter(naskah, state)`.
 """
 
 from __future__ import annotations
@@ -67,7 +69,6 @@ def make_letter(
 ) -> Naskah:
     """A letter in `state` (module docstring). `signed_by`: who signs (default: today's
     holder of the signing position)."""
-    from naskah.demo import letter_through_paraf
     from naskah.services import naskah_create
 
     if state not in STATES:
@@ -86,9 +87,20 @@ def make_letter(
         values["klasifikasi_keamanan"] = klasifikasi
     values.update(fields)
     naskah = naskah_create(**values)
-    if state == "draft":
+    return advance_letter(naskah, state, signed_by=signed_by)
+
+
+def advance_letter(naskah: Naskah, state: str, *, signed_by=None) -> Naskah:
+    """Move a draft made by `make_letter(demo, "draft")` and changed since (attachments
+    added, fields edited) on to `state`, through the same services as `make_letter`."""
+    from naskah.demo import letter_through_paraf
+
+    if state not in STATES:
+        raise ValueError(f"state must be one of {STATES}, not {state!r}")
+    target = STATES.index(state)
+    if target == 0:
         return naskah
-    if state == "submitted":
+    if target == 1:
         from naskah.services.approval import naskah_submit
 
         naskah_submit(actor=naskah.konseptor, naskah=naskah, expected_revisi=naskah.revisi_terakhir)
@@ -97,7 +109,7 @@ def make_letter(
         return naskah
     naskah = letter_through_paraf(naskah)
     assert naskah.status == Naskah.Status.SIAP_TANDATANGAN, naskah.status
-    if state == "ready":
+    if target == 2:
         return naskah
     from naskah.services.signing import naskah_sign
     from signing.models import SignerCertificate
@@ -108,7 +120,7 @@ def make_letter(
     naskah_sign(naskah=naskah, signer=pegawai, passphrase=PASSPHRASE)
     naskah.refresh_from_db()
     assert naskah.status == Naskah.Status.DITANDATANGANI, naskah.status
-    if state == "signed":
+    if target == 3:
         return naskah
     from naskah.services.distribusi import naskah_dispatch
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from core.clock import office_today
 from core.worklist import WorkItem, WorkSection, first_rows
-from workflows.models import StepKind
 from workflows.selectors import inbox_action
+from workflows.step_kinds import worklist_kinds
 
 
 def _item(state) -> WorkItem:
@@ -28,13 +28,8 @@ def home_sections(user) -> list[WorkSection]:
     inbox = reverse("workflows:inbox") + "?tab=tindakan"
     sections = []
     for key, title, kinds, order in (
-        ("sign", _("Letters to sign"), [StepKind.TANDATANGAN], 10),
-        (
-            "paraf",
-            _("Letters to initial (paraf)"),
-            [StepKind.PARAF_HIERARKI, StepKind.PARAF_KOORDINASI],
-            20,
-        ),
+        ("sign", _("Letters to sign"), worklist_kinds("sign"), 10),
+        ("paraf", _("Letters to initial (paraf)"), worklist_kinds("paraf"), 20),
     ):
         count, rows = first_rows(waiting.filter(kind__in=kinds))
         sections.append(

@@ -32,6 +32,7 @@ from core.errors import ApplicationError
 from core.models import AnggotaTimKerja, Jabatan, Pegawai, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holder_on, jabatan_superior_chain, unit_head
 from workflows.models import StepKind
+from workflows.step_kinds import is_signature, step_kind
 
 # ("tim", team id) or ("jabatan", position id): who a step is for (the id is typed
 # optional as ProposedStep's ids are).
@@ -268,13 +269,13 @@ def route_proposal_errors(
         return [_("A route needs at least the signature step.")]
     last = stages[-1]
     if (
-        last.kind != StepKind.TANDATANGAN
+        not is_signature(last.kind)
         or len(last.steps) != 1
         or last.steps[0].jabatan_id != proposal.signer_jabatan_id
     ):
         errors.append(_("The last stage must be the signature by the chosen signer."))
     for stage in stages[:-1]:
-        if stage.kind == StepKind.TANDATANGAN:
+        if is_signature(stage.kind):
             errors.append(_("Only the last stage may be a signature."))
     hierarki_keys, jabatan_ids = _stages_errors(proposal, stages, errors)
     present = {(s.kind, s.key) for stage in stages for s in stage.steps}
@@ -349,7 +350,7 @@ def _stages_errors(
         if not stage.steps:
             errors.append(_("Stage %(n)d has no step.") % {"n": number})
             continue
-        if stage.kind == StepKind.PARAF_HIERARKI and len(stage.steps) != 1:
+        if step_kind(stage.kind).single_step_stage and len(stage.steps) != 1:
             errors.append(_("Stage %(n)d: paraf hierarki is one step at a time.") % {"n": number})
         if stage.quorum is not None and not 1 <= stage.quorum <= len(stage.steps):
             errors.append(
@@ -368,7 +369,7 @@ def _stages_errors(
             seen.add(step.key)
             if step.jabatan_id:
                 jabatan_ids.add(step.jabatan_id)
-            if step.kind == StepKind.PARAF_HIERARKI:
+            if step_kind(step.kind).up_the_line:
                 hierarki_keys.append(step.key)
     return hierarki_keys, jabatan_ids
 
@@ -377,13 +378,14 @@ def _step_errors(proposal: RouteProposal, step: ProposedStep, seen: set[StepKey]
     """What is wrong with one step that names one position or one team; `seen`: the keys
     of the steps before it."""
     errors = []
-    if step.tim_kerja_id and step.kind != StepKind.PARAF_HIERARKI:
+    if step.tim_kerja_id and not step_kind(step.kind).team_allowed:
         errors.append(_("Only a hierarchy initial may go to a team lead."))
     if step.key in seen:
         errors.append(_("The same position appears twice in the route."))
-    if step.kind != StepKind.TANDATANGAN and step.key == ("jabatan", proposal.signer_jabatan_id):
+    signs = is_signature(step.kind)
+    if not signs and step.key == ("jabatan", proposal.signer_jabatan_id):
         errors.append(_("The signer does not initial their own letter."))
-    if step.kind != StepKind.TANDATANGAN and step.key == ("jabatan", proposal.drafter_jabatan_id):
+    if not signs and step.key == ("jabatan", proposal.drafter_jabatan_id):
         errors.append(_("The drafter's own position cannot be a step."))
     return errors
 

@@ -20,14 +20,17 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils import timezone
 
 from core.clock import office_today
-from core.models import Pegawai, TimKerja
-from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepKind, StepState
+from core.models import Pegawai, Penugasan, TimKerja
+from core.selectors.organisasi import jabatan_holder_on
+from workflows.models import Notifikasi, Route, RouteEvent, Stage, StepState
 from workflows.permissions import user_acting_jabatan_ids
+from workflows.step_kinds import SIGNATURE_KINDS, is_signature, step_kind
 
 ACTIVE = StepState.Status.ACTIVE
 
@@ -133,16 +136,34 @@ ESCALATION_NOTICE_KINDS = ("escalation",)
 
 
 def notifikasi_task_open() -> Q:
-    """Q on Notifikasi: the notice is not about a task, or its task is still open."""
-    own_step_active = Exists(
-        StepState.objects.filter(
-            route=OuterRef("route"),
-            assignee=OuterRef("recipient"),
-            status=StepState.Status.ACTIVE,
-        )
+    """Q on Notifikasi: the notice is not about a task, or its task is still open.
+
+    A task notice names its step state in its key ("step:<pk>", "reminder:<pk>",
+    "overdue:<pk>", "reassign:<pk>:..."): it counts while that state is active for the
+    recipient, so the notice of a step already acted on stops counting when the letter
+    comes back to the same person in a new step (a resubmission). A task notice without
+    a key (none is written so today) counts while the recipient has an active step in
+    its route."""
+    own_active = StepState.objects.filter(
+        route=OuterRef("route"),
+        assignee=OuterRef("recipient"),
+        status=StepState.Status.ACTIVE,
     )
-    any_step_active = Exists(
-        StepState.objects.filter(route=OuterRef("route"), status=StepState.Status.ACTIVE)
+    sid = Cast("pk", output_field=CharField())
+    named = own_active.annotate(
+        key_step=Concat(Value("step:"), sid),
+        key_reminder=Concat(Value("reminder:"), sid),
+        key_overdue=Concat(Value("overdue:"), sid),
+        at_reassign=StrIndex(OuterRef("key"), Concat(Value("reassign:"), sid, Value(":"))),
+    ).filter(
+        Q(key_step=OuterRef("key"))
+        | Q(key_reminder=OuterRef("key"))
+        | Q(key_overdue=OuterRef("key"))
+        | Q(at_reassign=1)
+    )
+    own_step_active = Q(Exists(named)) | (Q(key__isnull=True) & Q(Exists(own_active)))
+    any_step_active = Q(
+        Exists(StepState.objects.filter(route=OuterRef("route"), status=StepState.Status.ACTIVE))
     )
     return (
         ~Q(kind__in=TASK_NOTICE_KINDS + ESCALATION_NOTICE_KINDS)
@@ -284,7 +305,7 @@ def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApproval
     # route -> stage index -> (kind, quorum, [(step id, kind, position, required)]); a
     # stage without steps comes back as one row of NULL step columns (outer join).
     stages: dict[int, dict[int, tuple[str, int | None, list[tuple]]]] = {pk: {} for pk in wanted}
-    for route_id, index, kind, quorum, step_id, step_kind, jabatan_id, required in (
+    for route_id, index, kind, quorum, step_id, kind_of_step, jabatan_id, required in (
         Stage.objects.filter(route_id__in=wanted)
         .order_by("route_id", "index", "steps__order", "steps__id")
         .values_list(
@@ -300,7 +321,7 @@ def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApproval
     ):
         steps = stages[route_id].setdefault(index, (kind, quorum, []))[2]
         if step_id is not None:
-            steps.append((step_id, step_kind, jabatan_id, required))
+            steps.append((step_id, kind_of_step, jabatan_id, required))
     valid: dict[int, set[int]] = {pk: set() for pk in wanted}
     by_stage: dict[int, dict[int, list[dt.datetime]]] = {pk: {} for pk in wanted}
     signature_state: dict[int, int] = {}
@@ -311,7 +332,7 @@ def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApproval
         StepState.objects.filter(route_id__in=wanted)
         .filter(
             (Q(status=StepState.Status.APPROVED) & approved)
-            | Q(status=StepState.Status.ACTIVE, kind=StepKind.TANDATANGAN)
+            | Q(status=StepState.Status.ACTIVE, kind__in=SIGNATURE_KINDS)
         )
         .values_list("pk", "route_id", "step_id", "stage_index", "acted_at", "status")
     ):
@@ -324,11 +345,9 @@ def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApproval
     for pk, route in wanted.items():
         current = stages[pk].get(route.current_stage) if route.current_stage is not None else None
         signers: frozenset[int] = frozenset()
-        if current is not None and current[0] == StepKind.TANDATANGAN:
+        if current is not None and is_signature(current[0]):
             signers = frozenset(
-                jabatan_id
-                for _id, kind, jabatan_id, _required in current[2]
-                if kind == StepKind.TANDATANGAN
+                jabatan_id for _id, kind, jabatan_id, _required in current[2] if is_signature(kind)
             )
         complete = _approvals_complete(stages[pk], valid[pk], by_stage[pk])
         result[pk] = RouteApprovals(
@@ -342,13 +361,13 @@ def route_approvals_many(revisions: dict[Route, str]) -> dict[int, RouteApproval
 
 def _approvals_complete(stages, valid: set[int], by_stage) -> bool:
     for kind, quorum, steps in stages.values():
-        if kind != StepKind.TANDATANGAN and (
+        if step_kind(kind).counts_for_quorum and (
             sum(1 for step in steps if step[0] in valid) < (quorum or len(steps))
         ):
             return False
         if any(
-            required and step_kind != StepKind.TANDATANGAN and step_id not in valid
-            for step_id, step_kind, _j, required in steps
+            required and step_kind(kind_of_step).counts_for_quorum and step_id not in valid
+            for step_id, kind_of_step, _j, required in steps
         ):
             return False
     previous_latest = None
@@ -447,3 +466,23 @@ def routes_shared_with(user: Pegawai) -> QuerySet[Route]:
         accept_global_perms=False,
         with_superuser=False,
     )
+
+
+def penugasan_notice_recipients(penugasan: Penugasan) -> list[Pegawai]:
+    """Who is told about an assignment: whoever acts today for the head of the position's
+    unit (for the head's own position: for its superior position) and the position's
+    definitive holder."""
+    from core.selectors.organisasi import jabatan_definitive_holder_on, unit_head
+
+    jabatan = penugasan.jabatan
+    head = unit_head(jabatan.unit)
+    if head is None or head.pk == jabatan.pk:
+        head = jabatan.atasan
+    people: dict[int, Pegawai] = {}
+    holder = jabatan_holder_on(head) if head is not None else None
+    if holder is not None:
+        people[holder.pegawai.pk] = holder.pegawai
+    definitive = jabatan_definitive_holder_on(jabatan)
+    if definitive is not None:
+        people[definitive.pk] = definitive
+    return list(people.values())

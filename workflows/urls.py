@@ -11,7 +11,7 @@ urlpatterns = [
     path("<int:pk>/komentar/", views.route_comment, name="route_comment"),
     path("<int:pk>/tarik/", views.route_withdraw, name="route_withdraw"),
     path("<int:pk>/alihkan/", views.step_reassign, name="step_reassign"),
-    path("notifikasi/", views.notifikasi_list, name="notifikasi"),
+    path("notifikasi/", views.notifikasi_list, name="notifikasi_list"),
     path("notifikasi/<int:pk>/buka/", views.notifikasi_open, name="notifikasi_open"),
     path("notifikasi/dibaca/", views.notifikasi_read, name="notifikasi_read"),
 ]

@@ -244,7 +244,7 @@ def notifikasi_open(request, pk: int):
     if not target or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
-        target = "workflows:notifikasi"
+        target = "workflows:notifikasi_list"
     return redirect(target)
 
 
@@ -255,5 +255,5 @@ def notifikasi_read(request):
     services.notifikasi_mark_read(user=request.user, notifikasi_ids=ids or None)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "workflows:notifikasi"
+        target = "workflows:notifikasi_list"
     return redirect(target)

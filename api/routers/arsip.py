@@ -14,7 +14,7 @@ from api.auth import require_actor
 from api.errors import ApiProblem
 from api.models import Scope
 from api.pagination import decode_cursor, encode_cursor
-from api.schemas import ERRORS
+from api.schemas import ERRORS, DbId
 from arsip.search.query import SORTS, ArsipSearchParams, arsip_search
 
 router = Router()
@@ -53,7 +53,7 @@ class SearchFilter(Schema):
     tanggal_sampai: dt.date | None = None
     tahun: int | None = Field(None, ge=1900, le=2200)
     jenis: str = Field("", description="letter type code")
-    unit: int | None = None
+    unit: DbId | None = None
     kode_klasifikasi: str = ""
     urgensi: str = ""
     klasifikasi_keamanan: str = ""

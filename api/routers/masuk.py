@@ -21,7 +21,7 @@ from api.models import Scope
 from api.pagination import keyset_page
 from api.permissions import suratmasuk_for_caller, suratmasuk_get, unit_served
 from api.render import json_response
-from api.schemas import ERRORS
+from api.schemas import ERRORS, DbId
 from core.errors import ConflictError
 from core.models import Jabatan, KodeKlasifikasi, UnitKerja
 from naskah.masuk.models import SuratMasuk
@@ -80,7 +80,7 @@ def surat_out(s: SuratMasuk) -> dict:
 
 class SuratMasukFilter(Schema):
     status: SuratMasuk.Status | None = None
-    unit: int | None = None
+    unit: DbId | None = None
     urgensi: str | None = None
     tanggal_dari: dt.date | None = Field(None, description="date received from (inclusive)")
     tanggal_sampai: dt.date | None = Field(None, description="date received until (inclusive)")
@@ -122,8 +122,8 @@ def incoming_detail(request, surat_id: int):
 @idempotent
 def incoming_register(
     request,
-    unit_id: Form[int],
-    jabatan_tujuan_id: Form[int],
+    unit_id: Form[DbId],
+    jabatan_tujuan_id: Form[DbId],
     pengirim: Form[str],
     hal: Form[str],
     tanggal_diterima: Form[dt.date],

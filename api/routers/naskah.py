@@ -27,15 +27,17 @@ from api.models import Scope
 from api.pagination import keyset_page
 from api.permissions import naskah_for_caller, naskah_get, unit_served
 from api.render import json_response
-from api.schemas import ERRORS
+from api.schemas import ERRORS, DbId
 from core.models import Jabatan, KodeKlasifikasi
 from core.selectors.organisasi import pegawai_primary_unit
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
 from naskah.models.signing import NaskahTTE
-from naskah.services.approval import naskah_route_latest, naskah_submit
+from naskah.selectors.approval import naskah_route_latest
+from naskah.selectors.signing import verification_url
+from naskah.services.approval import naskah_submit
 from naskah.services.drafting import lampiran_add, naskah_create
-from naskah.services.signing import naskah_sign, sealed_bytes, verification_url
+from naskah.services.signing import naskah_sign, sealed_bytes
 from signing.selectors import signing_method
 from workflows.selectors import route_stages, route_timeline
 
@@ -90,7 +92,7 @@ def naskah_out(n: Naskah) -> dict:
 class NaskahFilter(Schema):
     status: Naskah.Status | None = None
     jenis: str | None = Field(None, description="letter type code, e.g. surat-dinas")
-    unit: int | None = Field(None, description="the drafting unit's id")
+    unit: DbId | None = Field(None, description="the drafting unit's id")
     tanggal_dari: dt.date | None = Field(None, description="letter date from (inclusive)")
     tanggal_sampai: dt.date | None = Field(None, description="letter date until (inclusive)")
     cursor: str | None = None
@@ -126,9 +128,9 @@ def letter(request, naskah_id: int):
 
 class PenerimaIn(Schema):
     jenis: str = Field("tujuan", description='"tujuan" (addressee) or "tembusan" (copy)')
-    unit_id: int | None = None
-    jabatan_id: int | None = None
-    pegawai_id: int | None = None
+    unit_id: DbId | None = None
+    jabatan_id: DbId | None = None
+    pegawai_id: DbId | None = None
     nama: str | None = Field(None, description="an outside addressee by name")
     alamat: str | None = None
     email: str | None = None
@@ -137,7 +139,7 @@ class PenerimaIn(Schema):
 
 class DraftIn(Schema):
     jenis: str = Field(..., description="letter type code (GET /letter-types)")
-    penandatangan_id: int = Field(..., description="the signing position's id")
+    penandatangan_id: DbId = Field(..., description="the signing position's id")
     mandat: str = Field("", description='"", "an" or "ub"')
     hal: str = Field(..., max_length=500)
     body: list[dict[str, Any]] = Field(

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from api.pagination import keyset_page
-from api.schemas import ERRORS
+from api.schemas import ERRORS, DbId
 from core.clock import office_today
 from core.models import Jabatan, TimKerja, UnitKerja
 from core.selectors.organisasi import jabatan_holders_on
@@ -127,7 +127,7 @@ def _positions(rows: list[Jabatan]) -> list[dict]:
 
 
 class UnitFilter(Schema):
-    induk: int | None = None
+    induk: DbId | None = None
     aktif: bool | None = None
     cursor: str | None = None
     limit: int = 50
@@ -152,7 +152,7 @@ def unit_detail(request, unit_id: int):
 
 
 class JabatanFilter(Schema):
-    unit: int | None = None
+    unit: DbId | None = None
     aktif: bool | None = None
     cursor: str | None = None
     limit: int = 50
@@ -181,7 +181,7 @@ def position_detail(request, jabatan_id: int):
 
 
 class TimFilter(Schema):
-    unit: int | None = None
+    unit: DbId | None = None
     cursor: str | None = None
     limit: int = 50
 

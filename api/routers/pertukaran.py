@@ -22,7 +22,7 @@ from api.idempotency import idempotent
 from api.models import Scope
 from api.permissions import naskah_get, unit_served
 from api.render import json_response
-from api.schemas import ERRORS
+from api.schemas import DB_INT_MAX, ERRORS
 from core.errors import ApplicationError
 from core.models import UnitKerja
 from pertukaran.models import InstansiMitra
@@ -92,7 +92,9 @@ def _bearer(request) -> str:
     summary="Receive a signed letter from a peer instance (201 receipt; 200 if already received)",
 )
 @idempotent
-def exchange_receive(request, paket: File[UploadedFile], unit_id: Form[int | None] = None):
+def exchange_receive(
+    request, paket: File[UploadedFile], unit_id: int | None = Form(None, ge=1, le=DB_INT_MAX)
+):
     caller, actor = require_actor(request, Scope.INCOMING_WRITE)
     mitra = (
         InstansiMitra.objects.filter(client=caller.client).first()
@@ -127,7 +129,9 @@ def exchange_receive(request, paket: File[UploadedFile], unit_id: Form[int | Non
     summary="Import a letter package into an incoming register (200 if already received)",
 )
 @idempotent
-def package_import(request, paket: File[UploadedFile], unit_id: Form[int | None] = None):
+def package_import(
+    request, paket: File[UploadedFile], unit_id: int | None = Form(None, ge=1, le=DB_INT_MAX)
+):
     caller, actor = require_actor(request, Scope.INCOMING_WRITE)
     unit = _unit(caller, actor, unit_id)
     data = paket.read()

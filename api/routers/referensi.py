@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.pagination import keyset_page
-from api.schemas import ERRORS
+from api.schemas import ERRORS, DbId
 from core.models import KodeKlasifikasi
 from naskah.models import JenisNaskah
 from naskah.selectors.drafting import jenis_naskah_active
@@ -39,7 +39,7 @@ class KodePage(Schema):
 
 class KodeFilter(Schema):
     q: str | None = Field(None, description="code prefix or words of the name")
-    induk: int | None = None
+    induk: DbId | None = None
     cursor: str | None = None
     limit: int = Field(50, ge=1, le=100)
 

@@ -26,26 +26,20 @@ workers never stamp the same record twice.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from arsip.events import ARSIP_LTA_TIMESTAMP, ARSIP_LTA_VALIDATION_INFO
 from arsip.models import ArsipRecord
+from arsip.selectors.retention import LEVEL_UNSIGNED, _tsa_configured, lta_due
 from core.errors import ApplicationError
 from core.services.audit import audit_record
 from core.services.storage import storage_new_name, storage_read, storage_save_pending
 
 logger = logging.getLogger(__name__)
-
-
-LTA_RETRY_AFTER = dt.timedelta(hours=1)
-LEVEL_UNSIGNED = "none"  # lta_level of a PDF without any signature
 
 
 @dataclass(frozen=True)
@@ -54,42 +48,6 @@ class LtaResult:
     skipped: int
     failed: int
     augmented: int = 0  # B-LT copies made without a TSA
-
-
-def _tsa_configured() -> bool:
-    return bool(settings.NASKAH_TSA_URL)
-
-
-def _renew_before() -> dt.datetime:
-    days = int(settings.NASKAH_LTA_RENEW_DAYS)
-    return timezone.now() + dt.timedelta(days=days)
-
-
-def lta_due(*, tsa: bool | None = None):
-    """Records whose archive copy needs work. With a TSA: a (new) document timestamp,
-    because there is none yet, or the last one's TSA certificate expires within
-    NASKAH_LTA_RENEW_DAYS and it was not renewed in the last day (a TSA that still signs
-    with the same certificate is not asked daily again and again; the warning in the log
-    says to renew the TSA's certificate). Without one: the B-LT copy of a letter that has
-    none. A record whose last attempt failed waits LTA_RETRY_AFTER."""
-    if tsa is None:
-        tsa = _tsa_configured()
-    now = timezone.now()
-    records = (
-        ArsipRecord.objects.exclude(berkas_pdf="")
-        .exclude(status=ArsipRecord.Status.DIMUSNAHKAN)
-        .exclude(lta_error__gt="", lta_checked_at__gt=now - LTA_RETRY_AFTER)
-        .exclude(lta_level=LEVEL_UNSIGNED)
-    )
-    if not tsa:
-        return records.filter(lta_level="")
-    return records.filter(
-        Q(lta_expires_at__isnull=True)
-        | Q(
-            lta_expires_at__lte=_renew_before(),
-            lta_timestamp_at__lt=now - dt.timedelta(days=1),
-        )
-    )
 
 
 def arsip_lta_record(record_id: int) -> bool:

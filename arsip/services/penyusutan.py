@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,73 +30,14 @@ from arsip.events import (
 from arsip.models import ArsipRecord, Berkas, Penyusutan
 from arsip.pdf import berita_acara_pdf
 from arsip.permissions import is_arsiparis, is_panitia_penilai, is_pejabat_kearsipan
+from arsip.selectors.retention import Jenis, berkas_blockers, required_authority
 from arsip.tasks import arsip_index_schedule
 from core.clock import office_today
 from core.errors import ApplicationError, PermissionDeniedError
 from core.indonesian import tanggal_panjang
-from core.models import KodeKlasifikasi, Pegawai
+from core.models import Pegawai
 from core.services.audit import audit_record
 from core.services.storage import storage_delete, storage_new_name, storage_save_pending
-
-Jenis = Penyusutan.Jenis
-NasibAkhir = KodeKlasifikasi.NasibAkhir
-ANRI_THRESHOLD_YEARS = 10
-_OPEN_STATES = (Penyusutan.Status.DIUSULKAN, Penyusutan.Status.DINILAI, Penyusutan.Status.DISETUJUI)
-
-
-def berkas_blockers(  # noqa: C901 - one independent `if` per retention rule
-    berkas: Berkas, jenis: str, *, today: dt.date | None = None, ignore: Penyusutan | None = None
-) -> list[str]:
-    """Why this file may not enter a disposal action of this kind (empty: it may)."""
-    today = today or office_today()
-    reasons = []
-    if berkas.status == Berkas.Status.TERBUKA:
-        reasons.append(_("the file is still open"))
-    elif not berkas.jra_ditetapkan:
-        reasons.append(_("JRA not yet set for this classification code"))
-    records = ArsipRecord.objects.filter(berkas=berkas)
-    if records.filter(legal_hold=True).exists():
-        reasons.append(_("a record in the file is under a legal hold"))
-    if jenis == Jenis.PEMINDAHAN:
-        if berkas.status not in (Berkas.Status.TERBUKA, Berkas.Status.AKTIF):
-            reasons.append(_("only active files can be transferred"))
-        elif berkas.aktif_sampai and berkas.aktif_sampai >= today:
-            reasons.append(_("the active retention has not run out"))
-    elif jenis == Jenis.PEMUSNAHAN:
-        if berkas.nasib_akhir == NasibAkhir.PERMANEN:
-            reasons.append(_("permanent files are never destroyed"))
-        if records.filter(vital=True).exists():
-            reasons.append(_("the file holds a vital record"))
-        if berkas.status not in (Berkas.Status.TERBUKA, Berkas.Status.AKTIF, Berkas.Status.INAKTIF):
-            reasons.append(_("the file was already disposed of"))
-        elif berkas.inaktif_sampai and berkas.inaktif_sampai >= today:
-            reasons.append(_("the retention has not run out"))
-    elif jenis == Jenis.PENYERAHAN:
-        if berkas.jra_ditetapkan and berkas.nasib_akhir != NasibAkhir.PERMANEN:
-            reasons.append(_("only permanent files are handed over"))
-        if berkas.status not in (Berkas.Status.TERBUKA, Berkas.Status.AKTIF, Berkas.Status.INAKTIF):
-            reasons.append(_("the file was already disposed of"))
-        elif berkas.inaktif_sampai and berkas.inaktif_sampai >= today:
-            reasons.append(_("the retention has not run out"))
-    pending = Penyusutan.objects.filter(berkas=berkas, status__in=_OPEN_STATES)
-    if ignore is not None:
-        pending = pending.exclude(pk=ignore.pk)
-    if pending.exists():
-        reasons.append(_("the file is already in another disposal action"))
-    return reasons
-
-
-def berkas_due(jenis: str, *, today: dt.date | None = None):
-    """Files whose retention for this kind of action has run out (candidates; each one
-    is still checked with `berkas_blockers` before it can be proposed)."""
-    today = today or office_today()
-    qs = Berkas.objects.exclude(nasib_akhir="").select_related("unit", "kode_klasifikasi")
-    if jenis == Jenis.PEMINDAHAN:
-        return qs.filter(status=Berkas.Status.AKTIF, aktif_sampai__lt=today)
-    live = Q(status__in=[Berkas.Status.AKTIF, Berkas.Status.INAKTIF], inaktif_sampai__lt=today)
-    if jenis == Jenis.PEMUSNAHAN:
-        return qs.filter(live).exclude(nasib_akhir=NasibAkhir.PERMANEN)
-    return qs.filter(live, nasib_akhir=NasibAkhir.PERMANEN)
 
 
 def _check_all(penyusutan: Penyusutan) -> list[Berkas]:
@@ -207,22 +147,6 @@ def penyusutan_assess(
         details={"setuju": setuju, "dikeluarkan": sorted(b.nomor for b in removed)},
     )
     return penyusutan
-
-
-def required_authority(penyusutan: Penyusutan) -> str:
-    """Who must approve: for destruction the Head of ANRI when any file's total retention
-    is ten years or more, else the Head of Region."""
-    if penyusutan.jenis == Jenis.PEMINDAHAN:
-        return Penyusutan.Otoritas.KEPALA_UNIT_KEARSIPAN
-    if penyusutan.jenis == Jenis.PENYERAHAN:
-        return Penyusutan.Otoritas.LEMBAGA_KEARSIPAN
-    longest = max(
-        ((b.retensi_aktif or 0) + (b.retensi_inaktif or 0) for b in penyusutan.berkas.all()),
-        default=0,
-    )
-    if longest >= ANRI_THRESHOLD_YEARS:
-        return Penyusutan.Otoritas.KEPALA_ANRI
-    return Penyusutan.Otoritas.KEPALA_DAERAH
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from arsip.events import (
 )
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
 from arsip.permissions import can_manage_archive
+from arsip.selectors.retention import jra_complete, retention_dates
 from arsip.tasks import arsip_index_schedule
 from core.clock import office_today
 from core.errors import ApplicationError, PermissionDeniedError
@@ -29,33 +29,6 @@ from core.vocabulary import KlasifikasiKeamanan, Urgensi
 
 SOURCE_TYPES = ("naskah.naskah", "masuk.suratmasuk", "arsip.dokumen")
 _NOMOR_RE = re.compile(r"^(?P<kode>[0-9][0-9.]*)/(?P<urut>\d+)/(?P<unit>[^/]+)/(?P<tahun>\d{4})$")
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def retention_dates(
-    *, kode: KodeKlasifikasi, ditutup: dt.date
-) -> tuple[dt.date | None, dt.date | None]:
-    """(active until, inactive until) counted from the closing date, or (None, None) when
-    the code has no complete JRA ("JRA belum ditetapkan"): never a guessed value."""
-    if not jra_complete(kode):
-        return None, None
-    aktif_sampai = add_years(ditutup, kode.retensi_aktif)
-    return aktif_sampai, add_years(aktif_sampai, kode.retensi_inaktif)
-
-
-def jra_complete(kode: KodeKlasifikasi) -> bool:
-    return (
-        kode.retensi_aktif is not None
-        and kode.retensi_inaktif is not None
-        and bool(kode.nasib_akhir)
-    )
 
 
 def parse_nomor(nomor: str) -> dict:
@@ -104,40 +77,6 @@ def berkas_open(
     )
     audit_record(actor=actor, action=ARSIP_BERKAS_OPEN, obj=berkas, details={"nomor": nomor})
     return berkas
-
-
-@transaction.atomic
-@dataclass(frozen=True)
-class ClosePreview:
-    """What closing a file today would set: the JRA of its code, or none."""
-
-    ditutup: dt.date
-    jra: bool
-    retensi_aktif: int | None
-    retensi_inaktif: int | None
-    nasib_akhir: str
-    nasib_akhir_label: str
-    aktif_sampai: dt.date | None
-    inaktif_sampai: dt.date | None
-
-
-def berkas_close_preview(berkas: Berkas, ditutup: dt.date | None = None) -> ClosePreview:
-    """The retention that `berkas_close` would apply (shown before the archivist
-    confirms): the same computation, nothing written."""
-    ditutup = ditutup or office_today()
-    kode = berkas.kode_klasifikasi
-    aktif, inaktif = retention_dates(kode=kode, ditutup=ditutup)
-    jra = jra_complete(kode)
-    return ClosePreview(
-        ditutup=ditutup,
-        jra=jra,
-        retensi_aktif=kode.retensi_aktif if jra else None,
-        retensi_inaktif=kode.retensi_inaktif if jra else None,
-        nasib_akhir=kode.nasib_akhir if jra else "",
-        nasib_akhir_label=str(kode.get_nasib_akhir_display()) if jra else "",
-        aktif_sampai=aktif,
-        inaktif_sampai=inaktif,
-    )
 
 
 @transaction.atomic

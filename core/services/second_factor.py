@@ -116,7 +116,3 @@ def recovery_codes_generate(*, user: Pegawai) -> list[str]:
             details={"count": len(codes)},
         )
     return codes
-
-
-def recovery_codes_left(user: Pegawai) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

@@ -25,10 +25,10 @@ from core.second_factor import (
     second_factor_required,
     session_passed_second_factor,
 )
+from core.selectors.second_factor import recovery_codes_left
+from core.services import second_factor as second_factor_services
 from core.services.second_factor import (
     recovery_codes_generate,
-    recovery_codes_left,
-    second_factor_verify,
     totp_device_begin,
     totp_device_confirm,
     totp_secret_base32,
@@ -72,14 +72,16 @@ def _qr_data_uri(text: str) -> str:
 @never_cache
 @sensitive_post_parameters("token")
 @login_required
-def second_factor_verify_view(request):
+def second_factor_verify(request):
     """After the password (or any other sign-in): a code from the app, a recovery code or a
     passkey."""
     if session_passed_second_factor(request) or not has_second_factor(request.user):
         return redirect(_next_url(request))
     error = ""
     if request.method == "POST":
-        device = second_factor_verify(user=request.user, token=request.POST.get("token", ""))
+        device = second_factor_services.second_factor_verify(
+            user=request.user, token=request.POST.get("token", "")
+        )
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
@@ -96,7 +98,7 @@ def second_factor_verify_view(request):
 @never_cache
 @sensitive_post_parameters("token")
 @login_required
-def second_factor_view(request):
+def second_factor(request):
     """The person's second factor: add an authenticator app, register a passkey, make new
     recovery codes. Required roles land here until they have one."""
     user = request.user

@@ -24,7 +24,7 @@ FOLLOW_UP_DAYS = 3
 def _letter_item(surat: SuratMasuk, *, meta: str = "") -> WorkItem:
     return WorkItem(
         title=surat.hal,
-        url=reverse("masuk:detail", args=[surat.pk]),
+        url=reverse("masuk:suratmasuk_detail", args=[surat.pk]),
         meta=meta or f"{surat.nomor_agenda} · {surat.pengirim}",
     )
 
@@ -33,7 +33,7 @@ def _branch_item(cabang: DisposisiPenerima) -> WorkItem:
     surat = cabang.surat
     return WorkItem(
         title=surat.hal,
-        url=reverse("masuk:detail", args=[surat.pk]),
+        url=reverse("masuk:suratmasuk_detail", args=[surat.pk]),
         meta=f"{surat.pengirim} · {cabang.disposisi.dari_jabatan}",
         deadline=cabang.batas_waktu,
         unread=cabang.status == DisposisiPenerima.Status.BELUM_DIBACA,
@@ -49,7 +49,7 @@ def _overdue_badge(n: int) -> list[tuple[str, str]]:
 def home_sections(user) -> list[WorkSection]:
     now = timezone.now()
     group = _("Incoming letters")
-    daftar = reverse("masuk:daftar")
+    daftar = reverse("masuk:suratmasuk_list")
     sections = []
 
     count, rows = first_rows(selectors.suratmasuk_to_dispose(user))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -25,10 +26,10 @@ def suratmasuk_visible(pegawai: Pegawai) -> QuerySet[SuratMasuk]:
     return SuratMasuk.objects.filter(perms.visible_q(pegawai))
 
 
-def suratmasuk_get_for_user(pegawai: Pegawai, pk: int) -> SuratMasuk:
+def suratmasuk_get_for_user(*, user: Pegawai, pk: int) -> SuratMasuk:
     """The letter if this person may see it; Http404 otherwise (outsiders learn nothing)."""
     surat = (
-        suratmasuk_visible(pegawai)
+        suratmasuk_visible(user)
         .select_related("unit", "jabatan_tujuan", "kode_klasifikasi", "dibuat_oleh")
         .filter(pk=pk)
         .first()
@@ -36,6 +37,16 @@ def suratmasuk_get_for_user(pegawai: Pegawai, pk: int) -> SuratMasuk:
     if surat is None:
         raise Http404("incoming letter not found")
     return surat
+
+
+def disposisipenerima_get_for_user(*, user: Pegawai, pk: int) -> DisposisiPenerima:
+    """A branch of a disposition tree, with its letter, when the user may see the letter;
+    Http404 otherwise. What the user may do with the branch is checked by the service."""
+    cabang = DisposisiPenerima.objects.select_related("surat").filter(pk=pk).first()
+    if cabang is None:
+        raise Http404("disposition branch not found")
+    suratmasuk_get_for_user(user=user, pk=cabang.surat_id)  # 404 for outsiders
+    return cabang
 
 
 def suratmasuk_register_list(
@@ -250,3 +261,25 @@ def disposisi_dashboard(pegawai: Pegawai) -> dict:
             )
         )
     return {"units": units, "per_unit": per_unit, "per_penerima": per_penerima}
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"\s+", " ", (value or "").strip()).casefold()
+
+
+def _norm_nomor(value: str) -> str:
+    return re.sub(r"\s+", "", (value or "")).casefold()
+
+
+def suratmasuk_find_duplicates(
+    *, unit: UnitKerja, pengirim: str, nomor_surat: str, exclude_pk: int | None = None
+) -> list[SuratMasuk]:
+    """Letters of the same register with the same sender and sender's number."""
+    if not _norm_nomor(nomor_surat):
+        return []
+    qs = SuratMasuk.objects.filter(
+        unit=unit, pengirim_norm=_norm(pengirim), nomor_surat_norm=_norm_nomor(nomor_surat)
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.order_by("dibuat_pada"))

@@ -20,7 +20,7 @@ from core.errors import ApplicationError, ConflictError
 from core.files import stored_file_response
 from core.pdfsafe import removed_message
 from naskah.masuk import permissions as perms
-from naskah.masuk import selectors
+from naskah.masuk import selectors, services
 from naskah.masuk.forms import (
     AlasanForm,
     DisposisiForm,
@@ -31,18 +31,12 @@ from naskah.masuk.forms import (
 )
 from naskah.masuk.lembar import lembar_disposisi_pdf
 from naskah.masuk.models import BerkasTindakLanjut, DisposisiPenerima, SuratMasuk
+from naskah.masuk.selectors import suratmasuk_find_duplicates
 from naskah.masuk.services import (
     SUGGESTABLE,
     DataSurat,
-    disposisi_close,
-    disposisi_create,
-    disposisi_forward,
     disposisi_mark_read,
-    disposisi_report,
     suratmasuk_apply_saran,
-    suratmasuk_close,
-    suratmasuk_find_duplicates,
-    suratmasuk_ocr_retry,
     suratmasuk_register,
     suratmasuk_reply_draft,
 )
@@ -65,7 +59,7 @@ def _uploads(request, field: str) -> list[tuple[str, bytes]]:
 
 @login_required
 @require_GET
-def daftar(request):
+def suratmasuk_list(request):
     user = request.user
     tab = request.GET.get("tab", "")
     q = request.GET.get("q", "").strip()
@@ -99,7 +93,7 @@ def _first_tab_with_work(context: dict, *, q: str) -> str:
 
 
 @login_required
-def daftar_baru(request):  # noqa: C901 - the two steps of one form (scan, then register)
+def suratmasuk_new(request):  # noqa: C901 - the two steps of one form (scan, then register)
     """Register a letter: first the scan (`unggah`), then this form, prefilled with what
     was read from it (editable; nothing is saved before "Register the letter")."""
     units = perms.register_units(request.user)
@@ -139,7 +133,7 @@ def daftar_baru(request):  # noqa: C901 - the two steps of one form (scan, then 
                     _("Registered with agenda number %(agenda)s.") % {"agenda": surat.nomor_agenda},
                 )
                 _tell_removed(request, surat.konten_aktif_dihapus)
-                return redirect("masuk:detail", pk=surat.pk)
+                return redirect("masuk:suratmasuk_detail", pk=surat.pk)
         if new_files:
             # Keep what was just uploaded for the next try (a duplicate warning, a typo):
             # it need not be picked again.
@@ -174,7 +168,7 @@ ACCEPT = "application/pdf,image/jpeg,image/png"
 
 @login_required
 @require_POST
-def unggah(request):
+def suratmasuk_upload(request):
     """Step one: the scan. Checked, kept in the pending area, read at once (a text layer)
     or in the slow queue (OCR); then the form, which fills itself."""
     if not perms.register_units(request.user):
@@ -183,13 +177,13 @@ def unggah(request):
         unggahan = unggah_stage(actor=request.user, files=_uploads(request, "berkas"))
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect("masuk:daftar_baru")
-    return redirect(f"{reverse('masuk:daftar_baru')}?unggah={unggahan.token}")
+        return redirect("masuk:suratmasuk_new")
+    return redirect(f"{reverse('masuk:suratmasuk_new')}?unggah={unggahan.token}")
 
 
 @login_required
 @require_POST
-def unggah_ulang(request):
+def suratmasuk_upload_retry(request):
     """Read the staged scan again after the reading failed (a button of the registration
     form): what was typed in the form meanwhile is kept."""
     units = perms.register_units(request.user)
@@ -202,7 +196,7 @@ def unggah_ulang(request):
         messages.error(request, error.message)
         unggahan = unggah_get(actor=request.user, token=token)
         if unggahan is None:
-            return redirect("masuk:daftar_baru")
+            return redirect("masuk:suratmasuk_new")
     form = RegisterForm(units=units)
     typed = {k: v for k, v in request.POST.items() if k not in ("unggah", "csrfmiddlewaretoken")}
     form.suggested({}, typed=typed)
@@ -215,7 +209,7 @@ def unggah_ulang(request):
 
 @login_required
 @require_GET
-def unggah_status(request):
+def suratmasuk_upload_status(request):
     """Polled while the scan is read: 204 (keep polling) until the suggestions are there,
     then the form's fields filled with them (what was typed meanwhile is kept)."""
     units = perms.register_units(request.user)
@@ -322,9 +316,9 @@ def _replies(user, surat: SuratMasuk) -> dict:
 
 @login_required
 @require_POST
-def balasan(request, pk: int):
+def suratmasuk_reply(request, pk: int):
     """ "Buat konsep surat balasan": a new reply draft, opened in the editor."""
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     cabang = None
     if request.POST.get("cabang", "").isdigit():
         cabang = DisposisiPenerima.objects.filter(
@@ -334,22 +328,22 @@ def balasan(request, pk: int):
         naskah = suratmasuk_reply_draft(actor=request.user, surat=surat, cabang=cabang)
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect("masuk:detail", pk=surat.pk)
+        return redirect("masuk:suratmasuk_detail", pk=surat.pk)
     messages.success(request, _("A reply draft was started; complete it and submit it."))
     return redirect("naskah:edit", pk=naskah.pk)
 
 
 @login_required
 @require_GET
-def detail(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def suratmasuk_detail(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     return render(request, "masuk/detail.html", _detail_context(request, surat))
 
 
 @login_required
-def ubah(request, pk: int):
+def suratmasuk_edit(request, pk: int):
     """Correct a registered letter's metadata (the register's agendaris only)."""
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     if not perms.can_edit_register_entry(request.user, surat):
         raise PermissionDenied
     duplicate = None
@@ -376,7 +370,7 @@ def ubah(request, pk: int):
                     messages.success(request, _("The letter's data was corrected."))
                 else:
                     messages.info(request, _("Nothing was changed."))
-                return redirect("masuk:detail", pk=surat.pk)
+                return redirect("masuk:suratmasuk_detail", pk=surat.pk)
     else:
         form = EditForm(surat=surat, initial=edit_initial(surat))
     return render(
@@ -401,8 +395,8 @@ def _data_surat(d: dict) -> DataSurat:
 
 @login_required
 @require_GET
-def ocr_status(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def suratmasuk_ocr_status(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     context = {
         "surat": surat,
         "can_manage": perms.can_manage_register(request.user, surat),
@@ -413,20 +407,20 @@ def ocr_status(request, pk: int):
 
 @login_required
 @require_POST
-def ocr_ulang(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def suratmasuk_ocr_retry(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     try:
-        suratmasuk_ocr_retry(surat=surat, actor=request.user)
+        services.suratmasuk_ocr_retry(surat=surat, actor=request.user)
         messages.success(request, _("The OCR is queued again."))
     except ApplicationError as error:
         messages.error(request, error.message)
-    return redirect("masuk:detail", pk=surat.pk)
+    return redirect("masuk:suratmasuk_detail", pk=surat.pk)
 
 
 @login_required
 @require_POST
-def terapkan_saran(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def suratmasuk_suggestion_apply(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     try:
         suratmasuk_apply_saran(
             surat=surat,
@@ -437,7 +431,7 @@ def terapkan_saran(request, pk: int):
         messages.success(request, _("The confirmed suggestions were saved."))
     except ApplicationError as error:
         messages.error(request, error.message)
-    return redirect("masuk:detail", pk=surat.pk)
+    return redirect("masuk:suratmasuk_detail", pk=surat.pk)
 
 
 def _serve(field_file, *, name: str, content_type: str) -> HttpResponse:
@@ -447,18 +441,18 @@ def _serve(field_file, *, name: str, content_type: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def berkas(request, pk: int, berkas_id: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def suratmasuk_file(request, pk: int, berkas_id: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(surat.berkas, pk=berkas_id)
     return _serve(item.berkas, name=item.nama_asli, content_type=item.jenis)
 
 
 @login_required
 @require_GET
-def berkas_asli(request, pk: int, berkas_id: int):
+def suratmasuk_file_original(request, pk: int, berkas_id: int):
     """The PDF as received (evidence, with active content it may carry): only ever a
     download, never shown in the browser, to those who may read the letter."""
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(surat.berkas, pk=berkas_id)
     if not item.berkas_asli:
         raise Http404("no original kept")
@@ -479,8 +473,8 @@ def _tell_removed(request, removed: dict[str, dict[str, int]]) -> None:
 
 @login_required
 @require_GET
-def berkas_pdf(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def suratmasuk_pdf(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     if not surat.berkas_pdf:
         raise Http404("no searchable PDF yet")
     return _serve(
@@ -490,16 +484,16 @@ def berkas_pdf(request, pk: int):
 
 @login_required
 @require_GET
-def berkas_laporan(request, pk: int, berkas_id: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def tindaklanjut_file(request, pk: int, berkas_id: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     item = get_object_or_404(BerkasTindakLanjut, pk=berkas_id, laporan__cabang__surat=surat)
     return _serve(item.berkas, name=item.nama_asli, content_type=item.jenis)
 
 
 @login_required
 @require_GET
-def lembar(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def disposisi_sheet(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     response = HttpResponse(lembar_disposisi_pdf(surat), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="lembar-disposisi-{surat.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -508,18 +502,18 @@ def lembar(request, pk: int):
 
 def _fail(request, error: ApplicationError, surat_pk: int):
     messages.error(request, error.message)
-    return redirect("masuk:detail", pk=surat_pk)
+    return redirect("masuk:suratmasuk_detail", pk=surat_pk)
 
 
 @login_required
 @require_POST
-def disposisi(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def disposisi_create(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     root = perms.root_capacity(request.user, surat)
     if root is None:
         return _fail(request, ApplicationError(_("You may not dispose this letter.")), surat.pk)
     form = DisposisiForm(request.POST, dari=root.jabatan, prefix="root")
-    return _dispose(request, form, surat.pk, disposisi_create, _("Disposed."), surat=surat)
+    return _dispose(request, form, surat.pk, services.disposisi_create, _("Disposed."), surat=surat)
 
 
 def _dispose(request, form, surat_pk: int, service, done: str, **where):
@@ -541,41 +535,40 @@ def _dispose(request, form, surat_pk: int, service, done: str, **where):
     except ApplicationError as error:
         return _fail(request, error, surat_pk)
     messages.success(request, done)
-    return redirect("masuk:detail", pk=surat_pk)
+    return redirect("masuk:suratmasuk_detail", pk=surat_pk)
 
 
 def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _branch(request, cabang_id: int) -> DisposisiPenerima:
-    cabang = get_object_or_404(DisposisiPenerima.objects.select_related("surat"), pk=cabang_id)
-    selectors.suratmasuk_get_for_user(request.user, cabang.surat_id)  # 404 for outsiders
-    return cabang
-
-
 @login_required
 @require_POST
-def teruskan(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+def disposisi_forward(request, cabang_id: int):
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     capacity = perms.branch_capacity(request.user, cabang)
     if capacity is None:
         return _fail(request, ApplicationError(_("This is not your disposition.")), cabang.surat_id)
     form = DisposisiForm(request.POST, dari=capacity.jabatan, prefix=f"c{cabang.pk}")
     return _dispose(
-        request, form, cabang.surat_id, disposisi_forward, _("Disposed further."), cabang=cabang
+        request,
+        form,
+        cabang.surat_id,
+        services.disposisi_forward,
+        _("Disposed further."),
+        cabang=cabang,
     )
 
 
 @login_required
 @require_POST
-def lapor(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+def disposisi_report(request, cabang_id: int):
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     form = LaporanForm(request.POST, prefix=f"l{cabang.pk}", user=request.user)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
     try:
-        report = disposisi_report(
+        report = services.disposisi_report(
             cabang=cabang,
             actor=request.user,
             teks=form.cleaned_data["teks"],
@@ -587,42 +580,46 @@ def lapor(request, cabang_id: int):
         return _fail(request, error, cabang.surat_id)
     messages.success(request, _("Follow-up report saved."))
     _tell_removed(request, report.konten_aktif_dihapus)
-    return redirect("masuk:detail", pk=cabang.surat_id)
+    return redirect("masuk:suratmasuk_detail", pk=cabang.surat_id)
 
 
 @login_required
 @require_POST
-def tutup_cabang(request, cabang_id: int):
-    cabang = _branch(request, cabang_id)
+def disposisi_close(request, cabang_id: int):
+    cabang = selectors.disposisipenerima_get_for_user(user=request.user, pk=cabang_id)
     form = AlasanForm(request.POST)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), cabang.surat_id)
     try:
-        disposisi_close(cabang=cabang, actor=request.user, alasan=form.cleaned_data["alasan"])
+        services.disposisi_close(
+            cabang=cabang, actor=request.user, alasan=form.cleaned_data["alasan"]
+        )
     except ApplicationError as error:
         return _fail(request, error, cabang.surat_id)
     messages.success(request, _("Disposition closed."))
-    return redirect("masuk:detail", pk=cabang.surat_id)
+    return redirect("masuk:suratmasuk_detail", pk=cabang.surat_id)
 
 
 @login_required
 @require_POST
-def tutup(request, pk: int):
-    surat = selectors.suratmasuk_get_for_user(request.user, pk)
+def suratmasuk_close(request, pk: int):
+    surat = selectors.suratmasuk_get_for_user(user=request.user, pk=pk)
     form = AlasanForm(request.POST)
     if not form.is_valid():
         return _fail(request, ApplicationError(_form_errors(form)), surat.pk)
     try:
-        suratmasuk_close(surat=surat, actor=request.user, catatan=form.cleaned_data["alasan"])
+        services.suratmasuk_close(
+            surat=surat, actor=request.user, catatan=form.cleaned_data["alasan"]
+        )
     except ApplicationError as error:
         return _fail(request, error, surat.pk)
     messages.success(request, _("The letter is completed."))
-    return redirect("masuk:detail", pk=surat.pk)
+    return redirect("masuk:suratmasuk_detail", pk=surat.pk)
 
 
 @login_required
 @require_GET
-def dasbor(request):
+def suratmasuk_dashboard(request):
     from naskah.masuk.dasbor import disposisi_dashboard_linked
 
     context = disposisi_dashboard_linked(

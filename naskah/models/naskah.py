@@ -181,7 +181,7 @@ class JenisNaskah(models.Model):
         default=False,
         help_text=_(
             "Every letter of this type is initialled by the legal bureau (paraf koordinasi; "
-            'the unit is the setting NASKAH["UNIT_BIRO_HUKUM"]).'
+            "the unit is the setting NASKAH_UNIT_BIRO_HUKUM)."
         ),
     )
     kode_klasifikasi_default = models.ForeignKey(

@@ -14,7 +14,7 @@ from core.models import Jabatan, Pegawai
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, NaskahRevisi
 from naskah.preview import unsaved_revision
-from naskah.services.drafting import draft_check
+from naskah.selectors.drafting import draft_check
 
 KOMINFO = "Kepala Dinas Komunikasi, Informatika dan Statistik"
 DISDIK = "Kepala Dinas Pendidikan dan Kebudayaan"

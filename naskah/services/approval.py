@@ -22,10 +22,6 @@ in progress → ``diajukan`` (``siap_tandatangan`` once the signature step waits
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +29,7 @@ from django.utils.translation import gettext as _
 
 from core import hooks
 from core.errors import ApplicationError, ConflictError, PermissionDeniedError
-from core.models import Jabatan, Pegawai, TimKerja, UnitKerja
-from core.selectors.organisasi import pegawai_assignments_on
+from core.models import Pegawai, TimKerja, UnitKerja
 from core.services.audit import audit_record
 from core.vocabulary import CONFIDENTIAL, KlasifikasiKeamanan
 from naskah.events import (
@@ -50,16 +45,24 @@ from naskah.events import (
     NASKAH_UNSHARE,
     NASKAH_WITHDRAW,
 )
-from naskah.models import JenisNaskah, Naskah, NaskahRevisi
+from naskah.models import Naskah, NaskahRevisi
 from naskah.models.paraf import ParafStatement
-from naskah.services.drafting import _save_revision, draft_check
+from naskah.selectors.approval import (
+    _naskah_ct,
+    jenis_koordinasi_wajib,
+    naskah_drafter_jabatan,
+    naskah_route_latest,
+    naskah_route_open,
+)
+from naskah.selectors.drafting import draft_check
+from naskah.selectors.periksa import naskah_readiness_problems, raise_for_problems
+from naskah.services.drafting import _save_revision
 from naskah.services.paraf_statement import paraf_statement_prepare, paraf_statement_store
-from naskah.services.periksa import naskah_readiness_problems, raise_for_problems
 from workflows import services as alur
 from workflows.hooks import RouteOutcome
-from workflows.models import Route, Stage, Step, StepKind, StepState
-from workflows.proposal import ProposedStage, RouteProposal, route_propose
-from workflows.selectors import RouteApprovals, route_approvals
+from workflows.models import Route, Stage, Step, StepState
+from workflows.proposal import ProposedStage
+from workflows.step_kinds import APPROVE, CORRECT, SIGNATURE_KINDS, is_signature, step_kind
 
 # What the engine's inbox, notifications and e-mails show instead of a confidential subject.
 JUDUL_RAHASIA = "Naskah Rahasia"
@@ -73,30 +76,6 @@ _SYNCED_FROM = (
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _naskah_ct() -> ContentType:
-    return ContentType.objects.get_for_model(Naskah)
-
-
-def naskah_route_open(naskah: Naskah, *, lock: bool = False) -> Route | None:
-    """The letter's open route (in progress or returned), locked when asked."""
-    qs = Route.objects.filter(
-        content_type=_naskah_ct(), object_id=str(naskah.pk), status__in=Route.OPEN_STATUSES
-    )
-    if lock:
-        # Lock the route row only, not the joined content type row shared by every route.
-        qs = qs.select_for_update(of=("self",))
-    return qs.select_related("content_type").first()
-
-
-def naskah_route_latest(naskah: Naskah) -> Route | None:
-    """The open route, else the most recent one."""
-    qs = Route.objects.filter(content_type=_naskah_ct(), object_id=str(naskah.pk))
-    return (
-        qs.filter(status__in=Route.OPEN_STATUSES).first()
-        or qs.order_by("-started_at", "-pk").first()
-    )
 
 
 def _route_display(naskah: Naskah) -> dict:
@@ -124,7 +103,7 @@ def _status_for(route: Route) -> str | None:
         )
         return (
             Naskah.Status.SIAP_TANDATANGAN
-            if kind == StepKind.TANDATANGAN
+            if kind is not None and is_signature(kind)
             else Naskah.Status.DIAJUKAN
         )
     return {
@@ -206,8 +185,13 @@ def _step_state(route: Route, step_state: StepState | int) -> StepState:
     return state
 
 
-def _refuse_signature_step(state: StepState) -> None:
-    if state.kind == StepKind.TANDATANGAN:
+def _refuse_action(state: StepState, action: str = APPROVE) -> None:
+    """Refuse `action` on a step whose kind does not offer it (workflows.step_kinds): the
+    signature step is approved by signing only."""
+    spec = step_kind(state.kind)
+    if action in spec.actions:
+        return
+    if spec.signature:
         raise ApplicationError(
             _(
                 "The signature step is completed by signing the letter, not by an approval. "
@@ -215,6 +199,7 @@ def _refuse_signature_step(state: StepState) -> None:
             ),
             code="sign_required",
         )
+    raise ApplicationError(_("This step does not offer that action."), code="action_not_offered")
 
 
 def _audit(actor: Pegawai | None, action: str, naskah: Naskah, **details):
@@ -255,62 +240,6 @@ def _finish(
 # --- proposal --------------------------------------------------------------------------------
 
 
-def naskah_drafter_jabatan(naskah: Naskah, tanggal: dt.date | None = None) -> Jabatan:
-    """The position the konseptor drafts from today: one in the letter's unit, else their
-    first position."""
-    rows = pegawai_assignments_on(naskah.konseptor, tanggal)
-    if not rows:
-        raise PermissionDeniedError(
-            _("The drafter holds no position today, so the letter cannot be submitted.")
-        )
-    for row in rows:
-        if row.jabatan.unit_id == naskah.unit_id:
-            return row.jabatan
-    return rows[0].jabatan
-
-
-def jenis_koordinasi_wajib(jenis: JenisNaskah) -> list[UnitKerja]:
-    """The units that must initial every letter of the type: JenisNaskah.koordinasi_wajib,
-    and the legal bureau (setting NASKAH_UNIT_BIRO_HUKUM) for types it initials."""
-    codes = list(jenis.koordinasi_wajib or [])
-    if jenis.paraf_biro_hukum:
-        codes.append(settings.NASKAH_UNIT_BIRO_HUKUM)
-    codes = list(dict.fromkeys(codes))
-    if not codes:
-        return []
-    units = {u.kode: u for u in UnitKerja.objects.filter(kode__in=codes, aktif=True)}
-    missing = [code for code in codes if code not in units]
-    if missing:
-        raise ApplicationError(
-            _(
-                "The letter type “%(jenis)s” requires coordination with unit(s) %(codes)s, "
-                "which do not exist or are inactive. Ask an administrator to fix the type."
-            )
-            % {"jenis": jenis.nama, "codes": ", ".join(missing)},
-            code="koordinasi_unknown",
-        )
-    return [units[code] for code in codes]
-
-
-def naskah_route_propose(
-    *,
-    naskah: Naskah,
-    koordinasi_units: list[UnitKerja] | tuple = (),
-    tim_kerja: TimKerja | None = None,
-) -> RouteProposal:
-    """The route the letter would take: paraf hierarki from the drafter's superior up to
-    the signer (at most NASKAH_MAX_PARAF), paraf koordinasi with the chosen units and the
-    type's required ones, then the signature. Problems are listed on the proposal."""
-    return route_propose(
-        drafter=naskah.konseptor,
-        drafter_jabatan=naskah_drafter_jabatan(naskah),
-        signer_jabatan=naskah.penandatangan,
-        koordinasi_units=list(koordinasi_units),
-        required_koordinasi_units=jenis_koordinasi_wajib(naskah.jenis),
-        tim_kerja=tim_kerja,
-    )
-
-
 # --- submission ------------------------------------------------------------------------------
 
 
@@ -343,7 +272,7 @@ def naskah_submit(
         raise_for_problems(naskah_readiness_problems(locked, backend=False))
         revision = str(locked.revisi_terakhir)
         if route is not None and route.status == Route.Status.RETURNED:
-            signer = Step.objects.filter(route=route, kind=StepKind.TANDATANGAN).first()
+            signer = Step.objects.filter(route=route, kind__in=SIGNATURE_KINDS).first()
             if signer is not None and signer.jabatan_id == locked.penandatangan_id:
                 Route.objects.filter(pk=route.pk).update(**_route_display(locked))
                 outcome = alur.route_resubmit(
@@ -420,7 +349,7 @@ def naskah_paraf(
     with transaction.atomic():
         route, locked = _lock_for_action(naskah, expected_revisi)
         state = _step_state(route, step_state)
-        _refuse_signature_step(state)
+        _refuse_action(state)
         outcome = alur.step_approve(
             step_state=state,
             actor=actor,
@@ -539,7 +468,7 @@ def naskah_correct(
         if capacity is None:
             raise PermissionDeniedError(_("This step is not yours to act on."))
         if approve:
-            _refuse_signature_step(state)
+            _refuse_action(state, CORRECT)
         signer = values.get("penandatangan")
         if signer is not None and getattr(signer, "pk", signer) != locked.penandatangan_id:
             raise ApplicationError(
@@ -683,70 +612,15 @@ def naskah_unshare(*, actor: Pegawai, naskah: Naskah, to: Pegawai) -> None:
 # --- for the signing flow --------------------------------------------------------------------
 
 
-def naskah_paraf_complete(naskah: Naskah, *, route: Route | None = None) -> bool:
-    return naskah_paraf_check(naskah, route=route)[0]
-
-
-def naskah_routes_open(letters) -> dict[int, Route]:
-    """The open route of each letter that has one, in one query (letter pk -> route)."""
-    rows = Route.objects.filter(
-        content_type=_naskah_ct(),
-        object_id__in=[str(n.pk) for n in letters],
-        status__in=Route.OPEN_STATUSES,
-    )
-    return {int(route.object_id): route for route in rows}
-
-
-def naskah_paraf_check(
-    naskah: Naskah, *, route: Route | None = None, approvals: RouteApprovals | None = None
-) -> tuple[bool, int | None]:
-    """DESIGN invariant 4: the letter's route waits for the signature of the letter's
-    signer, and every required paraf is recorded, stage after stage in route order, on the
-    CURRENT revision. A letter drafted by its signer has no paraf hierarki: True once the
-    required coordination is done.
-
-    `route`: the letter's open route, given by a caller that holds it and the letter
-    locked in its transaction (signing): then neither is read again and `naskah` must be
-    that fresh, locked row. Otherwise both are read here. Two queries either way after
-    that: the route's stages with their steps, and its approvals.
-
-    `approvals`: the route's approvals read already for many letters (the batch page):
-    then nothing is read here.
-
-    Returns (complete, id of the route's active signature step state or None), so that
-    the signing transaction need not look that state up again."""
-    if approvals is None:
-        if route is None:
-            naskah = Naskah.objects.get(pk=naskah.pk)
-            route = naskah_route_open(naskah)
-        if route is None or route.status != Route.Status.IN_PROGRESS:
-            return False, None
-        approvals = route_approvals(route, str(naskah.revisi_terakhir))
-    elif not approvals.in_progress:
-        return False, None
-    # The route waits for this letter's signer, and its paraf are complete.
-    if naskah.penandatangan_id not in approvals.current_signers or not approvals.complete:
-        return False, None
-    return True, approvals.signature_state
-
-
 __all__ = [
     "JUDUL_RAHASIA",
-    "jenis_koordinasi_wajib",
     "naskah_comment",
     "naskah_correct",
-    "naskah_drafter_jabatan",
     "naskah_paraf",
-    "naskah_paraf_check",
-    "naskah_paraf_complete",
-    "naskah_routes_open",
     "naskah_reassign",
     "naskah_reject",
     "naskah_return",
-    "naskah_route_latest",
-    "naskah_route_open",
     "naskah_route_outcome",
-    "naskah_route_propose",
     "naskah_share",
     "naskah_status_sync",
     "naskah_submit",

@@ -33,11 +33,11 @@ from core.models import Pegawai
 from core.services.audit import audit_record
 from naskah.events import NASKAH_UPDATE
 from naskah.models import JenisNaskah, Naskah, NaskahRevisi
+from naskah.selectors.drafting import draft_check
 from naskah.services.drafting import (
     AUTOSAVE_CATATAN,
     _lock_for_change,
     _save_revision,
-    draft_check,
     naskah_create,
 )
 

@@ -75,13 +75,15 @@ def _internal_target(snap: dict, on) -> tuple[Pegawai | None, Jabatan | None, st
     )
 
 
-def distribusi_plan(naskah: Naskah) -> list[Distribusi]:
-    """Create (idempotently) the delivery rows of a signed letter from the signed
-    revision's recipients. Returns them all."""
+def distribusi_targets(naskah: Naskah) -> list[tuple[str, dict]]:
+    """The deliveries a signed letter owes, from the signed revision's recipients: (unique
+    key, row fields) for each, in the recipients' order (two recipients reaching the same
+    person share a key). Reads only; distribusi_plan creates the rows, and the chaos run's
+    checks compare what was delivered against it."""
     record = NaskahTTE.objects.filter(naskah=naskah).first()
     revisi = NaskahRevisi.objects.get(naskah=naskah, nomor=record.revisi)
     on = naskah.tanggal or office_today()
-    rows = []
+    targets = []
     for snap in revisi.penerima:
         internal = any(snap.get(k) for k in ("unit_id", "jabatan_id", "pegawai_id"))
         if internal:
@@ -111,6 +113,15 @@ def distribusi_plan(naskah: Naskah) -> list[Distribusi]:
                 "status": Distribusi.Status.TANPA_ALAMAT,
             }
         defaults.update({"jenis": snap["jenis"], "label": snap.get("label", "")[:400]})
+        targets.append((key, defaults))
+    return targets
+
+
+def distribusi_plan(naskah: Naskah) -> list[Distribusi]:
+    """Create (idempotently) the delivery rows of a signed letter from the signed
+    revision's recipients. Returns them all."""
+    rows = []
+    for key, defaults in distribusi_targets(naskah):
         row, _created = Distribusi.objects.get_or_create(
             naskah=naskah, kunci=key, defaults=defaults
         )
@@ -152,7 +163,7 @@ def _mail(naskah: Naskah, row: Distribusi, pdf: bytes) -> EmailMessage:
 
 
 def _verify_url(naskah: Naskah) -> str:
-    from naskah.services.signing import verification_url
+    from naskah.selectors.signing import verification_url
 
     return verification_url(naskah.tte.token)
 
@@ -604,24 +615,3 @@ def distribusi_read(*, distribusi: Distribusi, actor: Pegawai) -> Distribusi:
             )
     distribusi.refresh_from_db()
     return distribusi
-
-
-def inbox_unread_count(user: Pegawai) -> int:
-    """Letters delivered to the user and not opened yet: one count query (the menu)."""
-    return Distribusi.objects.filter(
-        pegawai=user,
-        saluran=Distribusi.Saluran.INTERNAL,
-        status=Distribusi.Status.TERKIRIM,
-        dibaca_pada__isnull=True,
-    ).count()
-
-
-def inbox_for(user: Pegawai):
-    """'Naskah masuk internal': letters delivered to the user, newest first."""
-    return (
-        Distribusi.objects.filter(
-            pegawai=user, saluran=Distribusi.Saluran.INTERNAL, status=Distribusi.Status.TERKIRIM
-        )
-        .select_related("naskah__jenis", "naskah__unit")
-        .order_by("-dikirim_pada")
-    )

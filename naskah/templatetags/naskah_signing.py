@@ -12,7 +12,7 @@ register = template.Library()
 def tte_panel(naskah, user):
     from core.errors import ApplicationError
     from naskah.models import Distribusi, NaskahTTE
-    from naskah.services.signing import naskah_sign_check
+    from naskah.selectors.signing import naskah_sign_check
 
     record = NaskahTTE.objects.filter(naskah=naskah).first()
     can_sign = False

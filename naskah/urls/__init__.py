@@ -11,7 +11,7 @@ urlpatterns = [
     path("baru/<slug:kode>/pratinjau/", drafting.naskah_preview_new, name="preview_new"),
     path(
         "baru/<slug:kode>/simpan-otomatis/",
-        drafting.naskah_autosave_new_view,
+        drafting.naskah_autosave_new,
         name="autosave_new",
     ),
     path("pratinjau/<str:token>/", drafting.naskah_preview_file, name="preview_file"),
@@ -19,9 +19,9 @@ urlpatterns = [
     path("kelas-usulan/", skkaad.naskah_kelas_usulan, name="kelas_usulan"),
     path("<int:pk>/", drafting.naskah_edit, name="edit"),
     path("<int:pk>/pratinjau/", drafting.naskah_preview_edit, name="preview_edit"),
-    path("<int:pk>/simpan-otomatis/", drafting.naskah_autosave_edit_view, name="autosave_edit"),
+    path("<int:pk>/simpan-otomatis/", drafting.naskah_autosave_edit, name="autosave_edit"),
     path("<int:pk>/pdf/", drafting.naskah_pdf, name="pdf"),
-    path("<int:pk>/revisi/", drafting.naskah_revision_history, name="revisions"),
+    path("<int:pk>/revisi/", drafting.naskah_revision_history, name="revision_history"),
     path("<int:pk>/revisi/<int:nomor>/pdf/", drafting.naskah_pdf, name="revision_pdf"),
     path("<int:pk>/lampiran/", drafting.naskah_lampiran_add, name="lampiran_add"),
     path(
@@ -64,20 +64,22 @@ from naskah.views import inbox, signing  # noqa: E402
 urlpatterns += [
     path("<int:pk>/tte/", signing.naskah_tte, name="tte"),
     path("<int:pk>/tte/pdf/", signing.naskah_tte_pdf, name="tte_pdf"),
-    path("<int:pk>/distribusi/ulang/", signing.dispatch_ulang, name="dispatch_ulang"),
+    path("<int:pk>/distribusi/ulang/", signing.naskah_dispatch_retry, name="dispatch_retry"),
     path(
         "<int:pk>/distribusi/<int:distribusi_id>/ulang/",
-        signing.distribusi_ulang,
-        name="distribusi_ulang",
+        signing.distribusi_retry,
+        name="distribusi_retry",
     ),
-    path("<int:pk>/cabut/", signing.naskah_withdraw_view, name="withdraw"),
+    path("<int:pk>/cabut/", signing.naskah_withdraw, name="withdraw"),
     path(
         "<int:pk>/tte/pertinggal/",
-        signing.naskah_tte_pertinggal_pdf,
+        signing.naskah_tte_pertinggal,
         name="tte_pertinggal",
     ),
-    path("tte/batch/", signing.tte_batch, name="tte_batch"),
-    path("tte/batch/<int:pk>/", signing.tte_batch_detail, name="tte_batch_detail"),
-    path("tte/batch/<int:pk>/lanjut/", signing.tte_batch_continue, name="tte_batch_continue"),
+    path("tte/batch/", signing.naskah_tte_batch, name="tte_batch"),
+    path("tte/batch/<int:pk>/", signing.naskah_tte_batch_detail, name="tte_batch_detail"),
+    path(
+        "tte/batch/<int:pk>/lanjut/", signing.naskah_tte_batch_continue, name="tte_batch_continue"
+    ),
     path("masuk-internal/", inbox.naskah_inbox, name="inbox"),
 ]

@@ -26,34 +26,34 @@ from naskah.forms.approval import (
 )
 from naskah.forms.drafting import NaskahForm
 from naskah.models import Naskah, NaskahUserObjectPermission
-from naskah.permissions import (
-    can_edit_naskah,
-    can_share_naskah,
-    naskah_get_internal,
-    naskah_internal_to,
+from naskah.permissions import can_edit_naskah, can_share_naskah, naskah_internal_to
+from naskah.selectors.access import naskah_get_for_user
+from naskah.selectors.approval import (
+    jenis_koordinasi_wajib,
+    naskah_list_for_user,
+    naskah_route_open,
+    naskah_route_page,
+    naskah_route_propose,
 )
-from naskah.selectors.approval import naskah_list_for_user, naskah_route_page
 from naskah.selectors.drafting import naskah_latest_revision
 from naskah.selectors.paraf import naskah_paraf_statements
+from naskah.selectors.periksa import naskah_readiness_problems
 from naskah.services.approval import (
-    jenis_koordinasi_wajib,
     naskah_comment,
     naskah_correct,
     naskah_paraf,
     naskah_reassign,
     naskah_reject,
     naskah_return,
-    naskah_route_open,
-    naskah_route_propose,
     naskah_share,
     naskah_submit,
     naskah_withdraw,
 )
-from naskah.services.periksa import naskah_readiness_problems
 from naskah.viewer import letter_pdf
-from workflows.models import Route, Step, StepKind, StepState
+from workflows.models import Route, Step, StepState
 from workflows.permissions import step_capacity, step_reassign_candidates
 from workflows.selectors import route_stages
+from workflows.step_kinds import SIGNATURE_KINDS, step_kind
 
 PAGE_SIZE = 50
 
@@ -74,7 +74,7 @@ def _reassign_form(state, route) -> ReassignForm:
 @login_required
 @require_GET
 def naskah_alur_detail(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     page = naskah_route_page(naskah, request.user)
     route = page.route
     mine = [
@@ -155,7 +155,7 @@ def _koordinasi_from(form: SubmitForm) -> list:
 @login_required
 @require_http_methods(["GET", "POST"])
 def naskah_alur_submit(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     if naskah.konseptor_id != request.user.pk or naskah.status not in Naskah.EDITABLE_STATUSES:
         messages.error(request, _("Only the drafter may submit a draft or a returned letter."))
         return _back(naskah)
@@ -207,7 +207,7 @@ def naskah_alur_submit(request, pk: int):
         route_stages(returned)
         if resubmit
         and Step.objects.filter(
-            route=returned, kind=StepKind.TANDATANGAN, jabatan_id=naskah.penandatangan_id
+            route=returned, kind__in=SIGNATURE_KINDS, jabatan_id=naskah.penandatangan_id
         ).exists()
         else None
     )
@@ -231,7 +231,7 @@ def naskah_alur_submit(request, pk: int):
             "resume_stages": resume_stages,
             "koordinasi": koordinasi,
             "no_hierarki": proposal is not None
-            and all(stage.kind != "paraf_hierarki" for stage in proposal.stages),
+            and not any(step_kind(stage.kind).up_the_line for stage in proposal.stages),
         },
         status=status,
     )
@@ -240,7 +240,7 @@ def naskah_alur_submit(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_act(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     prefix = request.POST.get("prefix", "")
     form = ActionForm(request.POST, prefix=prefix or None)
     if not form.is_valid():
@@ -272,7 +272,7 @@ def naskah_alur_act(request, pk: int):
 def _correctable(request, pk: int, state_pk: int):
     """The letter, its open route and the reviewer's active step: 404 unless the user
     holds that step today."""
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     route = naskah_route_open(naskah)
     state = (
         StepState.objects.filter(pk=state_pk, route=route, status=StepState.Status.ACTIVE)
@@ -294,7 +294,7 @@ def naskah_alur_correct_preview(request, pk: int, state_pk: int):
     with the letter's recipients and attachments, which a correction keeps."""
     from naskah.preview import preview_render, preview_store, unsaved_revision
     from naskah.rendering import RenderError
-    from naskah.services import draft_check
+    from naskah.selectors.drafting import draft_check
 
     naskah, _route, _state = _correctable(request, pk, state_pk)
     revisi = naskah_latest_revision(naskah)
@@ -385,7 +385,7 @@ def naskah_alur_correct(request, pk: int, state_pk: int):
 @login_required
 @require_POST
 def naskah_alur_withdraw(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -405,7 +405,7 @@ def naskah_alur_withdraw(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_comment(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a comment first."))
@@ -420,7 +420,7 @@ def naskah_alur_comment(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_reassign(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     prefix = request.POST.get("prefix") or None
     form = ReassignForm(request.POST, prefix=prefix)
     if not form.is_valid():
@@ -445,7 +445,7 @@ def naskah_alur_reassign(request, pk: int):
 @login_required
 @require_POST
 def naskah_alur_share(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     form = ShareForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a person."))

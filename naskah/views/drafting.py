@@ -24,13 +24,7 @@ from naskah.diff import revision_diff
 from naskah.forms.drafting import LampiranForm, NaskahForm
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah
-from naskah.permissions import (
-    can_read_lampiran,
-    naskah_editable_by,
-    naskah_get_editable,
-    naskah_get_internal,
-    naskah_get_visible,
-)
+from naskah.permissions import can_read_lampiran, naskah_editable_by
 from naskah.preview import (
     preview_draft,
     preview_fetch,
@@ -39,22 +33,23 @@ from naskah.preview import (
     unsaved_revision,
 )
 from naskah.rendering import RenderError
+from naskah.selectors.access import naskah_get_for_user
 from naskah.selectors.drafting import (
     jenis_naskah_active,
     naskah_active_lampiran,
     naskah_drafts_for_user,
     naskah_latest_revision,
     naskah_revisions,
+    penerima_resolve,
     penerima_search,
 )
 from naskah.services import (
+    autosave,
     lampiran_add,
     lampiran_remove,
     naskah_create,
     naskah_update,
-    penerima_resolve,
 )
-from naskah.services.autosave import naskah_autosave, naskah_autosave_new
 
 logger = logging.getLogger(__name__)
 
@@ -144,8 +139,11 @@ def naskah_edit(request, pk: int):
     if request.method == "GET" and not naskah_editable_by(request.user).filter(pk=pk).exists():
         # A submitted or signed letter is no longer a form: its approval page (404 for
         # anyone who may not see its history).
-        return redirect("naskah:alur_detail", pk=naskah_get_internal(request.user, pk).pk)
-    naskah = naskah_get_editable(request.user, pk)
+        return redirect(
+            "naskah:alur_detail",
+            pk=naskah_get_for_user(user=request.user, pk=pk, access="internal").pk,
+        )
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="editable")
     if request.method == "GET":
         revisi = naskah_latest_revision(naskah)
         initial, penerima = NaskahForm.initial_from_revision(revisi)
@@ -209,14 +207,14 @@ def _autosave(request, *, jenis, naskah=None):
     try:
         values = form.service_values()
         if naskah is None:
-            result = naskah_autosave_new(
+            result = autosave.naskah_autosave_new(
                 actor=request.user,
                 jenis=jenis,
                 key=request.POST.get("autosave_key", ""),
                 values=values,
             )
         else:
-            result = naskah_autosave(
+            result = autosave.naskah_autosave(
                 actor=request.user,
                 naskah=naskah,
                 expected_revisi=form.cleaned_data.get("revisi") or 0,
@@ -232,7 +230,7 @@ def _autosave(request, *, jenis, naskah=None):
 
 @login_required
 @require_POST
-def naskah_autosave_new_view(request, kode: str):
+def naskah_autosave_new(request, kode: str):
     """The first autosave of a new letter creates the draft (JSON answer)."""
     jenis = get_object_or_404(JenisNaskah, kode=kode, aktif=True)
     return _autosave(request, jenis=jenis)
@@ -240,9 +238,9 @@ def naskah_autosave_new_view(request, kode: str):
 
 @login_required
 @require_POST
-def naskah_autosave_edit_view(request, pk: int):
+def naskah_autosave_edit(request, pk: int):
     """An autosave of a draft (JSON answer: saved, unchanged, or deferred with retry_after)."""
-    naskah = naskah_get_editable(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="editable")
     return _autosave(request, jenis=naskah.jenis, naskah=naskah)
 
 
@@ -291,7 +289,7 @@ def naskah_preview_new(request, kode: str):
 @login_required
 @require_POST
 def naskah_preview_edit(request, pk: int):
-    naskah = naskah_get_editable(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="editable")
     return _preview(request, jenis=naskah.jenis, naskah=naskah)
 
 
@@ -307,7 +305,8 @@ def naskah_preview_file(request, token: str):
 @login_required
 @require_GET
 def naskah_pdf(request, pk: int, nomor: int | None = None):
-    naskah = naskah_get_internal(request.user, pk)  # a draft rendering: internal history
+    # A draft rendering: internal history.
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     revisi = get_object_or_404(naskah.revisi, nomor=nomor or naskah.revisi_terakhir)
     return _pdf_response(
         naskah_render_pdf(revisi, preview=True), f"naskah-{naskah.pk}-r{revisi.nomor}.pdf"
@@ -317,7 +316,7 @@ def naskah_pdf(request, pk: int, nomor: int | None = None):
 @login_required
 @require_GET
 def naskah_revision_history(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     revisions = list(naskah_revisions(naskah))
     diff = None
     a, b = request.GET.get("a"), request.GET.get("b")
@@ -340,7 +339,7 @@ def naskah_revision_history(request, pk: int):
 @login_required
 @require_POST
 def naskah_lampiran_add(request, pk: int):
-    naskah = naskah_get_editable(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="editable")
     form = LampiranForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("The attachment needs a title and a file or text."))
@@ -370,7 +369,7 @@ def naskah_lampiran_add(request, pk: int):
 @login_required
 @require_POST
 def naskah_lampiran_remove(request, pk: int, lampiran_pk: int):
-    naskah = naskah_get_editable(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="editable")
     lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, dihapus=False)
     try:
         expected_revisi = int(request.POST.get("revisi", 0))
@@ -394,7 +393,7 @@ def naskah_lampiran_remove(request, pk: int, lampiran_pk: int):
 @login_required
 @require_GET
 def naskah_lampiran_file(request, pk: int, lampiran_pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     lampiran = get_object_or_404(naskah.lampiran, pk=lampiran_pk, jenis="berkas")
     if not can_read_lampiran(request.user, naskah, lampiran):
         raise Http404

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from naskah.services.distribusi import inbox_for
+from naskah.selectors.inbox import inbox_for
 
 
 @login_required

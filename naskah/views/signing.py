@@ -22,19 +22,23 @@ from naskah.permissions import (
     can_retry_distribusi,
     can_see_internal,
     can_withdraw_naskah,
-    naskah_get_internal,
-    naskah_get_visible,
     naskah_internal_to,
 )
+from naskah.selectors.access import naskah_get_for_user
 from naskah.selectors.approval import naskah_signature_state_for
 from naskah.selectors.drafting import naskah_withdraw_candidates
+from naskah.selectors.signing import (
+    batchtte_get_for_user,
+    naskah_sign_check,
+    naskah_sign_check_many,
+)
+from naskah.services import distribusi as distribusi_services
+from naskah.services import pencabutan as pencabutan_services
 from naskah.services.distribusi import (
     distribusi_email_retry,
     distribusi_read,
-    naskah_dispatch_retry,
 )
-from naskah.services.pencabutan import naskah_withdraw
-from naskah.services.signing import naskah_sign, naskah_sign_check, naskah_sign_check_many
+from naskah.services.signing import naskah_sign
 from naskah.services.signing_batch import batch_mark_stale, naskah_batch_continue, naskah_batch_sign
 from naskah.viewer import letter_pdf
 from signing.selectors import signing_method
@@ -52,7 +56,7 @@ def _sign_state(naskah: Naskah, user) -> tuple[object | None, str]:
 @require_http_methods(["GET", "POST"])
 def naskah_tte(request, pk: int):
     if request.method == "POST":
-        naskah = naskah_get_internal(request.user, pk)
+        naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
         try:
             # The passphrase, or the BSrE TOTP code where the signer signs so
             # (signing.services.signer_credential checks which).
@@ -67,7 +71,7 @@ def naskah_tte(request, pk: int):
         else:
             messages.success(request, _("The letter is signed."))
         return redirect("naskah:tte", pk=naskah.pk)
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     if not can_see_internal(request.user, naskah):
         return _sent_view(request, naskah)
     plan, reason = _sign_state(naskah, request.user)
@@ -135,10 +139,10 @@ def _sent_view(request, naskah: Naskah):
 
 @login_required
 @require_POST
-def dispatch_ulang(request, pk: int):
-    naskah = naskah_get_internal(request.user, pk)
+def naskah_dispatch_retry(request, pk: int):
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     try:
-        naskah_dispatch_retry(naskah=naskah, actor=request.user)
+        distribusi_services.naskah_dispatch_retry(naskah=naskah, actor=request.user)
         messages.success(request, _("The dispatch is queued again."))
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -147,8 +151,8 @@ def dispatch_ulang(request, pk: int):
 
 @login_required
 @require_POST
-def distribusi_ulang(request, pk: int, distribusi_id: int):
-    naskah = naskah_get_internal(request.user, pk)
+def distribusi_retry(request, pk: int, distribusi_id: int):
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     row = get_object_or_404(Distribusi, pk=distribusi_id, naskah=naskah)
     try:
         distribusi_email_retry(distribusi=row, actor=request.user)
@@ -160,9 +164,9 @@ def distribusi_ulang(request, pk: int, distribusi_id: int):
 
 @login_required
 @require_POST
-def naskah_withdraw_view(request, pk: int):
+def naskah_withdraw(request, pk: int):
     """Record that a later signed letter withdraws this one (pencabutan)."""
-    naskah = naskah_get_internal(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk, access="internal")
     if not can_withdraw_naskah(request.user, naskah):
         raise PermissionDenied
     form = PencabutanForm(request.POST, candidates=naskah_withdraw_candidates(request.user, naskah))
@@ -171,7 +175,7 @@ def naskah_withdraw_view(request, pk: int):
             messages.error(request, " ".join(errors))
         return redirect("naskah:tte", pk=naskah.pk)
     try:
-        row = naskah_withdraw(
+        row = pencabutan_services.naskah_withdraw(
             naskah=naskah,
             by_naskah=form.cleaned_data["oleh"],
             user=request.user,
@@ -190,7 +194,7 @@ def naskah_withdraw_view(request, pk: int):
 @login_required
 @require_GET
 def naskah_tte_pdf(request, pk: int):
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     record = NaskahTTE.objects.filter(naskah=naskah).first()
     dokumen = record.dokumen_terakhir() if record else None
     if dokumen is None:
@@ -206,9 +210,9 @@ def naskah_tte_pdf(request, pk: int):
 
 @login_required
 @require_GET
-def naskah_tte_pertinggal_pdf(request, pk: int):
+def naskah_tte_pertinggal(request, pk: int):
     """The sealed file copy with the paraf page: the drafting side only (permissions)."""
-    naskah = naskah_get_visible(request.user, pk)
+    naskah = naskah_get_for_user(user=request.user, pk=pk)
     if not can_read_pertinggal(request.user, naskah):
         raise Http404
     record = NaskahTTE.objects.filter(naskah=naskah).first()
@@ -238,7 +242,7 @@ def _signable_for(user):
 @login_required
 @sensitive_post_parameters("passphrase")
 @require_http_methods(["GET", "POST"])
-def tte_batch(request):
+def naskah_tte_batch(request):
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("naskah") if i.isdigit()]
         allowed = {n.pk for n in _signable_for(request.user)}
@@ -264,8 +268,8 @@ def tte_batch(request):
 
 @login_required
 @require_GET
-def tte_batch_detail(request, pk: int):
-    batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
+def naskah_tte_batch_detail(request, pk: int):
+    batch = batchtte_get_for_user(user=request.user, pk=pk)
     batch_mark_stale(batch)  # a run silent past its lease: shown (and recorded) interrupted
     items = list(batch.items.select_related("naskah__jenis"))
     signed = sum(1 for i in items if i.status == BatchTTEItem.Status.BERHASIL)
@@ -293,9 +297,9 @@ def tte_batch_detail(request, pk: int):
 @login_required
 @sensitive_post_parameters("passphrase")
 @require_POST
-def tte_batch_continue(request, pk: int):
+def naskah_tte_batch_continue(request, pk: int):
     """Continue a batch: the passphrase again, and only the letters not signed."""
-    batch = get_object_or_404(BatchTTE, pk=pk, penandatangan=request.user)
+    batch = batchtte_get_for_user(user=request.user, pk=pk)
     try:
         naskah_batch_continue(
             batch=batch, signer=request.user, passphrase=request.POST.get("passphrase", "")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.clock import office_today
 from core.errors import ApplicationError
-from penomoran import exports, permissions
+from penomoran import exports, permissions, services
 from penomoran.formats import sifat_prefixes
 from penomoran.models import Nomor
 from penomoran.owners import nomor_owners
@@ -28,7 +28,6 @@ from penomoran.selectors import (
     nomor_get_for_user,
     nomor_register,
 )
-from penomoran.services import nomor_cancel, nomor_reserve
 
 PAGE_SIZE = 100
 
@@ -74,7 +73,7 @@ class CancelForm(forms.Form):
 
 
 def _filtered(request, pk: int):
-    buku = bukunomor_get_for_user(request.user, pk)
+    buku = bukunomor_get_for_user(user=request.user, pk=pk)
     years = bukunomor_years(buku)
     data = request.GET.copy()
     if "tahun" not in data and years:
@@ -158,8 +157,8 @@ def _form_errors(form: forms.Form) -> str:
 
 @login_required
 @require_POST
-def nomor_reserve_view(request, pk: int):
-    buku = bukunomor_get_for_user(request.user, pk)
+def nomor_reserve(request, pk: int):
+    buku = bukunomor_get_for_user(user=request.user, pk=pk)
     if not permissions.can_reserve(request.user):
         raise PermissionDenied
     form = ReserveForm(request.POST)
@@ -167,7 +166,7 @@ def nomor_reserve_view(request, pk: int):
         messages.error(request, _form_errors(form))
         return redirect("penomoran:register", pk=buku.pk)
     try:
-        nomor = nomor_reserve(buku=buku, actor=request.user, **form.cleaned_data)
+        nomor = services.nomor_reserve(buku=buku, actor=request.user, **form.cleaned_data)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -177,8 +176,8 @@ def nomor_reserve_view(request, pk: int):
 
 @login_required
 @require_POST
-def nomor_cancel_view(request, pk: int):
-    nomor = nomor_get_for_user(request.user, pk)
+def nomor_cancel(request, pk: int):
+    nomor = nomor_get_for_user(user=request.user, pk=pk)
     if not permissions.can_cancel(request.user):
         raise PermissionDenied
     form = CancelForm(request.POST)
@@ -186,7 +185,9 @@ def nomor_cancel_view(request, pk: int):
         messages.error(request, _form_errors(form))
     else:
         try:
-            nomor_cancel(nomor=nomor, alasan=form.cleaned_data["alasan"], actor=request.user)
+            services.nomor_cancel(
+                nomor=nomor, alasan=form.cleaned_data["alasan"], actor=request.user
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

@@ -22,7 +22,11 @@ from penomoran import exports, permissions
 from penomoran.blok import blok_cancel_unused, nomor_block_issue, surat_manual_register
 from penomoran.formats import sifat_prefixes
 from penomoran.models import BlokDarurat, Nomor, SuratManual
-from penomoran.selectors import bukunomor_get_for_user
+from penomoran.selectors import (
+    blokdarurat_get_for_user,
+    bukunomor_get_for_user,
+    suratmanual_get_for_user,
+)
 
 
 class BlokForm(forms.Form):
@@ -67,14 +71,6 @@ class CancelUnusedForm(forms.Form):
     alasan = forms.CharField(label=_("Reason"), max_length=1000)
 
 
-def _blok_for(user, pk: int) -> BlokDarurat:
-    blok = BlokDarurat.objects.select_related("buku__unit", "dibuat_oleh").filter(pk=pk).first()
-    if blok is None:
-        raise Http404
-    bukunomor_get_for_user(user, blok.buku_id)  # 404/403 by the register rule
-    return blok
-
-
 def _errors(form: forms.Form) -> str:
     return " ".join(
         f"{form.fields[name].label if name in form.fields else ''}: {' '.join(map(str, errs))}"
@@ -85,7 +81,7 @@ def _errors(form: forms.Form) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def blok_list(request, pk: int):
-    buku = bukunomor_get_for_user(request.user, pk)
+    buku = bukunomor_get_for_user(user=request.user, pk=pk)
     can_issue = permissions.can_issue_block(request.user)
     form = BlokForm(request.POST or None)
     if request.method == "POST":
@@ -120,7 +116,7 @@ def blok_list(request, pk: int):
 @login_required
 @require_GET
 def blok_detail(request, pk: int):
-    blok = _blok_for(request.user, pk)
+    blok = blokdarurat_get_for_user(user=request.user, pk=pk)
     numbers = list(blok.nomor_qs().select_related("dibatalkan_oleh").order_by("urut"))
     letters = {s.nomor_id: s for s in SuratManual.objects.filter(blok=blok)}
     rows = [(n, letters.get(n.pk)) for n in numbers]
@@ -144,7 +140,7 @@ def blok_detail(request, pk: int):
 @login_required
 @require_GET
 def blok_sheet(request, pk: int):
-    blok = _blok_for(request.user, pk)
+    blok = blokdarurat_get_for_user(user=request.user, pk=pk)
     pdf = exports.blok_sheet_pdf(blok=blok, numbers=blok.nomor_qs().order_by("urut"))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"blok-darurat-{blok.buku.unit.kode}-{blok.tahun}-{blok.urut_awal}-{blok.urut_akhir}.pdf"
@@ -154,8 +150,8 @@ def blok_sheet(request, pk: int):
 
 @login_required
 @require_POST
-def surat_manual_register_view(request, pk: int):
-    blok = _blok_for(request.user, pk)
+def blok_register(request, pk: int):
+    blok = blokdarurat_get_for_user(user=request.user, pk=pk)
     if not permissions.can_register_manual(request.user):
         raise PermissionDenied
     form = SuratManualForm(request.POST, request.FILES, blok=blok)
@@ -185,8 +181,8 @@ def surat_manual_register_view(request, pk: int):
 
 @login_required
 @require_POST
-def blok_cancel_view(request, pk: int):
-    blok = _blok_for(request.user, pk)
+def blok_cancel(request, pk: int):
+    blok = blokdarurat_get_for_user(user=request.user, pk=pk)
     form = CancelUnusedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
@@ -207,10 +203,7 @@ def blok_cancel_view(request, pk: int):
 @login_required
 @require_GET
 def surat_manual_scan(request, pk: int):
-    surat = SuratManual.objects.select_related("blok", "nomor").filter(pk=pk).first()
-    if surat is None:
-        raise Http404
-    _blok_for(request.user, surat.blok_id)
+    surat = suratmanual_get_for_user(user=request.user, pk=pk)
     if not surat.berkas.name:
         raise Http404
     return stored_file_response(

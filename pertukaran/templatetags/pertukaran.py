@@ -18,7 +18,7 @@ def pertukaran_naskah(context, naskah, internal=False, record=None) -> dict:
     if record is None or not getattr(record, "selesai", False):
         return {}
     user = context["request"].user
-    out = {"paket_url": reverse("pertukaran:paket", args=[naskah.pk])}
+    out = {"paket_url": reverse("pertukaran:naskah_paket", args=[naskah.pk])}
     if internal:
         out["pengiriman"] = list(
             PengirimanMitra.objects.filter(naskah=naskah).select_related("mitra").order_by("pk")

@@ -60,6 +60,35 @@ def _stranded() -> dict:
     return {"ocr": ocr, "dispatch": dispatch, "email": email}
 
 
+def _deliveries_per_recipient(dispatched) -> dict:
+    """Each dispatched letter delivered to each of its recipients: a delivery row for
+    every target its signed revision names (distribusi_targets, the plan's own list), and
+    every internal one in the inbox. E-mail still on its way is unfinished work, counted
+    by the task columns."""
+    from naskah.models import Distribusi, Naskah
+    from naskah.services.distribusi import distribusi_targets
+
+    missing = 0
+    owed = 0
+    for letter in Naskah.objects.filter(pk__in=dispatched.values("naskah")):
+        keys = {key for key, _fields in distribusi_targets(letter)}
+        owed += len(keys)
+        have = set(Distribusi.objects.filter(naskah=letter).values_list("kunci", flat=True))
+        missing += len(keys - have)
+    not_in_inbox = (
+        Distribusi.objects.filter(
+            naskah__in=dispatched.values("naskah"), saluran=Distribusi.Saluran.INTERNAL
+        )
+        .exclude(status=Distribusi.Status.TERKIRIM)
+        .count()
+    )
+    return {
+        "deliveries_owed": owed,
+        "deliveries_missing": missing,
+        "internal_deliveries_not_in_inbox": not_in_inbox,
+    }
+
+
 def checks() -> dict:
     from django.apps import apps
     from django.core.files.storage import default_storage
@@ -114,6 +143,7 @@ def checks() -> dict:
     result["dispatched_without_delivery"] = dispatched.filter(
         naskah__distribusi__isnull=True
     ).count()
+    result.update(_deliveries_per_recipient(dispatched))
     result["batch_items_open"] = BatchTTEItem.objects.exclude(
         status__in=["berhasil", "gagal"]
     ).count()
@@ -153,7 +183,11 @@ def checks() -> dict:
     result["pending_files_before_sweep"] = sum(1 for _ in _walk(default_storage, "pending"))
     result["sweep"] = storage_sweep(max_age_minutes=0)
     stored = []
-    for top in default_storage.listdir("")[0]:
+    try:
+        tops = default_storage.listdir("")[0]
+    except FileNotFoundError:  # a file storage nothing was ever written to has no folder
+        tops = []
+    for top in tops:
         if top in ("readyz", PENDING_PREFIX.rstrip("/")):
             continue
         stored.extend(_walk(default_storage, top))
@@ -172,6 +206,8 @@ LOSS_COLUMNS = [
     "signed_without_record",
     "deliveries_doubled",
     "dispatched_without_delivery",
+    "deliveries_missing",
+    "internal_deliveries_not_in_inbox",
     "batch_items_open",
     "batch_items_signed_but_letter_not",
     "tasks_stranded",

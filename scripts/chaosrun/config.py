@@ -48,5 +48,13 @@ def parse_args(argv=None):
         help="store files in a local S3-compatible server (scripts/s3_local.py, moto) on "
         "loopback instead of DATA_DIR/media",
     )
+    parser.add_argument(
+        "--min-signed",
+        type=int,
+        default=0,
+        help="after --duration, keep the load and faults going until this many letters are "
+        "signed, for at most --max-extra seconds (a loaded machine signs nothing in 20 s)",
+    )
+    parser.add_argument("--max-extra", type=float, default=120, help="see --min-signed")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     return parser.parse_args(argv)

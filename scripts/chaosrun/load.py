@@ -73,8 +73,9 @@ class Load:
 
     def paraf_all(self, pk: int) -> None:
         from naskah.models import Naskah
-        from naskah.services.approval import naskah_route_open
-        from workflows.models import StepKind, StepState
+        from naskah.selectors.approval import naskah_route_open
+        from workflows.models import StepState
+        from workflows.step_kinds import SIGNATURE_KINDS
 
         for _round in range(12):
             if self.stop.is_set():
@@ -89,7 +90,7 @@ class Load:
             route = naskah_route_open(naskah)
             state = (
                 StepState.objects.filter(route=route, status="active")
-                .exclude(step__kind=StepKind.TANDATANGAN)
+                .exclude(step__kind__in=SIGNATURE_KINDS)
                 .select_related("assignee")
                 .order_by("pk")
                 .first()

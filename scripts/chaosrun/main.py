@@ -20,6 +20,20 @@ from chaosrun.setup import _fresh_database, _seed, _with_app_name
 from chaosrun.stack import Stack
 
 
+def _until_signed(count: int, limit: float) -> float:
+    """Wait, under load and faults, until `count` letters are signed or `limit` seconds
+    pass; returns the seconds waited."""
+    from naskah.models import NaskahTTE
+
+    started = time.monotonic()
+    while (
+        time.monotonic() - started < limit
+        and NaskahTTE.objects.filter(selesai=True).count() < count
+    ):
+        time.sleep(1)
+    return time.monotonic() - started
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", "")
@@ -82,6 +96,7 @@ def main(argv=None) -> int:
         if not args.no_kill:
             fault_thread.start()
         time.sleep(args.duration)
+        stats["extra_load_s"] = round(_until_signed(args.min_signed, args.max_extra), 1)
         fault_stop.set()
         load.stop.set()
         for thread in clients:

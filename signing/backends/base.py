@@ -87,6 +87,10 @@ class UnlockedKey(ABC):
 
 class SigningBackend(ABC):
     name: str = ""
+    # True when this installation's own CA issues the signers' certificates (requests,
+    # enrolment, passphrase change and renewal on the signing settings page); False when a
+    # remote service holds them (BSrE).
+    issues_certificates: bool = False
 
     @abstractmethod
     def sign(

@@ -316,6 +316,7 @@ class LocalUnlockedKey(UnlockedKey):
 
 class LocalBackend(SigningBackend):
     name = "local"
+    issues_certificates = True
 
     def status(self, signer: Pegawai) -> SignerStatus:
         row = current_certificate(signer)

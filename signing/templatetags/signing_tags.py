@@ -5,7 +5,6 @@ revoked; with BSrE a user status other than ISSUE)."""
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -61,7 +60,9 @@ def signer_certificate_warning(jabatan=None, pegawai=None, next_url="", own=Fals
     status = signer_readiness(signer=pegawai)
     if status.ready:
         return {"show": False}
-    local = settings.NASKAH_SIGNING_BACKEND == "local"
+    from signing.backends import backend_issues_certificates
+
+    local = backend_issues_certificates()
     if own:
         text = status.message
     else:

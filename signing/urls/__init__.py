@@ -6,7 +6,7 @@ from signing.views import paraf
 app_name = "signing"
 
 urlpatterns = [
-    path("", views.tte_settings, name="settings"),
+    path("", views.signing_settings, name="settings"),
     path("passphrase/atur/", views.enrol, name="enrol"),
     path("passphrase/ganti/", views.passphrase_change, name="passphrase_change"),
     path("permohonan/", views.request_queue, name="request_queue"),
@@ -15,12 +15,12 @@ urlpatterns = [
     path("sertifikat/", views.certificate_list, name="certificate_list"),
     path(
         "sertifikat/<int:pk>/cabut/",
-        views.certificate_revoke_view,
+        views.certificate_revoke,
         name="certificate_revoke",
     ),
     path(
         "paraf/<int:pk>/cabut/",
-        paraf.paraf_credential_revoke_view,
-        name="paraf_revoke",
+        paraf.paraf_credential_revoke,
+        name="paraf_credential_revoke",
     ),
 ]

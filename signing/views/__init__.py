@@ -14,6 +14,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
+from signing import services
+from signing.backends import backend_issues_certificates
 from signing.forms import EnrolForm, PassphraseChangeForm, RejectRequestForm, RevokeForm
 from signing.models import SignerCertificate
 from signing.permissions import can_decide_certificate_request, can_manage_certificates
@@ -30,7 +32,6 @@ from signing.services import (
     certificate_request_approve,
     certificate_request_reject,
     certificate_request_submit,
-    certificate_revoke,
     signer_passphrase_change,
 )
 
@@ -54,12 +55,10 @@ def safe_next(request) -> str:
 
 
 def _settings_page(request, *, enrol_form=None, change_form=None, status_code=200):
-    from django.conf import settings
-
     from signing.renewal import renewal_due
 
     status = signer_status(signer=request.user)
-    local = settings.NASKAH_SIGNING_BACKEND == "local"
+    local = backend_issues_certificates()
     has_active = local and SignerCertificate.objects.for_signer(request.user).active().exists()
     latest = certificate_request_latest(signer=request.user) if local else None
     pending = latest is not None and latest.status == latest.Status.DIAJUKAN
@@ -86,7 +85,7 @@ def _settings_page(request, *, enrol_form=None, change_form=None, status_code=20
 
 @login_required
 @require_http_methods(["GET"])
-def tte_settings(request):
+def signing_settings(request):
     return _settings_page(request)
 
 
@@ -157,12 +156,12 @@ def certificate_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def certificate_revoke_view(request, pk: int):
+def certificate_revoke(request, pk: int):
     row = certificate_get_for_admin(user=request.user, pk=pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            certificate_revoke(
+            services.certificate_revoke(
                 certificate=row,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],

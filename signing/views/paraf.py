@@ -11,22 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError
+from signing import paraf
 from signing.forms import RevokeForm
 from signing.models import ParafCredential
-from signing.paraf import paraf_credential_revoke
 from signing.permissions import can_revoke_certificate
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paraf_credential_revoke_view(request, pk: int):
+def paraf_credential_revoke(request, pk: int):
     if not can_revoke_certificate(request.user):
         raise PermissionDenied
     row = get_object_or_404(ParafCredential.objects.select_related("pegawai"), pk=pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            paraf_credential_revoke(
+            paraf.paraf_credential_revoke(
                 credential=row,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],

@@ -83,3 +83,31 @@ def test_server_error_is_a_500_problem(client, db, make_client, token_for, monke
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"
     assert b"boom" not in response.content  # no internals leak
+
+
+def test_an_id_beyond_the_database_range_is_a_422_problem(client, demo, make_client, token_for):
+    """Found by Schemathesis against a running instance: such an id reached SQLite, which
+    refuses integers past 64 bits (OverflowError, a 500)."""
+    drafter = demo["prakommuda"]
+    from core.selectors.organisasi import pegawai_primary_unit
+
+    reg = make_client(
+        scopes=("letters:read", "archive:read"), units=[pegawai_primary_unit(drafter)], akun=drafter
+    )
+    token = token_for(reg)
+    huge = str(2**100)
+    for url in (
+        f"/api/v1/letters?unit={huge}",
+        f"/api/v1/incoming?unit=-{huge}",
+        f"/api/v1/positions?unit={huge}",
+        f"/api/v1/units?induk={huge}",
+        f"/api/v1/teams?unit={huge}",
+        f"/api/v1/classification-codes?induk={huge}",
+        f"/api/v1/archive/search?unit={huge}",
+    ):
+        response = client.get(url, **auth(token))
+        assert response.status_code == 422, (url, response.content)
+        assert response.json()["code"] == "invalid"
+    # The largest stored id is still a plain filter (nothing found).
+    ok = client.get(f"/api/v1/letters?unit={2**63 - 1}", **auth(token))
+    assert ok.status_code == 200 and ok.json()["items"] == []

@@ -66,9 +66,9 @@ def test_archivist_opens_each_document_and_others_get_404(delivered, demo, clien
     client.force_login(demo["arsiparis"])
     for record in records:
         kind = "pdf" if record.berkas_pdf else "pindai"
-        page = client.get(reverse("arsip:record", args=[record.pk])).content.decode()
-        assert reverse("arsip:dokumen", args=[record.pk, kind]) in page
-        response = client.get(reverse("arsip:dokumen", args=[record.pk, kind]))
+        page = client.get(reverse("arsip:record_detail", args=[record.pk])).content.decode()
+        assert reverse("arsip:record_document", args=[record.pk, kind]) in page
+        response = client.get(reverse("arsip:record_document", args=[record.pk, kind]))
         assert response.status_code == 200, record
         body = _read(response)
         digest = record.berkas_pdf_sha256 if kind == "pdf" else record.berkas_pindai_sha256
@@ -76,7 +76,9 @@ def test_archivist_opens_each_document_and_others_get_404(delivered, demo, clien
         assert response["Cache-Control"] == "private, no-store"
         # The document that is not there is a 404, not an empty file.
         other = "pindai" if kind == "pdf" else "pdf"
-        assert client.get(reverse("arsip:dokumen", args=[record.pk, other])).status_code == 404
+        assert (
+            client.get(reverse("arsip:record_document", args=[record.pk, other])).status_code == 404
+        )
     # An administrator is no reader (DESIGN invariant 12); neither is an unrelated member
     # of staff.
     for username in ("admin", "stafsma"):
@@ -85,19 +87,21 @@ def test_archivist_opens_each_document_and_others_get_404(delivered, demo, clien
             if username == "stafsma" and record.unit.kode.startswith("DISDIKBUD"):
                 continue  # staff read the Biasa records of their own unit
             url = reverse(
-                "arsip:dokumen", args=[record.pk, "pdf" if record.berkas_pdf else "pindai"]
+                "arsip:record_document", args=[record.pk, "pdf" if record.berkas_pdf else "pindai"]
             )
             assert client.get(url).status_code == 404, (username, record)
-            assert client.get(reverse("arsip:gambar", args=[record.pk])).status_code == 404
+            assert (
+                client.get(reverse("arsip:record_thumbnail", args=[record.pk])).status_code == 404
+            )
 
 
 def test_source_link_only_when_the_source_allows(delivered, demo, client):
     issuer = ArsipRecord.objects.get(source_type="naskah.naskah")
     client.force_login(demo["prakommuda"])  # the drafter: reads the letter's page
-    page = client.get(reverse("arsip:record", args=[issuer.pk])).content.decode()
+    page = client.get(reverse("arsip:record_detail", args=[issuer.pk])).content.decode()
     assert reverse("naskah:tte", args=[delivered.pk]) in page
     client.force_login(demo["arsiparis"])  # reads the record, not the letter's history
-    page = client.get(reverse("arsip:record", args=[issuer.pk])).content.decode()
+    page = client.get(reverse("arsip:record_detail", args=[issuer.pk])).content.decode()
     assert reverse("naskah:tte", args=[delivered.pk]) not in page
 
 
@@ -105,13 +109,13 @@ def test_thumbnail_is_made_once_for_a_reader(delivered, demo, client):
     record = ArsipRecord.objects.get(source_type="naskah.naskah")
     assert record.gambar == ""
     client.force_login(demo["arsiparis"])
-    response = client.get(reverse("arsip:gambar", args=[record.pk]))
+    response = client.get(reverse("arsip:record_thumbnail", args=[record.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert _read(response)[:8] == b"\x89PNG\r\n\x1a\n"
     record.refresh_from_db()
     first = record.gambar
     assert first and default_storage.exists(first)
-    client.get(reverse("arsip:gambar", args=[record.pk]))
+    client.get(reverse("arsip:record_thumbnail", args=[record.pk]))
     record.refresh_from_db()
     assert record.gambar == first  # kept, not made again
 
@@ -139,7 +143,7 @@ def test_search_shows_one_result_per_letter_with_its_holders(delivered, demo, cl
 def test_saved_searches_are_per_person(demo, client):
     client.force_login(demo["arsiparis"])
     response = client.post(
-        reverse("arsip:pencarian_simpan"),
+        reverse("arsip:saved_search_save"),
         {"nama": "Cuti", "query": "q=cuti&page=3&csrfmiddlewaretoken=x&sort=terbaru"},
     )
     assert response.status_code == 302
@@ -148,13 +152,13 @@ def test_saved_searches_are_per_person(demo, client):
     page = client.get(reverse("arsip:search")).content.decode()
     assert "Saved searches" in page and "?q=cuti&amp;sort=terbaru" in page
     # Nothing to save: refused with a message, nothing stored.
-    client.post(reverse("arsip:pencarian_simpan"), {"nama": "Kosong", "query": "page=2"})
+    client.post(reverse("arsip:saved_search_save"), {"nama": "Kosong", "query": "page=2"})
     assert ArsipPencarian.objects.count() == 1
     client.force_login(demo["prakommuda"])
-    client.post(reverse("arsip:pencarian_hapus", args=[saved.pk]))
+    client.post(reverse("arsip:saved_search_delete", args=[saved.pk]))
     assert ArsipPencarian.objects.filter(pk=saved.pk).exists()  # not theirs
     client.force_login(demo["arsiparis"])
-    client.post(reverse("arsip:pencarian_hapus", args=[saved.pk]))
+    client.post(reverse("arsip:saved_search_delete", args=[saved.pk]))
     assert not ArsipPencarian.objects.filter(pk=saved.pk).exists()
 
 
@@ -164,7 +168,7 @@ def test_closing_a_berkas_asks_first_and_shows_the_jra(people, codes, client):
     with_jra = make_record(hal="Cuti", kode=codes["musnah"]).berkas
     without = make_record(hal="Lain", kode=codes["tanpa_jra"]).berkas
     client.force_login(people["arsiparis"])
-    url = reverse("arsip:berkas", args=[with_jra.pk])
+    url = reverse("arsip:berkas_detail", args=[with_jra.pk])
     # A bare close request only leads to the confirmation.
     response = client.post(url, {"action": "close"})
     assert response.status_code == 302 and "tutup=1" in response["Location"]
@@ -172,7 +176,9 @@ def test_closing_a_berkas_asks_first_and_shows_the_jra(people, codes, client):
     assert with_jra.status == Berkas.Status.TERBUKA
     page = client.get(url, {"tutup": "1"}).content.decode()
     assert "1 years active" in page and "2 years inactive" in page
-    page = client.get(reverse("arsip:berkas", args=[without.pk]), {"tutup": "1"}).content.decode()
+    page = client.get(
+        reverse("arsip:berkas_detail", args=[without.pk]), {"tutup": "1"}
+    ).content.decode()
     assert "has no retention (JRA) set" in page
     client.post(url, {"action": "close", "confirm": "yes"})
     with_jra.refresh_from_db()
@@ -233,12 +239,16 @@ def test_lampiran_of_the_sent_revision_open_from_the_record(delivered, demo, cli
     )
     issuer = ArsipRecord.objects.get(source_type="naskah.naskah")
     client.force_login(demo["arsiparis"])
-    page = client.get(reverse("arsip:record", args=[issuer.pk])).content.decode()
+    page = client.get(reverse("arsip:record_detail", args=[issuer.pk])).content.decode()
     assert "Attachment: Daftar sekolah" in page and "Tidak terkirim" not in page
-    response = client.get(reverse("arsip:lampiran", args=[issuer.pk, sent.pk]))
+    response = client.get(reverse("arsip:record_lampiran", args=[issuer.pk, sent.pk]))
     assert response.status_code == 200 and _read(response).startswith(b"%PDF")
-    assert client.get(reverse("arsip:lampiran", args=[issuer.pk, later.pk])).status_code == 404
+    assert (
+        client.get(reverse("arsip:record_lampiran", args=[issuer.pk, later.pk])).status_code == 404
+    )
     copy = ArsipRecord.objects.exclude(pk=issuer.pk).filter(surat_kunci=issuer.surat_kunci).get()
-    assert client.get(reverse("arsip:lampiran", args=[copy.pk, sent.pk])).status_code == 404
+    assert client.get(reverse("arsip:record_lampiran", args=[copy.pk, sent.pk])).status_code == 404
     client.force_login(demo["admin"])
-    assert client.get(reverse("arsip:lampiran", args=[issuer.pk, sent.pk])).status_code == 404
+    assert (
+        client.get(reverse("arsip:record_lampiran", args=[issuer.pk, sent.pk])).status_code == 404
+    )

@@ -11,7 +11,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from arsip.services.export import arsip_export_bundle, bundle_verify, report_as
+from arsip.selectors.reports import report_as
+from arsip.services.export import arsip_export_bundle, bundle_verify
 from arsip.services.records import berkas_close
 from core.errors import ApplicationError, PermissionDeniedError
 from tests.arsip.conftest import make_record

@@ -11,7 +11,8 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from arsip.services.lta import arsip_lta_renew, lta_due
+from arsip.selectors.retention import lta_due
+from arsip.services.lta import arsip_lta_renew
 from core.models import AuditEvent
 from core.services.storage import storage_read
 from signing.services import pdf_sign, signer_enroll

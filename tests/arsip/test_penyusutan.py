@@ -11,13 +11,12 @@ from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from arsip.models import ArsipRecord, Berkas, Penyusutan
+from arsip.selectors.retention import berkas_due, required_authority
 from arsip.services.penyusutan import (
-    berkas_due,
     penyusutan_approve,
     penyusutan_assess,
     penyusutan_execute,
     penyusutan_propose,
-    required_authority,
 )
 from arsip.services.records import arsip_record_set_flags, berkas_close, berkas_open
 from core.errors import ApplicationError, PermissionDeniedError

@@ -19,9 +19,9 @@ from core.models import AuditEvent, Jabatan, KodeKlasifikasi, Pegawai, TimKerja,
 from naskah.models import Distribusi
 from naskah.permissions import naskah_reader_ids, naskah_visible_to
 from naskah.services.distribusi import naskah_dispatch
-from naskah.services.signing import naskah_sign
+from tests.letters import make_letter
 from tests.masuk.conftest import make_pdf
-from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, ready_letter
+from tests.naskah.tte_helpers import jabatan, ready_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def finds(user, q, record) -> bool:
 
 def opens(client, user, record) -> bool:
     client.force_login(user)
-    status = client.get(reverse("arsip:record", args=[record.pk])).status_code
+    status = client.get(reverse("arsip:record_detail", args=[record.pk])).status_code
     assert status in (200, 404)
     return status == 200
 
@@ -69,14 +69,11 @@ def readers(record) -> set[str]:
 
 
 def signed_letter(demo, *, klasifikasi="biasa", hal, penerima=None):
-    from signing.models import SignerCertificate
-
-    if not SignerCertificate.objects.filter(pegawai=demo["kadiskominfo"]).exists():
-        enroll(demo["kadiskominfo"])
-    naskah = ready_letter(demo, klasifikasi=klasifikasi, hal=hal, penerima=penerima)
-    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
-    naskah.refresh_from_db()
-    return naskah
+    """A letter signed by the Kepala Dinas Kominfo (tests/letters.py)."""
+    fields = {"penerima": penerima} if penerima is not None else {}
+    return make_letter(
+        demo, "signed", klasifikasi=klasifikasi, hal=hal, signed_by=demo["kadiskominfo"], **fields
+    )
 
 
 def internal_recipients():

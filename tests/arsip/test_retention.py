@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from arsip.models import Berkas
-from arsip.services.records import add_years, berkas_close, berkas_open, retention_dates
+from arsip.selectors.retention import add_years, retention_dates
+from arsip.services.records import berkas_close, berkas_open
 from core.errors import ApplicationError, PermissionDeniedError
 from core.models import AuditEvent
 from tests.arsip.conftest import unit

@@ -36,7 +36,7 @@ def test_search_page_shows_only_readable_results(people, client_for):
     assert "aplikasi daerah" in body
     assert "rahasia aplikasi" not in body
     assert page.context["result"].total == 1  # the count excludes the secret record
-    assert client.get(reverse("arsip:record", args=[secret.pk])).status_code == 404
+    assert client.get(reverse("arsip:record_detail", args=[secret.pk])).status_code == 404
 
 
 def test_search_form_rejects_reversed_dates(people, client_for):
@@ -55,7 +55,7 @@ def test_archive_pages_need_archive_roles(people, client_for):
         "arsip:berkas_list",
         "arsip:penyusutan_list",
         "arsip:penyusutan_propose",
-        "arsip:laporan",
+        "arsip:report",
     ):
         assert client.get(reverse(name)).status_code == 403
 
@@ -63,7 +63,7 @@ def test_archive_pages_need_archive_roles(people, client_for):
 def test_flags_form_places_hold(people, client_for):
     record = make_record(hal="Kontrak pengadaan")
     client = client_for(people["arsiparis"])
-    url = reverse("arsip:record", args=[record.pk])
+    url = reverse("arsip:record_detail", args=[record.pk])
     response = client.post(url, {"legal_hold": "on", "alasan": "Audit BPK"})
     assert response.status_code == 302
     record.refresh_from_db()
@@ -108,7 +108,7 @@ def test_disposal_through_the_pages(people, codes, client_for):
         reverse("arsip:penyusutan_propose"), {"jenis": "pemusnahan", "berkas": [berkas.pk]}
     )
     p = Penyusutan.objects.get()
-    assert response.url == reverse("arsip:penyusutan", args=[p.pk])
+    assert response.url == reverse("arsip:penyusutan_detail", args=[p.pk])
 
     client = client_for(people["karoumum"])
     client.post(
@@ -144,7 +144,7 @@ def test_disposal_through_the_pages(people, codes, client_for):
 def test_reports_and_export_downloads(people, codes, client_for):
     record = make_record(hal="Surat edaran", kode=codes["musnah"])
     client = client_for(people["arsiparis"])
-    response = client.get(reverse("arsip:laporan"), {"jenis": "aktif", "format": "csv"})
+    response = client.get(reverse("arsip:report"), {"jenis": "aktif", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert record.berkas.nomor in response.content.decode("utf-8-sig")
     response = client.get(reverse("arsip:berkas_export", args=[record.berkas.pk]))

@@ -73,6 +73,11 @@ def test_chaos_short_form_loses_and_doubles_nothing(tmp_path):
             "20",
             "--no-ocr",
             "--require-drained",
+            # at least one letter signed: up to 120 s more load on a busy machine
+            "--min-signed",
+            "1",
+            "--max-extra",
+            "120",
             "--kill-every",
             "4",
             "--clients",
@@ -84,7 +89,7 @@ def test_chaos_short_form_loses_and_doubles_nothing(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=420,
         check=False,
     )
     assert done.stdout.strip(), done.stderr[-3000:]
@@ -97,3 +102,46 @@ def test_chaos_short_form_loses_and_doubles_nothing(tmp_path):
     assert ops.get("drafts_created", 0) > 0 and ops.get("paraf_posted", 0) > 0
     assert result["letters_signed"] > 0 and result["incoming_registered"] > 0
     assert ops.get("killed_web", 0) + ops.get("killed_worker", 0) + ops.get("terminations", 0)
+
+
+def test_the_checks_find_a_recipient_left_without_delivery(demo, monkeypatch):
+    """The chaos run's delivery columns (scripts/chaosrun/checks.py) on a dispatched letter
+    with a unit, a position and an e-mail recipient: nothing missing, then a deleted
+    delivery row and an internal delivery not in the inbox are each counted."""
+    from core.models import UnitKerja
+    from naskah.models import Distribusi, NaskahTTE
+    from naskah.services.distribusi import naskah_dispatch_run
+    from tests.letters import jabatan, make_letter
+
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    from chaosrun.checks import LOSS_COLUMNS, _deliveries_per_recipient
+
+    letter = make_letter(
+        demo,
+        "signed",
+        penerima=[
+            {"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk},
+            {"jenis": "tembusan", "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk},
+            {"jenis": "tujuan", "nama": "Dinas Luar", "email": "tu@luar.example.go.id"},
+        ],
+    )
+    assert naskah_dispatch_run(tte_id=letter.tte.pk) == "selesai"
+    dispatched = NaskahTTE.objects.filter(kirim_status="selesai")
+    assert _deliveries_per_recipient(dispatched) == {
+        "deliveries_owed": 3,
+        "deliveries_missing": 0,
+        "internal_deliveries_not_in_inbox": 0,
+    }
+    assert {"deliveries_missing", "internal_deliveries_not_in_inbox"} <= set(LOSS_COLUMNS)
+
+    rows = Distribusi.objects.filter(naskah=letter)
+    assert rows.filter(saluran="internal").count() == 2
+    rows.filter(saluran="email").delete()
+    rows.filter(saluran="internal").filter(pk=rows.filter(saluran="internal")[0].pk).update(
+        status="menunggu"
+    )
+    assert _deliveries_per_recipient(dispatched) == {
+        "deliveries_owed": 3,
+        "deliveries_missing": 1,
+        "internal_deliveries_not_in_inbox": 1,
+    }

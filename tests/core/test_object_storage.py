@@ -40,7 +40,7 @@ def test_settings_select_s3_from_the_environment(monkeypatch, tmp_path):
     """NASKAH_STORAGE=s3 with the NASKAH_S3_* variables (the secret from a *_FILE)."""
     import importlib
 
-    import core.settings as naskah_settings
+    from core.settings import files as naskah_settings
 
     secret = tmp_path / "s3-secret"
     secret.write_text("from-a-file\n")

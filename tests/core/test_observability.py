@@ -216,7 +216,7 @@ def test_whitenoise_serves_static_files_and_tests_use_plain_storage():
 def test_manifest_storage_when_asked(monkeypatch):
     import importlib
 
-    import core.settings as module
+    from core.settings import files as module
 
     monkeypatch.setenv("NASKAH_STATIC_MANIFEST", "1")
     try:

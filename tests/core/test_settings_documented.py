@@ -1,4 +1,4 @@
-"""Every setting the code reads is declared in core/settings.py and listed in
+"""Every setting the code reads is declared in the core/settings/ package and listed in
 docs/deployment.md (issue 12.6): the code is parsed, not imported, so a setting read only
 through getattr(settings, NAME, default), or an environment variable nobody documented,
 fails here."""
@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import global_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = ROOT / "core" / "settings.py"
+SETTINGS = ROOT / "core" / "settings"
 DOCS = ROOT / "docs" / "deployment.md"
 SKIPPED_DIRS = {".venv", "tests", "migrations", "node_modules", "build", "data"}
 ENV_HELPERS = {"env_bool", "env_list", "env_int", "env_float", "env_json", "env_secret"}
@@ -21,7 +21,7 @@ ENV_HELPERS |= {"env_secret_source"}
 SECRET_HELPERS = {"env_secret", "env_secret_source"}
 
 # Settings the code reads that are not environment variables themselves but are computed in
-# core/settings.py from the ones named here (which must be documented) or fixed there.
+# core/settings/ from the ones named here (which must be documented) or fixed there.
 DERIVED = {
     "BASE_DIR": (),  # the checkout
     "Q_CLUSTER": ("Q_WORKERS", "Q_TIMEOUT", "Q_RETRY", "Q_MAX_ATTEMPTS", "Q_SYNC"),
@@ -39,7 +39,7 @@ DERIVED = {
 def _python_files():
     for path in sorted(ROOT.rglob("*.py")):
         parts = path.relative_to(ROOT).parts
-        if not SKIPPED_DIRS & set(parts) and path != SETTINGS:
+        if not SKIPPED_DIRS & set(parts) and SETTINGS not in path.parents:
             yield path
 
 
@@ -73,12 +73,18 @@ def settings_read() -> dict[str, set[str]]:
 
 @cache
 def _settings_tree() -> ast.Module:
-    return ast.parse(SETTINGS.read_text())
+    """Every module of the settings package as one tree (the package's __init__ only
+    star-imports them, so their module-level names are the settings)."""
+    modules = sorted(SETTINGS.glob("*.py"))
+    assert len(modules) > 5, modules  # the package, not a lone file
+    return ast.Module(
+        body=[n for m in modules for n in ast.parse(m.read_text()).body], type_ignores=[]
+    )
 
 
 @cache
 def declared() -> set[str]:
-    """Module-level names assigned in core/settings.py."""
+    """Module-level names assigned in the modules of core/settings/."""
     names = set()
     for node in _settings_tree().body:
         targets = node.targets if isinstance(node, ast.Assign) else []
@@ -90,7 +96,7 @@ def declared() -> set[str]:
 
 @cache
 def environment_read() -> dict[str, bool]:
-    """{variable: is a secret} for every constant name core/settings.py reads from the
+    """{variable: is a secret} for every constant name core/settings/ reads from the
     environment (os.environ.get / [] / os.getenv and the env_* helpers)."""
     found: dict[str, bool] = {}
     for node in ast.walk(_settings_tree()):
@@ -138,7 +144,7 @@ def test_every_setting_the_code_reads_is_declared_in_core_settings():
         if name not in declared() and name not in framework
     }
     assert not missing, (
-        "Read by the code but not declared in core/settings.py (a default hidden in "
+        "Read by the code but not declared in core/settings/ (a default hidden in "
         f"getattr): {missing}"
     )
 
@@ -155,7 +161,7 @@ def test_every_setting_the_code_reads_is_listed_in_docs_deployment():
 
 def test_every_environment_variable_is_listed_in_docs_deployment():
     missing = sorted(set(environment_read()) - set(documented()))
-    assert not missing, f"Read by core/settings.py but not in docs/deployment.md: {missing}"
+    assert not missing, f"Read by core/settings/ but not in docs/deployment.md: {missing}"
 
 
 def test_every_secret_documents_its_file_form():

@@ -17,9 +17,10 @@ from arsip.services.intake import arsip_sync_sources
 from core.models import AuditEvent, UnitKerja
 from naskah.markup import blocks_from_markup
 from naskah.models import Distribusi, Naskah, NaskahTTE
+from naskah.selectors.inbox import inbox_for, inbox_unread_count
 from naskah.services import naskah_update
 from naskah.services.approval import naskah_correct, naskah_return
-from naskah.services.distribusi import distribusi_read, inbox_for, inbox_unread_count
+from naskah.services.distribusi import distribusi_read
 from penomoran.models import Nomor
 from tests.letters import make_letter, signer_of
 from tests.naskah.alur_helpers import paraf, submit, waiting

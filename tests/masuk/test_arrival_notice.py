@@ -15,7 +15,7 @@ def test_registration_notifies_the_addressed_official(register, org):
     (notice,) = Notifikasi.objects.filter(kind="masuk_baru")
     assert notice.recipient == org["karoumum"]
     assert surat.nomor_agenda in notice.text and surat.hal in notice.text
-    assert notice.link == reverse("masuk:detail", kwargs={"pk": surat.pk})
+    assert notice.link == reverse("masuk:suratmasuk_detail", kwargs={"pk": surat.pk})
 
 
 def test_a_classified_letter_is_announced_without_subject_or_sender(register, org):

@@ -349,7 +349,7 @@ def test_position_branch_follows_staff_rotation(org, instr, kka):
     )
     from naskah.masuk.selectors import disposisi_inbox, suratmasuk_get_for_user
 
-    assert suratmasuk_get_for_user(newcomer, surat.pk) == surat
+    assert suratmasuk_get_for_user(user=newcomer, pk=surat.pk) == surat
     assert branch.pk not in [c.pk for c in disposisi_inbox(org["kabidaptika"])]
 
 
@@ -387,20 +387,21 @@ def test_overdue_schedule_is_created_idempotently(db):
     assert schedule.minutes == 15
 
 
-def _reply_draft(actor, hal="Jawaban undangan sosialisasi"):
+def _reply_draft(people, user, hal="Jawaban undangan sosialisasi"):
     from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import naskah_create
+    from tests.letters import make_letter
 
-    return naskah_create(
-        actor=actor,
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
+    return make_letter(
+        people,
+        "draft",
+        user=user,
         # An external letter: signed by the Sekda in own right (a Kepala Biro would need a
         # delegation, issue 13).
-        penandatangan=J("Sekretaris Daerah Provinsi Lampung"),
+        signer="Sekretaris Daerah Provinsi Lampung",
         hal=hal,
         body=blocks_from_markup("Dengan hormat, kami akan hadir."),
         penerima=[{"jenis": "tujuan", "nama": "Kepala Badan Siber dan Sandi Negara"}],
+        kode_klasifikasi=None,
     )
 
 
@@ -408,8 +409,8 @@ def test_report_links_a_reply_letter(disposed, org):
     from naskah.masuk.lembar import lembar_context
 
     surat, act, lead, other = disposed
-    reply = _reply_draft(org["kabagtu"])
-    someone_elses = _reply_draft(org["arsiparis"], hal="Draf orang lain")
+    reply = _reply_draft(org, "kabagtu")
+    someone_elses = _reply_draft(org, "arsiparis", hal="Draf orang lain")
     with pytest.raises(PermissionDeniedError, match="reply"):
         disposisi_report(cabang=lead, actor=org["kabagtu"], teks="x", balasan=someone_elses)
     report = disposisi_report(

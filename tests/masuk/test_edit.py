@@ -48,11 +48,13 @@ def test_agendaris_corrects_a_misread_number_everywhere(client, register, org, s
     assert record.nomor == MISREAD
 
     client.force_login(org["agendaris"])
-    page = client.get(reverse("masuk:detail", args=[surat.pk])).content.decode()
-    assert reverse("masuk:ubah", args=[surat.pk]) in page
-    form = client.get(reverse("masuk:ubah", args=[surat.pk]))
+    page = client.get(reverse("masuk:suratmasuk_detail", args=[surat.pk])).content.decode()
+    assert reverse("masuk:suratmasuk_edit", args=[surat.pk]) in page
+    form = client.get(reverse("masuk:suratmasuk_edit", args=[surat.pk]))
     assert form.status_code == 200 and MISREAD in form.content.decode()
-    response = client.post(reverse("masuk:ubah", args=[surat.pk]), _post(surat, nomor_surat=RIGHT))
+    response = client.post(
+        reverse("masuk:suratmasuk_edit", args=[surat.pk]), _post(surat, nomor_surat=RIGHT)
+    )
     assert response.status_code == 302
 
     surat.refresh_from_db()
@@ -65,8 +67,10 @@ def test_agendaris_corrects_a_misread_number_everywhere(client, register, org, s
     )
     assert RIGHT in text and MISREAD not in text
     # the register's search
-    listing = client.get(reverse("masuk:daftar") + "?tab=register&q=III.14").content.decode()
-    assert reverse("masuk:detail", args=[surat.pk]) in listing
+    listing = client.get(
+        reverse("masuk:suratmasuk_list") + "?tab=register&q=III.14"
+    ).content.decode()
+    assert reverse("masuk:suratmasuk_detail", args=[surat.pk]) in listing
     # the archive record (queued in the transaction, refreshed by the sync)
     arsip_readers_refresh()
     record.refresh_from_db()
@@ -91,9 +95,9 @@ def test_nothing_changed_writes_nothing(register, org):
 def test_only_the_registers_agendaris_may_correct(client, register, org, data_surat):
     surat = register()
     client.force_login(org["karoumum"])  # the addressee reads it but keeps no register
-    assert client.get(reverse("masuk:ubah", args=[surat.pk])).status_code == 403
-    page = client.get(reverse("masuk:detail", args=[surat.pk])).content.decode()
-    assert reverse("masuk:ubah", args=[surat.pk]) not in page
+    assert client.get(reverse("masuk:suratmasuk_edit", args=[surat.pk])).status_code == 403
+    page = client.get(reverse("masuk:suratmasuk_detail", args=[surat.pk])).content.decode()
+    assert reverse("masuk:suratmasuk_edit", args=[surat.pk]) not in page
     with pytest.raises(PermissionDeniedError):
         suratmasuk_update(surat=surat, actor=org["karoumum"], data=data_surat(hal="Lain"))
     surat.refresh_from_db()

@@ -93,13 +93,13 @@ def test_home_lists_each_persons_work_with_counts_and_links(client, disposed, or
     waiting, surat, branch = disposed
     _n, page = _home_queries(client, org["karoumum"])
     assert 'id="work-dispose"' in page
-    assert reverse("masuk:detail", args=[waiting.pk]) in page
+    assert reverse("masuk:suratmasuk_detail", args=[waiting.pk]) in page
     _n, page = _home_queries(client, org["arsiparis"])
     assert 'id="work-dispositions"' in page
-    assert reverse("masuk:detail", args=[surat.pk]) in page
+    assert reverse("masuk:suratmasuk_detail", args=[surat.pk]) in page
     _n, page = _home_queries(client, org["agendaris"])
     assert 'id="work-register"' in page  # the register's queue: registered, not disposed
-    assert reverse("masuk:detail", args=[waiting.pk]) in page
+    assert reverse("masuk:suratmasuk_detail", args=[waiting.pk]) in page
 
 
 @pytest.mark.parametrize("who", ["karoumum", "arsiparis", "agendaris"])
@@ -120,12 +120,12 @@ def test_home_query_count_is_flat_between_5_and_500_items(client, disposed, org,
 
 def test_incoming_list_opens_on_the_tab_with_work(client, disposed, org):
     client.force_login(org["karoumum"])
-    response = client.get(reverse("masuk:daftar"))
+    response = client.get(reverse("masuk:suratmasuk_list"))
     assert response.context["tab"] == "dispose"
     client.force_login(org["arsiparis"])
-    response = client.get(reverse("masuk:daftar"))
+    response = client.get(reverse("masuk:suratmasuk_list"))
     assert response.context["tab"] == "inbox"
-    response = client.get(reverse("masuk:daftar") + "?tab=outbox")
+    response = client.get(reverse("masuk:suratmasuk_list") + "?tab=outbox")
     assert response.context["tab"] == "outbox"
 
 

@@ -40,7 +40,7 @@ def test_upload_and_searchable_pdf_live_in_the_bucket(s3_storage, register, org,
     assert not [key for key in objects if key.startswith("pending/")]
 
     client.force_login(org["agendaris"])
-    response = client.get(reverse("masuk:berkas_pdf", args=[surat.pk]))
+    response = client.get(reverse("masuk:suratmasuk_pdf", args=[surat.pk]))
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == hashlib.sha256(searchable).hexdigest()

@@ -129,10 +129,10 @@ def test_ocr_failure_is_retried_then_visible_and_retried_on_request(
     assert failures.count() == 2
     # The letter page shows the state and the retry action to the agendaris.
     client.force_login(org["agendaris"])
-    page = client.get(reverse("masuk:detail", args=[surat.pk])).content.decode()
+    page = client.get(reverse("masuk:suratmasuk_detail", args=[surat.pk])).content.decode()
     assert 'id="form-ocr-ulang"' in page and surat.ocr_pesan in page
     OrmQ.objects.all().delete()
-    client.post(reverse("masuk:ocr_ulang", args=[surat.pk]))
+    client.post(reverse("masuk:suratmasuk_ocr_retry", args=[surat.pk]))
     surat.refresh_from_db()
     assert (surat.ocr_status, surat.ocr_percobaan, surat.ocr_pesan) == ("menunggu", 0, "")
     assert [q.func() for q in OrmQ.objects.all()] == ["naskah.masuk.tasks.suratmasuk_ocr_task"]
@@ -156,7 +156,7 @@ def test_ocr_retry_is_for_the_agendaris_only(register, org, client):
     with pytest.raises(ApplicationError):
         suratmasuk_ocr_retry(surat=surat, actor=org["karoumum"])  # the head, not an agendaris
     client.force_login(org["karoumum"])
-    response = client.get(reverse("masuk:detail", args=[surat.pk]))
+    response = client.get(reverse("masuk:suratmasuk_detail", args=[surat.pk]))
     assert response.status_code == 200 and 'id="form-ocr-ulang"' not in response.content.decode()
     surat.refresh_from_db()
     assert surat.ocr_status == "gagal"

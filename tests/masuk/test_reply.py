@@ -27,7 +27,7 @@ def test_reply_from_the_incoming_page_is_prefilled_and_linked(register, org, cli
     surat = register()
     karo = org["karoumum"]
     client.force_login(karo)
-    response = client.post(reverse("masuk:balasan", args=[surat.pk]))
+    response = client.post(reverse("masuk:suratmasuk_reply", args=[surat.pk]))
     assert response.status_code == 302
     link = SuratBalasan.objects.get(surat=surat)
     naskah = link.naskah
@@ -46,11 +46,11 @@ def test_reply_from_the_incoming_page_is_prefilled_and_linked(register, org, cli
     assert f"tanggal {tanggal_panjang(surat.tanggal_surat)}" in text
     assert f"hal {surat.hal}" in text
     # both ways: the incoming page lists the reply, the draft names the incoming letter
-    detail = client.get(reverse("masuk:detail", args=[surat.pk])).content.decode()
+    detail = client.get(reverse("masuk:suratmasuk_detail", args=[surat.pk])).content.decode()
     assert reverse("naskah:alur_detail", args=[naskah.pk]) in detail
     edit = client.get(reverse("naskah:edit", args=[naskah.pk])).content.decode()
     assert 'id="membalas"' in edit and surat.nomor_agenda in edit
-    assert reverse("masuk:detail", args=[surat.pk]) in edit
+    assert reverse("masuk:suratmasuk_detail", args=[surat.pk]) in edit
 
 
 def test_the_reply_draft_is_the_drafters_only(register, org, client):
@@ -59,7 +59,7 @@ def test_the_reply_draft_is_the_drafters_only(register, org, client):
     agendaris = org["agendaris"]
     assert not naskah_visible_to(agendaris).filter(pk=naskah.pk).exists()
     client.force_login(agendaris)
-    detail = client.get(reverse("masuk:detail", args=[surat.pk])).content.decode()
+    detail = client.get(reverse("masuk:suratmasuk_detail", args=[surat.pk])).content.decode()
     assert reverse("naskah:alur_detail", args=[naskah.pk]) not in detail
     assert naskah.hal not in detail.split('id="balasan"')[1].split("</section>")[0]
     assert client.get(reverse("naskah:edit", args=[naskah.pk])).status_code in {403, 404}
@@ -71,7 +71,7 @@ def test_someone_who_cannot_see_the_letter_cannot_reply(register, org, client):
     with pytest.raises(PermissionDeniedError):
         suratmasuk_reply_draft(actor=outsider, surat=surat)
     client.force_login(outsider)
-    assert client.post(reverse("masuk:balasan", args=[surat.pk])).status_code == 404
+    assert client.post(reverse("masuk:suratmasuk_reply", args=[surat.pk])).status_code == 404
     assert not SuratBalasan.objects.exists()
 
 
@@ -91,9 +91,11 @@ def test_reply_from_a_disposition_records_the_branch(register, org, client, karo
     )
     cabang = DisposisiPenerima.objects.get(surat=surat, ke_jabatan=bagian)
     client.force_login(kabag)
-    page = client.get(reverse("masuk:detail", args=[surat.pk])).content.decode()
+    page = client.get(reverse("masuk:suratmasuk_detail", args=[surat.pk])).content.decode()
     assert f'form="balas-{cabang.pk}"' in page
-    response = client.post(reverse("masuk:balasan", args=[surat.pk]), {"cabang": cabang.pk})
+    response = client.post(
+        reverse("masuk:suratmasuk_reply", args=[surat.pk]), {"cabang": cabang.pk}
+    )
     assert response.status_code == 302
     link = SuratBalasan.objects.get(surat=surat)
     assert link.cabang == cabang and link.naskah.konseptor == kabag

@@ -53,9 +53,12 @@ def _urls(surat) -> list[str]:
 
     laporan = BerkasTindakLanjut.objects.filter(laporan__cabang__surat=surat)
     return [
-        *(reverse("masuk:berkas", args=[surat.pk, item.pk]) for item in surat.berkas.all()),
-        reverse("masuk:berkas_pdf", args=[surat.pk]),
-        *(reverse("masuk:berkas_laporan", args=[surat.pk, item.pk]) for item in laporan),
+        *(
+            reverse("masuk:suratmasuk_file", args=[surat.pk, item.pk])
+            for item in surat.berkas.all()
+        ),
+        reverse("masuk:suratmasuk_pdf", args=[surat.pk]),
+        *(reverse("masuk:tindaklanjut_file", args=[surat.pk, item.pk]) for item in laporan),
     ]
 
 

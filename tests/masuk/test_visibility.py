@@ -11,11 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.models import Jabatan, Pegawai, Penugasan
 from naskah.masuk.models import InstruksiDisposisi
-from naskah.masuk.selectors import (
-    disposisi_dashboard,
-    suratmasuk_get_for_user,
-    suratmasuk_visible,
-)
+from naskah.masuk.selectors import disposisi_dashboard, suratmasuk_get_for_user, suratmasuk_visible
 from naskah.masuk.services import Tujuan, disposisi_create, disposisi_forward
 
 
@@ -42,7 +38,7 @@ def second_agendaris(org):
 
 def visible(user, surat) -> bool:
     try:
-        suratmasuk_get_for_user(fresh(user), surat.pk)
+        suratmasuk_get_for_user(user=fresh(user), pk=surat.pk)
     except Http404:
         return False
     return True

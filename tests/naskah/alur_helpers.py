@@ -31,7 +31,7 @@ def submit(demo, naskah: Naskah, **kwargs):
 
 
 def waiting(naskah: Naskah) -> list[StepState]:
-    from naskah.services.approval import naskah_route_open
+    from naskah.selectors.approval import naskah_route_open
 
     route = naskah_route_open(naskah)
     if route is None:
@@ -60,7 +60,7 @@ def paraf(naskah: Naskah, actor=None, note: str = ""):
 
 def chain(naskah: Naskah) -> list[list[str]]:
     """The route's stages as lists of step labels."""
-    from naskah.services.approval import naskah_route_latest
+    from naskah.selectors.approval import naskah_route_latest
     from workflows.models import Stage
 
     route = naskah_route_latest(naskah)

@@ -47,7 +47,7 @@ def letter_urls(naskah: Naskah) -> list[str]:
     return [
         reverse("naskah:alur_detail", args=[naskah.pk]),
         reverse("naskah:pdf", args=[naskah.pk]),
-        reverse("naskah:revisions", args=[naskah.pk]),
+        reverse("naskah:revision_history", args=[naskah.pk]),
         reverse("naskah:revision_pdf", args=[naskah.pk, 1]),
         reverse("naskah:lampiran_file", args=[naskah.pk, lampiran.pk]),
     ]

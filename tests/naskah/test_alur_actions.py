@@ -9,17 +9,15 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import AuditEvent
 from naskah.markup import blocks_from_markup
 from naskah.models import Naskah, NaskahRevisi
+from naskah.selectors.approval import naskah_paraf_complete, naskah_route_latest, naskah_route_open
 from naskah.services import naskah_update
 from naskah.services.approval import (
     naskah_comment,
     naskah_correct,
     naskah_paraf,
-    naskah_paraf_complete,
     naskah_reassign,
     naskah_reject,
     naskah_return,
-    naskah_route_latest,
-    naskah_route_open,
     naskah_share,
     naskah_withdraw,
 )

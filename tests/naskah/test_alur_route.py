@@ -10,12 +10,8 @@ from core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from core.models import UnitKerja
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, Naskah
-from naskah.services.approval import (
-    naskah_paraf_complete,
-    naskah_route_open,
-    naskah_route_propose,
-    naskah_submit,
-)
+from naskah.selectors.approval import naskah_paraf_complete, naskah_route_open, naskah_route_propose
+from naskah.services.approval import naskah_submit
 from tests.naskah.alur_helpers import KADIS_KOMINFO, chain, letter, paraf, submit, waiting
 from workflows.models import Route, StepState
 from workflows.proposal import ProposedStage

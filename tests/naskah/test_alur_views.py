@@ -51,7 +51,7 @@ def letter_urls(naskah: Naskah) -> list[tuple[str, str]]:
         reverse("naskah:alur_correct", args=[naskah.pk, state]),
         reverse("naskah:pdf", args=[naskah.pk]),
         reverse("naskah:revision_pdf", args=[naskah.pk, 1]),
-        reverse("naskah:revisions", args=[naskah.pk]),
+        reverse("naskah:revision_history", args=[naskah.pk]),
         reverse("naskah:edit", args=[naskah.pk]),
     ]
     if lampiran is not None:
@@ -245,7 +245,7 @@ def test_correction_page_for_the_current_reviewer_only(client, demo, submitted):
     client.force_login(demo["kadiskominfo"])
     page = client.get(reverse("naskah:alur_detail", args=[submitted.pk])).content.decode()
     assert f"?a={n}&b={n + 1}" in page  # the signer sees the link to the diff
-    diff = reverse("naskah:revisions", args=[submitted.pk]) + f"?a={n}&b={n + 1}"
+    diff = reverse("naskah:revision_history", args=[submitted.pk]) + f"?a={n}&b={n + 1}"
     assert "dikoreksi" in client.get(diff).content.decode()
 
 

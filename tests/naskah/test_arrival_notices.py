@@ -117,7 +117,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(demo, client)
     notice = Notifikasi.objects.filter(kind="naskah_diterima").first()
     other = Notifikasi.objects.exclude(recipient=notice.recipient).first()
     client.force_login(notice.recipient)
-    listing = client.get(reverse("workflows:notifikasi"))
+    listing = client.get(reverse("workflows:notifikasi_list"))
     assert reverse("workflows:notifikasi_open", args=[notice.pk]).encode() in listing.content
     response = client.get(reverse("workflows:notifikasi_open", args=[notice.pk]))
     assert response.status_code == 302 and response["Location"] == notice.link
@@ -138,3 +138,29 @@ def test_a_done_task_no_longer_counts_as_unread(demo, rf):
     for notice in steps:
         assert not notifikasi_unread(notice.recipient).filter(pk=notice.pk).exists()
     assert naskah.status == "ditandatangani"
+
+
+def test_the_notice_of_a_step_acted_on_stops_counting_when_the_letter_comes_back(demo):
+    """Returned and resubmitted unchanged, the letter comes back to the same reviewer in a
+    new step: the new "your turn" notice counts, the one for the returned step does not."""
+    from naskah.services.approval import naskah_return, naskah_submit
+    from tests.letters import make_letter
+    from workflows.models import StepState
+    from workflows.selectors import notifikasi_unread
+
+    naskah = make_letter(demo, "submitted")
+    first = StepState.objects.get(route__object_id=naskah.pk, status="active")
+    reviewer = first.assignee
+    old = Notifikasi.objects.get(recipient=reviewer, kind="step", key=f"step:{first.pk}")
+    assert notifikasi_unread(reviewer).filter(pk=old.pk).exists()
+    naskah_return(
+        actor=reviewer, naskah=naskah, step_state=first, expected_revisi=1, note="Cek ulang."
+    )
+    assert not notifikasi_unread(reviewer).filter(pk=old.pk).exists()
+    naskah.refresh_from_db()
+    naskah_submit(actor=naskah.konseptor, naskah=naskah, expected_revisi=naskah.revisi_terakhir)
+    again = StepState.objects.get(route__object_id=naskah.pk, status="active")
+    assert again.assignee == reviewer and again.pk != first.pk
+    new = Notifikasi.objects.get(recipient=reviewer, kind="step", key=f"step:{again.pk}")
+    unread = set(notifikasi_unread(reviewer).filter(kind="step").values_list("pk", flat=True))
+    assert unread == {new.pk}

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.errors import ApplicationError
 from naskah.models import Naskah
-from naskah.services.signing import naskah_sign_check, naskah_sign_check_many
+from naskah.selectors.signing import naskah_sign_check, naskah_sign_check_many
 from tests.naskah.tte_helpers import enroll, ready_letter
 
 

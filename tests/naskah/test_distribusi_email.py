@@ -107,7 +107,7 @@ def test_hanging_smtp_is_retried_with_backoff_then_failed_with_a_retry_action(
     client.force_login(naskah.konseptor)
     page = client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
     assert row.kesalahan in page
-    url = reverse("naskah:distribusi_ulang", args=[naskah.pk, row.pk])
+    url = reverse("naskah:distribusi_retry", args=[naskah.pk, row.pk])
     assert url in page
     OrmQ.objects.all().delete()
     client.post(url)
@@ -156,7 +156,7 @@ def test_failed_dispatch_is_retried_then_failed_with_a_retry_action(
     client.force_login(naskah.konseptor)
     page = client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
     assert 'id="dispatch-status"' in page and "2 of 2" in page
-    url = reverse("naskah:dispatch_ulang", args=[naskah.pk])
+    url = reverse("naskah:dispatch_retry", args=[naskah.pk])
     assert url in page
     client.post(url)
     record.refresh_from_db()

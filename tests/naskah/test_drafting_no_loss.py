@@ -22,8 +22,8 @@ from naskah.forms.approval import SubmitForm
 from naskah.forms.drafting import NaskahForm
 from naskah.models import JenisNaskah, Lampiran, Naskah, NaskahRevisi
 from naskah.selectors.kewenangan import jabatan_signers, jenis_allows_signer
+from naskah.selectors.periksa import naskah_content_problems
 from naskah.services.drafting import AUTOSAVE_CATATAN
-from naskah.services.periksa import naskah_content_problems
 from tests.naskah.conftest import jabatan, pdf_bytes
 from tests.pdfsafe_corpus import page_aa_javascript
 

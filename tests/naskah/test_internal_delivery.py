@@ -49,7 +49,7 @@ def test_internal_delivery_registers_signer_lampiran_and_reads_the_text_layer(
     grant_register_permission()
     reader = next(p for p in demo.values() if suratmasuk_visible(p).filter(pk=surat.pk).exists())
     client.force_login(reader)
-    html = client.get(reverse("masuk:ocr_status", args=[surat.pk])).content.decode()
+    html = client.get(reverse("masuk:suratmasuk_ocr_status", args=[surat.pk])).content.decode()
     assert "Error" not in html and "text-danger" not in html
 
 

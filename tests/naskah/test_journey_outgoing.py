@@ -1,9 +1,11 @@
 """The whole outgoing journey in headless Chromium, at a desktop (1366×768) and a phone
 (390×844) size, asserting on what the screen shows (issue 14 item 11):
 
-drafter submits a Nota Dinas with parts missing (the submit page lists them) → drafter
-submits a complete Surat Dinas → the reviewer (a notice in the menu) sees the PDF beside the
-actions and returns it with a note → the drafter (notice opened, count cleared) changes it
+the drafter drafts a Surat Dinas on the drafting page with no recipient and no
+classification code → the submit page lists both with links → the drafter follows the
+link, adds the recipients with Enter in the search, fills the code and submits → the
+reviewer (a notice in the menu) sees the PDF beside the actions and returns it with a
+note → the drafter (notice opened, count cleared) changes it
 and resubmits → the reviewer corrects it on the correction page (live preview drawn) and
 initials → the signer sees the PDF on the signing page and signs with the passphrase → the
 recipient in another unit (unread counts in the menu) opens the letter as sent: the sealed
@@ -27,7 +29,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests.browser_login import sign_in
-from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
+from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -106,6 +108,13 @@ class Journey:
 
     def shot(self, page, name: str) -> None:
         self.step += 1
+        # From the top: a sticky PDF column would otherwise show where the page was scrolled.
+        page.evaluate("window.scrollTo(0, 0)")
+        # Nothing wider than the screen (a phone would scroll the whole page sideways).
+        wide = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert wide <= 1, f"{name}: the page is {wide}px wider than the screen"
         page.screenshot(path=str(self.dir / f"{self.step:02d}-{name}.png"), full_page=True)
 
     def close(self):
@@ -161,7 +170,7 @@ def _open_notice(page, base: str, user, naskah) -> None:
         .first()
     )
     assert notice is not None, "no notice about the letter"
-    page.goto(base + reverse("workflows:notifikasi"))
+    page.goto(base + reverse("workflows:notifikasi_list"))
     page.locator(f"#notice-{notice.pk} a").click()
     page.wait_for_load_state()
     notice.refresh_from_db()
@@ -183,30 +192,6 @@ def _qr_texts(pdf: bytes, tmp_path: Path) -> list[str]:
     return [line.strip() for line in done.stdout.splitlines() if line.strip()]
 
 
-def _new_letter(demo, jenis: str, **overrides):
-    from core.models import UnitKerja
-    from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import naskah_create
-
-    values = {
-        "actor": demo["prakommuda"],
-        "jenis": JenisNaskah.objects.get(kode=jenis),
-        "penandatangan": jabatan(KADIS),
-        "hal": "Permohonan Data Layanan Aplikasi Perjalanan",
-        "body": blocks_from_markup(
-            "Dengan hormat, bersama ini kami mohon data layanan aplikasi tahun berjalan."
-        ),
-        "penerima": [
-            {"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk},
-            {"jenis": "tembusan", "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk},
-        ],
-        "kode_klasifikasi": kode(),
-    }
-    values.update(overrides)
-    return naskah_create(**values)
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", list(SIZES))
 def test_outgoing_journey(size, live_server, demo, browser, tmp_path, settings):
@@ -222,12 +207,34 @@ def test_outgoing_journey(size, live_server, demo, browser, tmp_path, settings):
     enroll(demo["kadiskominfo"])
     walk = Journey(browser, base, size)
     try:
-        # 1. Submission lists what is missing: a Nota Dinas with no recipient, no code.
-        incomplete = _new_letter(
-            demo, "nota_dinas", penerima=[], kode_klasifikasi=None, hal="Nota Tanpa Tujuan"
-        )
+        # 1. The drafter drafts a Surat Dinas on the drafting page, without recipients and
+        # with the classification code cleared; the submit page lists both, each with a
+        # link to its field.
+        from core.models import UnitKerja
+
         drafter = walk.page("prakommuda")
-        drafter.goto(f"{base}/naskah/{incomplete.pk}/ajukan/")
+        drafter.goto(f"{base}/naskah/baru/surat_dinas/")
+        drafter.fill("#id_hal", "Permohonan Data Layanan Aplikasi Perjalanan")
+        drafter.select_option("#id_penandatangan", str(jabatan(KADIS).pk))
+        drafter.fill("#id_kode_klasifikasi", "")
+        drafter.fill(
+            "#id_body",
+            "Dengan hormat, bersama ini kami mohon data layanan aplikasi tahun berjalan.",
+        )
+        # On a phone the preview is below the form: a link next to "Save draft" leads there
+        # (pages are drawn as they come near the screen).
+        if size == "phone":
+            drafter.click("#to-preview")
+            assert drafter.url.endswith("#live-preview")
+        else:
+            assert not drafter.locator("#to-preview").is_visible()
+        drafter.wait_for_selector("#preview [data-pdf-viewer][data-pdf-state=ready] canvas")
+        with drafter.expect_navigation():
+            drafter.locator("#naskah-form button[type=submit].btn-primary").click()
+        naskah = Naskah.objects.filter(konseptor=demo["prakommuda"]).order_by("-pk").first()
+        assert naskah is not None and naskah.hal.startswith("Permohonan Data Layanan")
+        assert Naskah.objects.filter(konseptor=demo["prakommuda"], hal=naskah.hal).count() == 1
+        drafter.goto(f"{base}/naskah/{naskah.pk}/ajukan/")
         problems = drafter.locator("#submit-problems")
         assert problems.is_visible()
         codes = problems.locator("li").evaluate_all("items => items.map(i => i.dataset.code)")
@@ -236,8 +243,43 @@ def test_outgoing_journey(size, live_server, demo, browser, tmp_path, settings):
         assert drafter.locator("#btn-submit").is_disabled()
         walk.shot(drafter, "submit-lists-missing-parts")
 
-        # 2. A complete Surat Dinas is submitted from its submit page.
-        naskah = _new_letter(demo, "surat_dinas")
+        # 2. "Fix" leads to the recipients; Enter in the search adds the addressee (and,
+        # as a copy, the Sekda) without sending the form; the code is filled; submitted.
+        problems.locator("li[data-code=no_recipient] a").click()
+        drafter.wait_for_selector("#penerima-q")
+        assert drafter.url.endswith("#penerima-picker")
+        for kind, term in (
+            ("tujuan", UnitKerja.objects.get(kode="DISDIKBUD").nama),
+            ("tembusan", "Sekretaris Daerah Provinsi Lampung"),
+        ):
+            chips = drafter.locator(".penerima-chip").count()
+            drafter.select_option("#penerima-jenis", kind)
+            drafter.fill("#penerima-q", term)
+            drafter.press("#penerima-q", "Enter")
+            drafter.wait_for_function(
+                "n => document.querySelectorAll('.penerima-chip').length > n", arg=chips
+            )
+            assert term in drafter.locator(".penerima-chip").last.inner_text()
+        assert "/ajukan/" not in drafter.url  # Enter sent nothing
+        shown = drafter.locator("#preview [data-pdf-viewer]").get_attribute("data-src")
+        drafter.fill("#id_kode_klasifikasi", "000.1.2.3")
+        drafter.wait_for_function(
+            "src => { const v = document.querySelector('#preview [data-pdf-viewer]');"
+            " return v && v.dataset.src !== src; }",
+            arg=shown,
+            timeout=30000,
+        )
+        drafter.locator("#preview [data-pdf-viewer]").scroll_into_view_if_needed()
+        drafter.wait_for_function(
+            "src => { const v = document.querySelector('#preview [data-pdf-viewer]');"
+            " return v && v.dataset.src !== src && v.dataset.pdfState === 'ready'"
+            " && v.querySelector('canvas'); }",
+            arg=shown,
+            timeout=30000,
+        )
+        walk.shot(drafter, "drafting-recipients-added")
+        with drafter.expect_navigation():
+            drafter.locator("#naskah-form button[type=submit].btn-primary").click()
         drafter.goto(f"{base}/naskah/{naskah.pk}/ajukan/")
         assert drafter.locator("#submit-problems.alert-danger").count() == 0
         drafter.fill("#submit-form [name=note]", "Mohon diperiksa.")
@@ -245,6 +287,10 @@ def test_outgoing_journey(size, live_server, demo, browser, tmp_path, settings):
         drafter.wait_for_load_state()
         naskah.refresh_from_db()
         assert naskah.status == Naskah.Status.DIAJUKAN, naskah.status
+        assert {(p.jenis, p.unit_id or p.jabatan_id) for p in naskah.penerima.all()} == {
+            ("tujuan", UnitKerja.objects.get(kode="DISDIKBUD").pk),
+            ("tembusan", jabatan("Sekretaris Daerah Provinsi Lampung").pk),
+        }
         walk.shot(drafter, "submitted")
 
         # 3. The reviewer: a notice in the menu, the PDF beside the actions, a return.
@@ -292,6 +338,8 @@ def test_outgoing_journey(size, live_server, demo, browser, tmp_path, settings):
         state = StepState.objects.filter(status="active", route__object_id=naskah.pk).get()
         assert state.assignee.username == reviewer_name
         reviewer.goto(f"{base}/naskah/{naskah.pk}/alur/koreksi/{state.pk}/")
+        # One task, one unread notice: the one for the returned step no longer counts.
+        assert _counter(reviewer, "notifikasi") == 1
         _assert_visible_pdf(reviewer, "#preview-pdf")
         hal = reviewer.locator("#id_hal")
         hal.fill("Permohonan Data Layanan Aplikasi Tahun 2026")

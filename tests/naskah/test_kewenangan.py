@@ -20,6 +20,8 @@ from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, KewenanganTandaTangan, Naskah, PelimpahanWewenang
 from naskah.preview import unsaved_revision
 from naskah.samples import sample_revision
+from naskah.selectors.approval import jenis_koordinasi_wajib
+from naskah.selectors.drafting import draft_check
 from naskah.selectors.kewenangan import (
     KOLOM_MANDAT,
     _rule_matches,
@@ -27,15 +29,14 @@ from naskah.selectors.kewenangan import (
     jenis_allows_signer,
     signer_problem,
 )
-from naskah.services import draft_check
-from naskah.services.approval import jenis_koordinasi_wajib
+from naskah.selectors.signing import signer_authority
 from naskah.services.kewenangan import (
     jenisnaskah_update,
     kewenangan_set,
     pelimpahan_create,
     pelimpahan_update,
 )
-from naskah.services.signing import naskah_sign, signer_authority
+from naskah.services.signing import naskah_sign
 from tests.naskah.tte_helpers import PASSPHRASE, ready_letter
 
 pytestmark = pytest.mark.django_db

@@ -36,8 +36,8 @@ def _objects(s3) -> dict[str, bytes]:
 def test_sign_serve_archive_and_back_up_on_s3(
     s3_storage, demo, make_draft, client, tmp_path, django_capture_on_commit_callbacks
 ):
-    from naskah.demo import letter_through_paraf
     from naskah.services import backup, lampiran_add
+    from tests.letters import advance_letter
 
     enroll(demo["kadiskominfo"])
     naskah = make_draft(kode_klasifikasi=kode())
@@ -48,7 +48,7 @@ def test_sign_serve_archive_and_back_up_on_s3(
         judul="Daftar hadir",
         berkas=SimpleUploadedFile("daftar-hadir.pdf", pdf_bytes(1)),
     )
-    naskah = letter_through_paraf(Naskah.objects.get(pk=naskah.pk))
+    naskah = advance_letter(Naskah.objects.get(pk=naskah.pk), "ready")
     with django_capture_on_commit_callbacks(execute=True):
         dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
 

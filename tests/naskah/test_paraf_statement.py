@@ -18,11 +18,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from naskah.models.paraf import ParafStatement
+from naskah.selectors.paraf import paraf_statement_verify, revisi_hash
 from naskah.services.approval import naskah_correct, naskah_paraf, naskah_return
-from naskah.services.paraf_statement import (
-    paraf_statement_verify,
-    revisi_hash,
-)
 from signing import paraf as paraf_keys
 from signing.models import ParafCredential
 from tests.naskah.alur_helpers import letter, submit, waiting
@@ -258,7 +255,7 @@ def test_verify_audit_flags_a_forged_statement(demo, signed):
 def test_verify_audit_flags_a_removed_statement(demo, signed):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM naskah_parafstatement WHERE id = %s", [signed.pk])
-    from naskah.services.paraf_statement import paraf_statements_audit
+    from naskah.selectors.paraf import paraf_statements_audit
 
     result = paraf_statements_audit()
     assert result["checked"] == 0
@@ -383,7 +380,7 @@ def test_administrator_revokes_a_paraf_certificate_through_the_page(demo, client
     from django.urls import reverse
 
     cred = ParafCredential.objects.get(pegawai=signed.pegawai)
-    url = reverse("signing:paraf_revoke", args=[cred.pk])
+    url = reverse("signing:paraf_credential_revoke", args=[cred.pk])
     client.force_login(demo["prakompertama"])
     assert client.post(url, {"reason": "x"}).status_code == 403
     client.force_login(demo["admin"])
@@ -402,7 +399,7 @@ def test_paraf_through_the_page_after_a_password_signin_is_signed(demo, client, 
     the browser-held cookie), initial on the letter's page: a verified statement."""
     from django.urls import reverse
 
-    from naskah.services.approval import naskah_route_open
+    from naskah.selectors.approval import naskah_route_open
 
     state = waiting(team_letter)[0]
     user = state.assignee

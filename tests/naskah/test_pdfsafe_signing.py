@@ -25,7 +25,7 @@ from naskah.services import lampiran_add
 from naskah.services.distribusi import naskah_dispatch
 from naskah.services.signing import naskah_sign, sealed_bytes
 from signing.validation import pdf_validate
-from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, kode
+from tests.letters import PASSPHRASE, advance_letter, enroll, make_letter
 from tests.pdfsafe_corpus import CORPUS, VISIBLE_TEXT, combined, raw_active_names
 
 pytestmark = pytest.mark.django_db
@@ -42,28 +42,21 @@ def _media(settings, tmp_path):
 
 def _draft(demo):
     from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import naskah_create
 
-    return naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan("Kepala Dinas Komunikasi, Informatika dan Statistik"),
+    return make_letter(
+        demo,
+        "draft",
         hal="Penyampaian Data Lampiran",
         body=blocks_from_markup("Dengan hormat, bersama ini kami sampaikan data terlampir."),
         penerima=[
             {"jenis": "tujuan", "nama": "Dinas Kominfo Kota Metro", "email": "a@metro.example"}
         ],
-        klasifikasi_keamanan="biasa",
-        kode_klasifikasi=kode(),
+        klasifikasi="biasa",
     )
 
 
 def _sign_and_send(demo, naskah) -> tuple[bytes, bytes]:
-    from naskah.demo import letter_through_paraf
-
-    naskah = letter_through_paraf(naskah)
-    assert naskah.status == Naskah.Status.SIAP_TANDATANGAN
+    naskah = advance_letter(naskah, "ready")
     enroll(demo["kadiskominfo"])
     dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
     naskah.refresh_from_db()
@@ -139,10 +132,7 @@ def test_a_lampiran_stored_before_cleaning_is_cleaned_when_merged(demo):
 def test_a_letter_pdf_with_active_content_is_never_sealed(demo, monkeypatch):
     import naskah.services.signing as tte
 
-    naskah = _draft(demo)
-    from naskah.demo import letter_through_paraf
-
-    naskah = letter_through_paraf(naskah)
+    naskah = advance_letter(_draft(demo), "ready")
     enroll(demo["kadiskominfo"])
     # (pdf, layout, context): the layout and context also lay out the pertinggal's page
     monkeypatch.setattr(tte, "_render_final", lambda *args: (combined(), {}, {}))

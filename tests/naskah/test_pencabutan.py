@@ -13,11 +13,10 @@ from core.models import AuditEvent
 from naskah.markup import blocks_from_markup
 from naskah.models import PencabutanNaskah
 from naskah.services.pencabutan import naskah_withdraw
-from naskah.services.signing import naskah_sign, sealed_bytes
+from naskah.services.signing import sealed_bytes
 from penomoran.models import Nomor
 from penomoran.services import nomor_cancel
 from tests.letters import make_letter
-from tests.naskah.tte_helpers import PASSPHRASE, ready_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +29,9 @@ def _media(settings, tmp_path):
     cache.clear()
 
 
-def _sign(demo, naskah):
-    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
-    naskah.refresh_from_db()
-    return naskah
+def _letter(demo, state, **fields):
+    """A letter signed (or to be signed) by the Kepala Dinas himself."""
+    return make_letter(demo, state, klasifikasi="biasa", signed_by=demo["kadiskominfo"], **fields)
 
 
 @pytest.fixture
@@ -42,12 +40,12 @@ def signed(demo):
 
 
 def _citing(demo, nomor, *, sign=True):
-    naskah = ready_letter(
+    return _letter(
         demo,
+        "signed" if sign else "ready",
         hal="Pencabutan Undangan Rapat Koordinasi",
         body=blocks_from_markup(f"Dengan ini surat kami Nomor {nomor} dinyatakan dicabut."),
     )
-    return _sign(demo, naskah) if sign else naskah
 
 
 def test_the_number_of_a_signed_letter_cannot_be_cancelled(signed, demo):
@@ -97,7 +95,7 @@ def test_withdrawal_needs_a_signed_later_letter_citing_the_number(signed, demo):
     unsigned = _citing(demo, signed.nomor, sign=False)
     with pytest.raises(ApplicationError, match="must be signed first"):
         naskah_withdraw(naskah=signed, by_naskah=unsigned, user=kadis, reason="Rapat ditunda")
-    not_citing = _sign(demo, ready_letter(demo, hal="Surat lain"))
+    not_citing = _letter(demo, "signed", hal="Surat lain")
     with pytest.raises(ApplicationError, match="must mention the number"):
         naskah_withdraw(naskah=signed, by_naskah=not_citing, user=kadis, reason="Rapat ditunda")
     with pytest.raises(ApplicationError, match="cannot withdraw itself"):

@@ -10,8 +10,9 @@ from django.urls import reverse
 from core.errors import ApplicationError
 from naskah.markup import blocks_from_markup
 from naskah.models import AturanTTE, JenisNaskah, Naskah
-from naskah.services.periksa import naskah_readiness_problems
-from tests.naskah.alur_helpers import KADIS_KOMINFO, jabatan, letter, submit
+from naskah.selectors.periksa import naskah_readiness_problems
+from tests.letters import make_letter
+from tests.naskah.alur_helpers import KADIS_KOMINFO, letter, submit
 from tests.naskah.tte_helpers import enroll, kode, ready_letter
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +20,15 @@ pytestmark = pytest.mark.django_db
 
 def _nota_dinas_bare(demo):
     """The issue's case: a Nota Dinas with no recipient and no classification code."""
-    from naskah.services import naskah_create
-
-    return naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="nota_dinas"),
-        penandatangan=jabatan(KADIS_KOMINFO),
+    return make_letter(
+        demo,
+        "draft",
+        jenis="nota_dinas",
+        signer=KADIS_KOMINFO,
         hal="Laporan Pemeliharaan Server",
         body=blocks_from_markup("Bersama ini kami laporkan pemeliharaan server."),
         penerima=[],
+        kode_klasifikasi=None,
     )
 
 
@@ -100,7 +101,7 @@ def test_missing_certificate_is_listed_without_blocking(demo):
 def test_the_sign_service_uses_the_same_rule(demo):
     """A letter that loses its classification code after approval (data changed under
     it) is refused at signing by the same content rule, with the submission's message."""
-    from naskah.services.signing import naskah_sign_check
+    from naskah.selectors.signing import naskah_sign_check
 
     naskah = ready_letter(demo, kode_klasifikasi=kode())
     enroll(demo["kadiskominfo"])

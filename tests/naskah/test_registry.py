@@ -13,7 +13,7 @@ from naskah.forms.drafting import NaskahForm
 from naskah.markup import blocks_from_markup
 from naskah.models import JenisNaskah, TataNaskahDefault
 from naskah.samples import sample_revision
-from naskah.selectors.drafting import jenis_allows_signer
+from naskah.selectors.kewenangan import jenis_allows_signer
 from naskah.services.kewenangan import kewenangan_set
 from tests.naskah.conftest import jabatan
 

@@ -18,8 +18,9 @@ from naskah.rendering import render_naskah
 from naskah.rendering.samples import surat
 from signing.backends.bsre import BSRE_ISSUER_NAME
 from signing.crypto import issuer_display_name
+from tests.letters import advance_letter, make_letter
 from tests.naskah.conftest import pdf_bytes
-from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
+from tests.naskah.tte_helpers import PASSPHRASE, enroll
 
 QR = "https://naskah.example.go.id/verifikasi/abc123"
 
@@ -72,21 +73,9 @@ def _media(settings, tmp_path):
 
 
 def _letter_with_lampiran(demo):
-    from naskah.demo import letter_through_paraf
-    from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import lampiran_add, naskah_create
+    from naskah.services import lampiran_add
 
-    naskah = naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan(KADIS),
-        hal="Permohonan Data Layanan Aplikasi",
-        body=blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data."),
-        penerima=[{"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"}],
-        klasifikasi_keamanan="biasa",
-        kode_klasifikasi=kode(),
-    )
+    naskah = make_letter(demo, "draft", klasifikasi="biasa")
     lampiran_add(
         actor=demo["prakommuda"],
         naskah=naskah,
@@ -94,7 +83,7 @@ def _letter_with_lampiran(demo):
         judul="Daftar Data",
         berkas=SimpleUploadedFile("data.pdf", pdf_bytes(2, text="Daftar data")),
     )
-    return letter_through_paraf(naskah)
+    return advance_letter(naskah, "ready")
 
 
 def _signature_issuer(pdf: bytes) -> str:
@@ -169,7 +158,7 @@ def test_pertinggal_lists_the_paraf_chain_and_recipients_never_get_it(demo, sett
 
     from core.models import UnitKerja
     from naskah.models import PertinggalTersegel
-    from naskah.services.approval import naskah_route_latest
+    from naskah.selectors.approval import naskah_route_latest
     from naskah.services.distribusi import naskah_dispatch
     from naskah.services.signing import naskah_sign, sealed_bytes
     from signing.validation import pdf_validate

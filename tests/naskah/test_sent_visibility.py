@@ -12,10 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from naskah.models import Naskah
-from naskah.services.distribusi import naskah_dispatch
-from naskah.services.signing import naskah_sign
+from tests.letters import advance_letter, make_letter
 from tests.naskah.conftest import pdf_bytes
-from tests.naskah.tte_helpers import KADIS, PASSPHRASE, enroll, jabatan, kode
+from tests.naskah.tte_helpers import jabatan
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ LETTER_URLS = {
     "naskah:preview_edit": ("post", "pk", NOT_FOUND, NOT_FOUND),  # a signed letter is final
     "naskah:autosave_edit": ("post", "pk", NOT_FOUND, NOT_FOUND),  # likewise
     "naskah:pdf": ("get", "pk", NOT_FOUND, 200),
-    "naskah:revisions": ("get", "pk", NOT_FOUND, 200),
+    "naskah:revision_history": ("get", "pk", NOT_FOUND, 200),
     "naskah:revision_pdf": ("get", "rev1", NOT_FOUND, 200),
     "naskah:lampiran_add": ("post", "pk", NOT_FOUND, NOT_FOUND),
     "naskah:lampiran_file": ("get", "sent_lampiran", 200, 200),
@@ -50,8 +49,8 @@ LETTER_URLS = {
     "naskah:tte_pdf": ("get", "pk", 200, 200),
     "naskah:tte_pertinggal": ("get", "pk", NOT_FOUND, 200),  # the file copy, with the paraf
     "naskah:withdraw": ("post", "pk", NOT_FOUND, OK_OR_FORBIDDEN),
-    "naskah:dispatch_ulang": ("post", "pk", NOT_FOUND, OK),
-    "naskah:distribusi_ulang": ("post", "distribusi", NOT_FOUND, OK),
+    "naskah:dispatch_retry": ("post", "pk", NOT_FOUND, OK),
+    "naskah:distribusi_retry": ("post", "distribusi", NOT_FOUND, OK),
     "verifikasi:token": ("get", "token", 200, 200),
     "workflows:route_detail": ("get", "route", NOT_FOUND, 302),  # insider: the letter page
     "workflows:route_act": ("post", "route", NOT_FOUND, OK),
@@ -76,7 +75,7 @@ NO_LETTER_URLS = {
     "naskah:inbox",
     "verifikasi:upload",
     "workflows:inbox",
-    "workflows:notifikasi",
+    "workflows:notifikasi_list",
     "workflows:notifikasi_read",
     "workflows:notifikasi_open",  # the user's own notice (404 for anyone else's)
     "naskah:kelas_usulan",  # the SKKAAD class proposed for a code (no letter)
@@ -100,25 +99,17 @@ def sent(demo):
     """A Surat Dinas with two revisions of lampiran (one removed before signing), signed
     by the Kepala Dinas and delivered to Disdikbud (sekdisdik, Plt) and the Sekda (tembusan)."""
     from core.models import UnitKerja
-    from naskah.demo import letter_through_paraf
-    from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import lampiran_add, lampiran_remove, naskah_create
+    from naskah.services import lampiran_add, lampiran_remove
     from workflows.models import Route, StepState
 
-    enroll(demo["kadiskominfo"])
-    naskah = naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan(KADIS),
-        hal="Permohonan Data Layanan Aplikasi",
-        body=blocks_from_markup("Dengan hormat, bersama ini kami sampaikan permohonan data."),
+    naskah = make_letter(
+        demo,
+        "draft",
         penerima=[
             {"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk},
             {"jenis": "tembusan", "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk},
         ],
-        klasifikasi_keamanan="biasa",
-        kode_klasifikasi=kode(),
+        klasifikasi="biasa",
     )
     removed = lampiran_add(
         actor=demo["prakommuda"],
@@ -135,10 +126,7 @@ def sent(demo):
         berkas=SimpleUploadedFile("daftar.pdf", pdf_bytes(1)),
     )
     lampiran_remove(actor=demo["prakommuda"], naskah=naskah, expected_revisi=3, lampiran=removed)
-    naskah = letter_through_paraf(naskah)
-    naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
-    naskah_dispatch(naskah=naskah)
-    naskah.refresh_from_db()
+    naskah = advance_letter(naskah, "dispatched", signed_by=demo["kadiskominfo"])
     assert naskah.status == Naskah.Status.DITANDATANGANI
     route = Route.objects.filter(object_id=naskah.pk, content_type__model="naskah").latest("pk")
     return {
@@ -231,7 +219,7 @@ def test_the_recipient_page_is_the_sent_view(sent, client, demo, who):
     assert reverse("naskah:tte_pdf", args=[naskah.pk]) in page
     assert reverse("verifikasi:token", args=[naskah.tte.token]) in page
     assert reverse("naskah:lampiran_file", args=[naskah.pk, sent["kept"].pk]) in page
-    for internal in ("alur_detail", "revisions", "pdf"):
+    for internal in ("alur_detail", "revision_history", "pdf"):
         assert reverse(f"naskah:{internal}", args=[naskah.pk]) not in page
     assert reverse("naskah:lampiran_file", args=[naskah.pk, sent["removed"].pk]) not in page
     assert 'id="distribusi"' not in page

@@ -86,7 +86,7 @@ def test_ordinary_letters_print_the_official_code_of_the_numbering_unit(demo):
 
 def test_surat_edaran_of_a_sekda_is_not_in_the_legal_series(demo):
     seri = SeriNomor.objects.get(jenis__kode="surat_edaran")
-    from naskah.services.seri_nomor import seri_nomor_for
+    from naskah.selectors.seri_nomor import seri_nomor_for
 
     letter = ready_letter(demo, hal="Surat biasa")
     assert seri_nomor_for(letter) is None  # surat_dinas has no series

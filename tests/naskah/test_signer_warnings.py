@@ -8,9 +8,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from naskah.markup import blocks_from_markup
-from naskah.models import JenisNaskah
-from naskah.services import naskah_create
-from tests.naskah.tte_helpers import KADIS, enroll, jabatan, kode, ready_letter
+from tests.letters import make_letter
+from tests.naskah.tte_helpers import enroll, ready_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +23,12 @@ def _media(settings, tmp_path):
 
 
 def _draft(demo):
-    return naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan(KADIS),
+    return make_letter(
+        demo,
+        "draft",
         hal="Undangan Rapat Koordinasi",
         body=blocks_from_markup("Dengan hormat."),
-        penerima=[{"jenis": "tujuan", "nama": "Kepala Dinas Pendidikan Kota Metro"}],
-        klasifikasi_keamanan="biasa",
-        kode_klasifikasi=kode(),
+        klasifikasi="biasa",
     )
 
 

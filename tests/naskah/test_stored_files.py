@@ -40,8 +40,8 @@ def _files(root) -> list[Path]:
 @pytest.fixture
 def signed(demo, make_draft, django_capture_on_commit_callbacks):
     """A Diskominfo letter with an uploaded lampiran, signed and committed."""
-    from naskah.demo import letter_through_paraf
     from naskah.services import lampiran_add
+    from tests.letters import advance_letter
 
     enroll(demo["kadiskominfo"])
     naskah = make_draft(kode_klasifikasi=kode())
@@ -52,7 +52,7 @@ def signed(demo, make_draft, django_capture_on_commit_callbacks):
         judul="Daftar hadir",
         berkas=SimpleUploadedFile("daftar-hadir.pdf", pdf_bytes(1)),
     )
-    naskah = letter_through_paraf(Naskah.objects.get(pk=naskah.pk))
+    naskah = advance_letter(Naskah.objects.get(pk=naskah.pk), "ready")
     with django_capture_on_commit_callbacks(execute=True):
         dokumen = naskah_sign(naskah=naskah, signer=demo["kadiskominfo"], passphrase=PASSPHRASE)
     naskah.refresh_from_db()

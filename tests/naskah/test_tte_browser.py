@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser_login import sign_in
-from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan, kode
+from tests.letters import make_letter
+from tests.naskah.tte_helpers import PASSPHRASE, enroll, jabatan
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -61,27 +62,22 @@ def _login(browser, base, username):
 def test_drafted_approved_signed_received(live_server, demo, browser, tmp_path, settings):
     from core.models import UnitKerja
     from naskah.markup import blocks_from_markup
-    from naskah.models import Distribusi, JenisNaskah, Naskah
-    from naskah.services import naskah_create
-    from naskah.services.approval import naskah_submit
+    from naskah.models import Distribusi, Naskah
     from naskah.tasks import naskah_dispatch_task
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.NASKAH_PUBLIC_BASE_URL = live_server.url
     enroll(demo["kadiskominfo"])
-    naskah = naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan("Kepala Dinas Komunikasi, Informatika dan Statistik"),
+    naskah = make_letter(
+        demo,
+        "submitted",
         hal="Permohonan Data Uji Peramban",
         body=blocks_from_markup("Dengan hormat, kami mohon data layanan aplikasi."),
         penerima=[
             {"jenis": "tujuan", "unit_id": UnitKerja.objects.get(kode="DISDIKBUD").pk},
             {"jenis": "tembusan", "jabatan_id": jabatan("Sekretaris Daerah Provinsi Lampung").pk},
         ],
-        kode_klasifikasi=kode(),
     )
-    naskah_submit(actor=demo["prakommuda"], naskah=naskah, expected_revisi=1)
 
     # Approved: the Kepala Bidang initials on the approval page.
     page = _login(browser, live_server.url, "kabidaptika")

@@ -13,7 +13,7 @@ from django_q.models import OrmQ
 
 from core.models import AuditEvent
 from naskah.models import Naskah
-from naskah.services.approval import naskah_route_latest
+from naskah.selectors.approval import naskah_route_latest
 from naskah.services.signing import naskah_sign, sealed_bytes
 from signing.services import signer_unlock
 from tests.naskah.tte_helpers import PASSPHRASE, enroll, ready_letter
@@ -134,7 +134,7 @@ def test_paraf_check_in_one_pass_keeps_every_rule(demo):
     revision, the signer's signature step waiting. Same answer with the route given."""
     import datetime as dt
 
-    from naskah.services.approval import naskah_paraf_complete, naskah_route_open
+    from naskah.selectors.approval import naskah_paraf_complete, naskah_route_open
     from workflows.models import Stage, Step
 
     naskah = ready_letter(demo)

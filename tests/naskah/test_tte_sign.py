@@ -48,7 +48,7 @@ def test_sign_numbers_seals_stores_and_completes(demo):
     assert nomor.teks == naskah.nomor and nomor.status == "digunakan"
     # OPD letter: numbered by the OPD.
     assert nomor.buku.unit.kode == "DISKOMINFOTIK"
-    from naskah.services.approval import naskah_route_latest
+    from naskah.selectors.approval import naskah_route_latest
 
     assert naskah_route_latest(naskah).status == "completed"
     from core.models import AuditEvent
@@ -208,21 +208,10 @@ def test_acting_capacity_restricted_by_data(demo):
 
 
 def test_not_ready_letter_refused(demo):
-    from naskah.markup import blocks_from_markup
-    from naskah.models import JenisNaskah
-    from naskah.services import naskah_create
-    from tests.naskah.tte_helpers import jabatan, kode
+    from tests.letters import make_letter
 
     enroll(demo["kadiskominfo"])
-    draft = naskah_create(
-        actor=demo["prakommuda"],
-        jenis=JenisNaskah.objects.get(kode="surat_dinas"),
-        penandatangan=jabatan("Kepala Dinas Komunikasi, Informatika dan Statistik"),
-        hal="Konsep",
-        body=blocks_from_markup("Isi."),
-        penerima=[{"jenis": "tujuan", "nama": "X"}],
-        kode_klasifikasi=kode(),
-    )
+    draft = make_letter(demo, "draft", hal="Konsep")
     with pytest.raises(ApplicationError) as err:
         _sign(demo, draft)
     assert err.value.code == "not_ready"

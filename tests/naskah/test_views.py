@@ -104,7 +104,7 @@ def test_create_then_edit_and_stale_edit(client, demo):
     assert "Nothing was saved" in stale.content.decode()
     naskah.refresh_from_db()
     assert naskah.hal == "Perubahan pertama" and naskah.revisi_terakhir == 2
-    history = client.get(reverse("naskah:revisions", args=[naskah.pk]) + "?a=1&b=2")
+    history = client.get(reverse("naskah:revision_history", args=[naskah.pk]) + "?a=1&b=2")
     body = history.content.decode()
     assert "Perubahan pertama" in body and "Undangan Rapat Evaluasi Aplikasi" in body
 
@@ -131,7 +131,7 @@ def test_drafts_are_invisible_to_everyone_else(client, demo, foreign_draft, user
     urls = [
         reverse("naskah:edit", args=[naskah.pk]),
         reverse("naskah:pdf", args=[naskah.pk]),
-        reverse("naskah:revisions", args=[naskah.pk]),
+        reverse("naskah:revision_history", args=[naskah.pk]),
         reverse("naskah:revision_pdf", args=[naskah.pk, 1]),
         reverse("naskah:lampiran_file", args=[naskah.pk, lamp.pk]),
     ]

@@ -200,7 +200,7 @@ def test_pages_issue_print_register_and_cancel(client, buku, unit, admin_user):
     surat = SuratManual.objects.get()
     page = client.get(reverse("penomoran:blok_detail", args=[blok.pk])).content.decode()
     assert "Pemberitahuan" in page and nomor.teks in page
-    scan = client.get(reverse("penomoran:manual_scan", args=[surat.pk]))
+    scan = client.get(reverse("penomoran:surat_manual_scan", args=[surat.pk]))
     assert scan.status_code == 200
     client.post(reverse("penomoran:blok_cancel", args=[blok.pk]), {"alasan": "Sisa blok"})
     assert sorted(blok.nomor_qs().values_list("status", flat=True)) == [

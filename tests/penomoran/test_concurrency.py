@@ -173,7 +173,7 @@ def test_bench_command_refuses_in_memory_sqlite(db, monkeypatch):
 
     if connection.vendor != "sqlite":
         pytest.skip("in-memory SQLite only")
-    # The test database is a file (core/settings.py); the command must refuse a database
+    # The test database is a file (core/settings/base.py); the command must refuse a database
     # that lives in one process's memory, where its worker processes would see nothing.
     monkeypatch.setattr(type(connections["default"]), "is_in_memory_db", lambda self: True)
     with pytest.raises(CommandError, match="not in-memory SQLite"):

@@ -26,11 +26,11 @@ def test_register_links_the_incoming_letter_for_those_who_may_see_it(demo, clien
     register = reverse("penomoran:register", args=[nomor.buku_id])
     client.force_login(demo["agendaris"])  # registered it: may open it
     page = client.get(register).content.decode()
-    assert f'href="{reverse("masuk:detail", args=[surat.pk])}"' in page
+    assert f'href="{reverse("masuk:suratmasuk_detail", args=[surat.pk])}"' in page
     assert surat.pengirim in page
     assert "masuk.suratmasuk #" not in page
     client.force_login(demo["admin"])  # sees every book, is no reader of the letter
     page = client.get(register).content.decode()
     assert page.count(nomor.teks) >= 1
-    assert reverse("masuk:detail", args=[surat.pk]) not in page
+    assert reverse("masuk:suratmasuk_detail", args=[surat.pk]) not in page
     assert surat.hal not in page and "Incoming letter" in page

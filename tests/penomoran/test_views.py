@@ -275,22 +275,22 @@ def test_register_shows_reserve_and_cancel_only_with_the_permissions(client, org
     user = staff(org["sekre"], "agendaris")
     client.force_login(user)
     page = client.get(url("register", org["buku"])).content.decode()
-    assert reverse("penomoran:reserve", args=[org["buku"].pk]) not in page
+    assert reverse("penomoran:nomor_reserve", args=[org["buku"].pk]) not in page
     assert "/batal/" not in page
     user = grant(grant(user, "reserve_nomor"), "cancel_nomor")
     client.force_login(user)
     page = client.get(url("register", org["buku"])).content.decode()
-    assert reverse("penomoran:reserve", args=[org["buku"].pk]) in page
+    assert reverse("penomoran:nomor_reserve", args=[org["buku"].pk]) in page
     reserved = org["buku"].nomor_set.get(status="dicadangkan")
     used = org["buku"].nomor_set.get(status="digunakan", tahun=2026)
-    assert reverse("penomoran:cancel", args=[reserved.pk]) in page
-    assert reverse("penomoran:cancel", args=[used.pk]) not in page  # a used number stays
+    assert reverse("penomoran:nomor_cancel", args=[reserved.pk]) in page
+    assert reverse("penomoran:nomor_cancel", args=[used.pk]) not in page  # a used number stays
 
 
 @pytest.mark.usefixtures("_may_4")
 def test_reserve_from_the_register(client, org):
     client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
-    response = client.post(url("reserve", org["buku"]), RESERVE, follow=True)
+    response = client.post(url("nomor_reserve", org["buku"]), RESERVE, follow=True)
     assert response.status_code == 200
     nomor = org["buku"].nomor_set.get()
     assert (nomor.status, nomor.tanggal, nomor.alasan) == (
@@ -304,7 +304,9 @@ def test_reserve_from_the_register(client, org):
 @pytest.mark.usefixtures("_may_4")
 def test_reserve_without_a_reason_changes_nothing(client, org):
     client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
-    response = client.post(url("reserve", org["buku"]), {**RESERVE, "alasan": ""}, follow=True)
+    response = client.post(
+        url("nomor_reserve", org["buku"]), {**RESERVE, "alasan": ""}, follow=True
+    )
     assert response.status_code == 200
     assert not org["buku"].nomor_set.exists()
     assert "Reason" in response.content.decode()
@@ -314,7 +316,7 @@ def test_reserve_without_a_reason_changes_nothing(client, org):
 def test_reserve_rule_errors_are_shown(client, org):
     client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
     response = client.post(
-        url("reserve", org["buku"]), {**RESERVE, "tanggal": "2026-06-01"}, follow=True
+        url("nomor_reserve", org["buku"]), {**RESERVE, "tanggal": "2026-06-01"}, follow=True
     )
     assert "today or an earlier date" in response.content.decode()
     assert not org["buku"].nomor_set.exists()
@@ -322,22 +324,22 @@ def test_reserve_rule_errors_are_shown(client, org):
 
 def test_reserve_needs_the_permission_and_the_unit(client, org):
     client.force_login(staff(org["sekre"], "agendaris"))
-    assert client.post(url("reserve", org["buku"]), RESERVE).status_code == 403
+    assert client.post(url("nomor_reserve", org["buku"]), RESERVE).status_code == 403
     client.force_login(grant(staff(org["other"], "guru"), "reserve_nomor"))
-    assert client.post(url("reserve", org["buku"]), RESERVE).status_code == 404
+    assert client.post(url("nomor_reserve", org["buku"]), RESERVE).status_code == 404
     assert not org["buku"].nomor_set.exists()
 
 
 def test_reserve_refuses_get(client, org):
     client.force_login(grant(staff(org["sekre"], "agendaris"), "reserve_nomor"))
-    assert client.get(url("reserve", org["buku"])).status_code == 405
+    assert client.get(url("nomor_reserve", org["buku"])).status_code == 405
 
 
 def test_cancel_from_the_register(client, org, numbers):
     client.force_login(grant(staff(org["sekre"], "agendaris"), "cancel_nomor"))
     nomor = numbers.nomor_set.get(teks="000.1/3/DISKOMINFOTIK/2026")  # reserved, unused
     response = client.post(
-        reverse("penomoran:cancel", args=[nomor.pk]), {"alasan": "Salah alamat"}, follow=True
+        reverse("penomoran:nomor_cancel", args=[nomor.pk]), {"alasan": "Salah alamat"}, follow=True
     )
     assert response.status_code == 200
     nomor.refresh_from_db()
@@ -351,7 +353,7 @@ def test_cancelling_a_used_number_is_refused(client, org, numbers):
     nomor = numbers.nomor_set.get(teks="800.1/2/DISKOMINFOTIK/2026")  # a signed letter's
     events = AuditEvent.objects.count()
     response = client.post(
-        reverse("penomoran:cancel", args=[nomor.pk]), {"alasan": "Salah alamat"}, follow=True
+        reverse("penomoran:nomor_cancel", args=[nomor.pk]), {"alasan": "Salah alamat"}, follow=True
     )
     assert "cannot be cancelled" in response.content.decode()
     nomor.refresh_from_db()
@@ -361,7 +363,7 @@ def test_cancelling_a_used_number_is_refused(client, org, numbers):
 
 def test_cancel_needs_a_reason_permission_and_unit(client, org, numbers):
     nomor = numbers.nomor_set.get(teks="000.1/3/DISKOMINFOTIK/2026")
-    cancel_url = reverse("penomoran:cancel", args=[nomor.pk])
+    cancel_url = reverse("penomoran:nomor_cancel", args=[nomor.pk])
     client.force_login(staff(org["sekre"], "agendaris"))
     assert client.post(cancel_url, {"alasan": "x"}).status_code == 403
     client.force_login(grant(staff(org["other"], "guru"), "cancel_nomor"))
@@ -376,6 +378,6 @@ def test_cancel_twice_shows_the_conflict(client, org, numbers):
     client.force_login(grant(staff(org["sekre"], "agendaris"), "cancel_nomor"))
     nomor = numbers.nomor_set.get(urut=1, tahun=2026)
     response = client.post(
-        reverse("penomoran:cancel", args=[nomor.pk]), {"alasan": "lagi"}, follow=True
+        reverse("penomoran:nomor_cancel", args=[nomor.pk]), {"alasan": "lagi"}, follow=True
     )
     assert "already cancelled" in response.content.decode()

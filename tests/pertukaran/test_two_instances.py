@@ -175,7 +175,7 @@ def _peer_manage(peer, *args) -> dict:
 
 
 def test_a_letter_signed_here_is_registered_in_the_other_instance_with_a_receipt(
-    peer, signed, admin, settings, tmp_path
+    peer, signed, admin, settings, tmp_path, client
 ):
     from naskah.services.distribusi import naskah_dispatch
     from pertukaran.services import (
@@ -230,3 +230,13 @@ def test_a_letter_signed_here_is_registered_in_the_other_instance_with_a_receipt
         (signed.nomor, signed.hal, "eksternal", row.nomor_agenda, signed.tanggal.isoformat())
     ]
     assert received == [(settings.NASKAH_INSTANSI_KODE, signed.nomor, "api")]
+    # The sender's letter page shows the recipient as received, with the time and the
+    # agenda number there.
+    from django.utils import formats, timezone
+
+    client.force_login(signed.konseptor)
+    page = client.get(f"/naskah/{signed.pk}/tte/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    block = page[page.index('id="pengiriman-mitra"') :]
+    shown = formats.date_format(timezone.localtime(row.diterima_pada), "DATETIME_FORMAT")
+    assert str(row.get_status_display()) in block and shown in block, block[:2000]
+    assert row.nomor_agenda in block

@@ -46,3 +46,12 @@ def test_ca_key_backend_checks(settings, tmp_path):
     settings.NASKAH_CA_PKCS11_TOKEN = "naskah-ca"
     settings.NASKAH_CA_PKCS11_PIN = "1234"
     assert not {"signing.E005", "signing.E006", "signing.E007", "signing.W005"} & set(_ids())
+
+
+def test_whether_certificates_are_issued_here_follows_the_backend(settings):
+    from signing.backends import backend_class, backend_issues_certificates
+
+    settings.NASKAH_SIGNING_BACKEND = "local"
+    assert backend_issues_certificates() and backend_class().name == "local"
+    settings.NASKAH_SIGNING_BACKEND = "bsre"
+    assert not backend_issues_certificates() and backend_class().name == "bsre"

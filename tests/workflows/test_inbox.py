@@ -263,7 +263,7 @@ def test_return_without_note_through_the_page_changes_nothing(demo, client):
 def test_notification_page_and_mark_read(demo, client):
     make_routes(demo, 2)
     client.force_login(demo["kabagtu"])
-    page = client.get(reverse("workflows:notifikasi")).content.decode()
+    page = client.get(reverse("workflows:notifikasi_list")).content.decode()
     assert "Needs your initial: Surat 1" in page
     client.post(reverse("workflows:notifikasi_read"), {"next": "https://evil.example/"})
     assert inbox_counts(demo["kabagtu"])["notifikasi"] == 0

@@ -31,7 +31,6 @@ from workflows.services.notifikasi import (  # noqa: F401
     notifikasi_mark_read,
     notifikasi_open,
     notifikasi_send_email,
-    penugasan_notice_recipients,
     penugasan_notify,
 )
 from workflows.services.route import route_start  # noqa: F401

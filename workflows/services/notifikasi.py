@@ -18,7 +18,6 @@ from django.utils.translation import gettext_noop
 from core import hooks as core_hooks
 from core.errors import PermissionDeniedError
 from core.models import Pegawai, Penugasan
-from core.selectors.organisasi import jabatan_holder_on
 from core.services.audit import audit_record
 from core.services.queue import MAIL
 from core.validators import single_line
@@ -29,6 +28,7 @@ from workflows.models import (
     StepState,
 )
 from workflows.notice_text import notice_text
+from workflows.selectors import penugasan_notice_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -120,26 +120,6 @@ def _penugasan_notice_text(event: str) -> str:
         core_hooks.PENUGASAN_CHANGED: gettext_noop("Assignment changed: %(assignment)s"),
         core_hooks.PENUGASAN_ENDED: gettext_noop("Assignment ended: %(assignment)s"),
     }[event]
-
-
-def penugasan_notice_recipients(penugasan: Penugasan) -> list[Pegawai]:
-    """Who is told about an assignment: whoever acts today for the head of the position's
-    unit (for the head's own position: for its superior position) and the position's
-    definitive holder."""
-    from core.selectors.organisasi import jabatan_definitive_holder_on, unit_head
-
-    jabatan = penugasan.jabatan
-    head = unit_head(jabatan.unit)
-    if head is None or head.pk == jabatan.pk:
-        head = jabatan.atasan
-    people: dict[int, Pegawai] = {}
-    holder = jabatan_holder_on(head) if head is not None else None
-    if holder is not None:
-        people[holder.pegawai.pk] = holder.pegawai
-    definitive = jabatan_definitive_holder_on(jabatan)
-    if definitive is not None:
-        people[definitive.pk] = definitive
-    return list(people.values())
 
 
 def penugasan_notify(event: str, label: str, pk: str) -> None:

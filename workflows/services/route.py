@@ -25,7 +25,6 @@ from workflows.models import (
     RouteEvent,
     Stage,
     Step,
-    StepKind,
     StepState,
 )
 from workflows.notice_text import notice_text
@@ -40,6 +39,7 @@ from workflows.services.notifikasi import (
     _subject,
     notifikasi_create,
 )
+from workflows.step_kinds import is_signature, step_kind
 
 
 def _event(route: Route, kind: str, **fields) -> RouteEvent:
@@ -123,12 +123,7 @@ def _activate_step(route: Route, step: Step, now: dt.datetime) -> StepState:
     )
     subject = _subject(route)
     if assignee is not None:
-        text = notice_text(
-            gettext_noop("Ready for your signature: %(subject)s")
-            if step.kind == StepKind.TANDATANGAN
-            else gettext_noop("Needs your initial: %(subject)s"),
-            {"subject": subject},
-        )
+        text = notice_text(step_kind(step.kind).notice, {"subject": subject})
         notifikasi_create(
             recipient=assignee, kind="step", text=text, route=route, key=f"step:{state.pk}"
         )
@@ -197,7 +192,7 @@ def _activate_from(route: Route, start: int, now: dt.datetime) -> str:
                 .order_by("order", "pk")
             ):
                 _activate_step(route, step, now)
-        if kind == StepKind.TANDATANGAN:
+        if is_signature(kind):
             _event(route, RouteEvent.Kind.SIGNATURE_REACHED)
             return hooks.SIGNATURE_REACHED
         return hooks.ADVANCED if previous != index else hooks.UNCHANGED

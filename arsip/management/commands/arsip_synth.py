@@ -27,7 +27,7 @@ from arsip.search.index import (
     arsip_index_write_prepared,
     arsip_reindex_all,
 )
-from arsip.services.records import retention_dates
+from arsip.selectors.retention import retention_dates
 from arsip.synth import EXTERNAL, JENIS_KODE, Generator
 from core.clock import office_today
 from core.models import KodeKlasifikasi, Pegawai, UnitKerja

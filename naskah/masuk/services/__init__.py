@@ -39,7 +39,6 @@ from naskah.masuk.services.register import (  # noqa: F401
     OBJECT_TYPE,
     SUGGESTABLE,
     DataSurat,
-    suratmasuk_find_duplicates,
     suratmasuk_register,
     suratmasuk_register_internal,
 )

@@ -18,14 +18,8 @@ from core.services.audit import audit_record
 from naskah.masuk import permissions as perms
 from naskah.masuk.events import MASUK_SURATMASUK_UPDATE
 from naskah.masuk.models import SuratMasuk
-from naskah.masuk.services.register import (
-    DataSurat,
-    _duplicate_error,
-    _norm,
-    _norm_nomor,
-    _validate,
-    suratmasuk_find_duplicates,
-)
+from naskah.masuk.selectors import _norm, _norm_nomor, suratmasuk_find_duplicates
+from naskah.masuk.services.register import DataSurat, _duplicate_error, _validate
 
 EDITABLE = (
     "pengirim",

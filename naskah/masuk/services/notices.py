@@ -38,7 +38,7 @@ def _notify(recipients: list[Pegawai], *, surat: SuratMasuk, kind: str, text: st
     from workflows.models import Notifikasi
     from workflows.services import notifikasi_create
 
-    link = reverse("masuk:detail", kwargs={"pk": surat.pk})
+    link = reverse("masuk:suratmasuk_detail", kwargs={"pk": surat.pk})
     for person in {p.pk: p for p in recipients}.values():
         notice = notifikasi_create(
             recipient=person, kind=kind, text=text, key=f"{key}:{person.pk}"[:120]

@@ -27,15 +27,8 @@ from naskah.masuk.events import (
 from naskah.masuk.models import (
     SuratMasuk,
 )
-from naskah.masuk.services.register import (
-    SUGGESTABLE,
-    _duplicate_error,
-    _enqueue_ocr,
-    _norm,
-    _norm_nomor,
-    logger,
-    suratmasuk_find_duplicates,
-)
+from naskah.masuk.selectors import _norm, _norm_nomor, suratmasuk_find_duplicates
+from naskah.masuk.services.register import SUGGESTABLE, _duplicate_error, _enqueue_ocr, logger
 
 # --- OCR -----------------------------------------------------------------------------------
 

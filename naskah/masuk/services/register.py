@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -27,6 +26,7 @@ from naskah.masuk.models import (
     BerkasSuratMasuk,
     SuratMasuk,
 )
+from naskah.masuk.selectors import _norm, _norm_nomor, suratmasuk_find_duplicates
 from naskah.masuk.services.notices import _notify_addressee
 from naskah.masuk.uploads import CheckedFile, check_uploads, removed_by_file
 
@@ -39,14 +39,6 @@ SUGGESTABLE = ("nomor_surat", "tanggal_surat", "hal")
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _norm(value: str) -> str:
-    return re.sub(r"\s+", " ", (value or "").strip()).casefold()
-
-
-def _norm_nomor(value: str) -> str:
-    return re.sub(r"\s+", "", (value or "")).casefold()
 
 
 def _agenda_book(unit: UnitKerja, actor: Pegawai | None):
@@ -154,20 +146,6 @@ def _validate(unit: UnitKerja, data: DataSurat) -> None:
         errors.append(_("The addressed position must be an active position of this unit."))
     if errors:
         raise ApplicationError(" ".join(errors), code="invalid")
-
-
-def suratmasuk_find_duplicates(
-    *, unit: UnitKerja, pengirim: str, nomor_surat: str, exclude_pk: int | None = None
-) -> list[SuratMasuk]:
-    """Letters of the same register with the same sender and sender's number."""
-    if not _norm_nomor(nomor_surat):
-        return []
-    qs = SuratMasuk.objects.filter(
-        unit=unit, pengirim_norm=_norm(pengirim), nomor_surat_norm=_norm_nomor(nomor_surat)
-    )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return list(qs.order_by("dibuat_pada"))
 
 
 def _duplicate_error(duplicates: list[SuratMasuk]) -> ConflictError:

@@ -41,7 +41,8 @@ def berkas_list_for_archivist(*, user: Pegawai, status: str = ""):
     return qs.filter(status=status) if status else qs
 
 
-def berkas_get_for_archivist(*, user: Pegawai, pk: int) -> Berkas:
+def berkas_get_for_user(*, user: Pegawai, pk: int) -> Berkas:
+    """A file for the archive pages: 403 for anyone but an archivist, 404 when missing."""
     _require_archivist(user)
     berkas = Berkas.objects.select_related("unit", "kode_klasifikasi").filter(pk=pk).first()
     if berkas is None:
@@ -140,7 +141,7 @@ def arsip_record_documents(record: ArsipRecord) -> list[ArsipDokumen]:
                 "pdf",
                 _("Signed letter (PDF)"),
                 record.berkas_pdf_sha256,
-                reverse("arsip:dokumen", args=[record.pk, "pdf"]),
+                reverse("arsip:record_document", args=[record.pk, "pdf"]),
             )
         )
     if record.berkas_pindai:
@@ -154,7 +155,7 @@ def arsip_record_documents(record: ArsipRecord) -> list[ArsipDokumen]:
                 "pindai",
                 label,
                 record.berkas_pindai_sha256,
-                reverse("arsip:dokumen", args=[record.pk, "pindai"]),
+                reverse("arsip:record_document", args=[record.pk, "pindai"]),
                 _content_type(record.berkas_pindai).startswith("image/"),
             )
         )
@@ -165,7 +166,7 @@ def arsip_record_documents(record: ArsipRecord) -> list[ArsipDokumen]:
                     "lampiran",
                     _("Attachment: %(title)s") % {"title": lampiran.judul},
                     lampiran.sha256,
-                    reverse("arsip:lampiran", args=[record.pk, lampiran.pk]),
+                    reverse("arsip:record_lampiran", args=[record.pk, lampiran.pk]),
                 )
             )
     return docs
@@ -188,5 +189,5 @@ def arsip_record_source_url(*, user: Pegawai, record: ArsipRecord) -> str:
         from naskah.masuk.permissions import visible_q
 
         if SuratMasuk.objects.filter(visible_q(user), pk=source_id).exists():
-            return reverse("masuk:detail", args=[source_id])
+            return reverse("masuk:suratmasuk_detail", args=[source_id])
     return ""

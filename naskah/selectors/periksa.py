@@ -6,8 +6,7 @@ types addressed to someone, classification code, required type fields, lampiran)
 in `naskah_submit` and again in `naskah_sign_check`. `naskah_signer_problems` runs the sign
 service's own authority check (`signer_authority`) for whoever acts today for each signing
 position, and reads the signing backend's status of that person (certificate / BSrE). Each
-problem names the edit form's field, so the submit page links to it.
-"""
+problem names the edit form's field, so the submit page links to it."""
 
 from __future__ import annotations
 
@@ -115,7 +114,7 @@ def naskah_signer_problems(
     check passes for them (`signer_authority`, the same function `naskah_sign` calls),
     and the signing backend reports them ready (a valid certificate, or BSrE status)."""
     from core.clock import office_today
-    from naskah.services.signing import signer_authority, tte_signers
+    from naskah.selectors.signing import signer_authority, tte_signers
     from signing.selectors import signer_status
 
     on = on or office_today()
