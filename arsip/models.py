@@ -348,8 +348,8 @@ class ArsipIndeks(models.Model):
     # instead of a trigram scan of every record's number (issue 16, item 3).
     nomor_kode = models.CharField(max_length=40, blank=True, default="", db_default="")
     nomor_unit = models.CharField(max_length=40, blank=True, default="", db_default="")
-    # PostgreSQL: exact words and marked stems in one weighted vector (arsip.search.index).
     tsv = SearchVectorField(null=True)
+    tsv_exact = SearchVectorField(null=True)
 
     class Meta:
         verbose_name = _("search index row")

@@ -8,14 +8,13 @@ Words and stems are made in Python, in one place for both engines
 (`arsip.search.stemmer`: the `tokenize` tokens and their PySastrawi stems), so the same
 query finds the same records on SQLite and PostgreSQL.
 
-PostgreSQL: the search row also holds one tsvector (`tsv`), made in Python as
-PostgreSQL's input text (`tsvector_text`): every token at its position twice, as the exact
-word and as its stem after `STEM_MARK`, weighted A (subject), B (body), C (OCR and
-attachment text), with a gap of one position between the fields (a phrase does not run
-from one field into the next, as on SQLite). A query matches the marked stems (recall);
-the exact words rank higher. PostgreSQL's own parsers and stemmers play no part, and a
-bulk load has no `to_tsvector` to run. Letter numbers are left out; they are structured
-columns. One INSERT ... SELECT FROM unnest(...) ... ON CONFLICT does a batch.
+PostgreSQL: the search row also holds two tsvectors weighted A (subject), B (body),
+C (OCR and attachment text), with a gap of one position between the fields (a phrase
+does not run from one field into the next, as on SQLite), both built with the `simple`
+configuration from text made here: `tsv` from the stems (recall) and `tsv_exact` from
+the exact words (ranked higher). PostgreSQL's own `indonesian` stemmer is not used.
+Letter numbers are left out of both; they are structured columns. One INSERT ... SELECT
+FROM unnest(...) ... ON CONFLICT does a batch.
 
 SQLite: FTS5 table `arsip_fts` whose external content is `ArsipIndeksTeks` (exact words
 and the stems per field). The old entry is deleted from FTS5 with the values it was
@@ -41,16 +40,14 @@ from django.db import connection, transaction
 from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
 from arsip.search.stemmer import stem, tokenize
 
-# Version of the words and stems in the index: part of the source hash. 5: one
-# PostgreSQL vector with exact words and marked stems, made in Python (migration 0012,
-# then `arsip_reindex`); 4: the
+# Version of the words and stems in the index: part of the source hash. 4: the
 # number's classification and unit parts on the search row (migration 0011 fills them;
 # `arsip_reindex` then refreshes the hashes); 3: a gap between
 # the fields of the PostgreSQL vectors, so that a phrase never runs from one field into
 # the next (as FTS5 columns never do); 2: PySastrawi stems made in Python for both
 # engines (1: a rule-based stripper on SQLite and PostgreSQL's `indonesian`
 # configuration).
-INDEX_VERSION = "5"
+INDEX_VERSION = "4"
 _TEXT = ("hal", "isi_teks", "ocr_teks", "lampiran_teks")
 _FILTERS = (
     "tanggal",
@@ -68,50 +65,30 @@ _FIELDS = ("pk", *_TEXT, *_FILTERS)
 VOCAB_MIN, VOCAB_MAX = 4, 40
 
 
-# PostgreSQL: one vector per search row. Every token is there twice, at its position: as
-# itself (the exact word) and as its stem after `STEM_MARK` (a character `tokenize` never
-# makes, so a stem lexeme never equals a word). A query matches on stems; the rank adds
-# twice the exact words' rank to the stems' rank, from the same vector.
-STEM_MARK = "~"
-_WEIGHTS = ("A", "B", "C")  # subject, body, other text (OCR and attachment text)
-_MAX_POS = 16383  # PostgreSQL's largest position: later ones are clamped to it
-_MAX_POSITIONS = 256  # positions kept per lexeme, as to_tsvector keeps them
-_MAX_LEXEME = 2046  # bytes: PostgreSQL's longest lexeme (to_tsvector drops longer words)
+# A lexeme `tokenize` never makes: put between the fields, then deleted, it leaves a gap of
+# one position (`||` offsets the right vector by the left one's last position), so the
+# subject's last word and the body's first are not adjacent for `a <-> b`.
+_GAP = "'_:1'::tsvector"
 
 
-def tsvector_text(fields: Iterable[list[str]]) -> str:
-    """The search row's tsvector, as PostgreSQL's input syntax, from the tokens of the
-    subject, body and other text: exact words and marked stems at each token's position,
-    weighted A/B/C by field, a gap of one position between fields (so a phrase never
-    runs from one field into the next, as FTS5 columns never do). Made in Python, so
-    PostgreSQL only parses the literal (no `to_tsvector` per row on a bulk load)."""
-    positions: dict[str, list[str]] = {}
-    pos = 0
-    for weight, tokens in zip(_WEIGHTS, fields, strict=True):
-        for token in tokens:
-            pos += 1
-            at = f"{min(pos, _MAX_POS)}{weight}"
-            for lexeme in (token, STEM_MARK + stem(token)):
-                if len(lexeme.encode()) > _MAX_LEXEME:
-                    continue
-                seen = positions.setdefault(lexeme, [])
-                if len(seen) < _MAX_POSITIONS and (not seen or seen[-1] != at):
-                    seen.append(at)
-        pos += 1  # the gap between fields
-    return " ".join(
-        "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(at)
-        for lexeme, at in positions.items()
+def _vector(column: str) -> str:
+    return (
+        f"ts_delete(setweight(to_tsvector('simple', t.{column}_hal), 'A') || {_GAP} "
+        f"|| setweight(to_tsvector('simple', t.{column}_isi), 'B') || {_GAP} "
+        f"|| setweight(to_tsvector('simple', t.{column}_lain), 'C'), '_')"
     )
 
 
 PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "INSERT INTO arsip_arsipindeks (record_id, tanggal, unit_id, kode_klasifikasi_id, "  # noqa: S608
     "jenis_kode, urgensi, klasifikasi_keamanan, status, sumber_hash, surat_kunci, "
-    "nomor_kode, nomor_unit, tsv) "
+    "nomor_kode, nomor_unit, tsv, tsv_exact) "
     "SELECT r.id, r.tanggal, r.unit_id, r.kode_klasifikasi_id, r.jenis_kode, r.urgensi, "
     "r.klasifikasi_keamanan, r.status, t.hash, r.surat_kunci, r.nomor_kode, r.nomor_unit, "
-    "t.tsv::tsvector "
-    "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(id, hash, tsv) "
+    f"{_vector('s')}, {_vector('e')} "
+    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::text[]) "
+    "AS t(id, hash, e_hal, e_isi, e_lain, s_hal, s_isi, s_lain) "
     "JOIN arsip_arsiprecord r ON r.id = t.id "
     "ON CONFLICT (record_id) DO UPDATE SET tanggal = EXCLUDED.tanggal, "
     "unit_id = EXCLUDED.unit_id, kode_klasifikasi_id = EXCLUDED.kode_klasifikasi_id, "
@@ -119,7 +96,7 @@ PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "klasifikasi_keamanan = EXCLUDED.klasifikasi_keamanan, status = EXCLUDED.status, "
     "sumber_hash = EXCLUDED.sumber_hash, surat_kunci = EXCLUDED.surat_kunci, "
     "nomor_kode = EXCLUDED.nomor_kode, nomor_unit = EXCLUDED.nomor_unit, "
-    "tsv = EXCLUDED.tsv"
+    "tsv = EXCLUDED.tsv, tsv_exact = EXCLUDED.tsv_exact"
 )
 
 
@@ -208,18 +185,19 @@ def _changed(rows: list[dict], force: bool) -> tuple[list[dict], dict[int, str]]
 class PreparedRows:
     """Search-row values made in Python for a batch (everything but the record ids)."""
 
-    columns: list[list]  # hash, tsvector text
+    columns: list[list]  # hash, exact hal/isi/lain, stem hal/isi/lain
     words: set[str]
 
 
 def _prepare(rows: list[dict], hashes: list[str]) -> PreparedRows:
-    columns: list[list] = [[], []]
+    columns: list[list] = [[] for _ in range(7)]
     words: set[str] = set()
     for row, digest in zip(rows, hashes, strict=True):
-        tokens = [tokenize(row["hal"]), tokenize(row["isi_teks"]), tokenize(_lain(row))]
-        words.update(*tokens)
-        columns[0].append(digest)
-        columns[1].append(tsvector_text(tokens))
+        doc = _Doc(row["hal"], row["isi_teks"], _lain(row))
+        words |= doc.words
+        values = (digest, doc.hal, doc.isi, doc.lain, doc.hal_s, doc.isi_s, doc.lain_s)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
     return PreparedRows(columns, words)
 
 

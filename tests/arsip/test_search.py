@@ -186,8 +186,7 @@ def test_postgres_structures_exist(db):
             "AND indexname IN ('arsip_idx_tsv_gin', 'arsip_idx_tsv_exact_gin', "
             "'arsip_rec_nomor_trgm', 'arsip_rec_nomor_unit')"
         )
-        # One vector and its GIN index since migration 0012 (exact words and stems).
-        assert len(cursor.fetchall()) == 3
+        assert len(cursor.fetchall()) == 4
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'arsip_kata_trgm'")
         assert cursor.fetchone() is not None
 

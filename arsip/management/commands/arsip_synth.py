@@ -66,6 +66,9 @@ COLUMNS = (
 )
 PG_SEARCH_INDEXES = {
     "arsip_idx_tsv_gin": "CREATE INDEX arsip_idx_tsv_gin ON arsip_arsipindeks USING gin (tsv)",
+    "arsip_idx_tsv_exact_gin": (
+        "CREATE INDEX arsip_idx_tsv_exact_gin ON arsip_arsipindeks USING gin (tsv_exact)"
+    ),
     # The number parts of the search rows (migration 0011; same definitions as the
     # model's): built after the load rather than kept during it.
     "arsip_idx_nomor_kode": (
@@ -321,7 +324,7 @@ class Command(BaseCommand):
                 ids = {source_id: pk for pk, source_id in cursor.fetchall()}
             # Words and stems were made in Python from the rows in memory (`prepared`,
             # by the generating thread, while this one waited on the database); they are
-            # written with the vector's text by one INSERT ... SELECT FROM unnest(...).
+            # written as the two tsvectors by one INSERT ... SELECT FROM unnest(...).
             arsip_index_write_prepared([ids[row[_SOURCE_ID]] for row in rows], prepared)
 
     def _insert_sqlite(self, rows):

@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, QuerySet
 
 from arsip.models import ArsipIndeks
-from arsip.search.index import STEM_MARK
 from arsip.search.query.parse import ParsedQuery
 from arsip.search.stemmer import stem
 
@@ -39,45 +38,31 @@ def fts5_match(parsed: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
-class _TsQuery(SearchQuery):
-    """A tsquery given in PostgreSQL's input syntax and cast, not parsed by a text search
-    configuration (which would drop the stem mark)."""
-
-    def as_sql(self, compiler, connection, function=None, template=None):
-        return "%s::tsquery", [self.source_expressions[0].value]
-
-
-def _lexeme(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
 def _tsquery(words, phrases, convert) -> SearchQuery | None:
-    """A tsquery over tokens made by `tokenize` (each quoted as a lexeme): words ANDed,
-    phrases as `a <-> b`."""
-    parts = [_lexeme(convert(w)) for w in words]
-    parts += ["(" + " <-> ".join(_lexeme(convert(w)) for w in phrase) + ")" for phrase in phrases]
+    """A raw `simple` tsquery over tokens made by `tokenize` (letters and digits only, so
+    no tsquery syntax can get in): words ANDed, phrases as `a <-> b`."""
+    parts = [convert(w) for w in words]
+    parts += ["(" + " <-> ".join(convert(w) for w in phrase) + ")" for phrase in phrases]
     if not parts:
         return None
-    return _TsQuery(" & ".join(parts))
+    return SearchQuery(" & ".join(parts), config="simple", search_type="raw")
 
 
 def _pg_queries(parsed: ParsedQuery) -> tuple[SearchQuery, SearchQuery]:
-    """(stem query, exact query) over the search row's one vector `tsv`, which holds
-    every token as itself and its stem after `STEM_MARK`; the vector's lexemes and both
-    queries' come from the same Python tokens and stems."""
+    """(stem query for the stem vector `tsv`, exact query for `tsv_exact`): both vectors
+    and both queries are made from the same Python tokens and stems."""
     return (
-        _tsquery(parsed.words, parsed.phrases, lambda w: STEM_MARK + stem(w)),
+        _tsquery(parsed.words, parsed.phrases, stem),
         _tsquery(parsed.words, parsed.phrases, lambda w: w),
     )
 
 
 def _pg_scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
-    """Relevance for a bounded candidate list: the exact words' rank counts twice, plus
-    the stems' (an exact word scores in both, another form of its stem in one)."""
+    """Relevance for a bounded candidate list: exact-word rank counts twice."""
     if not ids:
         return {}
     stem_q, exact_q = _pg_queries(parsed)
-    rank = SearchRank(F("tsv"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
+    rank = SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
     rows = (
         ArsipIndeks.objects.filter(record_id__in=ids)
         .annotate(score=rank)
