@@ -358,7 +358,7 @@ class ArsipIndeks(models.Model):
             models.Index(fields=["unit", "-tanggal"], name="arsip_idx_unit_tanggal"),
             # Prefix ranges (`LIKE '000.1%'`): varchar_pattern_ops on PostgreSQL (the
             # database's collation may not order by bytes); SQLite ignores opclasses and
-            # is searched with a binary range (`arsip.search.query._prefix_q`).
+            # is searched with a binary range (`arsip.search.query.filters._prefix_q`).
             models.Index(
                 fields=["nomor_kode"],
                 name="arsip_idx_nomor_kode",

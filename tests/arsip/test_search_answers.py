@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from arsip.search import query as search_query
 from arsip.search.query import ArsipSearchParams, arsip_search, parse_query
+from arsip.search.query import postgres as search_pg
 from arsip.search.stemmer import stem
 from tests.arsip.conftest import make_record
 
@@ -211,11 +212,11 @@ def test_phrase_total_uses_the_phrase_not_its_words(demo, settings, monkeypatch)
     sampled = []
 
     def exact_sample(query, percent=1):  # the block sample, made exact for a tiny table
-        n = search_query.ArsipIndeks.objects.filter(tsv=query).count()
+        n = search_pg.ArsipIndeks.objects.filter(tsv=query).count()
         sampled.append(n)
         return n
 
-    monkeypatch.setattr(search_query, "_pg_sampled_count", exact_sample)
+    monkeypatch.setattr(search_pg, "_pg_sampled_count", exact_sample)
     result = search(demo["arsiparis"], q='"surat yang dan"', per_page=1)
     assert sampled == [4]
     assert result.total_estimated is True  # the walk was taken

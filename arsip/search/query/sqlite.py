@@ -1,0 +1,85 @@
+"""The SQLite text search over the FTS5 table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection
+
+from arsip.search.query.pages import _Page, _page_from_rows, _walk_letters
+from arsip.search.query.parse import SORT_NEWEST, SORT_RELEVANCE
+from arsip.search.query.text import _BM25, _where, fts5_match
+
+
+def _sqlite_rank_limit() -> int:
+    return int(settings.ARSIP_SEARCH_SQLITE_RANK_LIMIT)
+
+
+# FTS5 first (CROSS JOIN keeps that order), newest-archived first: FTS5 walks its rowids
+# backwards lazily, so LIMIT stops the scan early; the search row supplies the filters.
+_FTS_NEWEST = (
+    "SELECT arsip_arsipindeks.record_id, arsip_arsipindeks.tanggal, "
+    "arsip_arsipindeks.surat_kunci FROM arsip_fts "
+    "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = arsip_fts.rowid "
+    "WHERE arsip_fts MATCH %s AND {where} ORDER BY arsip_fts.rowid DESC"
+)
+# The permitted hits among the newest `limit` matches, the lowest record id among those
+# matches, and the id range of the whole index (both ends from the primary key).
+_FTS_NEWEST_COUNT = (
+    "SELECT count(arsip_arsipindeks.record_id), min(f.rid), "
+    "(SELECT min(record_id) FROM arsip_arsipindeks), "
+    "(SELECT max(record_id) FROM arsip_arsipindeks) "
+    "FROM (SELECT rowid AS rid FROM arsip_fts WHERE arsip_fts MATCH %s "
+    "ORDER BY rowid DESC LIMIT %s) f "
+    "LEFT JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = f.rid AND {where}"
+)
+
+
+def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
+    """FTS5 matches are read newest-archived first (rowid order, which FTS5 walks
+    lazily), joined to the search row for the filters. Up to the rank limit every match
+    is ranked with bm25; above it the page is read in archive order with LIMIT and the
+    total is estimated, shown as "about": the user's hits among the newest `rank limit`
+    matches, scaled by how much of the index's id range those matches span (matches are
+    assumed as dense in older records as in the newest; nothing more is counted)."""
+    match = fts5_match(parsed)
+    where, params = _where(qs)
+    limit = _sqlite_rank_limit()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM arsip_fts WHERE arsip_fts MATCH %s LIMIT %s)",
+            [match, limit + 1],
+        )
+        n_match = cursor.fetchone()[0]
+        if n_match <= limit:
+            cursor.execute(_FTS_NEWEST.format(where=where), [match, *params])
+            rows = cursor.fetchall()
+            scores = {}
+            if sort == SORT_RELEVANCE and rows:
+                wanted = {row[0] for row in rows}
+                cursor.execute(
+                    f"SELECT rowid, -{_BM25} FROM arsip_fts WHERE arsip_fts MATCH %s",  # noqa: S608
+                    [match],
+                )
+                scores = {pk: float(v) for pk, v in cursor.fetchall() if pk in wanted}
+            rows = [(pk, dt.date.fromisoformat(str(day)), key) for pk, day, key in rows]
+            return _page_from_rows(rows, sort, scores, offset, per_page)
+        cursor.execute(
+            _FTS_NEWEST_COUNT.format(where=where),
+            [match, limit, *params],
+        )
+        seen, lowest, first_id, last_id = cursor.fetchone()
+
+        def fetch(start: int, n: int) -> list[tuple[int, str]]:
+            cursor.execute(
+                _FTS_NEWEST.format(where=where) + " LIMIT %s OFFSET %s",
+                [match, *params, n, start],
+            )
+            return [(pk, key) for pk, _, key in cursor.fetchall()]
+
+        ids, has_next = _walk_letters(fetch, offset, per_page, (offset + per_page + 1) * 20)
+    span = max(1, (last_id or 0) - (lowest or 0) + 1)
+    whole = max(span, (last_id or 0) - (first_id or 0) + 1)
+    total = max(seen * whole // span, offset + len(ids) + int(has_next))
+    return _Page(ids, total, True, has_next, SORT_NEWEST, estimated=True)

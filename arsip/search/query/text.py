@@ -1,0 +1,80 @@
+"""Text matching: the FTS5 match expression and the PostgreSQL tsqueries and ranks."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, QuerySet
+
+from arsip.models import ArsipIndeks
+from arsip.search.query.parse import ParsedQuery
+from arsip.search.stemmer import stem
+
+# FTS5 column weights: exact subject, body, other text; stemmed subject, body, other.
+_BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
+
+
+# --- text matching ------------------------------------------------------------------------
+
+
+def _fts5_string(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts5_match(parsed: ParsedQuery) -> str:
+    """FTS5 query: every word (and phrase) must occur, either exactly or as a stem."""
+    parts = []
+    for word in parsed.words:
+        parts.append(
+            f"({{hal isi lain}} : {_fts5_string(word)} OR "
+            f"{{hal_s isi_s lain_s}} : {_fts5_string(stem(word))})"
+        )
+    for phrase in parsed.phrases:
+        exact = " ".join(phrase)
+        stems = " ".join(stem(w) for w in phrase)
+        parts.append(
+            f"({{hal isi lain}} : {_fts5_string(exact)} OR "
+            f"{{hal_s isi_s lain_s}} : {_fts5_string(stems)})"
+        )
+    return " AND ".join(parts)
+
+
+def _tsquery(words, phrases, convert) -> SearchQuery | None:
+    """A raw `simple` tsquery over tokens made by `tokenize` (letters and digits only, so
+    no tsquery syntax can get in): words ANDed, phrases as `a <-> b`."""
+    parts = [convert(w) for w in words]
+    parts += ["(" + " <-> ".join(convert(w) for w in phrase) + ")" for phrase in phrases]
+    if not parts:
+        return None
+    return SearchQuery(" & ".join(parts), config="simple", search_type="raw")
+
+
+def _pg_queries(parsed: ParsedQuery) -> tuple[SearchQuery, SearchQuery]:
+    """(stem query for the stem vector `tsv`, exact query for `tsv_exact`): both vectors
+    and both queries are made from the same Python tokens and stems."""
+    return (
+        _tsquery(parsed.words, parsed.phrases, stem),
+        _tsquery(parsed.words, parsed.phrases, lambda w: w),
+    )
+
+
+def _pg_scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
+    """Relevance for a bounded candidate list: exact-word rank counts twice."""
+    if not ids:
+        return {}
+    stem_q, exact_q = _pg_queries(parsed)
+    rank = SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
+    rows = (
+        ArsipIndeks.objects.filter(record_id__in=ids)
+        .annotate(score=rank)
+        .values_list("record_id", "score")
+    )
+    return {pk: float(score) for pk, score in rows}
+
+
+def _where(qs: QuerySet) -> tuple[str, list]:
+    """The WHERE clause of a queryset over the search rows alone (filters use
+    subqueries, never joins), to combine with the FTS5 scan in hand-written SQL."""
+    query = qs.query
+    compiler = query.get_compiler(using=qs.db)
+    sql, params = compiler.compile(query.where)
+    return (sql or "1 = 1"), list(params)
