@@ -192,7 +192,9 @@ def checks() -> dict:
             continue
         stored.extend(_walk(default_storage, top))
     result["stored_files"] = len(stored)
-    result["orphan_files"] = sum(1 for name in stored if name not in referenced)
+    orphans = sorted(name for name in stored if name not in referenced)
+    result["orphan_files"] = len(orphans)
+    result["orphan_names"] = orphans[:20]  # what kind of file was left: names say where from
     result["missing_files"] = sum(1 for name in referenced if not default_storage.exists(name))
     result["pending_files_left"] = sum(1 for _ in _walk(default_storage, "pending"))
     return result

@@ -8,6 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 PASSWORD = "chaos-demo-pass-1"  # noqa: S105 - throw-away chaos database
 DRIVER_APP = "naskah-chaos-driver"
+# The stack's web and worker processes connect under this name; the faults terminate only
+# their connections, never another client's of the same database (a test run's live server).
+STACK_APP = "naskah-chaos-stack"
 KADIS = "Kepala Dinas Komunikasi, Informatika dan Statistik"
 DRAFTERS = ["prakommuda", "stafaptika"]
 SIGNER = "kadiskominfo"

@@ -9,7 +9,7 @@ import threading
 from collections import Counter
 from urllib.parse import urlsplit, urlunsplit
 
-from chaosrun.config import DRIVER_APP
+from chaosrun.config import STACK_APP
 from chaosrun.stack import Stack
 
 # --- Faults ------------------------------------------------------------------------------------
@@ -36,8 +36,8 @@ def faults(args, stack: Stack, stop: threading.Event, stats: Counter, database_u
                     rows = conn.execute(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         "WHERE datname = %s AND pid <> pg_backend_pid() "
-                        "AND application_name <> %s",
-                        (name, DRIVER_APP),
+                        "AND application_name = %s",
+                        (name, STACK_APP),
                     ).fetchall()
                 stats["terminated_connections"] += len(rows)
                 stats["terminations"] += 1

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from chaosrun.checks import LOSS_COLUMNS, checks
-from chaosrun.config import DRIVER_APP, ROOT, parse_args
+from chaosrun.config import DRIVER_APP, ROOT, STACK_APP, parse_args
 from chaosrun.drain import drain
 from chaosrun.faults import faults
 from chaosrun.load import Load
@@ -57,6 +57,7 @@ def main(argv=None) -> int:
         key, _, value = item.partition("=")
         env[key] = value
     Path(env["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    env["DATABASE_URL"] = _with_app_name(database_url, STACK_APP)
     s3 = None
     if args.s3:
         sys.path.insert(0, str(ROOT))
