@@ -173,8 +173,16 @@ def can_share_naskah(user: Pegawai, naskah: Naskah) -> bool:
 
 
 def can_retry_distribusi(user: Pegawai, naskah: Naskah) -> bool:
-    """The letter's drafter or signer retries a failed e-mail delivery."""
-    return user.is_authenticated and user.pk in (naskah.konseptor_id, naskah.penandatangan_id)
+    """The letter's drafter or a person who signed it retries a failed e-mail delivery.
+    (`naskah.penandatangan` is the signing *position*; the people who signed are on the
+    sealed versions.)"""
+    if not user.is_authenticated:
+        return False
+    if user.pk == naskah.konseptor_id:
+        return True
+    from naskah.models import DokumenTersegel
+
+    return DokumenTersegel.objects.filter(tte__naskah=naskah, penandatangan=user).exists()
 
 
 def _unit_within(unit, ancestor) -> bool:

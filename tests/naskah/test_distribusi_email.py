@@ -168,3 +168,25 @@ def test_failed_dispatch_is_retried_then_failed_with_a_retry_action(
     assert naskah_dispatch_task(naskah.pk) == "selesai"  # done: not run again
     page = client.get(reverse("naskah:tte", args=[naskah.pk])).content.decode()
     assert 'id="dispatch-status"' not in page
+
+
+def test_retry_is_for_the_drafter_and_the_person_who_signed_not_an_equal_id(demo):
+    """The retry right compared a person's id with the signing *position's* id: whoever
+    happened to have that number could retry, and the signer could not when the ids
+    differed. A person whose id equals the position's id is refused now."""
+    from core.models import Pegawai
+    from naskah.models import DokumenTersegel
+    from naskah.permissions import can_retry_distribusi
+    from tests.factories import PegawaiFactory
+
+    naskah = _signed(demo)
+    signer = DokumenTersegel.objects.get(tte__naskah=naskah).penandatangan
+    assert can_retry_distribusi(naskah.konseptor, naskah)
+    assert can_retry_distribusi(signer, naskah)
+    same_id = Pegawai.objects.filter(pk=naskah.penandatangan_id).first() or PegawaiFactory(
+        pk=naskah.penandatangan_id, username="sama-dengan-jabatan"
+    )
+    if same_id.pk in (naskah.konseptor_id, signer.pk):  # the drafter or signer: allowed
+        same_id = PegawaiFactory(username="orang-lain")
+    assert not can_retry_distribusi(same_id, naskah)
+    assert not can_retry_distribusi(demo["stafsma"], naskah)
