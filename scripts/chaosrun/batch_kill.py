@@ -17,13 +17,12 @@ import argparse
 import json
 import os
 import signal
-import sys
 import time
 from collections import Counter
 from types import SimpleNamespace
 
-from chaosrun.config import DRIVER_APP, ROOT, SIGNER
-from chaosrun.setup import _fresh_database, _seed, _with_app_name
+from chaosrun.config import ROOT, SIGNER
+from chaosrun.setup import _fresh_database, become_driver
 from chaosrun.stack import Stack
 
 LEASE_SECONDS = 10
@@ -95,14 +94,7 @@ def main(argv=None) -> int:
     env.pop("Q_SYNC", None)
     os.makedirs(env["DATA_DIR"], exist_ok=True)
     _fresh_database(database_url, env)
-    os.environ.update({k: v for k, v in env.items() if k != "DATABASE_URL"})
-    os.environ["DATABASE_URL"] = _with_app_name(database_url, DRIVER_APP)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    _seed()
+    become_driver(database_url, env)
     from chaosrun.load import Load
     from naskah.demo import demo_passphrase
     from naskah.models import BatchTTE, BatchTTEItem

@@ -12,11 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 from chaosrun.checks import LOSS_COLUMNS, checks
-from chaosrun.config import DRIVER_APP, ROOT, STACK_APP, parse_args
+from chaosrun.config import ROOT, STACK_APP, parse_args
 from chaosrun.drain import drain
 from chaosrun.faults import faults
 from chaosrun.load import Load
-from chaosrun.setup import _fresh_database, _seed, _with_app_name
+from chaosrun.setup import _fresh_database, _with_app_name, become_driver
 from chaosrun.stack import Stack
 
 
@@ -70,15 +70,7 @@ def main(argv=None) -> int:
         env.update(s3.env())
     if args.fresh:
         _fresh_database(database_url, env)
-    # This process: the same settings, its own connections spared by the faults.
-    os.environ.update({k: v for k, v in env.items() if k != "DATABASE_URL"})
-    os.environ["DATABASE_URL"] = _with_app_name(database_url, DRIVER_APP)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    _seed()
+    become_driver(database_url, env)
 
     stats: Counter = Counter()
     started = time.monotonic()

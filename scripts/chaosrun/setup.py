@@ -12,6 +12,23 @@ from chaosrun.config import PASSWORD, ROOT, SIGNER
 # --- Setup -------------------------------------------------------------------------------------
 
 
+def become_driver(database_url: str, env: dict) -> None:
+    """This process takes the run's settings, connects to the database as the driver (its
+    connections are spared by the faults), starts Django and seeds the demo."""
+    import os
+
+    from chaosrun.config import DRIVER_APP
+
+    os.environ.update({k: v for k, v in env.items() if k != "DATABASE_URL"})
+    os.environ["DATABASE_URL"] = _with_app_name(database_url, DRIVER_APP)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    _seed()
+
+
 def _with_app_name(url: str, name: str) -> str:
     parts = urlsplit(url)
     query = f"{parts.query}&" if parts.query else ""
