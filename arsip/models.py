@@ -371,6 +371,42 @@ class ArsipIndeks(models.Model):
         return str(self.record_id)
 
 
+class ArsipFrasa(models.Model):
+    """The word pairs of one record, for phrases (PostgreSQL; empty on SQLite, whose FTS5
+    index keeps word positions and answers phrases itself).
+
+    A GIN index has no positions: for `"terunduh saudara"` it offers every record that
+    holds both words anywhere (24,000 at a million records), and each must be read to
+    test that they stand together (315 do). Here each record's adjacent stem pairs within
+    one field are lexemes of their own, hashed into `arsip.search.index.PAIR_BUCKETS`
+    buckets (a GIN index over every distinct pair took 4.7 minutes to build at a million
+    records, over 65,536 buckets a fraction of it), so a phrase is first looked up by its
+    pairs' buckets and only the records found there are tested for the whole phrase on
+    the search row. The reader's visibility columns are copied here (the same names as
+    on the search row, so `arsip_visibility_q` applies), so a one-unit reader's
+    candidates are narrowed before any search row is read; the pairs themselves are kept
+    out of line (migration 0012: `toast_tuple_target`), so these rows stay narrow.
+    Written with the search row by the index (`arsip.search.index`), filled by migration
+    0012 for records indexed before it."""
+
+    record = models.OneToOneField(
+        ArsipRecord, primary_key=True, on_delete=models.CASCADE, related_name="indeks_frasa"
+    )
+    # Read only with the pairs' GIN index, never looked up on their own: no btree indexes.
+    unit = models.ForeignKey(UnitKerja, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kode_klasifikasi = models.ForeignKey(
+        KodeKlasifikasi, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    klasifikasi_keamanan = models.CharField(max_length=20)
+    pasangan = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("search index word pairs")
+
+    def __str__(self) -> str:
+        return str(self.record_id)
+
+
 class ArsipIndeksTeks(models.Model):
     """What the SQLite full-text index (FTS5 table `arsip_fts`) holds for one record: the
     exact words and their stems per field. It is the FTS5 external-content table, so an

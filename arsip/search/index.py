@@ -38,16 +38,17 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
-from arsip.search.stemmer import stem, tokenize
+from arsip.search.stemmer import stem, tokenize, word_pairs
 
-# Version of the words and stems in the index: part of the source hash. 4: the
+# Version of the words and stems in the index: part of the source hash. 5: the word
+# pairs for phrases (`ArsipFrasa`, migration 0012 fills them from the vectors); 4: the
 # number's classification and unit parts on the search row (migration 0011 fills them;
 # `arsip_reindex` then refreshes the hashes); 3: a gap between
 # the fields of the PostgreSQL vectors, so that a phrase never runs from one field into
 # the next (as FTS5 columns never do); 2: PySastrawi stems made in Python for both
 # engines (1: a rule-based stripper on SQLite and PostgreSQL's `indonesian`
 # configuration).
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 _TEXT = ("hal", "isi_teks", "ocr_teks", "lampiran_teks")
 _FILTERS = (
     "tanggal",
@@ -100,6 +101,21 @@ PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
 )
 
 
+# The word pairs beside the search row (same ids, same transaction), with the search
+# row's visibility columns. The lexemes are tokens made here (`p` and hex digits), so the
+# text is a valid tsvector literal as it is.
+PG_PAIRS_UPSERT = (
+    "INSERT INTO arsip_arsipfrasa (record_id, unit_id, kode_klasifikasi_id, "
+    "klasifikasi_keamanan, pasangan) "
+    "SELECT t.id, i.unit_id, i.kode_klasifikasi_id, i.klasifikasi_keamanan, t.pairs::tsvector "
+    "FROM unnest(%s::bigint[], %s::text[]) AS t(id, pairs) "
+    "JOIN arsip_arsipindeks i ON i.record_id = t.id "
+    "ON CONFLICT (record_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, "
+    "kode_klasifikasi_id = EXCLUDED.kode_klasifikasi_id, "
+    "klasifikasi_keamanan = EXCLUDED.klasifikasi_keamanan, pasangan = EXCLUDED.pasangan"
+)
+
+
 def _hash(values: dict) -> str:
     parts = [values[f] for f in (*_TEXT, *_FILTERS)]
     joined = "\x1f".join("" if p is None else str(p) for p in parts) + "\x1f" + INDEX_VERSION
@@ -115,13 +131,15 @@ def source_hash(record: ArsipRecord) -> str:
 class _Doc:
     """The indexed text of one record: exact tokens and stems per field."""
 
-    __slots__ = ("hal", "hal_s", "isi", "isi_s", "lain", "lain_s", "words")
+    __slots__ = ("hal", "hal_s", "isi", "isi_s", "lain", "lain_s", "pairs", "words")
 
     def __init__(self, hal: str, isi: str, lain: str):
         tokens = [tokenize(hal), tokenize(isi), tokenize(lain)]
         self.hal, self.isi, self.lain = (" ".join(t) for t in tokens)
         # `stem` is cached per word: after a warm-up nearly every call is a cache hit.
-        self.hal_s, self.isi_s, self.lain_s = (" ".join(map(stem, t)) for t in tokens)
+        stems = [list(map(stem, t)) for t in tokens]
+        self.hal_s, self.isi_s, self.lain_s = (" ".join(t) for t in stems)
+        self.pairs = " ".join(word_pairs(stems))
         self.words = set().union(*tokens)
 
 
@@ -186,25 +204,29 @@ class PreparedRows:
     """Search-row values made in Python for a batch (everything but the record ids)."""
 
     columns: list[list]  # hash, exact hal/isi/lain, stem hal/isi/lain
+    pairs: list[str]  # the word pairs (`ArsipFrasa.pasangan`), space-separated
     words: set[str]
 
 
 def _prepare(rows: list[dict], hashes: list[str]) -> PreparedRows:
     columns: list[list] = [[] for _ in range(7)]
+    pairs: list[str] = []
     words: set[str] = set()
     for row, digest in zip(rows, hashes, strict=True):
         doc = _Doc(row["hal"], row["isi_teks"], _lain(row))
         words |= doc.words
+        pairs.append(doc.pairs)
         values = (digest, doc.hal, doc.isi, doc.lain, doc.hal_s, doc.isi_s, doc.lain_s)
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    return PreparedRows(columns, words)
+    return PreparedRows(columns, pairs, words)
 
 
 def _pg_write(ids: list[int], prepared: PreparedRows) -> int:
     with connection.cursor() as cursor:
         cursor.execute(PG_UPSERT, [ids, *prepared.columns])
         count = cursor.rowcount
+        cursor.execute(PG_PAIRS_UPSERT, [ids, prepared.pairs])
     _vocabulary_add(prepared.words)
     return count
 

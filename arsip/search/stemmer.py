@@ -21,6 +21,8 @@ its text, so after a warm-up almost every word is a cache hit.
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 WORD_RE = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]+")
@@ -56,3 +58,29 @@ def stem_text(text: str) -> str:
 def exact_text(text: str) -> str:
     """The exact-word tokens of `text`, space-separated (what the exact layer indexes)."""
     return " ".join(tokenize(text))
+
+
+# Buckets of the word-pair lexemes (`ArsipFrasa`): every pair a and b is the lexeme of its
+# bucket, so the GIN index holds at most this many keys. More buckets: fewer pairs share
+# a bucket (fewer records to test), but a slower index build. Changing it changes the
+# lexemes: bump INDEX_VERSION and reindex.
+PAIR_BUCKETS = 1 << 16
+_PAIR_TOKENS = [f"p{n:x}" for n in range(PAIR_BUCKETS)]
+
+
+@lru_cache(maxsize=400_000)
+def _stem_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
+
+
+def pair_token(a: str, b: str) -> str:
+    """The lexeme of the stem pair a b (its bucket), the same in every process."""
+    return _PAIR_TOKENS[(_stem_hash(a) * 0x9E3779B1 ^ _stem_hash(b)) % PAIR_BUCKETS]
+
+
+def word_pairs(fields: Iterable[list[str]]) -> set[str]:
+    """The lexemes of the adjacent stem pairs of each field, never across fields: the
+    value of `ArsipFrasa.pasangan`. A phrase of stems s1 … sn can only occur in a record
+    holding the lexemes of every pair s1 s2 … s(n-1) sn
+    (`arsip.search.query.text.pair_query`)."""
+    return {pair_token(a, b) for stems in fields for a, b in zip(stems, stems[1:], strict=False)}

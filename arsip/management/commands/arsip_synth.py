@@ -69,6 +69,7 @@ PG_SEARCH_INDEXES = {
     "arsip_idx_tsv_exact_gin": (
         "CREATE INDEX arsip_idx_tsv_exact_gin ON arsip_arsipindeks USING gin (tsv_exact)"
     ),
+    "arsip_frasa_gin": "CREATE INDEX arsip_frasa_gin ON arsip_arsipfrasa USING gin (pasangan)",
     # The number parts of the search rows (migration 0011; same definitions as the
     # model's): built after the load rather than kept during it.
     "arsip_idx_nomor_kode": (

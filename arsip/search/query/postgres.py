@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from arsip.models import ArsipIndeks
+from arsip.models import ArsipFrasa, ArsipIndeks
 from arsip.search.query.pages import _Page, _page_from_rows, _walk_letters, date_walk
 from arsip.search.query.parse import SORT_NEWEST, SORT_OLDEST, SORT_RELEVANCE
-from arsip.search.query.text import _pg_queries, _pg_scores
+from arsip.search.query.text import _pg_queries, _pg_rank, _pg_scores, pair_query
 
 
-def _search_pg(qs, base, parsed, sort, offset, per_page, cap) -> _Page:
+def _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap) -> _Page:
     """Runs with sequential scans switched off for its own transaction: a seq scan tests
     `tsv @@ query` row by row, and every test de-TOASTs a whole tsvector (about 8 µs a
     row, seconds at a million rows) whenever fewer than CAP permitted rows match, while
-    the GIN index answers the same test from its posting lists."""
+    the GIN index answers the same test from its posting lists. `qs` is `base` (the
+    search rows passing the filters) narrowed by `visible` (this user's reading rule)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        return _search_pg_inner(qs, base, parsed, sort, offset, per_page, cap)
+        return _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap)
 
 
-def _pg_estimate(qs: QuerySet) -> int:
+def _pg_estimate(qs: QuerySet, field: str = "record_id") -> int:
     """The planner's row estimate for a queryset (EXPLAIN, no execution: ~1 ms)."""
-    plan = json.loads(qs.order_by().values("record_id").explain(format="json"))
+    plan = json.loads(qs.order_by().values(field).explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
@@ -57,35 +60,75 @@ def _share_sample() -> int:
     return int(settings.ARSIP_SEARCH_PG_SHARE_SAMPLE)
 
 
-def _pg_visible_share(base: QuerySet, qs: QuerySet) -> tuple[int, int]:
+def _pg_visible_share(base: QuerySet, visible: Q) -> tuple[int, int]:
     """(the newest `share sample` search rows that pass the filters, how many of them this
-    user may read): two statements; the first walks the date index with LIMIT and reads
-    no text vector, so its cost does not depend on the words."""
-    newest = list(
-        base.order_by("-tanggal", "-record_id").values_list("record_id", flat=True)[
-            : _share_sample()
-        ]
+    user may read): one statement that walks the date index with LIMIT and reads no text
+    vector, so its cost does not depend on the words; kept in the cache for
+    `ARSIP_SEARCH_PG_SHARE_CACHE_SECONDS` (the same reader and filters give the same
+    share for every word: it only scales an estimate shown as "about")."""
+    newest = (
+        base.order_by("-tanggal", "-record_id")
+        .annotate(
+            _v=Case(When(visible, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        .values("_v")[: _share_sample()]
     )
-    if not newest:
-        return 0, 0
-    return len(newest), qs.filter(record_id__in=newest).count()
+    sql, params = newest.query.sql_with_params()
+    key = "arsip:share:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), coalesce(sum(s._v), 0) FROM ({sql}) s", params)  # noqa: S608 - compiled by the ORM
+        sampled, readable = cursor.fetchone()
+    share = (int(sampled), int(readable))
+    seconds = int(settings.ARSIP_SEARCH_PG_SHARE_CACHE_SECONDS)
+    if seconds > 0:
+        cache.set(key, share, seconds)
+    return share
 
 
-def _search_pg_inner(qs, base, parsed, sort, offset, per_page, cap) -> _Page:
+def _pg_pair_rows(pairs: Q) -> int:
+    """The planner's estimate of the records holding a phrase's word pairs (EXPLAIN on
+    the pair table, whose GIN statistics know the common pairs: ~1 ms)."""
+    return max(_pg_estimate(ArsipFrasa.objects.filter(pairs), "record_id"), 1)
+
+
+def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap) -> _Page:
     stem_q, _ = _pg_queries(parsed)
     matches = qs.filter(tsv=stem_q)
     text_estimate = _pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q))
-    common = text_estimate > _common_rows()
+    pairs = pair_query(parsed)
     phrase_rows = None
-    if common and parsed.phrases:
+    if pairs is not None:
+        # A phrase: the records holding its word pairs (the pair table's GIN index) are
+        # few next to those holding its words ("terunduh saudara": 24,000 letters hold
+        # both words at a million records, 315 the pair), so they are the candidates,
+        # each tested for the whole phrase on its search row, unless the pairs are
+        # themselves common; then the walk below finds a page of them soon.
+        phrase_rows = _pg_pair_rows(pairs)
+        if phrase_rows <= _common_rows():
+            # The pair table carries the reader's visibility columns: a one-unit reader's
+            # candidates are narrowed there, before any (wide) search row is read.
+            in_pairs = ArsipFrasa.objects.filter(visible).filter(pairs).values("record_id")
+            return _pg_candidates(
+                matches.filter(record_id__in=in_pairs),
+                parsed,
+                sort,
+                offset,
+                per_page,
+                cap,
+                min(phrase_rows, text_estimate),
+            )
+        phrase_rows = max(_pg_sampled_count(stem_q), 1)
+    common = text_estimate > _common_rows()
+    if common and phrase_rows is not None:
         # The planner counts a phrase as if its words only had to occur anywhere in the
-        # letter. Words that are each common but seldom stand together ("terunduh
-        # saudara": 24,000 letters hold both words, 315 hold the phrase) would send the
+        # letter. Words that are each common but seldom stand together would send the
         # walk below through most of the table. A 1% block sample gives the phrase's
         # real frequency; the walk is taken only when the rows it is expected to read
         # (a page of matches among the rows this user may see, in date order) cost less
         # than testing every candidate the text index offers.
-        phrase_rows = max(_pg_sampled_count(stem_q), 1)
         total_rows = max(_pg_estimate(ArsipIndeks.objects.all()), 1)
         visible_rows = max(_pg_estimate(qs), 1)
         walk_rows = (offset + per_page + 1) * total_rows * total_rows / phrase_rows / visible_rows
@@ -104,7 +147,7 @@ def _search_pg_inner(qs, base, parsed, sort, offset, per_page, cap) -> _Page:
             # The planner's estimate is for the phrase's words ANDed; the sample counted
             # the phrase itself, so scale the estimate by the phrase's share of them.
             estimate = min(estimate, estimate * phrase_rows // max(text_estimate, 1))
-        sampled, readable = _pg_visible_share(base, qs)
+        sampled, readable = _pg_visible_share(base, visible)
         estimate = estimate * readable // max(sampled, 1)
         if estimate >= cap:
             # Many permitted matches: the walk of the date order (or of the unit/date
@@ -117,7 +160,28 @@ def _search_pg_inner(qs, base, parsed, sort, offset, per_page, cap) -> _Page:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
         return _pg_newest(matches, sort, offset, per_page, estimate, estimated=True)
-    rows = list(matches.order_by().values_list("record_id", "tanggal", "surat_kunci")[: cap + 1])
+    return _pg_candidates(matches, parsed, sort, offset, per_page, cap, text_estimate)
+
+
+def _pg_candidates(matches, parsed, sort, offset, per_page, cap, expected) -> _Page:
+    """At most CAP + 1 matching rows, unordered. Under the cap: every one ranked (or
+    sorted by date) and an exact total. Over it: the newest from the date index.
+
+    When the planner expects the matches to fit under the cap (`expected`), the ranks
+    are computed in the same statement, on the rows it reads anyway, instead of reading
+    every candidate again by id."""
+    fields = ("record_id", "tanggal", "surat_kunci")
+    if sort == SORT_RELEVANCE and expected <= cap:
+        ranked = list(
+            matches.order_by()
+            .annotate(score=_pg_rank(parsed))
+            .values_list(*fields, "score")[: cap + 1]
+        )
+        if len(ranked) <= cap:
+            scores = {row[0]: float(row[3]) for row in ranked}
+            return _page_from_rows([row[:3] for row in ranked], sort, scores, offset, per_page)
+        return _pg_newest(matches, sort, offset, per_page, cap, estimated=False)
+    rows = list(matches.order_by().values_list(*fields)[: cap + 1])
     if len(rows) <= cap:
         scores = _pg_scores([row[0] for row in rows], parsed) if sort == SORT_RELEVANCE else {}
         return _page_from_rows(rows, sort, scores, offset, per_page)

@@ -88,12 +88,13 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
         sort = SORT_NEWEST
 
     filters = _filter_q(params, parsed)
-    qs = ArsipIndeks.objects.filter(arsip_visibility_q(user, id_field="record_id")).filter(filters)
+    visible = arsip_visibility_q(user, id_field="record_id")
+    qs = ArsipIndeks.objects.filter(visible).filter(filters)
     if not parsed.has_text:
         result = _search_plain(qs, sort, offset, per_page, cap)
     elif connection.vendor == "postgresql":
         base = ArsipIndeks.objects.filter(filters)  # the same filters, without visibility
-        result = _search_pg(qs, base, parsed, sort, offset, per_page, cap)
+        result = _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap)
     else:
         result = _search_sqlite(qs, parsed, sort, offset, per_page, cap)
 

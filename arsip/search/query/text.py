@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from arsip.models import ArsipIndeks
 from arsip.search.query.parse import ParsedQuery
-from arsip.search.stemmer import stem
+from arsip.search.stemmer import pair_token, stem
 
 # FTS5 column weights: exact subject, body, other text; stemmed subject, body, other.
 _BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
@@ -57,15 +57,45 @@ def _pg_queries(parsed: ParsedQuery) -> tuple[SearchQuery, SearchQuery]:
     )
 
 
+class _PairsMatch(Func):
+    """`pasangan @@ 'a_b & c_d'::tsquery`: a tsquery literal, not `to_tsquery`, whose
+    parser would split `a_b` at the underscore into two words."""
+
+    arg_joiner = " @@ "
+    template = "%(expressions)s::tsquery"
+    output_field = BooleanField()
+
+
+def pair_query(parsed: ParsedQuery) -> Q | None:
+    """On `ArsipFrasa`: the records holding the lexemes of the word pairs every phrase
+    needs, ANDed ("a b c": the pairs a b and b c); None without phrases. A superset of the
+    phrase's records (pairs share buckets, and for three words or more they may stand
+    apart), so the phrase itself is still tested on the search row."""
+    tokens = sorted(
+        {
+            pair_token(stem(a), stem(b))
+            for phrase in parsed.phrases
+            for a, b in zip(phrase, phrase[1:], strict=False)
+        }
+    )
+    if not tokens:
+        return None
+    return Q(_PairsMatch(F("pasangan"), Value(" & ".join(tokens))))
+
+
+def _pg_rank(parsed: ParsedQuery):
+    """Relevance of a search row: the exact-word rank counts twice, plus the stem rank."""
+    stem_q, exact_q = _pg_queries(parsed)
+    return SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
+
+
 def _pg_scores(ids: list[int], parsed: ParsedQuery) -> dict[int, float]:
-    """Relevance for a bounded candidate list: exact-word rank counts twice."""
+    """Relevance for a bounded candidate list (read again by id)."""
     if not ids:
         return {}
-    stem_q, exact_q = _pg_queries(parsed)
-    rank = SearchRank(F("tsv_exact"), exact_q) * 2.0 + SearchRank(F("tsv"), stem_q)
     rows = (
         ArsipIndeks.objects.filter(record_id__in=ids)
-        .annotate(score=rank)
+        .annotate(score=_pg_rank(parsed))
         .values_list("record_id", "score")
     )
     return {pk: float(score) for pk, score in rows}

@@ -1,0 +1,80 @@
+"""Search (issue 16): the word pairs of every record (`ArsipFrasa`), so that a phrase is
+looked up by its pairs instead of testing every record holding its words. PostgreSQL
+only: a GIN index over the pairs, and the pairs of the records indexed before this
+migration, made in batches from their text the way the index makes them (the same
+tokens and stems, `arsip.search.stemmer.word_pairs`), so no phrase is missed between the
+migration and the next reindex. SQLite's FTS5 index answers phrases itself; the table
+stays empty there."""
+
+import django.contrib.postgres.search
+import django.db.models.deletion
+from django.db import migrations, models
+
+PG_GIN = "CREATE INDEX IF NOT EXISTS arsip_frasa_gin ON arsip_arsipfrasa USING gin (pasangan)"
+# The pairs out of line (TOAST) from 128 bytes, so the rows read for visibility stay narrow.
+PG_TOAST = "ALTER TABLE arsip_arsipfrasa SET (toast_tuple_target = 128)"
+BATCH = 5000
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from arsip.search.index import PG_PAIRS_UPSERT
+    from arsip.search.stemmer import stem, tokenize, word_pairs
+
+    ArsipIndeks = apps.get_model("arsip", "ArsipIndeks")
+    ArsipRecord = apps.get_model("arsip", "ArsipRecord")
+    last = 0
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(PG_TOAST)
+        while True:
+            ids = list(
+                ArsipIndeks.objects.filter(record_id__gt=last)
+                .order_by("record_id")
+                .values_list("record_id", flat=True)[:BATCH]
+            )
+            if not ids:
+                break
+            rows = ArsipRecord.objects.filter(pk__in=ids).values_list(
+                "pk", "hal", "isi_teks", "ocr_teks", "lampiran_teks"
+            )
+            pks, pairs = [], []
+            for pk, hal, isi, ocr, lampiran in rows:
+                lain = f"{ocr or ''}\n{lampiran or ''}".strip()
+                fields = [[stem(t) for t in tokenize(text)] for text in (hal, isi, lain)]
+                pks.append(pk)
+                pairs.append(" ".join(word_pairs(fields)))
+            cursor.execute(PG_PAIRS_UPSERT, [pks, pairs])
+            last = ids[-1]
+        cursor.execute(PG_GIN)
+        cursor.execute("ANALYZE arsip_arsipfrasa")
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS arsip_frasa_gin")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('arsip', '0011_search_number_parts'),
+        ('core', '0010_vocabulary_labels'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='ArsipFrasa',
+            fields=[
+                ('record', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='indeks_frasa', serialize=False, to='arsip.arsiprecord')),
+                ('klasifikasi_keamanan', models.CharField(max_length=20)),
+                ('pasangan', django.contrib.postgres.search.SearchVectorField(null=True)),
+                ('kode_klasifikasi', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.kodeklasifikasi')),
+                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.unitkerja')),
+            ],
+            options={
+                'verbose_name': 'search index word pairs',
+            },
+        ),
+        migrations.RunPython(forwards, backwards),
+    ]

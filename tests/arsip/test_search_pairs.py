@@ -1,0 +1,122 @@
+"""Phrases through the word-pair table (issue 16, item 3): on PostgreSQL a phrase's
+candidates are the records holding its word pairs (`ArsipFrasa`), then the phrase itself
+is tested on the search row. The answers must be those of the phrase, on both engines:
+pairs standing apart, pairs across two fields and pairs made of stems all count right."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from arsip.models import ArsipFrasa, ArsipIndeks
+from arsip.search.index import arsip_index_records
+from arsip.search.query import ArsipSearchParams, arsip_search
+from arsip.search.query import postgres as search_pg
+from arsip.search.stemmer import pair_token, word_pairs
+from tests.arsip.conftest import make_record
+
+
+def search(user, **kw):
+    return arsip_search(user=user, params=ArsipSearchParams(**kw))
+
+
+def hals(result):
+    return sorted(hit.record.hal for hit in result.hits)
+
+
+def test_word_pairs_stay_inside_a_field():
+    t = pair_token
+    assert word_pairs([["rapat", "kerja"], ["kerja", "sama"]]) == {
+        t("rapat", "kerja"),
+        t("kerja", "sama"),
+    }
+    assert word_pairs([["a"], [], ["b", "c", "b", "c"]]) == {t("b", "c"), t("c", "b")}
+    assert t("rapat", "kerja") != t("kerja", "rapat")
+
+
+@pytest.fixture
+def phrases(demo):
+    day = dt.date(2022, 5, 1)
+    make_record(hal="Rapat kerja daerah", isi="Undangan.", tanggal=day)
+    make_record(hal="Kerja rapat", isi="Bukan frasa yang dicari.", tanggal=day)
+    # Both pairs of "rapat kerja daerah" occur, but apart: not the phrase.
+    make_record(hal="Catatan", isi="Rapat kerja pusat dan kerja daerah.", tanggal=day)
+    # The phrase across two fields (subject end, body start) is not a phrase.
+    make_record(hal="Agenda rapat", isi="Kerja daerah dimulai.", tanggal=day)
+    # Stems: "merapatkan pekerjaan" is not "rapat kerja" as words, but as stems it is.
+    make_record(hal="Lampiran", isi="Akan merapatkan pekerjaan daerah.", tanggal=day)
+    make_record(hal="Pindaian", ocr_teks="Hasil rapat kerja daerah tahun lalu.", tanggal=day)
+    return demo
+
+
+def test_phrase_answers_through_the_pairs(phrases):
+    user = phrases["arsiparis"]
+    assert hals(search(user, q='"rapat kerja daerah"')) == [
+        "Lampiran",
+        "Pindaian",
+        "Rapat kerja daerah",
+    ]
+    assert hals(search(user, q='"kerja rapat"')) == ["Kerja rapat"]
+    assert hals(search(user, q='"rapat kerja"')) == [
+        "Catatan",
+        "Lampiran",
+        "Pindaian",
+        "Rapat kerja daerah",
+    ]
+    assert search(user, q='"daerah rapat"').total == 0
+
+
+def test_every_search_row_has_its_pairs_and_a_reindex_keeps_them(phrases):
+    if connection.vendor != "postgresql":
+        assert not ArsipFrasa.objects.exists()  # FTS5 answers phrases on SQLite
+        return
+    ids = set(ArsipIndeks.objects.values_list("record_id", flat=True))
+    assert set(ArsipFrasa.objects.values_list("record_id", flat=True)) == ids
+    arsip_index_records(record_ids=ids, force=True)
+    assert ArsipFrasa.objects.count() == len(ids)
+    pairs = ArsipFrasa.objects.get(record__hal="Rapat kerja daerah").pasangan
+    assert f"'{pair_token('rapat', 'kerja')}'" in pairs
+    assert f"'{pair_token('kerja', 'daerah')}'" in pairs
+
+
+@pytest.mark.postgres
+def test_a_rare_phrase_reads_only_the_records_holding_its_pairs(phrases, settings, monkeypatch):
+    """The candidates come from the pair table (no sampled count of the phrase), and the
+    statement that fetches them joins the pair table's GIN index."""
+    settings.ARSIP_SEARCH_PG_COMMON_ROWS = 1000
+    monkeypatch.setattr(search_pg, "_pg_sampled_count", lambda *a, **k: pytest.fail("sampled"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE arsip_arsipfrasa")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        result = search(phrases["arsiparis"], q='"kerja rapat"')
+    assert hals(result) == ["Kerja rapat"] and result.total == 1
+    assert any("arsip_arsipfrasa" in q["sql"] and "@@" in q["sql"] for q in ctx.captured_queries)
+
+
+def _colliding_pairs():
+    """Two different word pairs whose lexemes share a bucket (found by trying words)."""
+    from arsip.search.stemmer import pair_token, stem
+
+    words = [f"kata{chr(97 + i)}{chr(97 + j)}" for i in range(26) for j in range(26)]
+    seen = {}
+    for a in words:
+        for b in ("rapat", "surat", "dinas"):
+            token = pair_token(stem(a), stem(b))
+            if token in seen and seen[token] != (a, b):
+                return seen[token], (a, b)
+            seen[token] = (a, b)
+    raise AssertionError("no collision found")
+
+
+def test_a_pair_sharing_its_bucket_with_another_is_not_taken_for_it(demo):
+    """Pairs are hashed into buckets, so a record holding another pair of the same bucket
+    is a candidate; the phrase test on the search row leaves it out."""
+    (a1, b1), (a2, b2) = _colliding_pairs()
+    make_record(hal=f"{a1} {b1}", tanggal=dt.date(2022, 1, 3))
+    make_record(hal=f"{a2} {b2}", tanggal=dt.date(2022, 1, 4))
+    make_record(hal=f"{b2} {a2}", tanggal=dt.date(2022, 1, 5))
+    user = demo["arsiparis"]
+    assert hals(search(user, q=f'"{a2} {b2}"')) == [f"{a2} {b2}"]
+    assert hals(search(user, q=f'"{a1} {b1}"')) == [f"{a1} {b1}"]
