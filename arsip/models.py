@@ -384,8 +384,8 @@ class ArsipFrasa(models.Model):
     pairs' buckets and only the records found there are tested for the whole phrase on
     the search row. The reader's visibility columns are copied here (the same names as
     on the search row, so `arsip_visibility_q` applies), so a one-unit reader's
-    candidates are narrowed before any search row is read; the pairs themselves are kept
-    out of line (migration 0012: `toast_tuple_target`), so these rows stay narrow.
+    candidates are narrowed before any search row is read: each row's vector also holds
+    its unit's lexeme (`u` and the unit's id), so `(u3 | u4) & p1f2a` is one GIN lookup.
     Written with the search row by the index (`arsip.search.index`), filled by migration
     0012 for records indexed before it."""
 

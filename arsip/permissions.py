@@ -116,7 +116,7 @@ def arsip_visibility_q(user: Pegawai, *, id_field: str = "pk") -> Q:
     return (scoped & level_q) | named
 
 
-class _AnyOf(Func):
+class AnyOf(Func):
     """`column = ANY(ARRAY(subquery))` (PostgreSQL): the subquery runs once, as an
     InitPlan, and its ids are an index condition on the primary key, so the planner can
     OR them with the unit index (a BitmapOr) instead of testing every row it walks."""
@@ -128,7 +128,7 @@ class _AnyOf(Func):
 
 def _named_q(user: Pegawai, id_field: str) -> Q:
     """The records `user` is named on. On the search rows on PostgreSQL: the ids as an
-    index condition (`_AnyOf`), so a reader of one unit is served from the unit and
+    index condition (`AnyOf`), so a reader of one unit is served from the unit and
     primary-key indexes rather than by a date walk that filters every row (issue 16,
     item 3: `/DISKOMINFOTIK/` for one-unit staff at 100k rows, 365 → 38 ms). Elsewhere a
     correlated EXISTS, which probes the (record, pegawai) unique index per candidate row
@@ -136,7 +136,7 @@ def _named_q(user: Pegawai, id_field: str) -> Q:
     tested row by row; docs/archive.md, "Named readers")."""
     own = ArsipPembaca.objects.filter(pegawai=user)
     if id_field == "record_id" and connection.vendor == "postgresql":
-        return Q(_AnyOf(F(id_field), Subquery(own.values("record_id"))))
+        return Q(AnyOf(F(id_field), Subquery(own.values("record_id"))))
     return Q(Exists(own.filter(record_id=OuterRef(id_field))))
 
 

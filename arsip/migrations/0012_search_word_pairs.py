@@ -11,8 +11,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 PG_GIN = "CREATE INDEX IF NOT EXISTS arsip_frasa_gin ON arsip_arsipfrasa USING gin (pasangan)"
-# The pairs out of line (TOAST) from 128 bytes, so the rows read for visibility stay narrow.
-PG_TOAST = "ALTER TABLE arsip_arsipfrasa SET (toast_tuple_target = 128)"
 BATCH = 5000
 
 
@@ -26,7 +24,6 @@ def forwards(apps, schema_editor):
     ArsipRecord = apps.get_model("arsip", "ArsipRecord")
     last = 0
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(PG_TOAST)
         while True:
             ids = list(
                 ArsipIndeks.objects.filter(record_id__gt=last)

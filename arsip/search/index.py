@@ -102,12 +102,14 @@ PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
 
 
 # The word pairs beside the search row (same ids, same transaction), with the search
-# row's visibility columns. The lexemes are tokens made here (`p` and hex digits), so the
-# text is a valid tsvector literal as it is.
+# row's visibility columns and its unit's lexeme (`u` and the unit's id: `unit_token`).
+# The lexemes are tokens made here (`p` and hex digits), so the text is a valid tsvector
+# literal as it is.
 PG_PAIRS_UPSERT = (
     "INSERT INTO arsip_arsipfrasa (record_id, unit_id, kode_klasifikasi_id, "
     "klasifikasi_keamanan, pasangan) "
-    "SELECT t.id, i.unit_id, i.kode_klasifikasi_id, i.klasifikasi_keamanan, t.pairs::tsvector "
+    "SELECT t.id, i.unit_id, i.kode_klasifikasi_id, i.klasifikasi_keamanan, "
+    "(t.pairs || ' u' || i.unit_id)::tsvector "
     "FROM unnest(%s::bigint[], %s::text[]) AS t(id, pairs) "
     "JOIN arsip_arsipindeks i ON i.record_id = t.id "
     "ON CONFLICT (record_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, "

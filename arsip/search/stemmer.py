@@ -82,5 +82,11 @@ def word_pairs(fields: Iterable[list[str]]) -> set[str]:
     """The lexemes of the adjacent stem pairs of each field, never across fields: the
     value of `ArsipFrasa.pasangan`. A phrase of stems s1 … sn can only occur in a record
     holding the lexemes of every pair s1 s2 … s(n-1) sn
-    (`arsip.search.query.text.pair_query`)."""
+    (`arsip.search.query.text.pair_tsquery`)."""
     return {pair_token(a, b) for stems in fields for a, b in zip(stems, stems[1:], strict=False)}
+
+
+def unit_token(unit_id: int) -> str:
+    """The lexeme of a record's unit among its word pairs (`ArsipFrasa.pasangan`), so a
+    reader's units and a phrase's pairs are one GIN lookup: `(u3 | u4) & p1f2a`."""
+    return f"u{int(unit_id)}"

@@ -6,15 +6,21 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Subquery, Value, When
 
 from arsip.models import ArsipFrasa, ArsipIndeks
+from arsip.permissions import AnyOf
 from arsip.search.query.pages import _Page, _page_from_rows, _walk_letters, date_walk
 from arsip.search.query.parse import SORT_NEWEST, SORT_OLDEST, SORT_RELEVANCE
-from arsip.search.query.text import _pg_queries, _pg_rank, _pg_scores, pair_query
+from arsip.search.query.text import (
+    _pg_queries,
+    _pg_rank,
+    _pg_scores,
+    pair_tsquery,
+    pairs_q,
+)
 
 
 def _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap) -> _Page:
@@ -37,19 +43,6 @@ def _pg_estimate(qs: QuerySet, field: str = "record_id") -> int:
 # A row read walking the date order costs about half as much as a candidate from the
 # text index tested for the phrase (measured at 1M rows: ~2.6 vs ~5-10 µs).
 WALK_ROW_COST = 0.5
-
-
-def _pg_sampled_count(query: SearchQuery, percent: int = 1) -> int:
-    """Rows matching `query`, estimated from a repeatable `percent`% block sample."""
-    sql, params = ArsipIndeks.objects.filter(tsv=query).values("pk").query.sql_with_params()
-    table = connection.ops.quote_name(ArsipIndeks._meta.db_table)
-    head = f"FROM {table} "
-    if head not in sql:
-        raise RuntimeError("unexpected SQL for the sampled count")
-    sampled = sql.replace(head, f"{head}TABLESAMPLE SYSTEM ({int(percent)}) REPEATABLE (0) ", 1)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sampled}) s", params)  # noqa: S608
-        return int(cursor.fetchone()[0]) * 100 // percent
 
 
 def _common_rows() -> int:
@@ -88,64 +81,90 @@ def _pg_visible_share(base: QuerySet, visible: Q) -> tuple[int, int]:
     return share
 
 
-def _pg_pair_rows(pairs: Q) -> int:
+def _pg_pair_rows(tsquery: str) -> int:
     """The planner's estimate of the records holding a phrase's word pairs (EXPLAIN on
     the pair table, whose GIN statistics know the common pairs: ~1 ms)."""
-    return max(_pg_estimate(ArsipFrasa.objects.filter(pairs), "record_id"), 1)
+    return max(_pg_estimate(ArsipFrasa.objects.filter(pairs_q(tsquery)), "record_id"), 1)
+
+
+def _arm_units(arm) -> list[int] | None:
+    """The units an arm of the reading rule is limited to (its `unit_id__in`), if any."""
+    if isinstance(arm, tuple):
+        return list(arm[1]) if arm[0] == "unit_id__in" else None
+    if isinstance(arm, Q) and arm.connector == Q.AND and not arm.negated:
+        for child in arm.children:
+            units = _arm_units(child)
+            if units is not None:
+                return units
+    return None
+
+
+def _pair_ids(visible: Q, tsquery: str) -> QuerySet:
+    """The ids of the pair rows holding the pairs of `tsquery` that `visible` lets this
+    reader see: one SELECT per arm of the reading rule's top-level OR, joined by UNION
+    ALL (an id may come twice; it is only tested for membership). An arm limited to some
+    units asks the GIN index for their units' lexemes with the pairs, so a one-unit
+    reader's `"terhari dan"` reads the 730 pair rows of their unit at 1M, not the 11,751
+    holding the pair (as one OR, the planner tested the unit on every one of them)."""
+    arms = list(visible.children) if visible.connector == Q.OR and not visible.negated else []
+    if len(arms) < 2:
+        arms = [visible]
+    selects = [
+        ArsipFrasa.objects.filter(Q(arm), pairs_q(tsquery, _arm_units(arm))).values("record_id")
+        for arm in arms
+    ]
+    return selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
 
 
 def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap) -> _Page:
     stem_q, _ = _pg_queries(parsed)
     matches = qs.filter(tsv=stem_q)
     text_estimate = _pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q))
-    pairs = pair_query(parsed)
+    pairs = pair_tsquery(parsed)
     phrase_rows = None
     if pairs is not None:
-        # A phrase: the records holding its word pairs (the pair table's GIN index) are
-        # few next to those holding its words ("terunduh saudara": 24,000 letters hold
-        # both words at a million records, 315 the pair), so they are the candidates,
-        # each tested for the whole phrase on its search row, unless the pairs are
-        # themselves common; then the walk below finds a page of them soon.
+        # A phrase. The text index offers every record holding its words, and each must
+        # be read to test that they stand together ("terunduh saudara": 24,000 letters
+        # at a million records hold both words, 315 the phrase); the pair table offers
+        # the records holding its word pairs, which are few unless the phrase is common.
         phrase_rows = _pg_pair_rows(pairs)
-        if phrase_rows <= _common_rows():
-            # The pair table carries the reader's visibility columns: a one-unit reader's
-            # candidates are narrowed there, before any (wide) search row is read.
-            in_pairs = ArsipFrasa.objects.filter(visible).filter(pairs).values("record_id")
+        total_rows = max(_pg_estimate(ArsipIndeks.objects.all()), 1)
+        visible_rows = max(_pg_estimate(qs), 1)
+        # The pair rows this reader's units hold (the pair index starts with the unit),
+        # against the rows a walk in date order reads to fill a page (half as dear each).
+        candidates = phrase_rows * visible_rows / total_rows
+        walk_rows = (offset + per_page + 1) * total_rows * total_rows / phrase_rows / visible_rows
+        if candidates <= cap or candidates <= walk_rows * WALK_ROW_COST:
+            # The reader's visibility applies on the pair table (its columns are copied
+            # there), and the ids are an array made once (an InitPlan) that drives the
+            # search rows' primary key. As a plain subquery the planner read the rows
+            # holding the words first and looked each up in the pair table (155 ms for
+            # a one-unit reader's `"terhari dan"` at 1M).
+            in_pairs = _pair_ids(visible, pairs)
             return _pg_candidates(
-                matches.filter(record_id__in=in_pairs),
+                matches.filter(AnyOf(F("record_id"), Subquery(in_pairs))),
                 parsed,
                 sort,
                 offset,
                 per_page,
                 cap,
-                min(phrase_rows, text_estimate),
+                candidates,
             )
-        phrase_rows = max(_pg_sampled_count(stem_q), 1)
-    common = text_estimate > _common_rows()
-    if common and phrase_rows is not None:
-        # The planner counts a phrase as if its words only had to occur anywhere in the
-        # letter. Words that are each common but seldom stand together would send the
-        # walk below through most of the table. A 1% block sample gives the phrase's
-        # real frequency; the walk is taken only when the rows it is expected to read
-        # (a page of matches among the rows this user may see, in date order) cost less
-        # than testing every candidate the text index offers.
-        total_rows = max(_pg_estimate(ArsipIndeks.objects.all()), 1)
-        visible_rows = max(_pg_estimate(qs), 1)
-        walk_rows = (offset + per_page + 1) * total_rows * total_rows / phrase_rows / visible_rows
-        common = walk_rows * WALK_ROW_COST < text_estimate
+    common = phrase_rows is not None or text_estimate > _common_rows()
     if common:
         # Very common words: even collecting CAP candidates means a GIN bitmap over
         # hundreds of thousands of postings (~300 ms at 1M rows for "dan"), whatever the
         # other filters. Walk the date index (or the unit/date index) instead, which finds
         # a page of matches in a few milliseconds. The total is estimated as the matches
         # of the text and filters (the planner's estimate, good for them; for a phrase,
-        # scaled by its sampled frequency) times the share of the newest filtered rows
+        # scaled by its pairs' frequency) times the share of the newest filtered rows
         # this user may read. The planner's estimate with the visibility condition is not
         # used: at 20,000 records it was 18 times the real count for a one-unit reader.
         estimate = _pg_estimate(base.filter(tsv=stem_q))
         if phrase_rows is not None:
-            # The planner's estimate is for the phrase's words ANDed; the sample counted
-            # the phrase itself, so scale the estimate by the phrase's share of them.
+            # The planner's estimate is for the phrase's words ANDed; the pair table's
+            # statistics know how many records hold the phrase's pairs, so scale the
+            # estimate by their share of the records holding the words.
             estimate = min(estimate, estimate * phrase_rows // max(text_estimate, 1))
         sampled, readable = _pg_visible_share(base, visible)
         estimate = estimate * readable // max(sampled, 1)

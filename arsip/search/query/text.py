@@ -7,7 +7,7 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from arsip.models import ArsipIndeks
 from arsip.search.query.parse import ParsedQuery
-from arsip.search.stemmer import pair_token, stem
+from arsip.search.stemmer import pair_token, stem, unit_token
 
 # FTS5 column weights: exact subject, body, other text; stemmed subject, body, other.
 _BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
@@ -66,9 +66,9 @@ class _PairsMatch(Func):
     output_field = BooleanField()
 
 
-def pair_query(parsed: ParsedQuery) -> Q | None:
-    """On `ArsipFrasa`: the records holding the lexemes of the word pairs every phrase
-    needs, ANDed ("a b c": the pairs a b and b c); None without phrases. A superset of the
+def pair_tsquery(parsed: ParsedQuery) -> str | None:
+    """The tsquery, on `ArsipFrasa.pasangan`, of the word pairs every phrase needs, ANDed
+    ("a b c": the pairs a b and b c); None without phrases. It finds a superset of the
     phrase's records (pairs share buckets, and for three words or more they may stand
     apart), so the phrase itself is still tested on the search row."""
     tokens = sorted(
@@ -78,9 +78,15 @@ def pair_query(parsed: ParsedQuery) -> Q | None:
             for a, b in zip(phrase, phrase[1:], strict=False)
         }
     )
-    if not tokens:
-        return None
-    return Q(_PairsMatch(F("pasangan"), Value(" & ".join(tokens))))
+    return " & ".join(tokens) if tokens else None
+
+
+def pairs_q(tsquery: str, units: list[int] | None = None) -> Q:
+    """The pair rows matching a `pair_tsquery`, and when `units` are given, only those of
+    these units (each pair row also holds its unit's lexeme, `unit_token`)."""
+    if units:
+        tsquery = "(" + " | ".join(unit_token(u) for u in units) + ") & " + tsquery
+    return Q(_PairsMatch(F("pasangan"), Value(tsquery)))
 
 
 def _pg_rank(parsed: ParsedQuery):
