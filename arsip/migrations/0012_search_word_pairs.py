@@ -1,6 +1,7 @@
 """Search (issue 16): the word pairs of every record (`ArsipFrasa`), so that a phrase is
-looked up by its pairs instead of testing every record holding its words. PostgreSQL
-only: a GIN index over the pairs, and the pairs of the records indexed before this
+looked up by its pairs instead of testing every record holding its words, and the
+record's unit as a lexeme of its stem vector, so a reader's units are part of the text
+index lookup. PostgreSQL only (both): a GIN index over the pairs, and the pairs of the records indexed before this
 migration, made in batches from their text the way the index makes them (the same
 tokens and stems, `arsip.search.stemmer.word_pairs`), so no phrase is missed between the
 migration and the next reindex. SQLite's FTS5 index answers phrases itself; the table
@@ -12,6 +13,14 @@ from django.db import migrations, models
 
 PG_GIN = "CREATE INDEX IF NOT EXISTS arsip_frasa_gin ON arsip_arsipfrasa USING gin (pasangan)"
 BATCH = 5000
+# The record's unit as a lexeme of the stem vector (`arsip.search.stemmer.text_unit_token`),
+# with the text index rebuilt around the update (quicker than updating it row by row).
+PG_UNIT_LEXEME = (
+    "DROP INDEX IF EXISTS arsip_idx_tsv_gin",
+    "UPDATE arsip_arsipindeks SET tsv = coalesce(tsv, ''::tsvector) "
+    "|| array_to_tsvector(ARRAY['_u' || unit_id])",
+    "CREATE INDEX IF NOT EXISTS arsip_idx_tsv_gin ON arsip_arsipindeks USING gin (tsv)",
+)
 
 
 def forwards(apps, schema_editor):
@@ -24,6 +33,8 @@ def forwards(apps, schema_editor):
     ArsipRecord = apps.get_model("arsip", "ArsipRecord")
     last = 0
     with schema_editor.connection.cursor() as cursor:
+        for sql in PG_UNIT_LEXEME:
+            cursor.execute(sql)
         while True:
             ids = list(
                 ArsipIndeks.objects.filter(record_id__gt=last)

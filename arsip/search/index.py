@@ -41,7 +41,8 @@ from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
 from arsip.search.stemmer import stem, tokenize, word_pairs
 
 # Version of the words and stems in the index: part of the source hash. 5: the word
-# pairs for phrases (`ArsipFrasa`, migration 0012 fills them from the vectors); 4: the
+# pairs for phrases (`ArsipFrasa`) and the unit lexeme in the stem vector (migration
+# 0012 fills both); 4: the
 # number's classification and unit parts on the search row (migration 0011 fills them;
 # `arsip_reindex` then refreshes the hashes); 3: a gap between
 # the fields of the PostgreSQL vectors, so that a phrase never runs from one field into
@@ -72,6 +73,12 @@ VOCAB_MIN, VOCAB_MAX = 4, 40
 _GAP = "'_:1'::tsvector"
 
 
+# The stem vector also holds the record's unit as a lexeme `tokenize` never makes
+# (`_u` and the unit's id, without a position: `text_unit_token`), so a reader's units and
+# the words are one GIN lookup: `tsv @@ (words && '_u3 | _u4')`.
+_UNIT_LEXEME = "array_to_tsvector(ARRAY['_u' || r.unit_id])"
+
+
 def _vector(column: str) -> str:
     return (
         f"ts_delete(setweight(to_tsvector('simple', t.{column}_hal), 'A') || {_GAP} "
@@ -86,7 +93,7 @@ PG_UPSERT = (  # fixed SQL only; every value is a bound array parameter
     "nomor_kode, nomor_unit, tsv, tsv_exact) "
     "SELECT r.id, r.tanggal, r.unit_id, r.kode_klasifikasi_id, r.jenis_kode, r.urgensi, "
     "r.klasifikasi_keamanan, r.status, t.hash, r.surat_kunci, r.nomor_kode, r.nomor_unit, "
-    f"{_vector('s')}, {_vector('e')} "
+    f"{_vector('s')} || {_UNIT_LEXEME}, {_vector('e')} "
     "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
     "%s::text[], %s::text[], %s::text[]) "
     "AS t(id, hash, e_hal, e_isi, e_lain, s_hal, s_isi, s_lain) "

@@ -87,6 +87,14 @@ def word_pairs(fields: Iterable[list[str]]) -> set[str]:
 
 
 def unit_token(unit_id: int) -> str:
-    """The lexeme of a record's unit among its word pairs (`ArsipFrasa.pasangan`), so a
-    reader's units and a phrase's pairs are one GIN lookup: `(u3 | u4) & p1f2a`."""
+    """The lexeme of a record's unit among its word pairs (`ArsipFrasa.pasangan`, whose
+    lexemes are all made here), so a reader's units and a phrase's pairs are one GIN
+    lookup: `(u3 | u4) & p1f2a`."""
     return f"u{int(unit_id)}"
+
+
+def text_unit_token(unit_id: int) -> str:
+    """The lexeme of a record's unit in its stem vector (`ArsipIndeks.tsv`): `_u` and the
+    id, a lexeme `tokenize` never makes (it keeps letters and digits only), so no typed
+    word can match it."""
+    return f"_u{int(unit_id)}"

@@ -143,3 +143,14 @@ def test_a_one_unit_reader_finds_the_phrase_in_their_unit_and_where_named(demo):
         "Rapat kerja sekolah",
         "Rapat kerja terbatas",
     ]
+
+
+def test_the_unit_lexemes_cannot_be_typed(demo):
+    """The stem vector and the pair rows hold the record's unit as a lexeme; whatever is
+    typed, it never matches them."""
+    record = make_record(hal="Laporan bulanan")
+    unit_id = record.unit_id
+    user = demo["arsiparis"]
+    for typed in (f"u{unit_id}", f"_u{unit_id}", f'"laporan u{unit_id}"', f"'_u{unit_id}'"):
+        assert search(user, q=typed).total == 0, typed
+    assert search(user, q="laporan").total == 1

@@ -7,7 +7,7 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from arsip.models import ArsipIndeks
 from arsip.search.query.parse import ParsedQuery
-from arsip.search.stemmer import pair_token, stem, unit_token
+from arsip.search.stemmer import pair_token, stem, text_unit_token, unit_token
 
 # FTS5 column weights: exact subject, body, other text; stemmed subject, body, other.
 _BM25 = "bm25(arsip_fts, 10.0, 4.0, 2.0, 5.0, 2.0, 1.0)"
@@ -64,6 +64,29 @@ class _PairsMatch(Func):
     arg_joiner = " @@ "
     template = "%(expressions)s::tsquery"
     output_field = BooleanField()
+
+
+class _TextInUnits(Func):
+    """`tsv @@ (words && '_u3 | _u4'::tsquery)`: the words, in records of these units (the
+    unit lexemes of the stem vector, `text_unit_token`), answered by one GIN lookup. The
+    unit part is a tsquery literal: `to_tsquery` would drop the underscore."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (field, fp), (query, qp), (units, up) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return f"{field} @@ ({query} && {units}::tsquery)", [*fp, *qp, *up]
+
+
+def text_q(stem_q: SearchQuery, units: list[int] | None) -> Q:
+    """The search rows whose stem vector matches `stem_q`; with `units`, only those of
+    these units, tested inside the text index."""
+    if not units:
+        return Q(tsv=stem_q)
+    lexemes = " | ".join(text_unit_token(u) for u in units)
+    return Q(_TextInUnits(F("tsv"), stem_q, Value(lexemes)))
 
 
 def pair_tsquery(parsed: ParsedQuery) -> str | None:
