@@ -197,8 +197,7 @@ def test_sqlite_total_over_the_rank_limit_is_scaled_not_the_users_share(demo, se
 @pytest.mark.postgres
 def test_phrase_total_uses_the_phrase_not_its_words(demo, settings, monkeypatch):
     """When the walk in date order is taken for a phrase, the total shown comes from the
-    records holding the phrase's word pairs (the pair table's statistics), not from the
-    planner's estimate for its words ANDed."""
+    phrase's sampled frequency, not from the planner's estimate for its words ANDed."""
     for i in range(4):
         make_record(
             hal=f"Frasa {i}", isi="Isi surat yang dan lain.", tanggal=dt.date(2021, 1, 1 + i)
@@ -210,29 +209,34 @@ def test_phrase_total_uses_the_phrase_not_its_words(demo, settings, monkeypatch)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE arsip_arsipindeks")
         cursor.execute("ANALYZE arsip_arsipfrasa")
-    pair_rows = []
-    real = search_pg._pg_pair_rows
-    monkeypatch.setattr(
-        search_pg, "_pg_pair_rows", lambda q: pair_rows.append(real(q)) or pair_rows[-1]
-    )
+    sampled = []
+
+    def exact_sample(query, percent=1):  # the block sample, made exact for a tiny table
+        n = search_pg.ArsipIndeks.objects.filter(tsv=query).count()
+        sampled.append(n)
+        return n
+
+    monkeypatch.setattr(search_pg, "_pg_sampled_count", exact_sample)
     # The walk, even for a tiny table: no candidate cap, and a walk that costs nothing.
     settings.ARSIP_SEARCH_CANDIDATE_CAP = 0
     monkeypatch.setattr(search_pg, "WALK_ROW_COST", 0)
-    monkeypatch.setattr(search_pg, "_pg_candidates", lambda *a: pytest.fail("candidates"))
     result = search(demo["arsiparis"], q='"surat yang dan"', per_page=1)
-    assert pair_rows and pair_rows[0] <= 8
+    assert sampled == [4]
     assert result.total_estimated is True  # the walk was taken
     assert result.hits[0].record.hal.startswith("Frasa")
     assert result.total <= 8  # about 4, never the 32 letters that hold the three words
 
 
 @pytest.mark.postgres
-def test_pg_estimated_total_is_the_readers_share_not_the_planners_guess(demo, settings):
+def test_pg_estimated_total_is_the_readers_share_not_the_planners_guess(
+    demo, settings, monkeypatch
+):
     """On the walk for common words the total was the planner's estimate with the
     visibility condition, or the candidate cap if higher ("about 1,000" for ten letters;
     at 20,000 records a one-unit reader saw about 6,807 for 766). Now: the matches of the
     text times the share of the newest filtered rows this reader may read."""
     settings.ARSIP_SEARCH_PG_COMMON_ROWS = 0  # take the walk even for a tiny table
+    monkeypatch.setattr(search_pg, "WALK_ROW_COST", 0)  # and the walk costs nothing
     for i in range(10):
         make_record(
             hal=f"Rapat aptika {i}",

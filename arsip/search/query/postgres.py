@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Subquery, Value, When
@@ -24,7 +25,7 @@ from arsip.search.query.text import (
 )
 
 
-def _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap) -> _Page:
+def _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap, unit_id=None) -> _Page:
     """Runs with sequential scans switched off for its own transaction: a seq scan tests
     `tsv @@ query` row by row, and every test de-TOASTs a whole tsvector (about 8 µs a
     row, seconds at a million rows) whenever fewer than CAP permitted rows match, while
@@ -32,7 +33,7 @@ def _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap) -> _Page:
     search rows passing the filters) narrowed by `visible` (this user's reading rule)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        return _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap)
+        return _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, unit_id)
 
 
 def _pg_estimate(qs: QuerySet, field: str = "record_id") -> int:
@@ -133,30 +134,62 @@ def _pair_ids(visible: Q, tsquery: str) -> QuerySet:
     return selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
 
 
-def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap) -> _Page:
+def _pg_sampled_count(query: SearchQuery, percent: int = 1) -> int:
+    """Rows matching `query`, estimated from a repeatable `percent`% block sample."""
+    sql, params = ArsipIndeks.objects.filter(tsv=query).values("pk").query.sql_with_params()
+    table = connection.ops.quote_name(ArsipIndeks._meta.db_table)
+    head = f"FROM {table} "
+    if head not in sql:
+        raise RuntimeError("unexpected SQL for the sampled count")
+    sampled = sql.replace(head, f"{head}TABLESAMPLE SYSTEM ({int(percent)}) REPEATABLE (0) ", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sampled}) s", params)  # noqa: S608
+        return int(cursor.fetchone()[0]) * 100 // percent
+
+
+def _reader_share(visible: Q, unit_id: int | None) -> float:
+    """The share of the search rows this reader may read, for choosing a path (not for a
+    total): the share of the newest rows, whatever the filters (one statement per reader,
+    cached); under a unit filter for one of the reader's own units, all of it (the rows
+    of that unit they may not read are the few secret ones)."""
+    if unit_id is not None and any(unit_id in (_arm_units(arm) or ()) for arm in _arms(visible)):
+        return 1.0
+    sampled, readable = _pg_visible_share(ArsipIndeks.objects.all(), visible)
+    return readable / max(sampled, 1)
+
+
+def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, unit_id) -> _Page:
     stem_q, _ = _pg_queries(parsed)
     matches = _text_matches(base, visible, stem_q)
-    text_estimate = _pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q))
+    page_rows = offset + per_page + 1
+    total_rows = max(_pg_estimate(ArsipIndeks.objects.all()), 1)
+    # The matches of the text and the filters (the planner's estimate, good for them),
+    # and the share of the rows this reader may read: the planner's own estimate with
+    # the visibility condition is not used, it multiplies the reader's units by a unit
+    # filter (the same column twice) and was 18 times off for a one-unit reader at
+    # 20,000 records.
+    filtered = _pg_estimate(base.filter(tsv=stem_q))
+    share = _reader_share(visible, unit_id)
     pairs = pair_tsquery(parsed)
-    phrase_rows = None
     if pairs is not None:
         # A phrase. The text index offers every record holding its words, and each must
         # be read to test that they stand together ("terunduh saudara": 24,000 letters
         # at a million records hold both words, 315 the phrase); the pair table offers
-        # the records holding its word pairs, which are few unless the phrase is common.
-        phrase_rows = _pg_pair_rows(pairs)
-        total_rows = max(_pg_estimate(ArsipIndeks.objects.all()), 1)
-        visible_rows = max(_pg_estimate(qs), 1)
-        # The pair rows this reader's units hold (the pair index starts with the unit),
-        # against the rows a walk in date order reads to fill a page (half as dear each).
-        candidates = phrase_rows * visible_rows / total_rows
-        walk_rows = (offset + per_page + 1) * total_rows * total_rows / phrase_rows / visible_rows
-        if candidates <= cap or candidates <= walk_rows * WALK_ROW_COST:
-            # The reader's visibility applies on the pair table (its columns are copied
-            # there), and the ids are an array made once (an InitPlan) that drives the
+        # the records holding its word pairs' buckets, with the reader's units.
+        candidates = _pg_pair_rows(pairs) * share
+        phrase_rows = None
+        if candidates > cap:
+            # Many pair rows: the phrase is common, or it shares its bucket with a common
+            # pair. Only a count of the phrase itself tells (a repeatable 1% block sample,
+            # a few ms); walking for a rare phrase that looked common read 255,000 rows
+            # to find 21 (`"terkinerja mendesa"`, the archivist at 1M: 430 ms).
+            phrase_rows = max(_pg_sampled_count(stem_q), 1)
+            walk_rows = page_rows * total_rows / max(phrase_rows * share, 1)
+        if phrase_rows is None or candidates <= walk_rows * WALK_ROW_COST:
+            # The ids found in the pair table (an array made once, an InitPlan) drive the
             # search rows' primary key. As a plain subquery the planner read the rows
-            # holding the words first and looked each up in the pair table (155 ms for
-            # a one-unit reader's `"terhari dan"` at 1M).
+            # holding the words first and looked each up in the pair table (155 ms for a
+            # one-unit reader's `"terhari dan"` at 1M).
             in_pairs = _pair_ids(visible, pairs)
             return _pg_candidates(
                 matches.filter(AnyOf(F("record_id"), Subquery(in_pairs))),
@@ -167,36 +200,48 @@ def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap) -> 
                 cap,
                 candidates,
             )
-    common = phrase_rows is not None or text_estimate > _common_rows()
-    if common:
-        # Very common words: even collecting CAP candidates means a GIN bitmap over
-        # hundreds of thousands of postings (~300 ms at 1M rows for "dan"), whatever the
-        # other filters. Walk the date index (or the unit/date index) instead, which finds
-        # a page of matches in a few milliseconds. The total is estimated as the matches
-        # of the text and filters (the planner's estimate, good for them; for a phrase,
-        # scaled by its pairs' frequency) times the share of the newest filtered rows
-        # this user may read. The planner's estimate with the visibility condition is not
-        # used: at 20,000 records it was 18 times the real count for a one-unit reader.
-        estimate = _pg_estimate(base.filter(tsv=stem_q))
-        if phrase_rows is not None:
-            # The planner's estimate is for the phrase's words ANDed; the pair table's
-            # statistics know how many records hold the phrase's pairs, so scale the
-            # estimate by their share of the records holding the words.
-            estimate = min(estimate, estimate * phrase_rows // max(text_estimate, 1))
-        sampled, readable = _pg_visible_share(base, visible)
-        estimate = estimate * readable // max(sampled, 1)
-        if estimate >= cap:
-            # Many permitted matches: the walk of the date order (or of the unit/date
-            # index under a unit filter) ends after about rows × page / estimate rows.
-            # The planner does not know it: it multiplies the selectivity of the
-            # reader's units by that of the unit filter (the same column twice) and so
-            # expects a few hundred matches, and takes a bitmap of every matching row
-            # and a sort instead (a one-unit reader's `bencana` in their own unit:
-            # 6,600 rows read and sorted, 450 ms at 300,000 rows; the walk reads ~50).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_bitmapscan = off")
-        return _pg_newest(matches, sort, offset, per_page, estimate, estimated=True)
-    return _pg_candidates(matches, parsed, sort, offset, per_page, cap, text_estimate)
+        # The walk: the words' estimate scaled by the phrase's sampled share of it.
+        estimate = min(filtered, filtered * phrase_rows // max(_pg_estimate_text(stem_q), 1))
+        return _pg_walk(matches, base, visible, sort, offset, per_page, cap, estimate)
+    # Words. Their matches in the reader's units come straight from the text index
+    # (`_text_matches`); a walk of the date order reads page × N / (readable matches)
+    # rows of every unit. A one-unit reader's `berpelabuhan` (21,000 matches, 1,340 in
+    # their unit at 1M) walked 15,000 rows (142 ms) where the index had the 1,340 in a few
+    # milliseconds; the archivist's `dan` is the other way round: even collecting CAP
+    # candidates means a GIN bitmap over hundreds of thousands of postings (~300 ms).
+    # Words as common as `ARSIP_SEARCH_PG_COMMON_ROWS` in the whole archive cost a GIN
+    # bitmap over that many postings, whatever the filters; the walk is taken for them
+    # when it is cheaper than reading this reader's matches.
+    estimate = filtered * share
+    walk_rows = page_rows * total_rows / max(estimate, 1)
+    common = _pg_estimate_text(stem_q) > _common_rows()
+    if common and walk_rows * WALK_ROW_COST < estimate:
+        return _pg_walk(matches, base, visible, sort, offset, per_page, cap, filtered)
+    return _pg_candidates(matches, parsed, sort, offset, per_page, cap, estimate)
+
+
+def _pg_estimate_text(stem_q) -> int:
+    return _pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q))
+
+
+def _pg_walk(matches, base, visible, sort, offset, per_page, cap, filtered: int) -> _Page:
+    """A page newest (or oldest) first, walking the date index (or the unit/date index
+    under a unit filter), with an estimated total ("about N"): the matches of the text
+    and filters (`filtered`) times the share of the newest filtered rows this reader may
+    read (cached per reader and filters)."""
+    sampled, readable = _pg_visible_share(base, visible)
+    estimate = filtered * readable // max(sampled, 1)
+    if estimate >= cap:
+        # Many permitted matches: the walk of the date order (or of the unit/date index
+        # under a unit filter) ends after about rows × page / estimate rows. The planner
+        # does not know it: it multiplies the selectivity of the reader's units by that
+        # of the unit filter (the same column twice) and so expects a few hundred
+        # matches, and takes a bitmap of every matching row and a sort instead (a
+        # one-unit reader's `bencana` in their own unit: 6,600 rows read and sorted,
+        # 450 ms at 300,000 rows; the walk reads ~50).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+    return _pg_newest(matches, sort, offset, per_page, estimate, estimated=True)
 
 
 def _pg_candidates(matches, parsed, sort, offset, per_page, cap, expected) -> _Page:
