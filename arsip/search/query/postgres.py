@@ -162,29 +162,30 @@ def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, uni
     stem_q, _ = _pg_queries(parsed)
     matches = _text_matches(base, visible, stem_q)
     page_rows = offset + per_page + 1
-    total_rows = max(_pg_estimate(ArsipIndeks.objects.all()), 1)
     # The matches of the text and the filters (the planner's estimate, good for them),
     # and the share of the rows this reader may read: the planner's own estimate with
     # the visibility condition is not used, it multiplies the reader's units by a unit
     # filter (the same column twice) and was 18 times off for a one-unit reader at
     # 20,000 records.
     filtered = _pg_estimate(base.filter(tsv=stem_q))
-    share = _reader_share(visible, unit_id)
     pairs = pair_tsquery(parsed)
     if pairs is not None:
         # A phrase. The text index offers every record holding its words, and each must
         # be read to test that they stand together ("terunduh saudara": 24,000 letters
         # at a million records hold both words, 315 the phrase); the pair table offers
         # the records holding its word pairs' buckets, with the reader's units.
-        candidates = _pg_pair_rows(pairs) * share
+        candidates = _pg_pair_rows(pairs)
         phrase_rows = None
+        if candidates > cap:
+            share = _reader_share(visible, unit_id)
+            candidates *= share
         if candidates > cap:
             # Many pair rows: the phrase is common, or it shares its bucket with a common
             # pair. Only a count of the phrase itself tells (a repeatable 1% block sample,
             # a few ms); walking for a rare phrase that looked common read 255,000 rows
             # to find 21 (`"terkinerja mendesa"`, the archivist at 1M: 430 ms).
             phrase_rows = max(_pg_sampled_count(stem_q), 1)
-            walk_rows = page_rows * total_rows / max(phrase_rows * share, 1)
+            walk_rows = page_rows * _total_rows() / max(phrase_rows * share, 1)
         if phrase_rows is None or candidates <= walk_rows * WALK_ROW_COST:
             # The ids found in the pair table (an array made once, an InitPlan) drive the
             # search rows' primary key. As a plain subquery the planner read the rows
@@ -212,12 +213,17 @@ def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, uni
     # Words as common as `ARSIP_SEARCH_PG_COMMON_ROWS` in the whole archive cost a GIN
     # bitmap over that many postings, whatever the filters; the walk is taken for them
     # when it is cheaper than reading this reader's matches.
-    estimate = filtered * share
-    walk_rows = page_rows * total_rows / max(estimate, 1)
-    common = _pg_estimate_text(stem_q) > _common_rows()
-    if common and walk_rows * WALK_ROW_COST < estimate:
+    if _pg_estimate_text(stem_q) <= _common_rows():
+        return _pg_candidates(matches, parsed, sort, offset, per_page, cap, filtered)
+    estimate = filtered * _reader_share(visible, unit_id)
+    walk_rows = page_rows * _total_rows() / max(estimate, 1)
+    if walk_rows * WALK_ROW_COST < estimate:
         return _pg_walk(matches, base, visible, sort, offset, per_page, cap, filtered)
     return _pg_candidates(matches, parsed, sort, offset, per_page, cap, estimate)
+
+
+def _total_rows() -> int:
+    return max(_pg_estimate(ArsipIndeks.objects.all()), 1)
 
 
 def _pg_estimate_text(stem_q) -> int:
@@ -262,7 +268,22 @@ def _pg_candidates(matches, parsed, sort, offset, per_page, cap, expected) -> _P
             scores = {row[0]: float(row[3]) for row in ranked}
             return _page_from_rows([row[:3] for row in ranked], sort, scores, offset, per_page)
         return _pg_newest(matches, sort, offset, per_page, cap, estimated=False)
-    rows = list(matches.order_by().values_list(*fields)[: cap + 1])
+    by_date = SORT_OLDEST if sort == SORT_OLDEST else SORT_NEWEST
+    if expected > cap:
+        # More matches expected than can be ranked: the newest CAP + 1 at once (one
+        # bitmap of the matches and a top-N sort), rather than CAP + 1 unordered and then
+        # the same matches again for the newest (two statements of the same cost: 90 ms
+        # each for a head of four units' `kesurveian berproyek` at 1M under load).
+        order = ("tanggal", "record_id") if by_date == SORT_OLDEST else ("-tanggal", "-record_id")
+        rows = list(matches.order_by(*order).values_list(*fields)[: cap + 1])
+        if len(rows) > cap:
+            page = _page_from_rows(rows, by_date, {}, offset, per_page)
+            if page.has_next:  # the page and one more letter are among them
+                page.total, page.capped = cap, True
+                return page
+            return _pg_newest(matches, sort, offset, per_page, cap, estimated=False)
+    else:
+        rows = list(matches.order_by().values_list(*fields)[: cap + 1])
     if len(rows) <= cap:
         scores = _pg_scores([row[0] for row in rows], parsed) if sort == SORT_RELEVANCE else {}
         return _page_from_rows(rows, sort, scores, offset, per_page)
