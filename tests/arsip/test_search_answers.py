@@ -235,7 +235,8 @@ def test_pg_estimated_total_is_the_readers_share_not_the_planners_guess(
     visibility condition, or the candidate cap if higher ("about 1,000" for ten letters;
     at 20,000 records a one-unit reader saw about 6,807 for 766). Now: the matches of the
     text times the share of the newest filtered rows this reader may read."""
-    settings.ARSIP_SEARCH_PG_COMMON_ROWS = 0  # take the walk even for a tiny table
+    settings.ARSIP_SEARCH_PG_COMMON_ROWS = 0  # take the walk even for a tiny table:
+    settings.ARSIP_SEARCH_CANDIDATE_CAP = 5  # more matches than the cap,
     monkeypatch.setattr(search_pg, "WALK_ROW_COST", 0)  # and the walk costs nothing
     for i in range(10):
         make_record(

@@ -210,14 +210,14 @@ def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, uni
     # their unit at 1M) walked 15,000 rows (142 ms) where the index had the 1,340 in a few
     # milliseconds; the archivist's `dan` is the other way round: even collecting CAP
     # candidates means a GIN bitmap over hundreds of thousands of postings (~300 ms).
-    # Words as common as `ARSIP_SEARCH_PG_COMMON_ROWS` in the whole archive cost a GIN
-    # bitmap over that many postings, whatever the filters; the walk is taken for them
-    # when it is cheaper than reading this reader's matches.
-    if _pg_estimate_text(stem_q) <= _common_rows():
+    # Up to the cap the matches are read and ranked whatever the reader may see; above
+    # it the reader's share (one cached statement) tells how many they may read.
+    if filtered <= cap:
         return _pg_candidates(matches, parsed, sort, offset, per_page, cap, filtered)
     estimate = filtered * _reader_share(visible, unit_id)
     walk_rows = page_rows * _total_rows() / max(estimate, 1)
-    if walk_rows * WALK_ROW_COST < estimate:
+    common = filtered > _common_rows() or estimate > cap
+    if common and walk_rows * WALK_ROW_COST < estimate:
         return _pg_walk(matches, base, visible, sort, offset, per_page, cap, filtered)
     return _pg_candidates(matches, parsed, sort, offset, per_page, cap, estimate)
 
@@ -269,11 +269,12 @@ def _pg_candidates(matches, parsed, sort, offset, per_page, cap, expected) -> _P
             return _page_from_rows([row[:3] for row in ranked], sort, scores, offset, per_page)
         return _pg_newest(matches, sort, offset, per_page, cap, estimated=False)
     by_date = SORT_OLDEST if sort == SORT_OLDEST else SORT_NEWEST
-    if expected > cap:
-        # More matches expected than can be ranked: the newest CAP + 1 at once (one
-        # bitmap of the matches and a top-N sort), rather than CAP + 1 unordered and then
-        # the same matches again for the newest (two statements of the same cost: 90 ms
-        # each for a head of four units' `kesurveian berproyek` at 1M under load).
+    if cap < expected <= cap * 4:
+        # Somewhat more matches expected than can be ranked: the newest CAP + 1 at once
+        # (one bitmap of the matches and a top-N sort), rather than CAP + 1 unordered
+        # and then the same matches again for the newest (two statements of the same
+        # cost). Many more: the walk (`_search_pg_inner`) or the two statements, each of
+        # which stops early, cost less than sorting them all.
         order = ("tanggal", "record_id") if by_date == SORT_OLDEST else ("-tanggal", "-record_id")
         rows = list(matches.order_by(*order).values_list(*fields)[: cap + 1])
         if len(rows) > cap:
