@@ -1,0 +1,30 @@
+"""Rows in PostgreSQL's COPY text format, made without a connection (so a worker
+process can make them and the process holding the connection only sends the bytes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value: object) -> str:
+    """One column's text: NULL as \\N, booleans as t/f, dates and times in ISO 8601,
+    text with backslash, tab, newline and carriage return escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_ESCAPES)
+        return value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):  # datetime too: isoformat keeps the offset
+        return value.isoformat()
+    return str(value)
+
+
+def copy_lines(rows: Iterable[Iterable[object]]) -> bytes:
+    """The COPY text of these rows (one line each, columns separated by tabs)."""
+    return "".join(["\t".join(map(copy_value, row)) + "\n" for row in rows]).encode()
