@@ -25,6 +25,22 @@ def copy_value(value: object) -> str:
     return str(value)
 
 
-def copy_lines(rows: Iterable[Iterable[object]]) -> bytes:
+def _line(row: tuple) -> str:
+    if None not in row:
+        # Most rows: str() of each value is its COPY text (PostgreSQL reads True/False
+        # and dates and times with a space as well), unless a value holds a character
+        # COPY gives a meaning to; then the escaping path.
+        line = "\t".join(map(str, row))
+        if (
+            line.count("\t") == len(row) - 1
+            and "\\" not in line
+            and "\n" not in line
+            and "\r" not in line
+        ):
+            return line
+    return "\t".join(map(copy_value, row))
+
+
+def copy_lines(rows: Iterable[tuple]) -> bytes:
     """The COPY text of these rows (one line each, columns separated by tabs)."""
-    return "".join(["\t".join(map(copy_value, row)) + "\n" for row in rows]).encode()
+    return "".join([_line(row) + "\n" for row in rows]).encode()

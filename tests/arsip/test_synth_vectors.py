@@ -40,6 +40,7 @@ def test_no_literal_where_postgres_would_read_the_tokens_otherwise():
 def test_copy_text_escapes():
     assert copy_value("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
     assert copy_lines([(1, None, True, "x")]) == b"1\t\\N\tt\tx\n"
+    assert copy_lines([(1, True, "a b"), (2, False, "a\tb")]) == b"1\tTrue\ta b\n2\tf\ta\\tb\n"
 
 
 def _vectors() -> dict[int, tuple]:
