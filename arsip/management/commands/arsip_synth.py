@@ -382,13 +382,17 @@ class Command(BaseCommand):
 
     def _drop_for_load(self) -> tuple[dict[str, str], list[str]]:
         """Drop the indexes of PG_SEARCH_INDEXES, the other secondary indexes of the
-        records and search rows (not the primary keys nor unique ones) and their foreign
-        keys; return the SQL that makes the others and the foreign keys again, read from
-        the database's own definitions, so the load ends with the indexes and constraints
-        it started with. Maintaining a dozen btree indexes and checking three foreign
-        keys per row cost more than building them once: at 100,000 rows 8.5 s against
-        4.3 s without both (INSERT ... SELECT of the same rows, load 4)."""
-        tables = "('arsip_arsiprecord'::regclass, 'arsip_arsipindeks'::regclass)"
+        records, search rows and word pairs (not the primary keys nor unique ones) and
+        their foreign keys; return the SQL that makes the others and the foreign keys
+        again, read from the database's own definitions, so the load ends with the
+        indexes and constraints it started with. Maintaining a dozen btree indexes and
+        checking three foreign keys per row cost more than building them once: at
+        100,000 rows 8.5 s against 4.3 s without both (INSERT ... SELECT of the same
+        rows, load 4)."""
+        tables = (
+            "('arsip_arsiprecord'::regclass, 'arsip_arsipindeks'::regclass, "
+            "'arsip_arsipfrasa'::regclass)"
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "  # noqa: S608
