@@ -278,13 +278,14 @@ class Command(BaseCommand):
             done += size
 
     def _store(self, batches, is_pg: bool, started: float) -> None:
-        """PostgreSQL: this process generates batch N+3 (one random stream) while two
-        worker processes make the COPY text of the records and search rows of batches
-        N+2 and N+1 (words, stems and vectors are most of the Python work) and a writer
-        thread with its own connection sends batch N to PostgreSQL: on two cores the
-        generation, the text and the database overlap. Inside a caller's transaction
-        (tests) everything runs here; SQLite has one writer and the GIL: nothing to
-        overlap."""
+        """PostgreSQL: this process generates batch N+2 (one random stream) while two
+        worker processes make the COPY text of the records, search rows and word pairs
+        of batch N+1, half each (words, stems, vectors and pairs are most of the Python
+        work), and a writer thread with its own connection sends batch N to PostgreSQL,
+        a half at a time: on two cores the generation, the text and the database
+        overlap, and the first and last batches wait for half a batch's text. Inside a
+        caller's transaction (tests) everything runs here; SQLite has one writer and the
+        GIL: nothing to overlap."""
         workers = self._workers() if is_pg and not connection.in_atomic_block else None
         writer = ThreadPoolExecutor(max_workers=1)
         formatting: deque = deque()
@@ -294,8 +295,11 @@ class Command(BaseCommand):
             for rows in batches:
                 if workers is not None:
                     ids = self._ids(len(rows))
-                    formatting.append(workers.apply_async(copy_batch, (rows, ids)))
-                    if len(formatting) > 2:
+                    half = (len(rows) + 1) // 2
+                    for part in (slice(None, half), slice(half, None)):
+                        job = (rows[part], ids[part])
+                        formatting.append(workers.apply_async(copy_batch, job))
+                    while len(formatting) > WORKERS:
                         writing = self._hand_over(formatting.popleft(), writer, writing)
                 elif is_pg:
                     self._copy_pg(copy_batch(rows, self._ids(len(rows))))
@@ -321,7 +325,7 @@ class Command(BaseCommand):
             workers.join()
 
     def _hand_over(self, formatted, writer, writing):
-        """Wait for a batch's text and for the batch before it to be written; write it."""
+        """Wait for a half batch's text and for the one before it to be written; write it."""
         batch = formatted.get()
         if writing is not None:
             writing.result()
