@@ -14,7 +14,9 @@ does not run from one field into the next, as on SQLite), both built with the `s
 configuration from text made here: `tsv` from the stems (recall) and `tsv_exact` from
 the exact words (ranked higher). PostgreSQL's own `indonesian` stemmer is not used.
 Letter numbers are left out of both; they are structured columns. One INSERT ... SELECT
-FROM unnest(...) ... ON CONFLICT does a batch.
+FROM unnest(...) ... ON CONFLICT does a batch. Bulk loads of new records
+(`arsip_index_prepare`, `arsip_index_copy_prepared`) write the same vectors and word
+pairs as text made in Python (`arsip.search.tsvector`) with COPY instead.
 
 SQLite: FTS5 table `arsip_fts` whose external content is `ArsipIndeksTeks` (exact words
 and the stems per field). The old entry is deleted from FTS5 with the values it was
@@ -38,7 +40,15 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from arsip.models import ArsipIndeks, ArsipIndeksTeks, ArsipKata, ArsipRecord
-from arsip.search.stemmer import stem, tokenize, word_pairs
+from arsip.search.copytext import copy_lines
+from arsip.search.stemmer import (
+    stem_list,
+    text_unit_token,
+    tokenize,
+    unit_token,
+    word_pairs,
+)
+from arsip.search.tsvector import tsvector_text
 
 # Version of the words and stems in the index: part of the source hash. 5: the word
 # pairs for phrases (`ArsipFrasa`) and the unit lexeme in the stem vector (migration
@@ -145,8 +155,8 @@ class _Doc:
     def __init__(self, hal: str, isi: str, lain: str):
         tokens = [tokenize(hal), tokenize(isi), tokenize(lain)]
         self.hal, self.isi, self.lain = (" ".join(t) for t in tokens)
-        # `stem` is cached per word: after a warm-up nearly every call is a cache hit.
-        stems = [list(map(stem, t)) for t in tokens]
+        # Stems are cached per word: after a warm-up nearly every one is a cache hit.
+        stems = [stem_list(t) for t in tokens]
         self.hal_s, self.isi_s, self.lain_s = (" ".join(t) for t in stems)
         self.pairs = " ".join(word_pairs(stems))
         self.words = set().union(*tokens)
@@ -245,17 +255,93 @@ def _pg_index(rows: list[dict], hashes: dict[int, str]) -> int:
     return _pg_write([row["pk"] for row in rows], prepared)
 
 
-def arsip_index_prepare(rows: list[dict]) -> PreparedRows:
-    """PostgreSQL bulk loads (`arsip_synth`), step 1: words, stems and hashes of rows the
-    caller holds in memory (keys: the text fields and the filter columns, with the
-    values the record will have), before the records exist. Same values as
+# The search row's columns as a bulk load writes them (COPY), in this order.
+COPY_COLUMNS = (
+    "record_id",
+    "tanggal",
+    "unit_id",
+    "kode_klasifikasi_id",
+    "jenis_kode",
+    "urgensi",
+    "klasifikasi_keamanan",
+    "status",
+    "sumber_hash",
+    "surat_kunci",
+    "nomor_kode",
+    "nomor_unit",
+    "tsv",
+    "tsv_exact",
+)
+_COPIED = COPY_COLUMNS[1:8]  # the record's filter columns
+_STRUCTURED = COPY_COLUMNS[9:12]  # letter key and number parts
+PAIR_COLUMNS = ("record_id", "unit_id", "kode_klasifikasi_id", "klasifikasi_keamanan", "pasangan")
+
+
+@dataclass
+class BulkRows:
+    """The search rows and word pairs of a batch of new records, made in Python: their
+    COPY text (COPY_COLUMNS, PAIR_COLUMNS; the vectors as tsvector literals,
+    `arsip.search.tsvector`). Where a record's text cannot be written as a literal its
+    vectors are NULL and `sql` holds the record's `PG_UPSERT` values (id → hash, exact
+    and stem text per field)."""
+
+    search: bytes
+    pairs: bytes
+    sql: dict[int, tuple[str, ...]]
+    words: set[str]
+
+
+def arsip_index_prepare(rows: list[dict], ids: list[int]) -> BulkRows:
+    """PostgreSQL bulk loads (`arsip_synth`), step 1: the search rows of records the
+    caller holds in memory (keys: the text fields and the filter columns, with the values
+    the records `ids` will have), made without the database (a worker process may make
+    them). The same hash, words, stems, weights, positions, unit lexeme and word pairs as
     `arsip_index_records` makes, so a later reindex finds nothing to redo."""
-    return _prepare(rows, [_hash(row) for row in rows])
+    lines, pair_lines, sql, words = [], [], {}, set()
+    for pk, row in zip(ids, rows, strict=True):
+        hal, isi, lain = tokenize(row["hal"]), tokenize(row["isi_teks"]), tokenize(_lain(row))
+        s_hal, s_isi, s_lain = stem_list(hal), stem_list(isi), stem_list(lain)
+        words.update(hal, isi, lain)
+        digest = _hash(row)
+        tsv = tsvector_text(s_hal, s_isi, s_lain)
+        tsv_exact = tsvector_text(hal, isi, lain)
+        if tsv is None or tsv_exact is None:
+            tsv = tsv_exact = None
+            texts = (hal, isi, lain, s_hal, s_isi, s_lain)
+            sql[pk] = (digest, *(" ".join(tokens) for tokens in texts))
+        else:  # the unit's lexeme, without a position (as `_UNIT_LEXEME`)
+            tsv = f"{tsv} {text_unit_token(row['unit_id'])}"
+        copied, structured = (row[f] for f in _COPIED), (row[f] for f in _STRUCTURED)
+        lines.append((pk, *copied, digest, *structured, tsv, tsv_exact))
+        pairs = " ".join(word_pairs((s_hal, s_isi, s_lain)))
+        pair_lines.append(
+            (
+                pk,
+                row["unit_id"],
+                row["kode_klasifikasi_id"],
+                row["klasifikasi_keamanan"],
+                f"{pairs} {unit_token(row['unit_id'])}",  # as `PG_PAIRS_UPSERT`
+            )
+        )
+    return BulkRows(copy_lines(lines), copy_lines(pair_lines), sql, words)
 
 
-def arsip_index_write_prepared(ids: list[int], prepared: PreparedRows) -> int:
-    """Step 2: write the search rows of the records `ids` (in the prepared order)."""
-    return _pg_write(ids, prepared)
+def arsip_index_copy_prepared(prepared: BulkRows) -> None:
+    """Step 2, once the records exist and have no search row yet: one COPY of the search
+    rows and one of the word pairs, `PG_UPSERT` for the records whose vectors PostgreSQL
+    builds, the vocabulary."""
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: Django's has no COPY
+        for table, columns, data in (
+            ("arsip_arsipindeks", COPY_COLUMNS, prepared.search),
+            ("arsip_arsipfrasa", PAIR_COLUMNS, prepared.pairs),
+        ):
+            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                copy.write(data)
+        if prepared.sql:
+            values = [list(prepared.sql), *map(list, zip(*prepared.sql.values(), strict=True))]
+            cursor.execute(PG_UPSERT, values)
+    _vocabulary_add(prepared.words)
 
 
 def _fts_values(row: ArsipIndeksTeks) -> list:
