@@ -154,3 +154,41 @@ def test_the_unit_lexemes_cannot_be_typed(demo):
     for typed in (f"u{unit_id}", f"_u{unit_id}", f'"laporan u{unit_id}"', f"'_u{unit_id}'"):
         assert search(user, q=typed).total == 0, typed
     assert search(user, q="laporan").total == 1
+
+
+@pytest.mark.postgres
+def test_a_one_unit_readers_phrase_reads_only_pair_rows_of_their_unit(demo):
+    """The pair rows read for a one-unit reader's phrase are those of their unit (and the
+    records they are named on), not every record holding the pair: the unit's lexeme is
+    part of the pair index lookup (issue 16, item 3)."""
+    import json
+
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from arsip.models import ArsipPembaca
+    from tests.arsip.test_search_numbers import _rows_read
+
+    for i in range(20):
+        make_record(hal=f"Rapat kerja sekolah {i}", unit_kode="DISDIKBUD-SMA")
+    for i in range(200):
+        make_record(hal=f"Rapat kerja lain {i}", unit_kode="DISKOMINFOTIK")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE arsip_arsipfrasa")
+    user = demo["stafsma"]
+    with CaptureQueriesContext(connection) as ctx:
+        result = search(user, q='"rapat kerja"')
+    assert result.total == 20
+    pair_sql = [q["sql"] for q in ctx.captured_queries if "arsip_arsipfrasa" in q["sql"]]
+    pair_sql = [sql for sql in pair_sql if sql.startswith("SELECT")]
+    assert pair_sql
+    unit_rows = ArsipFrasa.objects.filter(unit__kode="DISDIKBUD-SMA").count()
+    named = ArsipPembaca.objects.filter(pegawai=user).count()
+    for sql in pair_sql:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        read = _rows_read(plan[0]["Plan"], "arsip_arsipfrasa")
+        assert read <= unit_rows + named, read
