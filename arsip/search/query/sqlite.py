@@ -18,9 +18,10 @@ def _sqlite_rank_limit() -> int:
 
 # FTS5 first (CROSS JOIN keeps that order), newest-archived first: FTS5 walks its rowids
 # backwards lazily, so LIMIT stops the scan early; the search row supplies the filters.
+# The search row is read from its covering index `arsip_sq_rekaman` (migration 0012).
 _FTS_NEWEST = (
     "SELECT arsip_arsipindeks.record_id, arsip_arsipindeks.tanggal, "
-    "arsip_arsipindeks.surat_kunci FROM arsip_fts "
+    "arsip_arsipindeks.surat_kunci{score} FROM arsip_fts "
     "CROSS JOIN arsip_arsipindeks ON arsip_arsipindeks.record_id = arsip_fts.rowid "
     "WHERE arsip_fts MATCH %s AND {where} ORDER BY arsip_fts.rowid DESC"
 )
@@ -53,17 +54,18 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
         )
         n_match = cursor.fetchone()[0]
         if n_match <= limit:
-            cursor.execute(_FTS_NEWEST.format(where=where), [match, *params])
-            rows = cursor.fetchall()
-            scores = {}
-            if sort == SORT_RELEVANCE and rows:
-                wanted = {row[0] for row in rows}
-                cursor.execute(
-                    f"SELECT rowid, -{_BM25} FROM arsip_fts WHERE arsip_fts MATCH %s",  # noqa: S608
-                    [match],
-                )
-                scores = {pk: float(v) for pk, v in cursor.fetchall() if pk in wanted}
-            rows = [(pk, dt.date.fromisoformat(str(day)), key) for pk, day, key in rows]
+            # Ranked in the same statement: bm25 is computed only for the permitted rows
+            # (the select list), in the one pass over the matches. It was a second
+            # statement scoring every match, a second pass over the FTS5 index (for a
+            # phrase of common words as long as the first, 13 ms at 100,000 records).
+            ranked = sort == SORT_RELEVANCE
+            sql = _FTS_NEWEST.format(where=where, score=f", -{_BM25}" if ranked else "")
+            cursor.execute(sql, [match, *params])
+            rows, scores = [], {}
+            for pk, day, key, *score in cursor.fetchall():
+                rows.append((pk, dt.date.fromisoformat(str(day)), key))
+                if ranked:
+                    scores[pk] = float(score[0])
             return _page_from_rows(rows, sort, scores, offset, per_page)
         cursor.execute(
             _FTS_NEWEST_COUNT.format(where=where),
@@ -73,7 +75,7 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
 
         def fetch(start: int, n: int) -> list[tuple[int, str]]:
             cursor.execute(
-                _FTS_NEWEST.format(where=where) + " LIMIT %s OFFSET %s",
+                _FTS_NEWEST.format(where=where, score="") + " LIMIT %s OFFSET %s",
                 [match, *params, n, start],
             )
             return [(pk, key) for pk, _, key in cursor.fetchall()]
