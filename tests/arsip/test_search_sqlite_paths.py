@@ -1,0 +1,183 @@
+"""The search's SQLite paths of issue 16 item 4 (p95 at 100,000 records), and the
+engine-neutral pieces they rely on: the covering indexes of migration 0012 and the
+planner's use of them, bm25 computed in the join, the search without words reading
+`cap` + 1 rows first, the letter holders found through their ids, and the snippet's
+one-pass test. Plans, never timings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from arsip.search.query import ArsipSearchParams, arsip_search
+from arsip.search.query.parse import parse_query
+from arsip.search.query.snippets import _snippet_in
+from arsip.search.query.sqlite import _FTS_NEWEST
+from arsip.search.query.text import _BM25, fts5_match
+from tests.arsip.conftest import make_record
+
+sqlite_only = pytest.mark.skipif(
+    django_settings.IS_POSTGRES, reason="SQLite's own structures (FTS5, covering indexes)"
+)
+
+COVERING = {"arsip_sq_rekaman", "arsip_sq_nomor_unit", "arsip_sq_nomor_kode", "arsip_sq_tanggal"}
+
+
+def search(user, **kw):
+    return arsip_search(user=user, params=ArsipSearchParams(**kw))
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_covering_indexes_exist():
+    """Django does not know these indexes: a migration that makes SQLite rebuild the
+    search-row table drops them, and must create them again (migration 0012)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'arsip_arsipindeks'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names >= COVERING
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_fts_join_reads_the_search_row_from_its_covering_index():
+    where = (
+        "(arsip_arsipindeks.unit_id IN (1, 2) AND arsip_arsipindeks.klasifikasi_keamanan = 'biasa')"
+    )
+    sql = _FTS_NEWEST.format(where=where, score=f", -{_BM25}").replace("%s", "?")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql.replace("?", "'x'"))
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX arsip_sq_rekaman" in plan, plan
+
+
+@sqlite_only
+def test_ranked_scores_are_each_permitted_matchs_bm25(people):
+    """bm25 comes from the joined statement now; its values are those of a statement
+    scoring every match, for the rows the user may read."""
+    for n in range(6):
+        make_record(hal=f"Laporan kegiatan {n}", isi="laporan " * (n + 1))
+    make_record(hal="Laporan rahasia", klasifikasi_keamanan="rahasia")
+    user = people["arsiparis"]
+    result = search(user, q="laporan")
+    assert result.total == 6
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -{_BM25} FROM arsip_fts WHERE arsip_fts MATCH %s",  # noqa: S608
+            [fts5_match(parse_query("laporan"))],
+        )
+        every = {pk: float(score) for pk, score in cursor.fetchall()}
+    assert len(every) == 7  # the secret record matches too, but is not shown
+    assert {hit.record.pk: hit.score for hit in result.hits} == {
+        hit.record.pk: every[hit.record.pk] for hit in result.hits
+    }
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def _single_letters(count: int) -> None:
+    for n in range(count):
+        make_record(
+            hal=f"Nota dinas {n}",
+            tanggal=dt.date(2021, 1, 1) + dt.timedelta(days=n // 2),
+            source_type="naskah.naskah",
+            source_id=f"s{n}",
+            surat_kunci=f"naskah.naskah:s{n}",
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["terbaru", "terlama"])
+def test_plain_search_over_the_cap_gives_the_pages_of_the_whole_sort(people, settings, sort):
+    """More letters than the cap among the first cap + 1 rows: on SQLite the other rows
+    are not read; the pages and the "more than" total are those of sorting every row."""
+    user = people["arsiparis"]
+    _single_letters(16)
+    everything = [
+        [h.record.pk for h in search(user, tahun=2021, sort=sort, page=p, per_page=3).hits]
+        for p in (1, 2, 3)
+    ]
+    settings.ARSIP_SEARCH_CANDIDATE_CAP = 10
+    with CaptureQueriesContext(connection) as ctx:
+        pages = [
+            [h.record.pk for h in search(user, tahun=2021, sort=sort, page=p, per_page=3).hits]
+            for p in (1, 2, 3)
+        ]
+    result = search(user, tahun=2021, sort=sort, per_page=3)
+    assert pages == everything
+    assert (result.total, result.total_capped, result.has_next) == (10, True, True)
+    unordered = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "arsip_arsipindeks" in q["sql"] and "ORDER BY" not in q["sql"]
+    ]
+    limit = 11 if connection.vendor == "sqlite" else 41  # cap + 1, or 4 × cap + 1
+    assert unordered and all(sql.endswith(f"LIMIT {limit}") for sql in unordered)
+
+
+@pytest.mark.django_db
+def test_plain_search_with_copies_over_the_cap_rows_counts_its_letters(people, settings):
+    """cap + 1 rows but at most cap letters (recipient copies): the rows up to the row
+    limit are read after all, and the total is exact."""
+    user = people["arsiparis"]
+    for n in range(4):
+        key = f"naskah.naskah:c{n}"
+        make_record(
+            hal=f"Undangan {n}",
+            tanggal=dt.date(2022, 5, 1 + n),
+            surat_kunci=key,
+            source_type="naskah.naskah",
+            source_id=f"c{n}",
+        )
+        for unit_kode in ("DISDIKBUD", "BIRO-UMUM"):
+            make_record(
+                hal=f"Undangan {n}",
+                tanggal=dt.date(2022, 5, 1 + n),
+                surat_kunci=key,
+                unit_kode=unit_kode,
+                source_type="masuk.suratmasuk",
+                source_id=f"c{n}-{unit_kode}",
+            )
+    settings.ARSIP_SEARCH_CANDIDATE_CAP = 5  # 12 rows, 4 letters
+    result = search(user, tahun=2022)
+    assert (result.total, result.total_capped) == (4, False)
+    assert [hit.record.source_type for hit in result.hits] == ["naskah.naskah"] * 4
+
+
+@pytest.mark.django_db
+def test_holders_of_a_letter_among_many_records_without_a_key(people):
+    """The letter's holders are found by their key whatever the statistics say about
+    records without one (on SQLite: their ids first, then the visibility filter)."""
+    key = "naskah.naskah:h1"
+    issuer = make_record(
+        hal="Surat edaran banjir", surat_kunci=key, source_type="naskah.naskah", source_id="h1"
+    )
+    copy = make_record(
+        hal="Surat edaran banjir",
+        surat_kunci=key,
+        unit_kode="DISDIKBUD",
+        source_type="masuk.suratmasuk",
+        source_id="h1-c",
+    )
+    for n in range(5):
+        make_record(hal=f"Surat edaran banjir lain {n}")
+    result = search(people["arsiparis"], q="edaran banjir")
+    hit = next(h for h in result.hits if h.record.surat_kunci == key)
+    assert [h.record_id for h in hit.holders] == [issuer.pk, copy.pk]
+    assert hit.record.pk == issuer.pk
+
+
+def test_snippet_is_found_where_a_word_is_broken_by_punctuation_or_stemmed():
+    exact, stems = {"laporan"}, {"lapor"}
+    # The word with its punctuation taken out matches: the piece around it is the
+    # snippet (the highlighting marks whole runs of letters only, as before).
+    assert _snippet_in("Sudah ada lap-oran bulan ini.", exact, stems) is not None
+    assert "<mark>melaporkan</mark>" in _snippet_in("Kami melaporkan hasil.", set(), stems)
+    assert _snippet_in("Undangan rapat koordinasi.", exact, stems) is None
+    assert _snippet_in("", exact, stems) is None
