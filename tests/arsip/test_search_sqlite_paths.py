@@ -181,3 +181,36 @@ def test_snippet_is_found_where_a_word_is_broken_by_punctuation_or_stemmed():
     assert "<mark>melaporkan</mark>" in _snippet_in("Kami melaporkan hasil.", set(), stems)
     assert _snippet_in("Undangan rapat koordinasi.", exact, stems) is None
     assert _snippet_in("", exact, stems) is None
+
+
+def test_unranked_match_joins_the_layers_only_where_the_tokens_are_the_same():
+    parsed = parse_query('dan laporan "untuk dan" "laporan keuangan"')
+    unranked = fts5_match(parsed, ranked=False)
+    assert unranked.startswith('"dan" AND ({hal isi lain} : "laporan" OR')
+    assert '"untuk dan"' in unranked and '{hal_s isi_s lain_s} : "lapor uang"' in unranked
+    assert fts5_match(parsed).count("{hal isi lain}") == 4  # bm25 sees every phrase apart
+
+
+@sqlite_only
+def test_unranked_match_finds_the_same_rows(people):
+    """One phrase over every column finds what the two column-filtered ones find; that
+    holds while `arsip_fts` has exactly its six columns."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA table_info(arsip_fts)")
+        columns = [row[1] for row in cursor.fetchall()]
+    assert columns == ["hal", "isi", "lain", "hal_s", "isi_s", "lain_s"]
+    make_record(hal="Laporan dan untuk", isi="surat untuk dan yang lain")
+    make_record(hal="Melaporkan keuangan", isi="dan pelaporan keuangan daerah")
+    make_record(hal="Nota dinas", lampiran_teks="laporan keuangan untuk dan")
+    make_record(hal="Undangan", isi="dan untuk")
+    for text in ("dan", "untuk dan", '"untuk dan"', '"laporan keuangan"', "laporan dan", "nota"):
+        parsed = parse_query(text)
+        found = []
+        for ranked in (True, False):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT rowid FROM arsip_fts WHERE arsip_fts MATCH %s ORDER BY rowid",
+                    [fts5_match(parsed, ranked=ranked)],
+                )
+                found.append([row[0] for row in cursor.fetchall()])
+        assert found[0] == found[1] and found[0], text

@@ -45,12 +45,15 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
     matches, scaled by how much of the index's id range those matches span (matches are
     assumed as dense in older records as in the newest; nothing more is counted)."""
     match = fts5_match(parsed)
+    # The same matches in the form that reads each doclist once, where bm25 is not
+    # called (`fts5_match`).
+    rows_match = fts5_match(parsed, ranked=False)
     where, params = _where(qs)
     limit = _sqlite_rank_limit()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT rowid FROM arsip_fts WHERE arsip_fts MATCH %s LIMIT %s)",
-            [match, limit + 1],
+            [rows_match, limit + 1],
         )
         n_match = cursor.fetchone()[0]
         if n_match <= limit:
@@ -60,7 +63,7 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
             # phrase of common words as long as the first, 13 ms at 100,000 records).
             ranked = sort == SORT_RELEVANCE
             sql = _FTS_NEWEST.format(where=where, score=f", -{_BM25}" if ranked else "")
-            cursor.execute(sql, [match, *params])
+            cursor.execute(sql, [match if ranked else rows_match, *params])
             rows, scores = [], {}
             for pk, day, key, *score in cursor.fetchall():
                 rows.append((pk, dt.date.fromisoformat(str(day)), key))
@@ -69,14 +72,14 @@ def _search_sqlite(qs, parsed, sort, offset, per_page, cap) -> _Page:
             return _page_from_rows(rows, sort, scores, offset, per_page)
         cursor.execute(
             _FTS_NEWEST_COUNT.format(where=where),
-            [match, limit, *params],
+            [rows_match, limit, *params],
         )
         seen, lowest, first_id, last_id = cursor.fetchone()
 
         def fetch(start: int, n: int) -> list[tuple[int, str]]:
             cursor.execute(
                 _FTS_NEWEST.format(where=where, score="") + " LIMIT %s OFFSET %s",
-                [match, *params, n, start],
+                [rows_match, *params, n, start],
             )
             return [(pk, key) for pk, _, key in cursor.fetchall()]
 

@@ -71,7 +71,8 @@ def _finds_any(qs: QuerySet, parsed: ParsedQuery) -> bool:
     where, params = _where(qs)
     with connection.cursor() as cursor:
         cursor.execute(
-            _FTS_NEWEST.format(where=where, score="") + " LIMIT 1", [fts5_match(parsed), *params]
+            _FTS_NEWEST.format(where=where, score="") + " LIMIT 1",
+            [fts5_match(parsed, ranked=False), *params],
         )
         return cursor.fetchone() is not None
 
