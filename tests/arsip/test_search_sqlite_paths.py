@@ -214,3 +214,65 @@ def test_unranked_match_finds_the_same_rows(people):
                 )
                 found.append([row[0] for row in cursor.fetchall()])
         assert found[0] == found[1] and found[0], text
+
+
+def _trigram_ids(fragment: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM arsip_nomor_trgm WHERE arsip_nomor_trgm MATCH %s",
+            ['"' + fragment + '"'],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_number_trigram_index_follows_the_records(demo):
+    """Kept by triggers (migration 0013) on every insert, change of number and delete,
+    whoever makes them; a migration that rebuilds the record table drops them."""
+    from arsip.models import ArsipRecord
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert triggers >= {"arsip_nomor_trgm_ins", "arsip_nomor_trgm_del", "arsip_nomor_trgm_upd"}
+    record = make_record(hal="Surat", nomor="000.1/0042/DISKOMINFOTIK/2024")
+    assert record.pk in _trigram_ids("0042/diskominfotik")
+    ArsipRecord.objects.filter(pk=record.pk).update(nomor="000.1/0043/BIRO-UMUM/2024")
+    assert record.pk not in _trigram_ids("0042/DISKOMINFOTIK")
+    assert record.pk in _trigram_ids("0043/BIRO")
+    ArsipRecord.objects.filter(pk=record.pk).delete()
+    assert _trigram_ids("0043/BIRO") == set()
+
+
+@pytest.mark.django_db
+def test_number_fragment_finds_what_like_finds(people):
+    """The trigram index on SQLite, LIKE for fragments it cannot serve (shorter than
+    three characters, not ASCII), the trigram GIN index on PostgreSQL: the same records,
+    whatever the case typed."""
+    numbers = [
+        "000.1/0042/DISKOMINFOTIK/2024",
+        "000.1/0420/DISKOMINFOTIK-APTIKA/2025",
+        "800/1042/BIRO-UMUM/2024",
+        "B-17/ÜBER/2024",
+        "ND-7/X/2023",
+    ]
+    for n, nomor in enumerate(numbers):
+        make_record(hal=f"Surat {n}", nomor=nomor)
+    user = people["arsiparis"]
+
+    def found(text: str) -> set[str]:
+        return {hit.record.nomor for hit in search(user, q=text, per_page=50).hits}
+
+    assert found("042/DISKOMINFOTIK") == set(numbers[:1])
+    assert found("042/diskominfotik") == set(numbers[:1])
+    assert found("/2024") == {numbers[0], numbers[2], numbers[3]}
+    assert found("1042/BIRO") == {numbers[2]}
+    assert found("7/X") == {numbers[4]}
+
+    def numbered(nomor: str) -> set[str]:  # the number field of the search form
+        return {hit.record.nomor for hit in search(user, nomor=nomor, per_page=50).hits}
+
+    assert numbered("17/über") == {numbers[3]}  # not ASCII: LIKE
+    assert numbered("/x") == {numbers[4]}  # two characters: LIKE
+    assert numbered("0042/diskominfotik") == {numbers[0]}
