@@ -1,5 +1,5 @@
 """The search's SQLite paths of issue 16 item 4 (p95 at 100,000 records), and the
-engine-neutral pieces they rely on: the covering indexes of migration 0012 and the
+engine-neutral pieces they rely on: the covering indexes of migration 0013 and the
 planner's use of them, bm25 computed in the join, the search without words reading
 `cap` + 1 rows first, the letter holders found through their ids, and the snippet's
 one-pass test. Plans, never timings."""
@@ -35,7 +35,7 @@ def search(user, **kw):
 @pytest.mark.django_db
 def test_covering_indexes_exist():
     """Django does not know these indexes: a migration that makes SQLite rebuild the
-    search-row table drops them, and must create them again (migration 0012)."""
+    search-row table drops them, and must create them again (migration 0013)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'arsip_arsipindeks'"
@@ -228,7 +228,7 @@ def _trigram_ids(fragment: str) -> set[int]:
 @sqlite_only
 @pytest.mark.django_db
 def test_number_trigram_index_follows_the_records(demo):
-    """Kept by triggers (migration 0013) on every insert, change of number and delete,
+    """Kept by triggers (migration 0014) on every insert, change of number and delete,
     whoever makes them; a migration that rebuilds the record table drops them."""
     from arsip.models import ArsipRecord
 

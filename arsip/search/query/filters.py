@@ -116,7 +116,7 @@ def _number_q(fragment: str) -> Q:
 _FREE_IDS = 500
 
 # SQLite: the records whose number holds a fragment, from the trigram index of the
-# numbers (migration 0013) instead of LIKE over every number. A quoted fragment is a
+# numbers (migration 0014) instead of LIKE over every number. A quoted fragment is a
 # substring match there, case-folded; only fragments of three or more printable ASCII
 # characters (trigrams; ASCII so that the folding is LIKE's), others take LIKE.
 _SQLITE_NOMOR_TRGM = "SELECT rowid FROM arsip_nomor_trgm WHERE arsip_nomor_trgm MATCH %s"

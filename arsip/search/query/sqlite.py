@@ -18,7 +18,7 @@ def _sqlite_rank_limit() -> int:
 
 # FTS5 first (CROSS JOIN keeps that order), newest-archived first: FTS5 walks its rowids
 # backwards lazily, so LIMIT stops the scan early; the search row supplies the filters.
-# The search row is read from its covering index `arsip_sq_rekaman` (migration 0012).
+# The search row is read from its covering index `arsip_sq_rekaman` (migration 0013).
 _FTS_NEWEST = (
     "SELECT arsip_arsipindeks.record_id, arsip_arsipindeks.tanggal, "
     "arsip_arsipindeks.surat_kunci{score} FROM arsip_fts "

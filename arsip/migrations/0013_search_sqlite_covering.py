@@ -56,7 +56,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arsip", "0011_search_number_parts"),
+        ("arsip", "0012_search_word_pairs"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

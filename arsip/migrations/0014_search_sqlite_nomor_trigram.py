@@ -58,7 +58,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arsip", "0012_search_sqlite_covering"),
+        ("arsip", "0013_search_sqlite_covering"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
