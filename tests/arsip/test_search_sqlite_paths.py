@@ -276,3 +276,40 @@ def test_number_fragment_finds_what_like_finds(people):
     assert numbered("17/über") == {numbers[3]}  # not ASCII: LIKE
     assert numbered("/x") == {numbers[4]}  # two characters: LIKE
     assert numbered("0042/diskominfotik") == {numbers[0]}
+
+
+@pytest.mark.parametrize("sort", ["relevansi", "terbaru", "terlama"])
+def test_rows_sorted_by_sqlite_give_the_page_python_gives(sort):
+    """`_page_from_sorted` (rows sorted by SQLite: ISO dates as text, the same keys)
+    makes the page, total and next-page flag `_page_from_rows` makes from the same rows."""
+    import random
+
+    from arsip.search.query.pages import _page_from_rows
+    from arsip.search.query.sqlite import _page_from_sorted
+
+    rng = random.Random(5)
+    rows = []
+    for pk in range(1, 400):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(60))
+        key = f"naskah.naskah:{rng.randrange(150)}" if rng.random() < 0.6 else ""
+        rows.append((pk, day, key, round(rng.random() * 5, 1)))  # ties in score and date
+    reverse = sort != "terlama"
+    if sort == "relevansi":
+        ordered = sorted(rows, key=lambda r: (r[3], r[1].isoformat(), r[0]), reverse=True)
+    else:
+        ordered = sorted(rows, key=lambda r: (r[1].isoformat(), r[0]), reverse=reverse)
+    ranked = sort == "relevansi"
+    for offset in (0, 20, 180, 400):
+        expected = _page_from_rows(
+            [r[:3] for r in rows], sort, {r[0]: r[3] for r in rows}, offset, 20
+        )
+        got = _page_from_sorted(
+            [(r[0], r[1].isoformat(), r[2], r[3]) for r in ordered], sort, offset, 20, ranked
+        )
+        assert (got.ids, got.total, got.has_next) == (
+            expected.ids,
+            expected.total,
+            expected.has_next,
+        )
+        if ranked:
+            assert got.scores == {pk: expected.scores[pk] for pk in got.ids}
