@@ -137,6 +137,12 @@ def _named_q(user: Pegawai, id_field: str) -> Q:
     own = ArsipPembaca.objects.filter(pegawai=user)
     if id_field == "record_id" and connection.vendor == "postgresql":
         return Q(AnyOf(F(id_field), Subquery(own.values("record_id"))))
+    if id_field == "record_id" and connection.vendor == "sqlite":
+        # `record_id IN (SELECT …)`: the named set is read once per statement, and with
+        # the unit condition indexable too SQLite takes the union of both indexes
+        # (MULTI-INDEX OR) instead of testing every row of a filter's index: one-unit
+        # staff's `/DISKOMINFOTIK/` at 100k rows 8.5 → 0.2 ms (issue 16, item 4).
+        return Q(record_id__in=own.values("record_id"))
     return Q(Exists(own.filter(record_id=OuterRef(id_field))))
 
 

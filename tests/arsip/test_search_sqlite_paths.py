@@ -313,3 +313,25 @@ def test_rows_sorted_by_sqlite_give_the_page_python_gives(sort):
         )
         if ranked:
             assert got.scores == {pk: expected.scores[pk] for pk in got.ids}
+
+
+@pytest.mark.django_db
+def test_named_records_of_other_units_are_found_without_words(people):
+    """The named-reader condition on the search rows (SQLite: `record_id IN (SELECT …)`,
+    which lets the planner take the union of the unit and named-record indexes;
+    PostgreSQL: `= ANY(ARRAY(…))`; records: EXISTS) finds the same records."""
+    from arsip.models import ArsipIndeks, ArsipRecord
+    from arsip.permissions import arsip_visibility_q
+
+    staff = people["stafsma"]
+    named = make_record(hal="Surat", nomor="000.1/0001/DISKOMINFOTIK/2024", pembaca=[staff])
+    make_record(hal="Surat", nomor="000.1/0002/DISKOMINFOTIK/2024")
+    result = search(staff, q="/DISKOMINFOTIK/")
+    assert [hit.record.pk for hit in result.hits] == [named.pk]
+    rows = ArsipIndeks.objects.filter(arsip_visibility_q(staff, id_field="record_id"))
+    records = ArsipRecord.objects.filter(arsip_visibility_q(staff))
+    assert set(rows.values_list("record_id", flat=True)) == set(
+        records.values_list("pk", flat=True)
+    )
+    if connection.vendor == "sqlite":
+        assert "EXISTS" not in str(rows.query) and "EXISTS" in str(records.query)
