@@ -130,7 +130,8 @@ def _named_q(user: Pegawai, id_field: str) -> Q:
     """The records `user` is named on. On the search rows on PostgreSQL: the ids as an
     index condition (`AnyOf`), so a reader of one unit is served from the unit and
     primary-key indexes rather than by a date walk that filters every row (issue 16,
-    item 3: `/DISKOMINFOTIK/` for one-unit staff at 100k rows, 365 → 38 ms). Elsewhere a
+    item 3: `/DISKOMINFOTIK/` for one-unit staff at 100k rows, 365 → 38 ms); on SQLite
+    `record_id IN (SELECT …)` (below). On the records a
     correlated EXISTS, which probes the (record, pegawai) unique index per candidate row
     (the former `id IN (SELECT ...)` built the whole named set per statement and was
     tested row by row; docs/archive.md, "Named readers")."""
