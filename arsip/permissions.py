@@ -130,13 +130,20 @@ def _named_q(user: Pegawai, id_field: str) -> Q:
     """The records `user` is named on. On the search rows on PostgreSQL: the ids as an
     index condition (`AnyOf`), so a reader of one unit is served from the unit and
     primary-key indexes rather than by a date walk that filters every row (issue 16,
-    item 3: `/DISKOMINFOTIK/` for one-unit staff at 100k rows, 365 → 38 ms). Elsewhere a
+    item 3: `/DISKOMINFOTIK/` for one-unit staff at 100k rows, 365 → 38 ms); on SQLite
+    `record_id IN (SELECT …)` (below). On the records a
     correlated EXISTS, which probes the (record, pegawai) unique index per candidate row
     (the former `id IN (SELECT ...)` built the whole named set per statement and was
     tested row by row; docs/archive.md, "Named readers")."""
     own = ArsipPembaca.objects.filter(pegawai=user)
     if id_field == "record_id" and connection.vendor == "postgresql":
         return Q(AnyOf(F(id_field), Subquery(own.values("record_id"))))
+    if id_field == "record_id" and connection.vendor == "sqlite":
+        # `record_id IN (SELECT …)`: the named set is read once per statement, and with
+        # the unit condition indexable too SQLite takes the union of both indexes
+        # (MULTI-INDEX OR) instead of testing every row of a filter's index: one-unit
+        # staff's `/DISKOMINFOTIK/` at 100k rows 8.5 → 0.2 ms (issue 16, item 4).
+        return Q(record_id__in=own.values("record_id"))
     return Q(Exists(own.filter(record_id=OuterRef(id_field))))
 
 

@@ -38,8 +38,20 @@ def _highlight(text: str, exact: set[str], stems: set[str]) -> str:
     return "".join(out)
 
 
+def _may_match(text: str, exact: set[str], stems: set[str]) -> bool:
+    """False when no word of `text` can match (`word_matches`): a matching word is one
+    of `exact`, or holds a stem without its first letter, so the text with everything
+    but letters and digits taken out holds it too. One pass over the text instead of a
+    test per word: most records of a page hold no query word in their body or other
+    texts (a match in the subject), and testing each of their words took 2-3 ms a page."""
+    squashed = _NOT_WORD.sub("", text).lower()
+    return any(w in squashed for w in exact) or any(s[1:] in squashed for s in stems)
+
+
 def _snippet_in(text: str, exact: set[str], stems: set[str]) -> str | None:
-    words = (text or "").split()
+    if not text or not _may_match(text, exact, stems):
+        return None
+    words = text.split()
     for i, word in enumerate(words):
         token = _NOT_WORD.sub("", word).lower()
         if token and word_matches(token, exact, stems):

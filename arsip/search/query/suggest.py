@@ -70,7 +70,10 @@ def _finds_any(qs: QuerySet, parsed: ParsedQuery) -> bool:
         return qs.filter(tsv=stem_q).exists()
     where, params = _where(qs)
     with connection.cursor() as cursor:
-        cursor.execute(_FTS_NEWEST.format(where=where) + " LIMIT 1", [fts5_match(parsed), *params])
+        cursor.execute(
+            _FTS_NEWEST.format(where=where, score="") + " LIMIT 1",
+            [fts5_match(parsed, ranked=False), *params],
+        )
         return cursor.fetchone() is not None
 
 
