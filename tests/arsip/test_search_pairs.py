@@ -192,3 +192,31 @@ def test_a_one_unit_readers_phrase_reads_only_pair_rows_of_their_unit(demo):
         plan = json.loads(plan) if isinstance(plan, str) else plan
         read = _rows_read(plan[0]["Plan"], "arsip_arsipfrasa")
         assert read <= unit_rows + named, read
+
+
+@pytest.mark.postgres
+def test_a_one_unit_readers_newest_pages_merge_their_unit_and_named_records(demo, settings):
+    """Over the cap a one-unit reader's newest page is their unit's own walk merged with
+    the records they are named on (UNION ALL of keyset walks): the pages come in date
+    order across both, with nothing skipped or repeated from one page to the next."""
+    from arsip.models import ArsipPembaca
+
+    settings.ARSIP_SEARCH_CANDIDATE_CAP = 6
+    reader = demo["stafaptika"]
+    for i in range(8):
+        make_record(
+            hal=f"Laporan aptika {i}",
+            unit_kode="DISKOMINFOTIK-APTIKA",
+            tanggal=dt.date(2022, 1, 1 + 2 * i),
+        )
+    for i in range(3):
+        named = make_record(
+            hal=f"Laporan kiriman {i}", unit_kode="DISDIKBUD", tanggal=dt.date(2022, 1, 2 + 4 * i)
+        )
+        ArsipPembaca.objects.create(record=named, pegawai=reader)
+    make_record(hal="Laporan sekolah", unit_kode="DISDIKBUD", tanggal=dt.date(2022, 2, 1))
+    seen = []
+    for page in (1, 2, 3):  # the cap allows three pages of two
+        result = search(reader, q="laporan", sort="terbaru", per_page=2, page=page)
+        seen += [hit.record.tanggal.day for hit in result.hits]
+    assert seen == [15, 13, 11, 10, 9, 7]  # units' and named records merged by date

@@ -76,25 +76,34 @@ def _walk_letters(fetch, offset: int, per_page: int, max_rows: int) -> tuple[lis
     return page, len(firsts) > offset + per_page
 
 
-def date_walk(qs: QuerySet, sort: str):
+def date_walk(qs: QuerySet | list[QuerySet], sort: str):
     """`fetch(start, n)` for `_walk_letters` over the search rows `qs` in date order
     (newest first unless `sort` is oldest first). Each step continues after the last row
     read (a keyset on the date index's (tanggal, record_id)) instead of reading again,
-    with OFFSET, every row the earlier steps read."""
+    with OFFSET, every row the earlier steps read. Given several querysets (PostgreSQL:
+    a reader's units walked one by one), each walks its own order and a step takes the
+    first `n` of their next rows (UNION ALL)."""
+    parts = qs if isinstance(qs, list) else [qs]
     newest = sort != SORT_OLDEST
     order = ("-tanggal", "-record_id") if newest else ("tanggal", "record_id")
+    fields = ("record_id", "tanggal", "surat_kunci")
     last: tuple | None = None
+
+    def after_last(part: QuerySet) -> QuerySet:
+        if last is None:
+            return part
+        day, pk = last
+        if newest:
+            return part.filter(tanggal__lte=day).exclude(tanggal=day, record_id__gte=pk)
+        return part.filter(tanggal__gte=day).exclude(tanggal=day, record_id__lte=pk)
 
     def fetch(start: int, n: int) -> list[tuple[int, str]]:
         nonlocal last
-        part = qs
-        if last is not None:
-            day, pk = last
-            if newest:
-                part = part.filter(tanggal__lte=day).exclude(tanggal=day, record_id__gte=pk)
-            else:
-                part = part.filter(tanggal__gte=day).exclude(tanggal=day, record_id__lte=pk)
-        rows = list(part.order_by(*order).values_list("record_id", "tanggal", "surat_kunci")[:n])
+        selects = [after_last(part).order_by(*order).values_list(*fields)[:n] for part in parts]
+        if len(selects) == 1:
+            rows = list(selects[0])
+        else:
+            rows = list(selects[0].union(*selects[1:], all=True).order_by(*order)[:n])
         if rows:
             last = (rows[-1][1], rows[-1][0])
         return [(pk, kunci) for pk, _, kunci in rows]

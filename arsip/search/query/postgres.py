@@ -144,36 +144,6 @@ def _text_parts(base: QuerySet, visible: Q, stem_q) -> list[QuerySet] | None:
     return parts if split else None  # None: one walk of `_text_matches` does as well
 
 
-def _union_walk(parts: list[QuerySet], sort: str):
-    """`fetch(start, n)` for `_walk_letters` over the rows of `parts` merged in date order:
-    each part's next `n` rows after the last row read (a keyset), UNION ALL, the first
-    `n` of them."""
-    newest = sort != SORT_OLDEST
-    order = ("-tanggal", "-record_id") if newest else ("tanggal", "record_id")
-    fields = ("record_id", "tanggal", "surat_kunci")
-    last: tuple | None = None
-
-    def fetch(start: int, n: int) -> list[tuple[int, str]]:
-        nonlocal last
-        selects = []
-        for qs in parts:
-            part = qs
-            if last is not None:
-                day, pk = last
-                if newest:
-                    part = part.filter(tanggal__lte=day).exclude(tanggal=day, record_id__gte=pk)
-                else:
-                    part = part.filter(tanggal__gte=day).exclude(tanggal=day, record_id__lte=pk)
-            selects.append(part.order_by(*order).values_list(*fields)[:n])
-        merged = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
-        rows = list(merged.order_by(*order)[:n]) if len(selects) > 1 else list(merged)
-        if rows:
-            last = (rows[-1][1], rows[-1][0])
-        return [(pk, kunci) for pk, _, kunci in rows]
-
-    return fetch
-
-
 def _pair_ids(visible: Q, tsquery: str) -> QuerySet:
     """The ids of the pair rows holding the pairs of `tsquery` that `visible` lets this
     reader see: one SELECT per arm of the reading rule's top-level OR, joined by UNION
@@ -356,7 +326,7 @@ def _pg_candidates(matches, parsed, sort, offset, per_page, cap, expected, parts
 def _pg_newest(matches, sort, offset, per_page, total, *, estimated, parts=None) -> _Page:
     sort = SORT_OLDEST if sort == SORT_OLDEST else SORT_NEWEST
     ids, has_next = _walk_letters(
-        _union_walk(parts, sort) if parts else date_walk(matches, sort),
+        date_walk(parts or matches, sort),
         offset,
         per_page,
         (offset + per_page + 1) * 20,
