@@ -73,7 +73,9 @@ _FILTERS = (
     "nomor_kode",  # number fragments (prefix ranges)
     "nomor_unit",  # unit-code fragments
 )
-_FIELDS = ("pk", *_TEXT, *_FILTERS)
+# Every value of a record the index reads (the source hash covers them all).
+SOURCE_FIELDS = (*_TEXT, *_FILTERS)
+_FIELDS = ("pk", *SOURCE_FIELDS)
 VOCAB_MIN, VOCAB_MAX = 4, 40
 
 
@@ -136,7 +138,7 @@ PG_PAIRS_UPSERT = (
 
 
 def _hash(values: dict) -> str:
-    parts = [values[f] for f in (*_TEXT, *_FILTERS)]
+    parts = [values[f] for f in SOURCE_FIELDS]
     joined = "\x1f".join("" if p is None else str(p) for p in parts) + "\x1f" + INDEX_VERSION
     return hashlib.md5(joined.encode(), usedforsecurity=False).hexdigest()
 
@@ -144,7 +146,7 @@ def _hash(values: dict) -> str:
 def source_hash(record: ArsipRecord) -> str:
     """A hash of what the index holds for a record: its text, filter columns and
     `INDEX_VERSION`."""
-    return _hash({f: getattr(record, f) for f in (*_TEXT, *_FILTERS)})
+    return _hash({f: getattr(record, f) for f in SOURCE_FIELDS})
 
 
 class _Doc:

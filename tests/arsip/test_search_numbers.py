@@ -150,6 +150,17 @@ def _rows_read(plan: dict, table: str) -> int:
     return total
 
 
+def plan_rows_read(sql: str, table: str) -> int:
+    """Rows of `table`'s heap that running `sql` reads (EXPLAIN ANALYZE, as the search
+    runs it: sequential scans off)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return _rows_read(plan[0]["Plan"], table)
+
+
 @pytest.mark.postgres
 def test_narrow_reader_common_word_reads_only_rows_of_their_units(demo):
     """Staff of one unit search a word every letter holds: the plan reads the rows of
@@ -174,10 +185,5 @@ def test_narrow_reader_common_word_reads_only_rows_of_their_units(demo):
     unit_rows = ArsipIndeks.objects.filter(unit__kode="DISDIKBUD-SMA").count()
     named = ArsipPembaca.objects.filter(pegawai=user).count()
     for sql in text_sql:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        read = _rows_read(plan[0]["Plan"], "arsip_arsipindeks")
+        read = plan_rows_read(sql, "arsip_arsipindeks")
         assert read <= unit_rows + named, (read, re.sub(r"\s+", " ", sql)[:300])

@@ -161,13 +161,10 @@ def test_a_one_unit_readers_phrase_reads_only_pair_rows_of_their_unit(demo):
     """The pair rows read for a one-unit reader's phrase are those of their unit (and the
     records they are named on), not every record holding the pair: the unit's lexeme is
     part of the pair index lookup (issue 16, item 3)."""
-    import json
-
-    from django.db import transaction
     from django.test.utils import CaptureQueriesContext
 
     from arsip.models import ArsipPembaca
-    from tests.arsip.test_search_numbers import _rows_read
+    from tests.arsip.test_search_numbers import plan_rows_read
 
     for i in range(20):
         make_record(hal=f"Rapat kerja sekolah {i}", unit_kode="DISDIKBUD-SMA")
@@ -185,12 +182,7 @@ def test_a_one_unit_readers_phrase_reads_only_pair_rows_of_their_unit(demo):
     unit_rows = ArsipFrasa.objects.filter(unit__kode="DISDIKBUD-SMA").count()
     named = ArsipPembaca.objects.filter(pegawai=user).count()
     for sql in pair_sql:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        read = _rows_read(plan[0]["Plan"], "arsip_arsipfrasa")
+        read = plan_rows_read(sql, "arsip_arsipfrasa")
         assert read <= unit_rows + named, read
 
 

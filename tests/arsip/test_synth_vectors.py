@@ -12,6 +12,7 @@ from django.db import connection
 from arsip.models import ArsipFrasa, ArsipIndeks, ArsipRecord
 from arsip.search.copytext import copy_lines, copy_value
 from arsip.search.index import (
+    SOURCE_FIELDS,
     arsip_index_copy_prepared,
     arsip_index_prepare,
     arsip_index_records,
@@ -80,24 +81,8 @@ def test_copied_rows_equal_the_index_tasks_for_any_text(demo):
     assert all(row[-1] for row in by_sql.values())  # every record has its pairs' row
     ArsipFrasa.objects.all().delete()
     ArsipIndeks.objects.all().delete()
-    fields = (
-        "hal",
-        "isi_teks",
-        "ocr_teks",
-        "lampiran_teks",
-        "tanggal",
-        "unit_id",
-        "kode_klasifikasi_id",
-        "jenis_kode",
-        "urgensi",
-        "klasifikasi_keamanan",
-        "status",
-        "surat_kunci",
-        "nomor_kode",
-        "nomor_unit",
-    )
     ids = [record.pk for record in records]
-    rows = list(ArsipRecord.objects.filter(pk__in=ids).order_by("pk").values(*fields))
+    rows = list(ArsipRecord.objects.filter(pk__in=ids).order_by("pk").values(*SOURCE_FIELDS))
     prepared = arsip_index_prepare(rows, sorted(ids))
     assert len(prepared.sql) == 2  # 1e5abc / café, and the 300 "dan": built by PostgreSQL
     arsip_index_copy_prepared(prepared)

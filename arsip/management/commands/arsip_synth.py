@@ -30,6 +30,7 @@ from django.utils import timezone
 from arsip.models import ArsipPembaca, ArsipRecord, Berkas
 from arsip.search.copytext import copy_lines
 from arsip.search.index import (
+    SOURCE_FIELDS,
     BulkRows,
     arsip_index_copy_prepared,
     arsip_index_prepare,
@@ -94,22 +95,10 @@ PG_SEARCH_INDEXES = {
 }
 # Positions in a generated row of what the search index needs (arsip.search.index).
 _INDEXED = tuple(
+    # The letter key is not a record column here: bulk-made records have none.
     (field, COLUMNS.index(field))
-    for field in (
-        "hal",
-        "isi_teks",
-        "ocr_teks",
-        "lampiran_teks",
-        "tanggal",
-        "unit_id",
-        "kode_klasifikasi_id",
-        "jenis_kode",
-        "urgensi",
-        "klasifikasi_keamanan",
-        "status",
-        "nomor_kode",
-        "nomor_unit",
-    )
+    for field in SOURCE_FIELDS
+    if field != "surat_kunci"
 )
 YEARS = list(range(2019, 2027))
 SECURITY = (("biasa", 0.90), ("terbatas", 0.07), ("rahasia", 0.02), ("sangat_rahasia", 0.01))

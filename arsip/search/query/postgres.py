@@ -25,15 +25,15 @@ from arsip.search.query.text import (
 )
 
 
-def _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap, unit_id=None) -> _Page:
+def _search_pg(base, visible, parsed, sort, offset, per_page, cap, unit_id=None) -> _Page:
     """Runs with sequential scans switched off for its own transaction: a seq scan tests
     `tsv @@ query` row by row, and every test de-TOASTs a whole tsvector (about 8 µs a
     row, seconds at a million rows) whenever fewer than CAP permitted rows match, while
-    the GIN index answers the same test from its posting lists. `qs` is `base` (the
-    search rows passing the filters) narrowed by `visible` (this user's reading rule)."""
+    the GIN index answers the same test from its posting lists. `base`: the search rows
+    passing the filters; `visible`: this user's reading rule."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        return _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, unit_id)
+        return _search_pg_inner(base, visible, parsed, sort, offset, per_page, cap, unit_id)
 
 
 def _pg_estimate(qs: QuerySet, field: str = "record_id") -> int:
@@ -182,7 +182,7 @@ def _reader_share(visible: Q, unit_id: int | None) -> float:
     return readable / max(sampled, 1)
 
 
-def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, unit_id) -> _Page:
+def _search_pg_inner(base, visible, parsed, sort, offset, per_page, cap, unit_id) -> _Page:
     stem_q, _ = _pg_queries(parsed)
     matches = _text_matches(base, visible, stem_q)
     page_rows = offset + per_page + 1
@@ -226,7 +226,10 @@ def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, uni
                 candidates,
             )
         # The walk: the words' estimate scaled by the phrase's sampled share of it.
-        estimate = min(filtered, filtered * phrase_rows // max(_pg_estimate_text(stem_q), 1))
+        estimate = min(
+            filtered,
+            filtered * phrase_rows // max(_pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q)), 1),
+        )
         return _pg_walk(matches, base, visible, sort, offset, per_page, cap, estimate)
     # Words. Their matches in the reader's units come straight from the text index
     # (`_text_matches`); a walk of the date order reads page × N / (readable matches)
@@ -253,10 +256,6 @@ def _search_pg_inner(qs, base, visible, parsed, sort, offset, per_page, cap, uni
 
 def _total_rows() -> int:
     return max(_pg_estimate(ArsipIndeks.objects.all()), 1)
-
-
-def _pg_estimate_text(stem_q) -> int:
-    return _pg_estimate(ArsipIndeks.objects.filter(tsv=stem_q))
 
 
 def _pg_walk(

@@ -109,7 +109,7 @@ def arsip_search(*, user: Pegawai, params: ArsipSearchParams) -> ArsipSearchResu
         result = _search_plain(qs, sort, offset, per_page, cap)
     elif connection.vendor == "postgresql":
         base = ArsipIndeks.objects.filter(filters)  # the same filters, without visibility
-        result = _search_pg(qs, base, visible, parsed, sort, offset, per_page, cap, params.unit_id)
+        result = _search_pg(base, visible, parsed, sort, offset, per_page, cap, params.unit_id)
     else:
         result = _search_sqlite(qs, parsed, sort, offset, per_page, cap)
 
